@@ -1,0 +1,104 @@
+import { mapWithConcurrency } from '../domain/concurrency';
+import { subscriptionKeysFor } from '../domain/event-patterns';
+import { deliveryId } from '../domain/ids';
+import type { DeliveryStatus } from '../domain/models/delivery';
+import type { Models } from '../domain/models';
+import type { Target } from './targets/target';
+
+export interface FanOutDependencies {
+  models: Models;
+  targets: Record<string, Target>;
+  /** How many deliveries one activity runs at once. */
+  concurrency: number;
+}
+
+export interface HookPage {
+  hookIds: string[];
+  /** Pass back as `afterHookId` for the next page; absent on the last page. */
+  next?: string;
+}
+
+export interface PageOutcome {
+  succeeded: number;
+  failed: number;
+  /** Deliveries that had already succeeded in an earlier try of this activity. */
+  skipped: number;
+}
+
+export function createFanOutActivities({ models, targets, concurrency }: FanOutDependencies) {
+  const { Event, Hook, Delivery } = models;
+
+  async function loadEvent(eventId: string) {
+    const event = await Event.findById(eventId).lean();
+    if (!event) throw new Error(`Event ${eventId} does not exist`);
+    return event;
+  }
+
+  return {
+    /** One page of the enabled hooks subscribed to the event, in id order. */
+    async findSubscribedHooks(input: { eventId: string; afterHookId?: string; limit: number }): Promise<HookPage> {
+      const event = await loadEvent(input.eventId);
+      const hooks = await Hook.find(
+        {
+          ownerId: event.ownerId,
+          status: 'enabled',
+          events: { $in: subscriptionKeysFor(event.type) },
+          ...(input.afterHookId ? { _id: { $gt: input.afterHookId } } : {}),
+        },
+        { _id: 1 },
+      )
+        .sort({ _id: 1 })
+        .limit(input.limit + 1)
+        .lean();
+      const page = hooks.slice(0, input.limit).map((hook) => hook._id);
+      return { hookIds: page, next: hooks.length > input.limit ? page.at(-1) : undefined };
+    },
+
+    /**
+     * Delivers the event to a page of hooks and records every outcome in one
+     * bulk write. Safe to retry: deliveries that already succeeded are skipped.
+     */
+    async deliverToHooks(input: { eventId: string; hookIds: string[] }): Promise<PageOutcome> {
+      const event = await loadEvent(input.eventId);
+      const ids = new Map(input.hookIds.map((hookId) => [deliveryId(event._id, hookId), hookId]));
+      const [hooks, done] = await Promise.all([
+        Hook.find({ _id: { $in: input.hookIds } }).lean(),
+        Delivery.find({ _id: { $in: [...ids.keys()] }, status: 'succeeded' }, { _id: 1 }).lean(),
+      ]);
+      const alreadyDelivered = new Set(done.map((delivery) => ids.get(delivery._id)));
+      const pending = hooks.filter((hook) => !alreadyDelivered.has(hook._id));
+
+      const results = await mapWithConcurrency(pending, concurrency, async (hook) => {
+        const id = deliveryId(event._id, hook._id);
+        const target = targets[hook.target.type];
+        if (!target) throw new Error(`No target module for type ${hook.target.type}`);
+        const result = await target.send({
+          deliveryId: id,
+          event: { id: event._id, type: event.type, ownerId: event.ownerId, createdAt: event.createdAt, data: event.data },
+          hook: { id: hook._id, target: hook.target },
+        });
+        const status: DeliveryStatus = result.outcome === 'succeeded' ? 'succeeded' : 'failed';
+        return { id, hook, status, attempt: result.attempt };
+      });
+
+      if (results.length > 0) {
+        await Delivery.bulkWrite(
+          results.map(({ id, hook, status, attempt }) => ({
+            updateOne: {
+              filter: { _id: id },
+              update: {
+                $setOnInsert: { eventId: event._id, hookId: hook._id, ownerId: event.ownerId },
+                $set: { status },
+                $push: { attempts: attempt },
+              },
+              upsert: true,
+            },
+          })),
+          { ordered: false },
+        );
+      }
+      const succeeded = results.filter((r) => r.status === 'succeeded').length;
+      return { succeeded, failed: results.length - succeeded, skipped: alreadyDelivered.size };
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError } from '../domain/errors';
+import type { Logger } from '../domain/logger';
+
+export const notFoundRoute: RequestHandler = (req, res) => {
+  res.status(404).json({ error: { code: 'route_not_found', message: `No route for ${req.method} ${req.path}` } });
+};
+
+/** body-parser marks its own failures (bad JSON, too large) with a status and a type. */
+function bodyParserError(error: unknown): AppError | undefined {
+  const e = error as { type?: string; status?: number; limit?: number };
+  if (e.type === 'entity.parse.failed') return new AppError(400, 'invalid_json', 'The request body is not valid JSON');
+  if (e.type === 'entity.too.large') {
+    return new AppError(413, 'payload_too_large', `The request body is larger than the ${e.limit} bytes allowed`);
+  }
+  if (e.type && e.status && e.status < 500) return new AppError(e.status, 'bad_request', String((error as Error).message));
+  return undefined;
+}
+
+/** Turns every error into `{error: {code, message, details}}`; only unexpected ones are logged as errors. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const known = error instanceof AppError ? error : bodyParserError(error);
+    if (known) {
+      res.status(known.status).json({ error: { code: known.code, message: known.message, details: known.details } });
+      return;
+    }
+    logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
+    res.status(500).json({ error: { code: 'internal', message: 'Internal error; it has been logged' } });
+  };
+}

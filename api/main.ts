@@ -1,0 +1,74 @@
+import type { Server } from 'node:http';
+import { loadConfig, type Config } from '../domain/config';
+import { createLogger, type Logger } from '../domain/logger';
+import { createModels } from '../domain/models';
+import { connectMongo, pingMongo, syncIndexes } from '../domain/mongo';
+import { connectTemporalClient, ensureSearchAttributes, pingTemporal } from '../domain/temporal-client';
+import { createApp } from './app';
+
+export interface RunningApi {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Connects to MongoDB and Temporal, then listens; `close()` stops accepting, drains and disconnects. */
+export async function startApi(config: Config, logger: Logger): Promise<RunningApi> {
+  const adminKey = config.adminKey;
+  if (!adminKey) throw new Error('HOOKFLOW_ADMIN_KEY is not set: the API refuses to start without an admin key');
+  const mongo = await connectMongo(config.mongodbUri);
+  const models = createModels(mongo);
+  await syncIndexes(mongo);
+  const temporal = await connectTemporalClient(config.temporal);
+  await ensureSearchAttributes(temporal);
+
+  const app = createApp({
+    config: { ...config, adminKey },
+    models,
+    temporal,
+    logger,
+    readinessChecks: { mongodb: () => pingMongo(mongo), temporal: () => pingTemporal(temporal) },
+  });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return {
+    server,
+    url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await Promise.all([temporal.connection.close(), mongo.close()]);
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, 'api');
+  const api = await startApi(config, logger);
+  logger.info({ url: api.url }, 'API listening');
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'API shutting down');
+    api.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'API shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. Everything else receives a typed
+ * `Config` (or the pieces it needs) from its caller.
+ */
+
+const DEFAULTS = {
+  PORT: 3000,
+  // Loopback unless told otherwise: a container sets 0.0.0.0 on purpose.
+  HOST: '127.0.0.1',
+  TEMPORAL_ADDRESS: '127.0.0.1:7233',
+  TEMPORAL_NAMESPACE: 'default',
+  TEMPORAL_TASK_QUEUE: 'hookflow',
+  MONGODB_URI: 'mongodb://127.0.0.1:27017/hookflow',
+  SMTP_URL: 'smtp://127.0.0.1:1025',
+} as const;
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .default('0')
+  .transform((value) => value === '1' || value === 'true');
+
+const hostPort = z
+  .string()
+  .regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port, for example 127.0.0.1:7233');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULTS.PORT),
+  HOST: z.string().min(1).default(DEFAULTS.HOST),
+  TEMPORAL_ADDRESS: hostPort.default(DEFAULTS.TEMPORAL_ADDRESS),
+  TEMPORAL_NAMESPACE: z.string().min(1).default(DEFAULTS.TEMPORAL_NAMESPACE),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULTS.TEMPORAL_TASK_QUEUE),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must be a mongodb:// or mongodb+srv:// URI')
+    .default(DEFAULTS.MONGODB_URI),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL')
+    .default(DEFAULTS.SMTP_URL),
+  HOOKFLOW_ADMIN_KEY: z
+    .string()
+    .min(24, 'must be at least 24 characters (use a random key)')
+    .optional(),
+  HOOKFLOW_ALLOW_PRIVATE_TARGETS: flag,
+  /** Where the dev stack's SMTP catcher lists the mails it caught; unset with a real SMTP server. */
+  HOOKFLOW_MAILBOX_URL: z.url({ protocol: /^https?$/ }).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  temporal: { address: string; namespace: string; taskQueue: string };
+  mongodbUri: string;
+  smtpUrl: string;
+  /** Bearer key with full rights. Required by the API, not by the worker. */
+  adminKey: string | undefined;
+  /** Lets hooks target loopback and private addresses (tests, local development). */
+  allowPrivateTargets: boolean;
+  mailboxUrl: string | undefined;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Empty strings count as unset, as shells and compose files often leave them. */
+function withoutEmpty(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const parsed = envSchema.safeParse(withoutEmpty(env));
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        return `${name}: ${issue.message} (got ${JSON.stringify(env[name])})`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+    },
+    mongodbUri: e.MONGODB_URI,
+    smtpUrl: e.SMTP_URL,
+    adminKey: e.HOOKFLOW_ADMIN_KEY,
+    allowPrivateTargets: e.HOOKFLOW_ALLOW_PRIVATE_TARGETS,
+    mailboxUrl: e.HOOKFLOW_MAILBOX_URL,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** The variables the config module understands, so that scripts can hand them to children. */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
+export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
+export type ConfigEnv = Partial<Record<ConfigVariable, string>>;
+
+/**
+ * Services the operator already runs. The dev stack starts its own only for
+ * those left unset here.
+ */
+export function externalServices(env: Env = process.env): {
+  temporalAddress?: string;
+  mongodbUri?: string;
+  smtpUrl?: string;
+  adminKey?: string;
+  /** Only when set explicitly, so that the dev stack can pick its own default. */
+  allowPrivateTargets?: boolean;
+} {
+  const config = loadConfig(env);
+  const set = withoutEmpty(env);
+  return {
+    temporalAddress: set.TEMPORAL_ADDRESS && config.temporal.address,
+    mongodbUri: set.MONGODB_URI && config.mongodbUri,
+    smtpUrl: set.SMTP_URL && config.smtpUrl,
+    adminKey: config.adminKey,
+    allowPrivateTargets: set.HOOKFLOW_ALLOW_PRIVATE_TARGETS === undefined ? undefined : config.allowPrivateTargets,
+  };
+}
+
+/** The environment a child process should get: ours, with the given variables set. */
+export function childEnv(overrides: ConfigEnv): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
+}

@@ -1,0 +1,49 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/**
+ * Ids carry a readable prefix (`evt_`, `hook_`, ...) so that a log line or a
+ * support ticket says what kind of thing it points at.
+ */
+export const ID_PREFIX = {
+  owner: 'own',
+  hook: 'hook',
+  event: 'evt',
+  delivery: 'dlv',
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIX;
+
+// Crockford's base32: no I, L, O, U, so ids survive being read aloud or retyped.
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+
+function base32(bytes: Uint8Array): string {
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += ALPHABET[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
+  return out;
+}
+
+/** A random id; the leading timestamp keeps ids of one kind roughly sortable by creation. */
+export function newId(kind: IdKind, now: number = Date.now()): string {
+  const time = Buffer.alloc(6);
+  time.writeUIntBE(now, 0, 6);
+  return `${ID_PREFIX[kind]}_${base32(Buffer.concat([time, randomBytes(10)]))}`;
+}
+
+/**
+ * One delivery per (event, hook): the same pair always gets the same id, so a
+ * retried activity or a repeated event can never create a second record.
+ */
+export function deliveryId(eventId: string, hookId: string): string {
+  const digest = createHash('sha256').update(`${eventId}\n${hookId}`).digest();
+  return `${ID_PREFIX.delivery}_${base32(digest.subarray(0, 16))}`;
+}

@@ -1,0 +1,41 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** One try at handing an event to a hook's target, as the target answered it. */
+const attemptSchema = new Schema(
+  {
+    startedAt: { type: Date, required: true },
+    durationMs: { type: Number, required: true },
+    statusCode: Number,
+    /** Why no usable answer came back: `timeout`, `connection`, ... */
+    errorKind: String,
+    errorMessage: String,
+    /** The first bytes of the answer, enough to debug, never the whole body. */
+    responseBody: String,
+  },
+  { _id: false },
+);
+
+/** One record per (event, hook): see deliveryId() for why the id is deterministic. */
+const deliverySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    eventId: { type: String, required: true },
+    hookId: { type: String, required: true },
+    ownerId: { type: String, required: true },
+    status: { type: String, enum: DELIVERY_STATUSES, required: true },
+    attempts: { type: [attemptSchema], default: [] },
+  },
+  { timestamps: true, versionKey: false },
+);
+
+deliverySchema.index({ eventId: 1, hookId: 1 });
+
+export type Delivery = InferSchemaType<typeof deliverySchema>;
+export type Attempt = InferSchemaType<typeof attemptSchema>;
+
+export function deliveryModel(connection: Connection) {
+  return connection.model('Delivery', deliverySchema, 'deliveries');
+}

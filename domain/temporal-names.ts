@@ -1,0 +1,22 @@
+/**
+ * Names shared by the API (which starts workflows) and the worker (which runs
+ * them). Workflow code imports this file too, so it must stay free of I/O.
+ */
+import { defineSearchAttributeKey } from '@temporalio/common';
+
+export const SEARCH_ATTRIBUTES = {
+  hookId: defineSearchAttributeKey('HookId', 'KEYWORD'),
+  ownerId: defineSearchAttributeKey('OwnerId', 'KEYWORD'),
+  eventType: defineSearchAttributeKey('EventType', 'KEYWORD'),
+  deliveryStatus: defineSearchAttributeKey('DeliveryStatus', 'KEYWORD'),
+  replayId: defineSearchAttributeKey('ReplayId', 'KEYWORD'),
+} as const;
+
+/** The Temporal types of our search attributes, as `temporal server start-dev --search-attribute` spells them. */
+export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword'> = Object.fromEntries(
+  Object.values(SEARCH_ATTRIBUTES).map((key) => [key.name, 'Keyword']),
+);
+
+export function eventWorkflowId(eventId: string): string {
+  return `event:${eventId}`;
+}

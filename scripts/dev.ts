@@ -1,0 +1,76 @@
+/**
+ * `npm run dev`: the whole stack in the foreground (Temporal and its Web UI, a
+ * MongoDB-wire server, an SMTP catcher, the worker and the API), until Ctrl-C.
+ */
+import { join } from 'node:path';
+import { externalServices, loadConfig } from '../domain/config';
+import { devAdminKey } from './devstack/admin-key';
+import { startEntryPoint, waitForReadyApi } from './devstack/app-processes';
+import { DEVSTACK_DIR, LOG_DIR } from './devstack/paths';
+import { assertPortFree } from './devstack/ports';
+import { startStack } from './devstack/stack';
+
+const DEV_PORTS = { temporal: 7233, temporalUi: 8233, mongo: 27017, smtp: 1025, mailbox: 8025 };
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await assertPortFree(config.port, 'the API; set PORT to use another');
+  const stack = await startStack({ ports: DEV_PORTS, dataDir: join(DEVSTACK_DIR, 'data'), logPrefix: '' });
+  const adminKey = config.adminKey ?? devAdminKey();
+  const env = {
+    ...stack.env,
+    HOOKFLOW_ADMIN_KEY: adminKey,
+    // Local receivers are the point of a dev stack; production keeps the guard on.
+    HOOKFLOW_ALLOW_PRIVATE_TARGETS: externalServices().allowPrivateTargets === false ? '0' : '1',
+  };
+  const worker = startEntryPoint('worker', 'worker.ts', env, { echo: true });
+  const api = startEntryPoint('api', 'api/main.ts', env, { echo: true });
+  const stopAll = async () => {
+    await Promise.all([api.stop(), worker.stop()]);
+    await stack.stop();
+  };
+
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\n[dev] stopping...');
+    stopAll().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  for (const child of [worker, api]) {
+    child.child.once('exit', (code) => {
+      if (stopping) return;
+      console.error(`[dev] ${child.name} exited (${code}); see ${child.logFile}. Stopping the stack.`);
+      onSignal();
+    });
+  }
+
+  const apiUrl = `http://127.0.0.1:${config.port}`;
+  try {
+    await waitForReadyApi(apiUrl, api);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  console.log(
+    [
+      '',
+      'Hookflow dev stack is up:',
+      `  API           ${apiUrl}`,
+      ...stack.services.map((line) => `  ${line}`),
+      `  Logs          ${LOG_DIR}`,
+      '',
+      `  Admin key     ${adminKey}`,
+      '',
+      'Ctrl-C stops everything started here.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(`[dev] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

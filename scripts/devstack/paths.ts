@@ -1,0 +1,13 @@
+import { join } from 'node:path';
+
+export const REPO_ROOT = join(__dirname, '..', '..');
+/** Everything the dev stack downloads, builds or stores; git-ignored. */
+export const DEVSTACK_DIR = join(REPO_ROOT, '.devstack');
+export const BIN_DIR = join(DEVSTACK_DIR, 'bin');
+export const LOG_DIR = join(DEVSTACK_DIR, 'logs');
+
+/** Pinned versions: bump deliberately, and the next run installs the new one beside the old. */
+export const VERSIONS = {
+  temporalCli: '1.9.1',
+  ferretdb: '1.24.0',
+} as const;

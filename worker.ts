@@ -1,0 +1,42 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from './activities';
+import { createHttpClient, type HttpClient } from './activities/http/client';
+import { loadConfig, type Config } from './domain/config';
+import { createLogger } from './domain/logger';
+import { createModels, type Models } from './domain/models';
+import { connectMongo, syncIndexes } from './domain/mongo';
+
+/** Wires the worker: connections in, activities and workflows registered, nothing else. */
+export async function createWorker(config: Config, deps: { models: Models; http: HttpClient }) {
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    workflowsPath: require.resolve('./workflows'),
+    activities: createActivities(deps),
+  });
+  return { worker, connection };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, 'worker');
+  const mongo = await connectMongo(config.mongodbUri);
+  const models = createModels(mongo);
+  await syncIndexes(mongo);
+  const http = createHttpClient({ allowPrivateTargets: config.allowPrivateTargets });
+  const { worker, connection } = await createWorker(config, { models, http });
+  logger.info({ taskQueue: config.temporal.taskQueue, temporal: config.temporal.address }, 'worker started');
+  // The SDK stops polling on SIGINT/SIGTERM and lets running tasks finish before run() resolves.
+  await worker.run();
+  await Promise.all([connection.close(), http.close(), mongo.close()]);
+  logger.info('worker stopped');
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

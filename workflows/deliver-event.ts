@@ -1,0 +1,33 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+
+/** Small enough that a page of hook ids is a few kilobytes of history, large enough to keep actions per delivery low. */
+export const HOOK_PAGE_SIZE = 200;
+
+const { findSubscribedHooks, deliverToHooks } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+export interface DeliverEventResult {
+  hooks: number;
+  succeeded: number;
+  failed: number;
+}
+
+/** Hands one event to every hook subscribed to it, a page of hooks at a time. */
+export async function deliverEvent(input: { eventId: string }): Promise<DeliverEventResult> {
+  const total: DeliverEventResult = { hooks: 0, succeeded: 0, failed: 0 };
+  let afterHookId: string | undefined;
+  do {
+    const page = await findSubscribedHooks({ eventId: input.eventId, afterHookId, limit: HOOK_PAGE_SIZE });
+    if (page.hookIds.length > 0) {
+      const outcome = await deliverToHooks({ eventId: input.eventId, hookIds: page.hookIds });
+      total.hooks += page.hookIds.length;
+      total.succeeded += outcome.succeeded + outcome.skipped;
+      total.failed += outcome.failed;
+    }
+    afterHookId = page.next;
+  } while (afterHookId);
+  return total;
+}

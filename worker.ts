@@ -1,10 +1,23 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { createHttpClient, type HttpClient } from './activities/http/client';
 import { loadConfig, type Config } from './domain/config';
-import { createLogger } from './domain/logger';
+import { createLogger, type Logger } from './domain/logger';
 import { createModels, type Models } from './domain/models';
 import { connectMongo, syncIndexes } from './domain/mongo';
+
+const TEMPORAL_LOG_LEVELS: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
+
+/** Sends the SDK's own logs through our logger, at our level. Once per process. */
+export function installTemporalLogging(logger: Logger): void {
+  const level = TEMPORAL_LOG_LEVELS[logger.level] ?? 'ERROR';
+  Runtime.install({
+    logger: new DefaultLogger(level, ({ level: entryLevel, message, meta }) => {
+      const method = entryLevel === 'TRACE' ? 'trace' : (entryLevel.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
+      logger[method]({ ...meta, source: 'temporal' }, message);
+    }),
+  });
+}
 
 /** Wires the worker: connections in, activities and workflows registered, nothing else. */
 export async function createWorker(config: Config, deps: { models: Models; http: HttpClient }) {
@@ -22,6 +35,7 @@ export async function createWorker(config: Config, deps: { models: Models; http:
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'worker');
+  installTemporalLogging(logger);
   const mongo = await connectMongo(config.mongodbUri);
   const models = createModels(mongo);
   await syncIndexes(mongo);

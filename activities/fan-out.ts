@@ -74,7 +74,13 @@ export function createFanOutActivities({ models, targets, concurrency }: FanOutD
         if (!target) throw new Error(`No target module for type ${hook.target.type}`);
         const result = await target.send({
           deliveryId: id,
-          event: { id: event._id, type: event.type, ownerId: event.ownerId, createdAt: event.createdAt, data: event.data },
+          event: {
+            id: event._id,
+            type: event.type,
+            ownerId: event.ownerId,
+            createdAt: event.createdAt,
+            data: event.data,
+          },
           hook: { id: hook._id, target: hook.target },
         });
         const status: DeliveryStatus = result.outcome === 'succeeded' ? 'succeeded' : 'failed';

@@ -13,7 +13,8 @@ function bodyParserError(error: unknown): AppError | undefined {
   if (e.type === 'entity.too.large') {
     return new AppError(413, 'payload_too_large', `The request body is larger than the ${e.limit} bytes allowed`);
   }
-  if (e.type && e.status && e.status < 500) return new AppError(e.status, 'bad_request', String((error as Error).message));
+  if (e.type && e.status && e.status < 500)
+    return new AppError(e.status, 'bad_request', String((error as Error).message));
   return undefined;
 }
 

@@ -30,7 +30,9 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     readinessChecks: { mongodb: () => pingMongo(mongo), temporal: () => pingTemporal(temporal) },
   });
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+    const listening = app.listen(config.port, config.host, (error?: Error) =>
+      error ? reject(error) : resolve(listening),
+    );
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

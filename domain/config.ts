@@ -21,9 +21,7 @@ const flag = z
   .default('0')
   .transform((value) => value === '1' || value === 'true');
 
-const hostPort = z
-  .string()
-  .regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port, for example 127.0.0.1:7233');
+const hostPort = z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port, for example 127.0.0.1:7233');
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULTS.PORT),
@@ -39,10 +37,7 @@ const envSchema = z.object({
     .string()
     .regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL')
     .default(DEFAULTS.SMTP_URL),
-  HOOKFLOW_ADMIN_KEY: z
-    .string()
-    .min(24, 'must be at least 24 characters (use a random key)')
-    .optional(),
+  HOOKFLOW_ADMIN_KEY: z.string().min(24, 'must be at least 24 characters (use a random key)').optional(),
   HOOKFLOW_ALLOW_PRIVATE_TARGETS: flag,
   /** Where the dev stack's SMTP catcher lists the mails it caught; unset with a real SMTP server. */
   HOOKFLOW_MAILBOX_URL: z.url({ protocol: /^https?$/ }).optional(),

@@ -47,7 +47,10 @@ async function storeOnce(models: Models, event: z.infer<typeof postEventInput> &
  * idempotent, so a producer that retries after a crash between them gets its
  * event delivered exactly once.
  */
-export async function acceptEvent({ models, temporal, taskQueue }: EventDependencies, input: z.infer<typeof postEventInput>) {
+export async function acceptEvent(
+  { models, temporal, taskQueue }: EventDependencies,
+  input: z.infer<typeof postEventInput>,
+) {
   if (!(await models.Owner.exists({ _id: input.ownerId }))) throw new NotFoundError('owner', input.ownerId);
   const { event, created } = await storeOnce(models, { ...input, id: input.id ?? newId('event') });
   try {

@@ -35,7 +35,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log('\n[dev] stopping...');
-    stopAll().then(() => process.exit(0), () => process.exit(1));
+    stopAll().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

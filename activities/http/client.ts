@@ -41,7 +41,7 @@ function guardedLookup(): LookupFunction {
       if (error) return callback(error, '', 0);
       const refused = addresses.find((a) => isPrivateAddress(a.address));
       if (refused) return callback(new PrivateAddressError(refused.address), '', 0);
-      if (options.all) return callback(null, addresses as never, 0);
+      if (options.all) return callback(null, addresses, 0);
       const first = addresses[0] as LookupAddress;
       callback(null, first.address, first.family);
     });
@@ -63,7 +63,10 @@ function classify(error: unknown): { errorKind: HttpErrorKind; message: string }
   const code = (cause as { code?: string }).code ?? '';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { errorKind: 'dns', message };
   if (code.startsWith('ERR_TLS') || code.includes('CERT')) return { errorKind: 'tls', message };
-  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code) || cause instanceof undiciErrors.SocketError) {
+  if (
+    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code) ||
+    cause instanceof undiciErrors.SocketError
+  ) {
     return { errorKind: 'connection', message };
   }
   return { errorKind: 'other', message };
@@ -107,7 +110,7 @@ export function createHttpClient(options: { allowPrivateTargets: boolean }): Htt
       }
       try {
         const response = await request(req.url, {
-          method: req.method as Dispatcher.HttpMethod,
+          method: req.method,
           headers: { 'user-agent': USER_AGENT, ...req.headers },
           body: req.body,
           dispatcher: agent,

@@ -4,7 +4,12 @@ import { REPO_ROOT } from './paths';
 import { startProcess, waitUntil, type Managed } from './processes';
 
 /** Runs one of our TypeScript entry points (worker.ts, api/main.ts) as a child process. */
-export function startEntryPoint(name: string, entry: string, env: ConfigEnv, options: { echo?: boolean } = {}): Managed {
+export function startEntryPoint(
+  name: string,
+  entry: string,
+  env: ConfigEnv,
+  options: { echo?: boolean } = {},
+): Managed {
   return startProcess(name, process.execPath, ['--import', 'tsx', join(REPO_ROOT, entry)], {
     cwd: REPO_ROOT,
     env: childEnv(env),

@@ -33,7 +33,14 @@ export async function startMongo(options: MongoOptions): Promise<{ process: Mana
   const mongod = await onPath('mongod');
   const name = options.name ?? 'mongodb';
   const server = mongod
-    ? startProcess(name, mongod, ['--bind_ip', '127.0.0.1', '--port', String(options.port), '--dbpath', options.dataDir])
+    ? startProcess(name, mongod, [
+        '--bind_ip',
+        '127.0.0.1',
+        '--port',
+        String(options.port),
+        '--dbpath',
+        options.dataDir,
+      ])
     : startProcess(name, await ensureFerretDb(), [
         '-listen',
         `127.0.0.1:${options.port}`,

@@ -69,7 +69,9 @@ export async function waitUntil(
   for (;;) {
     const child = options.process?.child;
     if (child && (child.exitCode !== null || child.signalCode !== null)) {
-      throw new Error(`${what}: the process exited (${child.exitCode ?? child.signalCode}); see ${options.process?.logFile}`);
+      throw new Error(
+        `${what}: the process exited (${child.exitCode ?? child.signalCode}); see ${options.process?.logFile}`,
+      );
     }
     try {
       await check();

@@ -18,6 +18,8 @@ export interface StackOptions {
   dataDir: string;
   /** Prefix for log file names, so that a test run does not write over the dev stack's logs. */
   logPrefix: string;
+  /** Use the services named by TEMPORAL_ADDRESS, MONGODB_URI and SMTP_URL when set (default true). */
+  useExternal?: boolean;
 }
 
 export interface Stack {
@@ -32,8 +34,8 @@ export interface Stack {
  * Starts what the environment does not already provide: Temporal (with its Web
  * UI), a MongoDB-wire server and an SMTP catcher, all on loopback.
  */
-export async function startStack({ ports, dataDir, logPrefix }: StackOptions): Promise<Stack> {
-  const external = externalServices();
+export async function startStack({ ports, dataDir, logPrefix, useExternal = true }: StackOptions): Promise<Stack> {
+  const external = useExternal ? externalServices() : {};
   const stoppers: (() => Promise<void>)[] = [];
   const services: string[] = [];
   const env: ConfigEnv = {};
@@ -56,10 +58,12 @@ export async function startStack({ ports, dataDir, logPrefix }: StackOptions): P
           }),
       external.mongodbUri
         ? undefined
-        : startMongo({ port: ports.mongo, dataDir: join(dataDir, 'mongo'), name: `${logPrefix}mongodb` }).then((started) => {
-            stoppers.push(() => started.process.stop());
-            return started;
-          }),
+        : startMongo({ port: ports.mongo, dataDir: join(dataDir, 'mongo'), name: `${logPrefix}mongodb` }).then(
+            (started) => {
+              stoppers.push(() => started.process.stop());
+              return started;
+            },
+          ),
     ]);
 
     env.TEMPORAL_ADDRESS = external.temporalAddress ?? `127.0.0.1:${ports.temporal}`;

@@ -71,7 +71,11 @@ export async function startTemporal(options: TemporalOptions): Promise<Managed> 
   await waitUntil(
     'Temporal dev server',
     async () => {
-      const client = await connectTemporalClient({ address: `127.0.0.1:${options.port}`, namespace: 'default', taskQueue: '' });
+      const client = await connectTemporalClient({
+        address: `127.0.0.1:${options.port}`,
+        namespace: 'default',
+        taskQueue: '',
+      });
       try {
         await pingTemporal(client);
       } finally {

@@ -1,0 +1,38 @@
+// @ts-check
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', '.devstack/', 'scripts/bootstrap.cjs', 'eslint.config.mjs'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Workflow code is replayed: it must be deterministic, so no I/O and no Node built-ins.
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'Workflows must not use Node built-ins: move the work to an activity.' },
+            {
+              group: ['mongoose', 'express', 'undici', 'nodemailer', 'pino', 'fs', 'http', 'https', 'net', 'crypto'],
+              message: 'Workflows must not do I/O: move the work to an activity.',
+            },
+            {
+              group: ['../activities', '../activities/*', '../domain/models*', '../domain/mongo', '../domain/config'],
+              allowTypeImports: true,
+              message: 'Import activities and models as types only (import type).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

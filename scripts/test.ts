@@ -1,0 +1,76 @@
+/**
+ * `npm test`: type-checks and lints, starts a stack of its own on free ports
+ * (or uses the services given by TEMPORAL_ADDRESS, MONGODB_URI, SMTP_URL),
+ * runs every test file against it, and stops it. `npm test -- test/x.test.ts`
+ * runs the given files only, without the checks.
+ */
+import { randomBytes } from 'node:crypto';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { childEnv } from '../domain/config';
+import { DEVSTACK_DIR, REPO_ROOT } from './devstack/paths';
+import { freePort } from './devstack/ports';
+import { run } from './devstack/processes';
+import { startStack } from './devstack/stack';
+
+const bin = (name: string) => join(REPO_ROOT, 'node_modules', '.bin', name);
+
+async function staticChecks(): Promise<void> {
+  console.log('[test] type-checking...');
+  await run(bin('tsc'), ['--noEmit'], { cwd: REPO_ROOT });
+  console.log('[test] linting...');
+  await run(bin('eslint'), ['.'], { cwd: REPO_ROOT });
+  await run(bin('prettier'), ['--check', '--log-level', 'warn', '.'], { cwd: REPO_ROOT });
+}
+
+function testFiles(): string[] {
+  return readdirSync(join(REPO_ROOT, 'test'))
+    .filter((name) => name.endsWith('.test.ts'))
+    .sort()
+    .map((name) => join('test', name));
+}
+
+async function main(): Promise<number> {
+  const requested = process.argv.slice(2);
+  if (requested.length === 0) await staticChecks();
+
+  const dataDir = join(DEVSTACK_DIR, `test-run-${process.pid}`);
+  const ports = {
+    temporal: await freePort(),
+    temporalUi: await freePort(),
+    mongo: await freePort(),
+    smtp: await freePort(),
+    mailbox: await freePort(),
+  };
+  console.log('[test] starting the test stack...');
+  const stack = await startStack({ ports, dataDir, logPrefix: 'test-' });
+  try {
+    stack.services.forEach((line) => console.log(`[test]   ${line}`));
+    const env = childEnv({
+      ...stack.env,
+      HOOKFLOW_ADMIN_KEY: `hf_admin_test_${randomBytes(16).toString('hex')}`,
+      HOOKFLOW_ALLOW_PRIVATE_TARGETS: '1',
+      LOG_LEVEL: 'warn',
+    });
+    const files = requested.length > 0 ? requested : testFiles();
+    await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter', 'spec', ...files], {
+      cwd: REPO_ROOT,
+      env,
+    });
+    return 0;
+  } catch (error) {
+    console.error(`[test] ${(error as Error).message}`);
+    return 1;
+  } finally {
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`[test] ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

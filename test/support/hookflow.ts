@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { startApi } from '../../api/main';
+import { createHttpClient } from '../../activities/http/client';
+import { loadConfig, type Config } from '../../domain/config';
+import { createLogger } from '../../domain/logger';
+import { createModels } from '../../domain/models';
+import { connectMongo } from '../../domain/mongo';
+import { connectTemporalClient } from '../../domain/temporal-client';
+import { createWorker, installTemporalLogging } from '../../worker';
+
+/**
+ * A whole Hookflow (worker and API) on the stack `npm test` started, with a
+ * database and a task queue of its own so that test files cannot see each
+ * other's data or steal each other's tasks.
+ */
+export async function startHookflow() {
+  const base = loadConfig();
+  const suffix = randomBytes(4).toString('hex');
+  const mongoUrl = new URL(base.mongodbUri);
+  mongoUrl.pathname = `/hookflow_test_${suffix}`;
+  const config: Config = {
+    ...base,
+    port: 0,
+    mongodbUri: mongoUrl.toString(),
+    temporal: { ...base.temporal, taskQueue: `hookflow-test-${suffix}` },
+  };
+  const logger = createLogger(config.logLevel, 'test');
+  installTemporalLogging(logger);
+
+  const mongo = await connectMongo(config.mongodbUri);
+  const http = createHttpClient({ allowPrivateTargets: config.allowPrivateTargets });
+  const { worker, connection } = await createWorker(config, { models: createModels(mongo), http });
+  const running = worker.run();
+  const api = await startApi(config, logger);
+  const temporal = await connectTemporalClient(config.temporal);
+  const adminKey = config.adminKey as string;
+
+  async function request(method: string, path: string, body?: unknown, key: string | null = adminKey) {
+    const response = await fetch(`${api.url}${path}`, {
+      method,
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever the API answered
+    const json: any = text ? JSON.parse(text) : undefined;
+    return { status: response.status, body: json };
+  }
+
+  return {
+    url: api.url,
+    config,
+    temporal,
+    request,
+    async stop() {
+      await api.close();
+      worker.shutdown();
+      await running;
+      await Promise.all([connection.close(), temporal.connection.close(), http.close()]);
+      await mongo.dropDatabase();
+      await mongo.close();
+    },
+  };
+}
+
+export type Hookflow = Awaited<ReturnType<typeof startHookflow>>;

@@ -13,7 +13,8 @@ export function installTemporalLogging(logger: Logger): void {
   const level = TEMPORAL_LOG_LEVELS[logger.level] ?? 'ERROR';
   Runtime.install({
     logger: new DefaultLogger(level, ({ level: entryLevel, message, meta }) => {
-      const method = entryLevel === 'TRACE' ? 'trace' : (entryLevel.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
+      const method =
+        entryLevel === 'TRACE' ? 'trace' : (entryLevel.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
       logger[method]({ ...meta, source: 'temporal' }, message);
     }),
   });

@@ -45,5 +45,11 @@ export function deliverySummaryView(delivery: Stored<Delivery>) {
 }
 
 export function eventView(event: Stored<StoredEvent>) {
-  return { id: event._id, type: event.type, ownerId: event.ownerId, data: event.data as unknown, createdAt: event.createdAt };
+  return {
+    id: event._id,
+    type: event.type,
+    ownerId: event.ownerId,
+    data: event.data as unknown,
+    createdAt: event.createdAt,
+  };
 }

@@ -123,10 +123,7 @@ describe('event delivery, end to end', () => {
 
     const posted = await hookflow.request('POST', '/v1/events', { ownerId, type: 'dataset.finalized', data: {} });
     const event = await deliveriesOf(posted.body.id, 3);
-    assert.deepEqual(
-      event.deliveries.map((d: { hookId: string }) => d.hookId).sort(),
-      [exact, prefix, all].sort(),
-    );
+    assert.deepEqual(event.deliveries.map((d: { hookId: string }) => d.hookId).sort(), [exact, prefix, all].sort());
   });
 
   it('records a failed delivery with the status the receiver answered', async () => {

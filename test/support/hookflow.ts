@@ -45,7 +45,6 @@ export async function startHookflow() {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever the API answered
     const json: any = text ? JSON.parse(text) : undefined;
     return { status: response.status, body: json };
   }

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, externalServices, loadConfig } from '../domain/config';
+
+describe('config', () => {
+  it('has working defaults for local development', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 3000);
+    assert.equal(config.host, '127.0.0.1');
+    assert.deepEqual(config.temporal, { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'hookflow' });
+    assert.equal(config.mongodbUri, 'mongodb://127.0.0.1:27017/hookflow');
+    assert.equal(config.smtpUrl, 'smtp://127.0.0.1:1025');
+    assert.equal(config.adminKey, undefined);
+    assert.equal(config.allowPrivateTargets, false);
+  });
+
+  it('reads every documented variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      TEMPORAL_NAMESPACE: 'hooks',
+      TEMPORAL_TASK_QUEUE: 'deliveries',
+      MONGODB_URI: 'mongodb://db:27017/x',
+      SMTP_URL: 'smtps://user:pass@mail:465',
+      HOOKFLOW_ADMIN_KEY: 'k'.repeat(32),
+      HOOKFLOW_ALLOW_PRIVATE_TARGETS: '1',
+    });
+    assert.equal(config.port, 8080);
+    assert.deepEqual(config.temporal, { address: 'temporal:7233', namespace: 'hooks', taskQueue: 'deliveries' });
+    assert.equal(config.mongodbUri, 'mongodb://db:27017/x');
+    assert.equal(config.smtpUrl, 'smtps://user:pass@mail:465');
+    assert.equal(config.adminKey, 'k'.repeat(32));
+    assert.equal(config.allowPrivateTargets, true);
+  });
+
+  it('stops on a bad value with a message naming the variable and the value', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty', MONGODB_URI: 'postgres://x', HOOKFLOW_ADMIN_KEY: 'short' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.problems.length, 3);
+        assert.match(error.message, /PORT: .*"eighty"/);
+        assert.match(error.message, /MONGODB_URI: must be a mongodb:\/\/ or mongodb\+srv:\/\/ URI/);
+        assert.match(error.message, /HOOKFLOW_ADMIN_KEY: must be at least 24 characters/);
+        return true;
+      },
+    );
+    assert.throws(() => loadConfig({ HOOKFLOW_ALLOW_PRIVATE_TARGETS: 'yes' }), /HOOKFLOW_ALLOW_PRIVATE_TARGETS/);
+    assert.throws(() => loadConfig({ TEMPORAL_ADDRESS: 'http://temporal' }), /TEMPORAL_ADDRESS: must be host:port/);
+  });
+
+  it('treats empty variables as unset', () => {
+    assert.equal(loadConfig({ PORT: '', HOOKFLOW_ADMIN_KEY: '' }).port, 3000);
+    assert.deepEqual(externalServices({ TEMPORAL_ADDRESS: '', MONGODB_URI: '' }), {
+      temporalAddress: undefined,
+      mongodbUri: undefined,
+      smtpUrl: undefined,
+      adminKey: undefined,
+      allowPrivateTargets: undefined,
+    });
+  });
+
+  it('tells the dev stack which services the operator already runs', () => {
+    const given = externalServices({ MONGODB_URI: 'mongodb://elsewhere:27017/h', HOOKFLOW_ALLOW_PRIVATE_TARGETS: '0' });
+    assert.equal(given.mongodbUri, 'mongodb://elsewhere:27017/h');
+    assert.equal(given.temporalAddress, undefined);
+    assert.equal(given.allowPrivateTargets, false);
+  });
+});

@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { deliveryId, newId } from '../domain/ids';
+
+describe('ids', () => {
+  it('prefixes ids with their kind and never repeats one', () => {
+    const ids = new Set(Array.from({ length: 1000 }, () => newId('event')));
+    assert.equal(ids.size, 1000);
+    for (const id of ids) assert.match(id, /^evt_[0-9a-hjkmnp-tv-z]{26}$/);
+    assert.match(newId('hook'), /^hook_/);
+  });
+
+  it('sorts ids made later after ids made earlier', () => {
+    assert.ok(newId('event', 1_700_000_000_000) < newId('event', 1_700_000_000_001));
+  });
+
+  it('gives one delivery id per (event, hook) pair', () => {
+    assert.equal(deliveryId('evt_1', 'hook_1'), deliveryId('evt_1', 'hook_1'));
+    assert.notEqual(deliveryId('evt_1', 'hook_1'), deliveryId('evt_1', 'hook_2'));
+    assert.notEqual(deliveryId('evt_1', 'hook_1'), deliveryId('evt_2', 'hook_1'));
+    // The separator keeps ("ab", "c") and ("a", "bc") apart.
+    assert.notEqual(deliveryId('ab', 'c'), deliveryId('a', 'bc'));
+    assert.match(deliveryId('evt_1', 'hook_1'), /^dlv_[0-9a-z]{26}$/);
+  });
+});

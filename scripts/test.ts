@@ -53,10 +53,15 @@ async function main(): Promise<number> {
       LOG_LEVEL: 'warn',
     });
     const files = requested.length > 0 ? requested : testFiles();
-    await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter', 'spec', ...files], {
-      cwd: REPO_ROOT,
-      env,
-    });
+    // A hung test file fails after the timeout instead of holding CI until its own limit.
+    await run(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-timeout', '300000', '--test-reporter', 'spec', ...files],
+      {
+        cwd: REPO_ROOT,
+        env,
+      },
+    );
     return 0;
   } catch (error) {
     console.error(`[test] ${(error as Error).message}`);

@@ -27,10 +27,16 @@ export interface MongoOptions {
   name?: string;
 }
 
+/** Finds or builds the server binary: a `mongod` on PATH if there is one, else FerretDB. */
+export async function ensureMongoServer(): Promise<{ mongod?: string; ferretdb?: string }> {
+  const mongod = await onPath('mongod');
+  return mongod ? { mongod } : { ferretdb: await ensureFerretDb() };
+}
+
 /** A `mongod` on PATH if there is one, else FerretDB on SQLite; either on loopback. */
 export async function startMongo(options: MongoOptions): Promise<{ process: Managed; kind: string }> {
   mkdirSync(options.dataDir, { recursive: true });
-  const mongod = await onPath('mongod');
+  const { mongod, ferretdb } = await ensureMongoServer();
   const name = options.name ?? 'mongodb';
   const server = mongod
     ? startProcess(name, mongod, [
@@ -41,7 +47,7 @@ export async function startMongo(options: MongoOptions): Promise<{ process: Mana
         '--dbpath',
         options.dataDir,
       ])
-    : startProcess(name, await ensureFerretDb(), [
+    : startProcess(name, ferretdb as string, [
         '-listen',
         `127.0.0.1:${options.port}`,
         '-data',

@@ -74,21 +74,30 @@ export async function startSmtpCatcher(options: { smtpPort: number; httpPort: nu
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(listed));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    smtp.once('error', reject);
-    smtp.listen(options.smtpPort, '127.0.0.1', () => resolve());
-  });
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.httpPort, '127.0.0.1', () => resolve());
-  });
+  const stop = async () => {
+    await Promise.all([
+      new Promise<void>((resolve) => smtp.close(() => resolve())),
+      new Promise<void>((resolve) => (http.listening ? http.close(() => resolve()) : resolve())),
+    ]);
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      smtp.once('error', reject);
+      smtp.listen(options.smtpPort, '127.0.0.1', () => resolve());
+    });
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(options.httpPort, '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    // Half a catcher would keep the process alive with nobody to stop it.
+    await stop();
+    throw error;
+  }
 
   return {
     smtpUrl: `smtp://127.0.0.1:${options.smtpPort}`,
     mailboxUrl: `http://127.0.0.1:${options.httpPort}/messages`,
-    async stop() {
-      await new Promise<void>((resolve) => smtp.close(() => resolve()));
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    },
+    stop,
   };
 }

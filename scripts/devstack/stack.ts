@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { externalServices, type ConfigEnv } from '../../domain/config';
-import { startMongo } from './mongo';
+import { ensureMongoServer, startMongo } from './mongo';
 import { startSmtpCatcher } from './smtp-catcher';
-import { startTemporal } from './temporal';
+import { ensureTemporalCli, startTemporal } from './temporal';
 
 export interface StackPorts {
   temporal: number;
@@ -31,8 +31,8 @@ export interface Stack {
 }
 
 /**
- * Starts what the environment does not already provide: Temporal (with its Web
- * UI), a MongoDB-wire server and an SMTP catcher, all on loopback.
+ * Starts what the environment does not already provide: a MongoDB-wire
+ * server, an SMTP catcher and Temporal (with its Web UI), all on loopback.
  */
 export async function startStack({ ports, dataDir, logPrefix, useExternal = true }: StackOptions): Promise<Stack> {
   const external = useExternal ? externalServices() : {};
@@ -40,41 +40,31 @@ export async function startStack({ ports, dataDir, logPrefix, useExternal = true
   const services: string[] = [];
   const env: ConfigEnv = {};
   const stop = async () => {
-    await Promise.all(stoppers.reverse().map((stopOne) => stopOne().catch(() => undefined)));
+    for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
   };
 
+  // Installing is slow and independent, so it runs side by side...
+  await Promise.all([
+    external.temporalAddress ? undefined : ensureTemporalCli(),
+    external.mongodbUri ? undefined : ensureMongoServer(),
+  ]);
+
+  // ...but the servers start one after another, Temporal last: it binds several
+  // internal services to random ports, which must not take the ones we picked.
   try {
-    const [temporal, mongo] = await Promise.all([
-      external.temporalAddress
-        ? undefined
-        : startTemporal({
-            port: ports.temporal,
-            uiPort: ports.temporalUi,
-            dbFile: join(dataDir, 'temporal.sqlite'),
-            name: `${logPrefix}temporal`,
-          }).then((server) => {
-            stoppers.push(() => server.stop());
-            return server;
-          }),
-      external.mongodbUri
-        ? undefined
-        : startMongo({ port: ports.mongo, dataDir: join(dataDir, 'mongo'), name: `${logPrefix}mongodb` }).then(
-            (started) => {
-              stoppers.push(() => started.process.stop());
-              return started;
-            },
-          ),
-    ]);
-
-    env.TEMPORAL_ADDRESS = external.temporalAddress ?? `127.0.0.1:${ports.temporal}`;
-    services.push(
-      temporal
-        ? `Temporal      127.0.0.1:${ports.temporal}  (Web UI http://127.0.0.1:${ports.temporalUi})`
-        : `Temporal      ${env.TEMPORAL_ADDRESS}  (given by TEMPORAL_ADDRESS)`,
-    );
-
-    env.MONGODB_URI = external.mongodbUri ?? `mongodb://127.0.0.1:${ports.mongo}/hookflow`;
-    services.push(`MongoDB       ${env.MONGODB_URI}  (${mongo ? mongo.kind : 'given by MONGODB_URI'})`);
+    if (external.mongodbUri) {
+      env.MONGODB_URI = external.mongodbUri;
+      services.push(`MongoDB       ${env.MONGODB_URI}  (given by MONGODB_URI)`);
+    } else {
+      const mongo = await startMongo({
+        port: ports.mongo,
+        dataDir: join(dataDir, 'mongo'),
+        name: `${logPrefix}mongodb`,
+      });
+      stoppers.push(() => mongo.process.stop());
+      env.MONGODB_URI = `mongodb://127.0.0.1:${ports.mongo}/hookflow`;
+      services.push(`MongoDB       ${env.MONGODB_URI}  (${mongo.kind})`);
+    }
 
     if (external.smtpUrl) {
       env.SMTP_URL = external.smtpUrl;
@@ -85,6 +75,21 @@ export async function startStack({ ports, dataDir, logPrefix, useExternal = true
       env.SMTP_URL = catcher.smtpUrl;
       env.HOOKFLOW_MAILBOX_URL = catcher.mailboxUrl;
       services.push(`SMTP catcher  ${catcher.smtpUrl}  (caught mails: ${catcher.mailboxUrl})`);
+    }
+
+    if (external.temporalAddress) {
+      env.TEMPORAL_ADDRESS = external.temporalAddress;
+      services.push(`Temporal      ${env.TEMPORAL_ADDRESS}  (given by TEMPORAL_ADDRESS)`);
+    } else {
+      const temporal = await startTemporal({
+        port: ports.temporal,
+        uiPort: ports.temporalUi,
+        dbFile: join(dataDir, 'temporal.sqlite'),
+        name: `${logPrefix}temporal`,
+      });
+      stoppers.push(() => temporal.stop());
+      env.TEMPORAL_ADDRESS = `127.0.0.1:${ports.temporal}`;
+      services.push(`Temporal      ${env.TEMPORAL_ADDRESS}  (Web UI http://127.0.0.1:${ports.temporalUi})`);
     }
   } catch (error) {
     await stop();

@@ -1,10 +1,11 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { createHttpClient, type HttpClient } from './activities/http/client';
-import { loadConfig, type Config } from './domain/config';
+import { loadConfig, requireMasterKey, type Config } from './domain/config';
 import { createLogger, type Logger } from './domain/logger';
 import { createModels, type Models } from './domain/models';
 import { connectMongo, syncIndexes } from './domain/mongo';
+import { createSecretBox, type SecretBox } from './domain/secret-box';
 
 const TEMPORAL_LOG_LEVELS: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
 
@@ -21,7 +22,7 @@ export function installTemporalLogging(logger: Logger): void {
 }
 
 /** Wires the worker: connections in, activities and workflows registered, nothing else. */
-export async function createWorker(config: Config, deps: { models: Models; http: HttpClient }) {
+export async function createWorker(config: Config, deps: { models: Models; http: HttpClient; secrets: SecretBox }) {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
     connection,
@@ -41,7 +42,8 @@ async function main(): Promise<void> {
   const models = createModels(mongo);
   await syncIndexes(mongo);
   const http = createHttpClient({ allowPrivateTargets: config.allowPrivateTargets });
-  const { worker, connection } = await createWorker(config, { models, http });
+  const secrets = createSecretBox(requireMasterKey(config));
+  const { worker, connection } = await createWorker(config, { models, http, secrets });
   logger.info({ taskQueue: config.temporal.taskQueue, temporal: config.temporal.address }, 'worker started');
   // The SDK stops polling on SIGINT/SIGTERM and lets running tasks finish before run() resolves.
   await worker.run();

@@ -3,10 +3,13 @@ import { subscriptionKeysFor } from '../domain/event-patterns';
 import { deliveryId } from '../domain/ids';
 import type { DeliveryStatus } from '../domain/models/delivery';
 import type { Models } from '../domain/models';
-import type { Target } from './targets/target';
+import type { SecretBox } from '../domain/secret-box';
+import { prepareHook } from './prepare-hook';
+import type { DeliveryEvent, Target } from './targets/target';
 
 export interface FanOutDependencies {
   models: Models;
+  secrets: SecretBox;
   targets: Record<string, Target>;
   /** How many deliveries one activity runs at once. */
   concurrency: number;
@@ -25,7 +28,7 @@ export interface PageOutcome {
   skipped: number;
 }
 
-export function createFanOutActivities({ models, targets, concurrency }: FanOutDependencies) {
+export function createFanOutActivities({ models, secrets, targets, concurrency }: FanOutDependencies) {
   const { Event, Hook, Delivery } = models;
 
   async function loadEvent(eventId: string) {
@@ -43,6 +46,8 @@ export function createFanOutActivities({ models, targets, concurrency }: FanOutD
           ownerId: event.ownerId,
           status: 'enabled',
           events: { $in: subscriptionKeysFor(event.type) },
+          // A hook without a resource-type filter takes every event; one with a filter, only those it lists.
+          resourceTypes: { $in: [null, ...(event.resourceType ? [event.resourceType] : [])] },
           ...(input.afterHookId ? { _id: { $gt: input.afterHookId } } : {}),
         },
         { _id: 1 },
@@ -67,6 +72,17 @@ export function createFanOutActivities({ models, targets, concurrency }: FanOutD
       ]);
       const alreadyDelivered = new Set(done.map((delivery) => ids.get(delivery._id)));
       const pending = hooks.filter((hook) => !alreadyDelivered.has(hook._id));
+      const deliveryEvent: DeliveryEvent = {
+        id: event._id,
+        type: event.type,
+        ownerId: event.ownerId,
+        resourceType: event.resourceType ?? undefined,
+        resourceId: event.resourceId ?? undefined,
+        messageId: event.messageId ?? undefined,
+        createdAt: event.createdAt,
+        data: event.data,
+      };
+      const now = new Date();
 
       const results = await mapWithConcurrency(pending, concurrency, async (hook) => {
         const id = deliveryId(event._id, hook._id);
@@ -74,14 +90,8 @@ export function createFanOutActivities({ models, targets, concurrency }: FanOutD
         if (!target) throw new Error(`No target module for type ${hook.target.type}`);
         const result = await target.send({
           deliveryId: id,
-          event: {
-            id: event._id,
-            type: event.type,
-            ownerId: event.ownerId,
-            createdAt: event.createdAt,
-            data: event.data,
-          },
-          hook: { id: hook._id, target: hook.target },
+          event: deliveryEvent,
+          hook: prepareHook(hook, secrets, now),
         });
         const status: DeliveryStatus = result.outcome === 'succeeded' ? 'succeeded' : 'failed';
         return { id, hook, status, attempt: result.attempt };

@@ -1,39 +1,51 @@
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
 import type { Config } from '../domain/config';
 import type { Logger } from '../domain/logger';
 import type { Models } from '../domain/models';
-import { requireAdminKey } from './auth';
+import type { SecretBox } from '../domain/secret-box';
+import { createAuthenticator } from './auth';
 import { errorHandler, notFoundRoute } from './errors';
-import { eventRoutes } from './routes/events';
+import { mountRoutes } from './route';
 import { healthRoutes } from './routes/health';
-import { hookRoutes } from './routes/hooks';
-import { ownerRoutes } from './routes/owners';
+import { apiRoutes } from './routes';
 
 export interface AppDependencies {
-  config: Pick<Config, 'allowPrivateTargets' | 'temporal'> & { adminKey: string };
+  config: Pick<Config, 'allowPrivateTargets' | 'temporal' | 'maxBodyBytes'> & { adminKey: string };
   models: Models;
   temporal: Client;
+  secrets: SecretBox;
   logger: Logger;
   readinessChecks: Record<string, () => Promise<void>>;
 }
 
-/** Event payloads above this are refused with a 413 before they reach any handler. */
-export const MAX_BODY_BYTES = 256 * 1024;
+/** A caller's own request id is kept if it is sane, so that logs on both sides line up. */
+function requestId(header: string | string[] | undefined): string {
+  return typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : randomUUID();
+}
 
-export function createApp({ config, models, temporal, logger, readinessChecks }: AppDependencies): Express {
+export function createApp(deps: AppDependencies): Express {
+  const { config, models, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.use(healthRoutes(readinessChecks));
-
-  const v1 = express.Router();
-  v1.use(requireAdminKey(config.adminKey));
-  v1.use(express.json({ limit: MAX_BODY_BYTES }));
-  v1.use(ownerRoutes(models));
-  v1.use(hookRoutes(models, { allowPrivateTargets: config.allowPrivateTargets }));
-  v1.use(eventRoutes({ models, temporal, taskQueue: config.temporal.taskQueue }));
-  app.use('/v1', v1);
-
+  app.set('query parser', 'simple');
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = requestId(req.headers['x-request-id']);
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      // Never log credentials.
+      redact: ['req.headers.authorization'],
+    }),
+  );
+  app.use(healthRoutes(deps.readinessChecks));
+  app.use(express.json({ limit: config.maxBodyBytes }));
+  mountRoutes(app, apiRoutes(deps), createAuthenticator(config.adminKey, models));
   app.use(notFoundRoute);
   app.use(errorHandler(logger));
   return app;

@@ -1,18 +1,36 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
-import { UnauthorizedError } from '../domain/errors';
+import type { Request } from 'express';
+import { ownerOfApiKey } from '../domain/api-keys';
+import type { Caller } from '../domain/caller';
+import { AppError, UnauthorizedError } from '../domain/errors';
+import type { Models } from '../domain/models';
+import type { Authenticate } from './route';
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-/** Only the producer's admin key passes; owners' own keys arrive with the management API. */
-export function requireAdminKey(adminKey: string): RequestHandler {
-  const expected = digest(adminKey);
-  return (req, _res, next) => {
-    const match = /^Bearer (\S+)$/.exec(req.get('authorization') ?? '');
+function bearerKey(req: Request): string {
+  const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(req.get('authorization') ?? '');
+  if (!match?.[1]) throw new UnauthorizedError();
+  return match[1];
+}
+
+/**
+ * The admin key passes everywhere. An owner key passes on tenant routes and
+ * makes the caller that owner; revoked keys and keys of deleted owners fail
+ * the same way unknown keys do.
+ */
+export function createAuthenticator(adminKey: string, models: Models): Authenticate {
+  const expectedAdmin = digest(adminKey);
+  return async (req, access) => {
+    const key = bearerKey(req);
     // Comparing fixed-length digests keeps the check constant-time whatever was sent.
-    if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) throw new UnauthorizedError();
-    next();
+    if (timingSafeEqual(digest(key), expectedAdmin)) return { kind: 'admin' };
+    const owner = await ownerOfApiKey(models, key);
+    if (!owner) throw new UnauthorizedError();
+    if (access === 'admin') throw new AppError(403, 'forbidden', 'This route needs the admin key');
+    const caller: Caller = { kind: 'owner', ...owner };
+    return caller;
   };
 }

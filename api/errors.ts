@@ -21,12 +21,16 @@ function bodyParserError(error: unknown): AppError | undefined {
 /** Turns every error into `{error: {code, message, details}}`; only unexpected ones are logged as errors. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
+    const requestId = res.get('x-request-id');
     const known = error instanceof AppError ? error : bodyParserError(error);
     if (known) {
-      res.status(known.status).json({ error: { code: known.code, message: known.message, details: known.details } });
+      res
+        .status(known.status)
+        .json({ error: { code: known.code, message: known.message, details: known.details, requestId } });
       return;
     }
-    logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
-    res.status(500).json({ error: { code: 'internal', message: 'Internal error; it has been logged' } });
+    // The stack trace goes to the log, never to the caller.
+    logger.error({ err: error, requestId, method: req.method, path: req.path }, 'request failed');
+    res.status(500).json({ error: { code: 'internal', message: 'Internal error; it has been logged', requestId } });
   };
 }

@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
-import { loadConfig, type Config } from '../domain/config';
+import { loadConfig, requireMasterKey, type Config } from '../domain/config';
 import { createLogger, type Logger } from '../domain/logger';
+import { seedEventCatalogue } from '../domain/event-types';
 import { createModels } from '../domain/models';
 import { connectMongo, pingMongo, syncIndexes } from '../domain/mongo';
+import { createSecretBox } from '../domain/secret-box';
 import { connectTemporalClient, ensureSearchAttributes, pingTemporal } from '../domain/temporal-client';
 import { createApp } from './app';
 
@@ -16,9 +18,11 @@ export interface RunningApi {
 export async function startApi(config: Config, logger: Logger): Promise<RunningApi> {
   const adminKey = config.adminKey;
   if (!adminKey) throw new Error('HOOKFLOW_ADMIN_KEY is not set: the API refuses to start without an admin key');
+  const secrets = createSecretBox(requireMasterKey(config));
   const mongo = await connectMongo(config.mongodbUri);
   const models = createModels(mongo);
   await syncIndexes(mongo);
+  await seedEventCatalogue(models);
   const temporal = await connectTemporalClient(config.temporal);
   await ensureSearchAttributes(temporal);
 
@@ -26,6 +30,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     config: { ...config, adminKey },
     models,
     temporal,
+    secrets,
     logger,
     readinessChecks: { mongodb: () => pingMongo(mongo), temporal: () => pingTemporal(temporal) },
   });

@@ -39,6 +39,17 @@ const envSchema = z.object({
     .default(DEFAULTS.SMTP_URL),
   HOOKFLOW_ADMIN_KEY: z.string().min(24, 'must be at least 24 characters (use a random key)').optional(),
   HOOKFLOW_ALLOW_PRIVATE_TARGETS: flag,
+  /** 32 random bytes, base64: the key that encrypts hook secrets at rest. */
+  HOOKFLOW_MASTER_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+    .optional(),
+  HOOKFLOW_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(10 * 1024 * 1024)
+    .default(256 * 1024),
   /** Where the dev stack's SMTP catcher lists the mails it caught; unset with a real SMTP server. */
   HOOKFLOW_MAILBOX_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -54,6 +65,10 @@ export interface Config {
   adminKey: string | undefined;
   /** Lets hooks target loopback and private addresses (tests, local development). */
   allowPrivateTargets: boolean;
+  /** Encrypts secrets at rest. Required by the API and the worker; the dev stack generates one. */
+  masterKey: Buffer | undefined;
+  /** Request bodies above this are refused with a 413. */
+  maxBodyBytes: number;
   mailboxUrl: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
@@ -95,6 +110,8 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: e.SMTP_URL,
     adminKey: e.HOOKFLOW_ADMIN_KEY,
     allowPrivateTargets: e.HOOKFLOW_ALLOW_PRIVATE_TARGETS,
+    masterKey: e.HOOKFLOW_MASTER_KEY === undefined ? undefined : Buffer.from(e.HOOKFLOW_MASTER_KEY, 'base64'),
+    maxBodyBytes: e.HOOKFLOW_MAX_BODY_BYTES,
     mailboxUrl: e.HOOKFLOW_MAILBOX_URL,
     logLevel: e.LOG_LEVEL,
   };
@@ -126,6 +143,13 @@ export function externalServices(env: Env = process.env): {
     adminKey: config.adminKey,
     allowPrivateTargets: set.HOOKFLOW_ALLOW_PRIVATE_TARGETS === undefined ? undefined : config.allowPrivateTargets,
   };
+}
+
+export function requireMasterKey(config: Pick<Config, 'masterKey'>): Buffer {
+  if (!config.masterKey) {
+    throw new ConfigError(['HOOKFLOW_MASTER_KEY: must be set (32 random bytes, base64) to encrypt secrets at rest']);
+  }
+  return config.masterKey;
 }
 
 /** The environment a child process should get: ours, with the given variables set. */

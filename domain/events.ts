@@ -1,21 +1,43 @@
 import { isDeepStrictEqual } from 'node:util';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import { ConflictError, NotFoundError } from './errors';
+import { ownerIdFor, ownerScope, type Caller } from './caller';
+import { ConflictError, NotFoundError, ValidationError } from './errors';
+import { assertEventAccepted } from './event-types';
 import { newId } from './ids';
 import type { Models } from './models';
+import type { StoredEvent } from './models/event';
+import { assertOwnerExists } from './owners';
+import { paginate, pageQuery } from './pagination';
 import { eventWorkflowId, SEARCH_ATTRIBUTES } from './temporal-names';
-import { deliverySummaryView, eventView } from './views';
+import { deliveriesOfEvent } from './deliveries';
 
-export const postEventInput = z.strictObject({
-  /** Producers may name their events, which makes a retried POST harmless. */
-  id: z
-    .string()
-    .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1-128 letters, digits or _ . : -')
-    .optional(),
-  type: z.string().regex(/^[A-Za-z][\w.-]{0,127}$/, 'must be an event type name such as resource.created'),
-  ownerId: z.string().min(1),
+/** Producers may name their events (or send an Idempotency-Key), which makes a retried POST harmless. */
+export const eventIdInput = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1-128 letters, digits or _ . : -');
+
+const eventFields = {
+  id: eventIdInput.optional(),
+  type: z.string().min(1).max(128),
+  /** Required with the admin key; an owner's key implies its owner. */
+  ownerId: z.string().min(1).optional(),
+  resourceType: z.string().min(1).max(64).optional(),
+  resourceId: z.string().min(1).max(256).optional(),
   data: z.record(z.string(), z.unknown()),
+};
+
+export const postEventInput = z.strictObject({ ...eventFields, messageId: z.string().min(1).max(256).optional() });
+
+export const postEventBatchInput = z.strictObject({
+  messageId: z.string().min(1).max(256),
+  events: z.array(z.strictObject(eventFields)).min(1).max(100),
+});
+
+export const listEventsQuery = pageQuery.extend({
+  type: z.string().optional(),
+  ownerId: z.string().optional(),
+  messageId: z.string().optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
 });
 
 export interface EventDependencies {
@@ -24,8 +46,39 @@ export interface EventDependencies {
   taskQueue: string;
 }
 
-/** Inserts the event, or finds the same event already there; a different event under that id is a conflict. */
-async function storeOnce(models: Models, event: z.infer<typeof postEventInput> & { id: string }) {
+type Stored = StoredEvent & { _id: string; createdAt: Date };
+type NewEvent = Omit<z.infer<typeof postEventInput>, 'id' | 'ownerId'> & { id: string; ownerId: string };
+
+export function eventView(event: Stored) {
+  return {
+    id: event._id,
+    type: event.type,
+    ownerId: event.ownerId,
+    resourceType: event.resourceType ?? undefined,
+    resourceId: event.resourceId ?? undefined,
+    messageId: event.messageId ?? undefined,
+    data: event.data as unknown,
+    createdAt: event.createdAt,
+  };
+}
+
+function sameContent(stored: Stored, event: NewEvent): boolean {
+  return (
+    stored.type === event.type &&
+    stored.ownerId === event.ownerId &&
+    (stored.resourceType ?? undefined) === event.resourceType &&
+    (stored.resourceId ?? undefined) === event.resourceId &&
+    (stored.messageId ?? undefined) === event.messageId &&
+    isDeepStrictEqual(stored.data, event.data)
+  );
+}
+
+/**
+ * Inserts the event, or finds the same event already there. The unique _id
+ * decides races: of fifty identical concurrent posts, one inserts and the
+ * others find it. A different event under that id is a conflict.
+ */
+async function storeOnce(models: Models, event: NewEvent): Promise<{ event: Stored; created: boolean }> {
   const { id, ...content } = event;
   try {
     return { event: (await models.Event.create({ _id: id, ...content })).toObject(), created: true };
@@ -33,26 +86,12 @@ async function storeOnce(models: Models, event: z.infer<typeof postEventInput> &
     if ((error as { code?: number }).code !== 11000) throw error;
     const existing = await models.Event.findById(id).lean();
     if (!existing) throw error;
-    const same =
-      existing.type === content.type &&
-      existing.ownerId === content.ownerId &&
-      isDeepStrictEqual(existing.data, content.data);
-    if (!same) throw new ConflictError(`Event ${id} already exists with different content`);
+    if (!sameContent(existing, event)) throw new ConflictError(`Event ${id} already exists with different content`);
     return { event: existing, created: false };
   }
 }
 
-/**
- * Saves the event, then starts its delivery workflow. Both steps are
- * idempotent, so a producer that retries after a crash between them gets its
- * event delivered exactly once.
- */
-export async function acceptEvent(
-  { models, temporal, taskQueue }: EventDependencies,
-  input: z.infer<typeof postEventInput>,
-) {
-  if (!(await models.Owner.exists({ _id: input.ownerId }))) throw new NotFoundError('owner', input.ownerId);
-  const { event, created } = await storeOnce(models, { ...input, id: input.id ?? newId('event') });
+async function startDelivery({ temporal, taskQueue }: EventDependencies, event: Stored): Promise<void> {
   try {
     await temporal.workflow.start('deliverEvent', {
       workflowId: eventWorkflowId(event._id),
@@ -68,12 +107,87 @@ export async function acceptEvent(
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
-  return { event: eventView(event), created };
 }
 
-export async function getEventWithDeliveries(models: Models, id: string) {
-  const event = await models.Event.findById(id).lean();
+/** Checks everything about an event before anything is written, so that a bad one leaves no trace. */
+async function prepare(models: Models, caller: Caller, input: z.infer<typeof postEventInput>, id: string | undefined) {
+  const ownerId = ownerIdFor(caller, input.ownerId);
+  await assertOwnerExists(models, ownerId);
+  await assertEventAccepted(models, input);
+  return { ...input, ownerId, id: id ?? newId('event') };
+}
+
+/**
+ * Saves the event, then starts its delivery workflow. Both steps are
+ * idempotent, so a producer that retries after a crash between them gets its
+ * event delivered once.
+ */
+export async function acceptEvent(
+  deps: EventDependencies,
+  caller: Caller,
+  input: z.infer<typeof postEventInput>,
+  idempotencyKey?: string,
+) {
+  if (input.id && idempotencyKey && input.id !== idempotencyKey) {
+    throw new ValidationError('id: differs from the Idempotency-Key header; send one or make them equal');
+  }
+  const event = await prepare(deps.models, caller, input, input.id ?? idempotencyKey);
+  const stored = await storeOnce(deps.models, event);
+  await startDelivery(deps, stored.event);
+  return { event: eventView(stored.event), created: stored.created };
+}
+
+/** Many events of one dispatch: all are checked first, then each is accepted as acceptEvent would. */
+export async function acceptEventBatch(
+  deps: EventDependencies,
+  caller: Caller,
+  input: z.infer<typeof postEventBatchInput>,
+) {
+  const ids = input.events.map((e) => e.id).filter(Boolean);
+  if (new Set(ids).size !== ids.length) throw new ValidationError('events: two events share an id');
+  const prepared = [];
+  for (const [index, event] of input.events.entries()) {
+    try {
+      prepared.push(await prepare(deps.models, caller, { ...event, messageId: input.messageId }, event.id));
+    } catch (error) {
+      if (error instanceof ValidationError || error instanceof NotFoundError) {
+        throw new ValidationError(`events.${index}: ${error.message}`, error.details);
+      }
+      throw error;
+    }
+  }
+  const accepted = [];
+  for (const event of prepared) {
+    const stored = await storeOnce(deps.models, event);
+    await startDelivery(deps, stored.event);
+    accepted.push(eventView(stored.event));
+  }
+  return { messageId: input.messageId, events: accepted };
+}
+
+async function findEvent(models: Models, caller: Caller, id: string): Promise<Stored> {
+  const event = await models.Event.findOne({ _id: id, ...ownerScope(caller) }).lean();
   if (!event) throw new NotFoundError('event', id);
-  const deliveries = await models.Delivery.find({ eventId: id }).sort({ hookId: 1 }).lean();
-  return { ...eventView(event), deliveries: deliveries.map(deliverySummaryView) };
+  return event;
+}
+
+export async function getEventWithDeliveries(models: Models, caller: Caller, id: string) {
+  const event = await findEvent(models, caller, id);
+  return { ...eventView(event), deliveries: await deliveriesOfEvent(models, id) };
+}
+
+export async function listEvents(models: Models, caller: Caller, query: z.infer<typeof listEventsQuery>) {
+  const createdAt = {
+    ...(query.since ? { $gte: new Date(query.since) } : {}),
+    ...(query.until ? { $lt: new Date(query.until) } : {}),
+  };
+  const filter = {
+    ...(query.ownerId ? { ownerId: query.ownerId } : {}),
+    ...ownerScope(caller),
+    ...(query.type ? { type: query.type } : {}),
+    ...(query.messageId ? { messageId: query.messageId } : {}),
+    ...(Object.keys(createdAt).length ? { createdAt } : {}),
+  };
+  const page = await paginate<Stored>(models.Event, filter, query);
+  return { data: page.items.map(eventView), nextCursor: page.nextCursor };
 }

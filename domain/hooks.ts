@@ -1,28 +1,145 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isPrivateAddress } from './address-guard';
+import { ownerIdFor, ownerScope, type Caller } from './caller';
+import { duration } from './durations';
 import { NotFoundError, ValidationError } from './errors';
+import { assertSubscribable } from './event-types';
 import { newId } from './ids';
 import type { Models } from './models';
-import { HTTP_METHODS } from './models/hook';
-import { hookView } from './views';
+import { DEFAULT_DELIVERY, HTTP_METHODS, PAYLOAD_FORMATS, type Hook } from './models/hook';
+import { assertOwnerExists } from './owners';
+import { paginate, pageQuery } from './pagination';
+import type { SecretBox } from './secret-box';
+import { newSigningSecret, ROTATION_GRACE_MS, signingSecretInput } from './signing-secret';
 
 const subscription = z
   .string()
   .regex(/^(\*|[A-Za-z][\w-]*(\.[A-Za-z][\w-]*)*(\.\*)?)$/, 'must be an event name, a `prefix.*` pattern or `*`');
 
-const httpTarget = z.strictObject({
+/** HTTP token characters (RFC 9110), so that a header name cannot smuggle a line break. */
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/, 'must be a valid HTTP header name');
+
+/** Headers Hookflow sets itself; a hook may not override them. */
+const RESERVED_HEADERS = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+]);
+
+const headerValue = z
+  .string()
+  .max(4096)
+  .regex(/^[^\r\n\0]*$/, 'must not contain line breaks');
+
+/** `"value"`, or `{value, secret: true}` to store it encrypted and mask it in answers. On update, `{secret: true}` alone keeps the stored value. */
+const headerInput = z.union([headerValue, z.strictObject({ value: headerValue.optional(), secret: z.boolean() })]);
+
+const headersInput = z
+  .record(headerName, headerInput)
+  .refine((headers) => Object.keys(headers).length <= 30, 'at most 30 headers')
+  .refine(
+    (headers) => Object.keys(headers).every((name) => !RESERVED_HEADERS.has(name.toLowerCase())),
+    `must not set ${[...RESERVED_HEADERS].join(', ')}: Hookflow sets those`,
+  );
+
+const httpTargetInput = z.strictObject({
   type: z.literal('http'),
-  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).max(2048),
+  url: z.url({ protocol: /^https?$/, error: 'must be an absolute http:// or https:// URL' }).max(2048),
   method: z.enum(HTTP_METHODS).default('POST'),
+  headers: headersInput.default({}),
 });
 
-export const createHookInput = z.strictObject({
-  ownerId: z.string().min(1),
+const deliveryInput = z.strictObject({
+  timeout: duration({ min: '100ms', max: '60s' }).default(DEFAULT_DELIVERY.timeout),
+  retrySchedule: z
+    .array(duration({ min: '1s', max: '7d' }))
+    .max(30)
+    .default(DEFAULT_DELIVERY.retrySchedule),
+  disableAfter: z
+    .strictObject({
+      failures: z.number().int().min(1).max(100_000).default(DEFAULT_DELIVERY.disableAfter.failures),
+      window: duration({ min: '1m', max: '30d' }).default(DEFAULT_DELIVERY.disableAfter.window),
+    })
+    .prefault({}),
+});
+
+const hookFields = {
   name: z.string().trim().min(1).max(200),
   events: z.array(subscription).min(1).max(100),
-  target: httpTarget,
+  resourceTypes: z
+    .array(z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'must be a lower-case resource type name'))
+    .max(100)
+    .optional(),
+  target: httpTargetInput,
+  format: z.enum(PAYLOAD_FORMATS).default('standard'),
+  delivery: deliveryInput.prefault({}),
+};
+
+export const createHookInput = z.strictObject({
+  /** Required with the admin key; an owner's key implies its owner. */
+  ownerId: z.string().min(1).optional(),
+  ...hookFields,
+  secret: signingSecretInput.optional(),
 });
+
+export const updateHookInput = z
+  .strictObject({
+    name: hookFields.name.optional(),
+    events: hookFields.events.optional(),
+    resourceTypes: hookFields.resourceTypes.nullable(),
+    target: hookFields.target.optional(),
+    format: z.enum(PAYLOAD_FORMATS).optional(),
+    delivery: deliveryInput.optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, 'nothing to update');
+
+export const listHooksQuery = pageQuery.extend({
+  ownerId: z.string().optional(),
+  status: z.enum(['enabled', 'disabled']).optional(),
+});
+
+export const disableHookInput = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+
+export interface HookDependencies {
+  models: Models;
+  secrets: SecretBox;
+  allowPrivateTargets: boolean;
+}
+
+type StoredHook = Hook & { _id: string; createdAt: Date; updatedAt: Date };
+type HeaderInput = z.infer<typeof headerInput>;
+type StoredHeader = { name: string; value: string; secret: boolean };
+
+/** What owners see: secret header values masked, signing secrets never. */
+export function hookView(hook: StoredHook) {
+  return {
+    id: hook._id,
+    ownerId: hook.ownerId,
+    name: hook.name,
+    events: hook.events,
+    resourceTypes: hook.resourceTypes ?? undefined,
+    target: {
+      type: hook.target.type,
+      url: hook.target.url,
+      method: hook.target.method,
+      headers: Object.fromEntries(
+        hook.target.headers.map((h) => [h.name, h.secret ? { secret: true as const } : h.value] as const),
+      ),
+    },
+    format: hook.format,
+    status: hook.status,
+    disabledReason: hook.disabledReason ?? undefined,
+    disabledAt: hook.disabledAt ?? undefined,
+    delivery: hook.delivery,
+    createdAt: hook.createdAt,
+    updatedAt: hook.updatedAt,
+  };
+}
 
 /** Refuses, at creation, targets the delivery-time guard would refuse anyway, so the owner hears it now. */
 function assertPublicTarget(url: string): void {
@@ -33,19 +150,123 @@ function assertPublicTarget(url: string): void {
   }
 }
 
-export async function createHook(
-  models: Models,
-  input: z.infer<typeof createHookInput>,
-  options: { allowPrivateTargets: boolean },
-) {
-  if (!options.allowPrivateTargets) assertPublicTarget(input.target.url);
-  if (!(await models.Owner.exists({ _id: input.ownerId }))) throw new NotFoundError('owner', input.ownerId);
-  const hook = await models.Hook.create({ _id: newId('hook'), ...input, status: 'enabled' });
-  return hookView(hook.toObject());
+function sealHeaders(
+  secrets: SecretBox,
+  headers: Record<string, HeaderInput>,
+  previous: readonly StoredHeader[] = [],
+): StoredHeader[] {
+  return Object.entries(headers).map(([name, input]) => {
+    if (typeof input === 'string') return { name, value: input, secret: false };
+    if (input.value !== undefined) {
+      return { name, value: input.secret ? secrets.seal(input.value) : input.value, secret: input.secret };
+    }
+    const kept = previous.find((h) => h.name === name && h.secret);
+    if (!input.secret || !kept) {
+      throw new ValidationError(`target.headers.${name}: give a value (only a stored secret header may omit it)`);
+    }
+    return kept;
+  });
 }
 
-export async function getHook(models: Models, id: string) {
-  const hook = await models.Hook.findById(id).lean();
+async function findHook(models: Models, caller: Caller, id: string): Promise<StoredHook> {
+  const hook = await models.Hook.findOne({ _id: id, ...ownerScope(caller) }).lean();
   if (!hook) throw new NotFoundError('hook', id);
-  return hookView(hook);
+  return hook;
+}
+
+/** Creates the hook with its signing secret, which is returned here and at rotation only. */
+export async function createHook(deps: HookDependencies, caller: Caller, input: z.infer<typeof createHookInput>) {
+  const { models, secrets } = deps;
+  const ownerId = ownerIdFor(caller, input.ownerId);
+  if (!deps.allowPrivateTargets) assertPublicTarget(input.target.url);
+  await assertSubscribable(models, input.events);
+  await assertOwnerExists(models, ownerId);
+  const secret = input.secret ?? newSigningSecret();
+  const hook = await models.Hook.create({
+    _id: newId('hook'),
+    ownerId,
+    name: input.name,
+    events: input.events,
+    resourceTypes: input.resourceTypes?.length ? input.resourceTypes : undefined,
+    target: { ...input.target, headers: sealHeaders(secrets, input.target.headers) },
+    format: input.format,
+    delivery: input.delivery,
+    status: 'enabled',
+    signingSecrets: [{ sealed: secrets.seal(secret), createdAt: new Date() }],
+  });
+  return { ...hookView(hook.toObject()), secret };
+}
+
+export async function getHook(models: Models, caller: Caller, id: string) {
+  return hookView(await findHook(models, caller, id));
+}
+
+export async function listHooks(models: Models, caller: Caller, query: z.infer<typeof listHooksQuery>) {
+  const filter = {
+    ...(query.ownerId ? { ownerId: query.ownerId } : {}),
+    ...ownerScope(caller),
+    ...(query.status ? { status: query.status } : {}),
+  };
+  const page = await paginate<StoredHook>(models.Hook, filter, query);
+  return { data: page.items.map(hookView), nextCursor: page.nextCursor };
+}
+
+export async function updateHook(
+  deps: HookDependencies,
+  caller: Caller,
+  id: string,
+  patch: z.infer<typeof updateHookInput>,
+) {
+  const { models, secrets } = deps;
+  const hook = await findHook(models, caller, id);
+  if (patch.target && !deps.allowPrivateTargets) assertPublicTarget(patch.target.url);
+  if (patch.events) await assertSubscribable(models, patch.events);
+  const { resourceTypes, target, ...rest } = patch;
+  const set: Record<string, unknown> = { ...rest };
+  const unset: Record<string, 1> = {};
+  if (target) set.target = { ...target, headers: sealHeaders(secrets, target.headers, hook.target.headers) };
+  if (resourceTypes === null || resourceTypes?.length === 0) unset.resourceTypes = 1;
+  else if (resourceTypes) set.resourceTypes = resourceTypes;
+  const updated = await models.Hook.findOneAndUpdate(
+    { _id: id, ...ownerScope(caller) },
+    { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) },
+    { returnDocument: 'after' },
+  ).lean();
+  if (!updated) throw new NotFoundError('hook', id);
+  return hookView(updated);
+}
+
+/** Deletes the hook; its past deliveries stay on record. */
+export async function deleteHook(models: Models, caller: Caller, id: string): Promise<void> {
+  const deleted = await models.Hook.deleteOne({ _id: id, ...ownerScope(caller) });
+  if (deleted.deletedCount === 0) throw new NotFoundError('hook', id);
+}
+
+export async function setHookEnabled(models: Models, caller: Caller, id: string, enabled: boolean, reason?: string) {
+  const update = enabled
+    ? { $set: { status: 'enabled' }, $unset: { disabledReason: 1, disabledAt: 1 } }
+    : { $set: { status: 'disabled', disabledReason: reason ?? 'Disabled by its owner', disabledAt: new Date() } };
+  const updated = await models.Hook.findOneAndUpdate({ _id: id, ...ownerScope(caller) }, update, { returnDocument: 'after' }).lean();
+  if (!updated) throw new NotFoundError('hook', id);
+  return hookView(updated);
+}
+
+/**
+ * Issues a new signing secret. The previous one keeps signing for 24 hours
+ * (both signatures are sent), so that receivers can switch without a gap.
+ */
+export async function rotateSigningSecret(deps: HookDependencies, caller: Caller, id: string) {
+  const { models, secrets } = deps;
+  const hook = await findHook(models, caller, id);
+  const now = new Date();
+  const graceUntil = new Date(now.getTime() + ROTATION_GRACE_MS);
+  const stillValid = hook.signingSecrets
+    .filter((s) => !s.expiresAt || s.expiresAt > now)
+    .map((s) => ({ ...s, expiresAt: s.expiresAt && s.expiresAt < graceUntil ? s.expiresAt : graceUntil }));
+  const secret = newSigningSecret();
+  await models.Hook.updateOne(
+    { _id: id, updatedAt: hook.updatedAt },
+    { $set: { signingSecrets: [{ sealed: secrets.seal(secret), createdAt: now }, ...stillValid] } },
+  );
+  return { id, secret, previousSecretsExpireAt: graceUntil };
 }

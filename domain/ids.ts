@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
  */
 export const ID_PREFIX = {
   owner: 'own',
+  apiKey: 'key',
   hook: 'hook',
   event: 'evt',
   delivery: 'dlv',

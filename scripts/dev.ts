@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { externalServices, loadConfig } from '../domain/config';
-import { devAdminKey } from './devstack/admin-key';
+import { devAdminKey, devMasterKey } from './devstack/dev-keys';
 import { startEntryPoint, waitForReadyApi } from './devstack/app-processes';
 import { DEVSTACK_DIR, LOG_DIR } from './devstack/paths';
 import { assertPortFree } from './devstack/ports';
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   const env = {
     ...stack.env,
     HOOKFLOW_ADMIN_KEY: adminKey,
+    HOOKFLOW_MASTER_KEY: config.masterKey?.toString('base64') ?? devMasterKey(),
     // Local receivers are the point of a dev stack; production keeps the guard on.
     HOOKFLOW_ALLOW_PRIVATE_TARGETS: externalServices().allowPrivateTargets === false ? '0' : '1',
   };

@@ -49,6 +49,7 @@ async function main(): Promise<number> {
     const env = childEnv({
       ...stack.env,
       HOOKFLOW_ADMIN_KEY: `hf_admin_test_${randomBytes(16).toString('hex')}`,
+      HOOKFLOW_MASTER_KEY: randomBytes(32).toString('base64'),
       HOOKFLOW_ALLOW_PRIVATE_TARGETS: '1',
       LOG_LEVEL: 'warn',
     });

@@ -20,6 +20,17 @@ describe('event delivery, end to end', () => {
     const owner = await hookflow.request('POST', '/v1/owners', { name: 'Creads', email: 'dev@creads.test' });
     assert.equal(owner.status, 201);
     ownerId = owner.body.id;
+    for (const name of [
+      'project.created',
+      'invoice.paid',
+      'dataset.finalized',
+      'dataset.published',
+      'visualization.created',
+      'note.created',
+    ]) {
+      const type = await hookflow.request('POST', '/v1/event-types', { name });
+      assert.equal(type.status, 201, JSON.stringify(type.body));
+    }
   });
 
   after(async () => {
@@ -48,8 +59,8 @@ describe('event delivery, end to end', () => {
   }
 
   it('answers /healthz and, with MongoDB and Temporal up, /readyz', async () => {
-    assert.equal((await hookflow.request('GET', '/healthz', undefined, null)).status, 200);
-    const ready = await hookflow.request('GET', '/readyz', undefined, null);
+    assert.equal((await hookflow.request('GET', '/healthz', undefined, { key: null })).status, 200);
+    const ready = await hookflow.request('GET', '/readyz', undefined, { key: null });
     assert.equal(ready.status, 200);
     assert.deepEqual(ready.body.checks, { mongodb: 'ok', temporal: 'ok' });
   });
@@ -140,9 +151,9 @@ describe('event delivery, end to end', () => {
   });
 
   it('refuses requests without the admin key', async () => {
-    const anonymous = await hookflow.request('GET', `/v1/owners/${ownerId}`, undefined, null);
+    const anonymous = await hookflow.request('GET', `/v1/owners/${ownerId}`, undefined, { key: null });
     assert.equal(anonymous.status, 401);
-    const wrong = await hookflow.request('GET', `/v1/owners/${ownerId}`, undefined, 'not-the-key');
+    const wrong = await hookflow.request('GET', `/v1/owners/${ownerId}`, undefined, { key: 'not-the-key' });
     assert.equal(wrong.status, 401);
     assert.equal(wrong.body.error.code, 'unauthorized');
   });

@@ -1,7 +1,7 @@
 import type { HttpClient } from '../http/client';
+import { standardWebhookSignature } from '../http/signature';
 import type { AttemptResult, DeliveryContext, Outcome, Target } from './target';
 
-const DEFAULT_TIMEOUT_MS = 15_000;
 const METHODS_WITHOUT_BODY = new Set(['GET', 'DELETE']);
 
 /** 2xx delivers; timeouts, throttling and server errors may pass; anything else will not. */
@@ -13,7 +13,8 @@ export function classifyHttpStatus(statusCode: number): Outcome {
 
 interface HttpTargetConfig {
   url: string;
-  method?: string;
+  method: string;
+  headers: Record<string, string>;
 }
 
 /** The Standard Webhooks envelope: `{type, timestamp, data}`. */
@@ -26,19 +27,27 @@ export function createHttpTarget(http: HttpClient): Target {
   return {
     async send(context: DeliveryContext): Promise<AttemptResult> {
       const target = context.hook.target as unknown as HttpTargetConfig;
-      const method = target.method ?? 'POST';
-      const sendsBody = !METHODS_WITHOUT_BODY.has(method);
+      const sendsBody = !METHODS_WITHOUT_BODY.has(target.method);
+      const body = sendsBody ? standardPayload(context) : '';
       const startedAt = new Date();
+      const timestamp = Math.floor(startedAt.getTime() / 1000);
       const result = await http.send({
         url: target.url,
-        method,
+        method: target.method,
         headers: {
           ...(sendsBody ? { 'content-type': 'application/json' } : {}),
+          ...target.headers,
           'webhook-id': context.deliveryId,
-          'webhook-timestamp': String(Math.floor(startedAt.getTime() / 1000)),
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': standardWebhookSignature({
+            id: context.deliveryId,
+            timestamp,
+            body,
+            secrets: context.hook.signingSecrets,
+          }),
         },
-        body: sendsBody ? standardPayload(context) : undefined,
-        timeoutMs: DEFAULT_TIMEOUT_MS,
+        body: sendsBody ? body : undefined,
+        timeoutMs: context.hook.timeoutMs,
       });
       const durationMs = Date.now() - startedAt.getTime();
       if (result.kind === 'error') {

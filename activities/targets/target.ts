@@ -1,10 +1,32 @@
 import type { Attempt } from '../../domain/models/delivery';
 
+/** The event as every target type renders it. */
+export interface DeliveryEvent {
+  id: string;
+  type: string;
+  ownerId: string;
+  resourceType?: string;
+  resourceId?: string;
+  messageId?: string;
+  createdAt: Date;
+  data: unknown;
+}
+
+/** A hook with its secrets opened, ready to send: this never leaves the activity. */
+export interface PreparedHook {
+  id: string;
+  format: string;
+  timeoutMs: number;
+  /** The signing secrets in force, newest first. */
+  signingSecrets: string[];
+  target: { type: string } & Record<string, unknown>;
+}
+
 /** What every target type is handed for one attempt. */
 export interface DeliveryContext {
   deliveryId: string;
-  event: { id: string; type: string; ownerId: string; createdAt: Date; data: unknown };
-  hook: { id: string; target: { type: string } & Record<string, unknown> };
+  event: DeliveryEvent;
+  hook: PreparedHook;
 }
 
 /**

@@ -1,16 +1,82 @@
-import { Router } from 'express';
-import { acceptEvent, getEventWithDeliveries, postEventInput, type EventDependencies } from '../../domain/events';
-import { parse } from '../validate';
+import { z } from 'zod';
+import {
+  acceptEvent,
+  acceptEventBatch,
+  eventIdInput,
+  getEventWithDeliveries,
+  listEvents,
+  listEventsQuery,
+  postEventBatchInput,
+  postEventInput,
+} from '../../domain/events';
+import { ValidationError } from '../../domain/errors';
+import type { AppDependencies } from '../app';
+import { Reply } from '../reply';
+import { defineRoute, type RouteDefinition } from '../route';
+import { deliverySummarySchema, eventSchema, pageOf } from './schemas';
 
-export function eventRoutes(deps: EventDependencies): Router {
-  const router = Router();
-  router.post('/events', async (req, res) => {
-    const { event, created } = await acceptEvent(deps, parse(postEventInput, req.body));
-    // 202: accepted for delivery. A repeat of an event already accepted answers 200 with the same event.
-    res.status(created ? 202 : 200).json(event);
-  });
-  router.get('/events/:id', async (req, res) => {
-    res.json(await getEventWithDeliveries(deps.models, req.params.id));
-  });
-  return router;
+function idempotencyKey(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const parsed = eventIdInput.safeParse(header);
+  if (!parsed.success) throw new ValidationError(`Idempotency-Key: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
+export function eventRoutes({ models, temporal, config }: AppDependencies): RouteDefinition[] {
+  const deps = { models, temporal, taskQueue: config.temporal.taskQueue };
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/v1/events',
+      tag: 'Events',
+      summary: 'Post an event for delivery to every subscribed hook',
+      description:
+        'Answers 202 once the event is stored and its delivery started. An `id` (or `Idempotency-Key` header) seen before answers 200 with the original event and starts nothing; the same id with other content is a 409. With an owner key, `ownerId` is implied.',
+      access: 'tenant',
+      body: postEventInput,
+      success: { status: 202, description: 'Accepted for delivery', schema: eventSchema },
+      handle: async ({ body, caller, req }) => {
+        const { event, created } = await acceptEvent(deps, caller, body, idempotencyKey(req.get('idempotency-key')));
+        return created ? event : new Reply(200, event);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/events/batch',
+      tag: 'Events',
+      summary: 'Post the events of one dispatch, sharing a messageId',
+      description: 'Every event is checked before any is stored: one bad event refuses the batch.',
+      access: 'tenant',
+      body: postEventBatchInput,
+      success: {
+        status: 202,
+        description: 'Accepted for delivery',
+        schema: z.object({ messageId: z.string(), events: z.array(eventSchema) }),
+      },
+      handle: ({ body, caller }) => acceptEventBatch(deps, caller, body),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/events',
+      tag: 'Events',
+      summary: 'List events, newest first',
+      access: 'tenant',
+      query: listEventsQuery,
+      success: { status: 200, description: 'A page of events', schema: pageOf(eventSchema) },
+      handle: ({ query, caller }) => listEvents(models, caller, query),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/events/:id',
+      tag: 'Events',
+      summary: 'Read an event and how its deliveries went',
+      access: 'tenant',
+      success: {
+        status: 200,
+        description: 'The event, with one delivery summary per hook',
+        schema: eventSchema.extend({ deliveries: z.array(deliverySummarySchema) }),
+      },
+      handle: ({ params, caller }) => getEventWithDeliveries(models, caller, params.id as string),
+    }),
+  ];
 }

@@ -1,15 +1,125 @@
-import { Router } from 'express';
-import { createHook, createHookInput, getHook } from '../../domain/hooks';
-import type { Models } from '../../domain/models';
-import { parse } from '../validate';
+import { z } from 'zod';
+import {
+  createHook,
+  createHookInput,
+  deleteHook,
+  disableHookInput,
+  getHook,
+  listHooks,
+  listHooksQuery,
+  rotateSigningSecret,
+  setHookEnabled,
+  updateHook,
+  updateHookInput,
+} from '../../domain/hooks';
+import { sendTestEvent, testHookInput } from '../../domain/hook-test';
+import type { AppDependencies } from '../app';
+import { defineRoute, type RouteDefinition } from '../route';
+import { hookSchema, pageOf, testOutcomeSchema } from './schemas';
 
-export function hookRoutes(models: Models, options: { allowPrivateTargets: boolean }): Router {
-  const router = Router();
-  router.post('/hooks', async (req, res) => {
-    res.status(201).json(await createHook(models, parse(createHookInput, req.body), options));
-  });
-  router.get('/hooks/:id', async (req, res) => {
-    res.json(await getHook(models, req.params.id));
-  });
-  return router;
+export function hookRoutes({ models, secrets, temporal, config }: AppDependencies): RouteDefinition[] {
+  const deps = { models, secrets, allowPrivateTargets: config.allowPrivateTargets };
+  const id = (params: Record<string, string>) => params.id as string;
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/v1/hooks',
+      tag: 'Hooks',
+      summary: 'Subscribe a hook to events',
+      description:
+        'The answer carries the signing `secret` (`whsec_...`); it is shown here and at rotation only. With the admin key, give `ownerId`.',
+      access: 'tenant',
+      body: createHookInput,
+      success: {
+        status: 201,
+        description: 'The hook and its signing secret',
+        schema: hookSchema.extend({ secret: z.string() }),
+      },
+      handle: ({ body, caller }) => createHook(deps, caller, body),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/hooks',
+      tag: 'Hooks',
+      summary: 'List hooks, newest first',
+      access: 'tenant',
+      query: listHooksQuery,
+      success: { status: 200, description: 'A page of hooks', schema: pageOf(hookSchema) },
+      handle: ({ query, caller }) => listHooks(models, caller, query),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/hooks/:id',
+      tag: 'Hooks',
+      summary: 'Read a hook',
+      access: 'tenant',
+      success: { status: 200, description: 'The hook', schema: hookSchema },
+      handle: ({ params, caller }) => getHook(models, caller, id(params)),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/v1/hooks/:id',
+      tag: 'Hooks',
+      summary: 'Change a hook',
+      description:
+        'Fields given replace the stored ones. A secret header sent back as `{"secret": true}` keeps its stored value; `resourceTypes: null` removes the filter.',
+      access: 'tenant',
+      body: updateHookInput,
+      success: { status: 200, description: 'The hook as changed', schema: hookSchema },
+      handle: ({ params, body, caller }) => updateHook(deps, caller, id(params), body),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/v1/hooks/:id',
+      tag: 'Hooks',
+      summary: 'Delete a hook; its past deliveries stay on record',
+      access: 'tenant',
+      success: { status: 204, description: 'Deleted' },
+      handle: ({ params, caller }) => deleteHook(models, caller, id(params)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/hooks/:id/enable',
+      tag: 'Hooks',
+      summary: 'Enable a hook',
+      access: 'tenant',
+      success: { status: 200, description: 'The hook', schema: hookSchema },
+      handle: ({ params, caller }) => setHookEnabled(models, caller, id(params), true),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/hooks/:id/disable',
+      tag: 'Hooks',
+      summary: 'Disable a hook',
+      access: 'tenant',
+      body: disableHookInput,
+      success: { status: 200, description: 'The hook', schema: hookSchema },
+      handle: ({ params, body, caller }) => setHookEnabled(models, caller, id(params), false, body.reason),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/hooks/:id/rotate-secret',
+      tag: 'Hooks',
+      summary: 'Issue a new signing secret',
+      description: 'The previous secret keeps signing for 24 hours; both signatures are sent meanwhile.',
+      access: 'tenant',
+      success: {
+        status: 200,
+        description: 'The new secret, shown once',
+        schema: z.object({ id: z.string(), secret: z.string(), previousSecretsExpireAt: z.iso.datetime() }),
+      },
+      handle: ({ params, caller }) => rotateSigningSecret(deps, caller, id(params)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/hooks/:id/test',
+      tag: 'Hooks',
+      summary: 'Send one test event now, without retries, and return what happened',
+      access: 'tenant',
+      body: testHookInput,
+      success: { status: 200, description: 'The outcome of the attempt', schema: testOutcomeSchema },
+      handle: ({ params, body, caller }) =>
+        sendTestEvent({ models, temporal, taskQueue: config.temporal.taskQueue }, caller, id(params), body),
+    }),
+  ];
 }

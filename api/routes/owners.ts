@@ -1,15 +1,57 @@
-import { Router } from 'express';
+import { z } from 'zod';
+import { issueApiKey, revokeApiKey } from '../../domain/api-keys';
 import type { Models } from '../../domain/models';
-import { createOwner, createOwnerInput, getOwner } from '../../domain/owners';
-import { parse } from '../validate';
+import { assertOwnerExists, createOwner, createOwnerInput, getOwner } from '../../domain/owners';
+import { defineRoute, type RouteDefinition } from '../route';
+import { apiKeySchema, ownerSchema } from './schemas';
 
-export function ownerRoutes(models: Models): Router {
-  const router = Router();
-  router.post('/owners', async (req, res) => {
-    res.status(201).json(await createOwner(models, parse(createOwnerInput, req.body)));
-  });
-  router.get('/owners/:id', async (req, res) => {
-    res.json(await getOwner(models, req.params.id));
-  });
-  return router;
+export function ownerRoutes(models: Models): RouteDefinition[] {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/v1/owners',
+      tag: 'Owners',
+      summary: 'Create an owner and its first API key',
+      description: 'The `apiKey` in the answer is shown once: only a digest of it is stored.',
+      access: 'admin',
+      body: createOwnerInput,
+      success: {
+        status: 201,
+        description: 'The owner, with its API key',
+        schema: ownerSchema.extend({ apiKey: z.string() }),
+      },
+      handle: ({ body }) => createOwner(models, body),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/owners/:id',
+      tag: 'Owners',
+      summary: 'Read an owner and its API keys (hints only)',
+      access: 'admin',
+      success: { status: 200, description: 'The owner', schema: ownerSchema },
+      handle: ({ params }) => getOwner(models, params.id as string),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/owners/:id/keys',
+      tag: 'Owners',
+      summary: 'Issue another API key for an owner',
+      description: 'The `apiKey` in the answer is shown once.',
+      access: 'admin',
+      success: { status: 201, description: 'The new key', schema: apiKeySchema.extend({ apiKey: z.string() }) },
+      handle: async ({ params }) => {
+        await assertOwnerExists(models, params.id as string);
+        return issueApiKey(models, params.id as string);
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/v1/owners/:id/keys/:keyId',
+      tag: 'Owners',
+      summary: 'Revoke an API key, at once and for good',
+      access: 'admin',
+      success: { status: 200, description: 'The revoked key', schema: apiKeySchema },
+      handle: ({ params }) => revokeApiKey(models, params.id as string, params.keyId as string),
+    }),
+  ];
 }

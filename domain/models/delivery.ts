@@ -32,6 +32,8 @@ const deliverySchema = new Schema(
 );
 
 deliverySchema.index({ eventId: 1, hookId: 1 });
+deliverySchema.index({ ownerId: 1, createdAt: -1, _id: -1 });
+deliverySchema.index({ hookId: 1, createdAt: -1, _id: -1 });
 
 export type Delivery = InferSchemaType<typeof deliverySchema>;
 export type Attempt = InferSchemaType<typeof attemptSchema>;

@@ -6,12 +6,19 @@ const eventSchema = new Schema(
     _id: { type: String, required: true },
     type: { type: String, required: true },
     ownerId: { type: String, required: true },
+    /** What the event is about (Creads' resource_type and resource_gid). */
+    resourceType: String,
+    resourceId: String,
+    /** Shared by the events of one dispatch, as push services report batched sends. */
+    messageId: String,
     data: { type: Schema.Types.Mixed, required: true },
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false, minimize: false },
 );
 
-eventSchema.index({ ownerId: 1, createdAt: 1 });
+eventSchema.index({ ownerId: 1, createdAt: -1, _id: -1 });
+eventSchema.index({ createdAt: -1, _id: -1 });
+eventSchema.index({ messageId: 1 }, { sparse: true });
 
 export type StoredEvent = InferSchemaType<typeof eventSchema>;
 

@@ -1,17 +1,53 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 export const HTTP_METHODS = ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'] as const;
+export const PAYLOAD_FORMATS = ['standard'] as const;
+
+export const DEFAULT_DELIVERY = {
+  timeout: '15s',
+  retrySchedule: ['5s', '5m', '30m', '2h', '5h', '10h', '10h'],
+  disableAfter: { failures: 100, window: '24h' },
+};
+
+/** Header values marked secret are stored sealed (see secret-box.ts). Kept as a list: header names may hold dots. */
+const headerSchema = new Schema(
+  {
+    name: { type: String, required: true },
+    value: { type: String, required: true },
+    secret: { type: Boolean, default: false },
+  },
+  { _id: false },
+);
 
 const httpTargetSchema = new Schema(
   {
     type: { type: String, enum: ['http'], required: true },
     url: { type: String, required: true },
     method: { type: String, enum: HTTP_METHODS, default: 'POST' },
+    headers: { type: [headerSchema], default: [] },
   },
   { _id: false },
 );
 
-/** A subscriber: which events it wants and where they go. */
+/** Signing secrets, sealed. The newest signs; a rotated-out one keeps signing until it expires. */
+const signingSecretSchema = new Schema(
+  { sealed: { type: String, required: true }, createdAt: { type: Date, required: true }, expiresAt: Date },
+  { _id: false },
+);
+
+const deliverySettingsSchema = new Schema(
+  {
+    timeout: { type: String, required: true },
+    retrySchedule: { type: [String], required: true },
+    disableAfter: {
+      failures: { type: Number, required: true },
+      window: { type: String, required: true },
+    },
+  },
+  { _id: false },
+);
+
+/** A subscriber: which events it wants, where they go, and how hard to try. */
 const hookSchema = new Schema(
   {
     _id: { type: String, required: true },
@@ -19,14 +55,22 @@ const hookSchema = new Schema(
     name: { type: String, required: true },
     /** Exact event names, `prefix.*` patterns or `*`; see event-patterns.ts. */
     events: { type: [String], required: true },
+    /** Only events about these resource types; absent means every resource type. */
+    resourceTypes: { type: [String], default: undefined },
     target: { type: httpTargetSchema, required: true },
+    format: { type: String, enum: PAYLOAD_FORMATS, default: 'standard' },
     status: { type: String, enum: ['enabled', 'disabled'], default: 'enabled' },
+    disabledReason: String,
+    disabledAt: Date,
+    delivery: { type: deliverySettingsSchema, required: true },
+    signingSecrets: { type: [signingSecretSchema], default: [] },
   },
   { timestamps: true, versionKey: false },
 );
 
 // Serves the fan-out query: an owner's enabled hooks subscribed to one of a few keys, in id order.
 hookSchema.index({ ownerId: 1, status: 1, events: 1, _id: 1 });
+hookSchema.index({ ownerId: 1, createdAt: -1, _id: -1 });
 
 export type Hook = InferSchemaType<typeof hookSchema>;
 

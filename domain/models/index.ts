@@ -1,6 +1,8 @@
 import type { Connection } from 'mongoose';
+import { apiKeyModel } from './api-key';
 import { deliveryModel } from './delivery';
 import { eventModel } from './event';
+import { eventTypeModel } from './event-type';
 import { hookModel } from './hook';
 import { ownerModel } from './owner';
 
@@ -8,9 +10,11 @@ import { ownerModel } from './owner';
 export function createModels(connection: Connection) {
   return {
     Owner: ownerModel(connection),
+    ApiKey: apiKeyModel(connection),
     Hook: hookModel(connection),
     Event: eventModel(connection),
     Delivery: deliveryModel(connection),
+    EventType: eventTypeModel(connection),
   };
 }
 

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { startApi } from '../../api/main';
 import { createHttpClient } from '../../activities/http/client';
-import { loadConfig, type Config } from '../../domain/config';
+import { loadConfig, requireMasterKey, type Config } from '../../domain/config';
 import { createLogger } from '../../domain/logger';
 import { createModels } from '../../domain/models';
 import { connectMongo } from '../../domain/mongo';
+import { createSecretBox } from '../../domain/secret-box';
 import { connectTemporalClient } from '../../domain/temporal-client';
 import { createWorker, installTemporalLogging } from '../../worker';
 
@@ -29,31 +30,53 @@ export async function startHookflow() {
 
   const mongo = await connectMongo(config.mongodbUri);
   const http = createHttpClient({ allowPrivateTargets: config.allowPrivateTargets });
-  const { worker, connection } = await createWorker(config, { models: createModels(mongo), http });
+  const secrets = createSecretBox(requireMasterKey(config));
+  const { worker, connection } = await createWorker(config, { models: createModels(mongo), http, secrets });
   const running = worker.run();
   const api = await startApi(config, logger);
   const temporal = await connectTemporalClient(config.temporal);
   const adminKey = config.adminKey as string;
 
-  async function request(method: string, path: string, body?: unknown, key: string | null = adminKey) {
+  /** Calls the API with the admin key, another key (`key`), or none (`key: null`). */
+  async function request(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: { key?: string | null; headers?: Record<string, string> } = {},
+  ) {
+    const key = options.key === undefined ? adminKey : options.key;
     const response = await fetch(`${api.url}${path}`, {
       method,
       headers: {
         ...(key ? { authorization: `Bearer ${key}` } : {}),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...options.headers,
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
     const json: any = text ? JSON.parse(text) : undefined;
-    return { status: response.status, body: json };
+    return { status: response.status, body: json, headers: response.headers };
+  }
+
+  /** An owner and its API key, for tests that act as that owner. */
+  async function createOwner(name = 'Owner') {
+    const created = await request('POST', '/v1/owners', {
+      name,
+      email: `${name.toLowerCase().replace(/\W/g, '')}@example.test`,
+    });
+    if (created.status !== 201) throw new Error(`Could not create owner: ${JSON.stringify(created.body)}`);
+    return { id: created.body.id as string, apiKey: created.body.apiKey as string };
   }
 
   return {
     url: api.url,
     config,
     temporal,
+    /** The raw database, for checking what is really stored. */
+    mongo,
     request,
+    createOwner,
     async stop() {
       await api.close();
       worker.shutdown();

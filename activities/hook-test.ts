@@ -1,0 +1,36 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { newId } from '../domain/ids';
+import type { Models } from '../domain/models';
+import type { SecretBox } from '../domain/secret-box';
+import { prepareHook } from './prepare-hook';
+import type { AttemptResult, Target } from './targets/target';
+
+/** A synthetic event sent once to one hook; nothing is recorded, the caller gets the outcome. */
+export function createHookTestActivities({
+  models,
+  secrets,
+  targets,
+}: {
+  models: Models;
+  secrets: SecretBox;
+  targets: Record<string, Target>;
+}) {
+  return {
+    async sendTestDelivery(input: {
+      hookId: string;
+      type: string;
+      data: Record<string, unknown>;
+    }): Promise<AttemptResult> {
+      const hook = await models.Hook.findById(input.hookId).lean();
+      if (!hook) throw ApplicationFailure.nonRetryable(`Hook ${input.hookId} no longer exists`, 'HookNotFound');
+      const target = targets[hook.target.type];
+      if (!target) throw ApplicationFailure.nonRetryable(`No target module for type ${hook.target.type}`);
+      const now = new Date();
+      return target.send({
+        deliveryId: newId('delivery'),
+        event: { id: newId('event'), type: input.type, ownerId: hook.ownerId, createdAt: now, data: input.data },
+        hook: prepareHook(hook, secrets, now),
+      });
+    },
+  };
+}

@@ -1,0 +1,7 @@
+/** A handler's answer when the route's usual status does not fit (a repeat of an accepted event is 200, not 202). */
+export class Reply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}

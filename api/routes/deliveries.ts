@@ -1,0 +1,28 @@
+import { getDelivery, listDeliveries, listDeliveriesQuery } from '../../domain/deliveries';
+import type { Models } from '../../domain/models';
+import { defineRoute, type RouteDefinition } from '../route';
+import { deliverySchema, deliverySummarySchema, pageOf } from './schemas';
+
+export function deliveryRoutes(models: Models): RouteDefinition[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/deliveries',
+      tag: 'Deliveries',
+      summary: 'List deliveries, newest first',
+      access: 'tenant',
+      query: listDeliveriesQuery,
+      success: { status: 200, description: 'A page of deliveries', schema: pageOf(deliverySummarySchema) },
+      handle: ({ query, caller }) => listDeliveries(models, caller, query),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/deliveries/:id',
+      tag: 'Deliveries',
+      summary: 'Read a delivery with every attempt',
+      access: 'tenant',
+      success: { status: 200, description: 'The delivery', schema: deliverySchema },
+      handle: ({ params, caller }) => getDelivery(models, caller, params.id as string),
+    }),
+  ];
+}

@@ -1,0 +1,32 @@
+import { createEventType, createEventTypeInput, listEventTypes } from '../../domain/event-types';
+import type { Models } from '../../domain/models';
+import { defineRoute, type RouteDefinition } from '../route';
+import { eventTypeListSchema, eventTypeSchema } from './schemas';
+
+export function eventTypeRoutes(models: Models): RouteDefinition[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/event-types',
+      tag: 'Event types',
+      summary: 'List the event types hooks may subscribe to',
+      description: 'Sorted by name. A hook subscribes to these names, or to `prefix.*` patterns or `*`.',
+      access: 'tenant',
+      success: { status: 200, description: 'Every event type', schema: eventTypeListSchema },
+      handle: async () => ({ data: await listEventTypes(models) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/event-types',
+      tag: 'Event types',
+      summary: 'Register an event type',
+      description:
+        'Events of a type with a `schema` are refused with a 422 `schema_mismatch` when their `data` does not match it; ' +
+        'with `resourceTypes`, events about other resource types are refused with a 400.',
+      access: 'admin',
+      body: createEventTypeInput,
+      success: { status: 201, description: 'The event type', schema: eventTypeSchema },
+      handle: ({ body }) => createEventType(models, body),
+    }),
+  ];
+}

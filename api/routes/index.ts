@@ -1,0 +1,18 @@
+import type { AppDependencies } from '../app';
+import type { RouteDefinition } from '../route';
+import { deliveryRoutes } from './deliveries';
+import { eventTypeRoutes } from './event-types';
+import { eventRoutes } from './events';
+import { hookRoutes } from './hooks';
+import { ownerRoutes } from './owners';
+
+/** Every documented route, in the order the OpenAPI document lists them. */
+export function apiRoutes(deps: AppDependencies): RouteDefinition[] {
+  return [
+    ...ownerRoutes(deps.models),
+    ...eventTypeRoutes(deps.models),
+    ...hookRoutes(deps),
+    ...eventRoutes(deps),
+    ...deliveryRoutes(deps.models),
+  ];
+}

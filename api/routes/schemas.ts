@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/**
+ * The shapes the API answers with, for the OpenAPI document. Requests are
+ * described by the domain's input schemas, which also validate them.
+ */
+export const apiKeySchema = z.object({
+  id: z.string(),
+  hint: z.string().describe('The last characters of the key'),
+  createdAt: z.iso.datetime(),
+  revokedAt: z.iso.datetime().optional(),
+});
+
+export const ownerSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.email(),
+  apiKeys: z.array(apiKeySchema),
+  createdAt: z.iso.datetime(),
+});
+
+export const errorSchema = z.object({
+  error: z.object({
+    code: z.string().describe('Stable, for programs: validation_failed, unauthorized, not_found, conflict, ...'),
+    message: z.string().describe('For people: names the field or id at fault'),
+    details: z.unknown().optional(),
+    requestId: z.string().optional(),
+  }),
+});
+
+const headerValueSchema = z.union([
+  z.string(),
+  z.object({ secret: z.literal(true) }).describe('A secret header: stored encrypted, never shown'),
+]);
+
+export const hookSchema = z.object({
+  id: z.string(),
+  ownerId: z.string(),
+  name: z.string(),
+  events: z.array(z.string()),
+  resourceTypes: z.array(z.string()).optional(),
+  target: z.object({
+    type: z.literal('http'),
+    url: z.string(),
+    method: z.string(),
+    headers: z.record(z.string(), headerValueSchema),
+  }),
+  format: z.string(),
+  status: z.enum(['enabled', 'disabled']),
+  disabledReason: z.string().optional(),
+  disabledAt: z.iso.datetime().optional(),
+  delivery: z.object({
+    timeout: z.string(),
+    retrySchedule: z.array(z.string()),
+    disableAfter: z.object({ failures: z.number(), window: z.string() }),
+  }),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+
+export const attemptSchema = z.object({
+  startedAt: z.iso.datetime(),
+  durationMs: z.number(),
+  statusCode: z.number().optional(),
+  errorKind: z.string().optional(),
+  errorMessage: z.string().optional(),
+});
+
+export const deliverySummarySchema = z.object({
+  id: z.string(),
+  eventId: z.string(),
+  hookId: z.string(),
+  status: z.string(),
+  attempts: z.number(),
+  lastAttempt: attemptSchema.optional(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+
+export const deliverySchema = deliverySummarySchema.extend({
+  ownerId: z.string(),
+  attempts: z.array(attemptSchema.extend({ responseBody: z.string().optional().describe('At most 4 KiB') })),
+});
+
+export const eventSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  ownerId: z.string(),
+  resourceType: z.string().optional(),
+  resourceId: z.string().optional(),
+  messageId: z.string().optional(),
+  data: z.record(z.string(), z.unknown()),
+  createdAt: z.iso.datetime(),
+});
+
+export const testOutcomeSchema = z.object({
+  outcome: z.enum(['succeeded', 'retryable', 'permanent']),
+  attempt: attemptSchema.extend({ responseBody: z.string().optional() }),
+});
+
+/** A page of a list: pass `nextCursor` back as `cursor` for the next one. */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ data: z.array(item), nextCursor: z.string().optional() });
+}
+
+export const eventTypeSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  schema: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('The JSON Schema (draft 2020-12) that the `data` of events must match; absent means any data'),
+  resourceTypes: z
+    .array(z.string())
+    .optional()
+    .describe('The resource types events of this type may be about; absent means any'),
+  source: z
+    .enum(['catalogue', 'custom'])
+    .describe('`catalogue`: shipped with Hookflow; `custom`: registered by the API'),
+  createdAt: z.iso.datetime(),
+});
+
+export const eventTypeListSchema = z.object({ data: z.array(eventTypeSchema) });

@@ -1,0 +1,28 @@
+/**
+ * Who is calling: the producer with the admin key, or one owner with one of
+ * its own keys. Every domain function that reads or writes tenant data takes
+ * a Caller and scopes itself with ownerScope().
+ */
+import { NotFoundError, ValidationError } from './errors';
+
+export type Caller = { kind: 'admin' } | { kind: 'owner'; ownerId: string; keyId: string };
+
+export const ADMIN: Caller = { kind: 'admin' };
+
+/** The filter that keeps an owner inside its own data; the admin sees everything. */
+export function ownerScope(caller: Caller): { ownerId?: string } {
+  return caller.kind === 'owner' ? { ownerId: caller.ownerId } : {};
+}
+
+/**
+ * The owner a write is for: an owner key implies its own (naming another
+ * looks exactly like naming one that does not exist); the admin must say.
+ */
+export function ownerIdFor(caller: Caller, requested: string | undefined): string {
+  if (caller.kind === 'owner') {
+    if (requested && requested !== caller.ownerId) throw new NotFoundError('owner', requested);
+    return caller.ownerId;
+  }
+  if (!requested) throw new ValidationError('ownerId: required with the admin key');
+  return requested;
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { ownerScope, type Caller } from './caller';
+import { NotFoundError } from './errors';
+import type { Models } from './models';
+import { DELIVERY_STATUSES, type Attempt, type Delivery } from './models/delivery';
+import { paginate, pageQuery } from './pagination';
+
+export const listDeliveriesQuery = pageQuery.extend({
+  hookId: z.string().optional(),
+  eventId: z.string().optional(),
+  status: z.enum(DELIVERY_STATUSES).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+});
+
+type Stored = Delivery & { _id: string; createdAt: Date; updatedAt: Date };
+
+function attemptView(attempt: Attempt) {
+  return {
+    startedAt: attempt.startedAt,
+    durationMs: attempt.durationMs,
+    statusCode: attempt.statusCode ?? undefined,
+    errorKind: attempt.errorKind ?? undefined,
+    errorMessage: attempt.errorMessage ?? undefined,
+  };
+}
+
+/** One line per delivery, as event pages and lists show them. */
+export function deliverySummaryView(delivery: Stored) {
+  const last = delivery.attempts.at(-1);
+  return {
+    id: delivery._id,
+    eventId: delivery.eventId,
+    hookId: delivery.hookId,
+    status: delivery.status,
+    attempts: delivery.attempts.length,
+    lastAttempt: last && attemptView(last),
+    createdAt: delivery.createdAt,
+    updatedAt: delivery.updatedAt,
+  };
+}
+
+/** Everything about one delivery, every attempt with what the target answered. */
+function deliveryView(delivery: Stored) {
+  return {
+    ...deliverySummaryView(delivery),
+    ownerId: delivery.ownerId,
+    attempts: delivery.attempts.map((attempt) => ({
+      ...attemptView(attempt),
+      responseBody: attempt.responseBody ?? undefined,
+    })),
+  };
+}
+
+export async function listDeliveries(models: Models, caller: Caller, query: z.infer<typeof listDeliveriesQuery>) {
+  const filter = {
+    ...ownerScope(caller),
+    ...(query.hookId ? { hookId: query.hookId } : {}),
+    ...(query.eventId ? { eventId: query.eventId } : {}),
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.since ? { createdAt: { $gte: new Date(query.since) } } : {}),
+  };
+  const page = await paginate<Stored>(models.Delivery, filter, query);
+  return { data: page.items.map(deliverySummaryView), nextCursor: page.nextCursor };
+}
+
+export async function getDelivery(models: Models, caller: Caller, id: string) {
+  const delivery = await models.Delivery.findOne({ _id: id, ...ownerScope(caller) }).lean();
+  if (!delivery) throw new NotFoundError('delivery', id);
+  return deliveryView(delivery);
+}
+
+export async function deliveriesOfEvent(models: Models, eventId: string) {
+  const deliveries = await models.Delivery.find({ eventId }).sort({ hookId: 1 }).lean();
+  return deliveries.map(deliverySummaryView);
+}

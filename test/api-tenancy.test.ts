@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { AppDependencies } from '../api/app';
+import { apiRoutes } from '../api/routes';
+import { startHookflow, type Hookflow } from './support/hookflow';
+import { startReceiver } from './support/receiver';
+
+/** Every route, as the API declares them: the tests below walk this list, so a new route cannot skip them. */
+const ROUTES = apiRoutes({ config: { temporal: {} } } as unknown as AppDependencies).map((r) => ({
+  method: r.method.toUpperCase(),
+  path: r.path,
+  access: r.access,
+}));
+
+describe('authentication and tenant isolation', () => {
+  let hookflow: Hookflow;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let a: { id: string; apiKey: string };
+  let b: { id: string; apiKey: string };
+  /** Owner B's resources, which owner A must never reach. */
+  const ofB: Record<string, string> = {};
+
+  before(async () => {
+    hookflow = await startHookflow();
+    receiver = await startReceiver();
+    a = await hookflow.createOwner('Alice');
+    b = await hookflow.createOwner('Bob');
+    const hook = await hookflow.request(
+      'POST',
+      '/v1/hooks',
+      { name: 'B', events: ['*'], target: { type: 'http', url: `${receiver.url}/b` } },
+      { key: b.apiKey },
+    );
+    assert.equal(hook.status, 201, JSON.stringify(hook.body));
+    const event = await hookflow.request(
+      'POST',
+      '/v1/events',
+      { type: 'follow', data: { user: {} } },
+      { key: b.apiKey },
+    );
+    assert.equal(event.status, 202, JSON.stringify(event.body));
+    await receiver.waitForRequests(1);
+    const deliveries = await hookflow.request('GET', `/v1/deliveries?eventId=${event.body.id}`, undefined, {
+      key: b.apiKey,
+    });
+    assert.equal(deliveries.body.data.length, 1);
+    Object.assign(ofB, { hook: hook.body.id, event: event.body.id, delivery: deliveries.body.data[0].id });
+  });
+
+  after(async () => {
+    await receiver?.close();
+    await hookflow?.stop();
+  });
+
+  /** Fills a route's path with B's ids, so that A's call aims at B's data. */
+  function pathForB(path: string): string {
+    const kind = path.split('/')[2];
+    const id = { owners: b.id, hooks: ofB.hook, events: ofB.event, deliveries: ofB.delivery }[kind ?? ''] ?? 'x';
+    return path.replace(':id', id).replace(':keyId', 'key_x');
+  }
+
+  it('refuses every non-public route without a key, with a bad key, or with a revoked key', async () => {
+    const extra = await hookflow.request('POST', `/v1/owners/${a.id}/keys`);
+    assert.equal(extra.status, 201);
+    assert.equal((await hookflow.request('GET', '/v1/hooks', undefined, { key: extra.body.apiKey })).status, 200);
+    const revoked = await hookflow.request('DELETE', `/v1/owners/${a.id}/keys/${extra.body.id}`);
+    assert.equal(revoked.status, 200);
+    assert.ok(revoked.body.revokedAt);
+
+    for (const route of ROUTES.filter((r) => r.access !== 'public')) {
+      for (const key of [null, 'hfk_not-a-real-key', extra.body.apiKey as string]) {
+        const answer = await hookflow.request(route.method, pathForB(route.path), undefined, { key });
+        assert.equal(answer.status, 401, `${route.method} ${route.path} with key ${key}`);
+        assert.equal(answer.body.error.code, 'unauthorized');
+      }
+    }
+  });
+
+  it("answers 404 when owner A names any of owner B's resources", async () => {
+    const withIds = ROUTES.filter((r) => r.access === 'tenant' && r.path.includes(':id'));
+    assert.ok(withIds.length >= 9, 'every hook, event and delivery route with an id is checked');
+    for (const route of withIds) {
+      const body = route.method === 'PATCH' ? { name: 'stolen' } : route.method === 'POST' ? {} : undefined;
+      const answer = await hookflow.request(route.method, pathForB(route.path), body, { key: a.apiKey });
+      assert.equal(answer.status, 404, `${route.method} ${route.path}: ${JSON.stringify(answer.body)}`);
+    }
+    // B's data is untouched by A's attempts.
+    const hook = await hookflow.request('GET', `/v1/hooks/${ofB.hook}`, undefined, { key: b.apiKey });
+    assert.equal(hook.body.name, 'B');
+    assert.equal(hook.body.status, 'enabled');
+  });
+
+  it("never lists B's data to A, and refuses to write in B's name", async () => {
+    for (const path of ['/v1/hooks', '/v1/events', '/v1/deliveries']) {
+      const listed = await hookflow.request('GET', path, undefined, { key: a.apiKey });
+      assert.equal(listed.status, 200);
+      assert.deepEqual(listed.body.data, [], path);
+    }
+    const asB = await hookflow.request('GET', `/v1/hooks?ownerId=${b.id}`, undefined, { key: a.apiKey });
+    assert.deepEqual(asB.body.data, []);
+
+    const hookForB = await hookflow.request(
+      'POST',
+      '/v1/hooks',
+      { ownerId: b.id, name: 'x', events: ['*'], target: { type: 'http', url: `${receiver.url}/x` } },
+      { key: a.apiKey },
+    );
+    assert.equal(hookForB.status, 404);
+    const eventForB = await hookflow.request(
+      'POST',
+      '/v1/events',
+      { ownerId: b.id, type: 'follow', data: { user: {} } },
+      { key: a.apiKey },
+    );
+    assert.equal(eventForB.status, 404);
+  });
+
+  it('keeps admin routes for the admin key', async () => {
+    for (const route of ROUTES.filter((r) => r.access === 'admin')) {
+      const answer = await hookflow.request(
+        route.method,
+        pathForB(route.path),
+        route.method === 'POST' ? {} : undefined,
+        {
+          key: a.apiKey,
+        },
+      );
+      assert.equal(answer.status, 403, `${route.method} ${route.path}`);
+    }
+  });
+
+  it('stores API keys only as digests, shown once', async () => {
+    const raw = await hookflow.mongo.collection('api_keys').find({ ownerId: a.id }).toArray();
+    assert.ok(raw.length >= 1);
+    for (const doc of raw) {
+      assert.doesNotMatch(JSON.stringify(doc), new RegExp(a.apiKey.slice(4, 20)));
+      assert.match(doc.hash as string, /^[0-9a-f]{64}$/);
+    }
+    const owner = await hookflow.request('GET', `/v1/owners/${a.id}`);
+    assert.equal(owner.body.apiKey, undefined);
+    assert.equal(owner.body.apiKeys[0].hint, a.apiKey.slice(-4));
+    assert.doesNotMatch(JSON.stringify(owner.body), new RegExp(a.apiKey.slice(4, 20)));
+  });
+
+  it('tags every answer with a request id, echoing a sane one the caller sent', async () => {
+    const answer = await hookflow.request('GET', '/v1/hooks/hook_missing', undefined, {
+      headers: { 'x-request-id': 'trace-123' },
+    });
+    assert.equal(answer.headers.get('x-request-id'), 'trace-123');
+    assert.equal(answer.body.error.requestId, 'trace-123');
+    const generated = await hookflow.request('GET', '/v1/hooks');
+    assert.match(generated.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+  });
+});

@@ -13,7 +13,12 @@ import { CONFIG_VARIABLES, loadConfig, type Config } from '../domain/config';
  */
 
 const root = join(__dirname, '..');
-const ADMIN_KEY_PLACEHOLDER = 'k'.repeat(32);
+/** What the operator must supply from the host environment, with stand-ins that pass validation. */
+const REQUIRED_FROM_HOST: Record<string, string> = {
+  HOOKFLOW_ADMIN_KEY: 'k'.repeat(32),
+  HOOKFLOW_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
+};
+const ADMIN_KEY_PLACEHOLDER = REQUIRED_FROM_HOST.HOOKFLOW_ADMIN_KEY as string;
 
 interface PortMapping {
   hostIp: string | undefined;
@@ -59,14 +64,15 @@ function rawEnvironment(svc: Service): Record<string, string | undefined> {
   );
 }
 
-/** Compose's `${...}` interpolation, with a placeholder for the admin key the operator must supply. */
+/** Compose's `${...}` interpolation, with stand-ins for the keys the operator must supply. */
 function interpolate(value: string): string {
   return value.replace(
     /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g,
     (whole, name: string, op?: string, arg?: string) => {
-      if (name === 'HOOKFLOW_ADMIN_KEY') return ADMIN_KEY_PLACEHOLDER;
+      const required = REQUIRED_FROM_HOST[name];
+      if (required) return required;
       if (op === '-' || op === ':-') return arg ?? '';
-      throw new Error(`${whole}: only HOOKFLOW_ADMIN_KEY may be required from the host environment`);
+      throw new Error(`${whole}: only HOOKFLOW_ADMIN_KEY and HOOKFLOW_MASTER_KEY may be required from the host environment`);
     },
   );
 }
@@ -277,6 +283,13 @@ describe('docker-compose.yml', () => {
 
     it('the worker and the API use the same Temporal server, namespace and task queue', () => {
       assert.deepEqual(configOf('worker').temporal, configOf('api').temporal);
+    });
+
+    it('gives the worker and the API the same master key, required from the operator', () => {
+      for (const name of ['api', 'worker']) {
+        assert.match(rawEnvironment(service(name)).HOOKFLOW_MASTER_KEY ?? '', /^\$\{HOOKFLOW_MASTER_KEY:\?/, name);
+        assert.equal(configOf(name).masterKey?.length, 32, name);
+      }
     });
   });
 

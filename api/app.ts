@@ -8,7 +8,9 @@ import type { Models } from '../domain/models';
 import type { SecretBox } from '../domain/secret-box';
 import { createAuthenticator } from './auth';
 import { errorHandler, notFoundRoute } from './errors';
+import { buildOpenApiDocument } from './openapi';
 import { mountRoutes } from './route';
+import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { apiRoutes } from './routes';
 
@@ -45,7 +47,13 @@ export function createApp(deps: AppDependencies): Express {
   );
   app.use(healthRoutes(deps.readinessChecks));
   app.use(express.json({ limit: config.maxBodyBytes }));
-  mountRoutes(app, apiRoutes(deps), createAuthenticator(config.adminKey, models));
+  const routes = apiRoutes(deps);
+  const document = buildOpenApiDocument(routes, {
+    title: 'Hookflow API',
+    version: '1',
+    description: 'Webhook and integration delivery on Temporal: owners, hooks, event types, events and deliveries.',
+  });
+  mountRoutes(app, [...routes, ...docsRoutes(() => document)], createAuthenticator(config.adminKey, models));
   app.use(notFoundRoute);
   app.use(errorHandler(logger));
   return app;

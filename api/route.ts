@@ -2,6 +2,7 @@ import type { Request, Router } from 'express';
 import type { z } from 'zod';
 import type { Caller } from '../domain/caller';
 import { Reply } from './reply';
+import { HtmlReply } from './routes/docs';
 import { parse } from './validate';
 
 /** `public`: anyone. `admin`: the producer's key only. `tenant`: the admin key or an owner's key. */
@@ -61,6 +62,7 @@ export function mountRoutes(router: Router, routes: RouteDefinition[], authentic
         req,
       });
       if (result instanceof Reply) res.status(result.status).json(result.body);
+      else if (result instanceof HtmlReply) res.status(route.success.status).type('html').send(result.html);
       else if (route.success.status === 204) res.status(204).end();
       else res.status(route.success.status).json(result);
     });

@@ -246,7 +246,9 @@ export async function setHookEnabled(models: Models, caller: Caller, id: string,
   const update = enabled
     ? { $set: { status: 'enabled' }, $unset: { disabledReason: 1, disabledAt: 1 } }
     : { $set: { status: 'disabled', disabledReason: reason ?? 'Disabled by its owner', disabledAt: new Date() } };
-  const updated = await models.Hook.findOneAndUpdate({ _id: id, ...ownerScope(caller) }, update, { returnDocument: 'after' }).lean();
+  const updated = await models.Hook.findOneAndUpdate({ _id: id, ...ownerScope(caller) }, update, {
+    returnDocument: 'after',
+  }).lean();
   if (!updated) throw new NotFoundError('hook', id);
   return hookView(updated);
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AppDependencies } from '../api/app';
 import { apiRoutes } from '../api/routes';
+import { eventually } from './support/eventually';
 import { startHookflow, type Hookflow } from './support/hookflow';
 import { startReceiver } from './support/receiver';
 
@@ -39,11 +40,13 @@ describe('authentication and tenant isolation', () => {
       { key: b.apiKey },
     );
     assert.equal(event.status, 202, JSON.stringify(event.body));
-    await receiver.waitForRequests(1);
-    const deliveries = await hookflow.request('GET', `/v1/deliveries?eventId=${event.body.id}`, undefined, {
-      key: b.apiKey,
+    const deliveries = await eventually(async () => {
+      const listed = await hookflow.request('GET', `/v1/deliveries?eventId=${event.body.id}`, undefined, {
+        key: b.apiKey,
+      });
+      assert.equal(listed.body.data.length, 1);
+      return listed;
     });
-    assert.equal(deliveries.body.data.length, 1);
     Object.assign(ofB, { hook: hook.body.id, event: event.body.id, delivery: deliveries.body.data[0].id });
   });
 
@@ -140,6 +143,21 @@ describe('authentication and tenant isolation', () => {
     assert.equal(owner.body.apiKey, undefined);
     assert.equal(owner.body.apiKeys[0].hint, a.apiKey.slice(-4));
     assert.doesNotMatch(JSON.stringify(owner.body), new RegExp(a.apiKey.slice(4, 20)));
+  });
+
+  it('documents every route in /openapi.json and /docs, open to anyone', async () => {
+    const spec = await hookflow.request('GET', '/openapi.json', undefined, { key: null });
+    assert.equal(spec.status, 200);
+    assert.equal(spec.body.openapi, '3.1.0');
+    for (const route of ROUTES) {
+      const path = route.path.replace(/:(\w+)/g, '{$1}');
+      assert.ok(spec.body.paths[path]?.[route.method.toLowerCase()], `${route.method} ${path} is documented`);
+    }
+    const docs = await fetch(`${hookflow.url}/docs`);
+    assert.equal(docs.status, 200);
+    assert.match(docs.headers.get('content-type') ?? '', /text\/html/);
+    const html = await docs.text();
+    assert.match(html, /\/v1\/hooks\/\{id\}\/rotate-secret/);
   });
 
   it('tags every answer with a request id, echoing a sane one the caller sent', async () => {

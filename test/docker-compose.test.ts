@@ -72,7 +72,9 @@ function interpolate(value: string): string {
       const required = REQUIRED_FROM_HOST[name];
       if (required) return required;
       if (op === '-' || op === ':-') return arg ?? '';
-      throw new Error(`${whole}: only HOOKFLOW_ADMIN_KEY and HOOKFLOW_MASTER_KEY may be required from the host environment`);
+      throw new Error(
+        `${whole}: only HOOKFLOW_ADMIN_KEY and HOOKFLOW_MASTER_KEY may be required from the host environment`,
+      );
     },
   );
 }

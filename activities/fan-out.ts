@@ -1,5 +1,6 @@
 import { mapWithConcurrency } from '../domain/concurrency';
 import { subscriptionKeysFor } from '../domain/event-patterns';
+import { eventView } from '../domain/events';
 import { deliveryId } from '../domain/ids';
 import type { DeliveryStatus } from '../domain/models/delivery';
 import type { Models } from '../domain/models';
@@ -72,16 +73,7 @@ export function createFanOutActivities({ models, secrets, targets, concurrency }
       ]);
       const alreadyDelivered = new Set(done.map((delivery) => ids.get(delivery._id)));
       const pending = hooks.filter((hook) => !alreadyDelivered.has(hook._id));
-      const deliveryEvent: DeliveryEvent = {
-        id: event._id,
-        type: event.type,
-        ownerId: event.ownerId,
-        resourceType: event.resourceType ?? undefined,
-        resourceId: event.resourceId ?? undefined,
-        messageId: event.messageId ?? undefined,
-        createdAt: event.createdAt,
-        data: event.data,
-      };
+      const deliveryEvent: DeliveryEvent = eventView(event);
       const now = new Date();
 
       const results = await mapWithConcurrency(pending, concurrency, async (hook) => {

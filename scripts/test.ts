@@ -9,9 +9,8 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { childEnv } from '../domain/config';
 import { DEVSTACK_DIR, REPO_ROOT } from './devstack/paths';
-import { freePort } from './devstack/ports';
 import { run } from './devstack/processes';
-import { startStack } from './devstack/stack';
+import { freeStackPorts, startStack } from './devstack/stack';
 
 const bin = (name: string) => join(REPO_ROOT, 'node_modules', '.bin', name);
 
@@ -35,13 +34,7 @@ async function main(): Promise<number> {
   if (requested.length === 0) await staticChecks();
 
   const dataDir = join(DEVSTACK_DIR, `test-run-${process.pid}`);
-  const ports = {
-    temporal: await freePort(),
-    temporalUi: await freePort(),
-    mongo: await freePort(),
-    smtp: await freePort(),
-    mailbox: await freePort(),
-  };
+  const ports = await freeStackPorts();
   console.log('[test] starting the test stack...');
   const stack = await startStack({ ports, dataDir, logPrefix: 'test-' });
   try {

@@ -6,8 +6,7 @@ import { after, describe, it } from 'node:test';
 import { connectMongo } from '../domain/mongo';
 import { connectTemporalClient } from '../domain/temporal-client';
 import { SEARCH_ATTRIBUTES } from '../domain/temporal-names';
-import { freePort } from '../scripts/devstack/ports';
-import { startStack } from '../scripts/devstack/stack';
+import { freeStackPorts, startStack } from '../scripts/devstack/stack';
 
 /**
  * What `npm run dev` promises after Ctrl-C: the next start finds the earlier
@@ -19,13 +18,7 @@ describe('dev stack', () => {
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('keeps MongoDB documents and Temporal workflows across a restart', async () => {
-    const ports = {
-      temporal: await freePort(),
-      temporalUi: await freePort(),
-      mongo: await freePort(),
-      smtp: await freePort(),
-      mailbox: await freePort(),
-    };
+    const ports = await freeStackPorts();
     const options = { ports, dataDir, logPrefix: 'devstack-test-', useExternal: false };
     const workflowId = `event:persisted-${Date.now()}`;
 

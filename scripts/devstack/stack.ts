@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { externalServices, type ConfigEnv } from '../../domain/config';
 import { ensureMongoServer, startMongo } from './mongo';
+import { freePort } from './ports';
 import { startSmtpCatcher } from './smtp-catcher';
 import { ensureTemporalCli, startTemporal } from './temporal';
 
@@ -10,6 +11,17 @@ export interface StackPorts {
   mongo: number;
   smtp: number;
   mailbox: number;
+}
+
+/** Ports that were free a moment ago, for a stack beside whatever else runs here. */
+export async function freeStackPorts(): Promise<StackPorts> {
+  return {
+    temporal: await freePort(),
+    temporalUi: await freePort(),
+    mongo: await freePort(),
+    smtp: await freePort(),
+    mailbox: await freePort(),
+  };
 }
 
 export interface StackOptions {

@@ -47,13 +47,13 @@ export function defineRoute<B extends Schema | undefined = undefined, Q extends 
 
 export type Authenticate = (req: Request, access: Exclude<Access, 'public'>) => Promise<Caller>;
 
-const PUBLIC_CALLER: Caller = { kind: 'admin' };
+const ANONYMOUS: Caller = { kind: 'anonymous' };
 
 export function mountRoutes(router: Router, routes: RouteDefinition[], authenticate: Authenticate): void {
   for (const route of routes) {
     router[route.method](route.path, async (req, res) => {
       // Authentication comes before validation: a stranger learns nothing about the shape we expect.
-      const caller = route.access === 'public' ? PUBLIC_CALLER : await authenticate(req, route.access);
+      const caller = route.access === 'public' ? ANONYMOUS : await authenticate(req, route.access);
       const result = await route.handle({
         body: route.body ? parse(route.body, req.body ?? {}) : undefined,
         query: route.query ? parse(route.query, req.query) : undefined,

@@ -3,14 +3,17 @@
  * its own keys. Every domain function that reads or writes tenant data takes
  * a Caller and scopes itself with ownerScope().
  */
-import { NotFoundError, ValidationError } from './errors';
+import { NotFoundError, UnauthorizedError, ValidationError } from './errors';
 
-export type Caller = { kind: 'admin' } | { kind: 'owner'; ownerId: string; keyId: string };
-
-export const ADMIN: Caller = { kind: 'admin' };
+export type Caller =
+  | { kind: 'admin' }
+  | { kind: 'owner'; ownerId: string; keyId: string }
+  /** Someone on a public route (docs, probes): may read nothing of any tenant. */
+  | { kind: 'anonymous' };
 
 /** The filter that keeps an owner inside its own data; the admin sees everything. */
 export function ownerScope(caller: Caller): { ownerId?: string } {
+  if (caller.kind === 'anonymous') throw new UnauthorizedError();
   return caller.kind === 'owner' ? { ownerId: caller.ownerId } : {};
 }
 
@@ -19,6 +22,7 @@ export function ownerScope(caller: Caller): { ownerId?: string } {
  * looks exactly like naming one that does not exist); the admin must say.
  */
 export function ownerIdFor(caller: Caller, requested: string | undefined): string {
+  if (caller.kind === 'anonymous') throw new UnauthorizedError();
   if (caller.kind === 'owner') {
     if (requested && requested !== caller.ownerId) throw new NotFoundError('owner', requested);
     return caller.ownerId;

@@ -1,4 +1,5 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { createActivities } from './activities';
 import { createHttpClient, type HttpClient } from './activities/http/client';
 import { loadConfig, requireMasterKey, type Config } from './domain/config';
@@ -6,6 +7,7 @@ import { createLogger, type Logger } from './domain/logger';
 import { createModels, type Models } from './domain/models';
 import { connectMongo, syncIndexes } from './domain/mongo';
 import { createSecretBox, type SecretBox } from './domain/secret-box';
+import { connectTemporalClient } from './domain/temporal-client';
 
 const TEMPORAL_LOG_LEVELS: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
 
@@ -22,7 +24,10 @@ export function installTemporalLogging(logger: Logger): void {
 }
 
 /** Wires the worker: connections in, activities and workflows registered, nothing else. */
-export async function createWorker(config: Config, deps: { models: Models; http: HttpClient; secrets: SecretBox }) {
+export async function createWorker(
+  config: Config,
+  deps: { models: Models; http: HttpClient; secrets: SecretBox; temporal: Client },
+) {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
     connection,
@@ -43,11 +48,12 @@ async function main(): Promise<void> {
   await syncIndexes(mongo);
   const http = createHttpClient({ allowPrivateTargets: config.allowPrivateTargets });
   const secrets = createSecretBox(requireMasterKey(config));
-  const { worker, connection } = await createWorker(config, { models, http, secrets });
+  const temporal = await connectTemporalClient(config.temporal);
+  const { worker, connection } = await createWorker(config, { models, http, secrets, temporal });
   logger.info({ taskQueue: config.temporal.taskQueue, temporal: config.temporal.address }, 'worker started');
   // The SDK stops polling on SIGINT/SIGTERM and lets running tasks finish before run() resolves.
   await worker.run();
-  await Promise.all([connection.close(), http.close(), mongo.close()]);
+  await Promise.all([connection.close(), temporal.connection.close(), http.close(), mongo.close()]);
   logger.info('worker stopped');
 }
 

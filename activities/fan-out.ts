@@ -2,10 +2,12 @@ import { mapWithConcurrency } from '../domain/concurrency';
 import { subscriptionKeysFor } from '../domain/event-patterns';
 import { eventView } from '../domain/events';
 import { deliveryId } from '../domain/ids';
-import type { DeliveryStatus } from '../domain/models/delivery';
+import { disableHookFor } from '../domain/hooks';
 import type { Models } from '../domain/models';
 import type { SecretBox } from '../domain/secret-box';
 import { prepareHook } from './prepare-hook';
+import { recordAttemptUpdate } from './retries';
+import { nextStep } from './retry-plan';
 import type { DeliveryEvent, Target } from './targets/target';
 
 export interface FanOutDependencies {
@@ -27,6 +29,8 @@ export interface PageOutcome {
   failed: number;
   /** Deliveries that had already succeeded in an earlier try of this activity. */
   skipped: number;
+  /** Failures worth another try, for their own retry workflows. */
+  retries: { deliveryId: string; hookId: string; delayMs: number }[];
 }
 
 export function createFanOutActivities({ models, secrets, targets, concurrency }: FanOutDependencies) {
@@ -80,33 +84,38 @@ export function createFanOutActivities({ models, secrets, targets, concurrency }
         const id = deliveryId(event._id, hook._id);
         const target = targets[hook.target.type];
         if (!target) throw new Error(`No target module for type ${hook.target.type}`);
-        const result = await target.send({
-          deliveryId: id,
-          event: deliveryEvent,
-          hook: prepareHook(hook, secrets, now),
-        });
-        const status: DeliveryStatus = result.outcome === 'succeeded' ? 'succeeded' : 'failed';
-        return { id, hook, status, attempt: result.attempt };
+        const result = await target.send({ deliveryId: id, event: deliveryEvent, hook: prepareHook(hook, secrets, now) });
+        return { id, hook, result, step: nextStep(result, hook.delivery.retrySchedule, 1) };
       });
 
       if (results.length > 0) {
+        const recordedAt = Date.now();
         await Delivery.bulkWrite(
-          results.map(({ id, hook, status, attempt }) => ({
-            updateOne: {
-              filter: { _id: id },
-              update: {
-                $setOnInsert: { eventId: event._id, hookId: hook._id, ownerId: event.ownerId },
-                $set: { status },
-                $push: { attempts: attempt },
+          results.map(({ id, hook, result, step }) => {
+            const update = recordAttemptUpdate(step, result.attempt, recordedAt);
+            return {
+              updateOne: {
+                filter: { _id: id },
+                update: { ...update, $setOnInsert: { eventId: event._id, hookId: hook._id, ownerId: event.ownerId } },
+                upsert: true,
               },
-              upsert: true,
-            },
-          })),
+            };
+          }),
           { ordered: false },
         );
       }
-      const succeeded = results.filter((r) => r.status === 'succeeded').length;
-      return { succeeded, failed: results.length - succeeded, skipped: alreadyDelivered.size };
+      for (const { hook, result } of results) {
+        if (result.disableHook) await disableHookFor(models, hook._id, result.disableHook);
+      }
+      const count = (status: string) => results.filter((r) => r.step.status === status).length;
+      return {
+        succeeded: count('succeeded'),
+        failed: count('failed'),
+        skipped: alreadyDelivered.size,
+        retries: results
+          .filter((r) => r.step.status === 'retrying')
+          .map((r) => ({ deliveryId: r.id, hookId: r.hook._id, delayMs: r.step.delayMs as number })),
+      };
     },
   };
 }

@@ -1,22 +1,27 @@
+import type { Client } from '@temporalio/client';
 import type { Models } from '../domain/models';
 import type { SecretBox } from '../domain/secret-box';
 import { createFanOutActivities } from './fan-out';
 import { createHookTestActivities } from './hook-test';
 import type { HttpClient } from './http/client';
+import { createRetryActivities } from './retries';
 import { createHttpTarget } from './targets/http';
 
 export interface ActivityDependencies {
   models: Models;
   http: HttpClient;
   secrets: SecretBox;
+  /** For activities that hand work on to other workflows. */
+  temporal: Client;
 }
 
 /** Every activity the worker registers, built from the dependencies worker.ts wires. */
-export function createActivities({ models, http, secrets }: ActivityDependencies) {
+export function createActivities({ models, http, secrets, temporal }: ActivityDependencies) {
   const targets = { http: createHttpTarget(http) };
   return {
     ...createFanOutActivities({ models, secrets, targets, concurrency: 50 }),
     ...createHookTestActivities({ models, secrets, targets }),
+    ...createRetryActivities({ models, secrets, targets, temporal }),
   };
 }
 

@@ -32,6 +32,8 @@ export function deliverySummaryView(delivery: Stored) {
     eventId: delivery.eventId,
     hookId: delivery.hookId,
     status: delivery.status,
+    nextAttemptAt: delivery.nextAttemptAt ?? undefined,
+    failureReason: delivery.failureReason ?? undefined,
     attempts: delivery.attempts.length,
     lastAttempt: last && attemptView(last),
     createdAt: delivery.createdAt,

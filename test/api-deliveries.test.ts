@@ -50,7 +50,7 @@ describe('deliveries API', () => {
     assert.equal(byHook.body.data[0].status, 'succeeded');
     const byEvent = await get(`/v1/deliveries?eventId=${eventId}`);
     assert.equal(byEvent.body.data.length, 2);
-    const failed = await get('/v1/deliveries?status=failed');
+    const failed = await get('/v1/deliveries?status=retrying');
     assert.deepEqual(
       failed.body.data.map((d: { hookId: string }) => d.hookId),
       [failingHook],

@@ -97,7 +97,7 @@ describe('event delivery, end to end', () => {
     assert.equal(request.headers['webhook-id'], delivery.id, 'webhook-id is the delivery id, for de-duplication');
 
     const handle = hookflow.temporal.workflow.getHandle(`event:${posted.body.id}`);
-    assert.deepEqual(await handle.result(), { hooks: 1, succeeded: 1, failed: 0 });
+    assert.deepEqual(await handle.result(), { hooks: 1, succeeded: 1, failed: 0, retrying: 0 });
     assert.equal((await handle.describe()).status.name, 'COMPLETED');
   });
 
@@ -137,7 +137,7 @@ describe('event delivery, end to end', () => {
     assert.deepEqual(event.deliveries.map((d: { hookId: string }) => d.hookId).sort(), [exact, prefix, all].sort());
   });
 
-  it('records a failed delivery with the status the receiver answered', async () => {
+  it('records a failed attempt with the status the receiver answered, and schedules a retry', async () => {
     const hookId = await createHook(['note.created'], '/broken');
     const posted = await hookflow.request('POST', '/v1/events', { ownerId, type: 'note.created', data: {} });
     const event = await eventually(async () => {
@@ -146,7 +146,8 @@ describe('event delivery, end to end', () => {
       return current;
     });
     const broken = event.deliveries.find((d: { hookId: string }) => d.hookId === hookId);
-    assert.equal(broken.status, 'failed');
+    assert.equal(broken.status, 'retrying');
+    assert.ok(new Date(broken.nextAttemptAt).getTime() > Date.now(), 'the next attempt is in the future');
     assert.equal(broken.lastAttempt.statusCode, 500);
   });
 

@@ -4,7 +4,7 @@ import type { Activities } from '../activities';
 /** Small enough that a page of hook ids is a few kilobytes of history, large enough to keep actions per delivery low. */
 export const HOOK_PAGE_SIZE = 200;
 
-const { findSubscribedHooks, deliverToHooks } = proxyActivities<Activities>({
+const { findSubscribedHooks, deliverToHooks, startRetries } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -13,11 +13,13 @@ export interface DeliverEventResult {
   hooks: number;
   succeeded: number;
   failed: number;
+  /** Handed to their own retry workflows. */
+  retrying: number;
 }
 
 /** Hands one event to every hook subscribed to it, a page of hooks at a time. */
 export async function deliverEvent(input: { eventId: string }): Promise<DeliverEventResult> {
-  const total: DeliverEventResult = { hooks: 0, succeeded: 0, failed: 0 };
+  const total: DeliverEventResult = { hooks: 0, succeeded: 0, failed: 0, retrying: 0 };
   let afterHookId: string | undefined;
   do {
     const page = await findSubscribedHooks({ eventId: input.eventId, afterHookId, limit: HOOK_PAGE_SIZE });
@@ -26,6 +28,8 @@ export async function deliverEvent(input: { eventId: string }): Promise<DeliverE
       total.hooks += page.hookIds.length;
       total.succeeded += outcome.succeeded + outcome.skipped;
       total.failed += outcome.failed;
+      total.retrying += outcome.retries.length;
+      if (outcome.retries.length > 0) await startRetries({ eventId: input.eventId, retries: outcome.retries });
     }
     afterHookId = page.next;
   } while (afterHookId);

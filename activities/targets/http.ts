@@ -4,11 +4,24 @@ import type { AttemptResult, DeliveryContext, Outcome, Target } from './target';
 
 const METHODS_WITHOUT_BODY = new Set(['GET', 'DELETE']);
 
-/** 2xx delivers; timeouts, throttling and server errors may pass; anything else will not. */
+const RETRYABLE_STATUSES = new Set([408, 425, 429]);
+const RETRY_AFTER_MIN_MS = 1_000;
+const RETRY_AFTER_MAX_MS = 60 * 60 * 1_000;
+
+/** 2xx delivers; timeouts, throttling and server errors may pass later; any other answer will not. */
 export function classifyHttpStatus(statusCode: number): Outcome {
   if (statusCode >= 200 && statusCode < 300) return 'succeeded';
-  if (statusCode === 408 || statusCode === 429 || statusCode >= 500) return 'retryable';
+  if (RETRYABLE_STATUSES.has(statusCode) || statusCode >= 500) return 'retryable';
   return 'permanent';
+}
+
+/** `Retry-After` as seconds or an HTTP date, held within [1 s, 1 h] so a receiver can neither hammer nor stall us. */
+export function parseRetryAfter(header: string | undefined, now: number): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  const ms = /^\d+$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed) - now;
+  if (Number.isNaN(ms)) return undefined;
+  return Math.min(RETRY_AFTER_MAX_MS, Math.max(RETRY_AFTER_MIN_MS, ms));
 }
 
 interface HttpTargetConfig {
@@ -56,9 +69,13 @@ export function createHttpTarget(http: HttpClient): Target {
           attempt: { startedAt, durationMs, errorKind: result.errorKind, errorMessage: result.message },
         };
       }
+      const outcome = classifyHttpStatus(result.statusCode);
       return {
-        outcome: classifyHttpStatus(result.statusCode),
+        outcome,
         attempt: { startedAt, durationMs, statusCode: result.statusCode, responseBody: result.body },
+        retryAfterMs: outcome === 'retryable' ? parseRetryAfter(result.headers['retry-after'], Date.now()) : undefined,
+        // Standard Webhooks: 410 means the endpoint is gone and must not be called again.
+        disableHook: result.statusCode === 410 ? 'The endpoint answered 410 Gone' : undefined,
       };
     },
   };

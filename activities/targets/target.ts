@@ -38,6 +38,10 @@ export type Outcome = 'succeeded' | 'retryable' | 'permanent';
 export interface AttemptResult {
   outcome: Outcome;
   attempt: Attempt;
+  /** The target asked for this much patience (Retry-After), already bounded. */
+  retryAfterMs?: number;
+  /** The target is gone for good (410): the hook must be disabled, with this reason. */
+  disableHook?: string;
 }
 
 /** One module per target type implements this. */

@@ -1,6 +1,10 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
-export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+/**
+ * `retrying` waits for `nextAttemptAt`; `failed` gave up; `paused` waits for
+ * its disabled hook to be enabled again; `cancelled` lost its hook for good.
+ */
+export const DELIVERY_STATUSES = ['pending', 'succeeded', 'retrying', 'failed', 'paused', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** One try at handing an event to a hook's target, as the target answered it. */
@@ -26,6 +30,9 @@ const deliverySchema = new Schema(
     hookId: { type: String, required: true },
     ownerId: { type: String, required: true },
     status: { type: String, enum: DELIVERY_STATUSES, required: true },
+    nextAttemptAt: Date,
+    /** Why the delivery ended without success, in words for the owner. */
+    failureReason: String,
     attempts: { type: [attemptSchema], default: [] },
   },
   { timestamps: true, versionKey: false },

@@ -31,10 +31,10 @@ export async function startHookflow() {
   const mongo = await connectMongo(config.mongodbUri);
   const http = createHttpClient({ allowPrivateTargets: config.allowPrivateTargets });
   const secrets = createSecretBox(requireMasterKey(config));
-  const { worker, connection } = await createWorker(config, { models: createModels(mongo), http, secrets });
+  const temporal = await connectTemporalClient(config.temporal);
+  const { worker, connection } = await createWorker(config, { models: createModels(mongo), http, secrets, temporal });
   const running = worker.run();
   const api = await startApi(config, logger);
-  const temporal = await connectTemporalClient(config.temporal);
   const adminKey = config.adminKey as string;
 
   /** Calls the API with the admin key, another key (`key`), or none (`key: null`). */

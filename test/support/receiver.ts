@@ -10,8 +10,11 @@ export interface ReceivedRequest {
   receivedAt: number;
 }
 
+/** How to answer: a status, or a status with headers and a delay before answering. */
+export type Answer = number | { status: number; headers?: Record<string, string>; delayMs?: number };
+
 /** A webhook receiver on loopback that records every request and answers with `respond` (200 by default). */
-export async function startReceiver(respond: (request: ReceivedRequest) => number = () => 200) {
+export async function startReceiver(respond: (request: ReceivedRequest) => Answer = () => 200) {
   const requests: ReceivedRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -25,7 +28,11 @@ export async function startReceiver(respond: (request: ReceivedRequest) => numbe
         receivedAt: Date.now(),
       };
       requests.push(request);
-      res.writeHead(respond(request)).end();
+      const answer = respond(request);
+      const { status, headers, delayMs } = typeof answer === 'number' ? { status: answer } : answer;
+      setTimeout(() => {
+        if (!res.destroyed) res.writeHead(status, headers).end();
+      }, delayMs ?? 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -41,6 +48,10 @@ export async function startReceiver(respond: (request: ReceivedRequest) => numbe
       }
       return requests;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

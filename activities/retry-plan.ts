@@ -1,0 +1,35 @@
+import { durationMs } from '../domain/durations';
+import type { DeliveryStatus } from '../domain/models/delivery';
+import type { AttemptResult } from './targets/target';
+
+/** ±20 %, so that many deliveries failing together do not all come back at the same instant. */
+const JITTER = 0.2;
+
+export interface NextStep {
+  status: DeliveryStatus;
+  /** With `retrying`: how long to wait before the next attempt. */
+  delayMs?: number;
+  failureReason?: string;
+}
+
+function describe(result: AttemptResult): string {
+  const { attempt } = result;
+  return attempt.statusCode !== undefined && attempt.statusCode !== null
+    ? `HTTP ${attempt.statusCode}`
+    : `${attempt.errorKind ?? 'error'}: ${attempt.errorMessage ?? 'no answer'}`;
+}
+
+/**
+ * What follows an attempt: done, another try after the hook's schedule (or the
+ * target's Retry-After), or giving up. `attemptsMade` counts this attempt.
+ */
+export function nextStep(result: AttemptResult, retrySchedule: readonly string[], attemptsMade: number): NextStep {
+  if (result.outcome === 'succeeded') return { status: 'succeeded' };
+  if (result.outcome === 'permanent') return { status: 'failed', failureReason: `Not retried: ${describe(result)}` };
+  const planned = retrySchedule[attemptsMade - 1];
+  if (planned === undefined) {
+    return { status: 'failed', failureReason: `Gave up after ${attemptsMade} attempts; last: ${describe(result)}` };
+  }
+  const jittered = durationMs(planned) * (1 - JITTER + Math.random() * 2 * JITTER);
+  return { status: 'retrying', delayMs: Math.round(result.retryAfterMs ?? jittered) };
+}

@@ -84,7 +84,11 @@ export function createFanOutActivities({ models, secrets, targets, concurrency }
         const id = deliveryId(event._id, hook._id);
         const target = targets[hook.target.type];
         if (!target) throw new Error(`No target module for type ${hook.target.type}`);
-        const result = await target.send({ deliveryId: id, event: deliveryEvent, hook: prepareHook(hook, secrets, now) });
+        const result = await target.send({
+          deliveryId: id,
+          event: deliveryEvent,
+          hook: prepareHook(hook, secrets, now),
+        });
         return { id, hook, result, step: nextStep(result, hook.delivery.retrySchedule, 1) };
       });
 

@@ -27,7 +27,7 @@ export interface HookPage {
 export interface PageOutcome {
   succeeded: number;
   failed: number;
-  /** Deliveries that had already succeeded in an earlier try of this activity. */
+  /** Deliveries an earlier try of this activity already attempted. */
   skipped: number;
   /** Failures worth another try, for their own retry workflows. */
   retries: { deliveryId: string; hookId: string; delayMs: number }[];
@@ -71,12 +71,21 @@ export function createFanOutActivities({ models, secrets, targets, concurrency }
     async deliverToHooks(input: { eventId: string; hookIds: string[] }): Promise<PageOutcome> {
       const event = await loadEvent(input.eventId);
       const ids = new Map(input.hookIds.map((hookId) => [deliveryId(event._id, hookId), hookId]));
-      const [hooks, done] = await Promise.all([
+      const [hooks, recorded] = await Promise.all([
         Hook.find({ _id: { $in: input.hookIds } }).lean(),
-        Delivery.find({ _id: { $in: [...ids.keys()] }, status: 'succeeded' }, { _id: 1 }).lean(),
+        Delivery.find({ _id: { $in: [...ids.keys()] } }, { _id: 1, hookId: 1, status: 1, nextAttemptAt: 1 }).lean(),
       ]);
-      const alreadyDelivered = new Set(done.map((delivery) => ids.get(delivery._id)));
-      const pending = hooks.filter((hook) => !alreadyDelivered.has(hook._id));
+      // A retry of this activity must not send twice: what an earlier try recorded stands, and the
+      // deliveries it left retrying still need their retry workflows (starting them is idempotent).
+      const alreadyAttempted = new Set(recorded.map((delivery) => delivery.hookId));
+      const leftRetrying = recorded
+        .filter((delivery) => delivery.status === 'retrying')
+        .map((delivery) => ({
+          deliveryId: delivery._id,
+          hookId: delivery.hookId,
+          delayMs: Math.max(0, (delivery.nextAttemptAt?.getTime() ?? 0) - Date.now()),
+        }));
+      const pending = hooks.filter((hook) => !alreadyAttempted.has(hook._id));
       const deliveryEvent: DeliveryEvent = eventView(event);
       const now = new Date();
 
@@ -115,10 +124,13 @@ export function createFanOutActivities({ models, secrets, targets, concurrency }
       return {
         succeeded: count('succeeded'),
         failed: count('failed'),
-        skipped: alreadyDelivered.size,
-        retries: results
-          .filter((r) => r.step.status === 'retrying')
-          .map((r) => ({ deliveryId: r.id, hookId: r.hook._id, delayMs: r.step.delayMs as number })),
+        skipped: alreadyAttempted.size,
+        retries: [
+          ...leftRetrying,
+          ...results
+            .filter((r) => r.step.status === 'retrying')
+            .map((r) => ({ deliveryId: r.id, hookId: r.hook._id, delayMs: r.step.delayMs as number })),
+        ],
       };
     },
   };

@@ -15,18 +15,21 @@ export interface DeliverEventResult {
   failed: number;
   /** Handed to their own retry workflows. */
   retrying: number;
+  /** Found recorded by an earlier try of a page (after a worker crash, say) and not sent again. */
+  alreadyAttempted: number;
 }
 
 /** Hands one event to every hook subscribed to it, a page of hooks at a time. */
 export async function deliverEvent(input: { eventId: string }): Promise<DeliverEventResult> {
-  const total: DeliverEventResult = { hooks: 0, succeeded: 0, failed: 0, retrying: 0 };
+  const total: DeliverEventResult = { hooks: 0, succeeded: 0, failed: 0, retrying: 0, alreadyAttempted: 0 };
   let afterHookId: string | undefined;
   do {
     const page = await findSubscribedHooks({ eventId: input.eventId, afterHookId, limit: HOOK_PAGE_SIZE });
     if (page.hookIds.length > 0) {
       const outcome = await deliverToHooks({ eventId: input.eventId, hookIds: page.hookIds });
       total.hooks += page.hookIds.length;
-      total.succeeded += outcome.succeeded + outcome.skipped;
+      total.succeeded += outcome.succeeded;
+      total.alreadyAttempted += outcome.skipped;
       total.failed += outcome.failed;
       total.retrying += outcome.retries.length;
       if (outcome.retries.length > 0) await startRetries({ eventId: input.eventId, retries: outcome.retries });

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type { Connection } from 'mongoose';
+import { createFanOutActivities } from '../activities/fan-out';
+import { createHttpClient } from '../activities/http/client';
+import { createHttpTarget } from '../activities/targets/http';
+import { loadConfig } from '../domain/config';
+import { seedEventCatalogue } from '../domain/event-types';
+import { createHook } from '../domain/hooks';
+import { createModels, type Models } from '../domain/models';
+import { connectMongo, syncIndexes } from '../domain/mongo';
+import { createOwner } from '../domain/owners';
+import { createSecretBox } from '../domain/secret-box';
+import { startReceiver } from './support/receiver';
+
+/**
+ * The fan-out activity on the real database, called directly: what Temporal
+ * does when it retries the activity after a worker crash.
+ */
+describe('fan-out activity', () => {
+  let mongo: Connection;
+  let models: Models;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  const http = createHttpClient({ allowPrivateTargets: true });
+  const secrets = createSecretBox(randomBytes(32));
+
+  before(async () => {
+    const url = new URL(loadConfig().mongodbUri);
+    url.pathname = `/hookflow_test_fanout_${randomBytes(4).toString('hex')}`;
+    mongo = await connectMongo(url.toString());
+    models = createModels(mongo);
+    await syncIndexes(mongo);
+    await seedEventCatalogue(models);
+    receiver = await startReceiver((request) => (request.path === '/down' ? 503 : 200));
+  });
+  after(async () => {
+    await receiver?.close();
+    await http.close();
+    await mongo?.dropDatabase();
+    await mongo?.close();
+  });
+
+  it('sends nothing twice when retried, and still hands on what was left retrying', async () => {
+    const owner = await createOwner(models, { name: 'Fan', email: 'fan@example.test' });
+    const caller = { kind: 'owner', ownerId: owner.id, keyId: 'key_test' } as const;
+    const deps = { models, secrets, allowPrivateTargets: true };
+    const hookIds = [];
+    for (const path of ['/up', '/down']) {
+      hookIds.push(
+        (
+          await createHook(deps, caller, {
+            name: path,
+            events: ['follow'],
+            target: { type: 'http', url: `${receiver.url}${path}`, method: 'POST', headers: {} },
+            format: 'standard',
+            delivery: { timeout: '5s', retrySchedule: ['1m'], disableAfter: { failures: 100, window: '24h' } },
+          })
+        ).id,
+      );
+    }
+    await models.Event.create({ _id: 'evt_fanout', type: 'follow', ownerId: owner.id, data: { user: {} } });
+    const activities = createFanOutActivities({
+      models,
+      secrets,
+      targets: { http: createHttpTarget(http) },
+      concurrency: 4,
+    });
+
+    const first = await activities.deliverToHooks({ eventId: 'evt_fanout', hookIds });
+    assert.equal(first.succeeded, 1);
+    assert.equal(first.retries.length, 1);
+    assert.equal(receiver.requests.length, 2);
+
+    const again = await activities.deliverToHooks({ eventId: 'evt_fanout', hookIds });
+    assert.equal(receiver.requests.length, 2, 'no request is sent twice');
+    assert.equal(again.skipped, 2);
+    assert.deepEqual(
+      again.retries.map((r) => r.deliveryId),
+      first.retries.map((r) => r.deliveryId),
+      'the delivery left retrying is handed on again',
+    );
+    const delay = again.retries[0]?.delayMs ?? -1;
+    assert.ok(delay > 30_000 && delay <= 72_000, `keeps its schedule: ${delay} ms`);
+  });
+});

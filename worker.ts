@@ -1,5 +1,6 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
+import nodemailer, { type Transporter } from 'nodemailer';
 import { createActivities } from './activities';
 import { createHttpClient, type HttpClient } from './activities/http/client';
 import { loadConfig, requireMasterKey, type Config } from './domain/config';
@@ -26,7 +27,7 @@ export function installTemporalLogging(logger: Logger): void {
 /** Wires the worker: connections in, activities and workflows registered, nothing else. */
 export async function createWorker(
   config: Config,
-  deps: { models: Models; http: HttpClient; secrets: SecretBox; temporal: Client },
+  deps: { models: Models; http: HttpClient; secrets: SecretBox; temporal: Client; mailer: Transporter },
 ) {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
@@ -34,7 +35,7 @@ export async function createWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: require.resolve('./workflows'),
-    activities: createActivities(deps),
+    activities: createActivities({ ...deps, emailFrom: config.emailFrom, publicUrl: config.publicUrl }),
   });
   return { worker, connection };
 }
@@ -49,10 +50,12 @@ async function main(): Promise<void> {
   const http = createHttpClient({ allowPrivateTargets: config.allowPrivateTargets });
   const secrets = createSecretBox(requireMasterKey(config));
   const temporal = await connectTemporalClient(config.temporal);
-  const { worker, connection } = await createWorker(config, { models, http, secrets, temporal });
+  const mailer = nodemailer.createTransport(config.smtpUrl);
+  const { worker, connection } = await createWorker(config, { models, http, secrets, temporal, mailer });
   logger.info({ taskQueue: config.temporal.taskQueue, temporal: config.temporal.address }, 'worker started');
   // The SDK stops polling on SIGINT/SIGTERM and lets running tasks finish before run() resolves.
   await worker.run();
+  mailer.close();
   await Promise.all([connection.close(), temporal.connection.close(), http.close(), mongo.close()]);
   logger.info('worker stopped');
 }

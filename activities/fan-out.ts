@@ -2,10 +2,10 @@ import { mapWithConcurrency } from '../domain/concurrency';
 import { subscriptionKeysFor } from '../domain/event-patterns';
 import { eventView } from '../domain/events';
 import { deliveryId } from '../domain/ids';
-import { disableHookFor } from '../domain/hooks';
 import type { Models } from '../domain/models';
 import type { SecretBox } from '../domain/secret-box';
 import { prepareHook } from './prepare-hook';
+import { recordStreaks, type HookToDisable } from './failure-streak';
 import { recordAttemptUpdate } from './retries';
 import { nextStep } from './retry-plan';
 import type { DeliveryEvent, Target } from './targets/target';
@@ -31,6 +31,8 @@ export interface PageOutcome {
   skipped: number;
   /** Failures worth another try, for their own retry workflows. */
   retries: { deliveryId: string; hookId: string; delayMs: number }[];
+  /** Hooks past their failure threshold, or gone (410). */
+  hooksToDisable: HookToDisable[];
 }
 
 export function createFanOutActivities({ models, secrets, targets, concurrency }: FanOutDependencies) {
@@ -117,14 +119,20 @@ export function createFanOutActivities({ models, secrets, targets, concurrency }
           { ordered: false },
         );
       }
-      for (const { hook, result } of results) {
-        if (result.disableHook) await disableHookFor(models, hook._id, result.disableHook);
-      }
+      const hooksToDisable = await recordStreaks(
+        models,
+        results.map(({ hook, result, step }) => ({
+          hookId: hook._id,
+          succeeded: step.status === 'succeeded',
+          disableHook: result.disableHook,
+        })),
+      );
       const count = (status: string) => results.filter((r) => r.step.status === status).length;
       return {
         succeeded: count('succeeded'),
         failed: count('failed'),
         skipped: alreadyAttempted.size,
+        hooksToDisable,
         retries: [
           ...leftRetrying,
           ...results

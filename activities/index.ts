@@ -1,7 +1,9 @@
 import type { Client } from '@temporalio/client';
+import type { Transporter } from 'nodemailer';
 import type { Models } from '../domain/models';
 import type { SecretBox } from '../domain/secret-box';
 import { createFanOutActivities } from './fan-out';
+import { createHookDisablingActivities } from './hook-disabling';
 import { createHookTestActivities } from './hook-test';
 import type { HttpClient } from './http/client';
 import { createRetryActivities } from './retries';
@@ -13,15 +15,27 @@ export interface ActivityDependencies {
   secrets: SecretBox;
   /** For activities that hand work on to other workflows. */
   temporal: Client;
+  mailer: Transporter;
+  emailFrom: string;
+  publicUrl: string;
 }
 
 /** Every activity the worker registers, built from the dependencies worker.ts wires. */
-export function createActivities({ models, http, secrets, temporal }: ActivityDependencies) {
+export function createActivities({
+  models,
+  http,
+  secrets,
+  temporal,
+  mailer,
+  emailFrom,
+  publicUrl,
+}: ActivityDependencies) {
   const targets = { http: createHttpTarget(http) };
   return {
     ...createFanOutActivities({ models, secrets, targets, concurrency: 50 }),
     ...createHookTestActivities({ models, secrets, targets }),
     ...createRetryActivities({ models, secrets, targets, temporal }),
+    ...createHookDisablingActivities({ models, mailer, emailFrom, publicUrl }),
   };
 }
 

@@ -1,10 +1,10 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { eventView } from '../domain/events';
-import { disableHookFor } from '../domain/hooks';
 import type { Models } from '../domain/models';
 import type { SecretBox } from '../domain/secret-box';
-import { SEARCH_ATTRIBUTES } from '../domain/temporal-names';
+import { deliveryWorkflowId, disableHookWorkflowId, SEARCH_ATTRIBUTES } from '../domain/temporal-names';
+import { recordStreaks, type HookToDisable } from './failure-streak';
 import { prepareHook } from './prepare-hook';
 import { nextStep, type NextStep } from './retry-plan';
 import type { Target } from './targets/target';
@@ -29,21 +29,52 @@ export function recordAttemptUpdate(step: NextStep, attempt: object, now: number
   };
 }
 
+/** Starts a workflow, treating "already started" as done: every caller here retries. */
+async function startOnce(start: () => Promise<unknown>): Promise<void> {
+  try {
+    await start();
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}
+
 export function createRetryActivities({ models, secrets, targets, temporal }: RetryDependencies) {
+  function startDisabling(hooks: HookToDisable[], taskQueue: string) {
+    return Promise.all(
+      hooks.map(({ hookId, failingSince, reason }) =>
+        startOnce(() =>
+          temporal.workflow.start('disableFailingHook', {
+            workflowId: disableHookWorkflowId(hookId, failingSince),
+            taskQueue,
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            args: [{ hookId, reason }],
+            typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.hookId, value: hookId }],
+          }),
+        ),
+      ),
+    );
+  }
+
   return {
     /**
-     * Hands failed deliveries to their own retry workflows. The workflow id is
-     * the delivery's, so a retried activity never starts a second chain.
+     * Hands failures on: each retryable delivery to its own retry workflow, each
+     * hook past its failure threshold to the workflow that disables it. The
+     * workflow ids make a retried call start nothing twice.
      */
-    async startRetries(input: { retries: { deliveryId: string; hookId: string; delayMs: number }[]; eventId: string }) {
+    async handOnFailures(input: {
+      eventId: string;
+      retries: { deliveryId: string; hookId: string; delayMs: number }[];
+      hooksToDisable: HookToDisable[];
+    }): Promise<void> {
       const event = await models.Event.findById(input.eventId, { ownerId: 1, type: 1 }).lean();
       if (!event) return;
       const taskQueue = Context.current().info.taskQueue;
       for (const retry of input.retries) {
-        try {
-          await temporal.workflow.start('retryDelivery', {
-            workflowId: `delivery:${retry.deliveryId}`,
+        await startOnce(() =>
+          temporal.workflow.start('retryDelivery', {
+            workflowId: deliveryWorkflowId(retry.deliveryId),
             taskQueue,
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
             args: [{ deliveryId: retry.deliveryId, delayMs: retry.delayMs }],
             typedSearchAttributes: [
               { key: SEARCH_ATTRIBUTES.hookId, value: retry.hookId },
@@ -51,11 +82,50 @@ export function createRetryActivities({ models, secrets, targets, temporal }: Re
               { key: SEARCH_ATTRIBUTES.eventType, value: event.type },
               { key: SEARCH_ATTRIBUTES.deliveryStatus, value: 'retrying' },
             ],
-          });
-        } catch (error) {
-          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-        }
+          }),
+        );
       }
+      await startDisabling(input.hooksToDisable, taskQueue);
+    },
+
+    /**
+     * Puts up to `limit` of a hook's paused deliveries, oldest first, back on
+     * their retry schedule, starting over. Answers how many it resumed.
+     */
+    async resumePausedPage(input: { hookId: string; limit: number }): Promise<number> {
+      const hook = await models.Hook.findById(input.hookId, { status: 1, ownerId: 1 }).lean();
+      if (hook?.status !== 'enabled') return 0;
+      const paused = await models.Delivery.find({ hookId: input.hookId, status: 'paused' })
+        .sort({ createdAt: 1, _id: 1 })
+        .limit(input.limit)
+        .lean();
+      const taskQueue = Context.current().info.taskQueue;
+      for (const delivery of paused) {
+        const claimed = await models.Delivery.updateOne(
+          { _id: delivery._id, status: 'paused' },
+          {
+            $set: { status: 'retrying', nextAttemptAt: new Date(), attemptsBeforeResume: delivery.attempts.length },
+            $unset: { failureReason: 1 },
+          },
+        );
+        if (claimed.modifiedCount === 0) continue;
+        await startOnce(() =>
+          temporal.workflow.start('retryDelivery', {
+            workflowId: deliveryWorkflowId(delivery._id),
+            taskQueue,
+            // Its earlier chain ended when it was parked; this one carries it on.
+            workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            args: [{ deliveryId: delivery._id, delayMs: 0 }],
+            typedSearchAttributes: [
+              { key: SEARCH_ATTRIBUTES.hookId, value: delivery.hookId },
+              { key: SEARCH_ATTRIBUTES.ownerId, value: delivery.ownerId },
+              { key: SEARCH_ATTRIBUTES.deliveryStatus, value: 'retrying' },
+            ],
+          }),
+        );
+      }
+      return paused.length;
     },
 
     /** One more attempt of a retrying delivery, recorded, with what comes next. */
@@ -84,9 +154,13 @@ export function createRetryActivities({ models, secrets, targets, temporal }: Re
         event: eventView(event),
         hook: prepareHook(hook, secrets, new Date()),
       });
-      const step = nextStep(result, hook.delivery.retrySchedule, delivery.attempts.length + 1);
+      const attemptsMade = delivery.attempts.length + 1 - (delivery.attemptsBeforeResume ?? 0);
+      const step = nextStep(result, hook.delivery.retrySchedule, attemptsMade);
       await models.Delivery.updateOne({ _id: delivery._id }, recordAttemptUpdate(step, result.attempt, Date.now()));
-      if (result.disableHook) await disableHookFor(models, hook._id, result.disableHook);
+      const toDisable = await recordStreaks(models, [
+        { hookId: hook._id, succeeded: step.status === 'succeeded', disableHook: result.disableHook },
+      ]);
+      await startDisabling(toDisable, Context.current().info.taskQueue);
       return step;
     },
   };

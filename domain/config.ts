@@ -50,6 +50,10 @@ const envSchema = z.object({
     .min(1024)
     .max(10 * 1024 * 1024)
     .default(256 * 1024),
+  /** The sender of the mails Hookflow sends owners. */
+  HOOKFLOW_EMAIL_FROM: z.string().min(3).default('Hookflow <no-reply@hookflow.invalid>'),
+  /** The API's public address, for links in those mails. */
+  HOOKFLOW_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Where the dev stack's SMTP catcher lists the mails it caught; unset with a real SMTP server. */
   HOOKFLOW_MAILBOX_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -70,6 +74,9 @@ export interface Config {
   /** Request bodies above this are refused with a 413. */
   maxBodyBytes: number;
   mailboxUrl: string | undefined;
+  emailFrom: string;
+  /** Defaults to http://HOST:PORT. */
+  publicUrl: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -113,6 +120,11 @@ export function loadConfig(env: Env = process.env): Config {
     masterKey: e.HOOKFLOW_MASTER_KEY === undefined ? undefined : Buffer.from(e.HOOKFLOW_MASTER_KEY, 'base64'),
     maxBodyBytes: e.HOOKFLOW_MAX_BODY_BYTES,
     mailboxUrl: e.HOOKFLOW_MAILBOX_URL,
+    emailFrom: e.HOOKFLOW_EMAIL_FROM,
+    publicUrl: (e.HOOKFLOW_PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(
+      /\/$/,
+      '',
+    ),
     logLevel: e.LOG_LEVEL,
   };
 }

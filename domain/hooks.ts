@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { isPrivateAddress } from './address-guard';
 import { ownerIdFor, ownerScope, type Caller } from './caller';
@@ -12,6 +13,7 @@ import { assertOwnerExists } from './owners';
 import { paginate, pageQuery } from './pagination';
 import type { SecretBox } from './secret-box';
 import { newSigningSecret, ROTATION_GRACE_MS, signingSecretInput } from './signing-secret';
+import { SEARCH_ATTRIBUTES } from './temporal-names';
 
 const subscription = z
   .string()
@@ -63,7 +65,7 @@ const deliveryInput = z.strictObject({
   disableAfter: z
     .strictObject({
       failures: z.number().int().min(1).max(100_000).default(DEFAULT_DELIVERY.disableAfter.failures),
-      window: duration({ min: '1m', max: '30d' }).default(DEFAULT_DELIVERY.disableAfter.window),
+      window: duration({ max: '30d' }).default(DEFAULT_DELIVERY.disableAfter.window),
     })
     .prefault({}),
 });
@@ -242,14 +244,40 @@ export async function deleteHook(models: Models, caller: Caller, id: string): Pr
   if (deleted.deletedCount === 0) throw new NotFoundError('hook', id);
 }
 
-export async function setHookEnabled(models: Models, caller: Caller, id: string, enabled: boolean, reason?: string) {
-  const update = enabled
-    ? { $set: { status: 'enabled' }, $unset: { disabledReason: 1, disabledAt: 1 } }
-    : { $set: { status: 'disabled', disabledReason: reason ?? 'Disabled by its owner', disabledAt: new Date() } };
+export async function disableHookByOwner(models: Models, caller: Caller, id: string, reason?: string) {
+  const update = {
+    $set: { status: 'disabled', disabledReason: reason ?? 'Disabled by its owner', disabledAt: new Date() },
+  };
   const updated = await models.Hook.findOneAndUpdate({ _id: id, ...ownerScope(caller) }, update, {
     returnDocument: 'after',
   }).lean();
   if (!updated) throw new NotFoundError('hook', id);
+  return hookView(updated);
+}
+
+/**
+ * Turns the hook back on with a clean failure streak, and resumes the
+ * deliveries parked while it was off, at a bounded rate, in a workflow.
+ */
+export async function enableHook(
+  deps: { models: Models; temporal: Client; taskQueue: string },
+  caller: Caller,
+  id: string,
+) {
+  const updated = await deps.models.Hook.findOneAndUpdate(
+    { _id: id, ...ownerScope(caller) },
+    { $set: { status: 'enabled', failureCount: 0 }, $unset: { disabledReason: 1, disabledAt: 1, failingSince: 1 } },
+    { returnDocument: 'after' },
+  ).lean();
+  if (!updated) throw new NotFoundError('hook', id);
+  await deps.temporal.workflow.start('resumePausedDeliveries', {
+    workflowId: `resume-paused:${id}`,
+    taskQueue: deps.taskQueue,
+    // A resume already running goes on; one that finished may run again.
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    args: [{ hookId: id }],
+    typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.hookId, value: id }],
+  });
   return hookView(updated);
 }
 

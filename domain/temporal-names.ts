@@ -20,3 +20,12 @@ export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword'> = Object.fromEntr
 export function eventWorkflowId(eventId: string): string {
   return `event:${eventId}`;
 }
+
+export function deliveryWorkflowId(deliveryId: string): string {
+  return `delivery:${deliveryId}`;
+}
+
+/** One per failure streak of a hook, so that a streak disables the hook and mails its owner once. */
+export function disableHookWorkflowId(hookId: string, failingSince: number): string {
+  return `disable-hook:${hookId}:${failingSince}`;
+}

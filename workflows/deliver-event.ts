@@ -4,7 +4,7 @@ import type { Activities } from '../activities';
 /** Small enough that a page of hook ids is a few kilobytes of history, large enough to keep actions per delivery low. */
 export const HOOK_PAGE_SIZE = 200;
 
-const { findSubscribedHooks, deliverToHooks, startRetries } = proxyActivities<Activities>({
+const { findSubscribedHooks, deliverToHooks, handOnFailures } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -32,7 +32,13 @@ export async function deliverEvent(input: { eventId: string }): Promise<DeliverE
       total.alreadyAttempted += outcome.skipped;
       total.failed += outcome.failed;
       total.retrying += outcome.retries.length;
-      if (outcome.retries.length > 0) await startRetries({ eventId: input.eventId, retries: outcome.retries });
+      if (outcome.retries.length > 0 || outcome.hooksToDisable.length > 0) {
+        await handOnFailures({
+          eventId: input.eventId,
+          retries: outcome.retries,
+          hooksToDisable: outcome.hooksToDisable,
+        });
+      }
     }
     afterHookId = page.next;
   } while (afterHookId);

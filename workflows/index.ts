@@ -1,3 +1,5 @@
 export { deliverEvent } from './deliver-event';
+export { disableFailingHook } from './disable-hook';
+export { resumePausedDeliveries } from './resume-paused';
 export { retryDelivery } from './retry-delivery';
 export { testHook } from './test-hook';

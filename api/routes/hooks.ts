@@ -3,12 +3,13 @@ import {
   createHook,
   createHookInput,
   deleteHook,
+  disableHookByOwner,
   disableHookInput,
+  enableHook,
   getHook,
   listHooks,
   listHooksQuery,
   rotateSigningSecret,
-  setHookEnabled,
   updateHook,
   updateHookInput,
 } from '../../domain/hooks';
@@ -19,6 +20,7 @@ import { hookSchema, pageOf, testOutcomeSchema } from './schemas';
 
 export function hookRoutes({ models, secrets, temporal, config }: AppDependencies): RouteDefinition[] {
   const deps = { models, secrets, allowPrivateTargets: config.allowPrivateTargets };
+  const runDeps = { models, temporal, taskQueue: config.temporal.taskQueue };
   const id = (params: Record<string, string>) => params.id as string;
   return [
     defineRoute({
@@ -81,10 +83,10 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
       method: 'post',
       path: '/v1/hooks/:id/enable',
       tag: 'Hooks',
-      summary: 'Enable a hook',
+      summary: 'Enable a hook; deliveries paused while it was off resume',
       access: 'tenant',
       success: { status: 200, description: 'The hook', schema: hookSchema },
-      handle: ({ params, caller }) => setHookEnabled(models, caller, id(params), true),
+      handle: ({ params, caller }) => enableHook(runDeps, caller, id(params)),
     }),
     defineRoute({
       method: 'post',
@@ -94,7 +96,7 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
       access: 'tenant',
       body: disableHookInput,
       success: { status: 200, description: 'The hook', schema: hookSchema },
-      handle: ({ params, body, caller }) => setHookEnabled(models, caller, id(params), false, body.reason),
+      handle: ({ params, body, caller }) => disableHookByOwner(models, caller, id(params), body.reason),
     }),
     defineRoute({
       method: 'post',
@@ -118,8 +120,7 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
       access: 'tenant',
       body: testHookInput,
       success: { status: 200, description: 'The outcome of the attempt', schema: testOutcomeSchema },
-      handle: ({ params, body, caller }) =>
-        sendTestEvent({ models, temporal, taskQueue: config.temporal.taskQueue }, caller, id(params), body),
+      handle: ({ params, body, caller }) => sendTestEvent(runDeps, caller, id(params), body),
     }),
   ];
 }

@@ -31,6 +31,8 @@ const deliverySchema = new Schema(
     ownerId: { type: String, required: true },
     status: { type: String, enum: DELIVERY_STATUSES, required: true },
     nextAttemptAt: Date,
+    /** Attempts made before the last resume: the retry schedule starts over after them. */
+    attemptsBeforeResume: { type: Number, default: 0 },
     /** Why the delivery ended without success, in words for the owner. */
     failureReason: String,
     attempts: { type: [attemptSchema], default: [] },

@@ -64,6 +64,9 @@ const hookSchema = new Schema(
     disabledAt: Date,
     delivery: { type: deliverySettingsSchema, required: true },
     signingSecrets: { type: [signingSecretSchema], default: [] },
+    /** Failed attempts in a row, and since when; a success resets both. */
+    failureCount: { type: Number, default: 0 },
+    failingSince: Date,
   },
   { timestamps: true, versionKey: false },
 );

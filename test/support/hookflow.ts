@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import nodemailer from 'nodemailer';
 import { startApi } from '../../api/main';
 import { createHttpClient } from '../../activities/http/client';
 import { loadConfig, requireMasterKey, type Config } from '../../domain/config';
@@ -32,7 +33,14 @@ export async function startHookflow() {
   const http = createHttpClient({ allowPrivateTargets: config.allowPrivateTargets });
   const secrets = createSecretBox(requireMasterKey(config));
   const temporal = await connectTemporalClient(config.temporal);
-  const { worker, connection } = await createWorker(config, { models: createModels(mongo), http, secrets, temporal });
+  const mailer = nodemailer.createTransport(config.smtpUrl);
+  const { worker, connection } = await createWorker(config, {
+    models: createModels(mongo),
+    http,
+    secrets,
+    temporal,
+    mailer,
+  });
   const running = worker.run();
   const api = await startApi(config, logger);
   const adminKey = config.adminKey as string;
@@ -81,6 +89,7 @@ export async function startHookflow() {
       await api.close();
       worker.shutdown();
       await running;
+      mailer.close();
       await Promise.all([connection.close(), temporal.connection.close(), http.close()]);
       await mongo.dropDatabase();
       await mongo.close();

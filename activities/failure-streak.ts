@@ -1,0 +1,53 @@
+import { durationMs } from '../domain/durations';
+import type { Models } from '../domain/models';
+import { DEFAULT_DELIVERY } from '../domain/models/hook';
+
+/** A hook that must be switched off now, and the streak that decided it. */
+export interface HookToDisable {
+  hookId: string;
+  /** Start of the failure streak: names the streak, so one streak disables (and emails) once. */
+  failingSince: number;
+  reason: string;
+}
+
+/**
+ * Keeps each hook's consecutive-failure streak with atomic updates (a success
+ * resets it), then names the hooks whose streak crossed their threshold, or
+ * that a target declared gone.
+ */
+export async function recordStreaks(
+  models: Models,
+  outcomes: { hookId: string; succeeded: boolean; disableHook?: string }[],
+): Promise<HookToDisable[]> {
+  if (outcomes.length === 0) return [];
+  const now = new Date();
+  await models.Hook.bulkWrite(
+    outcomes.map(({ hookId, succeeded }) => ({
+      updateOne: {
+        filter: { _id: hookId },
+        update: succeeded
+          ? { $set: { failureCount: 0 }, $unset: { failingSince: 1 } }
+          : { $inc: { failureCount: 1 }, $min: { failingSince: now } },
+        timestamps: false,
+      },
+    })),
+    { ordered: false },
+  );
+  const failed = outcomes.filter((o) => !o.succeeded);
+  if (failed.length === 0) return [];
+  const hooks = await models.Hook.find(
+    { _id: { $in: failed.map((o) => o.hookId) }, status: 'enabled' },
+    { failureCount: 1, failingSince: 1, delivery: 1 },
+  ).lean();
+  return hooks.flatMap((hook) => {
+    const since = hook.failingSince ?? now;
+    const gone = failed.find((o) => o.hookId === hook._id)?.disableHook;
+    const { failures, window } = hook.delivery.disableAfter ?? DEFAULT_DELIVERY.disableAfter;
+    const tooLong = hook.failureCount >= failures && now.getTime() - since.getTime() >= durationMs(window);
+    if (!gone && !tooLong) return [];
+    const reason =
+      gone ??
+      `${hook.failureCount} failed attempts in a row since ${since.toISOString()} (limit ${failures} over ${window})`;
+    return [{ hookId: hook._id, failingSince: since.getTime(), reason }];
+  });
+}

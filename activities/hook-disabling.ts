@@ -1,0 +1,76 @@
+import type { Transporter } from 'nodemailer';
+import { disableHookFor } from '../domain/hooks';
+import type { Models } from '../domain/models';
+
+export interface HookDisablingDependencies {
+  models: Models;
+  mailer: Transporter;
+  emailFrom: string;
+  publicUrl: string;
+}
+
+/** How many recent failures the owner's mail quotes. */
+const RECENT_FAILURES = 5;
+
+export function createHookDisablingActivities({ models, mailer, emailFrom, publicUrl }: HookDisablingDependencies) {
+  return {
+    /**
+     * Switches the hook off and parks its retrying deliveries as `paused`.
+     * Answers whether this call did it, so that only one caller tells the owner.
+     */
+    async disableHook(input: { hookId: string; reason: string }): Promise<boolean> {
+      const flipped = await disableHookFor(models, input.hookId, input.reason);
+      await models.Delivery.updateMany(
+        { hookId: input.hookId, status: 'retrying' },
+        { $set: { status: 'paused', failureReason: `Hook disabled: ${input.reason}` }, $unset: { nextAttemptAt: 1 } },
+      );
+      return flipped;
+    },
+
+    /** Tells the owner which hook, since when, the last errors, and how to turn it back on. */
+    async emailHookDisabled(input: { hookId: string }): Promise<void> {
+      const hook = await models.Hook.findById(input.hookId).lean();
+      if (!hook) return;
+      const owner = await models.Owner.findById(hook.ownerId).lean();
+      if (!owner) return;
+      const recent = await models.Delivery.find({ hookId: hook._id, 'attempts.0': { $exists: true } })
+        .sort({ updatedAt: -1 })
+        .limit(RECENT_FAILURES)
+        .lean();
+      const errors = recent
+        .map((delivery) => delivery.attempts.at(-1))
+        .filter((attempt) => attempt !== undefined)
+        .map((attempt) => {
+          const what = attempt.statusCode
+            ? `HTTP ${attempt.statusCode}`
+            : `${attempt.errorKind}: ${attempt.errorMessage}`;
+          return `  - ${attempt.startedAt.toISOString()}  ${what}`;
+        });
+      const url = typeof hook.target.url === 'string' ? hook.target.url : '';
+      await mailer.sendMail({
+        from: emailFrom,
+        to: owner.email,
+        subject: `Hookflow disabled your hook "${hook.name}"`,
+        text: [
+          `Hello ${owner.name},`,
+          '',
+          `Hookflow has stopped delivering to your hook "${hook.name}" (${hook._id}, ${url}).`,
+          '',
+          `Why: ${hook.disabledReason ?? 'it kept failing'}`,
+          `Failing since: ${hook.failingSince?.toISOString() ?? 'unknown'}`,
+          `Disabled at: ${hook.disabledAt?.toISOString() ?? new Date().toISOString()}`,
+          '',
+          'Latest errors:',
+          ...(errors.length > 0 ? errors : ['  (none recorded)']),
+          '',
+          'Deliveries that were waiting for a retry are kept, paused, not dropped.',
+          'Once the endpoint works again, enable the hook and they resume:',
+          '',
+          `  curl -X POST -H "Authorization: Bearer <your API key>" ${publicUrl}/v1/hooks/${hook._id}/enable`,
+          '',
+          '— Hookflow',
+        ].join('\n'),
+      });
+    },
+  };
+}

@@ -30,7 +30,7 @@ export function createActivities({
   emailFrom,
   publicUrl,
 }: ActivityDependencies) {
-  const targets = { http: createHttpTarget(http) };
+  const targets = { http: createHttpTarget(http, { publicUrl }) };
   return {
     ...createFanOutActivities({ models, secrets, targets, concurrency: 50 }),
     ...createHookTestActivities({ models, secrets, targets }),

@@ -1,4 +1,5 @@
 import { durationMs } from '../domain/durations';
+import { templateView } from '../domain/hooks';
 import type { Hook } from '../domain/models/hook';
 import type { SecretBox } from '../domain/secret-box';
 import type { PreparedHook } from './targets/target';
@@ -11,6 +12,7 @@ export function prepareHook(hook: Hook & { _id: string }, secrets: SecretBox, no
   return {
     id: hook._id,
     format: hook.format,
+    template: templateView(hook.template),
     timeoutMs: durationMs(hook.delivery.timeout),
     signingSecrets: hook.signingSecrets
       .filter((s) => !s.expiresAt || s.expiresAt > now)

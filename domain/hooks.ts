@@ -11,6 +11,7 @@ import type { Models } from './models';
 import { DEFAULT_DELIVERY, HTTP_METHODS, PAYLOAD_FORMATS, type Hook } from './models/hook';
 import { assertOwnerExists } from './owners';
 import { paginate, pageQuery } from './pagination';
+import { checkTemplate, FORM_TYPE } from './payloads';
 import type { SecretBox } from './secret-box';
 import { newSigningSecret, ROTATION_GRACE_MS, signingSecretInput } from './signing-secret';
 import { SEARCH_ATTRIBUTES } from './temporal-names';
@@ -70,6 +71,29 @@ const deliveryInput = z.strictObject({
     .prefault({}),
 });
 
+const liquidSource = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .superRefine((source, ctx) => {
+      const problem = checkTemplate(source);
+      if (problem) ctx.addIssue({ code: 'custom', message: `not a valid Liquid template: ${problem}` });
+    });
+
+const templateInput = z
+  .strictObject({
+    contentType: z
+      .string()
+      .regex(/^[\w.+-]+\/[\w.+-]+(\s*;\s*[\w-]+=[\w.-]+)*$/, 'must be a media type such as application/json'),
+    body: liquidSource(64 * 1024).optional(),
+    fields: z.record(z.string().min(1).max(256), liquidSource(4096)).optional(),
+  })
+  .refine((t) => (t.body === undefined) !== (t.fields === undefined), 'give either body or fields')
+  .refine(
+    (t) => t.fields === undefined || t.contentType === FORM_TYPE,
+    `fields are for ${FORM_TYPE}; use body for other types`,
+  );
+
 const hookFields = {
   name: z.string().trim().min(1).max(200),
   events: z.array(subscription).min(1).max(100),
@@ -79,15 +103,23 @@ const hookFields = {
     .optional(),
   target: httpTargetInput,
   format: z.enum(PAYLOAD_FORMATS).default('standard'),
+  /** With format `template`: how to render the body (the Braze model). */
+  template: templateInput.optional(),
   delivery: deliveryInput.prefault({}),
 };
 
-export const createHookInput = z.strictObject({
-  /** Required with the admin key; an owner's key implies its owner. */
-  ownerId: z.string().min(1).optional(),
-  ...hookFields,
-  secret: signingSecretInput.optional(),
-});
+const templateMatchesFormat = (hook: { format?: string; template?: unknown }) =>
+  hook.format === undefined || (hook.format === 'template') === (hook.template !== undefined);
+const TEMPLATE_FORMAT_MESSAGE = { message: 'template: give one exactly when format is "template"', path: ['template'] };
+
+export const createHookInput = z
+  .strictObject({
+    /** Required with the admin key; an owner's key implies its owner. */
+    ownerId: z.string().min(1).optional(),
+    ...hookFields,
+    secret: signingSecretInput.optional(),
+  })
+  .refine(templateMatchesFormat, TEMPLATE_FORMAT_MESSAGE);
 
 export const updateHookInput = z
   .strictObject({
@@ -96,9 +128,11 @@ export const updateHookInput = z
     resourceTypes: hookFields.resourceTypes.nullable(),
     target: hookFields.target.optional(),
     format: z.enum(PAYLOAD_FORMATS).optional(),
+    template: templateInput.optional(),
     delivery: deliveryInput.optional(),
   })
-  .refine((patch) => Object.keys(patch).length > 0, 'nothing to update');
+  .refine((patch) => Object.keys(patch).length > 0, 'nothing to update')
+  .refine(templateMatchesFormat, TEMPLATE_FORMAT_MESSAGE);
 
 export const listHooksQuery = pageQuery.extend({
   ownerId: z.string().optional(),
@@ -115,6 +149,23 @@ export interface HookDependencies {
 
 type StoredHook = Hook & { _id: string; createdAt: Date; updatedAt: Date };
 type HeaderInput = z.infer<typeof headerInput>;
+type TemplateInput = z.infer<typeof templateInput>;
+
+function storedTemplate(template: TemplateInput | undefined) {
+  if (!template) return undefined;
+  const { fields, ...rest } = template;
+  return { ...rest, ...(fields ? { fields: Object.entries(fields).map(([name, value]) => ({ name, value })) } : {}) };
+}
+
+/** The template as the API shows it, fields back as an object. */
+export function templateView(template: Hook['template']) {
+  if (!template) return undefined;
+  return {
+    contentType: template.contentType,
+    body: template.body ?? undefined,
+    fields: template.fields ? Object.fromEntries(template.fields.map((f) => [f.name, f.value])) : undefined,
+  };
+}
 type StoredHeader = { name: string; value: string; secret: boolean };
 
 /** What owners see: secret header values masked, signing secrets never. */
@@ -134,6 +185,7 @@ export function hookView(hook: StoredHook) {
       ),
     },
     format: hook.format,
+    template: templateView(hook.template),
     status: hook.status,
     disabledReason: hook.disabledReason ?? undefined,
     disabledAt: hook.disabledAt ?? undefined,
@@ -192,6 +244,7 @@ export async function createHook(deps: HookDependencies, caller: Caller, input: 
     resourceTypes: input.resourceTypes?.length ? input.resourceTypes : undefined,
     target: { ...input.target, headers: sealHeaders(secrets, input.target.headers) },
     format: input.format,
+    template: storedTemplate(input.template),
     delivery: input.delivery,
     status: 'enabled',
     signingSecrets: [{ sealed: secrets.seal(secret), createdAt: new Date() }],
@@ -223,9 +276,11 @@ export async function updateHook(
   const hook = await findHook(models, caller, id);
   if (patch.target && !deps.allowPrivateTargets) assertPublicTarget(patch.target.url);
   if (patch.events) await assertSubscribable(models, patch.events);
-  const { resourceTypes, target, ...rest } = patch;
+  const { resourceTypes, target, template, ...rest } = patch;
   const set: Record<string, unknown> = { ...rest };
   const unset: Record<string, 1> = {};
+  if (template) set.template = storedTemplate(template);
+  else if (patch.format) unset.template = 1;
   if (target) set.target = { ...target, headers: sealHeaders(secrets, target.headers, hook.target.headers) };
   if (resourceTypes === null || resourceTypes?.length === 0) unset.resourceTypes = 1;
   else if (resourceTypes) set.resourceTypes = resourceTypes;

@@ -219,6 +219,66 @@ describe('hooks API', () => {
     assert.equal(receiver.requests.filter((r) => r.path === '/gone').length, before + 1);
   });
 
+  it('sends a Liquid template with its declared Content-Type, the Braze way', async () => {
+    const created = await asOwner(
+      'POST',
+      '/v1/hooks',
+      hookBody({
+        target: { type: 'http', url: `${receiver.url}/braze`, method: 'PUT' },
+        format: 'template',
+        template: {
+          contentType: 'application/x-www-form-urlencoded',
+          fields: { v: '1', ea: '{{ event.type }}', el: '{{ event.data.note.id | default: "none" }}' },
+        },
+      }),
+    );
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.deepEqual(created.body.template.fields, {
+      v: '1',
+      ea: '{{ event.type }}',
+      el: '{{ event.data.note.id | default: "none" }}',
+    });
+    const test = await asOwner('POST', `/v1/hooks/${created.body.id}/test`, {
+      type: 'note',
+      data: { note: { id: 'n 1' } },
+    });
+    assert.equal(test.body.outcome, 'succeeded');
+    const request = receiver.requests.find((r) => r.path === '/braze');
+    assert.ok(request);
+    assert.equal(request.method, 'PUT');
+    assert.equal(request.headers['content-type'], 'application/x-www-form-urlencoded');
+    assert.equal(request.body, 'v=1&ea=note&el=n+1');
+  });
+
+  it('fails a delivery whose template renders invalid JSON at once, saying why, and refuses broken Liquid', async () => {
+    const broken = await asOwner(
+      'POST',
+      '/v1/hooks',
+      hookBody({ format: 'template', template: { contentType: 'application/json', body: '{% if %}' } }),
+    );
+    assert.equal(broken.status, 400);
+    assert.match(broken.body.error.message, /template\.body: not a valid Liquid template/);
+    const missing = await asOwner('POST', '/v1/hooks', hookBody({ format: 'template' }));
+    assert.equal(missing.status, 400);
+    assert.match(missing.body.error.message, /template/);
+
+    const created = await asOwner(
+      'POST',
+      '/v1/hooks',
+      hookBody({
+        target: { type: 'http', url: `${receiver.url}/bad-json` },
+        format: 'template',
+        template: { contentType: 'application/json', body: '{"type": {{ event.type }}}' },
+      }),
+    );
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const test = await asOwner('POST', `/v1/hooks/${created.body.id}/test`, { type: 'note', data: {} });
+    assert.equal(test.body.outcome, 'permanent');
+    assert.equal(test.body.attempt.errorKind, 'render');
+    assert.match(test.body.attempt.errorMessage, /invalid JSON/);
+    assert.equal(receiver.requests.filter((r) => r.path === '/bad-json').length, 0);
+  });
+
   it('lets the admin create hooks for an owner, and requires it to say which', async () => {
     const missing = await hookflow.request('POST', '/v1/hooks', hookBody());
     assert.equal(missing.status, 400);

@@ -63,7 +63,7 @@ describe('fan-out activity', () => {
     const activities = createFanOutActivities({
       models,
       secrets,
-      targets: { http: createHttpTarget(http) },
+      targets: { http: createHttpTarget(http, { publicUrl: 'http://127.0.0.1:3000' }) },
       concurrency: 4,
     });
 

@@ -1,3 +1,4 @@
+import { renderPayload, RenderError, type RenderedPayload } from '../../domain/payloads';
 import type { HttpClient } from '../http/client';
 import { standardWebhookSignature } from '../http/signature';
 import type { AttemptResult, DeliveryContext, Outcome, Target } from './target';
@@ -30,25 +31,30 @@ interface HttpTargetConfig {
   headers: Record<string, string>;
 }
 
-/** The Standard Webhooks envelope: `{type, timestamp, data}`. */
-function standardPayload(context: DeliveryContext): string {
-  const { event } = context;
-  return JSON.stringify({ type: event.type, timestamp: event.createdAt.toISOString(), data: event.data });
-}
-
-export function createHttpTarget(http: HttpClient): Target {
+export function createHttpTarget(http: HttpClient, options: { publicUrl: string }): Target {
   return {
     async send(context: DeliveryContext): Promise<AttemptResult> {
       const target = context.hook.target as unknown as HttpTargetConfig;
       const sendsBody = !METHODS_WITHOUT_BODY.has(target.method);
-      const body = sendsBody ? standardPayload(context) : '';
       const startedAt = new Date();
+      let payload: RenderedPayload;
+      try {
+        payload = renderPayload(context, context.hook.format, context.hook.template, options.publicUrl);
+      } catch (error) {
+        if (!(error instanceof RenderError)) throw error;
+        return {
+          outcome: 'permanent',
+          attempt: { startedAt, durationMs: 0, errorKind: 'render', errorMessage: error.message },
+        };
+      }
+      const body = sendsBody ? payload.body : '';
       const timestamp = Math.floor(startedAt.getTime() / 1000);
       const result = await http.send({
         url: target.url,
         method: target.method,
         headers: {
-          ...(sendsBody ? { 'content-type': 'application/json' } : {}),
+          ...(sendsBody ? { 'content-type': payload.contentType } : {}),
+          ...payload.headers,
           ...target.headers,
           'webhook-id': context.deliveryId,
           'webhook-timestamp': String(timestamp),

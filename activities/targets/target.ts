@@ -1,4 +1,5 @@
 import type { Attempt } from '../../domain/models/delivery';
+import type { HookTemplate } from '../../domain/payloads';
 
 /** The event as every target type renders it. */
 export interface DeliveryEvent {
@@ -16,6 +17,7 @@ export interface DeliveryEvent {
 export interface PreparedHook {
   id: string;
   format: string;
+  template?: HookTemplate;
   timeoutMs: number;
   /** The signing secrets in force, newest first. */
   signingSecrets: string[];

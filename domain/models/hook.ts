@@ -1,7 +1,7 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 export const HTTP_METHODS = ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'] as const;
-export const PAYLOAD_FORMATS = ['standard'] as const;
+export const PAYLOAD_FORMATS = ['standard', 'creads', 'misskey', 'ibm', 'chat', 'template'] as const;
 
 export const DEFAULT_DELIVERY = {
   timeout: '15s',
@@ -25,6 +25,21 @@ const httpTargetSchema = new Schema(
     url: { type: String, required: true },
     method: { type: String, enum: HTTP_METHODS, default: 'POST' },
     headers: { type: [headerSchema], default: [] },
+  },
+  { _id: false },
+);
+
+const templateFieldSchema = new Schema(
+  { name: { type: String, required: true }, value: { type: String, required: true } },
+  { _id: false },
+);
+
+/** A Liquid template for the body (JSON or text), or per form field. Fields are a list: names may hold dots. */
+const templateSchema = new Schema(
+  {
+    contentType: { type: String, required: true },
+    body: String,
+    fields: { type: [templateFieldSchema], default: undefined },
   },
   { _id: false },
 );
@@ -59,6 +74,7 @@ const hookSchema = new Schema(
     resourceTypes: { type: [String], default: undefined },
     target: { type: httpTargetSchema, required: true },
     format: { type: String, enum: PAYLOAD_FORMATS, default: 'standard' },
+    template: { type: templateSchema, default: undefined },
     status: { type: String, enum: ['enabled', 'disabled'], default: 'enabled' },
     disabledReason: String,
     disabledAt: Date,

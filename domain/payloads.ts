@@ -1,0 +1,147 @@
+import { Liquid } from 'liquidjs';
+import type { DeliveryContext } from '../activities/targets/target';
+
+/** The bytes to send and how to label them. */
+export interface RenderedPayload {
+  body: string;
+  contentType: string;
+  /** Headers a format adds (Misskey's, for instance). */
+  headers?: Record<string, string>;
+}
+
+/** A template that cannot render will not render on a retry either: the delivery fails at once, saying why. */
+export class RenderError extends Error {
+  override name = 'RenderError';
+}
+
+export interface HookTemplate {
+  contentType: string;
+  /** Liquid for the whole body (JSON or text). */
+  body?: string;
+  /** Liquid per field, for application/x-www-form-urlencoded. */
+  fields?: Record<string, string>;
+}
+
+const JSON_TYPE = 'application/json';
+export const FORM_TYPE = 'application/x-www-form-urlencoded';
+
+// Unknown variables render empty, as Braze does (templates give defaults with `| default`); unknown filters are errors.
+const liquid = new Liquid({ strictFilters: true, strictVariables: false, cache: 500 });
+
+export function templateScope(context: DeliveryContext, publicUrl: string) {
+  const { event, hook } = context;
+  return {
+    event: { ...event, createdAt: event.createdAt.toISOString() },
+    hook: { id: hook.id },
+    delivery: { id: context.deliveryId },
+    hookflow: { url: publicUrl },
+  };
+}
+
+function renderText(template: string, scope: object): string {
+  try {
+    return liquid.parseAndRenderSync(template, scope) as string;
+  } catch (error) {
+    throw new RenderError(`The template failed to render: ${(error as Error).message}`);
+  }
+}
+
+/** Parses a template now, so that a hook with a broken one is refused at creation rather than at delivery. */
+export function checkTemplate(source: string): string | undefined {
+  try {
+    liquid.parse(source);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+const formats: Record<string, (context: DeliveryContext, publicUrl: string) => RenderedPayload> = {
+  /** Standard Webhooks' envelope. */
+  standard: ({ event }) => ({
+    contentType: JSON_TYPE,
+    body: JSON.stringify({ type: event.type, timestamp: event.createdAt.toISOString(), data: event.data }),
+  }),
+
+  /** Creads Partners: the resource in its new state, absent on deletion. */
+  creads: ({ event }) => ({
+    contentType: JSON_TYPE,
+    body: JSON.stringify({
+      event: event.type,
+      resource_type: event.resourceType,
+      resource_gid: event.resourceId,
+      ...(event.type.endsWith('.deleted') ? {} : { resource: event.data }),
+    }),
+  }),
+
+  /** Misskey: its envelope, and the secret in clear in a header, as Misskey receivers check it. */
+  misskey: ({ event, hook }, publicUrl) => ({
+    contentType: JSON_TYPE,
+    body: JSON.stringify({
+      server: publicUrl,
+      hookId: hook.id,
+      userId: event.ownerId,
+      eventId: event.id,
+      createdAt: event.createdAt.getTime(),
+      type: event.type,
+      body: event.data,
+    }),
+    headers: { 'X-Misskey-Hook-Id': hook.id, 'X-Misskey-Hook-Secret': hook.signingSecrets[0] ?? '' },
+  }),
+
+  /** IBM Push Notifications: the entity, its application, and a millisecond timestamp. */
+  ibm: ({ event }) => ({
+    contentType: JSON_TYPE,
+    body: JSON.stringify({
+      type: event.type,
+      entity: event.data,
+      applicationId: event.ownerId,
+      eventTimeStamp: event.createdAt.getTime(),
+    }),
+  }),
+
+  /** Slack and Mattermost incoming webhooks take `text`; `href` and `event` ride along. */
+  chat: ({ event }, publicUrl) => {
+    const about = [event.resourceType, event.resourceId].filter(Boolean).join(' ');
+    const data = event.data as { href?: unknown } | null;
+    return {
+      contentType: JSON_TYPE,
+      body: JSON.stringify({
+        text: about ? `${event.type}: ${about}` : event.type,
+        href: typeof data?.href === 'string' ? data.href : `${publicUrl}/v1/events/${event.id}`,
+        event: event.type,
+      }),
+    };
+  },
+};
+
+/** Renders the event in the hook's format. Throws RenderError for a template that will never render. */
+export function renderPayload(
+  context: DeliveryContext,
+  format: string,
+  template: HookTemplate | undefined,
+  publicUrl: string,
+): RenderedPayload {
+  if (format !== 'template') {
+    const render = formats[format];
+    if (!render) throw new RenderError(`Unknown payload format ${format}`);
+    return render(context, publicUrl);
+  }
+  if (!template) throw new RenderError('The hook has the template format but no template');
+  const scope = templateScope(context, publicUrl);
+  if (template.fields) {
+    const form = new URLSearchParams();
+    for (const [name, source] of Object.entries(template.fields)) form.append(name, renderText(source, scope));
+    return { contentType: template.contentType, body: form.toString() };
+  }
+  const body = renderText(template.body ?? '', scope);
+  if (template.contentType.split(';')[0]?.trim() === JSON_TYPE) {
+    try {
+      JSON.parse(body);
+    } catch {
+      throw new RenderError(`The template rendered invalid JSON: ${body.slice(0, 200)}`);
+    }
+  }
+  return { contentType: template.contentType, body };
+}
+

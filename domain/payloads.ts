@@ -144,4 +144,3 @@ export function renderPayload(
   }
   return { contentType: template.contentType, body };
 }
-

@@ -21,18 +21,24 @@ export async function recordStreaks(
 ): Promise<HookToDisable[]> {
   if (outcomes.length === 0) return [];
   const now = new Date();
-  await models.Hook.bulkWrite(
-    outcomes.map(({ hookId, succeeded }) => ({
-      updateOne: {
-        filter: { _id: hookId },
-        update: succeeded
-          ? { $set: { failureCount: 0 }, $unset: { failingSince: 1 } }
-          : { $inc: { failureCount: 1 }, $min: { failingSince: now } },
-        timestamps: false,
-      },
-    })),
-    { ordered: false },
-  );
+  const ids = (succeeded: boolean) => outcomes.filter((o) => o.succeeded === succeeded).map((o) => o.hookId);
+  const [succeededIds, failedIds] = [ids(true), ids(false)];
+  // Three set-wise updates per page rather than one per hook: fewer round trips, and each is atomic per hook.
+  if (succeededIds.length > 0) {
+    await models.Hook.updateMany(
+      { _id: { $in: succeededIds }, failureCount: { $gt: 0 } },
+      { $set: { failureCount: 0 }, $unset: { failingSince: 1 } },
+      { timestamps: false },
+    );
+  }
+  if (failedIds.length > 0) {
+    await models.Hook.updateMany({ _id: { $in: failedIds } }, { $inc: { failureCount: 1 } }, { timestamps: false });
+    await models.Hook.updateMany(
+      { _id: { $in: failedIds }, failingSince: null },
+      { $set: { failingSince: now } },
+      { timestamps: false },
+    );
+  }
   const failed = outcomes.filter((o) => !o.succeeded);
   if (failed.length === 0) return [];
   const hooks = await models.Hook.find(

@@ -28,14 +28,24 @@ for (const [network, prefix] of [
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
+  // NAT64 and 6to4 can wrap any IPv4 address, private ones included.
+  ['64:ff9b::', 96],
+  ['2002::', 16],
 ] as const) {
   blocked.addSubnet(network, prefix, 'ipv6');
 }
 
-/** IPv4 addresses written as IPv6 (`::ffff:127.0.0.1`) are judged as the IPv4 address they are. */
+/**
+ * IPv4 addresses written as IPv6 are judged as the IPv4 address they are,
+ * whether dotted (`::ffff:127.0.0.1`) or in hex (`::ffff:7f00:1`, as URLs print them).
+ */
 function unmapped(address: string): string {
-  const match = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return match?.[1] ?? address;
+  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (dotted?.[1]) return dotted[1];
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  if (!hex?.[1] || !hex[2]) return address;
+  const [high, low] = [parseInt(hex[1], 16), parseInt(hex[2], 16)];
+  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
 }
 
 export function isPrivateAddress(address: string): boolean {
@@ -50,4 +60,28 @@ export class PrivateAddressError extends Error {
     super(`Refusing to connect to private address ${address}`);
     this.name = 'PrivateAddressError';
   }
+}
+
+/** Ports a hook may target: the web's own, and the unprivileged range. */
+export function isAllowedPort(port: number): boolean {
+  return port === 80 || port === 443 || (port >= 1024 && port <= 65535);
+}
+
+/**
+ * Why a target URL may not be called, judged on the URL alone (the address a
+ * name resolves to is checked again at connection time), or undefined.
+ * Relies on the WHATWG URL parser, which already turns decimal, octal and hex
+ * IPv4 forms (`2130706433`, `0177.0.0.1`, `0x7f.1`) into dotted ones.
+ */
+export function targetProblem(url: string): string | undefined {
+  const parsed = new URL(url);
+  const port = parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80;
+  if (!isAllowedPort(port)) return `port ${port} is not allowed (only 80, 443 and 1024-65535)`;
+  const host = parsed.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return `${parsed.hostname} is a local name`;
+  if (isIP(host) && isPrivateAddress(host)) return `${parsed.hostname} is a private address`;
+  return undefined;
 }

@@ -1,7 +1,6 @@
-import { isIP } from 'node:net';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
-import { isPrivateAddress } from './address-guard';
+import { targetProblem } from './address-guard';
 import { ownerIdFor, ownerScope, type Caller } from './caller';
 import { duration } from './durations';
 import { NotFoundError, ValidationError } from './errors';
@@ -197,11 +196,8 @@ export function hookView(hook: StoredHook) {
 
 /** Refuses, at creation, targets the delivery-time guard would refuse anyway, so the owner hears it now. */
 function assertPublicTarget(url: string): void {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  const local = host === 'localhost' || host.endsWith('.localhost');
-  if (local || (isIP(host) && isPrivateAddress(host))) {
-    throw new ValidationError(`target.url: ${host} is a private address; hooks must target public hosts`);
-  }
+  const problem = targetProblem(url);
+  if (problem) throw new ValidationError(`target.url: ${problem}; hooks must target public hosts`);
 }
 
 function sealHeaders(

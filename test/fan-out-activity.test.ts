@@ -83,4 +83,36 @@ describe('fan-out activity', () => {
     const delay = again.retries[0]?.delayMs ?? -1;
     assert.ok(delay > 30_000 && delay <= 72_000, `keeps its schedule: ${delay} ms`);
   });
+
+  it('delivers a full page of 200 hooks and keeps their failure streaks in a few set-wise writes', async () => {
+    const owner = await createOwner(models, { name: 'Page', email: 'page@example.test' });
+    const sealed = secrets.seal('whsec_' + randomBytes(32).toString('base64'));
+    const hooks = Array.from({ length: 200 }, (_, i) => ({
+      _id: `hook_page_${String(i).padStart(3, '0')}`,
+      ownerId: owner.id,
+      name: `page ${i}`,
+      events: ['unfollow'],
+      target: { type: 'http', url: `${receiver.url}/${i % 10 === 0 ? 'down' : 'up'}`, method: 'POST', headers: [] },
+      format: 'standard',
+      status: 'enabled',
+      delivery: { timeout: '5s', retrySchedule: ['1m'], disableAfter: { failures: 100, window: '24h' } },
+      signingSecrets: [{ sealed, createdAt: new Date() }],
+    }));
+    await models.Hook.insertMany(hooks);
+    await models.Event.create({ _id: 'evt_page', type: 'unfollow', ownerId: owner.id, data: { user: {} } });
+    const activities = createFanOutActivities({
+      models,
+      secrets,
+      targets: { http: createHttpTarget(http, { publicUrl: 'http://127.0.0.1:3000' }) },
+      concurrency: 50,
+    });
+    const page = await activities.findSubscribedHooks({ eventId: 'evt_page', limit: 200 });
+    assert.equal(page.hookIds.length, 200);
+    const outcome = await activities.deliverToHooks({ eventId: 'evt_page', hookIds: page.hookIds });
+    assert.equal(outcome.succeeded, 180);
+    assert.equal(outcome.retries.length, 20);
+    const streaks = await models.Hook.find({ _id: { $in: page.hookIds } }, { failureCount: 1, failingSince: 1 }).lean();
+    assert.equal(streaks.filter((h) => h.failureCount === 1 && h.failingSince).length, 20);
+    assert.equal(streaks.filter((h) => h.failureCount === 0 && !h.failingSince).length, 180);
+  });
 });

@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 /** Small enough that a page of hook ids is a few kilobytes of history, large enough to keep actions per delivery low. */
@@ -19,10 +19,25 @@ export interface DeliverEventResult {
   alreadyAttempted: number;
 }
 
-/** Hands one event to every hook subscribed to it, a page of hooks at a time. */
-export async function deliverEvent(input: { eventId: string }): Promise<DeliverEventResult> {
-  const total: DeliverEventResult = { hooks: 0, succeeded: 0, failed: 0, retrying: 0, alreadyAttempted: 0 };
-  let afterHookId: string | undefined;
+export interface DeliverEventInput {
+  eventId: string;
+  /** Set when the workflow continues as new: where the previous run stopped, and what it counted. */
+  resume?: { afterHookId: string; total: DeliverEventResult };
+}
+
+/**
+ * Hands one event to every hook subscribed to it, a page of hooks at a time.
+ * A huge fan-out continues as new before its history grows large.
+ */
+export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEventResult> {
+  const total: DeliverEventResult = input.resume?.total ?? {
+    hooks: 0,
+    succeeded: 0,
+    failed: 0,
+    retrying: 0,
+    alreadyAttempted: 0,
+  };
+  let afterHookId = input.resume?.afterHookId;
   do {
     const page = await findSubscribedHooks({ eventId: input.eventId, afterHookId, limit: HOOK_PAGE_SIZE });
     if (page.hookIds.length > 0) {
@@ -41,6 +56,9 @@ export async function deliverEvent(input: { eventId: string }): Promise<DeliverE
       }
     }
     afterHookId = page.next;
+    if (afterHookId && workflowInfo().continueAsNewSuggested) {
+      return continueAsNew<typeof deliverEvent>({ eventId: input.eventId, resume: { afterHookId, total } });
+    }
   } while (afterHookId);
   return total;
 }

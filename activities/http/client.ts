@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { isIP, type LookupFunction } from 'node:net';
+import type { LookupFunction } from 'node:net';
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
-import { isPrivateAddress, PrivateAddressError } from '../../domain/address-guard';
+import { isPrivateAddress, PrivateAddressError, targetProblem } from '../../domain/address-guard';
 
 export const MAX_RESPONSE_BODY_BYTES = 4 * 1024;
 const USER_AGENT = 'Hookflow/0.1 (+webhooks)';
@@ -104,10 +104,8 @@ export function createHttpClient(options: { allowPrivateTargets: boolean }): Htt
   });
   return {
     async send(req) {
-      const host = new URL(req.url).hostname.replace(/^\[|\]$/g, '');
-      if (!options.allowPrivateTargets && isIP(host) && isPrivateAddress(host)) {
-        return { kind: 'error', errorKind: 'private_address', message: new PrivateAddressError(host).message };
-      }
+      const problem = options.allowPrivateTargets ? undefined : targetProblem(req.url);
+      if (problem) return { kind: 'error', errorKind: 'private_address', message: `Refusing to connect: ${problem}` };
       try {
         const response = await request(req.url, {
           method: req.method,

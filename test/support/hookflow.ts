@@ -83,6 +83,8 @@ export async function startHookflow() {
     temporal,
     /** The raw database, for checking what is really stored. */
     mongo,
+    models: createModels(mongo),
+    secrets,
     request,
     createOwner,
     async stop() {

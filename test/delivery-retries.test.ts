@@ -61,14 +61,17 @@ describe('delivery retries (short per-hook schedules)', () => {
   }
 
   const read = async (deliveryId: string) => (await as('GET', `/v1/deliveries/${deliveryId}`)).body;
+  /** The delivery once it has reached `status`. */
+  const settled = (deliveryId: string, status: string) =>
+    eventually(async () => {
+      const current = await read(deliveryId);
+      assert.equal(current.status, status);
+      return current;
+    }, 20_000);
 
   it('retries after a failure and succeeds, with the same webhook-id on every attempt', async () => {
     const { deliveryId } = await deliverOnce('/flaky', { retrySchedule: ['1s', '1s', '1s'] }, [500, 503, 200]);
-    const delivery = await eventually(async () => {
-      const current = await read(deliveryId);
-      assert.equal(current.status, 'succeeded');
-      return current;
-    }, 20_000);
+    const delivery = await settled(deliveryId, 'succeeded');
     assert.deepEqual(
       delivery.attempts.map((a: { statusCode: number }) => a.statusCode),
       [500, 503, 200],
@@ -87,11 +90,7 @@ describe('delivery retries (short per-hook schedules)', () => {
 
   it('fails at once on a 4xx other than 408, 410, 425 and 429, and starts no retry', async () => {
     const { deliveryId } = await deliverOnce('/bad-request', { retrySchedule: ['1s'] }, [400]);
-    const delivery = await eventually(async () => {
-      const current = await read(deliveryId);
-      assert.equal(current.status, 'failed');
-      return current;
-    });
+    const delivery = await settled(deliveryId, 'failed');
     assert.equal(delivery.failureReason, 'Not retried: HTTP 400');
     await assert.rejects(
       hookflow.temporal.workflow.getHandle(`delivery:${deliveryId}`).describe(),
@@ -103,7 +102,7 @@ describe('delivery retries (short per-hook schedules)', () => {
 
   it('disables the hook at once on 410 Gone', async () => {
     const { hookId, deliveryId } = await deliverOnce('/gone', { retrySchedule: ['1s'] }, [410]);
-    await eventually(async () => assert.equal((await read(deliveryId)).status, 'failed'));
+    await settled(deliveryId, 'failed');
     const hook = (await as('GET', `/v1/hooks/${hookId}`)).body;
     assert.equal(hook.status, 'disabled');
     assert.equal(hook.disabledReason, 'The endpoint answered 410 Gone');
@@ -114,11 +113,7 @@ describe('delivery retries (short per-hook schedules)', () => {
     const { deliveryId } = await deliverOnce('/slow', { timeout: '300ms', retrySchedule: ['1s'] }, [
       { status: 200, delayMs: 2_000 },
     ]);
-    const delivery = await eventually(async () => {
-      const current = await read(deliveryId);
-      assert.equal(current.status, 'failed');
-      return current;
-    }, 20_000);
+    const delivery = await settled(deliveryId, 'failed');
     assert.equal(delivery.attempts.length, 2);
     assert.deepEqual(
       delivery.attempts.map((a: { errorKind: string }) => a.errorKind),
@@ -135,7 +130,7 @@ describe('delivery retries (short per-hook schedules)', () => {
     ]);
     const retrying = await read(deliveryId);
     assert.equal(retrying.status, 'retrying');
-    await eventually(async () => assert.equal((await read(deliveryId)).status, 'succeeded'), 20_000);
+    await settled(deliveryId, 'succeeded');
     const [first, second] = requestsTo('/throttled');
     assert.ok(first && second);
     // The schedule alone would wait 0.8-1.2 s; Retry-After asked for 3 s.
@@ -145,11 +140,7 @@ describe('delivery retries (short per-hook schedules)', () => {
 
   it('gives up after the last delay of the schedule, saying why', async () => {
     const { deliveryId } = await deliverOnce('/down', { retrySchedule: ['1s'] }, [500]);
-    const delivery = await eventually(async () => {
-      const current = await read(deliveryId);
-      assert.equal(current.status, 'failed');
-      return current;
-    }, 20_000);
+    const delivery = await settled(deliveryId, 'failed');
     assert.equal(delivery.attempts.length, 2);
     assert.equal(delivery.failureReason, 'Gave up after 2 attempts; last: HTTP 500');
   });
@@ -160,11 +151,7 @@ describe('delivery retries (short per-hook schedules)', () => {
     assert.equal(retrying.status, 'retrying');
     assert.ok(new Date(retrying.nextAttemptAt).getTime() > Date.now());
     await as('POST', `/v1/hooks/${hookId}/disable`, { reason: 'maintenance' });
-    const parked = await eventually(async () => {
-      const current = await read(deliveryId);
-      assert.equal(current.status, 'paused');
-      return current;
-    }, 20_000);
+    const parked = await settled(deliveryId, 'paused');
     assert.equal(parked.failureReason, 'Hook disabled: maintenance');
     assert.equal(requestsTo('/parked').length, 1);
   });

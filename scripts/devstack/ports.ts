@@ -1,28 +1,35 @@
 import { createServer } from 'node:net';
 
-/** A port that was free on loopback a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports we hand to services are taken below the kernel's ephemeral range
+ * (32768 and up on Linux). Temporal binds several internal services to
+ * kernel-chosen ports as it starts; a port from outside that range can never
+ * be given to one of them before the service it was meant for binds it.
+ */
+const RANGE = { from: 20_000, to: 32_000 };
+
+function tryListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
+/** A port that was free on loopback a moment ago, outside the ephemeral range. */
+export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < 100; tries++) {
+    const port = RANGE.from + Math.floor(Math.random() * (RANGE.to - RANGE.from));
+    if (await tryListen(port)) return port;
+  }
+  throw new Error(`No free port found between ${RANGE.from} and ${RANGE.to}`);
+}
+
 /** Fails with a clear message when a fixed dev port is already taken. */
-export function assertPortFree(port: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', () =>
-      reject(
-        new Error(`Port ${port} (${what}) is already in use on 127.0.0.1: stop whatever holds it, or set its address`),
-      ),
+export async function assertPortFree(port: number, what: string): Promise<void> {
+  if (!(await tryListen(port))) {
+    throw new Error(
+      `Port ${port} (${what}) is already in use on 127.0.0.1: stop whatever holds it, or set its address`,
     );
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
-  });
+  }
 }

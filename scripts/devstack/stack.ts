@@ -15,13 +15,10 @@ export interface StackPorts {
 
 /** Ports that were free a moment ago, for a stack beside whatever else runs here. */
 export async function freeStackPorts(): Promise<StackPorts> {
-  return {
-    temporal: await freePort(),
-    temporalUi: await freePort(),
-    mongo: await freePort(),
-    smtp: await freePort(),
-    mailbox: await freePort(),
-  };
+  const picked = new Set<number>();
+  while (picked.size < 5) picked.add(await freePort());
+  const [temporal, temporalUi, mongo, smtp, mailbox] = [...picked] as [number, number, number, number, number];
+  return { temporal, temporalUi, mongo, smtp, mailbox };
 }
 
 export interface StackOptions {

@@ -21,8 +21,9 @@ export async function recordStreaks(
 ): Promise<HookToDisable[]> {
   if (outcomes.length === 0) return [];
   const now = new Date();
-  const ids = (succeeded: boolean) => outcomes.filter((o) => o.succeeded === succeeded).map((o) => o.hookId);
-  const [succeededIds, failedIds] = [ids(true), ids(false)];
+  const failed = outcomes.filter((o) => !o.succeeded);
+  const succeededIds = outcomes.filter((o) => o.succeeded).map((o) => o.hookId);
+  const failedIds = failed.map((o) => o.hookId);
   // Three set-wise updates per page rather than one per hook: fewer round trips, and each is atomic per hook.
   if (succeededIds.length > 0) {
     await models.Hook.updateMany(
@@ -39,10 +40,9 @@ export async function recordStreaks(
       { timestamps: false },
     );
   }
-  const failed = outcomes.filter((o) => !o.succeeded);
   if (failed.length === 0) return [];
   const hooks = await models.Hook.find(
-    { _id: { $in: failed.map((o) => o.hookId) }, status: 'enabled' },
+    { _id: { $in: failedIds }, status: 'enabled' },
     { failureCount: 1, failingSince: 1, delivery: 1 },
   ).lean();
   return hooks.flatMap((hook) => {

@@ -4,7 +4,7 @@ import { eventView } from '../domain/events';
 import { deliveryId } from '../domain/ids';
 import type { Models } from '../domain/models';
 import type { SecretBox } from '../domain/secret-box';
-import { prepareHook } from './prepare-hook';
+import { createHookSender } from './prepare-hook';
 import { recordStreaks, type HookToDisable } from './failure-streak';
 import { recordAttemptUpdate } from './retries';
 import { nextStep } from './retry-plan';
@@ -37,6 +37,7 @@ export interface PageOutcome {
 
 export function createFanOutActivities({ models, secrets, targets, concurrency }: FanOutDependencies) {
   const { Event, Hook, Delivery } = models;
+  const send = createHookSender(targets, secrets);
 
   async function loadEvent(eventId: string) {
     const event = await Event.findById(eventId).lean();
@@ -93,13 +94,7 @@ export function createFanOutActivities({ models, secrets, targets, concurrency }
 
       const results = await mapWithConcurrency(pending, concurrency, async (hook) => {
         const id = deliveryId(event._id, hook._id);
-        const target = targets[hook.target.type];
-        if (!target) throw new Error(`No target module for type ${hook.target.type}`);
-        const result = await target.send({
-          deliveryId: id,
-          event: deliveryEvent,
-          hook: prepareHook(hook, secrets, now),
-        });
+        const result = await send(hook, id, deliveryEvent, now);
         return { id, hook, result, step: nextStep(result, hook.delivery.retrySchedule, 1) };
       });
 

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { newId } from '../domain/ids';
 import type { Models } from '../domain/models';
 import type { SecretBox } from '../domain/secret-box';
-import { prepareHook } from './prepare-hook';
+import { createHookSender } from './prepare-hook';
 import type { AttemptResult, Target } from './targets/target';
 
 /** A synthetic event sent once to one hook; nothing is recorded, the caller gets the outcome. */
@@ -15,6 +15,7 @@ export function createHookTestActivities({
   secrets: SecretBox;
   targets: Record<string, Target>;
 }) {
+  const send = createHookSender(targets, secrets);
   return {
     async sendTestDelivery(input: {
       hookId: string;
@@ -23,14 +24,14 @@ export function createHookTestActivities({
     }): Promise<AttemptResult> {
       const hook = await models.Hook.findById(input.hookId).lean();
       if (!hook) throw ApplicationFailure.nonRetryable(`Hook ${input.hookId} no longer exists`, 'HookNotFound');
-      const target = targets[hook.target.type];
-      if (!target) throw ApplicationFailure.nonRetryable(`No target module for type ${hook.target.type}`);
-      const now = new Date();
-      return target.send({
-        deliveryId: newId('delivery'),
-        event: { id: newId('event'), type: input.type, ownerId: hook.ownerId, createdAt: now, data: input.data },
-        hook: prepareHook(hook, secrets, now),
-      });
+      const event = {
+        id: newId('event'),
+        type: input.type,
+        ownerId: hook.ownerId,
+        createdAt: new Date(),
+        data: input.data,
+      };
+      return send(hook, newId('delivery'), event);
     },
   };
 }

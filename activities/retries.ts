@@ -5,7 +5,7 @@ import type { Models } from '../domain/models';
 import type { SecretBox } from '../domain/secret-box';
 import { deliveryWorkflowId, disableHookWorkflowId, SEARCH_ATTRIBUTES } from '../domain/temporal-names';
 import { recordStreaks, type HookToDisable } from './failure-streak';
-import { prepareHook } from './prepare-hook';
+import { createHookSender } from './prepare-hook';
 import { nextStep, type NextStep } from './retry-plan';
 import type { Target } from './targets/target';
 
@@ -39,6 +39,37 @@ async function startOnce(start: () => Promise<unknown>): Promise<void> {
 }
 
 export function createRetryActivities({ models, secrets, targets, temporal }: RetryDependencies) {
+  const send = createHookSender(targets, secrets);
+
+  /**
+   * Starts the retry chain of one delivery. A new chain refuses to start where
+   * one ever ran; a resumed one carries on after its parked chain ended, or
+   * joins the one still waiting.
+   */
+  function startRetryChain(
+    delivery: { deliveryId: string; hookId: string; ownerId: string; eventType?: string },
+    delayMs: number,
+    taskQueue: string,
+    mode: 'new' | 'resume',
+  ) {
+    return startOnce(() =>
+      temporal.workflow.start('retryDelivery', {
+        workflowId: deliveryWorkflowId(delivery.deliveryId),
+        taskQueue,
+        ...(mode === 'new'
+          ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const }
+          : { workflowIdReusePolicy: 'ALLOW_DUPLICATE' as const, workflowIdConflictPolicy: 'USE_EXISTING' as const }),
+        args: [{ deliveryId: delivery.deliveryId, delayMs }],
+        typedSearchAttributes: [
+          { key: SEARCH_ATTRIBUTES.hookId, value: delivery.hookId },
+          { key: SEARCH_ATTRIBUTES.ownerId, value: delivery.ownerId },
+          ...(delivery.eventType ? [{ key: SEARCH_ATTRIBUTES.eventType, value: delivery.eventType }] : []),
+          { key: SEARCH_ATTRIBUTES.deliveryStatus, value: 'retrying' },
+        ],
+      }),
+    );
+  }
+
   function startDisabling(hooks: HookToDisable[], taskQueue: string) {
     return Promise.all(
       hooks.map(({ hookId, failingSince, reason }) =>
@@ -70,20 +101,8 @@ export function createRetryActivities({ models, secrets, targets, temporal }: Re
       if (!event) return;
       const taskQueue = Context.current().info.taskQueue;
       for (const retry of input.retries) {
-        await startOnce(() =>
-          temporal.workflow.start('retryDelivery', {
-            workflowId: deliveryWorkflowId(retry.deliveryId),
-            taskQueue,
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            args: [{ deliveryId: retry.deliveryId, delayMs: retry.delayMs }],
-            typedSearchAttributes: [
-              { key: SEARCH_ATTRIBUTES.hookId, value: retry.hookId },
-              { key: SEARCH_ATTRIBUTES.ownerId, value: event.ownerId },
-              { key: SEARCH_ATTRIBUTES.eventType, value: event.type },
-              { key: SEARCH_ATTRIBUTES.deliveryStatus, value: 'retrying' },
-            ],
-          }),
-        );
+        const delivery = { ...retry, ownerId: event.ownerId, eventType: event.type };
+        await startRetryChain(delivery, retry.delayMs, taskQueue, 'new');
       }
       await startDisabling(input.hooksToDisable, taskQueue);
     },
@@ -109,21 +128,8 @@ export function createRetryActivities({ models, secrets, targets, temporal }: Re
           },
         );
         if (claimed.modifiedCount === 0) continue;
-        await startOnce(() =>
-          temporal.workflow.start('retryDelivery', {
-            workflowId: deliveryWorkflowId(delivery._id),
-            taskQueue,
-            // Its earlier chain ended when it was parked; this one carries it on.
-            workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            args: [{ deliveryId: delivery._id, delayMs: 0 }],
-            typedSearchAttributes: [
-              { key: SEARCH_ATTRIBUTES.hookId, value: delivery.hookId },
-              { key: SEARCH_ATTRIBUTES.ownerId, value: delivery.ownerId },
-              { key: SEARCH_ATTRIBUTES.deliveryStatus, value: 'retrying' },
-            ],
-          }),
-        );
+        const resumed = { deliveryId: delivery._id, hookId: delivery.hookId, ownerId: delivery.ownerId };
+        await startRetryChain(resumed, 0, taskQueue, 'resume');
       }
       return paused.length;
     },
@@ -146,14 +152,7 @@ export function createRetryActivities({ models, secrets, targets, temporal }: Re
       }
       const event = await models.Event.findById(delivery.eventId).lean();
       if (!event) return { status: 'cancelled', failureReason: 'The event no longer exists' };
-      const target = targets[hook.target.type];
-      if (!target) throw new Error(`No target module for type ${hook.target.type}`);
-
-      const result = await target.send({
-        deliveryId: delivery._id,
-        event: eventView(event),
-        hook: prepareHook(hook, secrets, new Date()),
-      });
+      const result = await send(hook, delivery._id, eventView(event));
       const attemptsMade = delivery.attempts.length + 1 - (delivery.attemptsBeforeResume ?? 0);
       const step = nextStep(result, hook.delivery.retrySchedule, attemptsMade);
       await models.Delivery.updateOne({ _id: delivery._id }, recordAttemptUpdate(step, result.attempt, Date.now()));

@@ -10,21 +10,28 @@ export interface HookToDisable {
   reason: string;
 }
 
+export interface StreakOutcome {
+  hookId: string;
+  /** The hook's streak as the attempt found it: a success only writes when there is a streak to end. */
+  failureCountBefore: number;
+  succeeded: boolean;
+  disableHook?: string;
+}
+
 /**
  * Keeps each hook's consecutive-failure streak with atomic updates (a success
  * resets it), then names the hooks whose streak crossed their threshold, or
- * that a target declared gone.
+ * that a target declared gone. The all-success path writes nothing.
  */
-export async function recordStreaks(
-  models: Models,
-  outcomes: { hookId: string; succeeded: boolean; disableHook?: string }[],
-): Promise<HookToDisable[]> {
+export async function recordStreaks(models: Models, outcomes: StreakOutcome[]): Promise<HookToDisable[]> {
   if (outcomes.length === 0) return [];
   const now = new Date();
   const failed = outcomes.filter((o) => !o.succeeded);
-  const succeededIds = outcomes.filter((o) => o.succeeded).map((o) => o.hookId);
+  // A failure recorded by another delivery while this attempt ran may be left standing: the streak
+  // then counts one failure too many, which the threshold and window make harmless.
+  const succeededIds = outcomes.filter((o) => o.succeeded && o.failureCountBefore > 0).map((o) => o.hookId);
   const failedIds = failed.map((o) => o.hookId);
-  // Three set-wise updates per page rather than one per hook: fewer round trips, and each is atomic per hook.
+  // Set-wise updates rather than one per hook: fewer round trips, and each is atomic per hook.
   if (succeededIds.length > 0) {
     await models.Hook.updateMany(
       { _id: { $in: succeededIds }, failureCount: { $gt: 0 } },

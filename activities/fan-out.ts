@@ -1,14 +1,22 @@
+import { Context } from '@temporalio/activity';
 import { mapWithConcurrency } from '../domain/concurrency';
 import { subscriptionKeysFor } from '../domain/event-patterns';
 import { eventView } from '../domain/events';
 import { deliveryId } from '../domain/ids';
 import type { Models } from '../domain/models';
+import type { StoredEvent } from '../domain/models/event';
 import type { SecretBox } from '../domain/secret-box';
-import { createHookSender } from './prepare-hook';
+import { firstAttemptRecord } from './delivery-records';
 import { recordStreaks, type HookToDisable } from './failure-streak';
-import { recordAttemptUpdate } from './retries';
+import { createHookSender } from './prepare-hook';
 import { nextStep } from './retry-plan';
 import type { DeliveryEvent, Target } from './targets/target';
+
+/** Deliveries recorded together: a crash mid-page re-sends at most this many that had already gone out. */
+const RECORD_SLICE = 200;
+
+/** Tells Temporal the worker is alive even while every send of a slice waits on a slow receiver. */
+const HEARTBEAT_EVERY_MS = 5_000;
 
 export interface FanOutDependencies {
   models: Models;
@@ -18,123 +26,138 @@ export interface FanOutDependencies {
   concurrency: number;
 }
 
-export interface HookPage {
-  hookIds: string[];
-  /** Pass back as `afterHookId` for the next page; absent on the last page. */
-  next?: string;
+export interface RetryHandOff {
+  deliveryId: string;
+  hookId: string;
+  delayMs: number;
 }
 
 export interface PageOutcome {
+  /** Hooks on this page. */
+  hooks: number;
+  /** Pass back as `afterHookId` for the next page; absent on the last page. */
+  next?: string;
   succeeded: number;
   failed: number;
   /** Deliveries an earlier try of this activity already attempted. */
   skipped: number;
   /** Failures worth another try, for their own retry workflows. */
-  retries: { deliveryId: string; hookId: string; delayMs: number }[];
+  retries: RetryHandOff[];
   /** Hooks past their failure threshold, or gone (410). */
   hooksToDisable: HookToDisable[];
+}
+
+/** The owner's enabled hooks that want this event (type and resource type), after the given hook id. */
+function subscribedHooksFilter(event: StoredEvent, afterHookId: string | undefined) {
+  return {
+    ownerId: event.ownerId,
+    status: 'enabled' as const,
+    events: { $in: subscriptionKeysFor(event.type) },
+    // A hook without a resource-type filter takes every event; one with a filter, only those it lists.
+    resourceTypes: { $in: [null, ...(event.resourceType ? [event.resourceType] : [])] },
+    ...(afterHookId ? { _id: { $gt: afterHookId } } : {}),
+  };
+}
+
+function slices<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
 
 export function createFanOutActivities({ models, secrets, targets, concurrency }: FanOutDependencies) {
   const { Event, Hook, Delivery } = models;
   const send = createHookSender(targets, secrets);
 
-  async function loadEvent(eventId: string) {
-    const event = await Event.findById(eventId).lean();
-    if (!event) throw new Error(`Event ${eventId} does not exist`);
-    return event;
-  }
-
   return {
-    /** One page of the enabled hooks subscribed to the event, in id order. */
-    async findSubscribedHooks(input: { eventId: string; afterHookId?: string; limit: number }): Promise<HookPage> {
-      const event = await loadEvent(input.eventId);
-      const hooks = await Hook.find(
-        {
-          ownerId: event.ownerId,
-          status: 'enabled',
-          events: { $in: subscriptionKeysFor(event.type) },
-          // A hook without a resource-type filter takes every event; one with a filter, only those it lists.
-          resourceTypes: { $in: [null, ...(event.resourceType ? [event.resourceType] : [])] },
-          ...(input.afterHookId ? { _id: { $gt: input.afterHookId } } : {}),
-        },
-        { _id: 1 },
-      )
+    /**
+     * Delivers the event to one page of its subscribed hooks, in id order, and
+     * records every outcome. One query loads the page (on FerretDB any query
+     * but an _id lookup scans the collection, so pages are large), and the
+     * common path of a first try that succeeds inserts records and nothing else.
+     * Safe to retry: what an earlier try recorded is not sent again.
+     */
+    async deliverHookPage(input: { eventId: string; afterHookId?: string; limit: number }): Promise<PageOutcome> {
+      const context = Context.current();
+      const event = await Event.findById(input.eventId).lean();
+      if (!event) throw new Error(`Event ${input.eventId} does not exist`);
+      const found = await Hook.find(subscribedHooksFilter(event, input.afterHookId))
         .sort({ _id: 1 })
         .limit(input.limit + 1)
         .lean();
-      const page = hooks.slice(0, input.limit).map((hook) => hook._id);
-      return { hookIds: page, next: hooks.length > input.limit ? page.at(-1) : undefined };
-    },
-
-    /**
-     * Delivers the event to a page of hooks and records every outcome in one
-     * bulk write. Safe to retry: deliveries that already succeeded are skipped.
-     */
-    async deliverToHooks(input: { eventId: string; hookIds: string[] }): Promise<PageOutcome> {
-      const event = await loadEvent(input.eventId);
-      const ids = new Map(input.hookIds.map((hookId) => [deliveryId(event._id, hookId), hookId]));
-      const [hooks, recorded] = await Promise.all([
-        Hook.find({ _id: { $in: input.hookIds } }).lean(),
-        Delivery.find({ _id: { $in: [...ids.keys()] } }, { _id: 1, hookId: 1, status: 1, nextAttemptAt: 1 }).lean(),
-      ]);
-      // A retry of this activity must not send twice: what an earlier try recorded stands, and the
-      // deliveries it left retrying still need their retry workflows (starting them is idempotent).
-      const alreadyAttempted = new Set(recorded.map((delivery) => delivery.hookId));
-      const leftRetrying = recorded
-        .filter((delivery) => delivery.status === 'retrying')
-        .map((delivery) => ({
-          deliveryId: delivery._id,
-          hookId: delivery.hookId,
-          delayMs: Math.max(0, (delivery.nextAttemptAt?.getTime() ?? 0) - Date.now()),
-        }));
-      const pending = hooks.filter((hook) => !alreadyAttempted.has(hook._id));
-      const deliveryEvent: DeliveryEvent = eventView(event);
-      const now = new Date();
-
-      const results = await mapWithConcurrency(pending, concurrency, async (hook) => {
-        const id = deliveryId(event._id, hook._id);
-        const result = await send(hook, id, deliveryEvent, now);
-        return { id, hook, result, step: nextStep(result, hook.delivery.retrySchedule, 1) };
-      });
-
-      if (results.length > 0) {
-        const recordedAt = Date.now();
-        await Delivery.bulkWrite(
-          results.map(({ id, hook, result, step }) => {
-            const update = recordAttemptUpdate(step, result.attempt, recordedAt);
-            return {
-              updateOne: {
-                filter: { _id: id },
-                update: { ...update, $setOnInsert: { eventId: event._id, hookId: hook._id, ownerId: event.ownerId } },
-                upsert: true,
-              },
-            };
-          }),
-          { ordered: false },
-        );
-      }
-      const hooksToDisable = await recordStreaks(
-        models,
-        results.map(({ hook, result, step }) => ({
-          hookId: hook._id,
-          succeeded: step.status === 'succeeded',
-          disableHook: result.disableHook,
-        })),
-      );
-      const count = (status: string) => results.filter((r) => r.step.status === status).length;
-      return {
-        succeeded: count('succeeded'),
-        failed: count('failed'),
-        skipped: alreadyAttempted.size,
-        hooksToDisable,
-        retries: [
-          ...leftRetrying,
-          ...results
-            .filter((r) => r.step.status === 'retrying')
-            .map((r) => ({ deliveryId: r.id, hookId: r.hook._id, delayMs: r.step.delayMs as number })),
-        ],
+      const page = found.slice(0, input.limit);
+      const outcome: PageOutcome = {
+        hooks: page.length,
+        next: found.length > input.limit ? page.at(-1)?._id : undefined,
+        succeeded: 0,
+        failed: 0,
+        skipped: 0,
+        retries: [],
+        hooksToDisable: [],
       };
+
+      // Only a retry of this activity can find deliveries of this page on record (each event's
+      // workflow walks its pages once). What an earlier try recorded stands, and the deliveries it
+      // left retrying still need their retry workflows (starting them again is harmless).
+      const recorded =
+        context.info.attempt > 1
+          ? await Delivery.find(
+              { _id: { $in: page.map((hook) => deliveryId(event._id, hook._id)) } },
+              { _id: 1, hookId: 1, status: 1, nextAttemptAt: 1 },
+            ).lean()
+          : [];
+      const alreadyAttempted = new Set(recorded.map((delivery) => delivery.hookId));
+      outcome.skipped = alreadyAttempted.size;
+      for (const delivery of recorded) {
+        if (delivery.status !== 'retrying') continue;
+        const delayMs = Math.max(0, (delivery.nextAttemptAt?.getTime() ?? 0) - Date.now());
+        outcome.retries.push({ deliveryId: delivery._id, hookId: delivery.hookId, delayMs });
+      }
+
+      const deliveryEvent: DeliveryEvent = eventView(event);
+      const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+      try {
+        const pending = page.filter((hook) => !alreadyAttempted.has(hook._id));
+        for (const slice of slices(pending, RECORD_SLICE)) {
+          const now = new Date();
+          const results = await mapWithConcurrency(slice, concurrency, async (hook) => {
+            const id = deliveryId(event._id, hook._id);
+            const result = await send(hook, id, deliveryEvent, now);
+            return { id, hook, result, step: nextStep(result, hook.delivery.retrySchedule, 1) };
+          });
+          const recordedAt = Date.now();
+          await Delivery.insertMany(
+            results.map(({ id, hook, result, step }) =>
+              firstAttemptRecord(
+                { deliveryId: id, eventId: event._id, hookId: hook._id, ownerId: event.ownerId },
+                step,
+                result.attempt,
+                recordedAt,
+              ),
+            ),
+            { ordered: false },
+          );
+          const toDisable = await recordStreaks(
+            models,
+            results.map(({ hook, result, step }) => ({
+              hookId: hook._id,
+              failureCountBefore: hook.failureCount,
+              succeeded: step.status === 'succeeded',
+              disableHook: result.disableHook,
+            })),
+          );
+          outcome.hooksToDisable.push(...toDisable);
+          for (const { id, hook, step } of results) {
+            if (step.status === 'succeeded') outcome.succeeded++;
+            else if (step.status === 'failed') outcome.failed++;
+            else if (step.status === 'retrying') {
+              outcome.retries.push({ deliveryId: id, hookId: hook._id, delayMs: step.delayMs ?? 0 });
+            }
+          }
+          context.heartbeat();
+        }
+      } finally {
+        clearInterval(heartbeat);
+      }
+      return outcome;
     },
   };
 }

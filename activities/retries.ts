@@ -4,6 +4,8 @@ import { eventView } from '../domain/events';
 import type { Models } from '../domain/models';
 import type { SecretBox } from '../domain/secret-box';
 import { deliveryWorkflowId, disableHookWorkflowId, SEARCH_ATTRIBUTES } from '../domain/temporal-names';
+import { laterAttemptUpdate } from './delivery-records';
+import type { RetryHandOff } from './fan-out';
 import { recordStreaks, type HookToDisable } from './failure-streak';
 import { createHookSender } from './prepare-hook';
 import { nextStep, type NextStep } from './retry-plan';
@@ -14,19 +16,6 @@ export interface RetryDependencies {
   secrets: SecretBox;
   targets: Record<string, Target>;
   temporal: Client;
-}
-
-/** The MongoDB update that records an attempt and where the delivery goes next. */
-export function recordAttemptUpdate(step: NextStep, attempt: object, now: number) {
-  return {
-    $set: {
-      status: step.status,
-      ...(step.delayMs !== undefined ? { nextAttemptAt: new Date(now + step.delayMs) } : {}),
-      ...(step.failureReason ? { failureReason: step.failureReason } : {}),
-    },
-    ...(step.delayMs === undefined ? { $unset: { nextAttemptAt: 1 } } : {}),
-    $push: { attempts: attempt },
-  };
 }
 
 /** Starts a workflow, treating "already started" as done: every caller here retries. */
@@ -94,7 +83,7 @@ export function createRetryActivities({ models, secrets, targets, temporal }: Re
      */
     async handOnFailures(input: {
       eventId: string;
-      retries: { deliveryId: string; hookId: string; delayMs: number }[];
+      retries: RetryHandOff[];
       hooksToDisable: HookToDisable[];
     }): Promise<void> {
       const event = await models.Event.findById(input.eventId, { ownerId: 1, type: 1 }).lean();
@@ -155,9 +144,14 @@ export function createRetryActivities({ models, secrets, targets, temporal }: Re
       const result = await send(hook, delivery._id, eventView(event));
       const attemptsMade = delivery.attempts.length + 1 - (delivery.attemptsBeforeResume ?? 0);
       const step = nextStep(result, hook.delivery.retrySchedule, attemptsMade);
-      await models.Delivery.updateOne({ _id: delivery._id }, recordAttemptUpdate(step, result.attempt, Date.now()));
+      await models.Delivery.updateOne({ _id: delivery._id }, laterAttemptUpdate(step, result.attempt, Date.now()));
       const toDisable = await recordStreaks(models, [
-        { hookId: hook._id, succeeded: step.status === 'succeeded', disableHook: result.disableHook },
+        {
+          hookId: hook._id,
+          failureCountBefore: hook.failureCount,
+          succeeded: step.status === 'succeeded',
+          disableHook: result.disableHook,
+        },
       ]);
       await startDisabling(toDisable, Context.current().info.taskQueue);
       return step;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Connection } from 'mongoose';
 import { createFanOutActivities } from '../activities/fan-out';
 import { createHttpClient } from '../activities/http/client';
@@ -13,6 +14,11 @@ import { connectMongo, syncIndexes } from '../domain/mongo';
 import { createOwner } from '../domain/owners';
 import { createSecretBox } from '../domain/secret-box';
 import { startReceiver } from './support/receiver';
+
+/** Runs the page activity as Temporal would on its given try (1 is the first). */
+function onTry<R>(attempt: number, activity: () => Promise<R>): Promise<R> {
+  return new MockActivityEnvironment({ attempt }).run(activity);
+}
 
 /**
  * The fan-out activity on the real database, called directly: what Temporal
@@ -45,19 +51,14 @@ describe('fan-out activity', () => {
     const owner = await createOwner(models, { name: 'Fan', email: 'fan@example.test' });
     const caller = { kind: 'owner', ownerId: owner.id, keyId: 'key_test' } as const;
     const deps = { models, secrets, allowPrivateTargets: true };
-    const hookIds = [];
     for (const path of ['/up', '/down']) {
-      hookIds.push(
-        (
-          await createHook(deps, caller, {
-            name: path,
-            events: ['follow'],
-            target: { type: 'http', url: `${receiver.url}${path}`, method: 'POST', headers: {} },
-            format: 'standard',
-            delivery: { timeout: '5s', retrySchedule: ['1m'], disableAfter: { failures: 100, window: '24h' } },
-          })
-        ).id,
-      );
+      await createHook(deps, caller, {
+        name: path,
+        events: ['follow'],
+        target: { type: 'http', url: `${receiver.url}${path}`, method: 'POST', headers: {} },
+        format: 'standard',
+        delivery: { timeout: '5s', retrySchedule: ['1m'], disableAfter: { failures: 100, window: '24h' } },
+      });
     }
     await models.Event.create({ _id: 'evt_fanout', type: 'follow', ownerId: owner.id, data: { user: {} } });
     const activities = createFanOutActivities({
@@ -67,12 +68,14 @@ describe('fan-out activity', () => {
       concurrency: 4,
     });
 
-    const first = await activities.deliverToHooks({ eventId: 'evt_fanout', hookIds });
+    const page = { eventId: 'evt_fanout', limit: 10 };
+    const first = await onTry(1, () => activities.deliverHookPage(page));
+    assert.equal(first.hooks, 2);
     assert.equal(first.succeeded, 1);
     assert.equal(first.retries.length, 1);
     assert.equal(receiver.requests.length, 2);
 
-    const again = await activities.deliverToHooks({ eventId: 'evt_fanout', hookIds });
+    const again = await onTry(2, () => activities.deliverHookPage(page));
     assert.equal(receiver.requests.length, 2, 'no request is sent twice');
     assert.equal(again.skipped, 2);
     assert.deepEqual(
@@ -106,12 +109,15 @@ describe('fan-out activity', () => {
       targets: { http: createHttpTarget(http, { publicUrl: 'http://127.0.0.1:3000' }) },
       concurrency: 50,
     });
-    const page = await activities.findSubscribedHooks({ eventId: 'evt_page', limit: 200 });
-    assert.equal(page.hookIds.length, 200);
-    const outcome = await activities.deliverToHooks({ eventId: 'evt_page', hookIds: page.hookIds });
+    const outcome = await onTry(1, () => activities.deliverHookPage({ eventId: 'evt_page', limit: 200 }));
+    assert.equal(outcome.hooks, 200);
+    assert.equal(outcome.next, undefined, 'the last page says so');
     assert.equal(outcome.succeeded, 180);
     assert.equal(outcome.retries.length, 20);
-    const streaks = await models.Hook.find({ _id: { $in: page.hookIds } }, { failureCount: 1, failingSince: 1 }).lean();
+    const streaks = await models.Hook.find(
+      { _id: { $in: hooks.map((h) => h._id) } },
+      { failureCount: 1, failingSince: 1 },
+    ).lean();
     assert.equal(streaks.filter((h) => h.failureCount === 1 && h.failingSince).length, 20);
     assert.equal(streaks.filter((h) => h.failureCount === 0 && !h.failingSince).length, 180);
   });

@@ -1,10 +1,21 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
-/** Small enough that a page of hook ids is a few kilobytes of history, large enough to keep actions per delivery low. */
-export const HOOK_PAGE_SIZE = 200;
+/**
+ * Hooks per page, which is one activity: a few Temporal events for a thousand
+ * deliveries. Only counts, a cursor and the failures travel through history.
+ */
+export const HOOK_PAGE_SIZE = 1000;
 
-const { findSubscribedHooks, deliverToHooks, handOnFailures } = proxyActivities<Activities>({
+const { deliverHookPage } = proxyActivities<Activities>({
+  // A page of slow receivers can take long (1,000 sends, 50 at a time, up to 60 s each); the
+  // heartbeat notices a dead worker within seconds, and the retried page skips what is on record.
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+const { handOnFailures } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -39,21 +50,14 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
   };
   let afterHookId = input.resume?.afterHookId;
   do {
-    const page = await findSubscribedHooks({ eventId: input.eventId, afterHookId, limit: HOOK_PAGE_SIZE });
-    if (page.hookIds.length > 0) {
-      const outcome = await deliverToHooks({ eventId: input.eventId, hookIds: page.hookIds });
-      total.hooks += page.hookIds.length;
-      total.succeeded += outcome.succeeded;
-      total.alreadyAttempted += outcome.skipped;
-      total.failed += outcome.failed;
-      total.retrying += outcome.retries.length;
-      if (outcome.retries.length > 0 || outcome.hooksToDisable.length > 0) {
-        await handOnFailures({
-          eventId: input.eventId,
-          retries: outcome.retries,
-          hooksToDisable: outcome.hooksToDisable,
-        });
-      }
+    const page = await deliverHookPage({ eventId: input.eventId, afterHookId, limit: HOOK_PAGE_SIZE });
+    total.hooks += page.hooks;
+    total.succeeded += page.succeeded;
+    total.alreadyAttempted += page.skipped;
+    total.failed += page.failed;
+    total.retrying += page.retries.length;
+    if (page.retries.length > 0 || page.hooksToDisable.length > 0) {
+      await handOnFailures({ eventId: input.eventId, retries: page.retries, hooksToDisable: page.hooksToDisable });
     }
     afterHookId = page.next;
     if (afterHookId && workflowInfo().continueAsNewSuggested) {

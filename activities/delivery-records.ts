@@ -1,0 +1,31 @@
+import type { Attempt } from '../domain/models/delivery';
+import type { NextStep } from './retry-plan';
+
+/** Where a delivery stands after an attempt: its status, when it tries next, why it ended. */
+function stepFields(step: NextStep, now: number) {
+  return {
+    status: step.status,
+    ...(step.delayMs !== undefined ? { nextAttemptAt: new Date(now + step.delayMs) } : {}),
+    ...(step.failureReason ? { failureReason: step.failureReason } : {}),
+  };
+}
+
+/** The record of a delivery's first attempt, inserted whole: nothing can be on record for it yet. */
+export function firstAttemptRecord(
+  ids: { deliveryId: string; eventId: string; hookId: string; ownerId: string },
+  step: NextStep,
+  attempt: Attempt,
+  now: number,
+) {
+  const { deliveryId, ...owners } = ids;
+  return { _id: deliveryId, ...owners, ...stepFields(step, now), attempts: [attempt] };
+}
+
+/** The MongoDB update that records a later attempt and where the delivery goes next. */
+export function laterAttemptUpdate(step: NextStep, attempt: Attempt, now: number) {
+  return {
+    $set: stepFields(step, now),
+    ...(step.delayMs === undefined ? { $unset: { nextAttemptAt: 1 } } : {}),
+    $push: { attempts: attempt },
+  };
+}

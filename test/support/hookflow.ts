@@ -13,9 +13,10 @@ import { createWorker, installTemporalLogging } from '../../worker';
 /**
  * A whole Hookflow (worker and API) on the stack `npm test` started, with a
  * database and a task queue of its own so that test files cannot see each
- * other's data or steal each other's tasks.
+ * other's data or steal each other's tasks. With `worker: false` no worker
+ * runs in this process: the test starts worker processes of its own.
  */
-export async function startHookflow() {
+export async function startHookflow(options: { worker?: boolean } = {}) {
   const base = loadConfig();
   const suffix = randomBytes(4).toString('hex');
   const mongoUrl = new URL(base.mongodbUri);
@@ -34,14 +35,11 @@ export async function startHookflow() {
   const secrets = createSecretBox(requireMasterKey(config));
   const temporal = await connectTemporalClient(config.temporal);
   const mailer = nodemailer.createTransport(config.smtpUrl);
-  const { worker, connection } = await createWorker(config, {
-    models: createModels(mongo),
-    http,
-    secrets,
-    temporal,
-    mailer,
-  });
-  const running = worker.run();
+  const inProcess =
+    options.worker === false
+      ? undefined
+      : await createWorker(config, { models: createModels(mongo), http, secrets, temporal, mailer });
+  const running = inProcess?.worker.run();
   const api = await startApi(config, logger);
   const adminKey = config.adminKey as string;
 
@@ -89,10 +87,10 @@ export async function startHookflow() {
     createOwner,
     async stop() {
       await api.close();
-      worker.shutdown();
+      inProcess?.worker.shutdown();
       await running;
       mailer.close();
-      await Promise.all([connection.close(), temporal.connection.close(), http.close()]);
+      await Promise.all([inProcess?.connection.close(), temporal.connection.close(), http.close()]);
       await mongo.dropDatabase();
       await mongo.close();
     },

@@ -1,0 +1,29 @@
+import type { Config } from '../../domain/config';
+import { startEntryPoint } from '../../scripts/devstack/app-processes';
+import type { Managed } from '../../scripts/devstack/processes';
+
+/**
+ * `worker.ts` in a process of its own, on a test Hookflow's database and task
+ * queue, so that a test can kill it the way a crash or an OOM killer would.
+ */
+export async function startWorkerProcess(config: Config, name: string): Promise<Managed> {
+  const worker = startEntryPoint(name, 'worker.ts', {
+    MONGODB_URI: config.mongodbUri,
+    TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+    LOG_LEVEL: 'info',
+  });
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (!output.includes('"msg":"worker started"')) return;
+      worker.child.stdout?.off('data', onData);
+      worker.child.off('exit', onExit);
+      resolve();
+    };
+    const onExit = (code: number | null) => reject(new Error(`${name} exited (${code}) before it started`));
+    worker.child.stdout?.on('data', onData);
+    worker.child.once('exit', onExit);
+  });
+  return worker;
+}

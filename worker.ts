@@ -35,7 +35,12 @@ export async function createWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: require.resolve('./workflows'),
-    activities: createActivities({ ...deps, emailFrom: config.emailFrom, publicUrl: config.publicUrl }),
+    activities: createActivities({
+      ...deps,
+      emailFrom: config.emailFrom,
+      publicUrl: config.publicUrl,
+      deliveryDefaults: config.deliveryDefaults,
+    }),
   });
   return { worker, connection };
 }

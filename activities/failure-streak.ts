@@ -1,6 +1,6 @@
 import { durationMs } from '../domain/durations';
 import type { Models } from '../domain/models';
-import { DEFAULT_DELIVERY } from '../domain/models/hook';
+import type { DeliverySettings } from '../domain/delivery-settings';
 
 /** A hook that must be switched off now, and the streak that decided it. */
 export interface HookToDisable {
@@ -12,6 +12,8 @@ export interface HookToDisable {
 
 export interface StreakOutcome {
   hookId: string;
+  /** The hook's threshold in force when it was sent to. */
+  disableAfter: DeliverySettings['disableAfter'];
   /** The hook's streak as the attempt found it: a success only writes when there is a streak to end. */
   failureCountBefore: number;
   succeeded: boolean;
@@ -50,12 +52,14 @@ export async function recordStreaks(models: Models, outcomes: StreakOutcome[]): 
   if (failed.length === 0) return [];
   const hooks = await models.Hook.find(
     { _id: { $in: failedIds }, status: 'enabled' },
-    { failureCount: 1, failingSince: 1, delivery: 1 },
+    { failureCount: 1, failingSince: 1 },
   ).lean();
   return hooks.flatMap((hook) => {
     const since = hook.failingSince ?? now;
-    const gone = failed.find((o) => o.hookId === hook._id)?.disableHook;
-    const { failures, window } = hook.delivery.disableAfter ?? DEFAULT_DELIVERY.disableAfter;
+    const outcome = failed.find((o) => o.hookId === hook._id);
+    if (!outcome) return [];
+    const gone = outcome.disableHook;
+    const { failures, window } = outcome.disableAfter;
     const tooLong = hook.failureCount >= failures && now.getTime() - since.getTime() >= durationMs(window);
     if (!gone && !tooLong) return [];
     const reason =

@@ -5,12 +5,11 @@ import { eventView } from '../domain/events';
 import { deliveryId } from '../domain/ids';
 import type { Models } from '../domain/models';
 import type { StoredEvent } from '../domain/models/event';
-import type { SecretBox } from '../domain/secret-box';
 import { firstAttemptRecord } from './delivery-records';
 import { recordStreaks, type HookToDisable } from './failure-streak';
-import { createHookSender } from './prepare-hook';
+import type { HookSender } from './prepare-hook';
 import { nextStep } from './retry-plan';
-import type { DeliveryEvent, Target } from './targets/target';
+import type { DeliveryEvent } from './targets/target';
 
 /** Deliveries recorded together: a crash mid-page re-sends at most this many that had already gone out. */
 const RECORD_SLICE = 200;
@@ -20,8 +19,7 @@ const HEARTBEAT_EVERY_MS = 5_000;
 
 export interface FanOutDependencies {
   models: Models;
-  secrets: SecretBox;
-  targets: Record<string, Target>;
+  sender: HookSender;
   /** How many deliveries one activity runs at once. */
   concurrency: number;
 }
@@ -63,9 +61,8 @@ function slices<T>(items: readonly T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
 
-export function createFanOutActivities({ models, secrets, targets, concurrency }: FanOutDependencies) {
+export function createFanOutActivities({ models, sender, concurrency }: FanOutDependencies) {
   const { Event, Hook, Delivery } = models;
-  const send = createHookSender(targets, secrets);
 
   return {
     /**
@@ -120,8 +117,9 @@ export function createFanOutActivities({ models, secrets, targets, concurrency }
           const now = new Date();
           const results = await mapWithConcurrency(slice, concurrency, async (hook) => {
             const id = deliveryId(event._id, hook._id);
-            const result = await send(hook, id, deliveryEvent, now);
-            return { id, hook, result, step: nextStep(result, hook.delivery.retrySchedule, 1) };
+            const settings = sender.settingsOf(hook);
+            const result = await sender.send(hook, id, deliveryEvent, now);
+            return { id, hook, settings, result, step: nextStep(result, settings.retrySchedule, 1) };
           });
           const recordedAt = Date.now();
           await Delivery.insertMany(
@@ -137,8 +135,9 @@ export function createFanOutActivities({ models, secrets, targets, concurrency }
           );
           const toDisable = await recordStreaks(
             models,
-            results.map(({ hook, result, step }) => ({
+            results.map(({ hook, settings, result, step }) => ({
               hookId: hook._id,
+              disableAfter: settings.disableAfter,
               failureCountBefore: hook.failureCount,
               succeeded: step.status === 'succeeded',
               disableHook: result.disableHook,

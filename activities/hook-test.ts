@@ -1,21 +1,11 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { newId } from '../domain/ids';
 import type { Models } from '../domain/models';
-import type { SecretBox } from '../domain/secret-box';
-import { createHookSender } from './prepare-hook';
-import type { AttemptResult, Target } from './targets/target';
+import type { HookSender } from './prepare-hook';
+import type { AttemptResult } from './targets/target';
 
 /** A synthetic event sent once to one hook; nothing is recorded, the caller gets the outcome. */
-export function createHookTestActivities({
-  models,
-  secrets,
-  targets,
-}: {
-  models: Models;
-  secrets: SecretBox;
-  targets: Record<string, Target>;
-}) {
-  const send = createHookSender(targets, secrets);
+export function createHookTestActivities({ models, sender }: { models: Models; sender: HookSender }) {
   return {
     async sendTestDelivery(input: {
       hookId: string;
@@ -31,7 +21,7 @@ export function createHookTestActivities({
         createdAt: new Date(),
         data: input.data,
       };
-      return send(hook, newId('delivery'), event);
+      return sender.send(hook, newId('delivery'), event);
     },
   };
 }

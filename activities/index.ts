@@ -1,11 +1,13 @@
 import type { Client } from '@temporalio/client';
 import type { Transporter } from 'nodemailer';
+import type { DeliverySettings } from '../domain/delivery-settings';
 import type { Models } from '../domain/models';
 import type { SecretBox } from '../domain/secret-box';
 import { createFanOutActivities } from './fan-out';
 import { createHookDisablingActivities } from './hook-disabling';
 import { createHookTestActivities } from './hook-test';
 import type { HttpClient } from './http/client';
+import { createHookSender } from './prepare-hook';
 import { createRetryActivities } from './retries';
 import { createHttpTarget } from './targets/http';
 
@@ -18,6 +20,7 @@ export interface ActivityDependencies {
   mailer: Transporter;
   emailFrom: string;
   publicUrl: string;
+  deliveryDefaults: DeliverySettings;
 }
 
 /** Every activity the worker registers, built from the dependencies worker.ts wires. */
@@ -29,12 +32,14 @@ export function createActivities({
   mailer,
   emailFrom,
   publicUrl,
+  deliveryDefaults,
 }: ActivityDependencies) {
   const targets = { http: createHttpTarget(http, { publicUrl }) };
+  const sender = createHookSender({ targets, secrets, deliveryDefaults });
   return {
-    ...createFanOutActivities({ models, secrets, targets, concurrency: 50 }),
-    ...createHookTestActivities({ models, secrets, targets }),
-    ...createRetryActivities({ models, secrets, targets, temporal }),
+    ...createFanOutActivities({ models, sender, concurrency: 50 }),
+    ...createHookTestActivities({ models, sender }),
+    ...createRetryActivities({ models, sender, temporal }),
     ...createHookDisablingActivities({ models, mailer, emailFrom, publicUrl }),
   };
 }

@@ -1,12 +1,15 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { effectiveDeliverySettings, type DeliverySettings } from '../domain/delivery-settings';
 import { durationMs } from '../domain/durations';
 import { templateView } from '../domain/hooks';
 import type { Hook } from '../domain/models/hook';
 import type { SecretBox } from '../domain/secret-box';
-import { ApplicationFailure } from '@temporalio/activity';
 import type { AttemptResult, DeliveryEvent, PreparedHook, Target } from './targets/target';
 
+type StoredHook = Hook & { _id: string };
+
 /** Opens a stored hook's secrets for one send: secret header values and the signing secrets still in force. */
-export function prepareHook(hook: Hook & { _id: string }, secrets: SecretBox, now: Date): PreparedHook {
+export function prepareHook(hook: StoredHook, secrets: SecretBox, timeout: string, now: Date): PreparedHook {
   const headers = Object.fromEntries(
     hook.target.headers.map((h) => [h.name, h.secret ? secrets.open(h.value) : h.value] as const),
   );
@@ -14,7 +17,7 @@ export function prepareHook(hook: Hook & { _id: string }, secrets: SecretBox, no
     id: hook._id,
     format: hook.format,
     template: templateView(hook.template),
-    timeoutMs: durationMs(hook.delivery.timeout),
+    timeoutMs: durationMs(timeout),
     signingSecrets: hook.signingSecrets
       .filter((s) => !s.expiresAt || s.expiresAt > now)
       .map((s) => secrets.open(s.sealed)),
@@ -22,20 +25,29 @@ export function prepareHook(hook: Hook & { _id: string }, secrets: SecretBox, no
   };
 }
 
+export interface HookSenderDependencies {
+  targets: Record<string, Target>;
+  secrets: SecretBox;
+  /** For hooks that do not set their own delivery settings. */
+  deliveryDefaults: DeliverySettings;
+}
+
 /**
  * The one way an activity hands an event to a stored hook: its target module,
- * with its secrets opened for this send only.
+ * with its secrets opened for this send only, under the hook's settings in force.
  */
-export function createHookSender(targets: Record<string, Target>, secrets: SecretBox) {
-  return (
-    hook: Hook & { _id: string },
-    deliveryId: string,
-    event: DeliveryEvent,
-    now = new Date(),
-  ): Promise<AttemptResult> => {
-    const target = targets[hook.target.type];
-    if (!target)
-      throw ApplicationFailure.nonRetryable(`No target module for type ${hook.target.type}`, 'UnknownTarget');
-    return target.send({ deliveryId, event, hook: prepareHook(hook, secrets, now) });
+export function createHookSender({ targets, secrets, deliveryDefaults }: HookSenderDependencies) {
+  const settingsOf = (hook: StoredHook): DeliverySettings => effectiveDeliverySettings(deliveryDefaults, hook.delivery);
+  return {
+    settingsOf,
+    send(hook: StoredHook, deliveryId: string, event: DeliveryEvent, now = new Date()): Promise<AttemptResult> {
+      const target = targets[hook.target.type];
+      if (!target)
+        throw ApplicationFailure.nonRetryable(`No target module for type ${hook.target.type}`, 'UnknownTarget');
+      const prepared = prepareHook(hook, secrets, settingsOf(hook).timeout, now);
+      return target.send({ deliveryId, event, hook: prepared });
+    },
   };
 }
+
+export type HookSender = ReturnType<typeof createHookSender>;

@@ -2,19 +2,16 @@ import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { eventView } from '../domain/events';
 import type { Models } from '../domain/models';
-import type { SecretBox } from '../domain/secret-box';
 import { deliveryWorkflowId, disableHookWorkflowId, SEARCH_ATTRIBUTES } from '../domain/temporal-names';
 import { laterAttemptUpdate } from './delivery-records';
 import type { RetryHandOff } from './fan-out';
 import { recordStreaks, type HookToDisable } from './failure-streak';
-import { createHookSender } from './prepare-hook';
+import type { HookSender } from './prepare-hook';
 import { nextStep, type NextStep } from './retry-plan';
-import type { Target } from './targets/target';
 
 export interface RetryDependencies {
   models: Models;
-  secrets: SecretBox;
-  targets: Record<string, Target>;
+  sender: HookSender;
   temporal: Client;
 }
 
@@ -27,9 +24,7 @@ async function startOnce(start: () => Promise<unknown>): Promise<void> {
   }
 }
 
-export function createRetryActivities({ models, secrets, targets, temporal }: RetryDependencies) {
-  const send = createHookSender(targets, secrets);
-
+export function createRetryActivities({ models, sender, temporal }: RetryDependencies) {
   /**
    * Starts the retry chain of one delivery. A new chain refuses to start where
    * one ever ran; a resumed one carries on after its parked chain ended, or
@@ -141,13 +136,15 @@ export function createRetryActivities({ models, secrets, targets, temporal }: Re
       }
       const event = await models.Event.findById(delivery.eventId).lean();
       if (!event) return { status: 'cancelled', failureReason: 'The event no longer exists' };
-      const result = await send(hook, delivery._id, eventView(event));
+      const settings = sender.settingsOf(hook);
+      const result = await sender.send(hook, delivery._id, eventView(event));
       const attemptsMade = delivery.attempts.length + 1 - (delivery.attemptsBeforeResume ?? 0);
-      const step = nextStep(result, hook.delivery.retrySchedule, attemptsMade);
+      const step = nextStep(result, settings.retrySchedule, attemptsMade);
       await models.Delivery.updateOne({ _id: delivery._id }, laterAttemptUpdate(step, result.attempt, Date.now()));
       const toDisable = await recordStreaks(models, [
         {
           hookId: hook._id,
+          disableAfter: settings.disableAfter,
           failureCountBefore: hook.failureCount,
           succeeded: step.status === 'succeeded',
           disableHook: result.disableHook,

@@ -15,7 +15,7 @@ import { healthRoutes } from './routes/health';
 import { apiRoutes } from './routes';
 
 export interface AppDependencies {
-  config: Pick<Config, 'allowPrivateTargets' | 'temporal' | 'maxBodyBytes'> & { adminKey: string };
+  config: Pick<Config, 'allowPrivateTargets' | 'temporal' | 'maxBodyBytes' | 'deliveryDefaults'> & { adminKey: string };
   models: Models;
   temporal: Client;
   secrets: SecretBox;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUILT_IN_DELIVERY_SETTINGS, deliverySetting, type DeliverySettings } from './delivery-settings';
 
 /**
  * The one place that reads the environment. Everything else receives a typed
@@ -57,6 +58,21 @@ const envSchema = z.object({
   /** Where the dev stack's SMTP catcher lists the mails it caught; unset with a real SMTP server. */
   HOOKFLOW_MAILBOX_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Delivery defaults for every hook that does not set its own; see delivery-settings.ts for the bounds. */
+  HOOKFLOW_DELIVERY_TIMEOUT: deliverySetting.timeout.default(BUILT_IN_DELIVERY_SETTINGS.timeout),
+  /** Comma-separated waits, for example `5s,5m,30m`; `none` retries nothing. */
+  HOOKFLOW_RETRY_SCHEDULE: z
+    .string()
+    .transform((list) => (list.trim() === 'none' ? [] : list.split(',').map((item) => item.trim())))
+    .pipe(deliverySetting.retrySchedule)
+    .default(BUILT_IN_DELIVERY_SETTINGS.retrySchedule),
+  HOOKFLOW_DISABLE_AFTER_FAILURES: z.coerce
+    .number()
+    .pipe(deliverySetting.disableAfterFailures)
+    .default(BUILT_IN_DELIVERY_SETTINGS.disableAfter.failures),
+  HOOKFLOW_DISABLE_AFTER_WINDOW: deliverySetting.disableAfterWindow.default(
+    BUILT_IN_DELIVERY_SETTINGS.disableAfter.window,
+  ),
 });
 
 export interface Config {
@@ -78,6 +94,8 @@ export interface Config {
   /** Defaults to http://HOST:PORT. */
   publicUrl: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** For hooks that do not set their own. */
+  deliveryDefaults: DeliverySettings;
 }
 
 export class ConfigError extends Error {
@@ -126,6 +144,11 @@ export function loadConfig(env: Env = process.env): Config {
       '',
     ),
     logLevel: e.LOG_LEVEL,
+    deliveryDefaults: {
+      timeout: e.HOOKFLOW_DELIVERY_TIMEOUT,
+      retrySchedule: e.HOOKFLOW_RETRY_SCHEDULE,
+      disableAfter: { failures: e.HOOKFLOW_DISABLE_AFTER_FAILURES, window: e.HOOKFLOW_DISABLE_AFTER_WINDOW },
+    },
   };
 }
 

@@ -2,12 +2,12 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { targetProblem } from './address-guard';
 import { ownerIdFor, ownerScope, type Caller } from './caller';
-import { duration } from './durations';
+import { deliverySetting, effectiveDeliverySettings, type DeliverySettings } from './delivery-settings';
 import { NotFoundError, ValidationError } from './errors';
 import { assertSubscribable } from './event-types';
 import { newId } from './ids';
 import type { Models } from './models';
-import { DEFAULT_DELIVERY, HTTP_METHODS, PAYLOAD_FORMATS, type Hook } from './models/hook';
+import { HTTP_METHODS, PAYLOAD_FORMATS, type Hook } from './models/hook';
 import { assertOwnerExists } from './owners';
 import { paginate, pageQuery } from './pagination';
 import { checkTemplate, FORM_TYPE } from './payloads';
@@ -56,18 +56,16 @@ const httpTargetInput = z.strictObject({
   headers: headersInput.default({}),
 });
 
+/** A hook's own delivery settings. Left out (or null), a setting follows the global defaults. */
 const deliveryInput = z.strictObject({
-  timeout: duration({ min: '100ms', max: '60s' }).default(DEFAULT_DELIVERY.timeout),
-  retrySchedule: z
-    .array(duration({ min: '1s', max: '7d' }))
-    .max(30)
-    .default(DEFAULT_DELIVERY.retrySchedule),
+  timeout: deliverySetting.timeout.nullish(),
+  retrySchedule: deliverySetting.retrySchedule.nullish(),
   disableAfter: z
     .strictObject({
-      failures: z.number().int().min(1).max(100_000).default(DEFAULT_DELIVERY.disableAfter.failures),
-      window: duration({ max: '30d' }).default(DEFAULT_DELIVERY.disableAfter.window),
+      failures: deliverySetting.disableAfterFailures.nullish(),
+      window: deliverySetting.disableAfterWindow.nullish(),
     })
-    .prefault({}),
+    .optional(),
 });
 
 const liquidSource = (max: number) =>
@@ -104,7 +102,7 @@ const hookFields = {
   format: z.enum(PAYLOAD_FORMATS).default('standard'),
   /** With format `template`: how to render the body (the Braze model). */
   template: templateInput.optional(),
-  delivery: deliveryInput.prefault({}),
+  delivery: deliveryInput.optional(),
 };
 
 const templateMatchesFormat = (hook: { format?: string; template?: unknown }) =>
@@ -144,7 +142,11 @@ export interface HookDependencies {
   models: Models;
   secrets: SecretBox;
   allowPrivateTargets: boolean;
+  /** Shown in place of the settings a hook leaves to them. */
+  deliveryDefaults: DeliverySettings;
 }
+
+type ViewDependencies = Pick<HookDependencies, 'models' | 'deliveryDefaults'>;
 
 type StoredHook = Hook & { _id: string; createdAt: Date; updatedAt: Date };
 type HeaderInput = z.infer<typeof headerInput>;
@@ -167,8 +169,8 @@ export function templateView(template: Hook['template']) {
 }
 type StoredHeader = { name: string; value: string; secret: boolean };
 
-/** What owners see: secret header values masked, signing secrets never. */
-export function hookView(hook: StoredHook) {
+/** What owners see: secret header values masked, signing secrets never, delivery settings as in force. */
+export function hookView(hook: StoredHook, deliveryDefaults: DeliverySettings) {
   return {
     id: hook._id,
     ownerId: hook.ownerId,
@@ -188,7 +190,7 @@ export function hookView(hook: StoredHook) {
     status: hook.status,
     disabledReason: hook.disabledReason ?? undefined,
     disabledAt: hook.disabledAt ?? undefined,
-    delivery: hook.delivery,
+    delivery: effectiveDeliverySettings(deliveryDefaults, hook.delivery),
     createdAt: hook.createdAt,
     updatedAt: hook.updatedAt,
   };
@@ -245,21 +247,21 @@ export async function createHook(deps: HookDependencies, caller: Caller, input: 
     status: 'enabled',
     signingSecrets: [{ sealed: secrets.seal(secret), createdAt: new Date() }],
   });
-  return { ...hookView(hook.toObject()), secret };
+  return { ...hookView(hook.toObject(), deps.deliveryDefaults), secret };
 }
 
-export async function getHook(models: Models, caller: Caller, id: string) {
-  return hookView(await findHook(models, caller, id));
+export async function getHook(deps: ViewDependencies, caller: Caller, id: string) {
+  return hookView(await findHook(deps.models, caller, id), deps.deliveryDefaults);
 }
 
-export async function listHooks(models: Models, caller: Caller, query: z.infer<typeof listHooksQuery>) {
+export async function listHooks(deps: ViewDependencies, caller: Caller, query: z.infer<typeof listHooksQuery>) {
   const filter = {
     ...(query.ownerId ? { ownerId: query.ownerId } : {}),
     ...ownerScope(caller),
     ...(query.status ? { status: query.status } : {}),
   };
-  const page = await paginate<StoredHook>(models.Hook, filter, query);
-  return { data: page.items.map(hookView), nextCursor: page.nextCursor };
+  const page = await paginate<StoredHook>(deps.models.Hook, filter, query);
+  return { data: page.items.map((hook) => hookView(hook, deps.deliveryDefaults)), nextCursor: page.nextCursor };
 }
 
 export async function updateHook(
@@ -272,9 +274,10 @@ export async function updateHook(
   const hook = await findHook(models, caller, id);
   if (patch.target && !deps.allowPrivateTargets) assertPublicTarget(patch.target.url);
   if (patch.events) await assertSubscribable(models, patch.events);
-  const { resourceTypes, target, template, ...rest } = patch;
+  const { resourceTypes, target, template, delivery, ...rest } = patch;
   const set: Record<string, unknown> = { ...rest };
   const unset: Record<string, 1> = {};
+  if (delivery) patchDeliverySettings(delivery, set, unset);
   if (template) set.template = storedTemplate(template);
   else if (patch.format) unset.template = 1;
   if (target) set.target = { ...target, headers: sealHeaders(secrets, target.headers, hook.target.headers) };
@@ -286,7 +289,25 @@ export async function updateHook(
     { returnDocument: 'after' },
   ).lean();
   if (!updated) throw new NotFoundError('hook', id);
-  return hookView(updated);
+  return hookView(updated, deps.deliveryDefaults);
+}
+
+/** A patch touches only the settings it names: a value overrides the default, null goes back to it. */
+function patchDeliverySettings(
+  delivery: z.infer<typeof deliveryInput>,
+  set: Record<string, unknown>,
+  unset: Record<string, 1>,
+): void {
+  const paths = {
+    'delivery.timeout': delivery.timeout,
+    'delivery.retrySchedule': delivery.retrySchedule,
+    'delivery.disableAfter.failures': delivery.disableAfter?.failures,
+    'delivery.disableAfter.window': delivery.disableAfter?.window,
+  };
+  for (const [path, value] of Object.entries(paths)) {
+    if (value === null) unset[path] = 1;
+    else if (value !== undefined) set[path] = value;
+  }
 }
 
 /** Deletes the hook; its past deliveries stay on record. */
@@ -295,15 +316,15 @@ export async function deleteHook(models: Models, caller: Caller, id: string): Pr
   if (deleted.deletedCount === 0) throw new NotFoundError('hook', id);
 }
 
-export async function disableHookByOwner(models: Models, caller: Caller, id: string, reason?: string) {
+export async function disableHookByOwner(deps: ViewDependencies, caller: Caller, id: string, reason?: string) {
   const update = {
     $set: { status: 'disabled', disabledReason: reason ?? 'Disabled by its owner', disabledAt: new Date() },
   };
-  const updated = await models.Hook.findOneAndUpdate({ _id: id, ...ownerScope(caller) }, update, {
+  const updated = await deps.models.Hook.findOneAndUpdate({ _id: id, ...ownerScope(caller) }, update, {
     returnDocument: 'after',
   }).lean();
   if (!updated) throw new NotFoundError('hook', id);
-  return hookView(updated);
+  return hookView(updated, deps.deliveryDefaults);
 }
 
 /**
@@ -311,7 +332,7 @@ export async function disableHookByOwner(models: Models, caller: Caller, id: str
  * deliveries parked while it was off, at a bounded rate, in a workflow.
  */
 export async function enableHook(
-  deps: { models: Models; temporal: Client; taskQueue: string },
+  deps: ViewDependencies & { temporal: Client; taskQueue: string },
   caller: Caller,
   id: string,
 ) {
@@ -329,7 +350,7 @@ export async function enableHook(
     args: [{ hookId: id }],
     typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.hookId, value: id }],
   });
-  return hookView(updated);
+  return hookView(updated, deps.deliveryDefaults);
 }
 
 /**

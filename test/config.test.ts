@@ -12,6 +12,32 @@ describe('config', () => {
     assert.equal(config.smtpUrl, 'smtp://127.0.0.1:1025');
     assert.equal(config.adminKey, undefined);
     assert.equal(config.allowPrivateTargets, false);
+    assert.deepEqual(config.deliveryDefaults, {
+      timeout: '15s',
+      retrySchedule: ['5s', '5m', '30m', '2h', '5h', '10h', '10h'],
+      disableAfter: { failures: 100, window: '24h' },
+    });
+  });
+
+  it('reads the delivery defaults every hook gets unless it sets its own', () => {
+    const config = loadConfig({
+      HOOKFLOW_DELIVERY_TIMEOUT: '30s',
+      HOOKFLOW_RETRY_SCHEDULE: '10s, 1m,1h',
+      HOOKFLOW_DISABLE_AFTER_FAILURES: '20',
+      HOOKFLOW_DISABLE_AFTER_WINDOW: '6h',
+    });
+    assert.deepEqual(config.deliveryDefaults, {
+      timeout: '30s',
+      retrySchedule: ['10s', '1m', '1h'],
+      disableAfter: { failures: 20, window: '6h' },
+    });
+    assert.deepEqual(loadConfig({ HOOKFLOW_RETRY_SCHEDULE: 'none' }).deliveryDefaults.retrySchedule, []);
+    assert.throws(() => loadConfig({ HOOKFLOW_RETRY_SCHEDULE: '5s,soon' }), /HOOKFLOW_RETRY_SCHEDULE: .*duration/);
+    assert.throws(
+      () => loadConfig({ HOOKFLOW_DELIVERY_TIMEOUT: '5m' }),
+      /HOOKFLOW_DELIVERY_TIMEOUT: must be at most 60s/,
+    );
+    assert.throws(() => loadConfig({ HOOKFLOW_DISABLE_AFTER_FAILURES: '0' }), /HOOKFLOW_DISABLE_AFTER_FAILURES/);
   });
 
   it('reads every documented variable', () => {

@@ -5,7 +5,9 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Connection } from 'mongoose';
 import { createFanOutActivities } from '../activities/fan-out';
 import { createHttpClient } from '../activities/http/client';
+import { createHookSender } from '../activities/prepare-hook';
 import { createHttpTarget } from '../activities/targets/http';
+import { BUILT_IN_DELIVERY_SETTINGS } from '../domain/delivery-settings';
 import { loadConfig } from '../domain/config';
 import { seedEventCatalogue } from '../domain/event-types';
 import { createHook } from '../domain/hooks';
@@ -30,6 +32,11 @@ describe('fan-out activity', () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   const http = createHttpClient({ allowPrivateTargets: true });
   const secrets = createSecretBox(randomBytes(32));
+  const sender = createHookSender({
+    targets: { http: createHttpTarget(http, { publicUrl: 'http://127.0.0.1:3000' }) },
+    secrets,
+    deliveryDefaults: BUILT_IN_DELIVERY_SETTINGS,
+  });
 
   before(async () => {
     const url = new URL(loadConfig().mongodbUri);
@@ -50,7 +57,7 @@ describe('fan-out activity', () => {
   it('sends nothing twice when retried, and still hands on what was left retrying', async () => {
     const owner = await createOwner(models, { name: 'Fan', email: 'fan@example.test' });
     const caller = { kind: 'owner', ownerId: owner.id, keyId: 'key_test' } as const;
-    const deps = { models, secrets, allowPrivateTargets: true };
+    const deps = { models, secrets, allowPrivateTargets: true, deliveryDefaults: BUILT_IN_DELIVERY_SETTINGS };
     for (const path of ['/up', '/down']) {
       await createHook(deps, caller, {
         name: path,
@@ -63,8 +70,7 @@ describe('fan-out activity', () => {
     await models.Event.create({ _id: 'evt_fanout', type: 'follow', ownerId: owner.id, data: { user: {} } });
     const activities = createFanOutActivities({
       models,
-      secrets,
-      targets: { http: createHttpTarget(http, { publicUrl: 'http://127.0.0.1:3000' }) },
+      sender,
       concurrency: 4,
     });
 
@@ -105,8 +111,7 @@ describe('fan-out activity', () => {
     await models.Event.create({ _id: 'evt_page', type: 'unfollow', ownerId: owner.id, data: { user: {} } });
     const activities = createFanOutActivities({
       models,
-      secrets,
-      targets: { http: createHttpTarget(http, { publicUrl: 'http://127.0.0.1:3000' }) },
+      sender,
       concurrency: 50,
     });
     const outcome = await onTry(1, () => activities.deliverHookPage({ eventId: 'evt_page', limit: 200 }));

@@ -19,8 +19,13 @@ import { defineRoute, type RouteDefinition } from '../route';
 import { hookSchema, pageOf, testOutcomeSchema } from './schemas';
 
 export function hookRoutes({ models, secrets, temporal, config }: AppDependencies): RouteDefinition[] {
-  const deps = { models, secrets, allowPrivateTargets: config.allowPrivateTargets };
-  const runDeps = { models, temporal, taskQueue: config.temporal.taskQueue };
+  const deps = {
+    models,
+    secrets,
+    allowPrivateTargets: config.allowPrivateTargets,
+    deliveryDefaults: config.deliveryDefaults,
+  };
+  const runDeps = { ...deps, temporal, taskQueue: config.temporal.taskQueue };
   const id = (params: Record<string, string>) => params.id as string;
   return [
     defineRoute({
@@ -47,7 +52,7 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
       access: 'tenant',
       query: listHooksQuery,
       success: { status: 200, description: 'A page of hooks', schema: pageOf(hookSchema) },
-      handle: ({ query, caller }) => listHooks(models, caller, query),
+      handle: ({ query, caller }) => listHooks(deps, caller, query),
     }),
     defineRoute({
       method: 'get',
@@ -56,7 +61,7 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
       summary: 'Read a hook',
       access: 'tenant',
       success: { status: 200, description: 'The hook', schema: hookSchema },
-      handle: ({ params, caller }) => getHook(models, caller, id(params)),
+      handle: ({ params, caller }) => getHook(deps, caller, id(params)),
     }),
     defineRoute({
       method: 'patch',
@@ -96,7 +101,7 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
       access: 'tenant',
       body: disableHookInput,
       success: { status: 200, description: 'The hook', schema: hookSchema },
-      handle: ({ params, body, caller }) => disableHookByOwner(models, caller, id(params), body.reason),
+      handle: ({ params, body, caller }) => disableHookByOwner(deps, caller, id(params), body.reason),
     }),
     defineRoute({
       method: 'post',

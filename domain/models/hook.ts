@@ -3,12 +3,6 @@ import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 export const HTTP_METHODS = ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'] as const;
 export const PAYLOAD_FORMATS = ['standard', 'creads', 'misskey', 'ibm', 'chat', 'template'] as const;
 
-export const DEFAULT_DELIVERY = {
-  timeout: '15s',
-  retrySchedule: ['5s', '5m', '30m', '2h', '5h', '10h', '10h'],
-  disableAfter: { failures: 100, window: '24h' },
-};
-
 /** Header values marked secret are stored sealed (see secret-box.ts). Kept as a list: header names may hold dots. */
 const headerSchema = new Schema(
   {
@@ -50,14 +44,13 @@ const signingSecretSchema = new Schema(
   { _id: false },
 );
 
+/** The hook's own delivery settings; what it leaves out follows the global defaults (delivery-settings.ts). */
 const deliverySettingsSchema = new Schema(
   {
-    timeout: { type: String, required: true },
-    retrySchedule: { type: [String], required: true },
-    disableAfter: {
-      failures: { type: Number, required: true },
-      window: { type: String, required: true },
-    },
+    timeout: String,
+    // Absent, not empty: an empty schedule is a hook's choice to never retry.
+    retrySchedule: { type: [String], default: undefined },
+    disableAfter: { failures: Number, window: String },
   },
   { _id: false },
 );
@@ -78,7 +71,7 @@ const hookSchema = new Schema(
     status: { type: String, enum: ['enabled', 'disabled'], default: 'enabled' },
     disabledReason: String,
     disabledAt: Date,
-    delivery: { type: deliverySettingsSchema, required: true },
+    delivery: { type: deliverySettingsSchema, default: () => ({}) },
     signingSecrets: { type: [signingSecretSchema], default: [] },
     /** Failed attempts in a row, and since when; a success resets both. */
     failureCount: { type: Number, default: 0 },

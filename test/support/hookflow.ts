@@ -15,8 +15,9 @@ import { createWorker, installTemporalLogging } from '../../worker';
  * database and a task queue of its own so that test files cannot see each
  * other's data or steal each other's tasks. With `worker: false` no worker
  * runs in this process: the test starts worker processes of its own.
+ * `deliveryDefaults` stands for the HOOKFLOW_* delivery variables.
  */
-export async function startHookflow(options: { worker?: boolean } = {}) {
+export async function startHookflow(options: { worker?: boolean; deliveryDefaults?: Config['deliveryDefaults'] } = {}) {
   const base = loadConfig();
   const suffix = randomBytes(4).toString('hex');
   const mongoUrl = new URL(base.mongodbUri);
@@ -26,6 +27,7 @@ export async function startHookflow(options: { worker?: boolean } = {}) {
     port: 0,
     mongodbUri: mongoUrl.toString(),
     temporal: { ...base.temporal, taskQueue: `hookflow-test-${suffix}` },
+    deliveryDefaults: options.deliveryDefaults ?? base.deliveryDefaults,
   };
   const logger = createLogger(config.logLevel, 'test');
   installTemporalLogging(logger);

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { duration } from './durations';
+
+/** How hard Hookflow tries for a hook: per-attempt timeout, waits between attempts, when to give up on the hook. */
+export interface DeliverySettings {
+  timeout: string;
+  /** The waits after the first attempt; one more attempt per entry. */
+  retrySchedule: string[];
+  /** Disable the hook once this many attempts in a row failed over at least this long. */
+  disableAfter: { failures: number; window: string };
+}
+
+/** What a hook may set for itself; anything it leaves out follows the global defaults. */
+export interface DeliveryOverrides {
+  timeout?: string | null;
+  retrySchedule?: string[] | null;
+  disableAfter?: { failures?: number | null; window?: string | null } | null;
+}
+
+/** About 27 hours of retries in all, with ±20 % jitter: a receiver down for a day loses nothing. */
+export const BUILT_IN_DELIVERY_SETTINGS: DeliverySettings = {
+  timeout: '15s',
+  retrySchedule: ['5s', '5m', '30m', '2h', '5h', '10h', '10h'],
+  disableAfter: { failures: 100, window: '24h' },
+};
+
+/** The bounds of each setting, the same for the global defaults and for a hook's own values. */
+export const deliverySetting = {
+  timeout: duration({ min: '100ms', max: '60s' }),
+  retrySchedule: z.array(duration({ min: '1s', max: '7d' })).max(30),
+  disableAfterFailures: z.number().int().min(1).max(100_000),
+  disableAfterWindow: duration({ max: '30d' }),
+};
+
+/** A hook's settings in force: its own values where it has them, the defaults elsewhere. */
+export function effectiveDeliverySettings(
+  defaults: DeliverySettings,
+  overrides: DeliveryOverrides | null | undefined,
+): DeliverySettings {
+  return {
+    timeout: overrides?.timeout ?? defaults.timeout,
+    retrySchedule: overrides?.retrySchedule ?? defaults.retrySchedule,
+    disableAfter: {
+      failures: overrides?.disableAfter?.failures ?? defaults.disableAfter.failures,
+      window: overrides?.disableAfter?.window ?? defaults.disableAfter.window,
+    },
+  };
+}

@@ -93,29 +93,45 @@ export function createRetryActivities({ models, sender, temporal }: RetryDepende
 
     /**
      * Puts up to `limit` of a hook's paused deliveries, oldest first, back on
-     * their retry schedule, starting over. Answers how many it resumed.
+     * their retry schedule, starting over. Each claimed delivery carries the
+     * page's `claim`, so that a retry of this activity after a crash between a
+     * claim and its workflow start still starts that workflow. Answers how many
+     * this page claimed.
      */
-    async resumePausedPage(input: { hookId: string; limit: number }): Promise<number> {
-      const hook = await models.Hook.findById(input.hookId, { status: 1, ownerId: 1 }).lean();
+    async resumePausedPage(input: { hookId: string; limit: number; claim: string }): Promise<number> {
+      const hook = await models.Hook.findById(input.hookId, { status: 1 }).lean();
       if (hook?.status !== 'enabled') return 0;
-      const paused = await models.Delivery.find({ hookId: input.hookId, status: 'paused' })
+      const fields = { _id: 1, hookId: 1, ownerId: 1, attempts: 1 };
+      const claimedEarlier = await models.Delivery.find(
+        { hookId: input.hookId, status: 'retrying', resumeClaim: input.claim },
+        fields,
+      ).lean();
+      const paused = await models.Delivery.find({ hookId: input.hookId, status: 'paused' }, fields)
         .sort({ createdAt: 1, _id: 1 })
-        .limit(input.limit)
+        .limit(input.limit - claimedEarlier.length)
         .lean();
-      const taskQueue = Context.current().info.taskQueue;
+      const claimedNow = [];
       for (const delivery of paused) {
         const claimed = await models.Delivery.updateOne(
           { _id: delivery._id, status: 'paused' },
           {
-            $set: { status: 'retrying', nextAttemptAt: new Date(), attemptsBeforeResume: delivery.attempts.length },
+            $set: {
+              status: 'retrying',
+              nextAttemptAt: new Date(),
+              attemptsBeforeResume: delivery.attempts.length,
+              resumeClaim: input.claim,
+            },
             $unset: { failureReason: 1 },
           },
         );
-        if (claimed.modifiedCount === 0) continue;
+        if (claimed.modifiedCount === 1) claimedNow.push(delivery);
+      }
+      const taskQueue = Context.current().info.taskQueue;
+      for (const delivery of [...claimedEarlier, ...claimedNow]) {
         const resumed = { deliveryId: delivery._id, hookId: delivery.hookId, ownerId: delivery.ownerId };
         await startRetryChain(resumed, 0, taskQueue, 'resume');
       }
-      return paused.length;
+      return claimedEarlier.length + paused.length;
     },
 
     /** One more attempt of a retrying delivery, recorded, with what comes next. */

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createHttpClient } from '../activities/http/client';
+import { createHookSender } from '../activities/prepare-hook';
+import { createRetryActivities } from '../activities/retries';
+import { createHttpTarget } from '../activities/targets/http';
 import { loadConfig } from '../domain/config';
+import { deliveryId } from '../domain/ids';
 import type { CaughtMail } from '../scripts/devstack/smtp-catcher';
 import { eventually } from './support/eventually';
 import { startHookflow, type Hookflow } from './support/hookflow';
@@ -102,5 +108,69 @@ describe('a failing hook is disabled and its owner emailed once', () => {
     const raw = await hookflow.mongo.collection('hooks').findOne({ _id: hook.body.id });
     assert.equal(raw?.failureCount, 0);
     assert.equal(raw?.failingSince, undefined);
+  });
+
+  it('a resume page retried after a crash between claiming a delivery and starting its workflow still resumes it', async () => {
+    status = 200;
+    const owner = await hookflow.createOwner('Resumer');
+    const hook = await hookflow.request(
+      'POST',
+      '/v1/hooks',
+      { name: 'resumed', events: ['resource.*'], target: { type: 'http', url: `${receiver.url}/resumed` } },
+      { key: owner.apiKey },
+    );
+    assert.equal(hook.status, 201, JSON.stringify(hook.body));
+    const failedAttempt = { startedAt: new Date(), durationMs: 5, statusCode: 500 };
+    const delivery = async (eventId: string, state: Record<string, unknown>) => {
+      await hookflow.models.Event.create({
+        _id: eventId,
+        type: 'resource.updated',
+        ownerId: owner.id,
+        resourceType: 'project',
+        data: { id: eventId },
+      });
+      const id = deliveryId(eventId, hook.body.id);
+      await hookflow.models.Delivery.create({
+        _id: id,
+        eventId,
+        hookId: hook.body.id,
+        ownerId: owner.id,
+        attempts: [failedAttempt],
+        ...state,
+      });
+      return id;
+    };
+    // What the first try left: one delivery claimed under its claim, no workflow started for it; one still paused.
+    const orphan = await delivery('evt_claimed_then_crashed', {
+      status: 'retrying',
+      nextAttemptAt: new Date(),
+      attemptsBeforeResume: 1,
+      resumeClaim: 'crashed-run:0',
+    });
+    const paused = await delivery('evt_still_paused', { status: 'paused', failureReason: 'Hook disabled: test' });
+
+    const http = createHttpClient({ allowPrivateTargets: true });
+    const sender = createHookSender({
+      targets: { http: createHttpTarget(http, { publicUrl: hookflow.url }) },
+      secrets: hookflow.secrets,
+      deliveryDefaults: hookflow.config.deliveryDefaults,
+    });
+    const activities = createRetryActivities({ models: hookflow.models, sender, temporal: hookflow.temporal });
+    const retried = new MockActivityEnvironment({ attempt: 2, taskQueue: hookflow.config.temporal.taskQueue });
+    const resumed = await retried.run(() =>
+      activities.resumePausedPage({ hookId: hook.body.id, limit: 20, claim: 'crashed-run:0' }),
+    );
+    await http.close();
+    assert.equal(resumed, 2);
+
+    for (const id of [orphan, paused]) {
+      const current = await eventually(async () => {
+        const read = await hookflow.request('GET', `/v1/deliveries/${id}`);
+        assert.equal(read.body.status, 'succeeded', JSON.stringify(read.body));
+        return read.body;
+      }, 20_000);
+      assert.equal(current.attempts.length, 2);
+      assert.equal(receiver.requests.filter((r) => r.headers['webhook-id'] === id).length, 1);
+    }
   });
 });

@@ -12,8 +12,9 @@ const { resumePausedPage } = proxyActivities<Activities>({
 
 /** Puts a re-enabled hook's paused deliveries back on their way, oldest first, at a bounded rate. */
 export async function resumePausedDeliveries(input: { hookId: string }): Promise<void> {
-  for (;;) {
-    const resumed = await resumePausedPage({ hookId: input.hookId, limit: BATCH });
+  for (let page = 0; ; page++) {
+    const claim = `${workflowInfo().runId}:${page}`;
+    const resumed = await resumePausedPage({ hookId: input.hookId, limit: BATCH, claim });
     if (resumed < BATCH) return;
     if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof resumePausedDeliveries>(input);
     await sleep(PAUSE);

@@ -33,6 +33,8 @@ const deliverySchema = new Schema(
     nextAttemptAt: Date,
     /** Attempts made before the last resume: the retry schedule starts over after them. */
     attemptsBeforeResume: { type: Number, default: 0 },
+    /** The resume page that last put it back on its way (see resumePausedPage). */
+    resumeClaim: String,
     /** Why the delivery ended without success, in words for the owner. */
     failureReason: String,
     attempts: { type: [attemptSchema], default: [] },

@@ -48,6 +48,9 @@ function deliveryView(delivery: Stored) {
     ownerId: delivery.ownerId,
     attempts: delivery.attempts.map((attempt) => ({
       ...attemptView(attempt),
+      responseHeaders: attempt.responseHeaders
+        ? Object.fromEntries(attempt.responseHeaders.map((header) => [header.name, header.value]))
+        : undefined,
       responseBody: attempt.responseBody ?? undefined,
     })),
   };

@@ -123,13 +123,15 @@ describe('delivery retries (short per-hook schedules)', () => {
     assert.match(delivery.failureReason, /^Gave up after 2 attempts; last: timeout/);
   });
 
-  it('honours Retry-After over the schedule', async () => {
+  it('honours Retry-After over the schedule, and records the headers that asked for it', async () => {
     const { deliveryId } = await deliverOnce('/throttled', { retrySchedule: ['1s'] }, [
       { status: 429, headers: { 'retry-after': '3' } },
       200,
     ]);
     const retrying = await read(deliveryId);
     assert.equal(retrying.status, 'retrying');
+    assert.equal(retrying.attempts[0].statusCode, 429);
+    assert.equal(retrying.attempts[0].responseHeaders['retry-after'], '3');
     await settled(deliveryId, 'succeeded');
     const [first, second] = requestsTo('/throttled');
     assert.ok(first && second);

@@ -25,6 +25,16 @@ export function parseRetryAfter(header: string | undefined, now: number): number
   return Math.min(RETRY_AFTER_MAX_MS, Math.max(RETRY_AFTER_MIN_MS, ms));
 }
 
+/** Enough of an answer's headers to debug with, bounded like its body. */
+const MAX_RECORDED_HEADERS = 50;
+const MAX_RECORDED_HEADER_VALUE = 1024;
+
+function recordedHeaders(headers: Record<string, string>) {
+  return Object.entries(headers)
+    .slice(0, MAX_RECORDED_HEADERS)
+    .map(([name, value]) => ({ name, value: value.slice(0, MAX_RECORDED_HEADER_VALUE) }));
+}
+
 interface HttpTargetConfig {
   url: string;
   method: string;
@@ -78,7 +88,13 @@ export function createHttpTarget(http: HttpClient, options: { publicUrl: string 
       const outcome = classifyHttpStatus(result.statusCode);
       return {
         outcome,
-        attempt: { startedAt, durationMs, statusCode: result.statusCode, responseBody: result.body },
+        attempt: {
+          startedAt,
+          durationMs,
+          statusCode: result.statusCode,
+          responseHeaders: recordedHeaders(result.headers),
+          responseBody: result.body,
+        },
         retryAfterMs: outcome === 'retryable' ? parseRetryAfter(result.headers['retry-after'], Date.now()) : undefined,
         // Standard Webhooks: 410 means the endpoint is gone and must not be called again.
         disableHook: result.statusCode === 410 ? 'The endpoint answered 410 Gone' : undefined,

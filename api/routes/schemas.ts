@@ -81,7 +81,15 @@ export const deliverySummarySchema = z.object({
 
 export const deliverySchema = deliverySummarySchema.extend({
   ownerId: z.string(),
-  attempts: z.array(attemptSchema.extend({ responseBody: z.string().optional().describe('At most 4 KiB') })),
+  attempts: z.array(
+    attemptSchema.extend({
+      responseHeaders: z
+        .record(z.string(), z.string())
+        .optional()
+        .describe("The answer's headers: at most 50, each value cut at 1 KiB"),
+      responseBody: z.string().optional().describe('At most 4 KiB'),
+    }),
+  ),
 });
 
 export const eventSchema = z.object({

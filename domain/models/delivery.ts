@@ -7,6 +7,12 @@ import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'retrying', 'failed', 'paused', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
+/** A list, not an object: header names may hold dots and dollars, which MongoDB keys may not. */
+const responseHeaderSchema = new Schema(
+  { name: { type: String, required: true }, value: { type: String, required: true } },
+  { _id: false },
+);
+
 /** One try at handing an event to a hook's target, as the target answered it. */
 const attemptSchema = new Schema(
   {
@@ -16,6 +22,8 @@ const attemptSchema = new Schema(
     /** Why no usable answer came back: `timeout`, `connection`, ... */
     errorKind: String,
     errorMessage: String,
+    /** The answer's headers, bounded (see targets/http.ts). */
+    responseHeaders: { type: [responseHeaderSchema], default: undefined },
     /** The first bytes of the answer, enough to debug, never the whole body. */
     responseBody: String,
   },
@@ -47,7 +55,10 @@ deliverySchema.index({ ownerId: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ hookId: 1, createdAt: -1, _id: -1 });
 
 export type Delivery = InferSchemaType<typeof deliverySchema>;
-export type Attempt = InferSchemaType<typeof attemptSchema>;
+/** As stored and read lean: the headers as a plain list. */
+export type Attempt = Omit<InferSchemaType<typeof attemptSchema>, 'responseHeaders'> & {
+  responseHeaders?: { name: string; value: string }[] | null;
+};
 
 export function deliveryModel(connection: Connection) {
   return connection.model('Delivery', deliverySchema, 'deliveries');

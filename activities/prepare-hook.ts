@@ -3,7 +3,7 @@ import { effectiveDeliverySettings, type DeliverySettings } from '../domain/deli
 import { durationMs } from '../domain/durations';
 import { templateView } from '../domain/hooks';
 import type { Hook } from '../domain/models/hook';
-import type { SecretBox } from '../domain/secret-box';
+import { UnreadableSecretError, type SecretBox } from '../domain/secret-box';
 import type { AttemptResult, DeliveryEvent, PreparedHook, Target } from './targets/target';
 
 type StoredHook = Hook & { _id: string };
@@ -40,11 +40,21 @@ export function createHookSender({ targets, secrets, deliveryDefaults }: HookSen
   const settingsOf = (hook: StoredHook): DeliverySettings => effectiveDeliverySettings(deliveryDefaults, hook.delivery);
   return {
     settingsOf,
-    send(hook: StoredHook, deliveryId: string, event: DeliveryEvent, now = new Date()): Promise<AttemptResult> {
+    async send(hook: StoredHook, deliveryId: string, event: DeliveryEvent, now = new Date()): Promise<AttemptResult> {
       const target = targets[hook.target.type];
       if (!target)
         throw ApplicationFailure.nonRetryable(`No target module for type ${hook.target.type}`, 'UnknownTarget');
-      const prepared = prepareHook(hook, secrets, settingsOf(hook).timeout, now);
+      let prepared: PreparedHook;
+      try {
+        prepared = prepareHook(hook, secrets, settingsOf(hook).timeout, now);
+      } catch (error) {
+        // Retrying cannot help until an operator restores the key; say so on the delivery instead.
+        if (!(error instanceof UnreadableSecretError)) throw error;
+        return {
+          outcome: 'permanent',
+          attempt: { startedAt: now, durationMs: 0, errorKind: 'secret_unreadable', errorMessage: error.message },
+        };
+      }
       return target.send({ deliveryId, event, hook: prepared });
     },
   };

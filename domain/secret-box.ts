@@ -7,6 +7,14 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
  */
 const VERSION = 'v1';
 
+/** A sealed value this key cannot open: sealed under another master key, or damaged. */
+export class UnreadableSecretError extends Error {
+  constructor() {
+    super('A stored secret cannot be decrypted with the current HOOKFLOW_MASTER_KEY (was the key changed?)');
+    this.name = 'UnreadableSecretError';
+  }
+}
+
 export interface SecretBox {
   seal(plain: string): string;
   open(sealed: string): string;
@@ -25,10 +33,16 @@ export function createSecretBox(masterKey: Buffer): SecretBox {
     },
     open(sealed) {
       const [version, iv, tag, ciphertext] = sealed.split('.');
-      if (version !== VERSION || !iv || !tag || ciphertext === undefined) throw new Error('Not a sealed secret');
-      const decipher = createDecipheriv('aes-256-gcm', masterKey, Buffer.from(iv, 'base64url'));
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+      if (version !== VERSION || !iv || !tag || ciphertext === undefined) throw new UnreadableSecretError();
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', masterKey, Buffer.from(iv, 'base64url'));
+        decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+        return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString(
+          'utf8',
+        );
+      } catch {
+        throw new UnreadableSecretError();
+      }
     },
   };
 }

@@ -126,4 +126,32 @@ describe('fan-out activity', () => {
     assert.equal(streaks.filter((h) => h.failureCount === 1 && h.failingSince).length, 20);
     assert.equal(streaks.filter((h) => h.failureCount === 0 && !h.failingSince).length, 180);
   });
+
+  it('fails a hook whose secrets the master key cannot open at once, naming why, and still delivers the rest', async () => {
+    const owner = await createOwner(models, { name: 'Rekeyed', email: 'rekeyed@example.test' });
+    const hook = (id: string, sealedUnder: typeof secrets) => ({
+      _id: id,
+      ownerId: owner.id,
+      name: id,
+      events: ['follow'],
+      target: { type: 'http', url: `${receiver.url}/up`, method: 'POST', headers: [] },
+      signingSecrets: [
+        { sealed: sealedUnder.seal('whsec_' + randomBytes(32).toString('base64')), createdAt: new Date() },
+      ],
+    });
+    await models.Hook.insertMany([
+      hook('hook_rekeyed_a', createSecretBox(randomBytes(32))),
+      hook('hook_rekeyed_b', secrets),
+    ]);
+    await models.Event.create({ _id: 'evt_rekeyed', type: 'follow', ownerId: owner.id, data: { user: {} } });
+    const activities = createFanOutActivities({ models, sender, concurrency: 4 });
+    const outcome = await onTry(1, () => activities.deliverHookPage({ eventId: 'evt_rekeyed', limit: 10 }));
+    assert.equal(outcome.succeeded, 1);
+    assert.equal(outcome.failed, 1);
+    assert.equal(outcome.retries.length, 0, 'retrying cannot help until the key is restored');
+    const failed = await models.Delivery.findOne({ eventId: 'evt_rekeyed', hookId: 'hook_rekeyed_a' }).lean();
+    assert.equal(failed?.status, 'failed');
+    assert.equal(failed?.attempts[0]?.errorKind, 'secret_unreadable');
+    assert.match(failed?.failureReason ?? '', /HOOKFLOW_MASTER_KEY/);
+  });
 });

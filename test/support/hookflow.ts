@@ -15,9 +15,12 @@ import { createWorker, installTemporalLogging } from '../../worker';
  * database and a task queue of its own so that test files cannot see each
  * other's data or steal each other's tasks. With `worker: false` no worker
  * runs in this process: the test starts worker processes of its own.
- * `deliveryDefaults` stands for the HOOKFLOW_* delivery variables.
+ * `deliveryDefaults` stands for the HOOKFLOW_* delivery variables;
+ * `temporalAddress` points it at a Temporal server the test runs itself.
  */
-export async function startHookflow(options: { worker?: boolean; deliveryDefaults?: Config['deliveryDefaults'] } = {}) {
+export async function startHookflow(
+  options: { worker?: boolean; deliveryDefaults?: Config['deliveryDefaults']; temporalAddress?: string } = {},
+) {
   const base = loadConfig();
   const suffix = randomBytes(4).toString('hex');
   const mongoUrl = new URL(base.mongodbUri);
@@ -26,7 +29,11 @@ export async function startHookflow(options: { worker?: boolean; deliveryDefault
     ...base,
     port: 0,
     mongodbUri: mongoUrl.toString(),
-    temporal: { ...base.temporal, taskQueue: `hookflow-test-${suffix}` },
+    temporal: {
+      ...base.temporal,
+      address: options.temporalAddress ?? base.temporal.address,
+      taskQueue: `hookflow-test-${suffix}`,
+    },
     deliveryDefaults: options.deliveryDefaults ?? base.deliveryDefaults,
   };
   const logger = createLogger(config.logLevel, 'test');

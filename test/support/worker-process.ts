@@ -9,6 +9,7 @@ import type { Managed } from '../../scripts/devstack/processes';
 export async function startWorkerProcess(config: Config, name: string): Promise<Managed> {
   const worker = startEntryPoint(name, 'worker.ts', {
     MONGODB_URI: config.mongodbUri,
+    TEMPORAL_ADDRESS: config.temporal.address,
     TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
     LOG_LEVEL: 'info',
   });

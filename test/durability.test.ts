@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { deliveryWorkflowId } from '../domain/temporal-names';
 import { freePort } from '../scripts/devstack/ports';
 import type { Managed } from '../scripts/devstack/processes';
 import { startTemporal } from '../scripts/devstack/temporal';
@@ -59,6 +60,11 @@ describe('durability (short per-hook schedule)', () => {
       const listed = await as('GET', `/v1/deliveries?hookId=${hook.body.id}`);
       assert.equal(listed.body.data[0]?.status, 'retrying');
       return listed.body.data[0].id as string;
+    });
+    // The retry is in its schedule once its workflow waits on the timer.
+    await eventually(async () => {
+      const retry = await hookflow.temporal.workflow.getHandle(deliveryWorkflowId(deliveryId)).describe();
+      assert.equal(retry.status.name, 'RUNNING');
     });
 
     // Everything goes down while the retry waits on its timer.

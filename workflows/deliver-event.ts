@@ -16,7 +16,8 @@ const { deliverHookPage } = proxyActivities<Activities>({
 });
 
 const { handOnFailures } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
+  // Starting a page's retry workflows takes seconds; a worker lost meanwhile must not hold the retries back long.
+  startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 

@@ -1,6 +1,7 @@
 import type { Transporter } from 'nodemailer';
 import { disableHookFor } from '../domain/hooks';
 import type { Models } from '../domain/models';
+import { describeTarget } from '../domain/targets';
 
 export interface HookDisablingDependencies {
   models: Models;
@@ -46,7 +47,6 @@ export function createHookDisablingActivities({ models, mailer, emailFrom, publi
             : `${attempt.errorKind}: ${attempt.errorMessage}`;
           return `  - ${attempt.startedAt.toISOString()}  ${what}`;
         });
-      const url = typeof hook.target.url === 'string' ? hook.target.url : '';
       await mailer.sendMail({
         from: emailFrom,
         to: owner.email,
@@ -54,7 +54,7 @@ export function createHookDisablingActivities({ models, mailer, emailFrom, publi
         text: [
           `Hello ${owner.name},`,
           '',
-          `Hookflow has stopped delivering to your hook "${hook.name}" (${hook._id}, ${url}).`,
+          `Hookflow has stopped delivering to your hook "${hook.name}" (${hook._id}, ${describeTarget(hook.target)}).`,
           '',
           `Why: ${hook.disabledReason ?? 'it kept failing'}`,
           `Failing since: ${hook.failingSince?.toISOString() ?? 'unknown'}`,

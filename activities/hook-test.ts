@@ -21,7 +21,7 @@ export function createHookTestActivities({ models, sender }: { models: Models; s
         createdAt: new Date(),
         data: input.data,
       };
-      return sender.send(hook, newId('delivery'), event);
+      return sender.check(hook, newId('delivery'), event);
     },
   };
 }

@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { effectiveDeliverySettings, type DeliverySettings } from '../domain/delivery-settings';
 import { durationMs } from '../domain/durations';
 import { templateView } from '../domain/hooks';
+import { openTarget } from '../domain/targets';
 import type { Hook } from '../domain/models/hook';
 import { UnreadableSecretError, type SecretBox } from '../domain/secret-box';
 import type { AttemptResult, DeliveryEvent, PreparedHook, Target } from './targets/target';
@@ -10,18 +11,15 @@ type StoredHook = Hook & { _id: string };
 
 /** Opens a stored hook's secrets for one send: secret header values and the signing secrets still in force. */
 export function prepareHook(hook: StoredHook, secrets: SecretBox, timeout: string, now: Date): PreparedHook {
-  const headers = Object.fromEntries(
-    hook.target.headers.map((h) => [h.name, h.secret ? secrets.open(h.value) : h.value] as const),
-  );
   return {
     id: hook._id,
-    format: hook.format,
+    format: hook.format ?? undefined,
     template: templateView(hook.template),
     timeoutMs: durationMs(timeout),
     signingSecrets: hook.signingSecrets
       .filter((s) => !s.expiresAt || s.expiresAt > now)
       .map((s) => secrets.open(s.sealed)),
-    target: { type: hook.target.type, url: hook.target.url, method: hook.target.method, headers },
+    target: openTarget(secrets, hook.target),
   };
 }
 
@@ -38,25 +36,38 @@ export interface HookSenderDependencies {
  */
 export function createHookSender({ targets, secrets, deliveryDefaults }: HookSenderDependencies) {
   const settingsOf = (hook: StoredHook): DeliverySettings => effectiveDeliverySettings(deliveryDefaults, hook.delivery);
+  async function run(
+    hook: StoredHook,
+    deliveryId: string,
+    event: DeliveryEvent,
+    now: Date,
+    action: 'send' | 'check',
+  ): Promise<AttemptResult> {
+    const target = targets[hook.target.type];
+    if (!target)
+      throw ApplicationFailure.nonRetryable(`No target module for type ${hook.target.type}`, 'UnknownTarget');
+    let prepared: PreparedHook;
+    try {
+      prepared = prepareHook(hook, secrets, settingsOf(hook).timeout, now);
+    } catch (error) {
+      // Retrying cannot help until an operator restores the key; say so on the delivery instead.
+      if (!(error instanceof UnreadableSecretError)) throw error;
+      return {
+        outcome: 'permanent',
+        attempt: { startedAt: now, durationMs: 0, errorKind: 'secret_unreadable', errorMessage: error.message },
+      };
+    }
+    const context = { deliveryId, event, hook: prepared };
+    return action === 'check' && target.check ? target.check(context) : target.send(context);
+  }
+
   return {
     settingsOf,
-    async send(hook: StoredHook, deliveryId: string, event: DeliveryEvent, now = new Date()): Promise<AttemptResult> {
-      const target = targets[hook.target.type];
-      if (!target)
-        throw ApplicationFailure.nonRetryable(`No target module for type ${hook.target.type}`, 'UnknownTarget');
-      let prepared: PreparedHook;
-      try {
-        prepared = prepareHook(hook, secrets, settingsOf(hook).timeout, now);
-      } catch (error) {
-        // Retrying cannot help until an operator restores the key; say so on the delivery instead.
-        if (!(error instanceof UnreadableSecretError)) throw error;
-        return {
-          outcome: 'permanent',
-          attempt: { startedAt: now, durationMs: 0, errorKind: 'secret_unreadable', errorMessage: error.message },
-        };
-      }
-      return target.send({ deliveryId, event, hook: prepared });
-    },
+    send: (hook: StoredHook, deliveryId: string, event: DeliveryEvent, now = new Date()) =>
+      run(hook, deliveryId, event, now, 'send'),
+    /** A hook test: the provider's dry run where it has one, a real send otherwise. */
+    check: (hook: StoredHook, deliveryId: string, event: DeliveryEvent) =>
+      run(hook, deliveryId, event, new Date(), 'check'),
   };
 }
 

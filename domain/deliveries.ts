@@ -24,6 +24,17 @@ function attemptView(attempt: Attempt) {
   };
 }
 
+/** An attempt with what the target answered: headers and the first bytes of the body. */
+export function attemptDetailView(attempt: Attempt) {
+  return {
+    ...attemptView(attempt),
+    responseHeaders: attempt.responseHeaders
+      ? Object.fromEntries(attempt.responseHeaders.map((header) => [header.name, header.value]))
+      : undefined,
+    responseBody: attempt.responseBody ?? undefined,
+  };
+}
+
 /** One line per delivery, as event pages and lists show them. */
 export function deliverySummaryView(delivery: Stored) {
   const last = delivery.attempts.at(-1);
@@ -46,13 +57,7 @@ function deliveryView(delivery: Stored) {
   return {
     ...deliverySummaryView(delivery),
     ownerId: delivery.ownerId,
-    attempts: delivery.attempts.map((attempt) => ({
-      ...attemptView(attempt),
-      responseHeaders: attempt.responseHeaders
-        ? Object.fromEntries(attempt.responseHeaders.map((header) => [header.name, header.value]))
-        : undefined,
-      responseBody: attempt.responseBody ?? undefined,
-    })),
+    attempts: delivery.attempts.map(attemptDetailView),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ownerScope, type Caller } from './caller';
+import { attemptDetailView } from './deliveries';
 import { NotFoundError } from './errors';
 import { newId } from './ids';
 import type { Models } from './models';
@@ -22,9 +23,10 @@ export async function sendTestEvent(
   input: z.infer<typeof testHookInput>,
 ) {
   if (!(await deps.models.Hook.exists({ _id: hookId, ...ownerScope(caller) }))) throw new NotFoundError('hook', hookId);
-  return deps.temporal.workflow.execute<typeof testHook>('testHook', {
+  const result = await deps.temporal.workflow.execute<typeof testHook>('testHook', {
     workflowId: `hook-test:${hookId}:${newId('event')}`,
     taskQueue: deps.taskQueue,
     args: [{ hookId, type: input.type, data: input.data }],
   });
+  return { outcome: result.outcome, attempt: attemptDetailView(result.attempt), messages: result.messages };
 }

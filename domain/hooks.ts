@@ -1,60 +1,31 @@
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
-import { targetProblem } from './address-guard';
 import { ownerIdFor, ownerScope, type Caller } from './caller';
 import { deliverySetting, effectiveDeliverySettings, type DeliverySettings } from './delivery-settings';
-import { NotFoundError, ValidationError } from './errors';
+import { NotFoundError } from './errors';
 import { assertSubscribable } from './event-types';
 import { newId } from './ids';
 import type { Models } from './models';
-import { HTTP_METHODS, PAYLOAD_FORMATS, type Hook } from './models/hook';
+import { PAYLOAD_FORMATS, type Hook } from './models/hook';
 import { assertOwnerExists } from './owners';
 import { paginate, pageQuery } from './pagination';
-import { checkTemplate, FORM_TYPE } from './payloads';
+import { FORM_TYPE } from './payloads';
 import type { SecretBox } from './secret-box';
 import { newSigningSecret, ROTATION_GRACE_MS, signingSecretInput } from './signing-secret';
+import {
+  assertPublicTarget,
+  liquidSource,
+  sealTarget,
+  targetInput,
+  targetPatchInput,
+  targetView,
+  targetWarnings,
+} from './targets';
 import { SEARCH_ATTRIBUTES } from './temporal-names';
 
 const subscription = z
   .string()
   .regex(/^(\*|[A-Za-z][\w-]*(\.[A-Za-z][\w-]*)*(\.\*)?)$/, 'must be an event name, a `prefix.*` pattern or `*`');
-
-/** HTTP token characters (RFC 9110), so that a header name cannot smuggle a line break. */
-const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/, 'must be a valid HTTP header name');
-
-/** Headers Hookflow sets itself; a hook may not override them. */
-const RESERVED_HEADERS = new Set([
-  'host',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'webhook-id',
-  'webhook-timestamp',
-  'webhook-signature',
-]);
-
-const headerValue = z
-  .string()
-  .max(4096)
-  .regex(/^[^\r\n\0]*$/, 'must not contain line breaks');
-
-/** `"value"`, or `{value, secret: true}` to store it encrypted and mask it in answers. On update, `{secret: true}` alone keeps the stored value. */
-const headerInput = z.union([headerValue, z.strictObject({ value: headerValue.optional(), secret: z.boolean() })]);
-
-const headersInput = z
-  .record(headerName, headerInput)
-  .refine((headers) => Object.keys(headers).length <= 30, 'at most 30 headers')
-  .refine(
-    (headers) => Object.keys(headers).every((name) => !RESERVED_HEADERS.has(name.toLowerCase())),
-    `must not set ${[...RESERVED_HEADERS].join(', ')}: Hookflow sets those`,
-  );
-
-const httpTargetInput = z.strictObject({
-  type: z.literal('http'),
-  url: z.url({ protocol: /^https?$/, error: 'must be an absolute http:// or https:// URL' }).max(2048),
-  method: z.enum(HTTP_METHODS).default('POST'),
-  headers: headersInput.default({}),
-});
 
 /** A hook's own delivery settings. Left out (or null), a setting follows the global defaults. */
 const deliveryInput = z.strictObject({
@@ -67,15 +38,6 @@ const deliveryInput = z.strictObject({
     })
     .optional(),
 });
-
-const liquidSource = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .superRefine((source, ctx) => {
-      const problem = checkTemplate(source);
-      if (problem) ctx.addIssue({ code: 'custom', message: `not a valid Liquid template: ${problem}` });
-    });
 
 const templateInput = z
   .strictObject({
@@ -98,8 +60,9 @@ const hookFields = {
     .array(z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'must be a lower-case resource type name'))
     .max(100)
     .optional(),
-  target: httpTargetInput,
-  format: z.enum(PAYLOAD_FORMATS).default('standard'),
+  target: targetInput,
+  /** HTTP targets only (default `standard`); other target types have fields of their own. */
+  format: z.enum(PAYLOAD_FORMATS).optional(),
   /** With format `template`: how to render the body (the Braze model). */
   template: templateInput.optional(),
   delivery: deliveryInput.optional(),
@@ -108,6 +71,14 @@ const hookFields = {
 const templateMatchesFormat = (hook: { format?: string; template?: unknown }) =>
   hook.format === undefined || (hook.format === 'template') === (hook.template !== undefined);
 const TEMPLATE_FORMAT_MESSAGE = { message: 'template: give one exactly when format is "template"', path: ['template'] };
+const formatFitsTarget = (hook: { target?: { type: string }; format?: string; template?: unknown }) =>
+  hook.target === undefined ||
+  hook.target.type === 'http' ||
+  (hook.format === undefined && hook.template === undefined);
+const FORMAT_TARGET_MESSAGE = {
+  message: 'format and template are for http targets; other target types have fields of their own',
+  path: ['format'],
+};
 
 export const createHookInput = z
   .strictObject({
@@ -116,20 +87,22 @@ export const createHookInput = z
     ...hookFields,
     secret: signingSecretInput.optional(),
   })
-  .refine(templateMatchesFormat, TEMPLATE_FORMAT_MESSAGE);
+  .refine(templateMatchesFormat, TEMPLATE_FORMAT_MESSAGE)
+  .refine(formatFitsTarget, FORMAT_TARGET_MESSAGE);
 
 export const updateHookInput = z
   .strictObject({
     name: hookFields.name.optional(),
     events: hookFields.events.optional(),
     resourceTypes: hookFields.resourceTypes.nullable(),
-    target: hookFields.target.optional(),
+    target: targetPatchInput.optional(),
     format: z.enum(PAYLOAD_FORMATS).optional(),
     template: templateInput.optional(),
     delivery: deliveryInput.optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, 'nothing to update')
-  .refine(templateMatchesFormat, TEMPLATE_FORMAT_MESSAGE);
+  .refine(templateMatchesFormat, TEMPLATE_FORMAT_MESSAGE)
+  .refine(formatFitsTarget, FORMAT_TARGET_MESSAGE);
 
 export const listHooksQuery = pageQuery.extend({
   ownerId: z.string().optional(),
@@ -149,7 +122,6 @@ export interface HookDependencies {
 type ViewDependencies = Pick<HookDependencies, 'models' | 'deliveryDefaults'>;
 
 type StoredHook = Hook & { _id: string; createdAt: Date; updatedAt: Date };
-type HeaderInput = z.infer<typeof headerInput>;
 type TemplateInput = z.infer<typeof templateInput>;
 
 function storedTemplate(template: TemplateInput | undefined) {
@@ -167,8 +139,6 @@ export function templateView(template: Hook['template']) {
     fields: template.fields ? Object.fromEntries(template.fields.map((f) => [f.name, f.value])) : undefined,
   };
 }
-type StoredHeader = { name: string; value: string; secret: boolean };
-
 /** What owners see: secret header values masked, signing secrets never, delivery settings as in force. */
 export function hookView(hook: StoredHook, deliveryDefaults: DeliverySettings) {
   return {
@@ -177,47 +147,17 @@ export function hookView(hook: StoredHook, deliveryDefaults: DeliverySettings) {
     name: hook.name,
     events: hook.events,
     resourceTypes: hook.resourceTypes ?? undefined,
-    target: {
-      type: hook.target.type,
-      url: hook.target.url,
-      method: hook.target.method,
-      headers: Object.fromEntries(
-        hook.target.headers.map((h) => [h.name, h.secret ? { secret: true as const } : h.value] as const),
-      ),
-    },
-    format: hook.format,
+    target: targetView(hook.target),
+    format: hook.format ?? undefined,
     template: templateView(hook.template),
     status: hook.status,
     disabledReason: hook.disabledReason ?? undefined,
     disabledAt: hook.disabledAt ?? undefined,
     delivery: effectiveDeliverySettings(deliveryDefaults, hook.delivery),
+    warnings: targetWarnings(hook.target),
     createdAt: hook.createdAt,
     updatedAt: hook.updatedAt,
   };
-}
-
-/** Refuses, at creation, targets the delivery-time guard would refuse anyway, so the owner hears it now. */
-function assertPublicTarget(url: string): void {
-  const problem = targetProblem(url);
-  if (problem) throw new ValidationError(`target.url: ${problem}; hooks must target public hosts`);
-}
-
-function sealHeaders(
-  secrets: SecretBox,
-  headers: Record<string, HeaderInput>,
-  previous: readonly StoredHeader[] = [],
-): StoredHeader[] {
-  return Object.entries(headers).map(([name, input]) => {
-    if (typeof input === 'string') return { name, value: input, secret: false };
-    if (input.value !== undefined) {
-      return { name, value: input.secret ? secrets.seal(input.value) : input.value, secret: input.secret };
-    }
-    const kept = previous.find((h) => h.name === name && h.secret);
-    if (!input.secret || !kept) {
-      throw new ValidationError(`target.headers.${name}: give a value (only a stored secret header may omit it)`);
-    }
-    return kept;
-  });
 }
 
 async function findHook(models: Models, caller: Caller, id: string): Promise<StoredHook> {
@@ -230,7 +170,7 @@ async function findHook(models: Models, caller: Caller, id: string): Promise<Sto
 export async function createHook(deps: HookDependencies, caller: Caller, input: z.infer<typeof createHookInput>) {
   const { models, secrets } = deps;
   const ownerId = ownerIdFor(caller, input.ownerId);
-  if (!deps.allowPrivateTargets) assertPublicTarget(input.target.url);
+  if (!deps.allowPrivateTargets) assertPublicTarget(input.target);
   await assertSubscribable(models, input.events);
   await assertOwnerExists(models, ownerId);
   const secret = input.secret ?? newSigningSecret();
@@ -240,8 +180,8 @@ export async function createHook(deps: HookDependencies, caller: Caller, input: 
     name: input.name,
     events: input.events,
     resourceTypes: input.resourceTypes?.length ? input.resourceTypes : undefined,
-    target: { ...input.target, headers: sealHeaders(secrets, input.target.headers) },
-    format: input.format,
+    target: sealTarget(secrets, input.target),
+    format: input.target.type === 'http' ? (input.format ?? 'standard') : undefined,
     template: storedTemplate(input.template),
     delivery: input.delivery,
     status: 'enabled',
@@ -272,7 +212,7 @@ export async function updateHook(
 ) {
   const { models, secrets } = deps;
   const hook = await findHook(models, caller, id);
-  if (patch.target && !deps.allowPrivateTargets) assertPublicTarget(patch.target.url);
+  if (patch.target && !deps.allowPrivateTargets) assertPublicTarget(patch.target);
   if (patch.events) await assertSubscribable(models, patch.events);
   const { resourceTypes, target, template, delivery, ...rest } = patch;
   const set: Record<string, unknown> = { ...rest };
@@ -280,7 +220,9 @@ export async function updateHook(
   if (delivery) patchDeliverySettings(delivery, set, unset);
   if (template) set.template = storedTemplate(template);
   else if (patch.format) unset.template = 1;
-  if (target) set.target = { ...target, headers: sealHeaders(secrets, target.headers, hook.target.headers) };
+  if (target) set.target = sealTarget(secrets, target, hook.target);
+  if (target && target.type !== 'http') Object.assign(unset, { format: 1, template: 1 });
+  else if (target && !hook.format && !patch.format) set.format = 'standard';
   if (resourceTypes === null || resourceTypes?.length === 0) unset.resourceTypes = 1;
   else if (resourceTypes) set.resourceTypes = resourceTypes;
   const updated = await models.Hook.findOneAndUpdate(

@@ -38,7 +38,8 @@ export function templateScope(context: DeliveryContext, publicUrl: string) {
   };
 }
 
-function renderText(template: string, scope: object): string {
+/** Renders one Liquid template over a templateScope(); a failure is a RenderError. */
+export function renderText(template: string, scope: object): string {
   try {
     return liquid.parseAndRenderSync(template, scope) as string;
   } catch (error) {
@@ -54,6 +55,12 @@ export function checkTemplate(source: string): string | undefined {
   } catch (error) {
     return (error as Error).message;
   }
+}
+
+/** The event in one line for people (chat messages, SMS, mail subjects): its type and what it is about. */
+export function eventHeadline(event: DeliveryContext['event']): string {
+  const about = [event.resourceType, event.resourceId].filter(Boolean).join(' ');
+  return about ? `${event.type}: ${about}` : event.type;
 }
 
 const formats: Record<string, (context: DeliveryContext, publicUrl: string) => RenderedPayload> = {
@@ -102,12 +109,11 @@ const formats: Record<string, (context: DeliveryContext, publicUrl: string) => R
 
   /** Slack and Mattermost incoming webhooks take `text`; `href` and `event` ride along. */
   chat: ({ event }, publicUrl) => {
-    const about = [event.resourceType, event.resourceId].filter(Boolean).join(' ');
     const data = event.data as { href?: unknown } | null;
     return {
       contentType: JSON_TYPE,
       body: JSON.stringify({
-        text: about ? `${event.type}: ${about}` : event.type,
+        text: eventHeadline(event),
         href: typeof data?.href === 'string' ? data.href : `${publicUrl}/v1/events/${event.id}`,
         event: event.type,
       }),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nextStep } from '../activities/retry-plan';
-import { classifyHttpStatus, parseRetryAfter } from '../activities/targets/http';
+import { classifyHttpStatus, parseRetryAfter } from '../activities/targets/outcome';
 import type { AttemptResult } from '../activities/targets/target';
 
 const attempt = (statusCode?: number, errorKind?: string) => ({

@@ -16,7 +16,8 @@ export interface DeliveryEvent {
 /** A hook with its secrets opened, ready to send: this never leaves the activity. */
 export interface PreparedHook {
   id: string;
-  format: string;
+  /** HTTP targets only. */
+  format?: string;
   template?: HookTemplate;
   timeoutMs: number;
   /** The signing secrets in force, newest first. */
@@ -44,9 +45,17 @@ export interface AttemptResult {
   retryAfterMs?: number;
   /** The target is gone for good (410): the hook must be disabled, with this reason. */
   disableHook?: string;
+  /** What a provider's validation endpoint said about the request (hook tests through `check`). */
+  messages?: string[];
 }
 
-/** One module per target type implements this. */
+/**
+ * One module per target type implements this: it renders the event for its
+ * provider, sends it, and judges the answer (see outcome.ts). The API side of
+ * a type (its config shape, its secret fields) is in domain/targets.ts.
+ */
 export interface Target {
   send(context: DeliveryContext): Promise<AttemptResult>;
+  /** What the hook test route runs where the provider has a dry-run endpoint (GA4's validation server). */
+  check?(context: DeliveryContext): Promise<AttemptResult>;
 }

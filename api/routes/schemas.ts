@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TARGET_TYPES } from '../../domain/targets';
 
 /**
  * The shapes the API answers with, for the OpenAPI document. Requests are
@@ -39,13 +40,20 @@ export const hookSchema = z.object({
   name: z.string(),
   events: z.array(z.string()),
   resourceTypes: z.array(z.string()).optional(),
-  target: z.object({
-    type: z.literal('http'),
-    url: z.string(),
-    method: z.string(),
-    headers: z.record(z.string(), headerValueSchema),
-  }),
-  format: z.string(),
+  target: z.union([
+    z.object({
+      type: z.literal('http'),
+      url: z.string(),
+      method: z.string(),
+      headers: z.record(z.string(), headerValueSchema),
+    }),
+    z
+      .object({ type: z.enum(TARGET_TYPES) })
+      .catchall(z.unknown())
+      .describe('Any other target type, as given; its secret fields show as {"secret": true}'),
+  ]),
+  format: z.string().optional().describe('HTTP targets only'),
+  warnings: z.array(z.string()).optional().describe('Things to fix about this hook that do not stop it'),
   status: z.enum(['enabled', 'disabled']),
   disabledReason: z.string().optional(),
   disabledAt: z.iso.datetime().optional(),
@@ -66,6 +74,14 @@ export const attemptSchema = z.object({
   errorMessage: z.string().optional(),
 });
 
+const attemptDetailSchema = attemptSchema.extend({
+  responseHeaders: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe("The answer's headers: at most 50, each value cut at 1 KiB"),
+  responseBody: z.string().optional().describe('At most 4 KiB'),
+});
+
 export const deliverySummarySchema = z.object({
   id: z.string(),
   eventId: z.string(),
@@ -81,15 +97,7 @@ export const deliverySummarySchema = z.object({
 
 export const deliverySchema = deliverySummarySchema.extend({
   ownerId: z.string(),
-  attempts: z.array(
-    attemptSchema.extend({
-      responseHeaders: z
-        .record(z.string(), z.string())
-        .optional()
-        .describe("The answer's headers: at most 50, each value cut at 1 KiB"),
-      responseBody: z.string().optional().describe('At most 4 KiB'),
-    }),
-  ),
+  attempts: z.array(attemptDetailSchema),
 });
 
 export const eventSchema = z.object({
@@ -105,7 +113,8 @@ export const eventSchema = z.object({
 
 export const testOutcomeSchema = z.object({
   outcome: z.enum(['succeeded', 'retryable', 'permanent']),
-  attempt: attemptSchema.extend({ responseBody: z.string().optional() }),
+  attempt: attemptDetailSchema,
+  messages: z.array(z.string()).optional().describe("What the provider's validation endpoint said (GA4)"),
 });
 
 /** A page of a list: pass `nextCursor` back as `cursor` for the next one. */

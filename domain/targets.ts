@@ -1,0 +1,314 @@
+import { z } from 'zod';
+import { targetProblem } from './address-guard';
+import { ValidationError } from './errors';
+import { checkTemplate } from './payloads';
+import type { SecretBox } from './secret-box';
+
+/**
+ * Where a hook's deliveries go: an HTTP endpoint, Google Analytics, or a
+ * transactional channel. This module is the API's side of a target type (the
+ * shape it accepts, which fields are secret); activities/targets/ holds the
+ * side that sends.
+ */
+
+export const HTTP_METHODS = ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'] as const;
+export const TARGET_TYPES = ['http', 'ga4', 'ua', 'email', 'twilio-sms', 'slack', 'discord', 'telegram'] as const;
+export type TargetType = (typeof TARGET_TYPES)[number];
+
+/** Liquid over the event (`{{ event.type }}`, `{{ event.data.name }}`), parsed now so that a broken one is refused at once. */
+export const liquidSource = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .superRefine((source, ctx) => {
+      const problem = checkTemplate(source);
+      if (problem) ctx.addIssue({ code: 'custom', message: `not a valid Liquid template: ${problem}` });
+    });
+
+const targetUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http:// or https:// URL' }).max(2048);
+
+/** HTTP token characters (RFC 9110), so that a header name cannot smuggle a line break. */
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/, 'must be a valid HTTP header name');
+
+/** Headers Hookflow sets itself; a hook may not override them. */
+const RESERVED_HEADERS = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+]);
+
+const headerValue = z
+  .string()
+  .max(4096)
+  .regex(/^[^\r\n\0]*$/, 'must not contain line breaks');
+
+/** `"value"`, or `{value, secret: true}` to store it encrypted and mask it in answers. On update, `{secret: true}` alone keeps the stored value. */
+const headerInput = z.union([headerValue, z.strictObject({ value: headerValue.optional(), secret: z.boolean() })]);
+
+const headersInput = z
+  .record(headerName, headerInput)
+  .refine((headers) => Object.keys(headers).length <= 30, 'at most 30 headers')
+  .refine(
+    (headers) => Object.keys(headers).every((name) => !RESERVED_HEADERS.has(name.toLowerCase())),
+    `must not set ${[...RESERVED_HEADERS].join(', ')}: Hookflow sets those`,
+  );
+
+/** GA4 names: a letter, then letters, digits and underscores, 40 at most. */
+const ga4Name = z.string().regex(/^[A-Za-z]\w{0,39}$/, 'must be a GA4 name: a letter, then letters, digits or _');
+
+const targetShapes = {
+  http: z.strictObject({
+    type: z.literal('http'),
+    url: targetUrl,
+    method: z.enum(HTTP_METHODS).default('POST'),
+    headers: headersInput.default({}),
+  }),
+  ga4: z.strictObject({
+    type: z.literal('ga4'),
+    measurementId: z.string().regex(/^G-[A-Z0-9]{4,16}$/, 'must be a GA4 measurement id such as G-ABC123XYZ'),
+    apiSecret: z.string().min(1).max(256),
+    baseUrl: targetUrl.optional(),
+    /** Event parameters as Liquid, in place of the ones derived from the event. */
+    params: z
+      .record(ga4Name, liquidSource(1024))
+      .refine((params) => Object.keys(params).length <= 25, 'at most 25 params (a GA4 limit)')
+      .optional(),
+  }),
+  ua: z.strictObject({
+    type: z.literal('ua'),
+    trackingId: z.string().regex(/^UA-\d{4,10}-\d{1,4}$/, 'must be a Universal Analytics id such as UA-12345678-1'),
+    baseUrl: targetUrl.optional(),
+  }),
+  email: z.strictObject({
+    type: z.literal('email'),
+    to: liquidSource(2048),
+    subject: liquidSource(1024).optional(),
+    text: liquidSource(64 * 1024).optional(),
+    html: liquidSource(64 * 1024).optional(),
+    from: z.string().min(3).max(320).optional(),
+    /** An SMTP server of the hook's own; SMTP_URL otherwise. */
+    smtpUrl: z
+      .string()
+      .max(2048)
+      .regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+  }),
+  'twilio-sms': z.strictObject({
+    type: z.literal('twilio-sms'),
+    accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID (AC and 32 hex digits)'),
+    authToken: z.string().min(1).max(256),
+    from: z
+      .string()
+      .regex(
+        /^(\+[1-9]\d{1,14}|MG[0-9a-fA-F]{32}|(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9 ]{1,11})$/,
+        'must be an E.164 number, a messaging service SID (MG...) or an alphanumeric sender id (with a letter)',
+      ),
+    to: liquidSource(256),
+    body: liquidSource(1600).optional(),
+    baseUrl: targetUrl.optional(),
+  }),
+  slack: z.strictObject({
+    type: z.literal('slack'),
+    url: targetUrl,
+    text: liquidSource(4000).optional(),
+    /** Liquid that renders a JSON array of Block Kit blocks. */
+    blocks: liquidSource(64 * 1024).optional(),
+  }),
+  discord: z.strictObject({ type: z.literal('discord'), url: targetUrl, content: liquidSource(2000).optional() }),
+  telegram: z.strictObject({
+    type: z.literal('telegram'),
+    botToken: z.string().regex(/^\d{3,}:[\w-]{20,}$/, 'must be a bot token such as 123456:ABC-DEF...'),
+    chatId: z
+      .union([z.string().regex(/^(-?\d+|@\w{5,})$/, 'must be a chat id or @channelusername'), z.number().int()])
+      .transform(String),
+    text: liquidSource(4096).optional(),
+    baseUrl: targetUrl.optional(),
+  }),
+} satisfies Record<TargetType, z.ZodType>;
+
+/** Encrypted at rest and shown as `{"secret": true}`; HTTP headers choose one by one. */
+export const SECRET_FIELDS: Record<TargetType, readonly string[]> = {
+  http: [],
+  ga4: ['apiSecret'],
+  ua: [],
+  email: ['smtpUrl'],
+  'twilio-sms': ['authToken'],
+  slack: ['url'],
+  discord: ['url'],
+  telegram: ['botToken'],
+};
+
+/** Fields holding an address Hookflow will call, for the private-address guard. */
+const URL_FIELDS = ['url', 'baseUrl'] as const;
+
+export const targetInput = z.discriminatedUnion('type', [
+  targetShapes.http,
+  targetShapes.ga4,
+  targetShapes.ua,
+  targetShapes.email,
+  targetShapes['twilio-sms'],
+  targetShapes.slack,
+  targetShapes.discord,
+  targetShapes.telegram,
+]);
+
+/** On update, a secret field (SECRET_FIELDS) may be left out to keep the stored one. */
+export const targetPatchInput = z.discriminatedUnion('type', [
+  targetShapes.http,
+  targetShapes.ga4.partial({ apiSecret: true }),
+  targetShapes.ua,
+  targetShapes.email,
+  targetShapes['twilio-sms'].partial({ authToken: true }),
+  targetShapes.slack.partial({ url: true }),
+  targetShapes.discord.partial({ url: true }),
+  targetShapes.telegram.partial({ botToken: true }),
+]);
+
+export type TargetInput =
+  z.infer<typeof targetShapes.http> | z.infer<(typeof targetShapes)[Exclude<TargetType, 'http'>]>;
+
+export interface StoredHeader {
+  name: string;
+  value: string;
+  secret: boolean;
+}
+
+export interface StoredHttpTarget {
+  type: 'http';
+  url: string;
+  method: (typeof HTTP_METHODS)[number];
+  /** A list, not an object: header names may hold dots. */
+  headers: StoredHeader[];
+}
+
+/** Any other target type: its fields as given, the secret ones sealed. */
+export type StoredOtherTarget = { type: Exclude<TargetType, 'http'> } & Record<string, unknown>;
+export type StoredTarget = StoredHttpTarget | StoredOtherTarget;
+
+type HeaderInput = z.infer<typeof headerInput>;
+
+function sealHeaders(
+  secrets: SecretBox,
+  headers: Record<string, HeaderInput>,
+  previous: readonly StoredHeader[] = [],
+): StoredHeader[] {
+  return Object.entries(headers).map(([name, input]) => {
+    if (typeof input === 'string') return { name, value: input, secret: false };
+    if (input.value !== undefined) {
+      return { name, value: input.secret ? secrets.seal(input.value) : input.value, secret: input.secret };
+    }
+    const kept = previous.find((h) => h.name === name && h.secret);
+    if (!input.secret || !kept) {
+      throw new ValidationError(`target.headers.${name}: give a value (only a stored secret header may omit it)`);
+    }
+    return kept;
+  });
+}
+
+/**
+ * The target as stored: secret fields and secret headers sealed. A patch may
+ * leave secrets out; they are then taken, still sealed, from `previous`.
+ */
+export function sealTarget(secrets: SecretBox, input: Record<string, unknown>, previous?: StoredTarget): StoredTarget {
+  const type = input.type as TargetType;
+  if (type === 'http') {
+    const http = input as z.infer<typeof targetShapes.http>;
+    const previousHeaders = previous?.type === 'http' ? previous.headers : [];
+    return { ...http, headers: sealHeaders(secrets, http.headers, previousHeaders) };
+  }
+  const kept = previous?.type === type ? previous : undefined;
+  const stored: Record<string, unknown> = { ...input };
+  for (const field of SECRET_FIELDS[type]) {
+    const value = input[field];
+    if (typeof value === 'string') stored[field] = secrets.seal(value);
+    else if (typeof kept?.[field] === 'string') stored[field] = kept[field];
+    else if (isRequired(type, field)) {
+      throw new ValidationError(`target.${field}: give a value (only a stored secret may be left out)`);
+    }
+  }
+  return stored as StoredTarget;
+}
+
+function isRequired(type: TargetType, field: string): boolean {
+  const shape = targetShapes[type].shape as Record<string, z.ZodType | undefined>;
+  return shape[field]?.safeParse(undefined).success === false;
+}
+
+/** What owners see: secret fields and secret headers as `{"secret": true}`. */
+export function targetView(target: StoredTarget): Record<string, unknown> {
+  if (target.type === 'http') {
+    return {
+      type: target.type,
+      url: target.url,
+      method: target.method,
+      headers: Object.fromEntries(
+        target.headers.map((h) => [h.name, h.secret ? { secret: true as const } : h.value] as const),
+      ),
+    };
+  }
+  const view: Record<string, unknown> = { ...target };
+  for (const field of SECRET_FIELDS[target.type]) if (field in view) view[field] = { secret: true };
+  return view;
+}
+
+/** The target with its secrets opened, for one send inside an activity; it never leaves there. */
+export function openTarget(secrets: SecretBox, target: StoredTarget): { type: TargetType } & Record<string, unknown> {
+  if (target.type === 'http') {
+    const headers = Object.fromEntries(
+      target.headers.map((h) => [h.name, h.secret ? secrets.open(h.value) : h.value] as const),
+    );
+    return { type: target.type, url: target.url, method: target.method, headers };
+  }
+  const opened: Record<string, unknown> = { ...target };
+  for (const field of SECRET_FIELDS[target.type]) {
+    const sealed = target[field];
+    if (typeof sealed === 'string') opened[field] = secrets.open(sealed);
+  }
+  return opened as { type: TargetType } & Record<string, unknown>;
+}
+
+/** What an owner should know about a target that still works: UA keeps running for old configurations, to no avail. */
+export function targetWarnings(target: StoredTarget): string[] | undefined {
+  if (target.type !== 'ua') return undefined;
+  return [
+    'Google stopped processing Universal Analytics data in July 2023: hits are still sent, but no report will show them. ' +
+      'Move this hook to Google Analytics 4 with {"type": "ga4", "measurementId": "G-...", "apiSecret": "..."}.',
+  ];
+}
+
+/** The target in a few words for people (the owner's mail, say), secrets left out. */
+export function describeTarget(target: StoredTarget): string {
+  switch (target.type) {
+    case 'http':
+      return `${target.method} ${target.url}`;
+    case 'ga4':
+      return `Google Analytics 4 (${String(target.measurementId)})`;
+    case 'ua':
+      return `Universal Analytics (${String(target.trackingId)})`;
+    case 'email':
+      return `email to ${String(target.to)}`;
+    case 'twilio-sms':
+      return `SMS from ${String(target.from)} through Twilio`;
+    case 'telegram':
+      return `Telegram chat ${String(target.chatId)}`;
+    default:
+      return `${target.type[0]?.toUpperCase()}${target.type.slice(1)} webhook`;
+  }
+}
+
+/**
+ * Refuses, at creation, addresses the delivery-time guard would refuse anyway,
+ * so that the owner hears it now.
+ */
+export function assertPublicTarget(input: Record<string, unknown>): void {
+  for (const field of URL_FIELDS) {
+    const url = input[field];
+    if (typeof url !== 'string') continue;
+    const problem = targetProblem(url);
+    if (problem) throw new ValidationError(`target.${field}: ${problem}; hooks must target public hosts`);
+  }
+}

@@ -1,0 +1,91 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** How a fake answers the next request: as the provider does on success, on a passing failure, on a final one. */
+export type FakeAnswer = 'ok' | 'retryable' | 'permanent';
+
+export interface FakeRequest {
+  method: string;
+  /** The path without the query. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface FakeResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface FakeProviderSpec {
+  name: string;
+  /** What is wrong with a request by the provider's documented rules; empty when it is valid. */
+  check(request: FakeRequest): string[];
+  /** The provider's answer to a valid request. */
+  respond(answer: FakeAnswer, request: FakeRequest): FakeResponse;
+}
+
+/**
+ * A stand-in for a third-party API on loopback. Every request is checked
+ * against the provider's wire format: a valid one is kept in `accepted` and
+ * answered as scripted (`answers`, one per request, then `ok`); an invalid one
+ * is answered 400 and kept in `violations`, which tests expect to stay empty.
+ */
+export async function startFakeProvider(spec: FakeProviderSpec) {
+  const accepted: FakeRequest[] = [];
+  const violations: { request: FakeRequest; problems: string[] }[] = [];
+  const answers: FakeAnswer[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://fake');
+      const request: FakeRequest = {
+        method: req.method ?? '',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      const problems = spec.check(request);
+      if (problems.length > 0) {
+        violations.push({ request, problems });
+        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ fake: spec.name, problems }));
+        return;
+      }
+      accepted.push(request);
+      const answer = spec.respond(answers.shift() ?? 'ok', request);
+      res.writeHead(answer.status, answer.headers).end(answer.body ?? '');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    name: spec.name,
+    url: `http://127.0.0.1:${port}`,
+    accepted,
+    violations,
+    /** Queues how the next requests are answered, in order. */
+    script(...next: FakeAnswer[]) {
+      answers.push(...next);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export type FakeProvider = Awaited<ReturnType<typeof startFakeProvider>>;
+
+/** The body as JSON, or a problem saying it is not. */
+export function parseJson(request: FakeRequest): { value?: unknown; problem?: string } {
+  try {
+    return { value: JSON.parse(request.body) as unknown };
+  } catch {
+    return { problem: `body is not JSON: ${request.body.slice(0, 100)}` };
+  }
+}

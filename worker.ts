@@ -40,6 +40,7 @@ export async function createWorker(
       emailFrom: config.emailFrom,
       publicUrl: config.publicUrl,
       deliveryDefaults: config.deliveryDefaults,
+      allowPrivateTargets: config.allowPrivateTargets,
     }),
   });
   return { worker, connection };

@@ -9,7 +9,7 @@ import { createHookTestActivities } from './hook-test';
 import type { HttpClient } from './http/client';
 import { createHookSender } from './prepare-hook';
 import { createRetryActivities } from './retries';
-import { createHttpTarget } from './targets/http';
+import { createTargets } from './targets';
 
 export interface ActivityDependencies {
   models: Models;
@@ -21,6 +21,8 @@ export interface ActivityDependencies {
   emailFrom: string;
   publicUrl: string;
   deliveryDefaults: DeliverySettings;
+  /** Lets targets reach loopback and private hosts (local development and tests). */
+  allowPrivateTargets: boolean;
 }
 
 /** Every activity the worker registers, built from the dependencies worker.ts wires. */
@@ -33,8 +35,9 @@ export function createActivities({
   emailFrom,
   publicUrl,
   deliveryDefaults,
+  allowPrivateTargets,
 }: ActivityDependencies) {
-  const targets = { http: createHttpTarget(http, { publicUrl }) };
+  const targets = createTargets({ http, mailer, emailFrom, publicUrl, allowPrivateTargets });
   const sender = createHookSender({ targets, secrets, deliveryDefaults });
   return {
     ...createFanOutActivities({ models, sender, concurrency: 50 }),

@@ -1,0 +1,55 @@
+import type { HttpClient } from '../http/client';
+import { chatText, jsonObject, postMessage, secondsField, secretPath } from './chat-text';
+import { rendered } from './outcome';
+import type { AttemptResult, DeliveryContext, Target } from './target';
+
+/** Execute Webhook: `content` takes up to 2,000 characters; Discord refuses more (400). */
+const MAX_CONTENT = 2_000;
+
+interface DiscordTargetConfig {
+  url: string;
+  content?: string;
+}
+
+/**
+ * With `wait=true` Discord confirms the message was saved (200 and the
+ * message) or says why not; without it, a message that fails to save still
+ * answers 204. The owner's own query (thread_id) is kept.
+ */
+function executeUrl(url: string): string {
+  const execute = new URL(url);
+  execute.searchParams.set('wait', 'true');
+  return execute.toString();
+}
+
+/**
+ * A Discord webhook. Mentions are never parsed, so that event data can never
+ * ping @everyone, a role or a user. A 429 carries `retry_after` in seconds in
+ * its JSON body as well as Retry-After (which wins when both are there); a
+ * 404 (Unknown Webhook, code 10015) is final by its status.
+ */
+export function createDiscordTarget(http: HttpClient, options: { publicUrl: string }): Target {
+  return {
+    async send(context: DeliveryContext): Promise<AttemptResult> {
+      const target = context.hook.target as unknown as DiscordTargetConfig;
+      const startedAt = new Date();
+      const content = rendered(
+        () =>
+          chatText(context, options.publicUrl, {
+            template: target.content,
+            maxLength: MAX_CONTENT,
+          }),
+        startedAt,
+      );
+      if ('failure' in content) return content.failure;
+      return postMessage(http, {
+        url: executeUrl(target.url),
+        message: { content: content.value, allowed_mentions: { parse: [] } },
+        timeoutMs: context.hook.timeoutMs,
+        startedAt,
+        secrets: secretPath(target.url),
+        judgement: { retryAfterMs: (response) => secondsField(jsonObject(response.body)?.retry_after) },
+      });
+    },
+  };
+}

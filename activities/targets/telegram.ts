@@ -1,0 +1,57 @@
+import type { HttpClient } from '../http/client';
+import { chatText, jsonObject, postMessage, secondsField } from './chat-text';
+import { rendered } from './outcome';
+import type { AttemptResult, DeliveryContext, Target } from './target';
+
+const DEFAULT_BASE_URL = 'https://api.telegram.org';
+/** sendMessage: `text` is 1-4096 characters; Telegram refuses more (400). */
+const MAX_TEXT = 4_096;
+
+interface TelegramTargetConfig {
+  botToken: string;
+  chatId: string | number;
+  text?: string;
+  baseUrl?: string;
+}
+
+/** Telegram's ResponseParameters.retry_after: the seconds flood control asks for, in a 429's JSON body. */
+function floodWaitMs(body: string): number | undefined {
+  const parameters = jsonObject(body)?.parameters;
+  return typeof parameters === 'object' && parameters !== null
+    ? secondsField((parameters as { retry_after?: unknown }).retry_after)
+    : undefined;
+}
+
+/**
+ * A Telegram bot's sendMessage, as plain text (no parse_mode) so that event
+ * data cannot break the formatting and get the message refused. Telegram
+ * answers with the status of its error_code (400 chat not found, 401, 403
+ * bot blocked: final; 429: passing). The bot token is in the URL's path: it
+ * is kept out of the attempt record.
+ */
+export function createTelegramTarget(http: HttpClient, options: { publicUrl: string }): Target {
+  return {
+    async send(context: DeliveryContext): Promise<AttemptResult> {
+      const target = context.hook.target as unknown as TelegramTargetConfig;
+      const startedAt = new Date();
+      const text = rendered(
+        () =>
+          chatText(context, options.publicUrl, {
+            template: target.text,
+            maxLength: MAX_TEXT,
+          }),
+        startedAt,
+      );
+      if ('failure' in text) return text.failure;
+      const baseUrl = (target.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+      return postMessage(http, {
+        url: `${baseUrl}/bot${target.botToken}/sendMessage`,
+        message: { chat_id: target.chatId, text: text.value },
+        timeoutMs: context.hook.timeoutMs,
+        startedAt,
+        secrets: [target.botToken],
+        judgement: { retryAfterMs: (response) => floodWaitMs(response.body) },
+      });
+    },
+  };
+}

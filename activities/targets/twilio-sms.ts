@@ -1,0 +1,86 @@
+import { eventHeadline, FORM_TYPE, RenderError, renderText, templateScope } from '../../domain/payloads';
+import type { HttpClient, HttpResult } from '../http/client';
+import { judgeHttpResult, rendered } from './outcome';
+import type { AttemptResult, DeliveryContext, Outcome, Target } from './target';
+
+interface TwilioSmsTargetConfig {
+  accountSid: string;
+  authToken: string;
+  /** An E.164 number, a messaging service SID (MG...) or an alphanumeric sender id. */
+  from: string;
+  to: string;
+  body?: string;
+  baseUrl?: string;
+}
+
+const TWILIO_API = 'https://api.twilio.com';
+const E164 = /^\+[1-9]\d{1,14}$/;
+/** An alphanumeric sender id may start with MG too: only the full SID shape names a messaging service. */
+const MESSAGING_SERVICE_SID = /^MG[0-9a-fA-F]{32}$/;
+/** Twilio refuses longer bodies (error 21617). */
+const MAX_BODY = 1600;
+/**
+ * Twilio's own advice is to retry by HTTP status, 429 and 5xx, and not other
+ * 4xx (its guide "Handling Twilio REST API Error Codes and Implementing Retry
+ * Logic"): judgeHttpResult's rule. 21611 is the 400 that passes: the sender's
+ * queue is full and drains at its sending rate (twilio.com/docs/errors/21611).
+ */
+const QUEUE_FULL = 21611;
+
+/** At most `max` UTF-16 units, so within Twilio's count however it counts, and never half a surrogate pair. */
+function cut(text: string, max: number): string {
+  const head = text.slice(0, max);
+  return /[\uD800-\uDBFF]$/.test(head) ? head.slice(0, -1) : head;
+}
+
+/** Recipient and body for one event. Throws RenderError: neither gets better on a retry. */
+function renderSms(context: DeliveryContext, target: TwilioSmsTargetConfig, publicUrl: string) {
+  const scope = templateScope(context, publicUrl);
+  const to = renderText(target.to, scope).trim();
+  if (!E164.test(to)) {
+    throw new RenderError(`The recipient rendered "${to.slice(0, 50)}", not an E.164 number such as +14155550100`);
+  }
+  const body = cut(target.body === undefined ? eventHeadline(context.event) : renderText(target.body, scope), MAX_BODY);
+  if (body.trim() === '') throw new RenderError('The body rendered empty; Twilio refuses an SMS without one');
+  return { to, body };
+}
+
+function twilioErrorCode(body: string): number | undefined {
+  try {
+    const code = (JSON.parse(body) as { code?: unknown }).code;
+    return typeof code === 'number' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function classifyTwilio(response: Extract<HttpResult, { kind: 'response' }>): Outcome | undefined {
+  return twilioErrorCode(response.body) === QUEUE_FULL ? 'retryable' : undefined;
+}
+
+/**
+ * An SMS per event through Twilio's Messages API. The auth token travels in
+ * the Authorization header only; the attempt records Twilio's answer, which
+ * never carries it.
+ */
+export function createTwilioSmsTarget(http: HttpClient, options: { publicUrl: string }): Target {
+  return {
+    async send(context: DeliveryContext): Promise<AttemptResult> {
+      const target = context.hook.target as unknown as TwilioSmsTargetConfig;
+      const startedAt = new Date();
+      const sms = rendered(() => renderSms(context, target, options.publicUrl), startedAt);
+      if ('failure' in sms) return sms.failure;
+      const sender = MESSAGING_SERVICE_SID.test(target.from) ? 'MessagingServiceSid' : 'From';
+      const base = (target.baseUrl ?? TWILIO_API).replace(/\/+$/, '');
+      const credentials = Buffer.from(`${target.accountSid}:${target.authToken}`).toString('base64');
+      const result = await http.send({
+        url: `${base}/2010-04-01/Accounts/${encodeURIComponent(target.accountSid)}/Messages.json`,
+        method: 'POST',
+        headers: { authorization: `Basic ${credentials}`, 'content-type': FORM_TYPE, accept: 'application/json' },
+        body: new URLSearchParams({ To: sms.value.to, [sender]: target.from, Body: sms.value.body }).toString(),
+        timeoutMs: context.hook.timeoutMs,
+      });
+      return judgeHttpResult(result, startedAt, { classify: classifyTwilio });
+    },
+  };
+}

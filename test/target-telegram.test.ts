@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { createHttpClient } from '../activities/http/client';
+import type { AttemptResult, DeliveryContext } from '../activities/targets/target';
+import { createTelegramTarget } from '../activities/targets/telegram';
+import { startFakeProvider } from './support/fakes/provider';
+import { startFakeTelegram, telegramTargetFor } from './support/fakes/telegram';
+
+const PUBLIC_URL = 'https://hooks.example.test';
+
+function context(target: Record<string, unknown>, data: unknown = { name: 'Sales 2026' }): DeliveryContext {
+  return {
+    deliveryId: 'dlv_1',
+    event: {
+      id: 'evt_1',
+      type: 'dataset-published',
+      ownerId: 'own_1',
+      resourceType: 'dataset',
+      resourceId: 'ds-1',
+      createdAt: new Date('2026-11-24T10:00:00.000Z'),
+      data,
+    },
+    hook: { id: 'hook_1', timeoutMs: 5_000, signingSecrets: [], target: { type: 'telegram', ...target } },
+  };
+}
+
+describe('Telegram sendMessage target', () => {
+  const http = createHttpClient({ allowPrivateTargets: true });
+  const telegram = createTelegramTarget(http, { publicUrl: PUBLIC_URL });
+  let fake: Awaited<ReturnType<typeof startFakeTelegram>>;
+  let token: string;
+
+  before(async () => {
+    fake = await startFakeTelegram({ retryAfterSeconds: 5 });
+    token = telegramTargetFor(fake).botToken;
+  });
+  afterEach(() => {
+    assert.deepEqual(fake.violations, []);
+    fake.accepted.length = 0;
+  });
+  after(async () => {
+    await fake.close();
+    await http.close();
+  });
+
+  const sent = () => fake.accepted.map((request) => JSON.parse(request.body));
+  const assertNoToken = (result: AttemptResult) =>
+    assert.ok(!JSON.stringify(result).includes(token), 'the bot token is a secret');
+
+  it('sends a plain default text naming the event to the chat, and succeeds', async () => {
+    const result = await telegram.send(context(telegramTargetFor(fake)));
+    assert.deepEqual(sent(), [
+      {
+        chat_id: '-1001234567890',
+        text: 'dataset-published: dataset ds-1\nhttps://hooks.example.test/v1/events/evt_1',
+      },
+    ]);
+    assert.equal(result.outcome, 'succeeded');
+    assert.equal(JSON.parse(result.attempt.responseBody ?? '').ok, true);
+    assertNoToken(result);
+  });
+
+  it("renders Liquid text, and links to the event's own href by default", async () => {
+    await telegram.send(context({ ...telegramTargetFor(fake), text: '{{ event.data.name }} is out' }));
+    await telegram.send(context(telegramTargetFor(fake), { href: 'https://app.test/ds/1' }));
+    assert.deepEqual(
+      sent().map((body) => body.text),
+      ['Sales 2026 is out', 'dataset-published: dataset ds-1\nhttps://app.test/ds/1'],
+    );
+  });
+
+  it('cuts the text at 4,096 characters', async () => {
+    await telegram.send(
+      context({ ...telegramTargetFor(fake), text: '{{ event.data.long }}' }, { long: 'y'.repeat(9_000) }),
+    );
+    assert.equal(sent()[0].text, `${'y'.repeat(4_095)}…`);
+  });
+
+  it('fails for good, sending nothing, on a template that fails or renders blank', async () => {
+    for (const [text, error] of [
+      ['{{ event.type | nosuchfilter }}', /failed to render/],
+      [' {{ event.data.missing }} ', /blank message/],
+    ] as const) {
+      const result = await telegram.send(context({ ...telegramTargetFor(fake), text }));
+      assert.equal(result.outcome, 'permanent');
+      assert.equal(result.attempt.errorKind, 'render');
+      assert.match(result.attempt.errorMessage ?? '', error);
+    }
+    assert.equal(fake.accepted.length, 0);
+  });
+
+  it("retries a 429 after Telegram's parameters.retry_after", async () => {
+    fake.script('retryable');
+    const result = await telegram.send(context(telegramTargetFor(fake)));
+    assert.equal(result.outcome, 'retryable');
+    assert.equal(result.attempt.statusCode, 429);
+    assert.equal(result.retryAfterMs, 5_000);
+    assertNoToken(result);
+  });
+
+  it('holds a long flood wait to an hour', async () => {
+    const patient = await startFakeTelegram({ retryAfterSeconds: 86_400 });
+    try {
+      patient.script('retryable');
+      const result = await telegram.send(context(telegramTargetFor(patient)));
+      assert.equal(result.retryAfterMs, 3_600_000);
+      assert.deepEqual(patient.violations, []);
+    } finally {
+      await patient.close();
+    }
+  });
+
+  it('gives up when the chat is not found (400)', async () => {
+    fake.script('permanent');
+    const result = await telegram.send(context(telegramTargetFor(fake)));
+    assert.equal(result.outcome, 'permanent');
+    assert.equal(result.attempt.statusCode, 400);
+    assert.equal(JSON.parse(result.attempt.responseBody ?? '').description, 'Bad Request: chat not found');
+    assertNoToken(result);
+  });
+
+  it('reaches the bot API at its base URL, with or without a trailing slash', async () => {
+    const result = await telegram.send(context({ ...telegramTargetFor(fake), baseUrl: `${fake.url}/` }));
+    assert.equal(result.outcome, 'succeeded');
+    assert.equal(fake.accepted[0]?.path, `/bot${token}/sendMessage`);
+  });
+
+  it('keeps the token out of the record when an answer echoes the path, even cut short by the 4 KiB cap', async () => {
+    const echo = await startFakeProvider({
+      name: 'echo',
+      check: () => [],
+      respond: (_, request) => ({
+        status: 301,
+        headers: { location: `https://api.telegram.org${request.path}` },
+        // The cap keeps the first 4,096 bytes: the second echo is cut 20 characters into the token.
+        body: `Cannot POST ${request.path} ${'.'.repeat(4_096 - 12 - request.path.length - 1 - 4 - 20)}/bot${request.path.slice(4)}`,
+      }),
+    });
+    try {
+      const result = await telegram.send(context({ ...telegramTargetFor(fake), baseUrl: echo.url }));
+      const body = result.attempt.responseBody ?? '';
+      assert.ok(body.startsWith('Cannot POST /bot[redacted]/sendMessage '));
+      assert.ok(body.endsWith('/bot[redacted]'), body.slice(-40));
+      assert.deepEqual(
+        result.attempt.responseHeaders?.find((h) => h.name === 'location'),
+        { name: 'location', value: 'https://api.telegram.org/bot[redacted]/sendMessage' },
+      );
+      assertNoToken(result);
+      assert.ok(!body.includes(token.slice(0, 20)), 'not even the part the cap left');
+    } finally {
+      await echo.close();
+    }
+  });
+
+  it('keeps the token out of error messages', async () => {
+    const result = await telegram.send(context({ ...telegramTargetFor(fake), baseUrl: 'http://127.0.0.1:1' }));
+    assert.equal(result.outcome, 'retryable');
+    assert.equal(result.attempt.errorKind, 'connection');
+    assertNoToken(result);
+  });
+});

@@ -77,11 +77,19 @@ export function targetProblem(url: string): string | undefined {
   const parsed = new URL(url);
   const port = parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80;
   if (!isAllowedPort(port)) return `port ${port} is not allowed (only 80, 443 and 1024-65535)`;
-  const host = parsed.hostname
+  return hostProblem(parsed.hostname);
+}
+
+/**
+ * Why a host (as a WHATWG URL's `hostname` gives it) may not be called: a
+ * local name or a private address literal. Names are checked again once resolved.
+ */
+export function hostProblem(hostname: string): string | undefined {
+  const host = hostname
     .replace(/^\[|\]$/g, '')
     .replace(/\.$/, '')
     .toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return `${parsed.hostname} is a local name`;
-  if (isIP(host) && isPrivateAddress(host)) return `${parsed.hostname} is a private address`;
+  if (host === 'localhost' || host.endsWith('.localhost')) return `${hostname} is a local name`;
+  if (isIP(host) && isPrivateAddress(host)) return `${hostname} is a private address`;
   return undefined;
 }

@@ -26,7 +26,16 @@ const JSON_TYPE = 'application/json';
 export const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 // Unknown variables render empty, as Braze does (templates give defaults with `| default`); unknown filters are errors.
-const liquid = new Liquid({ strictFilters: true, strictVariables: false, cache: 500 });
+// The limits keep an owner's template from holding or exhausting a worker: `{% for i in (1..1000000000) %}` stops
+// with a RenderError instead of taking the process down with it.
+const liquid = new Liquid({
+  strictFilters: true,
+  strictVariables: false,
+  cache: 500,
+  parseLimit: 256 * 1024,
+  renderLimit: 1_000,
+  memoryLimit: 10_000_000,
+});
 
 export function templateScope(context: DeliveryContext, publicUrl: string) {
   const { event, hook } = context;
@@ -55,6 +64,24 @@ export function checkTemplate(source: string): string | undefined {
   } catch (error) {
     return (error as Error).message;
   }
+}
+
+/** Where a message about the event points: the resource's own page when the event carries one, its Hookflow event otherwise. */
+export function eventLink(event: DeliveryContext['event'], publicUrl: string): string {
+  const data = event.data as { href?: unknown } | null;
+  return typeof data?.href === 'string' ? data.href : `${publicUrl}/v1/events/${event.id}`;
+}
+
+/**
+ * At most `max` UTF-16 code units, ending with `ellipsis` when cut. Code units
+ * are the strictest reading of "characters" (Telegram and Twilio count them; a
+ * code point count is never larger), and a surrogate pair is never split.
+ */
+export function cutText(text: string, max: number, ellipsis = '…'): string {
+  if (text.length <= max) return text;
+  const kept = text.slice(0, max - ellipsis.length);
+  const last = kept.charCodeAt(kept.length - 1);
+  return (last >= 0xd800 && last <= 0xdbff ? kept.slice(0, -1) : kept) + ellipsis;
 }
 
 /** The event in one line for people (chat messages, SMS, mail subjects): its type and what it is about. */
@@ -108,17 +135,10 @@ const formats: Record<string, (context: DeliveryContext, publicUrl: string) => R
   }),
 
   /** Slack and Mattermost incoming webhooks take `text`; `href` and `event` ride along. */
-  chat: ({ event }, publicUrl) => {
-    const data = event.data as { href?: unknown } | null;
-    return {
-      contentType: JSON_TYPE,
-      body: JSON.stringify({
-        text: eventHeadline(event),
-        href: typeof data?.href === 'string' ? data.href : `${publicUrl}/v1/events/${event.id}`,
-        event: event.type,
-      }),
-    };
-  },
+  chat: ({ event }, publicUrl) => ({
+    contentType: JSON_TYPE,
+    body: JSON.stringify({ text: eventHeadline(event), href: eventLink(event, publicUrl), event: event.type }),
+  }),
 };
 
 /** Renders the event in the hook's format. Throws RenderError for a template that will never render. */

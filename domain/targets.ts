@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { targetProblem } from './address-guard';
+import { hostProblem, targetProblem } from './address-guard';
 import { ValidationError } from './errors';
 import { checkTemplate } from './payloads';
 import type { SecretBox } from './secret-box';
@@ -57,8 +57,10 @@ const headersInput = z
     `must not set ${[...RESERVED_HEADERS].join(', ')}: Hookflow sets those`,
   );
 
-/** GA4 names: a letter, then letters, digits and underscores, 40 at most. */
-const ga4Name = z.string().regex(/^[A-Za-z]\w{0,39}$/, 'must be a GA4 name: a letter, then letters, digits or _');
+/** GA4 param names: a letter, then letters, digits and underscores, 40 at most. */
+const ga4ParamName = z.string().regex(/^[A-Za-z]\w{0,39}$/, 'must be a GA4 name: a letter, then letters, digits or _');
+/** Google drops params under these prefixes without a word; say so at creation instead. */
+const GA4_RESERVED_PARAM = /^(firebase_|ga_|google_)/i;
 
 const targetShapes = {
   http: z.strictObject({
@@ -74,8 +76,13 @@ const targetShapes = {
     baseUrl: targetUrl.optional(),
     /** Event parameters as Liquid, in place of the ones derived from the event. */
     params: z
-      .record(ga4Name, liquidSource(1024))
+      .record(ga4ParamName, liquidSource(1024))
       .refine((params) => Object.keys(params).length <= 25, 'at most 25 params (a GA4 limit)')
+      .superRefine((params, ctx) => {
+        for (const name of Object.keys(params).filter((key) => GA4_RESERVED_PARAM.test(key))) {
+          ctx.addIssue({ code: 'custom', path: [name], message: 'is reserved by Google (firebase_, ga_, google_)' });
+        }
+      })
       .optional(),
   }),
   ua: z.strictObject({
@@ -90,11 +97,11 @@ const targetShapes = {
     text: liquidSource(64 * 1024).optional(),
     html: liquidSource(64 * 1024).optional(),
     from: z.string().min(3).max(320).optional(),
-    /** An SMTP server of the hook's own; SMTP_URL otherwise. */
+    /** An SMTP server of the hook's own; SMTP_URL otherwise. No query options: they could steer the connection. */
     smtpUrl: z
       .string()
       .max(2048)
-      .regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL')
+      .regex(/^smtps?:\/\/[^\s?#]+$/, 'must be an smtp:// or smtps:// URL, without query options')
       .optional(),
   }),
   'twilio-sms': z.strictObject({
@@ -230,6 +237,12 @@ export function sealTarget(secrets: SecretBox, input: Record<string, unknown>, p
       throw new ValidationError(`target.${field}: give a value (only a stored secret may be left out)`);
     }
   }
+  if (type === 'email' && stored.from !== undefined && stored.smtpUrl === undefined) {
+    // The operator's server would send under any address a hook names: spoofing. A hook's own server may.
+    throw new ValidationError(
+      "target.from: give it with smtpUrl; mail through the operator's server comes from HOOKFLOW_EMAIL_FROM",
+    );
+  }
   return stored as StoredTarget;
 }
 
@@ -310,5 +323,11 @@ export function assertPublicTarget(input: Record<string, unknown>): void {
     if (typeof url !== 'string') continue;
     const problem = targetProblem(url);
     if (problem) throw new ValidationError(`target.${field}: ${problem}; hooks must target public hosts`);
+  }
+  if (typeof input.smtpUrl === 'string') {
+    // Read as http:// so that the URL parser normalises the host as it does for the web (0x7f.1 is 127.0.0.1);
+    // SMTP's own ports (25, 465, 587) are fine here.
+    const problem = hostProblem(new URL(input.smtpUrl.replace(/^smtps?:/, 'http:')).hostname);
+    if (problem) throw new ValidationError(`target.smtpUrl: ${problem}; hooks must target public hosts`);
   }
 }

@@ -137,11 +137,13 @@ describe('hook targets', () => {
       { ...TARGETS['twilio-sms'].input, baseUrl: 'http://localhost:9000' },
       { ...TARGETS.telegram.input, baseUrl: 'http://192.168.1.10:8443' },
       { ...TARGETS.ua.input, baseUrl: 'http://0x7f.1:8080' },
+      { ...TARGETS.email.input, smtpUrl: 'smtp://u:p@0x7f.1:25' },
+      { ...TARGETS.email.input, smtpUrl: 'smtps://mail.localhost:465' },
     ];
     for (const target of privateTargets) {
       await assert.rejects(createHook(deps(), caller, parse(hookBody(target))), (error: unknown) => {
         assert.ok(error instanceof ValidationError, JSON.stringify(target));
-        assert.match(error.message, /^target\.(url|baseUrl): .*hooks must target public hosts/);
+        assert.match(error.message, /^target\.(url|baseUrl|smtpUrl): .*hooks must target public hosts/);
         return true;
       });
     }
@@ -153,12 +155,31 @@ describe('hook targets', () => {
     assert.equal(allowed.target.type, 'slack');
   });
 
+  it("lets an email hook name its sender only on its own SMTP server, never on the operator's", async () => {
+    const spoofing = { type: 'email', to: 'a@example.com', from: 'ceo@bank.example' };
+    await assert.rejects(createHook(deps(), caller, parse(hookBody(spoofing))), /target\.from: give it with smtpUrl/);
+    const own = await createHook(
+      deps(),
+      caller,
+      parse(hookBody({ ...TARGETS.email.input, from: 'alerts@shop.example' })),
+    );
+    assert.equal(own.target.from, 'alerts@shop.example');
+  });
+
   it('refuses malformed targets with the field and the reason', () => {
     const cases: [unknown, RegExp][] = [
       [{ type: 'ga4', measurementId: 'UA-1', apiSecret: 'x' }, /target\.measurementId.*G-ABC123XYZ/],
       [{ type: 'ga4', measurementId: 'G-ABC123', apiSecret: 'x', params: { 'bad name': 'x' } }, /target\.params/],
+      [
+        { type: 'ga4', measurementId: 'G-ABC123', apiSecret: 'x', params: { ga_source: 'x' } },
+        /target\.params.*reserved by Google/,
+      ],
       [{ type: 'ua', trackingId: 'G-ABC123' }, /target\.trackingId.*UA-12345678-1/],
       [{ type: 'email', to: '{{ event.data.email ' }, /target\.to.*not a valid Liquid template/],
+      [
+        { type: 'email', to: 'a@example.com', smtpUrl: 'smtp://mail.example.com?proxy=http://10.0.0.1' },
+        /target\.smtpUrl.*without query options/,
+      ],
       [{ ...TARGETS['twilio-sms'].input, accountSid: 'AC123' }, /target\.accountSid/],
       [{ ...TARGETS['twilio-sms'].input, from: '0612345678' }, /target\.from.*E\.164/],
       [{ type: 'slack', url: 'ftp://example.com/x' }, /target\.url/],

@@ -126,4 +126,17 @@ describe('payload formats, byte for byte', () => {
     assert.match(checkTemplate('{% if %}') ?? '', /./);
     assert.equal(checkTemplate('{{ event.type }}'), undefined);
   });
+
+  it('template: one that would exhaust the worker (a billion-step loop, nested loops) stops with a RenderError', () => {
+    for (const body of [
+      '{% for i in (1..1000000000) %}{% endfor %}',
+      '{% for i in (1..100000) %}{% for j in (1..100000) %}{% endfor %}{% endfor %}',
+    ]) {
+      assert.equal(checkTemplate(body), undefined, 'it parses: only rendering reveals it');
+      assert.throws(
+        () => renderPayload(context(), 'template', { contentType: 'text/plain', body }, PUBLIC_URL),
+        (error: unknown) => error instanceof RenderError && /limit exceeded/.test(error.message),
+      );
+    }
+  });
 });

@@ -1,29 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createHttpClient } from '../activities/http/client';
 import { createDiscordTarget } from '../activities/targets/discord';
-import type { AttemptResult, DeliveryContext } from '../activities/targets/target';
+import type { AttemptResult } from '../activities/targets/target';
+import { deliveryContext } from './support/delivery-context';
 import { discordTargetFor, startFakeDiscord } from './support/fakes/discord';
-import { startFakeProvider } from './support/fakes/provider';
+import { startFakeProvider, useFake } from './support/fakes/provider';
 
 const PUBLIC_URL = 'https://hooks.example.test';
 const NO_MENTIONS = { parse: [] };
-
-function context(target: Record<string, unknown>, data: unknown = { name: 'Sales 2026' }): DeliveryContext {
-  return {
-    deliveryId: 'dlv_1',
-    event: {
-      id: 'evt_1',
-      type: 'dataset-published',
-      ownerId: 'own_1',
-      resourceType: 'dataset',
-      resourceId: 'ds-1',
-      createdAt: new Date('2026-11-24T10:00:00.000Z'),
-      data,
-    },
-    hook: { id: 'hook_1', timeoutMs: 5_000, signingSecrets: [], target: { type: 'discord', ...target } },
-  };
-}
 
 describe('Discord webhook target', () => {
   const http = createHttpClient({ allowPrivateTargets: true });
@@ -31,25 +16,18 @@ describe('Discord webhook target', () => {
   let fake: Awaited<ReturnType<typeof startFakeDiscord>>;
   let webhookPath: string;
 
-  before(async () => {
+  useFake(async () => {
     fake = await startFakeDiscord({ retryAfterSeconds: 2.5 });
     webhookPath = new URL(discordTargetFor(fake).url).pathname;
-  });
-  afterEach(() => {
-    assert.deepEqual(fake.violations, []);
-    fake.accepted.length = 0;
-  });
-  after(async () => {
-    await fake.close();
-    await http.close();
-  });
+    return fake;
+  }, http);
 
   const sent = () => fake.accepted.map((request) => JSON.parse(request.body));
   const assertNoSecret = (result: AttemptResult) =>
     assert.ok(!JSON.stringify(result).includes(webhookPath), 'the webhook path holds its token');
 
   it('posts a default content with mentions off, waits for Discord to save it, and succeeds', async () => {
-    const result = await discord.send(context(discordTargetFor(fake)));
+    const result = await discord.send(deliveryContext(discordTargetFor(fake)));
     assert.deepEqual(sent(), [
       {
         content: 'dataset-published: dataset ds-1\nhttps://hooks.example.test/v1/events/evt_1',
@@ -65,20 +43,31 @@ describe('Discord webhook target', () => {
   it("keeps the owner's query (a thread) and links to the event's own href", async () => {
     const target = discordTargetFor(fake);
     await discord.send(
-      context({ ...target, url: `${target.url}?thread_id=1111111111111111111` }, { href: 'https://app.test/ds/1' }),
+      deliveryContext(
+        { ...target, url: `${target.url}?thread_id=1111111111111111111` },
+        { event: { data: { href: 'https://app.test/ds/1' } } },
+      ),
     );
     assert.equal(fake.accepted[0]?.query.get('thread_id'), '1111111111111111111');
     assert.equal(sent()[0].content, 'dataset-published: dataset ds-1\nhttps://app.test/ds/1');
   });
 
   it('renders Liquid content, and an @everyone in it pings nobody', async () => {
-    await discord.send(context({ ...discordTargetFor(fake), content: '@everyone {{ event.data.name }} is out' }));
+    await discord.send(
+      deliveryContext(
+        { ...discordTargetFor(fake), content: '@everyone {{ event.data.name }} is out' },
+        { event: { data: { name: 'Sales 2026' } } },
+      ),
+    );
     assert.deepEqual(sent(), [{ content: '@everyone Sales 2026 is out', allowed_mentions: NO_MENTIONS }]);
   });
 
   it('cuts the content at 2,000 characters without splitting an emoji', async () => {
     await discord.send(
-      context({ ...discordTargetFor(fake), content: '{{ event.data.long }}' }, { long: '😀'.repeat(1_500) }),
+      deliveryContext(
+        { ...discordTargetFor(fake), content: '{{ event.data.long }}' },
+        { event: { data: { long: '😀'.repeat(1_500) } } },
+      ),
     );
     const [body] = sent();
     assert.equal(body.content, `${'😀'.repeat(999)}…`);
@@ -90,7 +79,7 @@ describe('Discord webhook target', () => {
     ['a blank content, which Discord refuses (50006)', '{{ event.data.missing }}', /blank message/],
   ] as const) {
     it(`fails for good, sending nothing, on ${why}`, async () => {
-      const result = await discord.send(context({ ...discordTargetFor(fake), content }));
+      const result = await discord.send(deliveryContext({ ...discordTargetFor(fake), content }));
       assert.equal(result.outcome, 'permanent');
       assert.equal(result.attempt.errorKind, 'render');
       assert.match(result.attempt.errorMessage ?? '', error);
@@ -100,7 +89,7 @@ describe('Discord webhook target', () => {
 
   it("retries a 429 after Discord's Retry-After", async () => {
     fake.script('retryable');
-    const result = await discord.send(context(discordTargetFor(fake)));
+    const result = await discord.send(deliveryContext(discordTargetFor(fake)));
     assert.equal(result.outcome, 'retryable');
     assert.equal(result.attempt.statusCode, 429);
     assert.equal(result.retryAfterMs, 3_000, 'the header (whole seconds) wins over the body');
@@ -115,7 +104,7 @@ describe('Discord webhook target', () => {
     });
     try {
       const target = discordTargetFor(fake);
-      const result = await discord.send(context({ ...target, url: target.url.replace(fake.url, bare.url) }));
+      const result = await discord.send(deliveryContext({ ...target, url: target.url.replace(fake.url, bare.url) }));
       assert.equal(result.outcome, 'retryable');
       assert.equal(result.retryAfterMs, 1_000);
     } finally {
@@ -127,7 +116,7 @@ describe('Discord webhook target', () => {
     const patient = await startFakeDiscord({ retryAfterSeconds: 86_400 });
     try {
       patient.script('retryable');
-      const result = await discord.send(context(discordTargetFor(patient)));
+      const result = await discord.send(deliveryContext(discordTargetFor(patient)));
       assert.equal(result.retryAfterMs, 3_600_000);
       assert.deepEqual(patient.violations, []);
     } finally {
@@ -135,12 +124,13 @@ describe('Discord webhook target', () => {
     }
   });
 
-  it('gives up on a deleted webhook (404 Unknown Webhook, 10015)', async () => {
+  it('disables the hook on a deleted webhook (404 Unknown Webhook, 10015), as on a 410', async () => {
     fake.script('permanent');
-    const result = await discord.send(context(discordTargetFor(fake)));
+    const result = await discord.send(deliveryContext(discordTargetFor(fake)));
     assert.equal(result.outcome, 'permanent');
     assert.equal(result.attempt.statusCode, 404);
     assert.deepEqual(JSON.parse(result.attempt.responseBody ?? ''), { message: 'Unknown Webhook', code: 10015 });
+    assert.equal(result.disableHook, 'Discord says the webhook no longer exists (Unknown Webhook)');
     assertNoSecret(result);
   });
 
@@ -152,7 +142,7 @@ describe('Discord webhook target', () => {
     });
     try {
       const target = discordTargetFor(fake);
-      const result = await discord.send(context({ ...target, url: target.url.replace(fake.url, echo.url) }));
+      const result = await discord.send(deliveryContext({ ...target, url: target.url.replace(fake.url, echo.url) }));
       assert.equal(result.attempt.responseBody, 'Cannot POST [redacted]');
       assertNoSecret(result);
     } finally {

@@ -4,24 +4,23 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { createEmailTarget } from '../activities/targets/email';
 import type { AttemptResult, DeliveryContext } from '../activities/targets/target';
+import { deliveryContext } from './support/delivery-context';
 import { emailTargetFor, FAKE_SMTP_PASSWORD, startFakeSmtp, type FakeSmtp } from './support/fakes/smtp';
 
 const PUBLIC_URL = 'https://hookflow.test';
 
-function contextFor(target: { type: string } & Record<string, unknown>, timeoutMs = 5_000): DeliveryContext {
-  return {
-    deliveryId: 'dlv_email_1',
+/** Invoice inv_42 paid by Ada Lovelace, to `target`. */
+function contextFor(target: { type: string } & Record<string, unknown>, timeoutMs?: number): DeliveryContext {
+  return deliveryContext(target, {
+    timeoutMs,
     event: {
       id: 'evt_email_1',
       type: 'invoice.paid',
-      ownerId: 'own_1',
       resourceType: 'invoice',
       resourceId: 'inv_42',
-      createdAt: new Date('2025-01-02T03:04:05Z'),
       data: { amount: 4200, customer: { name: 'Ada Lovelace', email: 'ada@example.test' } },
     },
-    hook: { id: 'hk_email_1', timeoutMs, signingSecrets: [], target },
-  };
+  });
 }
 
 /** A port nothing listens on. */

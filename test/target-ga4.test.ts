@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createHttpClient } from '../activities/http/client';
 import { createGa4Target } from '../activities/targets/ga4';
 import type { DeliveryContext, DeliveryEvent } from '../activities/targets/target';
+import { deliveryContext } from './support/delivery-context';
 import { ga4TargetFor, startFakeGa4 } from './support/fakes/ga4';
-import type { FakeProvider } from './support/fakes/provider';
+import { useFake, type FakeProvider } from './support/fakes/provider';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -13,41 +14,25 @@ describe('GA4 target (Measurement Protocol)', () => {
   const ga4 = createGa4Target(http, { publicUrl: 'https://hooks.example.test' });
   let fake: FakeProvider;
 
-  before(async () => {
-    fake = await startFakeGa4();
-  });
-  afterEach(() => {
-    assert.deepEqual(fake.violations, []);
-    fake.accepted.length = 0;
-  });
-  after(async () => {
-    await fake.close();
-    await http.close();
-  });
+  useFake(async () => (fake = await startFakeGa4()), http);
 
+  /** Dataset ds_42 published an hour ago, with a string, a number and a boolean in its data, to the fake. */
   function context(
     event: Partial<DeliveryEvent> = {},
-    { hookId = 'hook_1', params }: { hookId?: string; params?: Record<string, string> } = {},
+    { hookId, params }: { hookId?: string; params?: Record<string, string> } = {},
   ): DeliveryContext {
-    return {
-      deliveryId: 'dlv_1',
-      event: {
-        id: 'evt_1',
-        type: 'dataset-published',
-        ownerId: 'own_1',
-        resourceType: 'dataset',
-        resourceId: 'ds_42',
-        createdAt: new Date(Date.now() - HOUR),
-        data: { title: 'Budget 2026', rows: 1200, public: true },
-        ...event,
+    return deliveryContext(
+      { ...ga4TargetFor(fake), ...(params ? { params } : {}) },
+      {
+        hookId,
+        event: {
+          resourceId: 'ds_42',
+          createdAt: new Date(Date.now() - HOUR),
+          data: { title: 'Budget 2026', rows: 1200, public: true },
+          ...event,
+        },
       },
-      hook: {
-        id: hookId,
-        timeoutMs: 5_000,
-        signingSecrets: [],
-        target: { ...ga4TargetFor(fake), ...(params ? { params } : {}) },
-      },
-    };
+    );
   }
 
   const check = (ctx: DeliveryContext) => {
@@ -232,7 +217,7 @@ describe('GA4 target (Measurement Protocol)', () => {
     assert.equal(result.attempt.statusCode, 403);
     const recorded = JSON.stringify(result);
     assert.ok(!recorded.includes(ga4TargetFor(fake).apiSecret), recorded);
-    assert.match(result.attempt.responseBody ?? '', /api_secret=\[api_secret\]/);
+    assert.match(result.attempt.responseBody ?? '', /api_secret=\[redacted\]/);
   });
 
   it('is retried when GA cannot be reached', async () => {

@@ -1,29 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createHttpClient } from '../activities/http/client';
 import { createSlackTarget } from '../activities/targets/slack';
-import type { AttemptResult, DeliveryContext } from '../activities/targets/target';
-import { startFakeProvider } from './support/fakes/provider';
+import type { AttemptResult } from '../activities/targets/target';
+import { deliveryContext } from './support/delivery-context';
+import { startFakeProvider, useFake } from './support/fakes/provider';
 import { slackTargetFor, startFakeSlack } from './support/fakes/slack';
 
 const PUBLIC_URL = 'https://hooks.example.test';
 const SECRET_PATH = '/services/T000/B000/XXXX';
-
-function context(target: Record<string, unknown>, data: unknown = { name: 'Sales 2026' }): DeliveryContext {
-  return {
-    deliveryId: 'dlv_1',
-    event: {
-      id: 'evt_1',
-      type: 'dataset-published',
-      ownerId: 'own_1',
-      resourceType: 'dataset',
-      resourceId: 'ds-1',
-      createdAt: new Date('2026-11-24T10:00:00.000Z'),
-      data,
-    },
-    hook: { id: 'hook_1', timeoutMs: 5_000, signingSecrets: [], target: { type: 'slack', ...target } },
-  };
-}
 
 function assertNoSecret(result: AttemptResult) {
   assert.ok(!JSON.stringify(result).includes(SECRET_PATH), 'the webhook path is a secret');
@@ -34,22 +19,12 @@ describe('Slack incoming webhook target', () => {
   const slack = createSlackTarget(http, { publicUrl: PUBLIC_URL });
   let fake: Awaited<ReturnType<typeof startFakeSlack>>;
 
-  before(async () => {
-    fake = await startFakeSlack({ retryAfterSeconds: 30 });
-  });
-  afterEach(() => {
-    assert.deepEqual(fake.violations, []);
-    fake.accepted.length = 0;
-  });
-  after(async () => {
-    await fake.close();
-    await http.close();
-  });
+  useFake(async () => (fake = await startFakeSlack({ retryAfterSeconds: 30 })), http);
 
   const sent = () => fake.accepted.map((request) => JSON.parse(request.body));
 
   it('posts a default text naming the event and linking to it, and succeeds on ok', async () => {
-    const result = await slack.send(context(slackTargetFor(fake)));
+    const result = await slack.send(deliveryContext(slackTargetFor(fake)));
     assert.deepEqual(sent(), [{ text: 'dataset-published: dataset ds-1\nhttps://hooks.example.test/v1/events/evt_1' }]);
     assert.equal(result.outcome, 'succeeded');
     assert.equal(result.attempt.statusCode, 200);
@@ -58,9 +33,11 @@ describe('Slack incoming webhook target', () => {
   });
 
   it("links to the event's own href, and escapes Slack's control characters so data cannot mention <!channel>", async () => {
-    const ctx = context(slackTargetFor(fake), { href: 'https://app.example.test/datasets/1?tab=a&b=c' });
-    ctx.event.resourceId = '<!channel>';
-    await slack.send(ctx);
+    await slack.send(
+      deliveryContext(slackTargetFor(fake), {
+        event: { resourceId: '<!channel>', data: { href: 'https://app.example.test/datasets/1?tab=a&b=c' } },
+      }),
+    );
     assert.deepEqual(sent(), [
       { text: 'dataset-published: dataset &lt;!channel&gt;\nhttps://app.example.test/datasets/1?tab=a&amp;b=c' },
     ]);
@@ -72,7 +49,7 @@ describe('Slack incoming webhook target', () => {
       text: '{{ event.type }}: {{ event.data.name }}',
       blocks: '[{"type":"section","text":{"type":"mrkdwn","text":"*{{ event.data.name }}* ({{ delivery.id }})"}}]',
     };
-    const result = await slack.send(context(target));
+    const result = await slack.send(deliveryContext(target, { event: { data: { name: 'Sales 2026' } } }));
     assert.equal(result.outcome, 'succeeded');
     assert.deepEqual(sent(), [
       {
@@ -83,7 +60,12 @@ describe('Slack incoming webhook target', () => {
   });
 
   it('cuts the text at 4,000 characters, ending with an ellipsis', async () => {
-    await slack.send(context({ ...slackTargetFor(fake), text: '{{ event.data.long }}' }, { long: 'x'.repeat(5_000) }));
+    await slack.send(
+      deliveryContext(
+        { ...slackTargetFor(fake), text: '{{ event.data.long }}' },
+        { event: { data: { long: 'x'.repeat(5_000) } } },
+      ),
+    );
     const [body] = sent();
     assert.equal(body.text.length, 4_000);
     assert.equal(body.text, `${'x'.repeat(3_999)}…`);
@@ -98,7 +80,7 @@ describe('Slack incoming webhook target', () => {
     ['a blank text', { text: '{{ event.data.missing }}  ' }, /blank message/],
   ] as const) {
     it(`fails for good, sending nothing, on ${why}`, async () => {
-      const result = await slack.send(context({ ...slackTargetFor(fake), ...target }));
+      const result = await slack.send(deliveryContext({ ...slackTargetFor(fake), ...target }));
       assert.equal(result.outcome, 'permanent');
       assert.equal(result.attempt.errorKind, 'render');
       assert.match(result.attempt.errorMessage ?? '', error);
@@ -108,7 +90,7 @@ describe('Slack incoming webhook target', () => {
 
   it("retries a 429 after Slack's Retry-After", async () => {
     fake.script('retryable');
-    const result = await slack.send(context(slackTargetFor(fake)));
+    const result = await slack.send(deliveryContext(slackTargetFor(fake)));
     assert.equal(result.outcome, 'retryable');
     assert.equal(result.attempt.statusCode, 429);
     assert.equal(result.retryAfterMs, 30_000);
@@ -119,20 +101,20 @@ describe('Slack incoming webhook target', () => {
     const patient = await startFakeSlack({ retryAfterSeconds: 86_400 });
     try {
       patient.script('retryable');
-      const result = await slack.send(context(slackTargetFor(patient)));
+      const result = await slack.send(deliveryContext(slackTargetFor(patient)));
       assert.equal(result.retryAfterMs, 3_600_000);
     } finally {
       await patient.close();
     }
   });
 
-  it('gives up on a revoked webhook (404 no_service) without disabling the hook', async () => {
+  it('disables the hook on a removed webhook (404 no_service), as on a 410', async () => {
     fake.script('permanent');
-    const result = await slack.send(context(slackTargetFor(fake)));
+    const result = await slack.send(deliveryContext(slackTargetFor(fake)));
     assert.equal(result.outcome, 'permanent');
     assert.equal(result.attempt.statusCode, 404);
     assert.equal(result.attempt.responseBody, 'no_service');
-    assert.equal(result.disableHook, undefined);
+    assert.equal(result.disableHook, 'Slack says the webhook no longer exists (no_service)');
     assertNoSecret(result);
   });
 
@@ -140,7 +122,7 @@ describe('Slack incoming webhook target', () => {
     const archive = await startFakeSlack();
     try {
       archive.archiveChannel();
-      const result = await slack.send(context(slackTargetFor(archive)));
+      const result = await slack.send(deliveryContext(slackTargetFor(archive)));
       assert.equal(result.outcome, 'permanent');
       assert.equal(result.attempt.responseBody, 'channel_is_archived');
       assert.ok(result.disableHook);
@@ -161,7 +143,7 @@ describe('Slack incoming webhook target', () => {
       }),
     });
     try {
-      const result = await slack.send(context({ type: 'slack', url: `${redirecting.url}${SECRET_PATH}` }));
+      const result = await slack.send(deliveryContext({ type: 'slack', url: `${redirecting.url}${SECRET_PATH}` }));
       assert.equal(result.outcome, 'permanent');
       assert.equal(result.attempt.responseBody, 'Moved to [redacted]');
       assert.deepEqual(

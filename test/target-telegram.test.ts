@@ -1,28 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createHttpClient } from '../activities/http/client';
-import type { AttemptResult, DeliveryContext } from '../activities/targets/target';
+import type { AttemptResult } from '../activities/targets/target';
 import { createTelegramTarget } from '../activities/targets/telegram';
-import { startFakeProvider } from './support/fakes/provider';
+import { deliveryContext } from './support/delivery-context';
+import { startFakeProvider, useFake } from './support/fakes/provider';
 import { startFakeTelegram, telegramTargetFor } from './support/fakes/telegram';
 
 const PUBLIC_URL = 'https://hooks.example.test';
-
-function context(target: Record<string, unknown>, data: unknown = { name: 'Sales 2026' }): DeliveryContext {
-  return {
-    deliveryId: 'dlv_1',
-    event: {
-      id: 'evt_1',
-      type: 'dataset-published',
-      ownerId: 'own_1',
-      resourceType: 'dataset',
-      resourceId: 'ds-1',
-      createdAt: new Date('2026-11-24T10:00:00.000Z'),
-      data,
-    },
-    hook: { id: 'hook_1', timeoutMs: 5_000, signingSecrets: [], target: { type: 'telegram', ...target } },
-  };
-}
 
 describe('Telegram sendMessage target', () => {
   const http = createHttpClient({ allowPrivateTargets: true });
@@ -30,25 +15,18 @@ describe('Telegram sendMessage target', () => {
   let fake: Awaited<ReturnType<typeof startFakeTelegram>>;
   let token: string;
 
-  before(async () => {
+  useFake(async () => {
     fake = await startFakeTelegram({ retryAfterSeconds: 5 });
     token = telegramTargetFor(fake).botToken;
-  });
-  afterEach(() => {
-    assert.deepEqual(fake.violations, []);
-    fake.accepted.length = 0;
-  });
-  after(async () => {
-    await fake.close();
-    await http.close();
-  });
+    return fake;
+  }, http);
 
   const sent = () => fake.accepted.map((request) => JSON.parse(request.body));
   const assertNoToken = (result: AttemptResult) =>
     assert.ok(!JSON.stringify(result).includes(token), 'the bot token is a secret');
 
   it('sends a plain default text naming the event to the chat, and succeeds', async () => {
-    const result = await telegram.send(context(telegramTargetFor(fake)));
+    const result = await telegram.send(deliveryContext(telegramTargetFor(fake)));
     assert.deepEqual(sent(), [
       {
         chat_id: '-1001234567890',
@@ -61,8 +39,15 @@ describe('Telegram sendMessage target', () => {
   });
 
   it("renders Liquid text, and links to the event's own href by default", async () => {
-    await telegram.send(context({ ...telegramTargetFor(fake), text: '{{ event.data.name }} is out' }));
-    await telegram.send(context(telegramTargetFor(fake), { href: 'https://app.test/ds/1' }));
+    await telegram.send(
+      deliveryContext(
+        { ...telegramTargetFor(fake), text: '{{ event.data.name }} is out' },
+        { event: { data: { name: 'Sales 2026' } } },
+      ),
+    );
+    await telegram.send(
+      deliveryContext(telegramTargetFor(fake), { event: { data: { href: 'https://app.test/ds/1' } } }),
+    );
     assert.deepEqual(
       sent().map((body) => body.text),
       ['Sales 2026 is out', 'dataset-published: dataset ds-1\nhttps://app.test/ds/1'],
@@ -71,7 +56,10 @@ describe('Telegram sendMessage target', () => {
 
   it('cuts the text at 4,096 characters', async () => {
     await telegram.send(
-      context({ ...telegramTargetFor(fake), text: '{{ event.data.long }}' }, { long: 'y'.repeat(9_000) }),
+      deliveryContext(
+        { ...telegramTargetFor(fake), text: '{{ event.data.long }}' },
+        { event: { data: { long: 'y'.repeat(9_000) } } },
+      ),
     );
     assert.equal(sent()[0].text, `${'y'.repeat(4_095)}…`);
   });
@@ -81,7 +69,7 @@ describe('Telegram sendMessage target', () => {
       ['{{ event.type | nosuchfilter }}', /failed to render/],
       [' {{ event.data.missing }} ', /blank message/],
     ] as const) {
-      const result = await telegram.send(context({ ...telegramTargetFor(fake), text }));
+      const result = await telegram.send(deliveryContext({ ...telegramTargetFor(fake), text }));
       assert.equal(result.outcome, 'permanent');
       assert.equal(result.attempt.errorKind, 'render');
       assert.match(result.attempt.errorMessage ?? '', error);
@@ -91,7 +79,7 @@ describe('Telegram sendMessage target', () => {
 
   it("retries a 429 after Telegram's parameters.retry_after", async () => {
     fake.script('retryable');
-    const result = await telegram.send(context(telegramTargetFor(fake)));
+    const result = await telegram.send(deliveryContext(telegramTargetFor(fake)));
     assert.equal(result.outcome, 'retryable');
     assert.equal(result.attempt.statusCode, 429);
     assert.equal(result.retryAfterMs, 5_000);
@@ -102,7 +90,7 @@ describe('Telegram sendMessage target', () => {
     const patient = await startFakeTelegram({ retryAfterSeconds: 86_400 });
     try {
       patient.script('retryable');
-      const result = await telegram.send(context(telegramTargetFor(patient)));
+      const result = await telegram.send(deliveryContext(telegramTargetFor(patient)));
       assert.equal(result.retryAfterMs, 3_600_000);
       assert.deepEqual(patient.violations, []);
     } finally {
@@ -112,15 +100,40 @@ describe('Telegram sendMessage target', () => {
 
   it('gives up when the chat is not found (400)', async () => {
     fake.script('permanent');
-    const result = await telegram.send(context(telegramTargetFor(fake)));
+    const result = await telegram.send(deliveryContext(telegramTargetFor(fake)));
     assert.equal(result.outcome, 'permanent');
     assert.equal(result.attempt.statusCode, 400);
     assert.equal(JSON.parse(result.attempt.responseBody ?? '').description, 'Bad Request: chat not found');
     assertNoToken(result);
   });
 
+  it('disables the hook when the chat blocked or removed the bot (403), as on a 410, and only then', async () => {
+    for (const [description, disables] of [
+      ['Forbidden: bot was blocked by the user', true],
+      ['Forbidden: bot was kicked from the group chat', true],
+      ['Forbidden: bot is not a member of the channel chat', false],
+    ] as const) {
+      const shutOut = await startFakeProvider({
+        name: 'telegram-403',
+        check: () => [],
+        respond: () => ({
+          status: 403,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ok: false, error_code: 403, description }),
+        }),
+      });
+      try {
+        const result = await telegram.send(deliveryContext({ ...telegramTargetFor(fake), baseUrl: shutOut.url }));
+        assert.equal(result.outcome, 'permanent');
+        assert.equal(result.disableHook, disables ? `Telegram: ${description}` : undefined, description);
+      } finally {
+        await shutOut.close();
+      }
+    }
+  });
+
   it('reaches the bot API at its base URL, with or without a trailing slash', async () => {
-    const result = await telegram.send(context({ ...telegramTargetFor(fake), baseUrl: `${fake.url}/` }));
+    const result = await telegram.send(deliveryContext({ ...telegramTargetFor(fake), baseUrl: `${fake.url}/` }));
     assert.equal(result.outcome, 'succeeded');
     assert.equal(fake.accepted[0]?.path, `/bot${token}/sendMessage`);
   });
@@ -137,7 +150,7 @@ describe('Telegram sendMessage target', () => {
       }),
     });
     try {
-      const result = await telegram.send(context({ ...telegramTargetFor(fake), baseUrl: echo.url }));
+      const result = await telegram.send(deliveryContext({ ...telegramTargetFor(fake), baseUrl: echo.url }));
       const body = result.attempt.responseBody ?? '';
       assert.ok(body.startsWith('Cannot POST /bot[redacted]/sendMessage '));
       assert.ok(body.endsWith('/bot[redacted]'), body.slice(-40));
@@ -153,7 +166,7 @@ describe('Telegram sendMessage target', () => {
   });
 
   it('keeps the token out of error messages', async () => {
-    const result = await telegram.send(context({ ...telegramTargetFor(fake), baseUrl: 'http://127.0.0.1:1' }));
+    const result = await telegram.send(deliveryContext({ ...telegramTargetFor(fake), baseUrl: 'http://127.0.0.1:1' }));
     assert.equal(result.outcome, 'retryable');
     assert.equal(result.attempt.errorKind, 'connection');
     assertNoToken(result);

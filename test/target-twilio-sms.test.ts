@@ -1,39 +1,30 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createHttpClient } from '../activities/http/client';
 import type { AttemptResult, DeliveryContext } from '../activities/targets/target';
 import { createTwilioSmsTarget } from '../activities/targets/twilio-sms';
-import { startFakeProvider, type FakeProvider, type FakeResponse } from './support/fakes/provider';
-import { FAKE_TWILIO, startFakeTwilio, twilioTargetFor } from './support/fakes/twilio';
+import { deliveryContext } from './support/delivery-context';
+import { startFakeProvider, useFake, type FakeProvider, type FakeResponse } from './support/fakes/provider';
+import { FAKE_TWILIO, startFakeTwilio, twilioError, twilioTargetFor } from './support/fakes/twilio';
 
 const PUBLIC_URL = 'https://hookflow.test';
 
+/** Order ord_7 shipped with UPS to Ada, to `target`. */
 function contextFor(target: { type: string } & Record<string, unknown>): DeliveryContext {
-  return {
-    deliveryId: 'dlv_sms_1',
+  return deliveryContext(target, {
     event: {
-      id: 'evt_sms_1',
       type: 'order.shipped',
-      ownerId: 'own_1',
       resourceType: 'order',
       resourceId: 'ord_7',
-      createdAt: new Date('2025-01-02T03:04:05Z'),
       data: { phone: '+14155550123', carrier: 'UPS', name: 'Ada' },
     },
-    hook: { id: 'hk_sms_1', timeoutMs: 5_000, signingSecrets: [], target },
-  };
+  });
 }
 
 /** A Twilio that always gives the same answer, for the answers the fake is not scripted to give. */
 function startAnswering(response: FakeResponse): Promise<FakeProvider> {
   return startFakeProvider({ name: 'twilio-answer', check: () => [], respond: () => response });
 }
-
-const twilioError = (status: number, code: number, message: string): FakeResponse => ({
-  status,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }),
-});
 
 /** What the record of a send would show an owner, whatever the field. */
 const recorded = (result: AttemptResult) => JSON.stringify(result);
@@ -43,17 +34,7 @@ describe('Twilio SMS target', () => {
   const sms = createTwilioSmsTarget(http, { publicUrl: PUBLIC_URL });
   let fake: FakeProvider;
 
-  before(async () => {
-    fake = await startFakeTwilio();
-  });
-
-  after(async () => {
-    await Promise.all([http.close(), fake.close()]);
-  });
-
-  beforeEach(() => {
-    fake.accepted.length = 0;
-  });
+  useFake(async () => (fake = await startFakeTwilio()), http);
 
   const sent = () => new URLSearchParams(fake.accepted.at(-1)?.body);
 

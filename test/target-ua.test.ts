@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createHttpClient } from '../activities/http/client';
 import type { DeliveryContext, DeliveryEvent } from '../activities/targets/target';
 import { createUaTarget } from '../activities/targets/ua';
-import type { FakeProvider } from './support/fakes/provider';
+import { deliveryContext } from './support/delivery-context';
+import { useFake, type FakeProvider } from './support/fakes/provider';
 import { startFakeUa, uaTargetFor } from './support/fakes/ua';
 
 const MINUTE = 60 * 1000;
@@ -15,33 +16,14 @@ describe('Universal Analytics target (Measurement Protocol v1)', () => {
   const ua = createUaTarget(http, { publicUrl: 'https://hooks.example.test' });
   let fake: FakeProvider;
 
-  before(async () => {
-    fake = await startFakeUa();
-  });
-  afterEach(() => {
-    assert.deepEqual(fake.violations, []);
-    fake.accepted.length = 0;
-  });
-  after(async () => {
-    await fake.close();
-    await http.close();
-  });
+  useFake(async () => (fake = await startFakeUa()), http);
 
-  function context(event: Partial<DeliveryEvent> = {}, hookId = 'hook_1'): DeliveryContext {
-    return {
-      deliveryId: 'dlv_1',
-      event: {
-        id: 'evt_1',
-        type: 'dataset-published',
-        ownerId: 'own_1',
-        resourceType: 'dataset',
-        resourceId: 'ds_42',
-        createdAt: new Date(),
-        data: {},
-        ...event,
-      },
-      hook: { id: hookId, timeoutMs: 5_000, signingSecrets: [], target: uaTargetFor(fake) },
-    };
+  /** Dataset ds_42 published just now, to the fake. */
+  function context(event: Partial<DeliveryEvent> = {}, hookId?: string): DeliveryContext {
+    return deliveryContext(uaTargetFor(fake), {
+      hookId,
+      event: { resourceId: 'ds_42', createdAt: new Date(), ...event },
+    });
   }
 
   /** The hit UA received last, as its parameters. */

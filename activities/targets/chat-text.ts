@@ -1,4 +1,4 @@
-import { eventHeadline, RenderError, renderText, templateScope } from '../../domain/payloads';
+import { cutText, eventHeadline, eventLink, RenderError, renderText, templateScope } from '../../domain/payloads';
 import type { HttpClient } from '../http/client';
 import { judgeHttpResult, type HttpJudgement } from './outcome';
 import type { AttemptResult, DeliveryContext } from './target';
@@ -9,26 +9,6 @@ import type { AttemptResult, DeliveryContext } from './target';
  * provider's limit, posted as JSON, and an attempt record that never holds
  * the secret in the target's URL.
  */
-
-/** Where a chat message points: the resource's own page when the event carries one, its Hookflow event otherwise. */
-function eventLink(event: DeliveryContext['event'], publicUrl: string): string {
-  const data = event.data as { href?: unknown } | null;
-  return typeof data?.href === 'string' ? data.href : `${publicUrl}/v1/events/${event.id}`;
-}
-
-const ELLIPSIS = '…';
-
-/**
- * At most `max` UTF-16 code units, the last one an ellipsis when cut. Counting
- * code units is the strictest reading of "characters" (Telegram counts them;
- * a code point count is never larger), and a surrogate pair is never split.
- */
-function cutText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const kept = text.slice(0, max - ELLIPSIS.length);
-  const last = kept.charCodeAt(kept.length - 1);
-  return (last >= 0xd800 && last <= 0xdbff ? kept.slice(0, -1) : kept) + ELLIPSIS;
-}
 
 export interface ChatTextField {
   /** The hook's Liquid for the field; the provider's default when absent. */
@@ -60,56 +40,6 @@ export function chatText(context: DeliveryContext, publicUrl: string, field: Cha
   return cutText(text, field.maxLength);
 }
 
-/** An answer's body as a JSON object, for the provider fields that say more than the status (retry_after). */
-export function jsonObject(body: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(body);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A seconds field of a provider's answer, in ms. */
-export function secondsField(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value * 1000 : undefined;
-}
-
-const REDACTED = '[redacted]';
-/** A trailing piece of a secret this long is hidden too: the 4 KiB cap on recorded bodies may cut one short. */
-const MIN_SECRET_FRAGMENT = 8;
-
-function hide(text: string, secrets: readonly string[]): string {
-  let hidden = text;
-  for (const secret of secrets) {
-    hidden = hidden.replaceAll(secret, REDACTED);
-    for (let length = secret.length - 1; length >= MIN_SECRET_FRAGMENT; length--) {
-      if (hidden.endsWith(secret.slice(0, length))) {
-        hidden = hidden.slice(0, -length) + REDACTED;
-        break;
-      }
-    }
-  }
-  return hidden;
-}
-
-/**
- * The attempt with the secrets hidden wherever an answer could echo the URL:
- * a redirect's Location (http:// to https:// keeps the path), a proxy's
- * "Cannot POST /bot<token>/..." page, an error message.
- */
-function withoutSecrets(result: AttemptResult, secrets: readonly string[]): AttemptResult {
-  const attempt = { ...result.attempt };
-  if (attempt.errorMessage) attempt.errorMessage = hide(attempt.errorMessage, secrets);
-  if (attempt.responseBody) attempt.responseBody = hide(attempt.responseBody, secrets);
-  if (attempt.responseHeaders) {
-    attempt.responseHeaders = attempt.responseHeaders.map((h) => ({ name: h.name, value: hide(h.value, secrets) }));
-  }
-  return { ...result, attempt };
-}
-
 /** The secret part of a webhook URL (Slack's and Discord's tokens are in its path); nothing for a bare host. */
 export function secretPath(url: string): string[] {
   const { pathname } = new URL(url);
@@ -135,5 +65,5 @@ export async function postMessage(http: HttpClient, post: ChatPost): Promise<Att
     body: JSON.stringify(post.message),
     timeoutMs: post.timeoutMs,
   });
-  return withoutSecrets(judgeHttpResult(result, post.startedAt, post.judgement), post.secrets);
+  return judgeHttpResult(result, post.startedAt, { ...post.judgement, secrets: post.secrets });
 }

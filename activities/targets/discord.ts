@@ -1,7 +1,10 @@
 import type { HttpClient } from '../http/client';
-import { chatText, jsonObject, postMessage, secondsField, secretPath } from './chat-text';
-import { rendered } from './outcome';
+import { chatText, postMessage, secretPath } from './chat-text';
+import { jsonObject, rendered, secondsField } from './outcome';
 import type { AttemptResult, DeliveryContext, Target } from './target';
+
+/** Discord's JSON error code for a webhook that was deleted. */
+const UNKNOWN_WEBHOOK = 10015;
 
 /** Execute Webhook: `content` takes up to 2,000 characters; Discord refuses more (400). */
 const MAX_CONTENT = 2_000;
@@ -26,7 +29,7 @@ function executeUrl(url: string): string {
  * A Discord webhook. Mentions are never parsed, so that event data can never
  * ping @everyone, a role or a user. A 429 carries `retry_after` in seconds in
  * its JSON body as well as Retry-After (which wins when both are there); a
- * 404 (Unknown Webhook, code 10015) is final by its status.
+ * deleted webhook (404, Unknown Webhook) is gone for good, as a 410 is.
  */
 export function createDiscordTarget(http: HttpClient, options: { publicUrl: string }): Target {
   return {
@@ -48,7 +51,13 @@ export function createDiscordTarget(http: HttpClient, options: { publicUrl: stri
         timeoutMs: context.hook.timeoutMs,
         startedAt,
         secrets: secretPath(target.url),
-        judgement: { retryAfterMs: (response) => secondsField(jsonObject(response.body)?.retry_after) },
+        judgement: {
+          retryAfterMs: (response) => secondsField(jsonObject(response.body)?.retry_after),
+          gone: (response) =>
+            response.statusCode === 404 && jsonObject(response.body)?.code === UNKNOWN_WEBHOOK
+              ? 'Discord says the webhook no longer exists (Unknown Webhook)'
+              : undefined,
+        },
       });
     },
   };

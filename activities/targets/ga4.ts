@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { renderText, templateScope } from '../../domain/payloads';
 import type { TargetInput } from '../../domain/targets';
 import type { HttpClient, HttpResult } from '../http/client';
-import { judgeHttpResult, rendered } from './outcome';
+import { judgeHttpResult, rendered, withoutSecrets, type HttpJudgement } from './outcome';
 import type { AttemptResult, DeliveryContext, DeliveryEvent, Target } from './target';
 
 /**
@@ -248,23 +248,6 @@ function ga4Payload(context: DeliveryContext, config: Ga4Config, publicUrl: stri
   };
 }
 
-/** The api_secret rides in the query; a proxy's error page or a client error may echo it, as sent or as encoded there. */
-function withoutSecret(result: AttemptResult, secret: string): AttemptResult {
-  const forms = [secret, new URLSearchParams({ s: secret }).toString().slice(2)];
-  const hide = (text: string) => forms.reduce((hidden, form) => hidden.replaceAll(form, '[api_secret]'), text);
-  const { attempt } = result;
-  return {
-    ...result,
-    attempt: {
-      ...attempt,
-      errorMessage: attempt.errorMessage == null ? attempt.errorMessage : hide(attempt.errorMessage),
-      responseBody: attempt.responseBody == null ? attempt.responseBody : hide(attempt.responseBody),
-      responseHeaders: attempt.responseHeaders?.map((header) => ({ ...header, value: hide(header.value) })),
-    },
-    ...(result.messages ? { messages: result.messages.map(hide) } : {}),
-  };
-}
-
 /** The validation server's findings in words, or why its answer could not be read. */
 function validationMessages(body: string): string[] {
   let parsed: unknown;
@@ -283,18 +266,21 @@ function validationMessages(body: string): string[] {
 }
 
 /** A valid answer from /debug/mp/collect with findings means the request would be dropped: no retry fixes that. */
-function judgeValidation(result: HttpResult, startedAt: Date): AttemptResult {
-  const judged = judgeHttpResult(result, startedAt);
+function judgeValidation(result: HttpResult, startedAt: Date, judgement: HttpJudgement): AttemptResult {
+  const judged = judgeHttpResult(result, startedAt, judgement);
   if (judged.outcome !== 'succeeded' || result.kind !== 'response') return judged;
   const messages = validationMessages(result.body);
-  return { ...judged, outcome: messages.length > 0 ? 'permanent' : 'succeeded', messages };
+  return withoutSecrets(
+    { ...judged, outcome: messages.length > 0 ? 'permanent' : 'succeeded', messages },
+    judgement.secrets ?? [],
+  );
 }
 
 export function createGa4Target(http: HttpClient, options: { publicUrl: string }): Target {
   async function exchange(
     context: DeliveryContext,
     path: '/mp/collect' | '/debug/mp/collect',
-    judge: (result: HttpResult, startedAt: Date) => AttemptResult,
+    judge: (result: HttpResult, startedAt: Date, judgement: HttpJudgement) => AttemptResult,
   ): Promise<AttemptResult> {
     const config = context.hook.target as unknown as Ga4Config;
     const startedAt = new Date();
@@ -308,7 +294,8 @@ export function createGa4Target(http: HttpClient, options: { publicUrl: string }
       body: JSON.stringify(payload.value),
       timeoutMs: context.hook.timeoutMs,
     });
-    return withoutSecret(judge(result, startedAt), config.apiSecret);
+    // The api_secret rides in the query, which a proxy's error page or a client error may echo.
+    return judge(result, startedAt, { secrets: [config.apiSecret] });
   }
 
   return {

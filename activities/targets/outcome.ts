@@ -42,15 +42,94 @@ function recordedHeaders(headers: Record<string, string>) {
     .map(([name, value]) => ({ name, value: value.slice(0, MAX_RECORDED_HEADER_VALUE) }));
 }
 
+type HttpResponse = Extract<HttpResult, { kind: 'response' }>;
+
 export interface HttpJudgement {
   /** A provider's own reading of an answer (an error code in its body, say); undefined keeps the status rule. */
-  classify?: (response: Extract<HttpResult, { kind: 'response' }>) => Outcome | undefined;
+  classify?: (response: HttpResponse) => Outcome | undefined;
   /** A provider's own way to ask for patience (a field in its JSON body), in ms; the header wins when both exist. */
-  retryAfterMs?: (response: Extract<HttpResult, { kind: 'response' }>) => number | undefined;
+  retryAfterMs?: (response: HttpResponse) => number | undefined;
+  /**
+   * A provider's own way of saying the target is gone for good, like a 410
+   * (Discord's Unknown Webhook, a bot blocked by its chat): why, to disable the hook.
+   */
+  gone?: (response: HttpResponse) => string | undefined;
+  /** Secrets the request carried in its URL, which an answer or an error may echo: never recorded. */
+  secrets?: readonly string[];
+}
+
+/** An answer's body as a JSON object, for the provider fields that say more than the status. */
+export function jsonObject(body: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(body);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A seconds field of a provider's answer, in ms. */
+export function secondsField(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value * 1000 : undefined;
+}
+
+const REDACTED = '[redacted]';
+/** A trailing piece of a secret this long is hidden too: the 4 KiB cap on recorded bodies may cut one short. */
+const MIN_SECRET_FRAGMENT = 8;
+
+/** Each secret as sent and as a query string encodes it. */
+function secretForms(secrets: readonly string[]): string[] {
+  const forms = secrets.flatMap((secret) => [
+    secret,
+    encodeURIComponent(secret),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+  ]);
+  return [...new Set(forms)].filter((form) => form.length > 0);
+}
+
+function hide(text: string, forms: readonly string[]): string {
+  let hidden = text;
+  for (const form of forms) {
+    hidden = hidden.replaceAll(form, REDACTED);
+    for (let length = form.length - 1; length >= MIN_SECRET_FRAGMENT; length--) {
+      if (hidden.endsWith(form.slice(0, length))) {
+        hidden = hidden.slice(0, -length) + REDACTED;
+        break;
+      }
+    }
+  }
+  return hidden;
+}
+
+/**
+ * The result with the secrets hidden wherever an answer could echo the URL: a
+ * redirect's Location, a proxy's "Cannot POST /bot<token>/..." page, an error
+ * message, a validation server's messages.
+ */
+export function withoutSecrets(result: AttemptResult, secrets: readonly string[]): AttemptResult {
+  const forms = secretForms(secrets);
+  if (forms.length === 0) return result;
+  const attempt = { ...result.attempt };
+  if (attempt.errorMessage) attempt.errorMessage = hide(attempt.errorMessage, forms);
+  if (attempt.responseBody) attempt.responseBody = hide(attempt.responseBody, forms);
+  if (attempt.responseHeaders) {
+    attempt.responseHeaders = attempt.responseHeaders.map((h) => ({ name: h.name, value: hide(h.value, forms) }));
+  }
+  return {
+    ...result,
+    attempt,
+    ...(result.messages ? { messages: result.messages.map((message) => hide(message, forms)) } : {}),
+  };
 }
 
 /** The attempt record and outcome of one HTTP exchange with a receiver or a provider's API. */
 export function judgeHttpResult(result: HttpResult, startedAt: Date, judgement: HttpJudgement = {}): AttemptResult {
+  return withoutSecrets(judgeHttpAnswer(result, startedAt, judgement), judgement.secrets ?? []);
+}
+
+function judgeHttpAnswer(result: HttpResult, startedAt: Date, judgement: HttpJudgement): AttemptResult {
   const durationMs = Date.now() - startedAt.getTime();
   if (result.kind === 'error') {
     return {
@@ -58,7 +137,8 @@ export function judgeHttpResult(result: HttpResult, startedAt: Date, judgement: 
       attempt: { startedAt, durationMs, errorKind: result.errorKind, errorMessage: result.message },
     };
   }
-  const outcome = judgement.classify?.(result) ?? classifyHttpStatus(result.statusCode);
+  const gone = result.statusCode === 410 ? 'The endpoint answered 410 Gone' : judgement.gone?.(result);
+  const outcome = gone ? 'permanent' : (judgement.classify?.(result) ?? classifyHttpStatus(result.statusCode));
   const askedMs = judgement.retryAfterMs?.(result);
   return {
     outcome,
@@ -74,8 +154,8 @@ export function judgeHttpResult(result: HttpResult, startedAt: Date, judgement: 
         ? (parseRetryAfter(result.headers['retry-after'], Date.now()) ??
           (askedMs === undefined ? undefined : boundRetryAfter(askedMs)))
         : undefined,
-    // Standard Webhooks: 410 means the endpoint is gone and must not be called again.
-    disableHook: result.statusCode === 410 ? 'The endpoint answered 410 Gone' : undefined,
+    // Standard Webhooks: 410 means the endpoint is gone and must not be called again; providers say it their way.
+    disableHook: gone,
   };
 }
 

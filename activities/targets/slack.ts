@@ -48,9 +48,9 @@ function renderBlocks(template: string, context: DeliveryContext, publicUrl: str
 
 /**
  * A Slack incoming webhook. `text` is always sent, with blocks too: Slack
- * shows it in notifications. Slack says all it needs to in the status (400,
- * 403, 404 final; 410 archived; 429 with Retry-After; 500 passing), so the
- * shared judgement applies as it is.
+ * shows it in notifications. Slack says nearly all in the status (400, 403,
+ * 404 final; 410 archived; 429 with Retry-After; 500 passing); a removed
+ * webhook (404 no_service) is gone for good, as a 410 is.
  */
 export function createSlackTarget(http: HttpClient, options: { publicUrl: string }): Target {
   return {
@@ -75,6 +75,13 @@ export function createSlackTarget(http: HttpClient, options: { publicUrl: string
         timeoutMs: context.hook.timeoutMs,
         startedAt,
         secrets: secretPath(target.url),
+        // Slack's word for a webhook that was removed; a 410 (archived channel) already disables the hook.
+        judgement: {
+          gone: (response) =>
+            response.statusCode === 404 && response.body.trim() === 'no_service'
+              ? 'Slack says the webhook no longer exists (no_service)'
+              : undefined,
+        },
       });
     },
   };

@@ -1,6 +1,6 @@
 import type { HttpClient } from '../http/client';
-import { chatText, jsonObject, postMessage, secondsField } from './chat-text';
-import { rendered } from './outcome';
+import { chatText, postMessage } from './chat-text';
+import { jsonObject, rendered, secondsField } from './outcome';
 import type { AttemptResult, DeliveryContext, Target } from './target';
 
 const DEFAULT_BASE_URL = 'https://api.telegram.org';
@@ -22,12 +22,21 @@ function floodWaitMs(body: string): number | undefined {
     : undefined;
 }
 
+/** A 403 that will never pass: the chat blocked or removed the bot (any other 403 is left to the status rule). */
+function botShutOut(body: string): string | undefined {
+  const description = jsonObject(body)?.description;
+  return typeof description === 'string' && /bot was (blocked|kicked)/i.test(description)
+    ? `Telegram: ${description}`
+    : undefined;
+}
+
 /**
  * A Telegram bot's sendMessage, as plain text (no parse_mode) so that event
  * data cannot break the formatting and get the message refused. Telegram
- * answers with the status of its error_code (400 chat not found, 401, 403
- * bot blocked: final; 429: passing). The bot token is in the URL's path: it
- * is kept out of the attempt record.
+ * answers with the status of its error_code (400 chat not found, 401, 403:
+ * final; 429: passing); a bot blocked or kicked from its chat is gone for good,
+ * as a 410 is. The bot token is in the URL's path: it is kept out of the
+ * attempt record.
  */
 export function createTelegramTarget(http: HttpClient, options: { publicUrl: string }): Target {
   return {
@@ -50,7 +59,10 @@ export function createTelegramTarget(http: HttpClient, options: { publicUrl: str
         timeoutMs: context.hook.timeoutMs,
         startedAt,
         secrets: [target.botToken],
-        judgement: { retryAfterMs: (response) => floodWaitMs(response.body) },
+        judgement: {
+          retryAfterMs: (response) => floodWaitMs(response.body),
+          gone: (response) => (response.statusCode === 403 ? botShutOut(response.body) : undefined),
+        },
       });
     },
   };

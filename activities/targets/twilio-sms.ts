@@ -1,6 +1,6 @@
-import { eventHeadline, FORM_TYPE, RenderError, renderText, templateScope } from '../../domain/payloads';
+import { cutText, eventHeadline, FORM_TYPE, RenderError, renderText, templateScope } from '../../domain/payloads';
 import type { HttpClient, HttpResult } from '../http/client';
-import { judgeHttpResult, rendered } from './outcome';
+import { jsonObject, judgeHttpResult, rendered } from './outcome';
 import type { AttemptResult, DeliveryContext, Outcome, Target } from './target';
 
 interface TwilioSmsTargetConfig {
@@ -27,12 +27,6 @@ const MAX_BODY = 1600;
  */
 const QUEUE_FULL = 21611;
 
-/** At most `max` UTF-16 units, so within Twilio's count however it counts, and never half a surrogate pair. */
-function cut(text: string, max: number): string {
-  const head = text.slice(0, max);
-  return /[\uD800-\uDBFF]$/.test(head) ? head.slice(0, -1) : head;
-}
-
 /** Recipient and body for one event. Throws RenderError: neither gets better on a retry. */
 function renderSms(context: DeliveryContext, target: TwilioSmsTargetConfig, publicUrl: string) {
   const scope = templateScope(context, publicUrl);
@@ -40,22 +34,15 @@ function renderSms(context: DeliveryContext, target: TwilioSmsTargetConfig, publ
   if (!E164.test(to)) {
     throw new RenderError(`The recipient rendered "${to.slice(0, 50)}", not an E.164 number such as +14155550100`);
   }
-  const body = cut(target.body === undefined ? eventHeadline(context.event) : renderText(target.body, scope), MAX_BODY);
+  // No ellipsis: every character of an SMS counts against its price.
+  const text = target.body === undefined ? eventHeadline(context.event) : renderText(target.body, scope);
+  const body = cutText(text, MAX_BODY, '');
   if (body.trim() === '') throw new RenderError('The body rendered empty; Twilio refuses an SMS without one');
   return { to, body };
 }
 
-function twilioErrorCode(body: string): number | undefined {
-  try {
-    const code = (JSON.parse(body) as { code?: unknown }).code;
-    return typeof code === 'number' ? code : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function classifyTwilio(response: Extract<HttpResult, { kind: 'response' }>): Outcome | undefined {
-  return twilioErrorCode(response.body) === QUEUE_FULL ? 'retryable' : undefined;
+  return jsonObject(response.body)?.code === QUEUE_FULL ? 'retryable' : undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
-import { simpleParser, type AddressObject } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { Readable } from 'node:stream';
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { SMTPServer, type SMTPServerEnvelope } from 'smtp-server';
 
 /** A mail as the catcher received it, in the shape its HTTP listing returns. */
 export interface CaughtMail {
@@ -20,6 +21,35 @@ function addresses(field: AddressObject | AddressObject[] | undefined): string[]
   return list.flatMap((group) => group.value.map((entry) => entry.address ?? ''));
 }
 
+/** A mail as read from its SMTP transaction: what the catcher lists of it but its id and arrival. */
+export type ReadMail = Omit<CaughtMail, 'id' | 'receivedAt'>;
+
+/**
+ * Reads the mail an SMTP server's `onData` is handed: the envelope of its
+ * transaction and the fields of its message, with the message's headers for
+ * whoever checks them.
+ */
+export async function readMail(
+  stream: Readable,
+  envelope: SMTPServerEnvelope,
+): Promise<{ mail: ReadMail; headers: ParsedMail['headers'] }> {
+  const parsed = await simpleParser(stream);
+  return {
+    mail: {
+      envelope: {
+        from: envelope.mailFrom ? envelope.mailFrom.address : '',
+        to: envelope.rcptTo.map((rcpt) => rcpt.address),
+      },
+      from: addresses(parsed.from)[0] ?? '',
+      to: addresses(parsed.to),
+      subject: parsed.subject ?? '',
+      text: parsed.text ?? '',
+      html: parsed.html || null,
+    },
+    headers: parsed.headers,
+  };
+}
+
 /**
  * A real SMTP server that keeps what it receives instead of relaying it, and
  * lists it over HTTP (`GET /messages`, `DELETE /messages`), for people running
@@ -35,22 +65,9 @@ export async function startSmtpCatcher(options: { smtpPort: number; httpPort: nu
     logger: false,
     size: 10 * 1024 * 1024,
     onData(stream, session, callback) {
-      simpleParser(stream).then(
-        (parsed) => {
-          const envelopeFrom = session.envelope.mailFrom;
-          mails.push({
-            id: nextId++,
-            receivedAt: new Date().toISOString(),
-            envelope: {
-              from: envelopeFrom ? envelopeFrom.address : '',
-              to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-            },
-            from: addresses(parsed.from)[0] ?? '',
-            to: addresses(parsed.to),
-            subject: parsed.subject ?? '',
-            text: parsed.text ?? '',
-            html: parsed.html || null,
-          });
+      readMail(stream, session.envelope).then(
+        ({ mail }) => {
+          mails.push({ id: nextId++, receivedAt: new Date().toISOString(), ...mail });
           callback();
         },
         (error: Error) => callback(error),

@@ -1,4 +1,11 @@
-import { parseJson, startFakeProvider, type FakeProvider, type FakeRequest, type FakeResponse } from './provider';
+import {
+  isObject,
+  jsonObjectBody,
+  startFakeProvider,
+  type FakeProvider,
+  type FakeRequest,
+  type FakeResponse,
+} from './provider';
 
 /**
  * Discord's Execute Webhook: POST JSON to /api[/v10]/webhooks/<id>/<token>;
@@ -14,9 +21,6 @@ const MENTION_TYPES = new Set(['roles', 'users', 'everyone']);
 /** What a message without content needs one of (a JSON request carries no files). */
 const OTHER_PARTS = ['embeds', 'components', 'poll'];
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 function checkAllowedMentions(value: unknown): string[] {
   if (!isObject(value)) return ['allowed_mentions must be an object'];
   const { parse } = value;
@@ -28,22 +32,18 @@ function checkAllowedMentions(value: unknown): string[] {
 }
 
 function check(request: FakeRequest): string[] {
-  const problems: string[] = [];
-  if (request.method !== 'POST') problems.push(`method must be POST, not ${request.method}`);
+  const { body, problems } = jsonObjectBody(request);
   if (!PATH.test(request.path)) problems.push(`path ${request.path} is not a webhook's`);
   const wait = request.query.get('wait');
   if (wait !== null && wait !== 'true' && wait !== 'false') problems.push('wait must be true or false');
-  if (!request.headers['content-type']?.startsWith('application/json')) problems.push('content-type must be JSON');
-  const { value, problem } = parseJson(request);
-  if (problem) return [...problems, problem];
-  if (!isObject(value)) return [...problems, 'the body must be a JSON object'];
-  const { content, allowed_mentions } = value;
+  if (!body) return problems;
+  const { content, allowed_mentions } = body;
   if (content !== undefined && typeof content !== 'string') problems.push('content must be a string');
   if (typeof content === 'string' && content.length > MAX_CONTENT) {
     problems.push(`content: Must be ${MAX_CONTENT} or fewer in length`);
   }
   const hasContent = typeof content === 'string' && content.trim() !== '';
-  if (!hasContent && OTHER_PARTS.every((part) => value[part] === undefined)) {
+  if (!hasContent && OTHER_PARTS.every((part) => body[part] === undefined)) {
     problems.push('50006: Cannot send an empty message');
   }
   if (allowed_mentions !== undefined) problems.push(...checkAllowedMentions(allowed_mentions));

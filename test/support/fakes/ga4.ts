@@ -6,7 +6,14 @@ import {
   GA4_RESERVED_PREFIXES,
 } from '../../../activities/targets/ga4';
 import type { TargetInput } from '../../../domain/targets';
-import { parseJson, startFakeProvider, type FakeProvider, type FakeRequest, type FakeResponse } from './provider';
+import {
+  isObject,
+  parseJson,
+  startFakeProvider,
+  type FakeProvider,
+  type FakeRequest,
+  type FakeResponse,
+} from './provider';
 
 /**
  * Google Analytics 4's Measurement Protocol on loopback: /mp/collect answers
@@ -51,10 +58,6 @@ interface ValidationMessage {
     | 'NAME_RESERVED'
     | 'VALUE_OUT_OF_BOUNDS'
     | 'EXCEEDED_MAX_ENTITIES';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function nameMessages(

@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after, afterEach, before } from 'node:test';
 
 /** How a fake answers the next request: as the provider does on success, on a passing failure, on a final one. */
 export type FakeAnswer = 'ok' | 'retryable' | 'permanent';
@@ -16,7 +18,8 @@ export interface FakeRequest {
 export interface FakeResponse {
   status: number;
   headers?: Record<string, string>;
-  body?: string;
+  /** Text goes as UTF-8; bytes go as they are (a GIF, say). */
+  body?: string | Buffer;
 }
 
 export interface FakeProviderSpec {
@@ -88,4 +91,56 @@ export function parseJson(request: FakeRequest): { value?: unknown; problem?: st
   } catch {
     return { problem: `body is not JSON: ${request.body.slice(0, 100)}` };
   }
+}
+
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * What every JSON webhook API checks first: a POST with a JSON content type
+ * whose body is a JSON object. `body` is that object, when it is one;
+ * `problems` says what is wrong, a body problem led by `payloadError` where the
+ * provider has a name for it (Slack's `invalid_payload`).
+ */
+export function jsonObjectBody(
+  request: FakeRequest,
+  { payloadError }: { payloadError?: string } = {},
+): { body?: Record<string, unknown>; problems: string[] } {
+  const problems: string[] = [];
+  if (request.method !== 'POST') problems.push(`method must be POST, not ${request.method}`);
+  if (!request.headers['content-type']?.startsWith('application/json')) problems.push('content-type must be JSON');
+  const invalid = (problem: string) => ({
+    problems: [...problems, payloadError ? `${payloadError}: ${problem}` : problem],
+  });
+  const { value, problem } = parseJson(request);
+  if (problem) return invalid(problem);
+  if (!isObject(value)) return invalid('the body must be a JSON object');
+  return { body: value, problems };
+}
+
+/** What `useFake` needs of a fake: the HTTP fakes and the SMTP one alike have it. */
+interface CheckedFake {
+  accepted: unknown[];
+  violations: unknown[];
+  close(): Promise<void>;
+}
+
+/**
+ * One fake for a whole suite: `start` runs before the first test; after each
+ * test the fake must have seen no violation, and forgets what it accepted;
+ * after the last, the fake closes, then `http`.
+ */
+export function useFake(start: () => Promise<CheckedFake>, http: { close(): Promise<void> }): void {
+  let fake: CheckedFake | undefined;
+  before(async () => {
+    fake = await start();
+  });
+  afterEach(() => {
+    assert.deepEqual(fake?.violations, []);
+    if (fake) fake.accepted.length = 0;
+  });
+  after(async () => {
+    await fake?.close();
+    await http.close();
+  });
 }

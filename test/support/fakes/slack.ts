@@ -1,4 +1,11 @@
-import { parseJson, startFakeProvider, type FakeProvider, type FakeRequest, type FakeResponse } from './provider';
+import {
+  isObject,
+  jsonObjectBody,
+  startFakeProvider,
+  type FakeProvider,
+  type FakeRequest,
+  type FakeResponse,
+} from './provider';
 
 /**
  * Slack's incoming webhooks: POST JSON with `text` and/or `blocks` to
@@ -12,18 +19,11 @@ const PATH = /^\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+$/;
 const MAX_TEXT = 40_000;
 const MAX_BLOCKS = 50;
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 function check(request: FakeRequest): string[] {
-  const problems: string[] = [];
-  if (request.method !== 'POST') problems.push(`method must be POST, not ${request.method}`);
+  const { body, problems } = jsonObjectBody(request, { payloadError: 'invalid_payload' });
   if (!PATH.test(request.path)) problems.push(`path ${request.path} is not an incoming webhook's`);
-  if (!request.headers['content-type']?.startsWith('application/json')) problems.push('content-type must be JSON');
-  const { value, problem } = parseJson(request);
-  if (problem) return [...problems, `invalid_payload: ${problem}`];
-  if (!isObject(value)) return [...problems, 'invalid_payload: the body must be a JSON object'];
-  const { text, blocks } = value;
+  if (!body) return problems;
+  const { text, blocks } = body;
   if (text === undefined && blocks === undefined) problems.push('no_text: give text or blocks');
   if (text !== undefined && typeof text !== 'string') problems.push('text must be a string');
   if (typeof text === 'string' && text.length > MAX_TEXT) problems.push(`text is longer than ${MAX_TEXT}`);

@@ -1,34 +1,19 @@
 import type { AddressInfo } from 'node:net';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerError } from 'smtp-server';
+import { readMail, type ReadMail } from '../../../scripts/devstack/smtp-catcher';
 import type { FakeAnswer } from './provider';
 
-/** A mail as the fake SMTP server received it. */
-export interface FakeMail {
-  /** Envelope sender and recipients, as given in MAIL FROM and RCPT TO. */
-  envelope: { from: string; to: string[] };
-  from: string;
-  to: string[];
-  subject: string;
-  text: string;
-  html: string | null;
-}
+/** A mail as the fake SMTP server received it: as the dev stack's catcher lists one, without id and arrival. */
+export type FakeMail = ReadMail;
 
 /** The only account the fake lets in; its URL carries it, so tests can check the password never leaks. */
 export const FAKE_SMTP_USER = 'hookflow';
 export const FAKE_SMTP_PASSWORD = 'fake-smtp-password-3f9c1e';
 
-function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
-  const list = Array.isArray(field) ? field : field ? [field] : [];
-  return list.flatMap((group) => group.value.map((entry) => entry.address ?? ''));
-}
-
 /** RFC 5322 §3.6: the origination date and the originator are the two fields every message must have. */
-function problems(parsed: ParsedMail): string[] {
-  return [
-    ...(parsed.headers.has('date') ? [] : ['no Date header']),
-    ...(parsed.headers.has('from') ? [] : ['no From header']),
-  ];
+function problems(headers: ParsedMail['headers']): string[] {
+  return [...(headers.has('date') ? [] : ['no Date header']), ...(headers.has('from') ? [] : ['no From header'])];
 }
 
 function reply(responseCode: number, message: string): SMTPServerError {
@@ -70,21 +55,9 @@ export async function startFakeSmtp() {
       callback(current.get(session.id) === 'permanent' ? reply(550, '5.1.1 Mailbox unavailable') : null);
     },
     onData(stream, session, callback) {
-      simpleParser(stream).then(
-        (parsed) => {
-          const envelopeFrom = session.envelope.mailFrom;
-          const mail: FakeMail = {
-            envelope: {
-              from: envelopeFrom ? envelopeFrom.address : '',
-              to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-            },
-            from: addresses(parsed.from)[0] ?? '',
-            to: addresses(parsed.to),
-            subject: parsed.subject ?? '',
-            text: parsed.text ?? '',
-            html: parsed.html || null,
-          };
-          const found = problems(parsed);
+      readMail(stream, session.envelope).then(
+        ({ mail, headers }) => {
+          const found = problems(headers);
           if (found.length > 0) {
             violations.push({ mail, problems: found });
             return callback(reply(550, `5.6.0 fake smtp: ${found.join(', ')}`));

@@ -1,4 +1,4 @@
-import { parseJson, startFakeProvider, type FakeProvider, type FakeRequest, type FakeResponse } from './provider';
+import { jsonObjectBody, startFakeProvider, type FakeProvider, type FakeRequest, type FakeResponse } from './provider';
 
 /**
  * The Telegram Bot API's sendMessage, as JSON: POST /bot<token>/sendMessage
@@ -16,16 +16,10 @@ const PARSE_MODES = new Set(['MarkdownV2', 'HTML', 'Markdown']);
 
 function checker(botToken: string) {
   return (request: FakeRequest): string[] => {
-    const problems: string[] = [];
-    if (request.method !== 'POST') problems.push(`method must be POST, not ${request.method}`);
+    const { body, problems } = jsonObjectBody(request);
     if (request.path !== `/bot${botToken}/sendMessage`) problems.push('path is not /bot<the bot token>/sendMessage');
-    if (!request.headers['content-type']?.startsWith('application/json')) problems.push('content-type must be JSON');
-    const { value, problem } = parseJson(request);
-    if (problem) return [...problems, problem];
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      return [...problems, 'the body must be a JSON object'];
-    }
-    const { chat_id, text, parse_mode } = value as Record<string, unknown>;
+    if (!body) return problems;
+    const { chat_id, text, parse_mode } = body;
     if (!Number.isInteger(chat_id) && !(typeof chat_id === 'string' && CHAT_ID.test(chat_id))) {
       problems.push('chat_id must be an integer, a numeric string or @channelusername');
     }

@@ -18,7 +18,7 @@ const MESSAGING_SERVICE_SID = /^MG[0-9a-fA-F]{32}$/;
 const MAX_BODY = 1600;
 
 /** Twilio's error body: its code, what it means, where it is documented, and the HTTP status again. */
-function twilioError(status: number, code: number, message: string): FakeResponse {
+export function twilioError(status: number, code: number, message: string): FakeResponse & { body: string } {
   return {
     status,
     headers: { 'content-type': 'application/json' },

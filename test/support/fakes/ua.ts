@@ -69,8 +69,7 @@ export function startFakeUa(): Promise<FakeProvider> {
     respond(answer) {
       if (answer === 'retryable') return { status: 503, body: 'Service Unavailable' };
       if (answer === 'permanent') return { status: 400, body: 'Bad Request' };
-      // FakeResponse bodies are text: the pixel goes as latin1 text, so its bytes are not exact.
-      return { status: 200, headers: { 'content-type': 'image/gif' }, body: PIXEL.toString('latin1') };
+      return { status: 200, headers: { 'content-type': 'image/gif' }, body: PIXEL };
     },
   });
 }

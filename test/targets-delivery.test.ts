@@ -94,7 +94,12 @@ describe('every target type, same guarantees (real stack, local provider fakes)'
   }
 
   /** A hook alone on its resource type, so that an event of that resource type reaches it and nothing else. */
-  async function createHook(owner: { apiKey: string }, resourceType: string, kind: TargetKind, delivery?: object) {
+  async function createHook(
+    owner: { apiKey: string },
+    resourceType: string,
+    kind: Pick<TargetKind, 'type' | 'target'>,
+    delivery?: object,
+  ) {
     const created = await hookflow.request(
       'POST',
       '/v1/hooks',
@@ -132,14 +137,18 @@ describe('every target type, same guarantees (real stack, local provider fakes)'
     }, 25_000);
 
   it('delivers one event to a hook of every target type, each recorded the same way', async () => {
+    assert.ok(mailbox, 'npm test starts an SMTP catcher and says where it lists mails');
     const owner = await ownerOf('all');
     const hookIds: Record<string, string> = {};
     for (const kind of kinds) hookIds[kind.type] = await createHook(owner, 'every', kind);
+    // And an email hook on the operator's own SMTP server (SMTP_URL: the stack's catcher), not a fake.
+    const reader = `reader-${Date.now()}@example.test`;
+    await createHook(owner, 'every', { type: 'email', target: { type: 'email', to: reader } });
     const before = new Map(kinds.map(({ type, fake }) => [type, fake.accepted.length]));
     const eventId = await postTo(owner, 'every');
     const deliveries = await eventually(async () => {
       const event = await hookflow.request('GET', `/v1/events/${eventId}`, undefined, { key: owner.apiKey });
-      assert.equal(event.body.deliveries.length, kinds.length);
+      assert.equal(event.body.deliveries.length, kinds.length + 1);
       assert.ok(event.body.deliveries.every((d: { status: string }) => d.status === 'succeeded'));
       return event.body.deliveries as { hookId: string; attempts: number; lastAttempt: { durationMs: number } }[];
     }, 25_000);
@@ -149,6 +158,20 @@ describe('every target type, same guarantees (real stack, local provider fakes)'
       assert.equal(delivery?.attempts, 1, type);
       assert.equal(typeof delivery?.lastAttempt.durationMs, 'number', type);
     }
+    const [mail] = (await (await fetch(`${mailbox}?to=${encodeURIComponent(reader)}`)).json()) as CaughtMail[];
+    assert.match(mail?.subject ?? '', /^reaction: every note-1$/);
+    assert.match(mail?.text ?? '', new RegExp(`/v1/events/${eventId}`));
+  });
+
+  it("tests a GA4 hook against GA's validation server and answers with its messages", async () => {
+    const owner = await ownerOf('ga4-test');
+    const ga4 = kinds.find((kind) => kind.type === 'ga4') as TargetKind;
+    const hookId = await createHook(owner, 'ga4-test', ga4);
+    const tested = await hookflow.request('POST', `/v1/hooks/${hookId}/test`, {}, { key: owner.apiKey });
+    assert.equal(tested.status, 200, JSON.stringify(tested.body));
+    assert.equal(tested.body.outcome, 'succeeded');
+    assert.deepEqual(tested.body.messages, []);
+    assert.equal((ga4.fake.accepted.at(-1) as { path: string }).path, '/debug/mp/collect');
   });
 
   it('retries a passing failure of every target type on the schedule, then succeeds (short per-hook schedule)', async () => {

@@ -103,8 +103,12 @@ describe('delivery retries (short per-hook schedules)', () => {
   it('disables the hook at once on 410 Gone', async () => {
     const { hookId, deliveryId } = await deliverOnce('/gone', { retrySchedule: ['1s'] }, [410]);
     await settled(deliveryId, 'failed');
-    const hook = (await as('GET', `/v1/hooks/${hookId}`)).body;
-    assert.equal(hook.status, 'disabled');
+    // The disabling workflow starts once the delivery is on record: give it its moment.
+    const hook = await eventually(async () => {
+      const read = (await as('GET', `/v1/hooks/${hookId}`)).body;
+      assert.equal(read.status, 'disabled');
+      return read;
+    });
     assert.equal(hook.disabledReason, 'The endpoint answered 410 Gone');
     assert.ok(hook.disabledAt);
   });

@@ -1,33 +1,15 @@
 import { Context } from '@temporalio/activity';
-import { mapWithConcurrency } from '../domain/concurrency';
-import { subscriptionKeysFor } from '../domain/event-patterns';
 import { eventView } from '../domain/events';
 import { deliveryId } from '../domain/ids';
 import type { Models } from '../domain/models';
-import type { StoredEvent } from '../domain/models/event';
-import { firstAttemptRecord } from './delivery-records';
-import { recordStreaks, type HookToDisable } from './failure-streak';
-import type { HookSender } from './prepare-hook';
-import { nextStep } from './retry-plan';
+import { subscribedHooksFilter } from '../domain/subscriptions';
+import type { HookToDisable } from './failure-streak';
+import type { AttemptAndRecord, RetryHandOff } from './first-attempts';
 import type { DeliveryEvent } from './targets/target';
-
-/** Deliveries recorded together: a crash mid-page re-sends at most this many that had already gone out. */
-const RECORD_SLICE = 200;
-
-/** Tells Temporal the worker is alive even while every send of a slice waits on a slow receiver. */
-const HEARTBEAT_EVERY_MS = 5_000;
 
 export interface FanOutDependencies {
   models: Models;
-  sender: HookSender;
-  /** How many deliveries one activity runs at once. */
-  concurrency: number;
-}
-
-export interface RetryHandOff {
-  deliveryId: string;
-  hookId: string;
-  delayMs: number;
+  attemptAndRecord: AttemptAndRecord;
 }
 
 export interface PageOutcome {
@@ -45,23 +27,7 @@ export interface PageOutcome {
   hooksToDisable: HookToDisable[];
 }
 
-/** The owner's enabled hooks that want this event (type and resource type), after the given hook id. */
-function subscribedHooksFilter(event: StoredEvent, afterHookId: string | undefined) {
-  return {
-    ownerId: event.ownerId,
-    status: 'enabled' as const,
-    events: { $in: subscriptionKeysFor(event.type) },
-    // A hook without a resource-type filter takes every event; one with a filter, only those it lists.
-    resourceTypes: { $in: [null, ...(event.resourceType ? [event.resourceType] : [])] },
-    ...(afterHookId ? { _id: { $gt: afterHookId } } : {}),
-  };
-}
-
-function slices<T>(items: readonly T[], size: number): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
-}
-
-export function createFanOutActivities({ models, sender, concurrency }: FanOutDependencies) {
+export function createFanOutActivities({ models, attemptAndRecord }: FanOutDependencies) {
   const { Event, Hook, Delivery } = models;
 
   return {
@@ -106,56 +72,25 @@ export function createFanOutActivities({ models, sender, concurrency }: FanOutDe
       for (const delivery of recorded) {
         if (delivery.status !== 'retrying') continue;
         const delayMs = Math.max(0, (delivery.nextAttemptAt?.getTime() ?? 0) - Date.now());
-        outcome.retries.push({ deliveryId: delivery._id, hookId: delivery.hookId, delayMs });
+        outcome.retries.push({
+          deliveryId: delivery._id,
+          hookId: delivery.hookId,
+          ownerId: event.ownerId,
+          eventType: event.type,
+          delayMs,
+        });
       }
 
       const deliveryEvent: DeliveryEvent = eventView(event);
-      const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
-      try {
-        const pending = page.filter((hook) => !alreadyAttempted.has(hook._id));
-        for (const slice of slices(pending, RECORD_SLICE)) {
-          const now = new Date();
-          const results = await mapWithConcurrency(slice, concurrency, async (hook) => {
-            const id = deliveryId(event._id, hook._id);
-            const settings = sender.settingsOf(hook);
-            const result = await sender.send(hook, id, deliveryEvent, now);
-            return { id, hook, settings, result, step: nextStep(result, settings.retrySchedule, 1) };
-          });
-          const recordedAt = Date.now();
-          await Delivery.insertMany(
-            results.map(({ id, hook, result, step }) =>
-              firstAttemptRecord(
-                { deliveryId: id, eventId: event._id, hookId: hook._id, ownerId: event.ownerId },
-                step,
-                result.attempt,
-                recordedAt,
-              ),
-            ),
-            { ordered: false },
-          );
-          const toDisable = await recordStreaks(
-            models,
-            results.map(({ hook, settings, result, step }) => ({
-              hookId: hook._id,
-              disableAfter: settings.disableAfter,
-              failureCountBefore: hook.failureCount,
-              succeeded: step.status === 'succeeded',
-              disableHook: result.disableHook,
-            })),
-          );
-          outcome.hooksToDisable.push(...toDisable);
-          for (const { id, hook, step } of results) {
-            if (step.status === 'succeeded') outcome.succeeded++;
-            else if (step.status === 'failed') outcome.failed++;
-            else if (step.status === 'retrying') {
-              outcome.retries.push({ deliveryId: id, hookId: hook._id, delayMs: step.delayMs ?? 0 });
-            }
-          }
-          context.heartbeat();
-        }
-      } finally {
-        clearInterval(heartbeat);
-      }
+      const sent = await attemptAndRecord(
+        page
+          .filter((hook) => !alreadyAttempted.has(hook._id))
+          .map((hook) => ({ deliveryId: deliveryId(event._id, hook._id), event: deliveryEvent, hook })),
+      );
+      outcome.succeeded = sent.succeeded;
+      outcome.failed = sent.failed;
+      outcome.retries.push(...sent.retries);
+      outcome.hooksToDisable = sent.hooksToDisable;
       return outcome;
     },
   };

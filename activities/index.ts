@@ -4,10 +4,12 @@ import type { DeliverySettings } from '../domain/delivery-settings';
 import type { Models } from '../domain/models';
 import type { SecretBox } from '../domain/secret-box';
 import { createFanOutActivities } from './fan-out';
+import { createFirstAttempts } from './first-attempts';
 import { createHookDisablingActivities } from './hook-disabling';
 import { createHookTestActivities } from './hook-test';
 import type { HttpClient } from './http/client';
 import { createHookSender } from './prepare-hook';
+import { createReplayActivities } from './replays';
 import { createRetryActivities } from './retries';
 import { createTargets } from './targets';
 
@@ -39,8 +41,10 @@ export function createActivities({
 }: ActivityDependencies) {
   const targets = createTargets({ http, mailer, emailFrom, publicUrl, allowPrivateTargets });
   const sender = createHookSender({ targets, secrets, deliveryDefaults });
+  const attemptAndRecord = createFirstAttempts({ models, sender, concurrency: 50 });
   return {
-    ...createFanOutActivities({ models, sender, concurrency: 50 }),
+    ...createFanOutActivities({ models, attemptAndRecord }),
+    ...createReplayActivities({ models, attemptAndRecord }),
     ...createHookTestActivities({ models, sender }),
     ...createRetryActivities({ models, sender, temporal }),
     ...createHookDisablingActivities({ models, mailer, emailFrom, publicUrl }),

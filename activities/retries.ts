@@ -1,10 +1,11 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { eventView } from '../domain/events';
+import { deliveryId } from '../domain/ids';
 import type { Models } from '../domain/models';
 import { deliveryWorkflowId, disableHookWorkflowId, SEARCH_ATTRIBUTES } from '../domain/temporal-names';
 import { laterAttemptUpdate } from './delivery-records';
-import type { RetryHandOff } from './fan-out';
+import type { RetryHandOff } from './first-attempts';
 import { recordStreaks, type HookToDisable } from './failure-streak';
 import type { HookSender } from './prepare-hook';
 import { nextStep, type NextStep } from './retry-plan';
@@ -76,18 +77,9 @@ export function createRetryActivities({ models, sender, temporal }: RetryDepende
      * hook past its failure threshold to the workflow that disables it. The
      * workflow ids make a retried call start nothing twice.
      */
-    async handOnFailures(input: {
-      eventId: string;
-      retries: RetryHandOff[];
-      hooksToDisable: HookToDisable[];
-    }): Promise<void> {
-      const event = await models.Event.findById(input.eventId, { ownerId: 1, type: 1 }).lean();
-      if (!event) return;
+    async handOnFailures(input: { retries: RetryHandOff[]; hooksToDisable: HookToDisable[] }): Promise<void> {
       const taskQueue = Context.current().info.taskQueue;
-      for (const retry of input.retries) {
-        const delivery = { ...retry, ownerId: event.ownerId, eventType: event.type };
-        await startRetryChain(delivery, retry.delayMs, taskQueue, 'new');
-      }
+      for (const retry of input.retries) await startRetryChain(retry, retry.delayMs, taskQueue, 'new');
       await startDisabling(input.hooksToDisable, taskQueue);
     },
 
@@ -106,14 +98,16 @@ export function createRetryActivities({ models, sender, temporal }: RetryDepende
         { hookId: input.hookId, status: 'retrying', resumeClaim: input.claim },
         fields,
       ).lean();
-      const paused = await models.Delivery.find({ hookId: input.hookId, status: 'paused' }, fields)
+      // A paused delivery a replay already does again stays as it is: resuming it would send it twice.
+      const resumable = { hookId: input.hookId, status: 'paused' as const, supersededBy: null };
+      const paused = await models.Delivery.find(resumable, fields)
         .sort({ createdAt: 1, _id: 1 })
         .limit(input.limit - claimedEarlier.length)
         .lean();
       const claimedNow = [];
       for (const delivery of paused) {
         const claimed = await models.Delivery.updateOne(
-          { _id: delivery._id, status: 'paused' },
+          { ...resumable, _id: delivery._id },
           {
             $set: {
               status: 'retrying',
@@ -153,7 +147,7 @@ export function createRetryActivities({ models, sender, temporal }: RetryDepende
       const event = await models.Event.findById(delivery.eventId).lean();
       if (!event) return { status: 'cancelled', failureReason: 'The event no longer exists' };
       const settings = sender.settingsOf(hook);
-      const result = await sender.send(hook, delivery._id, eventView(event));
+      const result = await sender.send(hook, deliveryId(delivery.eventId, delivery.hookId), eventView(event));
       const attemptsMade = delivery.attempts.length + 1 - (delivery.attemptsBeforeResume ?? 0);
       const step = nextStep(result, settings.retrySchedule, attemptsMade);
       await models.Delivery.updateOne({ _id: delivery._id }, laterAttemptUpdate(step, result.attempt, Date.now()));

@@ -15,7 +15,9 @@ import { healthRoutes } from './routes/health';
 import { apiRoutes } from './routes';
 
 export interface AppDependencies {
-  config: Pick<Config, 'allowPrivateTargets' | 'temporal' | 'maxBodyBytes' | 'deliveryDefaults'> & { adminKey: string };
+  config: Pick<Config, 'allowPrivateTargets' | 'temporal' | 'maxBodyBytes' | 'deliveryDefaults' | 'replayRate'> & {
+    adminKey: string;
+  };
   models: Models;
   temporal: Client;
   secrets: SecretBox;

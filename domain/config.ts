@@ -58,6 +58,8 @@ const envSchema = z.object({
   /** Where the dev stack's SMTP catcher lists the mails it caught; unset with a real SMTP server. */
   HOOKFLOW_MAILBOX_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Deliveries a second a replay or recovery sends to one hook, unless the request asks for fewer. */
+  HOOKFLOW_REPLAY_RATE: z.coerce.number().int().min(1).max(1000).default(10),
   /** Delivery defaults for every hook that does not set its own; see delivery-settings.ts for the bounds. */
   HOOKFLOW_DELIVERY_TIMEOUT: deliverySetting.timeout.default(BUILT_IN_DELIVERY_SETTINGS.timeout),
   /** Comma-separated waits, for example `5s,5m,30m`; `none` retries nothing. */
@@ -96,6 +98,8 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** For hooks that do not set their own. */
   deliveryDefaults: DeliverySettings;
+  /** Replays and recoveries send at most this many deliveries a second. */
+  replayRate: number;
 }
 
 export class ConfigError extends Error {
@@ -149,6 +153,7 @@ export function loadConfig(env: Env = process.env): Config {
       retrySchedule: e.HOOKFLOW_RETRY_SCHEDULE,
       disableAfter: { failures: e.HOOKFLOW_DISABLE_AFTER_FAILURES, window: e.HOOKFLOW_DISABLE_AFTER_WINDOW },
     },
+    replayRate: e.HOOKFLOW_REPLAY_RATE,
   };
 }
 

@@ -10,6 +10,7 @@ export const ID_PREFIX = {
   hook: 'hook',
   event: 'evt',
   delivery: 'dlv',
+  replay: 'rpl',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;
@@ -47,4 +48,15 @@ export function newId(kind: IdKind, now: number = Date.now()): string {
 export function deliveryId(eventId: string, hookId: string): string {
   const digest = createHash('sha256').update(`${eventId}\n${hookId}`).digest();
   return `${ID_PREFIX.delivery}_${base32(digest.subarray(0, 16))}`;
+}
+
+/** A replay's delivery of an event to a hook: one per (replay, event, hook), so a retried replay page adds none. */
+export function replayDeliveryId(replayId: string, eventId: string, hookId: string): string {
+  return deliveryId(`${replayId}\n${eventId}`, hookId);
+}
+
+/** The same request under the same Idempotency-Key is the same replay. */
+export function replayIdFor(ownerId: string, idempotencyKey: string): string {
+  const digest = createHash('sha256').update(`${ownerId}\n${idempotencyKey}`).digest();
+  return `${ID_PREFIX.replay}_${base32(digest.subarray(0, 16))}`;
 }

@@ -29,3 +29,7 @@ export function deliveryWorkflowId(deliveryId: string): string {
 export function disableHookWorkflowId(hookId: string, failingSince: number): string {
   return `disable-hook:${hookId}:${failingSince}`;
 }
+
+export function replayWorkflowId(replayId: string): string {
+  return `replay:${replayId}`;
+}

@@ -48,6 +48,9 @@ describe('authentication and tenant isolation', () => {
       return listed;
     });
     Object.assign(ofB, { hook: hook.body.id, event: event.body.id, delivery: deliveries.body.data[0].id });
+    const replay = await hookflow.request('POST', `/v1/deliveries/${ofB.delivery}/replay`, {}, { key: b.apiKey });
+    assert.equal(replay.status, 202, JSON.stringify(replay.body));
+    ofB.replay = replay.body.id;
   });
 
   after(async () => {
@@ -58,7 +61,9 @@ describe('authentication and tenant isolation', () => {
   /** Fills a route's path with B's ids, so that A's call aims at B's data. */
   function pathForB(path: string): string {
     const kind = path.split('/')[2];
-    const id = { owners: b.id, hooks: ofB.hook, events: ofB.event, deliveries: ofB.delivery }[kind ?? ''] ?? 'x';
+    const id =
+      { owners: b.id, hooks: ofB.hook, events: ofB.event, deliveries: ofB.delivery, replays: ofB.replay }[kind ?? ''] ??
+      'x';
     return path.replace(':id', id).replace(':keyId', 'key_x');
   }
 
@@ -83,7 +88,13 @@ describe('authentication and tenant isolation', () => {
     const withIds = ROUTES.filter((r) => r.access === 'tenant' && r.path.includes(':id'));
     assert.ok(withIds.length >= 9, 'every hook, event and delivery route with an id is checked');
     for (const route of withIds) {
-      const body = route.method === 'PATCH' ? { name: 'stolen' } : route.method === 'POST' ? {} : undefined;
+      const body = route.path.endsWith('/recover')
+        ? { since: new Date(0).toISOString() }
+        : route.method === 'PATCH'
+          ? { name: 'stolen' }
+          : route.method === 'POST'
+            ? {}
+            : undefined;
       const answer = await hookflow.request(route.method, pathForB(route.path), body, { key: a.apiKey });
       assert.equal(answer.status, 404, `${route.method} ${route.path}: ${JSON.stringify(answer.body)}`);
     }

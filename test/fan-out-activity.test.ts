@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Connection } from 'mongoose';
 import { createFanOutActivities } from '../activities/fan-out';
+import { createFirstAttempts } from '../activities/first-attempts';
 import { createHttpClient } from '../activities/http/client';
 import { createHookSender } from '../activities/prepare-hook';
 import { createHttpTarget } from '../activities/targets/http';
@@ -70,8 +71,7 @@ describe('fan-out activity', () => {
     await models.Event.create({ _id: 'evt_fanout', type: 'follow', ownerId: owner.id, data: { user: {} } });
     const activities = createFanOutActivities({
       models,
-      sender,
-      concurrency: 4,
+      attemptAndRecord: createFirstAttempts({ models, sender, concurrency: 4 }),
     });
 
     const page = { eventId: 'evt_fanout', limit: 10 };
@@ -111,8 +111,7 @@ describe('fan-out activity', () => {
     await models.Event.create({ _id: 'evt_page', type: 'unfollow', ownerId: owner.id, data: { user: {} } });
     const activities = createFanOutActivities({
       models,
-      sender,
-      concurrency: 50,
+      attemptAndRecord: createFirstAttempts({ models, sender, concurrency: 50 }),
     });
     const outcome = await onTry(1, () => activities.deliverHookPage({ eventId: 'evt_page', limit: 200 }));
     assert.equal(outcome.hooks, 200);
@@ -144,7 +143,10 @@ describe('fan-out activity', () => {
       hook('hook_rekeyed_b', secrets),
     ]);
     await models.Event.create({ _id: 'evt_rekeyed', type: 'follow', ownerId: owner.id, data: { user: {} } });
-    const activities = createFanOutActivities({ models, sender, concurrency: 4 });
+    const activities = createFanOutActivities({
+      models,
+      attemptAndRecord: createFirstAttempts({ models, sender, concurrency: 4 }),
+    });
     const outcome = await onTry(1, () => activities.deliverHookPage({ eventId: 'evt_rekeyed', limit: 10 }));
     assert.equal(outcome.succeeded, 1);
     assert.equal(outcome.failed, 1);

@@ -58,7 +58,7 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
     total.failed += page.failed;
     total.retrying += page.retries.length;
     if (page.retries.length > 0 || page.hooksToDisable.length > 0) {
-      await handOnFailures({ eventId: input.eventId, retries: page.retries, hooksToDisable: page.hooksToDisable });
+      await handOnFailures({ retries: page.retries, hooksToDisable: page.hooksToDisable });
     }
     afterHookId = page.next;
     if (afterHookId && workflowInfo().continueAsNewSuggested) {

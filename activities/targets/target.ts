@@ -27,6 +27,10 @@ export interface PreparedHook {
 
 /** What every target type is handed for one attempt. */
 export interface DeliveryContext {
+  /**
+   * The message id receivers de-duplicate on (`webhook-id`): one per event and
+   * hook, the same on every retry and every replay of it.
+   */
   deliveryId: string;
   event: DeliveryEvent;
   hook: PreparedHook;

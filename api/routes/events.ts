@@ -2,25 +2,17 @@ import { z } from 'zod';
 import {
   acceptEvent,
   acceptEventBatch,
-  eventIdInput,
   getEventWithDeliveries,
   listEvents,
   listEventsQuery,
   postEventBatchInput,
   postEventInput,
 } from '../../domain/events';
-import { ValidationError } from '../../domain/errors';
 import type { AppDependencies } from '../app';
+import { idempotencyKey } from '../idempotency-key';
 import { Reply } from '../reply';
 import { defineRoute, type RouteDefinition } from '../route';
 import { deliverySummarySchema, eventSchema, pageOf } from './schemas';
-
-function idempotencyKey(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  const parsed = eventIdInput.safeParse(header);
-  if (!parsed.success) throw new ValidationError(`Idempotency-Key: ${parsed.error.issues[0]?.message}`);
-  return parsed.data;
-}
 
 export function eventRoutes({ models, temporal, config }: AppDependencies): RouteDefinition[] {
   const deps = { models, temporal, taskQueue: config.temporal.taskQueue };
@@ -36,7 +28,7 @@ export function eventRoutes({ models, temporal, config }: AppDependencies): Rout
       body: postEventInput,
       success: { status: 202, description: 'Accepted for delivery', schema: eventSchema },
       handle: async ({ body, caller, req }) => {
-        const { event, created } = await acceptEvent(deps, caller, body, idempotencyKey(req.get('idempotency-key')));
+        const { event, created } = await acceptEvent(deps, caller, body, idempotencyKey(req));
         return created ? event : new Reply(200, event);
       },
     }),

@@ -5,6 +5,7 @@ import { eventTypeRoutes } from './event-types';
 import { eventRoutes } from './events';
 import { hookRoutes } from './hooks';
 import { ownerRoutes } from './owners';
+import { replayRoutes } from './replays';
 
 /** Every documented route, in the order the OpenAPI document lists them. */
 export function apiRoutes(deps: AppDependencies): RouteDefinition[] {
@@ -14,5 +15,6 @@ export function apiRoutes(deps: AppDependencies): RouteDefinition[] {
     ...hookRoutes(deps),
     ...eventRoutes(deps),
     ...deliveryRoutes(deps.models),
+    ...replayRoutes(deps),
   ];
 }

@@ -87,6 +87,9 @@ export const deliverySummarySchema = z.object({
   eventId: z.string(),
   hookId: z.string(),
   status: z.enum(['pending', 'succeeded', 'retrying', 'failed', 'paused', 'cancelled']),
+  replayId: z.string().optional().describe('The replay that made this delivery'),
+  replayOf: z.string().optional().describe('The delivery this one does again'),
+  supersededBy: z.string().optional().describe("A replay's delivery that does this one again"),
   nextAttemptAt: z.iso.datetime().optional(),
   failureReason: z.string().optional(),
   attempts: z.number(),
@@ -98,6 +101,27 @@ export const deliverySummarySchema = z.object({
 export const deliverySchema = deliverySummarySchema.extend({
   ownerId: z.string(),
   attempts: z.array(attemptDetailSchema),
+});
+
+export const replaySchema = z.object({
+  id: z.string(),
+  kind: z.enum(['delivery', 'event', 'recovery']),
+  status: z.enum(['running', 'completed', 'cancelled']),
+  deliveryId: z.string().optional(),
+  eventId: z.string().optional(),
+  hookId: z.string().optional(),
+  hookIds: z.array(z.string()).optional(),
+  since: z.iso.datetime().optional(),
+  until: z.iso.datetime().optional(),
+  statuses: z.array(z.string()).optional(),
+  ratePerSecond: z.number(),
+  total: z.number().describe('Deliveries it set out to make'),
+  done: z.number().describe('Deliveries made so far (new records, linked by replayId)'),
+  succeeded: z.number(),
+  failed: z.number(),
+  retrying: z.number(),
+  createdAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime().optional(),
 });
 
 export const eventSchema = z.object({

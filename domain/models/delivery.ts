@@ -43,6 +43,12 @@ const deliverySchema = new Schema(
     attemptsBeforeResume: { type: Number, default: 0 },
     /** The resume page that last put it back on its way (see resumePausedPage). */
     resumeClaim: String,
+    /** A replay's delivery: the replay, and the delivery it does again (none for a hook new to the event). */
+    replayId: String,
+    replayOf: String,
+    /** A later replay's delivery does this one again (and that replay): recoveries pass over it, so nothing is sent twice. */
+    supersededBy: String,
+    supersededByReplay: String,
     /** Why the delivery ended without success, in words for the owner. */
     failureReason: String,
     attempts: { type: [attemptSchema], default: [] },
@@ -53,6 +59,7 @@ const deliverySchema = new Schema(
 deliverySchema.index({ eventId: 1, hookId: 1 });
 deliverySchema.index({ ownerId: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ hookId: 1, createdAt: -1, _id: -1 });
+deliverySchema.index({ replayId: 1, _id: 1 });
 
 export type Delivery = InferSchemaType<typeof deliverySchema>;
 /** As stored and read lean: the headers as a plain list. */

@@ -5,6 +5,7 @@ import { eventModel } from './event';
 import { eventTypeModel } from './event-type';
 import { hookModel } from './hook';
 import { ownerModel } from './owner';
+import { replayModel } from './replay';
 
 /** The models bound to one connection, so that tests and processes never share mongoose globals. */
 export function createModels(connection: Connection) {
@@ -15,6 +16,7 @@ export function createModels(connection: Connection) {
     Event: eventModel(connection),
     Delivery: deliveryModel(connection),
     EventType: eventTypeModel(connection),
+    Replay: replayModel(connection),
   };
 }
 

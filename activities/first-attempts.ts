@@ -1,0 +1,130 @@
+import { Context } from '@temporalio/activity';
+import { mapWithConcurrency } from '../domain/concurrency';
+import { deliveryId } from '../domain/ids';
+import type { Models } from '../domain/models';
+import type { Hook } from '../domain/models/hook';
+import { firstAttemptRecord } from './delivery-records';
+import { recordStreaks, type HookToDisable } from './failure-streak';
+import type { HookSender } from './prepare-hook';
+import { nextStep } from './retry-plan';
+import type { DeliveryEvent } from './targets/target';
+
+/** Deliveries recorded together: a crash mid-batch re-sends at most this many that had already gone out. */
+const RECORD_SLICE = 200;
+
+/** Tells Temporal the worker is alive even while every send of a slice waits on a slow receiver. */
+const HEARTBEAT_EVERY_MS = 5_000;
+
+/** A failure worth another try, for its own retry workflow. */
+export interface RetryHandOff {
+  deliveryId: string;
+  hookId: string;
+  ownerId: string;
+  eventType: string;
+  delayMs: number;
+}
+
+/** One delivery to make for the first time: which event to which hook, under which id. */
+export interface FirstAttempt {
+  deliveryId: string;
+  event: DeliveryEvent;
+  hook: Hook & { _id: string };
+  /** For a replay: the replay it belongs to, and the delivery it does again. */
+  replay?: { replayId: string; replayOf?: string };
+}
+
+export interface FirstAttemptsOutcome {
+  succeeded: number;
+  failed: number;
+  retries: RetryHandOff[];
+  /** Hooks past their failure threshold, or gone (410). */
+  hooksToDisable: HookToDisable[];
+}
+
+function slices<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}
+
+/**
+ * Makes deliveries for the first time and records them: sends with bounded
+ * concurrency, inserts the records a slice at a time (nothing can be on record
+ * for a first attempt yet), keeps the hooks' failure streaks. Fan-out and
+ * replays both deliver through here. Runs inside an activity, which it keeps
+ * heartbeating.
+ */
+export function createFirstAttempts({
+  models,
+  sender,
+  concurrency,
+}: {
+  models: Models;
+  sender: HookSender;
+  /** How many deliveries run at once. */
+  concurrency: number;
+}) {
+  return async function attemptAndRecord(items: readonly FirstAttempt[]): Promise<FirstAttemptsOutcome> {
+    const context = Context.current();
+    const outcome: FirstAttemptsOutcome = { succeeded: 0, failed: 0, retries: [], hooksToDisable: [] };
+    const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+    try {
+      for (const slice of slices(items, RECORD_SLICE)) {
+        const now = new Date();
+        const results = await mapWithConcurrency(slice, concurrency, async (item) => {
+          const settings = sender.settingsOf(item.hook);
+          // A replay's delivery is a new record, but the same message to its receiver (Standard Webhooks).
+          const messageId = deliveryId(item.event.id, item.hook._id);
+          const result = await sender.send(item.hook, messageId, item.event, now);
+          return { item, settings, result, step: nextStep(result, settings.retrySchedule, 1) };
+        });
+        const recordedAt = Date.now();
+        await models.Delivery.insertMany(
+          results.map(({ item, result, step }) => ({
+            ...firstAttemptRecord(
+              {
+                deliveryId: item.deliveryId,
+                eventId: item.event.id,
+                hookId: item.hook._id,
+                ownerId: item.event.ownerId,
+              },
+              step,
+              result.attempt,
+              recordedAt,
+            ),
+            ...item.replay,
+          })),
+          { ordered: false },
+        );
+        const toDisable = await recordStreaks(
+          models,
+          results.map(({ item, settings, result, step }) => ({
+            hookId: item.hook._id,
+            disableAfter: settings.disableAfter,
+            failureCountBefore: item.hook.failureCount,
+            succeeded: step.status === 'succeeded',
+            disableHook: result.disableHook,
+          })),
+        );
+        outcome.hooksToDisable.push(...toDisable);
+        for (const { item, step } of results) {
+          if (step.status === 'succeeded') outcome.succeeded++;
+          else if (step.status === 'failed') outcome.failed++;
+          else if (step.status === 'retrying') {
+            outcome.retries.push({
+              deliveryId: item.deliveryId,
+              hookId: item.hook._id,
+              ownerId: item.event.ownerId,
+              eventType: item.event.type,
+              delayMs: step.delayMs ?? 0,
+            });
+          }
+        }
+        context.heartbeat();
+      }
+    } finally {
+      clearInterval(heartbeat);
+    }
+    return outcome;
+  };
+}
+
+export type AttemptAndRecord = ReturnType<typeof createFirstAttempts>;

@@ -1,0 +1,187 @@
+import { Context } from '@temporalio/activity';
+import { eventView } from '../domain/events';
+import { deliveryId, replayDeliveryId } from '../domain/ids';
+import type { Models } from '../domain/models';
+import type { Hook } from '../domain/models/hook';
+import type { Replay } from '../domain/models/replay';
+import { eventReplayHooksFilter, recoveryFilter } from '../domain/replay-items';
+import type { HookToDisable } from './failure-streak';
+import type { AttemptAndRecord, FirstAttempt, RetryHandOff } from './first-attempts';
+
+type StoredReplay = Replay & { _id: string };
+type StoredHook = Hook & { _id: string };
+
+export interface ReplayPageOutcome {
+  /** Pass back for the next page; absent on the last one. */
+  next?: string;
+  sent: number;
+  retries: RetryHandOff[];
+  hooksToDisable: HookToDisable[];
+}
+
+/** What to deliver again: an event to a hook, and the delivery it does again when there is one. */
+interface ReplayItem {
+  eventId: string;
+  hook: StoredHook;
+  replayOf?: string;
+}
+
+const NOTHING: ReplayPageOutcome = { sent: 0, retries: [], hooksToDisable: [] };
+
+export function createReplayActivities({
+  models,
+  attemptAndRecord,
+}: {
+  models: Models;
+  attemptAndRecord: AttemptAndRecord;
+}) {
+  const { Delivery, Event, Hook } = models;
+
+  /** An event replay's page: its hooks after the cursor, in id order. */
+  async function eventItems(replay: StoredReplay, cursor: string | undefined, limit: number) {
+    const event = await Event.findById(replay.eventId).lean();
+    if (!event) return { items: [] };
+    const filter = await eventReplayHooksFilter(models, replay, event);
+    const hooks = await Hook.find({ ...filter, $and: [cursor ? { _id: { $gt: cursor } } : {}] })
+      .sort({ _id: 1 })
+      .limit(limit + 1)
+      .lean();
+    const page = hooks.slice(0, limit);
+    const originals = new Set(
+      await Delivery.distinct('hookId', {
+        eventId: event._id,
+        replayId: null,
+        hookId: { $in: page.map((h) => h._id) },
+      }),
+    );
+    return {
+      items: page.map((hook) => ({
+        eventId: event._id,
+        hook,
+        replayOf: originals.has(hook._id) ? deliveryId(event._id, hook._id) : undefined,
+      })),
+      next: hooks.length > limit ? page.at(-1)?._id : undefined,
+    };
+  }
+
+  /** A recovery's page: the hook's missed deliveries after the cursor, oldest first. */
+  async function recoveryItems(replay: StoredReplay, cursor: string | undefined, limit: number) {
+    const hook = await Hook.findById(replay.hookId).lean();
+    if (!hook) return { items: [] };
+    const [at, id] = cursor ? [new Date(Number(cursor.split(':')[0])), cursor.split(':')[1]] : [];
+    const after = at ? { $or: [{ createdAt: { $gt: at } }, { createdAt: at, _id: { $gt: id } }] } : {};
+    const found = await Delivery.find(
+      { ...recoveryFilter(replay), $and: [after] },
+      { _id: 1, eventId: 1, createdAt: 1 },
+    )
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(limit + 1)
+      .lean();
+    const page = found.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((delivery) => ({ eventId: delivery.eventId, hook, replayOf: delivery._id })),
+      next: found.length > limit && last ? `${last.createdAt.getTime()}:${last._id}` : undefined,
+    };
+  }
+
+  async function itemsOf(
+    replay: StoredReplay,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ items: ReplayItem[]; next?: string }> {
+    switch (replay.kind) {
+      case 'delivery': {
+        if (cursor) return { items: [] };
+        const original = await Delivery.findById(replay.deliveryId).lean();
+        const hook = original && (await Hook.findById(original.hookId).lean());
+        return { items: original && hook ? [{ eventId: original.eventId, hook, replayOf: original._id }] : [] };
+      }
+      case 'event':
+        return eventItems(replay, cursor, limit);
+      case 'recovery':
+        return recoveryItems(replay, cursor, limit);
+    }
+  }
+
+  /**
+   * Marks what the replay does again, so that no recovery sends it once more.
+   * A recovery claims: it passes over a delivery another replay claimed, or
+   * one whose status changed since (the hook's resume took a paused one).
+   */
+  async function claimOriginals(replay: StoredReplay, items: ReplayItem[]): Promise<ReplayItem[]> {
+    const claimed: ReplayItem[] = [];
+    for (const item of items) {
+      if (!item.replayOf) {
+        claimed.push(item);
+        continue;
+      }
+      const supersededBy = replayDeliveryId(replay._id, item.eventId, item.hook._id);
+      const onlyIfStill =
+        replay.kind === 'recovery'
+          ? {
+              status: { $in: replay.statuses ?? [] },
+              $or: [{ supersededBy: null }, { supersededByReplay: replay._id }],
+            }
+          : {};
+      const marked = await Delivery.updateOne(
+        { _id: item.replayOf, ...onlyIfStill },
+        { $set: { supersededBy, supersededByReplay: replay._id } },
+        { timestamps: false },
+      );
+      if (marked.matchedCount === 1 || replay.kind !== 'recovery') claimed.push(item);
+    }
+    return claimed;
+  }
+
+  return {
+    /**
+     * Delivers one page of a replay again, as new deliveries linked to the
+     * replay and to what they do again. Safe to retry: a retried page finds
+     * its items again and skips those already on record.
+     */
+    async replayPage(input: { replayId: string; cursor?: string; limit: number }): Promise<ReplayPageOutcome> {
+      const replay = await models.Replay.findById(input.replayId).lean();
+      if (!replay || replay.status !== 'running') return NOTHING;
+      const { items, next } = await itemsOf(replay, input.cursor, input.limit);
+      const claimed = await claimOriginals(replay, items);
+      const ids = claimed.map((item) => replayDeliveryId(replay._id, item.eventId, item.hook._id));
+      const recorded =
+        Context.current().info.attempt > 1
+          ? new Set((await Delivery.find({ _id: { $in: ids } }, { _id: 1 }).lean()).map((d) => d._id))
+          : new Set<string>();
+      const events = new Map(
+        (await Event.find({ _id: { $in: [...new Set(claimed.map((item) => item.eventId))] } }).lean()).map((e) => [
+          e._id,
+          eventView(e),
+        ]),
+      );
+      const attempts: FirstAttempt[] = claimed.flatMap((item, index) => {
+        const event = events.get(item.eventId);
+        const id = ids[index] as string;
+        if (!event || recorded.has(id)) return [];
+        return [{ deliveryId: id, event, hook: item.hook, replay: { replayId: replay._id, replayOf: item.replayOf } }];
+      });
+      const outcome = await attemptAndRecord(attempts);
+      return {
+        next,
+        sent: attempts.length,
+        retries: outcome.retries,
+        hooksToDisable: outcome.hooksToDisable,
+      };
+    },
+
+    /** Closes the replay; a cancelled one also stops the retries of the deliveries it made. */
+    async finishReplay(input: { replayId: string; status: 'completed' | 'cancelled' }): Promise<void> {
+      await models.Replay.updateOne(
+        { _id: input.replayId, status: 'running' },
+        { $set: { status: input.status, finishedAt: new Date() } },
+      );
+      if (input.status !== 'cancelled') return;
+      await Delivery.updateMany(
+        { replayId: input.replayId, status: 'retrying' },
+        { $set: { status: 'cancelled', failureReason: 'The replay was cancelled' }, $unset: { nextAttemptAt: 1 } },
+      );
+    },
+  };
+}

@@ -1,0 +1,12 @@
+import type { Request } from 'express';
+import { ValidationError } from '../domain/errors';
+import { eventIdInput } from '../domain/events';
+
+/** The `Idempotency-Key` header, checked like an event id: a retried request with it does nothing twice. */
+export function idempotencyKey(req: Request): string | undefined {
+  const header = req.get('idempotency-key');
+  if (header === undefined) return undefined;
+  const parsed = eventIdInput.safeParse(header);
+  if (!parsed.success) throw new ValidationError(`Idempotency-Key: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}

@@ -1,0 +1,78 @@
+import type { Models } from './models';
+import type { StoredEvent } from './models/event';
+import type { DeliveryStatus } from './models/delivery';
+import type { Replay } from './models/replay';
+import { subscribedHooksFilter } from './subscriptions';
+
+/**
+ * What a replay delivers again, page by page, in a stable order: the one
+ * delivery; an event's hooks in id order; a hook's missed deliveries oldest
+ * first. The API counts a replay's total with the same filters the worker
+ * pages through, so that its progress adds up.
+ */
+
+/** What decides a replay's items, as stored or about to be. */
+export interface ReplayScope {
+  _id: string;
+  kind: Replay['kind'];
+  deliveryId?: string | null;
+  eventId?: string | null;
+  hookIds?: string[] | null;
+  includeNewHooks?: boolean | null;
+  hookId?: string | null;
+  since?: Date | null;
+  until?: Date | null;
+  statuses?: DeliveryStatus[] | null;
+}
+
+/**
+ * An event replay's hooks: those subscribed now (with `includeNewHooks`), or
+ * those its first delivery reached. Either way only enabled ones, and only
+ * the named ones when the request named some.
+ */
+export async function eventReplayHooksFilter(
+  models: Models,
+  replay: ReplayScope,
+  event: StoredEvent & { _id: string },
+) {
+  const reached = replay.includeNewHooks
+    ? undefined
+    : await models.Delivery.distinct('hookId', { eventId: event._id, replayId: null });
+  const allowed = [replay.hookIds, reached].filter((ids): ids is string[] => Array.isArray(ids));
+  const ids = allowed.reduce<string[] | undefined>(
+    (kept, list) => (kept === undefined ? list : kept.filter((id) => list.includes(id))),
+    undefined,
+  );
+  const base = replay.includeNewHooks
+    ? subscribedHooksFilter(event)
+    : { ownerId: event.ownerId, status: 'enabled' as const };
+  return { ...base, ...(ids ? { _id: { $in: ids } } : {}) };
+}
+
+/**
+ * A recovery's deliveries: the hook's, created in the window, in the asked
+ * statuses, not already done again by another replay (this one's own claims
+ * stay visible, so that a retried page finds them again).
+ */
+export function recoveryFilter(replay: ReplayScope) {
+  return {
+    hookId: replay.hookId ?? undefined,
+    createdAt: { $gte: replay.since ?? undefined, $lt: replay.until ?? undefined },
+    status: { $in: replay.statuses ?? [] },
+    $or: [{ supersededBy: null }, { supersededByReplay: replay._id }],
+  };
+}
+
+/** How many deliveries a replay sets out to make. */
+export async function countReplayItems(models: Models, replay: ReplayScope): Promise<number> {
+  switch (replay.kind) {
+    case 'delivery':
+      return 1;
+    case 'event': {
+      const event = await models.Event.findById(replay.eventId).lean();
+      return event ? models.Hook.countDocuments(await eventReplayHooksFilter(models, replay, event)) : 0;
+    }
+    case 'recovery':
+      return models.Delivery.countDocuments(recoveryFilter(replay));
+  }
+}

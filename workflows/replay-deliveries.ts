@@ -1,0 +1,57 @@
+import {
+  CancellationScope,
+  continueAsNew,
+  isCancellation,
+  proxyActivities,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+
+const { replayPage } = proxyActivities<Activities>({
+  // A page is at most a second's worth of deliveries at the replay's rate, but receivers may be slow.
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+const { handOnFailures, finishReplay } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+export interface ReplayInput {
+  replayId: string;
+  /** Deliveries a second at most: a receiver just back on its feet is not flooded. */
+  ratePerSecond: number;
+  /** Where the previous run stopped, when the workflow continues as new. */
+  cursor?: string;
+}
+
+/**
+ * Delivers a replay's items again, a second's worth at a time, failures on to
+ * their retry workflows as for any delivery. Cancelling it stops the pages and
+ * the retries of what it already sent.
+ */
+export async function replayDeliveries(input: ReplayInput): Promise<void> {
+  let cursor = input.cursor;
+  try {
+    do {
+      const page = await replayPage({ replayId: input.replayId, cursor, limit: input.ratePerSecond });
+      if (page.retries.length > 0 || page.hooksToDisable.length > 0) {
+        await handOnFailures({ retries: page.retries, hooksToDisable: page.hooksToDisable });
+      }
+      cursor = page.next;
+      if (cursor && workflowInfo().continueAsNewSuggested) {
+        return continueAsNew<typeof replayDeliveries>({ ...input, cursor });
+      }
+      if (cursor) await sleep('1 second');
+    } while (cursor);
+    await finishReplay({ replayId: input.replayId, status: 'completed' });
+  } catch (error) {
+    if (isCancellation(error)) {
+      await CancellationScope.nonCancellable(() => finishReplay({ replayId: input.replayId, status: 'cancelled' }));
+    }
+    throw error;
+  }
+}

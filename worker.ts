@@ -40,6 +40,7 @@ export async function createWorker(
       emailFrom: config.emailFrom,
       publicUrl: config.publicUrl,
       deliveryDefaults: config.deliveryDefaults,
+      replayRate: config.replayRate,
       allowPrivateTargets: config.allowPrivateTargets,
     }),
   });

@@ -23,6 +23,8 @@ export interface ActivityDependencies {
   emailFrom: string;
   publicUrl: string;
   deliveryDefaults: DeliverySettings;
+  /** The most deliveries a second a replay may send. */
+  replayRate: number;
   /** Lets targets reach loopback and private hosts (local development and tests). */
   allowPrivateTargets: boolean;
 }
@@ -37,6 +39,7 @@ export function createActivities({
   emailFrom,
   publicUrl,
   deliveryDefaults,
+  replayRate,
   allowPrivateTargets,
 }: ActivityDependencies) {
   const targets = createTargets({ http, mailer, emailFrom, publicUrl, allowPrivateTargets });
@@ -44,7 +47,7 @@ export function createActivities({
   const attemptAndRecord = createFirstAttempts({ models, sender, concurrency: 50 });
   return {
     ...createFanOutActivities({ models, attemptAndRecord }),
-    ...createReplayActivities({ models, attemptAndRecord }),
+    ...createReplayActivities({ models, attemptAndRecord, replayRate }),
     ...createHookTestActivities({ models, sender }),
     ...createRetryActivities({ models, sender, temporal }),
     ...createHookDisablingActivities({ models, mailer, emailFrom, publicUrl }),

@@ -1,10 +1,12 @@
 import { Context } from '@temporalio/activity';
 import { eventView } from '../domain/events';
-import { deliveryId, replayDeliveryId } from '../domain/ids';
+import { durationMs } from '../domain/durations';
+import { deliveryId, replayDeliveryId, replayIdFor } from '../domain/ids';
 import type { Models } from '../domain/models';
 import type { Hook } from '../domain/models/hook';
 import type { Replay } from '../domain/models/replay';
-import { eventReplayHooksFilter, recoveryFilter } from '../domain/replay-items';
+import { countReplayItems, eventReplayHooksFilter, recoveryFilter } from '../domain/replay-items';
+import { recordReplay } from '../domain/replays';
 import type { HookToDisable } from './failure-streak';
 import type { AttemptAndRecord, FirstAttempt, RetryHandOff } from './first-attempts';
 
@@ -31,9 +33,12 @@ const NOTHING: ReplayPageOutcome = { sent: 0, retries: [], hooksToDisable: [] };
 export function createReplayActivities({
   models,
   attemptAndRecord,
+  replayRate,
 }: {
   models: Models;
   attemptAndRecord: AttemptAndRecord;
+  /** The most deliveries a second a replay may send. */
+  replayRate: number;
 }) {
   const { Delivery, Event, Hook } = models;
 
@@ -169,6 +174,39 @@ export function createReplayActivities({
         retries: outcome.retries,
         hooksToDisable: outcome.hooksToDisable,
       };
+    },
+
+    /**
+     * The recoveries one tick of a replay schedule runs: one per hook with
+     * something to send in the window before the tick, under ids derived from
+     * the tick, so that a retried call makes no second one. Disabled hooks
+     * are passed over: a schedule never turns a hook back on.
+     */
+    async prepareScheduledRecoveries(input: { scheduleId: string; at: string }) {
+      const schedule = await models.ReplaySchedule.findById(input.scheduleId).lean();
+      if (!schedule) return [];
+      const at = new Date(input.at);
+      const hooks = await Hook.find(
+        { ownerId: schedule.ownerId, status: 'enabled', ...(schedule.hookId ? { _id: schedule.hookId } : {}) },
+        { _id: 1 },
+      ).lean();
+      const recoveries: { replayId: string; ratePerSecond: number }[] = [];
+      for (const hook of hooks) {
+        const id = replayIdFor(schedule.ownerId, `schedule:${schedule._id}:${hook._id}:${input.at}`);
+        const scope = {
+          kind: 'recovery' as const,
+          ownerId: schedule.ownerId,
+          hookId: hook._id,
+          since: new Date(at.getTime() - durationMs(schedule.window)),
+          until: at,
+          statuses: schedule.statuses,
+          ratePerSecond: schedule.ratePerSecond,
+        };
+        if ((await countReplayItems(models, { ...scope, _id: id })) === 0) continue;
+        const { stored } = await recordReplay({ models, replayRate }, id, scope);
+        recoveries.push({ replayId: stored._id, ratePerSecond: stored.ratePerSecond });
+      }
+      return recoveries;
     },
 
     /** Closes the replay; a cancelled one also stops the retries of the deliveries it made. */

@@ -55,7 +55,7 @@ export const recoverHookInput = z
   });
 
 type StoredReplay = Replay & { _id: string; createdAt: Date; updatedAt: Date };
-type NewReplay = Omit<ReplayScope, '_id'> & { ownerId: string; ratePerSecond?: number };
+export type NewReplay = Omit<ReplayScope, '_id'> & { ownerId: string; ratePerSecond?: number };
 
 /** A hook that is off is refused, unless the caller asked to turn it back on. */
 async function assertHooksEnabled(
@@ -77,6 +77,29 @@ async function assertHooksEnabled(
   for (const id of disabled) await enableHook(deps, caller, id);
 }
 
+export /**
+ * Stores the replay with the total it sets out to make, once: a second call
+ * with the same id finds the first. The rate is held to the configured most.
+ */
+async function recordReplay(
+  deps: Pick<ReplayDependencies, 'models' | 'replayRate'>,
+  id: string,
+  replay: NewReplay,
+): Promise<{ stored: StoredReplay; created: boolean }> {
+  const existing = await deps.models.Replay.findById(id).lean();
+  if (existing) return { stored: existing, created: false };
+  const rate = Math.min(replay.ratePerSecond ?? deps.replayRate, deps.replayRate);
+  const draft = { ...replay, _id: id, status: 'running' as const, ratePerSecond: rate, total: 0 };
+  draft.total = await countReplayItems(deps.models, draft);
+  const stored = await deps.models.Replay.findOneAndUpdate(
+    { _id: id },
+    { $setOnInsert: draft },
+    { upsert: true, returnDocument: 'after' },
+  ).lean();
+  if (!stored) throw new Error(`Replay ${id} could not be stored`);
+  return { stored, created: true };
+}
+
 /**
  * Records the replay and starts its workflow. Both steps are idempotent: the
  * same Idempotency-Key names the same replay, whose workflow id refuses a
@@ -84,36 +107,30 @@ async function assertHooksEnabled(
  */
 async function startReplay(deps: ReplayDependencies, replay: NewReplay, idempotencyKey: string | undefined) {
   const id = idempotencyKey ? replayIdFor(replay.ownerId, idempotencyKey) : newId('replay');
-  const existing = await deps.models.Replay.findById(id).lean();
-  if (existing) return { replay: await replayView(deps.models, existing), created: false };
-  const rate = Math.min(replay.ratePerSecond ?? deps.replayRate, deps.replayRate);
-  const draft = { ...replay, _id: id, status: 'running' as const, ratePerSecond: rate, total: 0 };
-  draft.total = await countReplayItems(deps.models, draft);
-  const stored = await deps.models.Replay.findOneAndUpdate(
-    { _id: id },
-    { $setOnInsert: draft },
-    {
-      upsert: true,
-      returnDocument: 'after',
-    },
-  ).lean();
-  if (!stored) throw new Error(`Replay ${id} could not be stored`);
-  try {
-    await deps.temporal.workflow.start('replayDeliveries', {
-      workflowId: replayWorkflowId(id),
-      taskQueue: deps.taskQueue,
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: [{ replayId: id, ratePerSecond: stored.ratePerSecond }],
-      typedSearchAttributes: [
-        { key: SEARCH_ATTRIBUTES.replayId, value: id },
-        { key: SEARCH_ATTRIBUTES.ownerId, value: stored.ownerId },
-        ...(stored.hookId ? [{ key: SEARCH_ATTRIBUTES.hookId, value: stored.hookId }] : []),
-      ],
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  const { stored, created } = await recordReplay(deps, id, replay);
+  if (created) {
+    try {
+      await deps.temporal.workflow.start('replayDeliveries', {
+        workflowId: replayWorkflowId(id),
+        taskQueue: deps.taskQueue,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [{ replayId: id, ratePerSecond: stored.ratePerSecond }],
+        typedSearchAttributes: replaySearchAttributes(stored),
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
   }
-  return { replay: await replayView(deps.models, stored), created: true };
+  return { replay: await replayView(deps.models, stored), created };
+}
+
+/** How ops find a replay's workflow in the Web UI. */
+export function replaySearchAttributes(replay: { _id: string; ownerId: string; hookId?: string | null }) {
+  return [
+    { key: SEARCH_ATTRIBUTES.replayId, value: replay._id },
+    { key: SEARCH_ATTRIBUTES.ownerId, value: replay.ownerId },
+    ...(replay.hookId ? [{ key: SEARCH_ATTRIBUTES.hookId, value: replay.hookId }] : []),
+  ];
 }
 
 /** A new attempt chain for one delivery; the original stays as it was. */

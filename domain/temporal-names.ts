@@ -33,3 +33,10 @@ export function disableHookWorkflowId(hookId: string, failingSince: number): str
 export function replayWorkflowId(replayId: string): string {
   return `replay:${replayId}`;
 }
+
+export function replayScheduleId(scheduleId: string): string {
+  return `replay-schedule:${scheduleId}`;
+}
+
+/** Set by Temporal on each workflow a Schedule starts: the tick it stands for, backfilled ones included. */
+export const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', 'DATETIME');

@@ -3,4 +3,5 @@ export { disableFailingHook } from './disable-hook';
 export { replayDeliveries } from './replay-deliveries';
 export { resumePausedDeliveries } from './resume-paused';
 export { retryDelivery } from './retry-delivery';
+export { scheduledRecovery } from './scheduled-recovery';
 export { testHook } from './test-hook';

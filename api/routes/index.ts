@@ -5,6 +5,7 @@ import { eventTypeRoutes } from './event-types';
 import { eventRoutes } from './events';
 import { hookRoutes } from './hooks';
 import { ownerRoutes } from './owners';
+import { replayScheduleRoutes } from './replay-schedules';
 import { replayRoutes } from './replays';
 
 /** Every documented route, in the order the OpenAPI document lists them. */
@@ -16,5 +17,6 @@ export function apiRoutes(deps: AppDependencies): RouteDefinition[] {
     ...eventRoutes(deps),
     ...deliveryRoutes(deps.models),
     ...replayRoutes(deps),
+    ...replayScheduleRoutes(deps),
   ];
 }

@@ -124,6 +124,19 @@ export const replaySchema = z.object({
   finishedAt: z.iso.datetime().optional(),
 });
 
+export const replayScheduleSchema = z.object({
+  id: z.string(),
+  ownerId: z.string(),
+  hookId: z.string().optional(),
+  cron: z.string().optional(),
+  every: z.string().optional(),
+  window: z.string(),
+  statuses: z.array(z.string()),
+  ratePerSecond: z.number(),
+  paused: z.boolean(),
+  createdAt: z.iso.datetime(),
+});
+
 export const eventSchema = z.object({
   id: z.string(),
   type: z.string(),

@@ -6,6 +6,7 @@ import { eventTypeModel } from './event-type';
 import { hookModel } from './hook';
 import { ownerModel } from './owner';
 import { replayModel } from './replay';
+import { replayScheduleModel } from './replay-schedule';
 
 /** The models bound to one connection, so that tests and processes never share mongoose globals. */
 export function createModels(connection: Connection) {
@@ -17,6 +18,7 @@ export function createModels(connection: Connection) {
     Delivery: deliveryModel(connection),
     EventType: eventTypeModel(connection),
     Replay: replayModel(connection),
+    ReplaySchedule: replayScheduleModel(connection),
   };
 }
 

@@ -6,6 +6,7 @@ import { createHttpClient, type HttpClient } from './activities/http/client';
 import { loadConfig, requireMasterKey, type Config } from './domain/config';
 import { createLogger, type Logger } from './domain/logger';
 import { createModels, type Models } from './domain/models';
+import { ensureRetentionSchedule } from './domain/retention';
 import { connectMongo, syncIndexes } from './domain/mongo';
 import { createSecretBox, type SecretBox } from './domain/secret-box';
 import { connectTemporalClient } from './domain/temporal-client';
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
   const temporal = await connectTemporalClient(config.temporal);
   const mailer = nodemailer.createTransport(config.smtpUrl);
   const { worker, connection } = await createWorker(config, { models, http, secrets, temporal, mailer });
+  await ensureRetentionSchedule(temporal, config.temporal.taskQueue, config.retention);
   logger.info({ taskQueue: config.temporal.taskQueue, temporal: config.temporal.address }, 'worker started');
   // The SDK stops polling on SIGINT/SIGTERM and lets running tasks finish before run() resolves.
   await worker.run();

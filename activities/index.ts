@@ -10,6 +10,7 @@ import { createHookTestActivities } from './hook-test';
 import type { HttpClient } from './http/client';
 import { createHookSender } from './prepare-hook';
 import { createReplayActivities } from './replays';
+import { createRetentionActivities } from './retention';
 import { createRetryActivities } from './retries';
 import { createTargets } from './targets';
 
@@ -51,6 +52,7 @@ export function createActivities({
     ...createHookTestActivities({ models, sender }),
     ...createRetryActivities({ models, sender, temporal }),
     ...createHookDisablingActivities({ models, mailer, emailFrom, publicUrl }),
+    ...createRetentionActivities({ models }),
   };
 }
 

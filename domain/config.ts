@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BUILT_IN_DELIVERY_SETTINGS, deliverySetting, type DeliverySettings } from './delivery-settings';
+import { duration } from './durations';
 
 /**
  * The one place that reads the environment. Everything else receives a typed
@@ -58,6 +59,8 @@ const envSchema = z.object({
   /** Where the dev stack's SMTP catcher lists the mails it caught; unset with a real SMTP server. */
   HOOKFLOW_MAILBOX_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Events, deliveries and replays older than this are deleted by a scheduled workflow. */
+  HOOKFLOW_RETENTION: duration({ min: '1h', max: '3650d' }).default('30d'),
   /** Deliveries a second a replay or recovery sends to one hook, unless the request asks for fewer. */
   HOOKFLOW_REPLAY_RATE: z.coerce.number().int().min(1).max(1000).default(10),
   /** Delivery defaults for every hook that does not set its own; see delivery-settings.ts for the bounds. */
@@ -100,6 +103,8 @@ export interface Config {
   deliveryDefaults: DeliverySettings;
   /** Replays and recoveries send at most this many deliveries a second. */
   replayRate: number;
+  /** How long events, deliveries and replays are kept. */
+  retention: string;
 }
 
 export class ConfigError extends Error {
@@ -154,6 +159,7 @@ export function loadConfig(env: Env = process.env): Config {
       disableAfter: { failures: e.HOOKFLOW_DISABLE_AFTER_FAILURES, window: e.HOOKFLOW_DISABLE_AFTER_WINDOW },
     },
     replayRate: e.HOOKFLOW_REPLAY_RATE,
+    retention: e.HOOKFLOW_RETENTION,
   };
 }
 

@@ -1,5 +1,6 @@
 export { deliverEvent } from './deliver-event';
 export { disableFailingHook } from './disable-hook';
+export { enforceRetention } from './enforce-retention';
 export { replayDeliveries } from './replay-deliveries';
 export { resumePausedDeliveries } from './resume-paused';
 export { retryDelivery } from './retry-delivery';

@@ -20,17 +20,15 @@ describe('retention', () => {
     const db = hookflow.mongo;
     const at = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY);
     // Written raw: the models stamp createdAt themselves, and these records must be old.
-    await db
-      .collection('events')
-      .insertMany(
-        [40, 31, 29, 1].map((age) => ({
-          _id: `evt_age_${age}` as never,
-          type: 'reaction',
-          ownerId: 'own_x',
-          data: {},
-          createdAt: at(age),
-        })),
-      );
+    await db.collection('events').insertMany(
+      [40, 31, 29, 1].map((age) => ({
+        _id: `evt_age_${age}` as never,
+        type: 'reaction',
+        ownerId: 'own_x',
+        data: {},
+        createdAt: at(age),
+      })),
+    );
     await db.collection('deliveries').insertMany(
       [40, 35, 31, 29, 1].map((age) => ({
         _id: `dlv_age_${age}` as never,
@@ -42,16 +40,14 @@ describe('retention', () => {
         createdAt: at(age),
       })),
     );
-    await db
-      .collection('replays')
-      .insertMany(
-        [45, 2].map((age) => ({
-          _id: `rpl_age_${age}` as never,
-          ownerId: 'own_x',
-          kind: 'recovery',
-          createdAt: at(age),
-        })),
-      );
+    await db.collection('replays').insertMany(
+      [45, 2].map((age) => ({
+        _id: `rpl_age_${age}` as never,
+        ownerId: 'own_x',
+        kind: 'recovery',
+        createdAt: at(age),
+      })),
+    );
 
     const deleted = await hookflow.temporal.workflow.execute('enforceRetention', {
       workflowId: `retention-test-${Date.now()}`,

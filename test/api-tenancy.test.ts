@@ -51,6 +51,14 @@ describe('authentication and tenant isolation', () => {
     const replay = await hookflow.request('POST', `/v1/deliveries/${ofB.delivery}/replay`, {}, { key: b.apiKey });
     assert.equal(replay.status, 202, JSON.stringify(replay.body));
     ofB.replay = replay.body.id;
+    const schedule = await hookflow.request(
+      'POST',
+      '/v1/replay-schedules',
+      { hookId: ofB.hook, every: '1h', window: '1h' },
+      { key: b.apiKey },
+    );
+    assert.equal(schedule.status, 201, JSON.stringify(schedule.body));
+    ofB.schedule = schedule.body.id;
   });
 
   after(async () => {
@@ -61,9 +69,15 @@ describe('authentication and tenant isolation', () => {
   /** Fills a route's path with B's ids, so that A's call aims at B's data. */
   function pathForB(path: string): string {
     const kind = path.split('/')[2];
-    const id =
-      { owners: b.id, hooks: ofB.hook, events: ofB.event, deliveries: ofB.delivery, replays: ofB.replay }[kind ?? ''] ??
-      'x';
+    const ids: Record<string, string | undefined> = {
+      owners: b.id,
+      hooks: ofB.hook,
+      events: ofB.event,
+      deliveries: ofB.delivery,
+      replays: ofB.replay,
+      'replay-schedules': ofB.schedule,
+    };
+    const id = ids[kind ?? ''] ?? 'x';
     return path.replace(':id', id).replace(':keyId', 'key_x');
   }
 
@@ -84,17 +98,21 @@ describe('authentication and tenant isolation', () => {
     }
   });
 
+  /** A body each route would accept, so that only the ownership check can refuse it. */
+  function validBodyFor(route: { method: string; path: string }): unknown {
+    const past = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
+    if (route.path.endsWith('/recover')) return { since: past(24) };
+    if (route.path.endsWith('/backfill')) return { start: past(2), end: past(1) };
+    if (route.path.startsWith('/v1/replay-schedules/') && route.method === 'PATCH') return { paused: true };
+    if (route.method === 'PATCH') return { name: 'stolen' };
+    return route.method === 'POST' ? {} : undefined;
+  }
+
   it("answers 404 when owner A names any of owner B's resources", async () => {
     const withIds = ROUTES.filter((r) => r.access === 'tenant' && r.path.includes(':id'));
     assert.ok(withIds.length >= 9, 'every hook, event and delivery route with an id is checked');
     for (const route of withIds) {
-      const body = route.path.endsWith('/recover')
-        ? { since: new Date(0).toISOString() }
-        : route.method === 'PATCH'
-          ? { name: 'stolen' }
-          : route.method === 'POST'
-            ? {}
-            : undefined;
+      const body = validBodyFor(route);
       const answer = await hookflow.request(route.method, pathForB(route.path), body, { key: a.apiKey });
       assert.equal(answer.status, 404, `${route.method} ${route.path}: ${JSON.stringify(answer.body)}`);
     }
@@ -102,6 +120,15 @@ describe('authentication and tenant isolation', () => {
     const hook = await hookflow.request('GET', `/v1/hooks/${ofB.hook}`, undefined, { key: b.apiKey });
     assert.equal(hook.body.name, 'B');
     assert.equal(hook.body.status, 'enabled');
+    const schedules = await hookflow.request('GET', '/v1/replay-schedules', undefined, { key: b.apiKey });
+    assert.deepEqual(
+      schedules.body.data.map((s: { id: string; paused: boolean }) => [s.id, s.paused]),
+      [[ofB.schedule, false]],
+    );
+    const removed = await hookflow.request('DELETE', `/v1/replay-schedules/${ofB.schedule}`, undefined, {
+      key: b.apiKey,
+    });
+    assert.equal(removed.status, 204);
   });
 
   it("never lists B's data to A, and refuses to write in B's name", async () => {

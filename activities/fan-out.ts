@@ -4,7 +4,7 @@ import { deliveryId } from '../domain/ids';
 import type { Models } from '../domain/models';
 import { subscribedHooksFilter } from '../domain/subscriptions';
 import type { HookToDisable } from './failure-streak';
-import type { AttemptAndRecord, RetryHandOff } from './first-attempts';
+import { retriesLeftOnRecord, type AttemptAndRecord, type RetryHandOff } from './first-attempts';
 import type { DeliveryEvent } from './targets/target';
 
 export interface FanOutDependencies {
@@ -69,17 +69,7 @@ export function createFanOutActivities({ models, attemptAndRecord }: FanOutDepen
           : [];
       const alreadyAttempted = new Set(recorded.map((delivery) => delivery.hookId));
       outcome.skipped = alreadyAttempted.size;
-      for (const delivery of recorded) {
-        if (delivery.status !== 'retrying') continue;
-        const delayMs = Math.max(0, (delivery.nextAttemptAt?.getTime() ?? 0) - Date.now());
-        outcome.retries.push({
-          deliveryId: delivery._id,
-          hookId: delivery.hookId,
-          ownerId: event.ownerId,
-          eventType: event.type,
-          delayMs,
-        });
-      }
+      outcome.retries.push(...retriesLeftOnRecord(recorded, () => event));
 
       const deliveryEvent: DeliveryEvent = eventView(event);
       const sent = await attemptAndRecord(

@@ -41,6 +41,22 @@ export interface FirstAttemptsOutcome {
   hooksToDisable: HookToDisable[];
 }
 
+/**
+ * What an earlier try of a page left retrying, for their retry workflows once
+ * more (starting one again is harmless): a try may die between recording its
+ * deliveries and handing their failures on.
+ */
+export function retriesLeftOnRecord<
+  R extends { _id: string; hookId: string; status: string; nextAttemptAt?: Date | null },
+>(records: R[], eventOf: (record: R) => { ownerId: string; type: string } | undefined): RetryHandOff[] {
+  return records.flatMap((record) => {
+    const event = eventOf(record);
+    if (record.status !== 'retrying' || !event) return [];
+    const delayMs = Math.max(0, (record.nextAttemptAt?.getTime() ?? 0) - Date.now());
+    return [{ deliveryId: record._id, hookId: record.hookId, ownerId: event.ownerId, eventType: event.type, delayMs }];
+  });
+}
+
 function slices<T>(items: readonly T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }

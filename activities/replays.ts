@@ -8,7 +8,7 @@ import type { Replay } from '../domain/models/replay';
 import { countReplayItems, eventReplayHooksFilter, recoveryFilter } from '../domain/replay-items';
 import { recordReplay } from '../domain/replays';
 import type { HookToDisable } from './failure-streak';
-import type { AttemptAndRecord, FirstAttempt, RetryHandOff } from './first-attempts';
+import { retriesLeftOnRecord, type AttemptAndRecord, type FirstAttempt, type RetryHandOff } from './first-attempts';
 
 type StoredReplay = Replay & { _id: string };
 type StoredHook = Hook & { _id: string };
@@ -151,16 +151,22 @@ export function createReplayActivities({
       const { items, next } = await itemsOf(replay, input.cursor, input.limit);
       const claimed = await claimOriginals(replay, items);
       const ids = claimed.map((item) => replayDeliveryId(replay._id, item.eventId, item.hook._id));
-      const recorded =
+      // Only a retry of this page can find its deliveries on record: they stand, and are not sent again.
+      const onRecord =
         Context.current().info.attempt > 1
-          ? new Set((await Delivery.find({ _id: { $in: ids } }, { _id: 1 }).lean()).map((d) => d._id))
-          : new Set<string>();
+          ? await Delivery.find(
+              { _id: { $in: ids } },
+              { _id: 1, eventId: 1, hookId: 1, status: 1, nextAttemptAt: 1 },
+            ).lean()
+          : [];
+      const recorded = new Set(onRecord.map((delivery) => delivery._id));
       const events = new Map(
         (await Event.find({ _id: { $in: [...new Set(claimed.map((item) => item.eventId))] } }).lean()).map((e) => [
           e._id,
           eventView(e),
         ]),
       );
+      const leftRetrying = retriesLeftOnRecord(onRecord, (record) => events.get(record.eventId));
       const attempts: FirstAttempt[] = claimed.flatMap((item, index) => {
         const event = events.get(item.eventId);
         const id = ids[index] as string;
@@ -171,7 +177,7 @@ export function createReplayActivities({
       return {
         next,
         sent: attempts.length,
-        retries: outcome.retries,
+        retries: [...leftRetrying, ...outcome.retries],
         hooksToDisable: outcome.hooksToDisable,
       };
     },

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Connection } from 'mongoose';
 import { createFanOutActivities } from '../activities/fan-out';
+import { createReplayActivities } from '../activities/replays';
 import { createFirstAttempts } from '../activities/first-attempts';
 import { createHttpClient } from '../activities/http/client';
 import { createHookSender } from '../activities/prepare-hook';
@@ -24,10 +25,10 @@ function onTry<R>(attempt: number, activity: () => Promise<R>): Promise<R> {
 }
 
 /**
- * The fan-out activity on the real database, called directly: what Temporal
- * does when it retries the activity after a worker crash.
+ * The fan-out and replay page activities on the real database, called
+ * directly: what Temporal does when it retries one after a worker crash.
  */
-describe('fan-out activity', () => {
+describe('fan-out and replay page activities', () => {
   let mongo: Connection;
   let models: Models;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -155,5 +156,47 @@ describe('fan-out activity', () => {
     assert.equal(failed?.status, 'failed');
     assert.equal(failed?.attempts[0]?.errorKind, 'secret_unreadable');
     assert.match(failed?.failureReason ?? '', /HOOKFLOW_MASTER_KEY/);
+  });
+
+  it('a replay page retried sends nothing twice, and still hands on what it left retrying', async () => {
+    const owner = await createOwner(models, { name: 'Replayer', email: 'replayer@example.test' });
+    const caller = { kind: 'owner', ownerId: owner.id, keyId: 'key_test' } as const;
+    const deps = { models, secrets, allowPrivateTargets: true, deliveryDefaults: BUILT_IN_DELIVERY_SETTINGS };
+    const hook = await createHook(deps, caller, {
+      name: 'down',
+      events: ['follow'],
+      target: { type: 'http', url: `${receiver.url}/down`, method: 'POST', headers: {} },
+      delivery: { retrySchedule: ['1m'] },
+    });
+    await models.Event.create({ _id: 'evt_replayed', type: 'follow', ownerId: owner.id, data: { user: {} } });
+    const original = { _id: 'dlv_original', eventId: 'evt_replayed', hookId: hook.id, ownerId: owner.id };
+    await models.Delivery.create({ ...original, status: 'failed', attempts: [] });
+    await models.Replay.create({
+      _id: 'rpl_page',
+      ownerId: owner.id,
+      kind: 'delivery',
+      deliveryId: 'dlv_original',
+      ratePerSecond: 10,
+      total: 1,
+    });
+    const activities = createReplayActivities({
+      models,
+      attemptAndRecord: createFirstAttempts({ models, sender, concurrency: 4 }),
+      replayRate: 10,
+    });
+    const sentBefore = receiver.requests.length;
+    const page = { replayId: 'rpl_page', limit: 10 };
+
+    const first = await onTry(1, () => activities.replayPage(page));
+    assert.equal(first.sent, 1);
+    assert.equal(first.retries.length, 1);
+    const again = await onTry(2, () => activities.replayPage(page));
+    assert.equal(receiver.requests.length, sentBefore + 1, 'no request is sent twice');
+    assert.equal(again.sent, 0);
+    assert.deepEqual(
+      again.retries.map((r) => r.deliveryId),
+      first.retries.map((r) => r.deliveryId),
+      'the delivery left retrying is handed on again',
+    );
   });
 });

@@ -5,8 +5,8 @@ import type { DeliverySettings } from '../domain/delivery-settings';
 /** A hook that must be switched off now, and the streak that decided it. */
 export interface HookToDisable {
   hookId: string;
-  /** Start of the failure streak: names the streak, so one streak disables (and emails) once. */
-  failingSince: number;
+  /** Names the hook's enabled spell that ends now (see Hook.enabledCount): one disabling, one mail per spell. */
+  spell: number;
   reason: string;
 }
 
@@ -52,7 +52,7 @@ export async function recordStreaks(models: Models, outcomes: StreakOutcome[]): 
   if (failed.length === 0) return [];
   const hooks = await models.Hook.find(
     { _id: { $in: failedIds }, status: 'enabled' },
-    { failureCount: 1, failingSince: 1 },
+    { failureCount: 1, failingSince: 1, enabledCount: 1 },
   ).lean();
   return hooks.flatMap((hook) => {
     const since = hook.failingSince ?? now;
@@ -65,6 +65,6 @@ export async function recordStreaks(models: Models, outcomes: StreakOutcome[]): 
     const reason =
       gone ??
       `${hook.failureCount} failed attempts in a row since ${since.toISOString()} (limit ${failures} over ${window})`;
-    return [{ hookId: hook._id, failingSince: since.getTime(), reason }];
+    return [{ hookId: hook._id, spell: hook.enabledCount ?? 0, reason }];
   });
 }

@@ -57,10 +57,10 @@ export function createRetryActivities({ models, sender, temporal }: RetryDepende
 
   function startDisabling(hooks: HookToDisable[], taskQueue: string) {
     return Promise.all(
-      hooks.map(({ hookId, failingSince, reason }) =>
+      hooks.map(({ hookId, spell, reason }) =>
         startOnce(() =>
           temporal.workflow.start('disableFailingHook', {
-            workflowId: disableHookWorkflowId(hookId, failingSince),
+            workflowId: disableHookWorkflowId(hookId, spell),
             taskQueue,
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
             args: [{ hookId, reason }],

@@ -280,7 +280,11 @@ export async function enableHook(
 ) {
   const updated = await deps.models.Hook.findOneAndUpdate(
     { _id: id, ...ownerScope(caller) },
-    { $set: { status: 'enabled', failureCount: 0 }, $unset: { disabledReason: 1, disabledAt: 1, failingSince: 1 } },
+    {
+      $set: { status: 'enabled', failureCount: 0 },
+      $inc: { enabledCount: 1 },
+      $unset: { disabledReason: 1, disabledAt: 1, failingSince: 1 },
+    },
     { returnDocument: 'after' },
   ).lean();
   if (!updated) throw new NotFoundError('hook', id);

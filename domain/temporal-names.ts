@@ -25,9 +25,9 @@ export function deliveryWorkflowId(deliveryId: string): string {
   return `delivery:${deliveryId}`;
 }
 
-/** One per failure streak of a hook, so that a streak disables the hook and mails its owner once. */
-export function disableHookWorkflowId(hookId: string, failingSince: number): string {
-  return `disable-hook:${hookId}:${failingSince}`;
+/** One per enabled spell of a hook (Hook.enabledCount): however many failures notice, it is disabled and its owner mailed once. */
+export function disableHookWorkflowId(hookId: string, spell: number): string {
+  return `disable-hook:${hookId}:${spell}`;
 }
 
 export function replayWorkflowId(replayId: string): string {

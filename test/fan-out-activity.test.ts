@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Connection } from 'mongoose';
 import { createFanOutActivities } from '../activities/fan-out';
+import { recordStreaks } from '../activities/failure-streak';
 import { createReplayActivities } from '../activities/replays';
 import { createFirstAttempts } from '../activities/first-attempts';
 import { createHttpClient } from '../activities/http/client';
@@ -17,6 +18,7 @@ import { createModels, type Models } from '../domain/models';
 import { connectMongo, syncIndexes } from '../domain/mongo';
 import { createOwner } from '../domain/owners';
 import { createSecretBox } from '../domain/secret-box';
+import { disableHookWorkflowId } from '../domain/temporal-names';
 import { startReceiver } from './support/receiver';
 
 /** Runs the page activity as Temporal would on its given try (1 is the first). */
@@ -198,5 +200,33 @@ describe('fan-out and replay page activities', () => {
       first.retries.map((r) => r.deliveryId),
       'the delivery left retrying is handed on again',
     );
+  });
+
+  it('names one disabling per enabled spell of a hook, however many failures race to it', async () => {
+    const owner = await createOwner(models, { name: 'Racer', email: 'racer@example.test' });
+    const caller = { kind: 'owner', ownerId: owner.id, keyId: 'key_test' } as const;
+    const deps = { models, secrets, allowPrivateTargets: true, deliveryDefaults: BUILT_IN_DELIVERY_SETTINGS };
+    const hook = await createHook(deps, caller, {
+      name: 'racer',
+      events: ['follow'],
+      target: { type: 'http', url: `${receiver.url}/down`, method: 'POST', headers: {} },
+    });
+    const failure = {
+      hookId: hook.id,
+      disableAfter: { failures: 1, window: '0s' },
+      failureCountBefore: 0,
+      succeeded: false,
+    };
+    const raced = async () =>
+      (await Promise.all(Array.from({ length: 8 }, () => recordStreaks(models, [failure]))))
+        .flat()
+        .map((toDisable) => disableHookWorkflowId(toDisable.hookId, toDisable.spell));
+    const first = await raced();
+    assert.equal(first.length, 8, 'every racer sees the threshold crossed');
+    assert.equal(new Set(first).size, 1, 'and names the same disabling workflow');
+    await models.Hook.updateOne({ _id: hook.id }, { $inc: { enabledCount: 1 } });
+    const afterEnable = await raced();
+    assert.equal(new Set(afterEnable).size, 1);
+    assert.notEqual(afterEnable[0], first[0], 'a hook turned back on can be disabled again');
   });
 });

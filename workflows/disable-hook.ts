@@ -7,7 +7,7 @@ const { disableHook, emailHookDisabled } = proxyActivities<Activities>({
 });
 
 /**
- * Switches a failing hook off and tells its owner. One runs per failure streak
+ * Switches a failing hook off and tells its owner. One runs per enabled spell
  * (see disableHookWorkflowId): however many deliveries notice, one mail goes out.
  */
 export async function disableFailingHook(input: { hookId: string; reason: string }): Promise<boolean> {

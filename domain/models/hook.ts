@@ -58,6 +58,13 @@ const hookSchema = new Schema(
     /** Failed attempts in a row, and since when; a success resets both. */
     failureCount: { type: Number, default: 0 },
     failingSince: Date,
+    /**
+     * How many times the hook was turned back on. Each disabled spell is named
+     * by it, so that however many deliveries fail at once, one workflow
+     * disables the hook and mails its owner: an id, not a conditional update,
+     * which FerretDB does not make atomic under concurrent writers.
+     */
+    enabledCount: { type: Number, default: 0 },
   },
   { timestamps: true, versionKey: false },
 );

@@ -91,13 +91,15 @@ async function recordReplay(
   const rate = Math.min(replay.ratePerSecond ?? deps.replayRate, deps.replayRate);
   const draft = { ...replay, _id: id, status: 'running' as const, ratePerSecond: rate, total: 0 };
   draft.total = await countReplayItems(deps.models, draft);
-  const stored = await deps.models.Replay.findOneAndUpdate(
-    { _id: id },
-    { $setOnInsert: draft },
-    { upsert: true, returnDocument: 'after' },
-  ).lean();
-  if (!stored) throw new Error(`Replay ${id} could not be stored`);
-  return { stored, created: true };
+  try {
+    return { stored: (await deps.models.Replay.create(draft)).toObject(), created: true };
+  } catch (error) {
+    // Of two requests racing with one Idempotency-Key, the unique id lets one insert; the other finds it.
+    if ((error as { code?: number }).code !== 11000) throw error;
+    const first = await deps.models.Replay.findById(id).lean();
+    if (!first) throw error;
+    return { stored: first, created: false };
+  }
 }
 
 /**

@@ -132,7 +132,13 @@ describe('replays and recovery', () => {
     assert.equal(second.status, 200);
     assert.equal(second.body.id, first.body.id);
     await finished(as, first.body.id);
-    assert.deepEqual(numbersReceivedOn('/idempotent'), [8, 8]);
+    const raced = await Promise.all(
+      [1, 2].map(() => as('POST', `/v1/deliveries/${deliveryId}/replay`, {}, { 'idempotency-key': 'replay-8b' })),
+    );
+    assert.deepEqual(raced.map((answer) => answer.status).sort(), [200, 202], 'of two at once, one starts it');
+    assert.equal(raced[0]?.body.id, raced[1]?.body.id);
+    await finished(as, raced[0]?.body.id);
+    assert.deepEqual(numbersReceivedOn('/idempotent'), [8, 8, 8]);
   });
 
   it('refuses to replay to a disabled hook with a 409, unless asked to enable it', async () => {

@@ -110,18 +110,18 @@ async function recordReplay(
 async function startReplay(deps: ReplayDependencies, replay: NewReplay, idempotencyKey: string | undefined) {
   const id = idempotencyKey ? replayIdFor(replay.ownerId, idempotencyKey) : newId('replay');
   const { stored, created } = await recordReplay(deps, id, replay);
-  if (created) {
-    try {
-      await deps.temporal.workflow.start('replayDeliveries', {
-        workflowId: replayWorkflowId(id),
-        taskQueue: deps.taskQueue,
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args: [{ replayId: id, ratePerSecond: stored.ratePerSecond }],
-        typedSearchAttributes: replaySearchAttributes(stored),
-      });
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    }
+  // Started whether or not this call recorded it: a request retried after a crash between the two steps
+  // still gets its workflow, and the workflow id refuses a second run.
+  try {
+    await deps.temporal.workflow.start('replayDeliveries', {
+      workflowId: replayWorkflowId(id),
+      taskQueue: deps.taskQueue,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      args: [{ replayId: id, ratePerSecond: stored.ratePerSecond }],
+      typedSearchAttributes: replaySearchAttributes(stored),
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
   return { replay: await replayView(deps.models, stored), created };
 }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { replayIdFor } from '../domain/ids';
+import { recordReplay } from '../domain/replays';
 import { eventually } from './support/eventually';
 import { startHookflow, type Hookflow } from './support/hookflow';
 import { startReceiver } from './support/receiver';
@@ -139,6 +141,24 @@ describe('replays and recovery', () => {
     assert.equal(raced[0]?.body.id, raced[1]?.body.id);
     await finished(as, raced[0]?.body.id);
     assert.deepEqual(numbersReceivedOn('/idempotent'), [8, 8, 8]);
+  });
+
+  it('starts the workflow of a replay a crashed request recorded but never started, when the request is retried', async () => {
+    const { as } = await ownerWithHook('/crashed');
+    const { deliveryId } = await deliverEvent(as, 10, 'succeeded');
+    const delivery = (await as('GET', `/v1/deliveries/${deliveryId}`)).body;
+    // What the first try left: the replay on record under its key, no workflow.
+    const id = replayIdFor(delivery.ownerId, 'replay-10');
+    await recordReplay({ models: hookflow.models, replayRate: 10 }, id, {
+      kind: 'delivery',
+      ownerId: delivery.ownerId,
+      deliveryId,
+    });
+    const retried = await as('POST', `/v1/deliveries/${deliveryId}/replay`, {}, { 'idempotency-key': 'replay-10' });
+    assert.equal(retried.status, 200);
+    assert.equal(retried.body.id, id);
+    assert.equal((await finished(as, id)).succeeded, 1);
+    assert.deepEqual(numbersReceivedOn('/crashed'), [10, 10]);
   });
 
   it('refuses to replay to a disabled hook with a 409, unless asked to enable it', async () => {

@@ -4,19 +4,35 @@ import { deliveryId } from '../domain/ids';
 import type { Models } from '../domain/models';
 import { subscribedHooksFilter } from '../domain/subscriptions';
 import type { HookToDisable } from './failure-streak';
-import { retriesLeftOnRecord, type AttemptAndRecord, type RetryHandOff } from './first-attempts';
+import {
+  keepHeartbeating,
+  RECORD_SLICE,
+  retriesLeftOnRecord,
+  type AttemptAndRecord,
+  type RetryHandOff,
+} from './first-attempts';
 import type { DeliveryEvent } from './targets/target';
+
+/**
+ * The most failures one call gathers before it hands them back: they travel
+ * through the workflow's history to handOnFailures, and must stay well under
+ * Temporal's payload limits.
+ */
+const FAILURES_PER_CALL = 1_000;
+
+/** Hooks the database hands over at a time; they are delivered a slice at a time. */
+const CURSOR_BATCH = 1_000;
 
 export interface FanOutDependencies {
   models: Models;
   attemptAndRecord: AttemptAndRecord;
+  /** The most failures one call gathers before it hands them back; a thousand unless told. */
+  failuresPerCall?: number;
 }
 
-export interface PageOutcome {
-  /** Hooks on this page. */
+export interface FanOutTally {
+  /** Hooks gone through. */
   hooks: number;
-  /** Pass back as `afterHookId` for the next page; absent on the last page. */
-  next?: string;
   succeeded: number;
   failed: number;
   /** Deliveries an earlier try of this activity already attempted. */
@@ -27,61 +43,106 @@ export interface PageOutcome {
   hooksToDisable: HookToDisable[];
 }
 
-export function createFanOutActivities({ models, attemptAndRecord }: FanOutDependencies) {
+export interface FanOutOutcome extends FanOutTally {
+  /** Pass back as `afterHookId`, once the failures are handed on; absent when every hook has its delivery. */
+  next?: string;
+}
+
+/** What a try heartbeats after each slice it records: where a retried try carries on, and what came before. */
+export interface FanOutProgress {
+  next?: string;
+  outcome: FanOutTally;
+}
+
+const NOTHING_YET: FanOutTally = { hooks: 0, succeeded: 0, failed: 0, skipped: 0, retries: [], hooksToDisable: [] };
+
+/** The cursor's documents, `size` at a time. */
+async function* slicesOf<T>(cursor: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let slice: T[] = [];
+  for await (const item of cursor) {
+    slice.push(item);
+    if (slice.length === size) {
+      yield slice;
+      slice = [];
+    }
+  }
+  if (slice.length > 0) yield slice;
+}
+
+export function createFanOutActivities({
+  models,
+  attemptAndRecord,
+  failuresPerCall = FAILURES_PER_CALL,
+}: FanOutDependencies) {
   const { Event, Hook, Delivery } = models;
 
   return {
     /**
-     * Delivers the event to one page of its subscribed hooks, in id order, and
-     * records every outcome. One query loads the page (on FerretDB any query
-     * but an _id lookup scans the collection, so pages are large), and the
-     * common path of a first try that succeeds inserts records and nothing else.
-     * Safe to retry: what an earlier try recorded is not sent again.
+     * Delivers the event to its subscribed hooks after `afterHookId`, in id
+     * order, and records every outcome, a slice at a time. One cursor reads
+     * them all: on FerretDB any query but an _id lookup scans the collection,
+     * so a query per page would make a fan-out cost a scan per page. Stops
+     * early only to hand back the failures it gathered (see `next`). The
+     * common path of a first try that succeeds inserts records and nothing
+     * else. Safe to retry: a retried try carries on from its last heartbeat,
+     * and what an earlier try recorded is not sent again.
      */
-    async deliverHookPage(input: { eventId: string; afterHookId?: string; limit: number }): Promise<PageOutcome> {
-      const context = Context.current();
+    async deliverToSubscribers(input: { eventId: string; afterHookId?: string }): Promise<FanOutOutcome> {
+      const { info } = Context.current();
       const event = await Event.findById(input.eventId).lean();
       if (!event) throw new Error(`Event ${input.eventId} does not exist`);
-      const found = await Hook.find(subscribedHooksFilter(event, input.afterHookId))
-        .sort({ _id: 1 })
-        .limit(input.limit + 1)
-        .lean();
-      const page = found.slice(0, input.limit);
-      const outcome: PageOutcome = {
-        hooks: page.length,
-        next: found.length > input.limit ? page.at(-1)?._id : undefined,
-        succeeded: 0,
-        failed: 0,
-        skipped: 0,
-        retries: [],
-        hooksToDisable: [],
-      };
-
-      // Only a retry of this activity can find deliveries of this page on record (each event's
-      // workflow walks its pages once). What an earlier try recorded stands, and the deliveries it
-      // left retrying still need their retry workflows (starting them again is harmless).
-      const recorded =
-        context.info.attempt > 1
-          ? await Delivery.find(
-              { _id: { $in: page.map((hook) => deliveryId(event._id, hook._id)) } },
-              { _id: 1, hookId: 1, status: 1, nextAttemptAt: 1 },
-            ).lean()
-          : [];
-      const alreadyAttempted = new Set(recorded.map((delivery) => delivery.hookId));
-      outcome.skipped = alreadyAttempted.size;
-      outcome.retries.push(...retriesLeftOnRecord(recorded, () => event));
-
       const deliveryEvent: DeliveryEvent = eventView(event);
-      const sent = await attemptAndRecord(
-        page
-          .filter((hook) => !alreadyAttempted.has(hook._id))
-          .map((hook) => ({ deliveryId: deliveryId(event._id, hook._id), event: deliveryEvent, hook })),
-      );
-      outcome.succeeded = sent.succeeded;
-      outcome.failed = sent.failed;
-      outcome.retries.push(...sent.retries);
-      outcome.hooksToDisable = sent.hooksToDisable;
-      return outcome;
+      const resumed = info.attempt > 1 ? (info.heartbeatDetails as FanOutProgress | undefined) : undefined;
+      let { next, outcome } = resumed ?? { next: input.afterHookId, outcome: NOTHING_YET };
+      // Only a retried try can find deliveries on record (each event's workflow goes through its hooks
+      // once), and only in its leading slices: slices are recorded in order, so once one has none on
+      // record, no later one has. What an earlier try recorded stands, and the deliveries it left
+      // retrying still need their retry workflows.
+      let mayBeOnRecord = info.attempt > 1;
+
+      return keepHeartbeating(async (progress) => {
+        // Beats carry where this try stands from the first on (a bare one would wipe what an earlier try
+        // reported), and go on while the database sorts the hooks before the first batch (seconds for many).
+        progress({ next, outcome } satisfies FanOutProgress);
+        const cursor = Hook.find(subscribedHooksFilter(event, next))
+          .sort({ _id: 1 })
+          .lean()
+          .cursor({ batchSize: CURSOR_BATCH });
+        try {
+          for await (const slice of slicesOf(cursor, RECORD_SLICE)) {
+            if (outcome.retries.length + outcome.hooksToDisable.length >= failuresPerCall) {
+              return { ...outcome, next };
+            }
+            const recorded = mayBeOnRecord
+              ? await Delivery.find(
+                  { _id: { $in: slice.map((hook) => deliveryId(event._id, hook._id)) } },
+                  { _id: 1, hookId: 1, status: 1, nextAttemptAt: 1 },
+                ).lean()
+              : [];
+            mayBeOnRecord = recorded.length > 0;
+            const alreadyAttempted = new Set(recorded.map((delivery) => delivery.hookId));
+            const sent = await attemptAndRecord(
+              slice
+                .filter((hook) => !alreadyAttempted.has(hook._id))
+                .map((hook) => ({ deliveryId: deliveryId(event._id, hook._id), event: deliveryEvent, hook })),
+            );
+            // A new tally rather than changes to the one last reported, which a heartbeat may still carry.
+            outcome = {
+              hooks: outcome.hooks + slice.length,
+              succeeded: outcome.succeeded + sent.succeeded,
+              failed: outcome.failed + sent.failed,
+              skipped: outcome.skipped + alreadyAttempted.size,
+              retries: [...outcome.retries, ...retriesLeftOnRecord(recorded, () => event), ...sent.retries],
+              hooksToDisable: [...outcome.hooksToDisable, ...sent.hooksToDisable],
+            };
+            next = slice.at(-1)?._id;
+            progress({ next, outcome } satisfies FanOutProgress);
+          }
+          return outcome;
+        } finally {
+          await cursor.close();
+        }
+      });
     },
   };
 }

@@ -10,10 +10,39 @@ import { nextStep } from './retry-plan';
 import type { DeliveryEvent } from './targets/target';
 
 /** Deliveries recorded together: a crash mid-batch re-sends at most this many that had already gone out. */
-const RECORD_SLICE = 200;
+export const RECORD_SLICE = 200;
 
 /** Tells Temporal the worker is alive even while every send of a slice waits on a slow receiver. */
 const HEARTBEAT_EVERY_MS = 5_000;
+
+/** The progress reporter of each activity that keeps heartbeating, which work nested in it shares. */
+const heartbeats = new WeakMap<Context, (details: unknown) => void>();
+
+/**
+ * Runs `work` with the activity heartbeating every few seconds throughout,
+ * slow sends and slow queries included. `work` may report progress, which
+ * every later beat carries: Temporal keeps the last beat's details for a
+ * retried try to resume from, so a bare beat would wipe them. Work nested in
+ * a heartbeating activity shares its heartbeat rather than starting another.
+ */
+export async function keepHeartbeating<T>(work: (progress: (details: unknown) => void) => Promise<T>): Promise<T> {
+  const context = Context.current();
+  const running = heartbeats.get(context);
+  if (running) return work(running);
+  let latest: unknown;
+  const progress = (details: unknown) => {
+    latest = details;
+    context.heartbeat(latest);
+  };
+  const timer = setInterval(() => context.heartbeat(latest), HEARTBEAT_EVERY_MS);
+  heartbeats.set(context, progress);
+  try {
+    return await work(progress);
+  } finally {
+    clearInterval(timer);
+    heartbeats.delete(context);
+  }
+}
 
 /** A failure worth another try, for its own retry workflow. */
 export interface RetryHandOff {
@@ -42,9 +71,9 @@ export interface FirstAttemptsOutcome {
 }
 
 /**
- * What an earlier try of a page left retrying, for their retry workflows once
- * more (starting one again is harmless): a try may die between recording its
- * deliveries and handing their failures on.
+ * What an earlier try of an activity left retrying, for their retry workflows
+ * once more (starting one again is harmless): a try may die between recording
+ * its deliveries and handing their failures on.
  */
 export function retriesLeftOnRecord<
   R extends { _id: string; hookId: string; status: string; nextAttemptAt?: Date | null },
@@ -66,7 +95,7 @@ function slices<T>(items: readonly T[], size: number): T[][] {
  * concurrency, inserts the records a slice at a time (nothing can be on record
  * for a first attempt yet), keeps the hooks' failure streaks. Fan-out and
  * replays both deliver through here. Runs inside an activity, which it keeps
- * heartbeating.
+ * heartbeating (or leaves to the caller's heartbeat, when there is one).
  */
 export function createFirstAttempts({
   models,
@@ -78,11 +107,9 @@ export function createFirstAttempts({
   /** How many deliveries run at once. */
   concurrency: number;
 }) {
-  return async function attemptAndRecord(items: readonly FirstAttempt[]): Promise<FirstAttemptsOutcome> {
-    const context = Context.current();
-    const outcome: FirstAttemptsOutcome = { succeeded: 0, failed: 0, retries: [], hooksToDisable: [] };
-    const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
-    try {
+  return function attemptAndRecord(items: readonly FirstAttempt[]): Promise<FirstAttemptsOutcome> {
+    return keepHeartbeating(async () => {
+      const outcome: FirstAttemptsOutcome = { succeeded: 0, failed: 0, retries: [], hooksToDisable: [] };
       for (const slice of slices(items, RECORD_SLICE)) {
         const now = new Date();
         const results = await mapWithConcurrency(slice, concurrency, async (item) => {
@@ -134,12 +161,9 @@ export function createFirstAttempts({
             });
           }
         }
-        context.heartbeat();
       }
-    } finally {
-      clearInterval(heartbeat);
-    }
-    return outcome;
+      return outcome;
+    });
   };
 }
 

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Connection } from 'mongoose';
-import { createFanOutActivities } from '../activities/fan-out';
+import { createFanOutActivities, type FanOutOutcome, type FanOutProgress } from '../activities/fan-out';
 import { recordStreaks } from '../activities/failure-streak';
 import { createReplayActivities } from '../activities/replays';
 import { createFirstAttempts } from '../activities/first-attempts';
@@ -11,9 +11,11 @@ import { createHttpClient } from '../activities/http/client';
 import { createHookSender } from '../activities/prepare-hook';
 import { createHttpTarget } from '../activities/targets/http';
 import { BUILT_IN_DELIVERY_SETTINGS } from '../domain/delivery-settings';
+import { eventView } from '../domain/events';
 import { loadConfig } from '../domain/config';
 import { seedEventCatalogue } from '../domain/event-types';
 import { createHook } from '../domain/hooks';
+import { deliveryId } from '../domain/ids';
 import { createModels, type Models } from '../domain/models';
 import { connectMongo, syncIndexes } from '../domain/mongo';
 import { createOwner } from '../domain/owners';
@@ -21,7 +23,7 @@ import { createSecretBox } from '../domain/secret-box';
 import { disableHookWorkflowId } from '../domain/temporal-names';
 import { startReceiver } from './support/receiver';
 
-/** Runs the page activity as Temporal would on its given try (1 is the first). */
+/** Runs an activity as Temporal would on its given try (1 is the first). */
 function onTry<R>(attempt: number, activity: () => Promise<R>): Promise<R> {
   return new MockActivityEnvironment({ attempt }).run(activity);
 }
@@ -58,7 +60,26 @@ describe('fan-out and replay page activities', () => {
     await mongo?.close();
   });
 
-  it('sends nothing twice when retried, and still hands on what was left retrying', async () => {
+  /** `count` enabled hooks of a new owner for `eventType`, in id order; by default every tenth one's receiver is down. */
+  async function insertHooks(name: string, eventType: string, count: number, isDown = (i: number) => i % 10 === 0) {
+    const owner = await createOwner(models, { name, email: `${name.toLowerCase()}@example.test` });
+    const sealed = secrets.seal('whsec_' + randomBytes(32).toString('base64'));
+    const hooks = Array.from({ length: count }, (_, i) => ({
+      _id: `hook_${name.toLowerCase()}_${String(i).padStart(4, '0')}`,
+      ownerId: owner.id,
+      name: `${name} ${i}`,
+      events: [eventType],
+      target: { type: 'http', url: `${receiver.url}/${isDown(i) ? 'down' : 'up'}`, method: 'POST', headers: [] },
+      format: 'standard',
+      status: 'enabled',
+      delivery: { timeout: '5s', retrySchedule: ['1m'], disableAfter: { failures: 100, window: '24h' } },
+      signingSecrets: [{ sealed, createdAt: new Date() }],
+    }));
+    await models.Hook.insertMany(hooks);
+    return { owner, hooks };
+  }
+
+  it('sends nothing twice when retried, and still hands on what was left retrying', async (t) => {
     const owner = await createOwner(models, { name: 'Fan', email: 'fan@example.test' });
     const caller = { kind: 'owner', ownerId: owner.id, keyId: 'key_test' } as const;
     const deps = { models, secrets, allowPrivateTargets: true, deliveryDefaults: BUILT_IN_DELIVERY_SETTINGS };
@@ -77,14 +98,16 @@ describe('fan-out and replay page activities', () => {
       attemptAndRecord: createFirstAttempts({ models, sender, concurrency: 4 }),
     });
 
-    const page = { eventId: 'evt_fanout', limit: 10 };
-    const first = await onTry(1, () => activities.deliverHookPage(page));
+    const lookups = t.mock.method(models.Delivery, 'find');
+    const input = { eventId: 'evt_fanout' };
+    const first = await onTry(1, () => activities.deliverToSubscribers(input));
     assert.equal(first.hooks, 2);
     assert.equal(first.succeeded, 1);
     assert.equal(first.retries.length, 1);
     assert.equal(receiver.requests.length, 2);
+    assert.equal(lookups.mock.callCount(), 0, 'a first try looks up no deliveries');
 
-    const again = await onTry(2, () => activities.deliverHookPage(page));
+    const again = await onTry(2, () => activities.deliverToSubscribers(input));
     assert.equal(receiver.requests.length, 2, 'no request is sent twice');
     assert.equal(again.skipped, 2);
     assert.deepEqual(
@@ -96,29 +119,16 @@ describe('fan-out and replay page activities', () => {
     assert.ok(delay > 30_000 && delay <= 72_000, `keeps its schedule: ${delay} ms`);
   });
 
-  it('delivers a full page of 200 hooks and keeps their failure streaks in a few set-wise writes', async () => {
-    const owner = await createOwner(models, { name: 'Page', email: 'page@example.test' });
-    const sealed = secrets.seal('whsec_' + randomBytes(32).toString('base64'));
-    const hooks = Array.from({ length: 200 }, (_, i) => ({
-      _id: `hook_page_${String(i).padStart(3, '0')}`,
-      ownerId: owner.id,
-      name: `page ${i}`,
-      events: ['unfollow'],
-      target: { type: 'http', url: `${receiver.url}/${i % 10 === 0 ? 'down' : 'up'}`, method: 'POST', headers: [] },
-      format: 'standard',
-      status: 'enabled',
-      delivery: { timeout: '5s', retrySchedule: ['1m'], disableAfter: { failures: 100, window: '24h' } },
-      signingSecrets: [{ sealed, createdAt: new Date() }],
-    }));
-    await models.Hook.insertMany(hooks);
+  it('delivers to a slice of 200 hooks and keeps their failure streaks in a few set-wise writes', async () => {
+    const { owner, hooks } = await insertHooks('Page', 'unfollow', 200);
     await models.Event.create({ _id: 'evt_page', type: 'unfollow', ownerId: owner.id, data: { user: {} } });
     const activities = createFanOutActivities({
       models,
       attemptAndRecord: createFirstAttempts({ models, sender, concurrency: 50 }),
     });
-    const outcome = await onTry(1, () => activities.deliverHookPage({ eventId: 'evt_page', limit: 200 }));
+    const outcome = await onTry(1, () => activities.deliverToSubscribers({ eventId: 'evt_page' }));
     assert.equal(outcome.hooks, 200);
-    assert.equal(outcome.next, undefined, 'the last page says so');
+    assert.equal(outcome.next, undefined, 'having gone through every hook, it says so');
     assert.equal(outcome.succeeded, 180);
     assert.equal(outcome.retries.length, 20);
     const streaks = await models.Hook.find(
@@ -150,7 +160,7 @@ describe('fan-out and replay page activities', () => {
       models,
       attemptAndRecord: createFirstAttempts({ models, sender, concurrency: 4 }),
     });
-    const outcome = await onTry(1, () => activities.deliverHookPage({ eventId: 'evt_rekeyed', limit: 10 }));
+    const outcome = await onTry(1, () => activities.deliverToSubscribers({ eventId: 'evt_rekeyed' }));
     assert.equal(outcome.succeeded, 1);
     assert.equal(outcome.failed, 1);
     assert.equal(outcome.retries.length, 0, 'retrying cannot help until the key is restored');
@@ -228,5 +238,96 @@ describe('fan-out and replay page activities', () => {
     const afterEnable = await raced();
     assert.equal(new Set(afterEnable).size, 1);
     assert.notEqual(afterEnable[0], first[0], 'a hook turned back on can be disabled again');
+  });
+
+  it('a retried try carries on after its last heartbeat, sends nothing on record again, and hands on what was left retrying', async (t) => {
+    const { owner } = await insertHooks('Resumed', 'unfollow', 650);
+    await models.Event.create({ _id: 'evt_resumed', type: 'unfollow', ownerId: owner.id, data: { user: {} } });
+    const event = await models.Event.findById('evt_resumed').lean();
+    assert.ok(event);
+    const hooks = await models.Hook.find({ ownerId: owner.id }).sort({ _id: 1 }).lean();
+    const attemptAndRecord = createFirstAttempts({ models, sender, concurrency: 50 });
+    const activities = createFanOutActivities({ models, attemptAndRecord });
+
+    // The try that crashed recorded two slices, but only its heartbeat after the first reached Temporal.
+    const crashed = await onTry(1, () =>
+      attemptAndRecord(
+        hooks
+          .slice(0, 400)
+          .map((hook) => ({ deliveryId: deliveryId(event._id, hook._id), event: eventView(event), hook })),
+      ),
+    );
+    const heartbeated = hooks[199]?._id;
+    assert.ok(heartbeated);
+    const details: FanOutProgress = {
+      next: heartbeated,
+      outcome: {
+        hooks: 200,
+        succeeded: 180,
+        failed: 0,
+        skipped: 0,
+        retries: crashed.retries.filter((retry) => retry.hookId <= heartbeated),
+        hooksToDisable: [],
+      },
+    };
+    const sentBefore = receiver.requests.length;
+    const lookups = t.mock.method(models.Delivery, 'find');
+    const environment = new MockActivityEnvironment({ attempt: 2, heartbeatDetails: details });
+    let lastBeat: FanOutProgress | undefined;
+    environment.on('heartbeat', (beat: FanOutProgress) => {
+      lastBeat = beat;
+    });
+    const resumed: FanOutOutcome = await environment.run(() =>
+      activities.deliverToSubscribers({ eventId: 'evt_resumed' }),
+    );
+
+    assert.deepEqual(
+      receiver.requests
+        .slice(sentBefore)
+        .map((request) => request.headers['webhook-id'])
+        .sort(),
+      hooks
+        .slice(400)
+        .map((hook) => deliveryId(event._id, hook._id))
+        .sort(),
+      'only what the crashed try had not recorded is sent',
+    );
+    assert.equal(lookups.mock.callCount(), 2, 'deliveries are looked up until a slice has none on record');
+    assert.equal(resumed.hooks, 650);
+    assert.equal(resumed.skipped, 200);
+    assert.equal(resumed.succeeded, 180 + 225);
+    assert.equal(resumed.next, undefined);
+    assert.deepEqual(
+      resumed.retries.map((retry) => retry.hookId).sort(),
+      hooks.filter((_, i) => i % 10 === 0).map((hook) => hook._id),
+      'each delivery left retrying is handed on once, those of the slice recorded after the heartbeat included',
+    );
+    assert.deepEqual(
+      lastBeat,
+      { next: hooks.at(-1)?._id, outcome: resumed },
+      'the last heartbeat says where it stands',
+    );
+  });
+
+  it('hands back the failures it gathered once they reach its cap, and carries on after them', async () => {
+    const { owner, hooks } = await insertHooks('Capped', 'unfollow', 201);
+    await models.Event.create({ _id: 'evt_capped', type: 'unfollow', ownerId: owner.id, data: { user: {} } });
+    const activities = createFanOutActivities({
+      models,
+      attemptAndRecord: createFirstAttempts({ models, sender, concurrency: 50 }),
+      failuresPerCall: 5,
+    });
+    const first = await onTry(1, () => activities.deliverToSubscribers({ eventId: 'evt_capped' }));
+    assert.equal(first.hooks, 200, 'the slice that reached the cap is finished');
+    assert.equal(first.retries.length, 20);
+    assert.equal(first.next, hooks[199]?._id, 'it says where to carry on');
+    const rest = await onTry(1, () =>
+      activities.deliverToSubscribers({ eventId: 'evt_capped', afterHookId: first.next }),
+    );
+    assert.deepEqual(
+      rest.retries.map((retry) => retry.hookId),
+      [hooks[200]?._id],
+    );
+    assert.equal(rest.next, undefined, 'having gone through every hook, it says so');
   });
 });

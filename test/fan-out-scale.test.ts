@@ -1,18 +1,22 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
-import { deliveryId, newId } from '../domain/ids';
+import { deliveryId } from '../domain/ids';
 import { eventWorkflowId } from '../domain/temporal-names';
 import type { DeliverEventResult } from '../workflows/deliver-event';
 import { eventually } from './support/eventually';
+import { replaceByCopies } from './support/hook-copies';
 import { startHookflow, type Hookflow } from './support/hookflow';
 import { startReceiver, type ReceivedRequest } from './support/receiver';
 import { startWorkerProcess } from './support/worker-process';
 
 type Owner = Awaited<ReturnType<Hookflow['createOwner']>>;
 
-/** Temporal's hard limit is 51,200 events; the issue asks us to stay under its warning line. */
-const HISTORY_LIMIT = 10_240;
+/**
+ * History events an all-success fan-out may take, every run together, however many hooks it has: it is one
+ * activity call (about a dozen events). A fan-out that went back to a call per page would take over a hundred.
+ */
+const ALL_SUCCESS_HISTORY_EVENTS = 20;
 
 /**
  * Large fan-outs on the real stack: a worker process killed in the middle of
@@ -28,35 +32,16 @@ describe('fan-out at scale', () => {
     await hookflow?.stop();
   });
 
-  /**
-   * `count` hooks as the API creates them: one made through the API, the rest
-   * copies of it under their own ids, inserted in bulk because creating
-   * thousands one request at a time would be the slow part of the test.
-   */
+  /** `count` hooks of the owner, as the API creates them (see replaceByCopies). */
   async function createHooks(owner: Owner, count: number, receiverUrl: string): Promise<string[]> {
     const created = await hookflow.request(
       'POST',
       '/v1/hooks',
-      { name: 'scale 0', events: ['note'], target: { type: 'http', url: `${receiverUrl}/h/template` } },
+      { name: 'scale', events: ['note'], target: { type: 'http', url: `${receiverUrl}/h/template` } },
       { key: owner.apiKey },
     );
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const template = await hookflow.models.Hook.findById(created.body.id).lean();
-    assert.ok(template);
-    await hookflow.models.Hook.deleteOne({ _id: template._id });
-    const ids = Array.from({ length: count }, () => newId('hook'));
-    for (let start = 0; start < count; start += 2_000) {
-      await hookflow.models.Hook.insertMany(
-        ids.slice(start, start + 2_000).map((id, i) => ({
-          ...template,
-          _id: id,
-          name: `scale ${start + i}`,
-          target: { ...template.target, url: `${receiverUrl}/h/${id}` },
-        })),
-        { lean: true },
-      );
-    }
-    return ids;
+    return replaceByCopies(hookflow.models, created.body.id, count, (id) => `${receiverUrl}/h/${id}`);
   }
 
   async function postEvent(owner: Owner): Promise<string> {
@@ -125,7 +110,7 @@ describe('fan-out at scale', () => {
     }
   });
 
-  it('a 20,000-hook fan-out completes with every workflow history under 10,240 events (histories read back)', async (t) => {
+  it('a 20,000-hook fan-out completes in at most 20 history events, every run together (histories read back)', async (t) => {
     const receiver = await startReceiver();
     const worker = await startWorkerProcess(hookflow.config, 'test-worker-20k');
     try {
@@ -154,12 +139,16 @@ describe('fan-out at scale', () => {
         assert.ok(found.length > 0 && found.every((run) => run.status.name !== 'RUNNING'));
         return found;
       });
+      let events = 0;
       for (const run of runs) {
         const history = await hookflow.temporal.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
-        const events = history.events?.length ?? 0;
-        assert.ok(events > 0 && events < HISTORY_LIMIT, `run ${run.runId} has ${events} history events`);
-        t.diagnostic(`run ${run.runId}: ${events} history events`);
+        const ofRun = history.events?.length ?? 0;
+        assert.ok(ofRun > 0, `run ${run.runId} has a history`);
+        t.diagnostic(`run ${run.runId}: ${ofRun} history events`);
+        events += ofRun;
       }
+      t.diagnostic(`${events} history events in ${runs.length} run(s)`);
+      assert.ok(events <= ALL_SUCCESS_HISTORY_EVENTS, `${events} history events for 20,000 hooks`);
       const retryWorkflows = await hookflow.temporal.workflow.count(
         `WorkflowType = "retryDelivery" AND TaskQueue = "${hookflow.config.temporal.taskQueue}"`,
       );

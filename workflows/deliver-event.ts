@@ -1,22 +1,19 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
-/**
- * Hooks per page, which is one activity: a few Temporal events for a thousand
- * deliveries. Only counts, a cursor and the failures travel through history.
- */
-export const HOOK_PAGE_SIZE = 1000;
-
-const { deliverHookPage } = proxyActivities<Activities>({
-  // A page of slow receivers can take long (1,000 sends, 50 at a time, up to 60 s each); the
-  // heartbeat notices a dead worker within seconds, and the retried page skips what is on record.
-  startToCloseTimeout: '30 minutes',
+const { deliverToSubscribers } = proxyActivities<Activities>({
+  // One call reads every subscribed hook through one cursor: on FerretDB each query for hooks scans the whole
+  // collection, so a call per page of hooks would make a fan-out cost a scan per page. A call may therefore
+  // deliver to 100,000 hooks and more (sends 50 at a time, up to 60 s each on slow receivers). The heartbeat
+  // notices a dead worker within seconds; a retried call, after a crash or this timeout, carries on from its
+  // last heartbeat and skips what is on record.
+  startToCloseTimeout: '2 hours',
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
 const { handOnFailures } = proxyActivities<Activities>({
-  // Starting a page's retry workflows takes seconds; a worker lost meanwhile must not hold the retries back long.
+  // Starting a call's retry workflows takes seconds; a worker lost meanwhile must not hold the retries back long.
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -27,7 +24,7 @@ export interface DeliverEventResult {
   failed: number;
   /** Handed to their own retry workflows. */
   retrying: number;
-  /** Found recorded by an earlier try of a page (after a worker crash, say) and not sent again. */
+  /** Found recorded by an earlier try of a call (after a worker crash, say) and not sent again. */
   alreadyAttempted: number;
 }
 
@@ -38,8 +35,11 @@ export interface DeliverEventInput {
 }
 
 /**
- * Hands one event to every hook subscribed to it, a page of hooks at a time.
- * A huge fan-out continues as new before its history grows large.
+ * Hands one event to every hook subscribed to it. One activity call goes
+ * through them all, unless failures pile up: each call hands back at most
+ * about a thousand, which go on to their own workflows before the next call
+ * carries on. Only counts, a cursor and the failures travel through history;
+ * a huge fan-out of failures continues as new before its history grows large.
  */
 export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEventResult> {
   const total: DeliverEventResult = input.resume?.total ?? {
@@ -51,16 +51,16 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
   };
   let afterHookId = input.resume?.afterHookId;
   do {
-    const page = await deliverHookPage({ eventId: input.eventId, afterHookId, limit: HOOK_PAGE_SIZE });
-    total.hooks += page.hooks;
-    total.succeeded += page.succeeded;
-    total.alreadyAttempted += page.skipped;
-    total.failed += page.failed;
-    total.retrying += page.retries.length;
-    if (page.retries.length > 0 || page.hooksToDisable.length > 0) {
-      await handOnFailures({ retries: page.retries, hooksToDisable: page.hooksToDisable });
+    const outcome = await deliverToSubscribers({ eventId: input.eventId, afterHookId });
+    total.hooks += outcome.hooks;
+    total.succeeded += outcome.succeeded;
+    total.alreadyAttempted += outcome.skipped;
+    total.failed += outcome.failed;
+    total.retrying += outcome.retries.length;
+    if (outcome.retries.length > 0 || outcome.hooksToDisable.length > 0) {
+      await handOnFailures({ retries: outcome.retries, hooksToDisable: outcome.hooksToDisable });
     }
-    afterHookId = page.next;
+    afterHookId = outcome.next;
     if (afterHookId && workflowInfo().continueAsNewSuggested) {
       return continueAsNew<typeof deliverEvent>({ eventId: input.eventId, resume: { afterHookId, total } });
     }

@@ -35,7 +35,9 @@ export async function createWorker(
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    workflowsPath: require.resolve('./workflows'),
+    ...(config.workflowBundle
+      ? { workflowBundle: { codePath: config.workflowBundle } }
+      : { workflowsPath: require.resolve('./workflows') }),
     activities: createActivities({
       ...deps,
       emailFrom: config.emailFrom,

@@ -30,6 +30,12 @@ export interface ActivityDependencies {
   allowPrivateTargets: boolean;
 }
 
+/**
+ * Deliveries one activity has in flight at once: enough to hide receivers'
+ * latency, few enough that a slow page does not hold hundreds of sockets.
+ */
+export const SEND_CONCURRENCY = 50;
+
 /** Every activity the worker registers, built from the dependencies worker.ts wires. */
 export function createActivities({
   models,
@@ -45,7 +51,7 @@ export function createActivities({
 }: ActivityDependencies) {
   const targets = createTargets({ http, mailer, emailFrom, publicUrl, allowPrivateTargets });
   const sender = createHookSender({ targets, secrets, deliveryDefaults });
-  const attemptAndRecord = createFirstAttempts({ models, sender, concurrency: 50 });
+  const attemptAndRecord = createFirstAttempts({ models, sender, concurrency: SEND_CONCURRENCY });
   return {
     ...createFanOutActivities({ models, attemptAndRecord }),
     ...createReplayActivities({ models, attemptAndRecord, replayRate }),

@@ -63,6 +63,12 @@ const envSchema = z.object({
   HOOKFLOW_RETENTION: duration({ min: '1h', max: '3650d' }).default('30d'),
   /** Deliveries a second a replay or recovery sends to one hook, unless the request asks for fewer. */
   HOOKFLOW_REPLAY_RATE: z.coerce.number().int().min(1).max(1000).default(10),
+  /**
+   * A workflow bundle built by `npm run build` (dist/workflow-bundle.js). The
+   * worker loads it instead of bundling the workflows itself at start, which
+   * takes seconds and a few hundred MB, as Temporal advises for production.
+   */
+  HOOKFLOW_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   /** Delivery defaults for every hook that does not set its own; see delivery-settings.ts for the bounds. */
   HOOKFLOW_DELIVERY_TIMEOUT: deliverySetting.timeout.default(BUILT_IN_DELIVERY_SETTINGS.timeout),
   /** Comma-separated waits, for example `5s,5m,30m`; `none` retries nothing. */
@@ -105,6 +111,8 @@ export interface Config {
   replayRate: number;
   /** How long events, deliveries and replays are kept. */
   retention: string;
+  /** A prebuilt workflow bundle for the worker; absent, it bundles workflows/ at start. */
+  workflowBundle: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -160,6 +168,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     replayRate: e.HOOKFLOW_REPLAY_RATE,
     retention: e.HOOKFLOW_RETENTION,
+    workflowBundle: e.HOOKFLOW_WORKFLOW_BUNDLE,
   };
 }
 

@@ -3,14 +3,18 @@ import { childEnv, type ConfigEnv } from '../../domain/config';
 import { REPO_ROOT } from './paths';
 import { startProcess, waitUntil, type Managed } from './processes';
 
-/** Runs one of our TypeScript entry points (worker.ts, api/main.ts) as a child process. */
+/**
+ * Runs one of our TypeScript entry points (worker.ts, api/main.ts) as a child
+ * process; `nodeArgs` go to Node itself (the benchmark's `--cpu-prof`, say).
+ */
 export function startEntryPoint(
   name: string,
   entry: string,
   env: ConfigEnv,
-  options: { echo?: boolean } = {},
+  options: { echo?: boolean; nodeArgs?: string[] } = {},
 ): Managed {
-  return startProcess(name, process.execPath, ['--import', 'tsx', join(REPO_ROOT, entry)], {
+  const args = [...(options.nodeArgs ?? []), '--import', 'tsx', join(REPO_ROOT, entry)];
+  return startProcess(name, process.execPath, args, {
     cwd: REPO_ROOT,
     env: childEnv(env),
     echo: options.echo,

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Client } from '@temporalio/client';
+import type { Connection } from 'mongoose';
+import { request } from 'undici';
+import type { ConfigEnv } from '../domain/config';
+import { createModels } from '../domain/models';
+import { connectMongo } from '../domain/mongo';
+import { startEntryPoint, waitForReadyApi } from '../scripts/devstack/app-processes';
+import { freePort } from '../scripts/devstack/ports';
+import { waitUntil, type Managed } from '../scripts/devstack/processes';
+
+export interface BenchAppOptions {
+  /** How to reach the stack (TEMPORAL_ADDRESS, MONGODB_URI, SMTP_URL). */
+  stackEnv: ConfigEnv;
+  temporal: Client;
+  /** Names the processes' log files. */
+  name: string;
+  /** Where the worker and the API write CPU profiles (Node's --cpu-prof), when set. */
+  profileDir?: string;
+}
+
+/** Peak resident memory of a live process (Linux's VmHWM), in MB. */
+function peakRssMb(child: Managed): number {
+  const status = readFileSync(`/proc/${child.child.pid}/status`, 'utf8');
+  const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+/**
+ * A Hookflow of its own for one scenario: the worker and the API as the
+ * processes `npm run dev` runs, on a fresh database and task queue, so that
+ * each scenario's data, memory peak and Temporal histories are its own.
+ */
+export async function startBenchApp({ stackEnv, temporal, name, profileDir }: BenchAppOptions) {
+  const suffix = randomBytes(4).toString('hex');
+  const mongoUrl = new URL(stackEnv.MONGODB_URI as string);
+  mongoUrl.pathname = `/hookflow_bench_${suffix}`;
+  const taskQueue = `hookflow-bench-${suffix}`;
+  const port = await freePort();
+  const adminKey = `hf_admin_bench_${randomBytes(16).toString('hex')}`;
+  const env: ConfigEnv = {
+    ...stackEnv,
+    MONGODB_URI: mongoUrl.toString(),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    PORT: String(port),
+    HOOKFLOW_ADMIN_KEY: adminKey,
+    HOOKFLOW_MASTER_KEY: randomBytes(32).toString('base64'),
+    HOOKFLOW_ALLOW_PRIVATE_TARGETS: '1',
+    LOG_LEVEL: 'warn',
+  };
+  const nodeArgs = profileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-%P.cpuprofile`]
+    : [];
+  const worker = startEntryPoint(`bench-${name}-worker`, 'worker.ts', env, { nodeArgs });
+  const api = startEntryPoint(`bench-${name}-api`, 'api/main.ts', env, { nodeArgs });
+  const mongo: Connection = await connectMongo(mongoUrl.toString());
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForReadyApi(url, api);
+    await waitUntil(
+      'the benchmark worker',
+      async () => {
+        const { pollers } = await temporal.workflowService.describeTaskQueue({
+          namespace: temporal.options.namespace,
+          taskQueue: { name: taskQueue },
+          taskQueueType: 1, // workflow tasks
+        });
+        if (!pollers?.length) throw new Error('no worker polls the task queue yet');
+      },
+      { timeoutMs: 60_000, process: worker },
+    );
+  } catch (error) {
+    await Promise.all([api.stop(), worker.stop(), mongo.close()]);
+    throw error;
+  }
+
+  /** Calls the API; `key` defaults to the admin key. */
+  async function call<T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown, key = adminKey) {
+    const response = await request(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.body.text();
+    return { status: response.statusCode, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  return {
+    url,
+    taskQueue,
+    mongo,
+    models: createModels(mongo),
+    call,
+    /** Peak RSS of the worker and the API processes so far. */
+    peakRss: () => ({ workerMb: peakRssMb(worker), apiMb: peakRssMb(api) }),
+    async stop(): Promise<void> {
+      // SIGTERM lets both finish cleanly, which is also when Node writes their CPU profiles.
+      await Promise.all([api.stop(), worker.stop()]);
+      await mongo.dropDatabase();
+      await mongo.close();
+    },
+  };
+}
+
+export type BenchApp = Awaited<ReturnType<typeof startBenchApp>>;

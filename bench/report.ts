@@ -1,0 +1,163 @@
+import type { runBaseline, runFanOut } from './scenarios/fanout';
+import type { runFailures } from './scenarios/failures';
+import type { runStream } from './scenarios/stream';
+import { round } from './stats';
+
+export interface ScenarioResults {
+  baseline?: Awaited<ReturnType<typeof runBaseline>>[];
+  fanout?: Awaited<ReturnType<typeof runFanOut>>[];
+  stream?: Awaited<ReturnType<typeof runStream>>;
+  failures?: Awaited<ReturnType<typeof runFailures>>[];
+}
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+/** The issue's targets, checked against this run's figures; a target whose scenario did not run is left out. */
+export function checkTargets(results: ScenarioResults): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const fanout10k = results.fanout?.find((run) => run.hooks === 10_000);
+  const baseline10k = results.baseline?.find((run) => run.hooks === 10_000);
+  if (fanout10k && baseline10k) {
+    const efficiency = fanout10k.deliveriesPerSecond / baseline10k.deliveriesPerSecond;
+    checks.push({
+      target: 'fan-out efficiency at 10,000 hooks ≥ 0.5 of the baseline',
+      measured: `${round(efficiency, 2)} (${fanout10k.deliveriesPerSecond}/s vs ${baseline10k.deliveriesPerSecond}/s)`,
+      met: efficiency >= 0.5,
+    });
+  }
+  const largest = results.fanout?.at(-1);
+  if (largest) {
+    checks.push({
+      target: 'history events per delivery, all-success fan-out ≤ 0.2',
+      measured: `${round(largest.historyEventsPerDelivery, 4)} at ${largest.hooks} hooks`,
+      met: largest.historyEventsPerDelivery <= 0.2,
+    });
+    checks.push({
+      target: 'MongoDB round trips per delivery ≤ 0.1',
+      measured: `${round(largest.mongoCommandsPerDelivery, 4)} at ${largest.hooks} hooks`,
+      met: largest.mongoCommandsPerDelivery <= 0.1,
+    });
+  }
+  const at50 = results.stream?.runs.find((run) => run.rate === 50);
+  if (at50) {
+    checks.push({
+      target: 'stream at 50 events/s: p99 from 202 to receipt ≤ 250 ms, no backlog growth',
+      measured: `p99 ${at50.latency.p99Ms} ms, drained ${at50.drainMs} ms after the last event`,
+      met: at50.latency.p99Ms <= 250 && at50.sustained,
+    });
+  }
+  const huge = results.fanout?.find((run) => run.hooks === 100_000);
+  if (huge) {
+    checks.push({
+      target: '100,000-hook fan-out: worker RSS ≤ 500 MB, no history over 10,240 events',
+      measured: `${round(huge.peakRss.workerMb, 0)} MB, largest history ${huge.largestHistory} events`,
+      met: huge.peakRss.workerMb <= 500 && huge.largestHistory <= 10_240,
+    });
+  }
+  return checks;
+}
+
+function table(header: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** The run as Markdown tables, for the terminal and the README. */
+export function renderTables(results: ScenarioResults, targets: TargetCheck[]): string {
+  const parts: string[] = [];
+  if (results.fanout || results.baseline) {
+    const sizes = [...new Set([...(results.baseline ?? []), ...(results.fanout ?? [])].map((run) => run.hooks))];
+    parts.push(
+      table(
+        [
+          'fan-out',
+          'platform',
+          'baseline',
+          'ratio',
+          'history ev./delivery',
+          'db commands/delivery',
+          'worker / API peak RSS',
+          'receiver busy',
+        ],
+        sizes.map((hooks) => {
+          const platform = results.fanout?.find((run) => run.hooks === hooks);
+          const baseline = results.baseline?.find((run) => run.hooks === hooks);
+          return [
+            `${hooks.toLocaleString('en')} hooks`,
+            platform ? `${platform.deliveriesPerSecond}/s (${round(platform.elapsedMs / 1000, 2)} s)` : '-',
+            baseline ? `${baseline.deliveriesPerSecond}/s` : '-',
+            platform && baseline ? round(platform.deliveriesPerSecond / baseline.deliveriesPerSecond, 2) : '-',
+            platform ? round(platform.historyEventsPerDelivery, 4) : '-',
+            platform ? round(platform.mongoCommandsPerDelivery, 4) : '-',
+            platform ? `${round(platform.peakRss.workerMb, 0)} / ${round(platform.peakRss.apiMb, 0)} MB` : '-',
+            platform ? `${Math.round(platform.receiverBusy * 100)} %` : '-',
+          ];
+        }),
+      ),
+    );
+  }
+  if (results.stream) {
+    parts.push(
+      table(
+        [
+          'stream (5 hooks/event)',
+          'accepted',
+          'p50',
+          'p95',
+          'p99',
+          'max',
+          'drain',
+          'history ev./delivery',
+          'db commands/delivery',
+        ],
+        results.stream.runs.map((run) => [
+          `${run.rate} events/s, ${run.durationS} s`,
+          `${run.acceptedPerSecond}/s`,
+          `${run.latency.p50Ms} ms`,
+          `${run.latency.p95Ms} ms`,
+          `${run.latency.p99Ms} ms`,
+          `${run.latency.maxMs} ms`,
+          `${run.drainMs} ms`,
+          run.historyEventsPerDelivery === undefined ? '-' : round(run.historyEventsPerDelivery, 3),
+          run.mongoCommandsPerDelivery === undefined ? '-' : round(run.mongoCommandsPerDelivery, 3),
+        ]),
+      ),
+      `Highest rate sustained (ramp: ${results.stream.ramp.map((step) => `${step.rate}/s ${step.sustained ? 'ok' : 'backlog'}`).join(', ') || 'not run'}): ${results.stream.highestSustainedRate} events/s`,
+    );
+  }
+  if (results.failures) {
+    parts.push(
+      table(
+        [
+          'failures (10 % fail once)',
+          'first pass',
+          'all succeeded',
+          'requests',
+          'history ev./delivery',
+          'db commands/delivery',
+        ],
+        results.failures.map((run) => [
+          `${run.hooks} hooks, retry ${run.retrySchedule}`,
+          `${round(run.firstPassMs / 1000, 2)} s`,
+          `${round(run.allSucceededMs / 1000, 2)} s`,
+          run.requests,
+          round(run.historyEventsPerDelivery, 3),
+          round(run.mongoCommandsPerDelivery, 3),
+        ]),
+      ),
+    );
+  }
+  if (targets.length > 0) {
+    parts.push(
+      table(
+        ['target', 'measured', 'met'],
+        targets.map((check) => [check.target, check.measured, check.met ? 'yes' : '**no**']),
+      ),
+    );
+  }
+  return parts.join('\n\n');
+}

@@ -10,7 +10,11 @@ function stepFields(step: NextStep, now: number) {
   };
 }
 
-/** The record of a delivery's first attempt, inserted whole: nothing can be on record for it yet. */
+/**
+ * The record of a delivery's first attempt, inserted whole (nothing can be on
+ * record for it yet) and as it is: fan-out inserts these by the thousand
+ * without mongoose's casting, so the record carries its own timestamps.
+ */
 export function firstAttemptRecord(
   ids: { deliveryId: string; eventId: string; hookId: string; ownerId: string },
   step: NextStep,
@@ -18,7 +22,8 @@ export function firstAttemptRecord(
   now: number,
 ) {
   const { deliveryId, ...owners } = ids;
-  return { _id: deliveryId, ...owners, ...stepFields(step, now), attempts: [attempt] };
+  const at = new Date(now);
+  return { _id: deliveryId, ...owners, ...stepFields(step, now), attempts: [attempt], createdAt: at, updatedAt: at };
 }
 
 /** The MongoDB update that records a later attempt and where the delivery goes next. */

@@ -54,13 +54,15 @@ export async function recordStreaks(models: Models, outcomes: StreakOutcome[]): 
     { _id: { $in: failedIds }, status: 'enabled' },
     { failureCount: 1, failingSince: 1, enabledCount: 1 },
   ).lean();
+  // Measured from after the read: a concurrent writer may have set failingSince later than `now`.
+  const checkedAt = Date.now();
   return hooks.flatMap((hook) => {
     const since = hook.failingSince ?? now;
     const outcome = failed.find((o) => o.hookId === hook._id);
     if (!outcome) return [];
     const gone = outcome.disableHook;
     const { failures, window } = outcome.disableAfter;
-    const tooLong = hook.failureCount >= failures && now.getTime() - since.getTime() >= durationMs(window);
+    const tooLong = hook.failureCount >= failures && checkedAt - since.getTime() >= durationMs(window);
     if (!gone && !tooLong) return [];
     const reason =
       gone ??

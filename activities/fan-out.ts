@@ -85,9 +85,14 @@ export function createFanOutActivities({
      * early only to hand back the failures it gathered (see `next`). The
      * common path of a first try that succeeds inserts records and nothing
      * else. Safe to retry: a retried try carries on from its last heartbeat,
-     * and what an earlier try recorded is not sent again.
+     * and what an earlier try recorded is not sent again. With `limit`, stops
+     * after that many hooks (for a local activity, which cannot heartbeat).
      */
-    async deliverToSubscribers(input: { eventId: string; afterHookId?: string }): Promise<FanOutOutcome> {
+    async deliverToSubscribers(input: {
+      eventId: string;
+      afterHookId?: string;
+      limit?: number;
+    }): Promise<FanOutOutcome> {
       const { info } = Context.current();
       const event = await Event.findById(input.eventId).lean();
       if (!event) throw new Error(`Event ${input.eventId} does not exist`);
@@ -104,13 +109,16 @@ export function createFanOutActivities({
         // Beats carry where this try stands from the first on (a bare one would wipe what an earlier try
         // reported), and go on while the database sorts the hooks before the first batch (seconds for many).
         progress({ next, outcome } satisfies FanOutProgress);
+        // One hook past the limit tells whether any are left for the next call.
         const cursor = Hook.find(subscribedHooksFilter(event, next))
           .sort({ _id: 1 })
+          .limit(input.limit === undefined ? 0 : input.limit + 1)
           .lean()
           .cursor({ batchSize: CURSOR_BATCH });
         try {
           for await (const slice of slicesOf(cursor, RECORD_SLICE)) {
-            if (outcome.retries.length + outcome.hooksToDisable.length >= failuresPerCall) {
+            const failures = outcome.retries.length + outcome.hooksToDisable.length;
+            if (failures >= failuresPerCall || (input.limit !== undefined && outcome.hooks >= input.limit)) {
               return { ...outcome, next };
             }
             const recorded = mayBeOnRecord

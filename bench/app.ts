@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Connection } from 'mongoose';
 import { request } from 'undici';
@@ -49,11 +50,11 @@ export async function startBenchApp({ stackEnv, temporal, name, profileDir }: Be
     HOOKFLOW_ALLOW_PRIVATE_TARGETS: '1',
     LOG_LEVEL: 'warn',
   };
-  const nodeArgs = profileDir
-    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-%P.cpuprofile`]
-    : [];
-  const worker = startEntryPoint(`bench-${name}-worker`, 'worker.ts', env, { nodeArgs });
-  const api = startEntryPoint(`bench-${name}-api`, 'api/main.ts', env, { nodeArgs });
+  // A directory per process: Node writes one profile per thread (the main one, tsx's loader, workflow threads).
+  const profiling = (role: string) =>
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `${name}-${role}`)}`] : [];
+  const worker = startEntryPoint(`bench-${name}-worker`, 'worker.ts', env, { nodeArgs: profiling('worker') });
+  const api = startEntryPoint(`bench-${name}-api`, 'api/main.ts', env, { nodeArgs: profiling('api') });
   const mongo: Connection = await connectMongo(mongoUrl.toString());
   const url = `http://127.0.0.1:${port}`;
   try {
@@ -92,6 +93,8 @@ export async function startBenchApp({ stackEnv, temporal, name, profileDir }: Be
     mongo,
     models: createModels(mongo),
     call,
+    /** Each process leads a group of its own (see startProcess), for CPU readings. */
+    processGroups: { worker: worker.child.pid, api: api.child.pid },
     /** Peak RSS of the worker and the API processes so far. */
     peakRss: () => ({ workerMb: peakRssMb(worker), apiMb: peakRssMb(api) }),
     async stop(): Promise<void> {

@@ -2,7 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { Connection } from 'mongoose';
 import type { ConfigEnv } from '../domain/config';
 import { startBenchApp, type BenchApp } from './app';
-import { historyEventsOfOwner, commandsBetween, readCommandCounts } from './measure';
+import { startCpuReading } from './cpu';
+import { closedRunsOfOwner, commandsBetween, historyEventsOf, readCommandCounts } from './measure';
 import type { Receivers } from './receivers';
 
 /** What every scenario runs against. */
@@ -12,6 +13,8 @@ export interface BenchContext {
   /** A connection to the stack's database server, for its command counters. */
   mongo: Connection;
   receivers: Receivers;
+  /** The database and Temporal server process groups, when the benchmark started them (for their CPU time). */
+  serverGroups: { database?: number; temporal?: number };
   /** Set with --profile: where the worker and the API write CPU profiles. */
   profileDir?: string;
   log(line: string): void;
@@ -26,31 +29,31 @@ export function startScenarioApp(context: BenchContext, name: string): Promise<B
   });
 }
 
-/** Starts counting database commands; the returned function reads how many were served since. */
-export async function countCommands(context: BenchContext) {
-  const before = await readCommandCounts(context.mongo);
-  return async () => commandsBetween(before, await readCommandCounts(context.mongo));
-}
-
 /**
- * The machine-independent cost of `deliveries` successful deliveries, once
- * the owner's workflows have all closed: the database commands served since
- * `commandsSince` started counting, and the Temporal history events of the
- * owner's workflows (read back from the histories).
+ * Starts measuring what the work from now on costs. The returned function
+ * waits until the owner's workflows have all closed, then answers the
+ * machine-independent cost of its `deliveries` successful deliveries: the
+ * database commands served, the Temporal history events of the owner's
+ * workflows (read back from the histories), and the CPU time each process
+ * used, per delivery.
  */
-export async function costPerDelivery(
-  context: BenchContext,
-  ownerId: string,
-  deliveries: number,
-  commandsSince: Awaited<ReturnType<typeof countCommands>>,
-) {
-  const history = await historyEventsOfOwner(context.temporal, ownerId);
-  const commands = await commandsSince();
-  return {
-    historyEventsPerDelivery: history.events / deliveries,
-    workflowRuns: history.runs,
-    largestHistory: history.largestHistory,
-    mongoCommandsPerDelivery: commands.total / deliveries,
-    mongoCommands: commands.byCommand,
+export async function startCosting(context: BenchContext, app: BenchApp) {
+  const commandsBefore = await readCommandCounts(context.mongo);
+  const cpu = startCpuReading({ ...context.serverGroups, ...app.processGroups });
+  return async function costPerDelivery(ownerId: string, deliveries: number) {
+    const runs = await closedRunsOfOwner(context.temporal, ownerId);
+    const cpuMs = cpu.since();
+    const commands = commandsBetween(commandsBefore, await readCommandCounts(context.mongo));
+    const history = await historyEventsOf(context.temporal, runs);
+    return {
+      historyEventsPerDelivery: history.events / deliveries,
+      workflowRuns: history.runs,
+      largestHistory: history.largestHistory,
+      mongoCommandsPerDelivery: commands.total / deliveries,
+      mongoCommands: commands.byCommand,
+      cpuMsPerDelivery: Object.fromEntries(
+        Object.entries(cpuMs).map(([name, ms]) => [name, Math.round((ms / deliveries) * 1000) / 1000]),
+      ),
+    };
   };
 }

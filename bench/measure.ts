@@ -43,29 +43,34 @@ export function commandsBetween(before: CommandCounts, after: CommandCounts) {
   return { total, byCommand };
 }
 
-/**
- * Every workflow run that carries the owner's search attribute (event
- * fan-outs, their continued runs, retries), and the history events Temporal
- * stored for them, read back from the server once they have all closed.
- */
-export async function historyEventsOfOwner(temporal: Client, ownerId: string, timeoutMs = 120_000) {
+type WorkflowRun = { workflowId: string; runId: string };
+
+/** Every workflow run that carries the owner's search attribute (event fan-outs, their continued runs, retries), once all have closed. */
+export async function closedRunsOfOwner(
+  temporal: Client,
+  ownerId: string,
+  timeoutMs = 120_000,
+): Promise<WorkflowRun[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const runs = [];
     for await (const run of temporal.workflow.list({ query: `OwnerId = "${ownerId}"` })) runs.push(run);
     const open = runs.filter((run) => run.status.name === 'RUNNING').length;
-    if (open === 0) {
-      const sizes = await mapWithConcurrency(runs, 8, async (run) => {
-        const history = await temporal.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
-        return history.events?.length ?? 0;
-      });
-      return {
-        runs: runs.length,
-        events: sizes.reduce((sum, size) => sum + size, 0),
-        largestHistory: Math.max(0, ...sizes),
-      };
-    }
+    if (open === 0) return runs;
     if (Date.now() > deadline) throw new Error(`${open} workflows of ${ownerId} still running after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+/** The history events Temporal stored for the runs, read back from the server. */
+export async function historyEventsOf(temporal: Client, runs: readonly WorkflowRun[]) {
+  const sizes = await mapWithConcurrency(runs, 8, async (run) => {
+    const history = await temporal.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    return history.events?.length ?? 0;
+  });
+  return {
+    runs: runs.length,
+    events: sizes.reduce((sum, size) => sum + size, 0),
+    largestHistory: Math.max(0, ...sizes),
+  };
 }

@@ -121,7 +121,7 @@ export function renderTables(results: ScenarioResults, targets: TargetCheck[]): 
           `${run.latency.p95Ms} ms`,
           `${run.latency.p99Ms} ms`,
           `${run.latency.maxMs} ms`,
-          `${run.drainMs} ms`,
+          run.drainMs === undefined ? `${run.arrived} of ${run.deliveries} in a minute` : `${run.drainMs} ms`,
           run.historyEventsPerDelivery === undefined ? '-' : round(run.historyEventsPerDelivery, 3),
           run.mongoCommandsPerDelivery === undefined ? '-' : round(run.mongoCommandsPerDelivery, 3),
         ]),
@@ -148,6 +148,38 @@ export function renderTables(results: ScenarioResults, targets: TargetCheck[]): 
           round(run.historyEventsPerDelivery, 3),
           round(run.mongoCommandsPerDelivery, 3),
         ]),
+      ),
+    );
+  }
+  const cpuRows: [string, Record<string, number> | undefined][] = [
+    ...(results.fanout ?? []).map((run): [string, Record<string, number>] => [
+      `fanout ${run.hooks}`,
+      run.cpuMsPerDelivery,
+    ]),
+    ...(results.stream?.runs ?? []).map((run): [string, Record<string, number> | undefined] => [
+      `stream ${run.rate}/s`,
+      run.cpuMsPerDelivery,
+    ]),
+    ...(results.failures ?? []).map((run): [string, Record<string, number>] => [
+      `failures ${run.hooks}`,
+      run.cpuMsPerDelivery,
+    ]),
+  ];
+  if (cpuRows.some(([, cpu]) => cpu)) {
+    const processes = ['worker', 'api', 'temporal', 'database'];
+    parts.push(
+      table(
+        ['CPU ms per delivery', ...processes, 'all'],
+        cpuRows
+          .flatMap(([name, cpu]) => (cpu ? [[name, cpu] as const] : []))
+          .map(([name, cpu]) => [
+            name,
+            ...processes.map((process) => cpu[process] ?? '-'),
+            round(
+              Object.values(cpu).reduce((sum, ms) => sum + ms, 0),
+              3,
+            ),
+          ]),
       ),
     );
   }

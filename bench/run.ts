@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- <scenario>...] [--large] [--smoke] [--profile] [--out <dir>]`
+ * `npm run bench [-- <scenario>...] [--large] [--smoke] [--profile] [--hooks 1000,10000] [--rates 50,200 --duration 60] [--out <dir>]`
  *
  * Starts a stack of its own on free ports (or uses TEMPORAL_ADDRESS,
  * MONGODB_URI and SMTP_URL when given), runs the scenarios (baseline, fanout,
@@ -47,6 +47,12 @@ const SMOKE: Sizes = {
   failureHooks: [20],
 };
 
+function numbers(list: string): number[] {
+  const parsed = list.split(',').map(Number);
+  if (parsed.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`Expected positive integers: ${list}`);
+  return parsed;
+}
+
 function parseCommandLine() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -55,6 +61,11 @@ function parseCommandLine() {
       smoke: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       receivers: { type: 'string', default: '1' },
+      /** Comma-separated: fan-out sizes, or stream rates, instead of the defaults. */
+      hooks: { type: 'string' },
+      rates: { type: 'string' },
+      /** Seconds each stream rate is held. */
+      duration: { type: 'string' },
       out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results') },
     },
   });
@@ -64,10 +75,19 @@ function parseCommandLine() {
   const scenarios = new Set<Scenario>(positionals.length ? (positionals as Scenario[]) : SCENARIOS);
   // The fan-out's efficiency is a ratio to the baseline of the same run.
   if (scenarios.has('fanout')) scenarios.add('baseline');
-  const sizes = values.smoke ? SMOKE : FULL;
+  const defaults = values.smoke ? SMOKE : FULL;
+  const fanoutHooks = values.hooks ? numbers(values.hooks) : defaults.fanoutHooks;
   return {
     scenarios,
-    sizes: { ...sizes, fanoutHooks: values.large ? [...sizes.fanoutHooks, 100_000] : sizes.fanoutHooks },
+    sizes: {
+      ...defaults,
+      fanoutHooks: values.large ? [...fanoutHooks, 100_000] : fanoutHooks,
+      stream: {
+        ...defaults.stream,
+        ...(values.rates ? { rates: numbers(values.rates), rampRates: [] } : {}),
+        ...(values.duration ? { durationS: numbers(values.duration)[0] as number } : {}),
+      },
+    },
     smoke: values.smoke,
     profile: values.profile,
     receivers: Number(values.receivers),
@@ -108,6 +128,7 @@ async function main(): Promise<void> {
   }
   const context: BenchContext = {
     stackEnv: { ...stack.env, HOOKFLOW_WORKFLOW_BUNDLE: workflowBundle },
+    serverGroups: { database: stack.processes.database?.child.pid, temporal: stack.processes.temporal?.child.pid },
     temporal,
     mongo,
     receivers,
@@ -115,30 +136,49 @@ async function main(): Promise<void> {
     log,
   };
   const results: ScenarioResults = {};
+  const failures: { scenario: string; message: string }[] = [];
   try {
     stack.services.forEach((line) => log(line));
     const server = await mongo.db!.admin().command({ serverStatus: 1 });
-    if (options.scenarios.has('baseline')) {
-      results.baseline = [];
-      for (const hooks of options.sizes.fanoutHooks) {
-        log(`baseline: ${hooks} POSTs...`);
-        results.baseline.push(await runBaseline(context, hooks, SEND_CONCURRENCY));
+    // A scenario that fails is reported, and the others still run: one broken figure should not hide the rest.
+    const attempt = async <T>(scenario: string, work: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        return await work();
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        log(`${scenario} failed: ${message}`);
+        failures.push({ scenario, message });
+        return undefined;
       }
+    };
+    const each = async <T>(scenario: string, sizes: number[], work: (size: number) => Promise<T>) => {
+      const done: T[] = [];
+      for (const size of sizes) {
+        const result = await attempt(`${scenario} ${size}`, () => work(size));
+        if (result !== undefined) done.push(result);
+      }
+      return done;
+    };
+    if (options.scenarios.has('baseline')) {
+      results.baseline = await each('baseline', options.sizes.fanoutHooks, (hooks) => {
+        log(`baseline: ${hooks} POSTs...`);
+        return runBaseline(context, hooks, SEND_CONCURRENCY);
+      });
     }
     if (options.scenarios.has('fanout')) {
-      results.fanout = [];
-      for (const hooks of options.sizes.fanoutHooks) {
+      results.fanout = await each('fanout', options.sizes.fanoutHooks, (hooks) => {
         log(`fanout: one event to ${hooks} hooks...`);
-        results.fanout.push(await runFanOut(context, hooks));
-      }
+        return runFanOut(context, hooks);
+      });
     }
-    if (options.scenarios.has('stream')) results.stream = await runStream(context, options.sizes.stream);
+    if (options.scenarios.has('stream')) {
+      results.stream = await attempt('stream', () => runStream(context, options.sizes.stream));
+    }
     if (options.scenarios.has('failures')) {
-      results.failures = [];
-      for (const hooks of options.sizes.failureHooks) {
+      results.failures = await each('failures', options.sizes.failureHooks, (hooks) => {
         log(`failures: ${hooks} hooks, a tenth failing once...`);
-        results.failures.push(await runFailures(context, hooks));
-      }
+        return runFailures(context, hooks);
+      });
     }
 
     const targets = checkTargets(results);
@@ -165,6 +205,7 @@ async function main(): Promise<void> {
       receivers: options.receivers,
       sendConcurrency: SEND_CONCURRENCY,
       targets,
+      failures,
       results,
     };
     mkdirSync(options.out, { recursive: true });
@@ -176,6 +217,7 @@ async function main(): Promise<void> {
     console.log(`\n${renderTables(results, targets)}\n`);
     if (profileDir) log(`CPU profiles (open in Chrome DevTools): ${profileDir}`);
     log(`results: ${file}`);
+    if (failures.length > 0) throw new Error(`${failures.length} scenario(s) failed: see "failures" in ${file}`);
   } finally {
     await receivers.stop();
     await mongo.close();

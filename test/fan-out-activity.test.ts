@@ -23,9 +23,9 @@ import { createSecretBox } from '../domain/secret-box';
 import { disableHookWorkflowId } from '../domain/temporal-names';
 import { startReceiver } from './support/receiver';
 
-/** Runs an activity as Temporal would on its given try (1 is the first). */
-function onTry<R>(attempt: number, activity: () => Promise<R>): Promise<R> {
-  return new MockActivityEnvironment({ attempt }).run(activity);
+/** Runs an activity as Temporal would on its given try (1 is the first), as a local activity if asked. */
+function onTry<R>(attempt: number, activity: () => Promise<R>, options: { isLocal?: boolean } = {}): Promise<R> {
+  return new MockActivityEnvironment({ attempt, isLocal: options.isLocal ?? false }).run(activity);
 }
 
 /**
@@ -329,5 +329,33 @@ describe('fan-out and replay page activities', () => {
       [hooks[200]?._id],
     );
     assert.equal(rest.next, undefined, 'having gone through every hook, it says so');
+  });
+  it('as a local activity, stops after its limit; run again from its first try (a lost workflow task), it re-sends only that slice, and its retry finds it on record', async () => {
+    const { owner, hooks } = await insertHooks('Local', 'mention', 250);
+    await models.Event.create({ _id: 'evt_local', type: 'mention', ownerId: owner.id, data: { user: {} } });
+    const activities = createFanOutActivities({
+      models,
+      attemptAndRecord: createFirstAttempts({ models, sender, concurrency: 50 }),
+    });
+    const local = (attempt: number) =>
+      onTry(attempt, () => activities.deliverToSubscribers({ eventId: 'evt_local', limit: 200 }), { isLocal: true });
+    const before = receiver.requests.length;
+
+    const first = await local(1);
+    assert.equal(first.hooks, 200);
+    assert.equal(first.next, hooks[199]?._id, 'the rest is left to the next call');
+    assert.equal(receiver.requests.length - before, 200);
+
+    // The worker died before the workflow task that ran it completed: the task runs again, and so does its
+    // local activity, from its first try. It cannot record over what the first run recorded.
+    await assert.rejects(local(1), (error: { code?: number }) => error.code === 11000);
+    assert.equal(receiver.requests.length - before, 400, 'the one slice went out again');
+
+    const retried = await local(2);
+    assert.equal(receiver.requests.length - before, 400, 'the retry sends nothing');
+    assert.equal(retried.skipped, 200);
+    assert.equal(retried.retries.length, 20, 'what the first run left retrying is handed on');
+    assert.equal(retried.next, first.next);
+    assert.equal(await models.Delivery.countDocuments({ eventId: 'evt_local' }), 200);
   });
 });

@@ -1,6 +1,6 @@
 import { eventWorkflowId } from '../../domain/temporal-names';
 import type { deliverEvent } from '../../workflows/deliver-event';
-import { costPerDelivery, countCommands, startScenarioApp, type BenchContext } from '../context';
+import { startCosting, startScenarioApp, type BenchContext } from '../context';
 import { createHttpHooks, createOwner, postEvent } from '../fixtures';
 import { round } from '../stats';
 
@@ -25,7 +25,7 @@ export async function runFailures(context: BenchContext, hooks: number) {
     const failing = Math.ceil(hooks / FAILING_SHARE);
     await receivers.take();
 
-    const commandsSince = await countCommands(context);
+    const costPerDelivery = await startCosting(context, app);
     const postedAt = performance.now();
     const eventId = await postEvent(app, owner, EVENT_TYPE);
     await receivers.waitForSucceeded(hooks - failing, 30 * 60_000);
@@ -45,7 +45,7 @@ export async function runFailures(context: BenchContext, hooks: number) {
       requests: received.count,
       handedToRetries: result.retrying,
       receiverBusy: round(received.busiest.busy, 2),
-      ...(await costPerDelivery(context, owner.id, hooks, commandsSince)),
+      ...(await costPerDelivery(owner.id, hooks)),
       peakRss: app.peakRss(),
     };
   } finally {

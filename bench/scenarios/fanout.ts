@@ -1,6 +1,6 @@
 import { eventWorkflowId } from '../../domain/temporal-names';
 import { postDirectly } from '../baseline';
-import { costPerDelivery, countCommands, startScenarioApp, type BenchContext } from '../context';
+import { startCosting, startScenarioApp, type BenchContext } from '../context';
 import { BENCH_EVENT_DATA, createHttpHooks, createOwner, postEvent, webhookIds } from '../fixtures';
 import { round } from '../stats';
 
@@ -53,7 +53,7 @@ export async function runFanOut(context: BenchContext, hooks: number) {
     context.log(`fanout: ${hooks} hooks created`);
     await receivers.take();
 
-    const commandsSince = await countCommands(context);
+    const costPerDelivery = await startCosting(context, app);
     const postedAt = performance.timeOrigin + performance.now();
     const eventId = await postEvent(app, owner, EVENT_TYPE);
     await receivers.waitForSucceeded(hooks, 30 * 60_000);
@@ -71,7 +71,7 @@ export async function runFanOut(context: BenchContext, hooks: number) {
       deliveriesPerSecond: round((hooks / elapsedMs) * 1000, 0),
       duplicates: received.count - hooks,
       receiverBusy: round(received.busiest.busy, 2),
-      ...(await costPerDelivery(context, owner.id, hooks, commandsSince)),
+      ...(await costPerDelivery(owner.id, hooks)),
       peakRss: app.peakRss(),
     };
   } finally {

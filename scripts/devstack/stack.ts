@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { externalServices, type ConfigEnv } from '../../domain/config';
 import { ensureMongoServer, startMongo } from './mongo';
+import type { Managed } from './processes';
 import { freePort } from './ports';
 import { startSmtpCatcher } from './smtp-catcher';
 import { ensureTemporalCli, startTemporal } from './temporal';
@@ -36,6 +37,8 @@ export interface Stack {
   env: ConfigEnv;
   /** One line per service, for people. */
   services: string[];
+  /** The server processes this stack started (not the given ones), each the leader of its process group. */
+  processes: { database?: Managed; temporal?: Managed };
   stop(): Promise<void>;
 }
 
@@ -48,6 +51,7 @@ export async function startStack({ ports, dataDir, logPrefix, useExternal = true
   const stoppers: (() => Promise<void>)[] = [];
   const services: string[] = [];
   const env: ConfigEnv = {};
+  const processes: Stack['processes'] = {};
   const stop = async () => {
     for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
   };
@@ -71,6 +75,7 @@ export async function startStack({ ports, dataDir, logPrefix, useExternal = true
         name: `${logPrefix}mongodb`,
       });
       stoppers.push(() => mongo.process.stop());
+      processes.database = mongo.process;
       env.MONGODB_URI = `mongodb://127.0.0.1:${ports.mongo}/hookflow`;
       services.push(`MongoDB       ${env.MONGODB_URI}  (${mongo.kind})`);
     }
@@ -97,6 +102,7 @@ export async function startStack({ ports, dataDir, logPrefix, useExternal = true
         name: `${logPrefix}temporal`,
       });
       stoppers.push(() => temporal.stop());
+      processes.temporal = temporal;
       env.TEMPORAL_ADDRESS = `127.0.0.1:${ports.temporal}`;
       services.push(`Temporal      ${env.TEMPORAL_ADDRESS}  (Web UI http://127.0.0.1:${ports.temporalUi})`);
     }
@@ -104,5 +110,5 @@ export async function startStack({ ports, dataDir, logPrefix, useExternal = true
     await stop();
     throw error;
   }
-  return { env, services, stop };
+  return { env, services, processes, stop };
 }

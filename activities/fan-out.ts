@@ -4,13 +4,7 @@ import { deliveryId } from '../domain/ids';
 import type { Models } from '../domain/models';
 import { subscribedHooksFilter } from '../domain/subscriptions';
 import type { HookToDisable } from './failure-streak';
-import {
-  keepHeartbeating,
-  RECORD_SLICE,
-  retriesLeftOnRecord,
-  type AttemptAndRecord,
-  type RetryHandOff,
-} from './first-attempts';
+import { keepHeartbeating, retriesLeftOnRecord, type AttemptAndRecord, type RetryHandOff } from './first-attempts';
 import type { DeliveryEvent } from './targets/target';
 
 /**
@@ -57,16 +51,16 @@ export interface FanOutProgress {
 const NOTHING_YET: FanOutTally = { hooks: 0, succeeded: 0, failed: 0, skipped: 0, retries: [], hooksToDisable: [] };
 
 /** The cursor's documents, `size` at a time. */
-async function* slicesOf<T>(cursor: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
-  let slice: T[] = [];
+async function* batchesOf<T>(cursor: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
   for await (const item of cursor) {
-    slice.push(item);
-    if (slice.length === size) {
-      yield slice;
-      slice = [];
+    batch.push(item);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
     }
   }
-  if (slice.length > 0) yield slice;
+  if (batch.length > 0) yield batch;
 }
 
 export function createFanOutActivities({
@@ -116,34 +110,49 @@ export function createFanOutActivities({
           .lean()
           .cursor({ batchSize: CURSOR_BATCH });
         try {
-          for await (const slice of slicesOf(cursor, RECORD_SLICE)) {
+          // A batch at a time, so that the slices in it are sent and recorded pipelined (see attemptAndRecord).
+          const batchSize = Math.min(CURSOR_BATCH, input.limit ?? CURSOR_BATCH);
+          for await (const batch of batchesOf(cursor, batchSize)) {
             const failures = outcome.retries.length + outcome.hooksToDisable.length;
             if (failures >= failuresPerCall || (input.limit !== undefined && outcome.hooks >= input.limit)) {
               return { ...outcome, next };
             }
             const recorded = mayBeOnRecord
               ? await Delivery.find(
-                  { _id: { $in: slice.map((hook) => deliveryId(event._id, hook._id)) } },
+                  { _id: { $in: batch.map((hook) => deliveryId(event._id, hook._id)) } },
                   { _id: 1, hookId: 1, status: 1, nextAttemptAt: 1 },
                 ).lean()
               : [];
             mayBeOnRecord = recorded.length > 0;
             const alreadyAttempted = new Set(recorded.map((delivery) => delivery.hookId));
-            const sent = await attemptAndRecord(
-              slice
+            // New tallies rather than changes to the one last reported, which a heartbeat may still carry.
+            outcome = {
+              ...outcome,
+              hooks: outcome.hooks + alreadyAttempted.size,
+              skipped: outcome.skipped + alreadyAttempted.size,
+              retries: [...outcome.retries, ...retriesLeftOnRecord(recorded, () => event)],
+            };
+            await attemptAndRecord(
+              batch
                 .filter((hook) => !alreadyAttempted.has(hook._id))
                 .map((hook) => ({ deliveryId: deliveryId(event._id, hook._id), event: deliveryEvent, hook })),
+              {
+                onSliceRecorded: (sent, slice) => {
+                  outcome = {
+                    hooks: outcome.hooks + slice.length,
+                    succeeded: outcome.succeeded + sent.succeeded,
+                    failed: outcome.failed + sent.failed,
+                    skipped: outcome.skipped,
+                    retries: [...outcome.retries, ...sent.retries],
+                    hooksToDisable: [...outcome.hooksToDisable, ...sent.hooksToDisable],
+                  };
+                  next = slice.at(-1)?.hook._id;
+                  progress({ next, outcome } satisfies FanOutProgress);
+                },
+              },
             );
-            // A new tally rather than changes to the one last reported, which a heartbeat may still carry.
-            outcome = {
-              hooks: outcome.hooks + slice.length,
-              succeeded: outcome.succeeded + sent.succeeded,
-              failed: outcome.failed + sent.failed,
-              skipped: outcome.skipped + alreadyAttempted.size,
-              retries: [...outcome.retries, ...retriesLeftOnRecord(recorded, () => event), ...sent.retries],
-              hooksToDisable: [...outcome.hooksToDisable, ...sent.hooksToDisable],
-            };
-            next = slice.at(-1)?._id;
+            // The batch's last hooks may all have been on record already.
+            next = batch.at(-1)?._id;
             progress({ next, outcome } satisfies FanOutProgress);
           }
           return outcome;

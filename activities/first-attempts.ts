@@ -9,8 +9,8 @@ import type { HookSender } from './prepare-hook';
 import { nextStep } from './retry-plan';
 import type { DeliveryEvent } from './targets/target';
 
-/** Deliveries recorded together: a crash mid-batch re-sends at most this many that had already gone out. */
-export const RECORD_SLICE = 200;
+/** Deliveries recorded together: a crash re-sends at most two such slices that had already gone out (pipelined). */
+const RECORD_SLICE = 200;
 
 /** Tells Temporal the worker is alive even while every send of a slice waits on a slow receiver. */
 const HEARTBEAT_EVERY_MS = 5_000;
@@ -109,64 +109,90 @@ export function createFirstAttempts({
   /** How many deliveries run at once. */
   concurrency: number;
 }) {
-  return function attemptAndRecord(items: readonly FirstAttempt[]): Promise<FirstAttemptsOutcome> {
-    return keepHeartbeating(async () => {
-      const outcome: FirstAttemptsOutcome = { succeeded: 0, failed: 0, retries: [], hooksToDisable: [] };
-      for (const slice of slices(items, RECORD_SLICE)) {
-        const now = new Date();
-        const results = await mapWithConcurrency(slice, concurrency, async (item) => {
-          const settings = sender.settingsOf(item.hook);
-          // A replay's delivery is a new record, but the same message to its receiver (Standard Webhooks).
-          const messageId = deliveryId(item.event.id, item.hook._id);
-          const result = await sender.send(item.hook, messageId, item.event, now);
-          return { item, settings, result, step: nextStep(result, settings.retrySchedule, 1) };
+  /** Sends one slice, with bounded concurrency. */
+  function sendSlice(slice: readonly FirstAttempt[]) {
+    const now = new Date();
+    return mapWithConcurrency(slice, concurrency, async (item) => {
+      const settings = sender.settingsOf(item.hook);
+      // A replay's delivery is a new record, but the same message to its receiver (Standard Webhooks).
+      const messageId = deliveryId(item.event.id, item.hook._id);
+      const result = await sender.send(item.hook, messageId, item.event, now);
+      return { item, settings, result, step: nextStep(result, settings.retrySchedule, 1) };
+    });
+  }
+
+  /** Records one sent slice and keeps its hooks' failure streaks. */
+  async function recordSlice(results: Awaited<ReturnType<typeof sendSlice>>): Promise<FirstAttemptsOutcome> {
+    const recordedAt = Date.now();
+    await models.Delivery.insertMany(
+      results.map(({ item, result, step }) => ({
+        ...firstAttemptRecord(
+          { deliveryId: item.deliveryId, eventId: item.event.id, hookId: item.hook._id, ownerId: item.event.ownerId },
+          step,
+          result.attempt,
+          recordedAt,
+        ),
+        ...item.replay,
+      })),
+      // Skipping mongoose's casting and validation of every record halves the worker's CPU per delivery
+      // (measured with `npm run bench -- fanout`); firstAttemptRecord builds whole, typed records.
+      { ordered: false, lean: true },
+    );
+    const hooksToDisable = await recordStreaks(
+      models,
+      results.map(({ item, settings, result, step }) => ({
+        hookId: item.hook._id,
+        disableAfter: settings.disableAfter,
+        failureCountBefore: item.hook.failureCount,
+        succeeded: step.status === 'succeeded',
+        disableHook: result.disableHook,
+      })),
+    );
+    const outcome: FirstAttemptsOutcome = { succeeded: 0, failed: 0, retries: [], hooksToDisable };
+    for (const { item, step } of results) {
+      if (step.status === 'succeeded') outcome.succeeded++;
+      else if (step.status === 'failed') outcome.failed++;
+      else if (step.status === 'retrying') {
+        outcome.retries.push({
+          deliveryId: item.deliveryId,
+          hookId: item.hook._id,
+          ownerId: item.event.ownerId,
+          eventType: item.event.type,
+          delayMs: step.delayMs ?? 0,
         });
-        const recordedAt = Date.now();
-        await models.Delivery.insertMany(
-          results.map(({ item, result, step }) => ({
-            ...firstAttemptRecord(
-              {
-                deliveryId: item.deliveryId,
-                eventId: item.event.id,
-                hookId: item.hook._id,
-                ownerId: item.event.ownerId,
-              },
-              step,
-              result.attempt,
-              recordedAt,
-            ),
-            ...item.replay,
-          })),
-          // Skipping mongoose's casting and validation of every record halves the worker's CPU per delivery
-          // (measured with `npm run bench -- fanout`); firstAttemptRecord builds whole, typed records.
-          { ordered: false, lean: true },
-        );
-        const toDisable = await recordStreaks(
-          models,
-          results.map(({ item, settings, result, step }) => ({
-            hookId: item.hook._id,
-            disableAfter: settings.disableAfter,
-            failureCountBefore: item.hook.failureCount,
-            succeeded: step.status === 'succeeded',
-            disableHook: result.disableHook,
-          })),
-        );
-        outcome.hooksToDisable.push(...toDisable);
-        for (const { item, step } of results) {
-          if (step.status === 'succeeded') outcome.succeeded++;
-          else if (step.status === 'failed') outcome.failed++;
-          else if (step.status === 'retrying') {
-            outcome.retries.push({
-              deliveryId: item.deliveryId,
-              hookId: item.hook._id,
-              ownerId: item.event.ownerId,
-              eventType: item.event.type,
-              delayMs: step.delayMs ?? 0,
-            });
-          }
-        }
       }
-      return outcome;
+    }
+    return outcome;
+  }
+
+  /**
+   * Slices are pipelined: while one is being recorded the next is sent, so
+   * the worker and the database work at once (measured with `npm run bench --
+   * fanout`). A crash therefore re-sends at most two slices. `onSliceRecorded`
+   * hears of each slice once it is on record, in order.
+   */
+  return function attemptAndRecord(
+    items: readonly FirstAttempt[],
+    options: { onSliceRecorded?: (outcome: FirstAttemptsOutcome, slice: readonly FirstAttempt[]) => void } = {},
+  ): Promise<FirstAttemptsOutcome> {
+    return keepHeartbeating(async () => {
+      const total: FirstAttemptsOutcome = { succeeded: 0, failed: 0, retries: [], hooksToDisable: [] };
+      let recording: Promise<void> = Promise.resolve();
+      for (const slice of slices(items, RECORD_SLICE)) {
+        const results = await sendSlice(slice);
+        await recording;
+        recording = recordSlice(results).then((outcome) => {
+          total.succeeded += outcome.succeeded;
+          total.failed += outcome.failed;
+          total.retries.push(...outcome.retries);
+          total.hooksToDisable.push(...outcome.hooksToDisable);
+          options.onSliceRecorded?.(outcome, slice);
+        });
+        // Awaited with the next slice or at the end; until then a failure must not count as unhandled.
+        recording.catch(() => undefined);
+      }
+      await recording;
+      return total;
     });
   };
 }

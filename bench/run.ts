@@ -36,7 +36,12 @@ interface Sizes {
 
 const FULL: Sizes = {
   fanoutHooks: [1_000, 10_000],
-  stream: { rates: [50, 200], durationS: 60, rampRates: [100, 150, 300, 400, 600], rampDurationS: 15 },
+  stream: {
+    rates: [50, 200],
+    durationS: 60,
+    rampRates: [10, 20, 30, 40, 60, 80, 100, 150, 200, 300],
+    rampDurationS: 15,
+  },
   failureHooks: [1_000],
 };
 

@@ -292,7 +292,11 @@ describe('fan-out and replay page activities', () => {
         .sort(),
       'only what the crashed try had not recorded is sent',
     );
-    assert.equal(lookups.mock.callCount(), 2, 'deliveries are looked up until a slice has none on record');
+    assert.equal(
+      lookups.mock.callCount(),
+      1,
+      'deliveries are looked up for the first batch only, which holds all on record',
+    );
     assert.equal(resumed.hooks, 650);
     assert.equal(resumed.skipped, 200);
     assert.equal(resumed.succeeded, 180 + 225);
@@ -310,7 +314,7 @@ describe('fan-out and replay page activities', () => {
   });
 
   it('hands back the failures it gathered once they reach its cap, and carries on after them', async () => {
-    const { owner, hooks } = await insertHooks('Capped', 'unfollow', 201);
+    const { owner, hooks } = await insertHooks('Capped', 'unfollow', 1_001);
     await models.Event.create({ _id: 'evt_capped', type: 'unfollow', ownerId: owner.id, data: { user: {} } });
     const activities = createFanOutActivities({
       models,
@@ -318,15 +322,15 @@ describe('fan-out and replay page activities', () => {
       failuresPerCall: 5,
     });
     const first = await onTry(1, () => activities.deliverToSubscribers({ eventId: 'evt_capped' }));
-    assert.equal(first.hooks, 200, 'the slice that reached the cap is finished');
-    assert.equal(first.retries.length, 20);
-    assert.equal(first.next, hooks[199]?._id, 'it says where to carry on');
+    assert.equal(first.hooks, 1_000, 'the batch (of a thousand hooks) that reached the cap is finished');
+    assert.equal(first.retries.length, 100);
+    assert.equal(first.next, hooks[999]?._id, 'it says where to carry on');
     const rest = await onTry(1, () =>
       activities.deliverToSubscribers({ eventId: 'evt_capped', afterHookId: first.next }),
     );
     assert.deepEqual(
       rest.retries.map((retry) => retry.hookId),
-      [hooks[200]?._id],
+      [hooks[1_000]?._id],
     );
     assert.equal(rest.next, undefined, 'having gone through every hook, it says so');
   });

@@ -101,7 +101,7 @@ describe('fan-out at scale', () => {
         assert.deepEqual([...ids], [deliveryId(eventId, hookId)], `hook ${hookId}: one webhook-id however often sent`);
       }
       const duplicates = receiver.requests.length - 1_000;
-      assert.ok(duplicates <= 200, `at most the unrecorded slice is sent again (${duplicates} duplicates)`);
+      assert.ok(duplicates <= 400, `at most the two unrecorded slices are sent again (${duplicates} duplicates)`);
       const succeeded = await hookflow.models.Delivery.countDocuments({ eventId, status: 'succeeded' });
       assert.equal(succeeded, 1_000, 'every delivery is on record as succeeded');
     } finally {

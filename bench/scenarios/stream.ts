@@ -15,7 +15,7 @@ export interface StreamOptions {
   /** Events a second, each held for `durationS`, reported with latencies. */
   rates: number[];
   durationS: number;
-  /** Rising rates, each held for `rampDurationS`, to find the highest one sustained. */
+  /** Rising rates, each held for `rampDurationS` until one is not sustained: the highest sustained is the stack's limit. */
   rampRates: number[];
   rampDurationS: number;
 }

@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { mapWithConcurrency } from '../domain/concurrency';
 import { eventView } from '../domain/events';
 import { deliveryId } from '../domain/ids';
 import type { Models } from '../domain/models';
@@ -9,6 +10,9 @@ import type { RetryHandOff } from './first-attempts';
 import { recordStreaks, type HookToDisable } from './failure-streak';
 import type { HookSender } from './prepare-hook';
 import { nextStep, type NextStep } from './retry-plan';
+
+/** Retry workflows handOnFailures starts at once. */
+const STARTS_IN_FLIGHT = 10;
 
 export interface RetryDependencies {
   models: Models;
@@ -79,7 +83,10 @@ export function createRetryActivities({ models, sender, temporal }: RetryDepende
      */
     async handOnFailures(input: { retries: RetryHandOff[]; hooksToDisable: HookToDisable[] }): Promise<void> {
       const taskQueue = Context.current().info.taskQueue;
-      for (const retry of input.retries) await startRetryChain(retry, retry.delayMs, taskQueue, 'new');
+      // A few starts at once: one after another, a thousand took seconds of round trips.
+      await mapWithConcurrency(input.retries, STARTS_IN_FLIGHT, (retry) =>
+        startRetryChain(retry, retry.delayMs, taskQueue, 'new'),
+      );
       await startDisabling(input.hooksToDisable, taskQueue);
     },
 

@@ -7,7 +7,7 @@ import { request } from 'undici';
 import type { ConfigEnv } from '../domain/config';
 import { createModels } from '../domain/models';
 import { connectMongo } from '../domain/mongo';
-import { startEntryPoint, waitForReadyApi } from '../scripts/devstack/app-processes';
+import { startEntryPoint, startWorkerEntryPoint, waitForReadyApi } from '../scripts/devstack/app-processes';
 import { freePort } from '../scripts/devstack/ports';
 import { waitUntil, type Managed } from '../scripts/devstack/processes';
 
@@ -53,7 +53,7 @@ export async function startBenchApp({ stackEnv, temporal, name, profileDir }: Be
   // A directory per process: Node writes one profile per thread (the main one, tsx's loader, workflow threads).
   const profiling = (role: string) =>
     profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `${name}-${role}`)}`] : [];
-  const worker = startEntryPoint(`bench-${name}-worker`, 'worker.ts', env, { nodeArgs: profiling('worker') });
+  const worker = startWorkerEntryPoint(`bench-${name}-worker`, env, { nodeArgs: profiling('worker') });
   const api = startEntryPoint(`bench-${name}-api`, 'api/main.ts', env, { nodeArgs: profiling('api') });
   const mongo: Connection = await connectMongo(mongoUrl.toString());
   const url = `http://127.0.0.1:${port}`;

@@ -61,6 +61,11 @@ export function checkTargets(results: ScenarioResults): TargetCheck[] {
   return checks;
 }
 
+/** A share of one CPU core. */
+function percent(share: number): string {
+  return `${Math.round(share * 100)} %`;
+}
+
 function table(header: string[], rows: (string | number)[][]): string {
   const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
@@ -81,7 +86,7 @@ export function renderTables(results: ScenarioResults, targets: TargetCheck[]): 
           'history ev./delivery',
           'db commands/delivery',
           'worker / API peak RSS',
-          'receiver busy',
+          'receiver busy (platform / baseline)',
         ],
         sizes.map((hooks) => {
           const platform = results.fanout?.find((run) => run.hooks === hooks);
@@ -94,7 +99,7 @@ export function renderTables(results: ScenarioResults, targets: TargetCheck[]): 
             platform ? round(platform.historyEventsPerDelivery, 4) : '-',
             platform ? round(platform.mongoCommandsPerDelivery, 4) : '-',
             platform ? `${round(platform.peakRss.workerMb, 0)} / ${round(platform.peakRss.apiMb, 0)} MB` : '-',
-            platform ? `${Math.round(platform.receiverBusy * 100)} %` : '-',
+            `${platform ? percent(platform.receiverBusy) : '-'} / ${baseline ? percent(baseline.receiverBusy) : '-'}`,
           ];
         }),
       ),
@@ -113,6 +118,7 @@ export function renderTables(results: ScenarioResults, targets: TargetCheck[]): 
           'drain',
           'history ev./delivery',
           'db commands/delivery',
+          'receiver busy',
         ],
         results.stream.runs.map((run) => [
           `${run.rate} events/s, ${run.durationS} s`,
@@ -124,6 +130,7 @@ export function renderTables(results: ScenarioResults, targets: TargetCheck[]): 
           run.drainMs === undefined ? `${run.arrived} of ${run.deliveries} in a minute` : `${run.drainMs} ms`,
           run.historyEventsPerDelivery === undefined ? '-' : round(run.historyEventsPerDelivery, 3),
           run.mongoCommandsPerDelivery === undefined ? '-' : round(run.mongoCommandsPerDelivery, 3),
+          percent(run.receiverBusy),
         ]),
       ),
       `Highest rate sustained (ramp: ${results.stream.ramp.map((step) => `${step.rate}/s ${step.sustained ? 'ok' : 'backlog'}`).join(', ') || 'not run'}): ${results.stream.highestSustainedRate} events/s`,
@@ -139,6 +146,7 @@ export function renderTables(results: ScenarioResults, targets: TargetCheck[]): 
           'requests',
           'history ev./delivery',
           'db commands/delivery',
+          'receiver busy',
         ],
         results.failures.map((run) => [
           `${run.hooks} hooks, retry ${run.retrySchedule}`,
@@ -147,6 +155,7 @@ export function renderTables(results: ScenarioResults, targets: TargetCheck[]): 
           run.requests,
           round(run.historyEventsPerDelivery, 3),
           round(run.mongoCommandsPerDelivery, 3),
+          percent(run.receiverBusy),
         ]),
       ),
     );

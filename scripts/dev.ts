@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { externalServices, loadConfig } from '../domain/config';
 import { devAdminKey, devMasterKey } from './devstack/dev-keys';
-import { startEntryPoint, waitForReadyApi } from './devstack/app-processes';
+import { startEntryPoint, startWorkerEntryPoint, waitForReadyApi } from './devstack/app-processes';
 import { DEVSTACK_DIR, LOG_DIR } from './devstack/paths';
 import { assertPortFree } from './devstack/ports';
 import { startStack } from './devstack/stack';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     // Local receivers are the point of a dev stack; production keeps the guard on.
     HOOKFLOW_ALLOW_PRIVATE_TARGETS: externalServices().allowPrivateTargets === false ? '0' : '1',
   };
-  const worker = startEntryPoint('worker', 'worker.ts', env, { echo: true });
+  const worker = startWorkerEntryPoint('worker', env, { echo: true });
   const api = startEntryPoint('api', 'api/main.ts', env, { echo: true });
   const stopAll = async () => {
     await Promise.all([api.stop(), worker.stop()]);

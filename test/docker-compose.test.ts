@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { CONFIG_VARIABLES, loadConfig, type Config } from '../domain/config';
+import { WORKER_NODE_ARGS } from '../scripts/devstack/app-processes';
 
 /**
  * No Docker engine runs here, so this reads docker-compose.yml the way Compose
@@ -207,7 +208,11 @@ describe('docker-compose.yml', () => {
     it('starts the API by default and the worker by command, from files tsc emits', () => {
       assert.equal(commandOf(service('api')), undefined, 'api should use the image default (the API)');
       const worker = commandOf(service('worker'));
-      assert.deepEqual(worker, ['node', 'dist/worker.js']);
+      assert.deepEqual(
+        worker,
+        ['node', ...WORKER_NODE_ARGS, 'dist/worker.js'],
+        'the worker runs with the heap limit dev uses',
+      );
       // tsconfig has rootDir "." and outDir "dist": dist/x.js comes from x.ts.
       for (const script of ['dist/worker.js', 'dist/api/main.js']) {
         const source = script.replace(/^dist\//, '').replace(/\.js$/, '.ts');

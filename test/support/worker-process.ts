@@ -1,5 +1,5 @@
 import type { Config } from '../../domain/config';
-import { startEntryPoint } from '../../scripts/devstack/app-processes';
+import { startWorkerEntryPoint } from '../../scripts/devstack/app-processes';
 import type { Managed } from '../../scripts/devstack/processes';
 
 /**
@@ -7,7 +7,7 @@ import type { Managed } from '../../scripts/devstack/processes';
  * queue, so that a test can kill it the way a crash or an OOM killer would.
  */
 export async function startWorkerProcess(config: Config, name: string): Promise<Managed> {
-  const worker = startEntryPoint(name, 'worker.ts', {
+  const worker = startWorkerEntryPoint(name, {
     MONGODB_URI: config.mongodbUri,
     TEMPORAL_ADDRESS: config.temporal.address,
     TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,

@@ -203,7 +203,10 @@ async function main(): Promise<void> {
         node: process.version,
         temporalCli: VERSIONS.temporalCli,
         temporalSdk: packageVersion('@temporalio/worker'),
-        database: server.ferretdbVersion ? `FerretDB ${server.ferretdbVersion}` : `MongoDB ${server.version}`,
+        // FerretDB built from our own main reports its version as "unknown"; the pin says which it is.
+        database: server.ferretdbVersion
+          ? `FerretDB ${stack.processes.database ? VERSIONS.ferretdb : server.ferretdbVersion}`
+          : `MongoDB ${server.version}`,
         mongoose: packageVersion('mongoose'),
         undici: packageVersion('undici'),
       },

@@ -94,7 +94,7 @@ export function createFanOutActivities({
       const resumed = info.attempt > 1 ? (info.heartbeatDetails as FanOutProgress | undefined) : undefined;
       let { next, outcome } = resumed ?? { next: input.afterHookId, outcome: NOTHING_YET };
       // Only a retried try can find deliveries on record (each event's workflow goes through its hooks
-      // once), and only in its leading slices: slices are recorded in order, so once one has none on
+      // once), and only in its leading batches: slices are recorded in order, so once a batch has none on
       // record, no later one has. What an earlier try recorded stands, and the deliveries it left
       // retrying still need their retry workflows.
       let mayBeOnRecord = info.attempt > 1;

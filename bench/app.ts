@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
+import { temporal as temporalApi } from '@temporalio/proto';
 import type { Connection } from 'mongoose';
 import { request } from 'undici';
 import type { ConfigEnv } from '../domain/config';
@@ -65,7 +66,7 @@ export async function startBenchApp({ stackEnv, temporal, name, profileDir }: Be
         const { pollers } = await temporal.workflowService.describeTaskQueue({
           namespace: temporal.options.namespace,
           taskQueue: { name: taskQueue },
-          taskQueueType: 1, // workflow tasks
+          taskQueueType: temporalApi.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
         });
         if (!pollers?.length) throw new Error('no worker polls the task queue yet');
       },

@@ -20,7 +20,7 @@ const { deliverToSubscribers } = proxyActivities<Activities>({
  * so it takes at most one recorded slice of hooks: a worker lost during it
  * re-sends at most those, as with the activity, which carries on from there.
  */
-export const HOOKS_DELIVERED_LOCALLY = 200;
+const HOOKS_DELIVERED_LOCALLY = 200;
 
 const { deliverToSubscribers: deliverToFirstSubscribers } = proxyLocalActivities<Activities>({
   // 200 sends, 50 at a time, up to 60 s each on slow receivers; the worker keeps its workflow task alive meanwhile.

@@ -11,19 +11,34 @@ function stepFields(step: NextStep, now: number) {
 }
 
 /**
+ * The fields that have a value: the driver would write an undefined one as
+ * null, where mongoose's casting leaves it out.
+ */
+function definedOnly<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}
+
+/**
  * The record of a delivery's first attempt, inserted whole (nothing can be on
  * record for it yet) and as it is: fan-out inserts these by the thousand
  * without mongoose's casting, so the record carries its own timestamps.
  */
 export function firstAttemptRecord(
-  ids: { deliveryId: string; eventId: string; hookId: string; ownerId: string },
+  ids: { deliveryId: string; eventId: string; hookId: string; ownerId: string; replayId?: string; replayOf?: string },
   step: NextStep,
   attempt: Attempt,
   now: number,
 ) {
   const { deliveryId, ...owners } = ids;
   const at = new Date(now);
-  return { _id: deliveryId, ...owners, ...stepFields(step, now), attempts: [attempt], createdAt: at, updatedAt: at };
+  return {
+    _id: deliveryId,
+    ...definedOnly(owners),
+    ...stepFields(step, now),
+    attempts: [definedOnly(attempt)],
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
 /** The MongoDB update that records a later attempt and where the delivery goes next. */

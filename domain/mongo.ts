@@ -5,8 +5,6 @@ export async function connectMongo(uri: string): Promise<Connection> {
   const connection = mongoose.createConnection(uri, {
     serverSelectionTimeoutMS: 5_000,
     autoIndex: false,
-    // An absent optional field stays absent, as mongoose's casting would leave it, in what is written without it.
-    ignoreUndefined: true,
   });
   await connection.asPromise();
   return connection;

@@ -131,6 +131,18 @@ describe('fan-out and replay page activities', () => {
     assert.equal(outcome.next, undefined, 'having gone through every hook, it says so');
     assert.equal(outcome.succeeded, 180);
     assert.equal(outcome.retries.length, 20);
+    // Records go in without mongoose's casting: what they leave out must be absent, as mongoose would store it.
+    const stored = await models.Delivery.collection.findOne({ hookId: hooks[1]?._id });
+    assert.ok(stored, 'the delivery is on record');
+    assert.deepEqual(Object.keys(stored.attempts[0]).sort(), [
+      'durationMs',
+      'responseBody',
+      'responseHeaders',
+      'startedAt',
+      'statusCode',
+    ]);
+    assert.ok(!('replayId' in stored) && !('replayOf' in stored) && !('failureReason' in stored));
+    assert.ok(stored.createdAt instanceof Date && stored.attempts[0].startedAt instanceof Date);
     const streaks = await models.Hook.find(
       { _id: { $in: hooks.map((h) => h._id) } },
       { failureCount: 1, failingSince: 1 },

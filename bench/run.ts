@@ -12,12 +12,13 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../domain/config';
 import { connectMongo } from '../domain/mongo';
 import { connectTemporalClient } from '../domain/temporal-client';
 import { SEND_CONCURRENCY } from '../activities';
 import { writeWorkflowBundle } from '../scripts/bundle-workflows';
 import { DEVSTACK_DIR, REPO_ROOT, VERSIONS } from '../scripts/devstack/paths';
-import { freeStackPorts, startStack } from '../scripts/devstack/stack';
+import { freeStackPorts, startStack, type Stack } from '../scripts/devstack/stack';
 import type { BenchContext } from './context';
 import { startReceivers } from './receivers';
 import { checkTargets, renderTables, type ScenarioResults } from './report';
@@ -95,7 +96,7 @@ function parseCommandLine() {
     },
     smoke: values.smoke,
     profile: values.profile,
-    receivers: Number(values.receivers),
+    receivers: numbers(values.receivers)[0] as number,
     out: values.out,
   };
 }
@@ -113,19 +114,39 @@ function packageVersion(name: string): string {
 
 async function main(): Promise<void> {
   const options = parseCommandLine();
-  const log = (line: string) => console.log(`[bench] ${line}`);
   const dataDir = join(DEVSTACK_DIR, `bench-run-${process.pid}`);
   const stack = await startStack({ ports: await freeStackPorts(), dataDir, logPrefix: 'bench-' });
+  // Undone in reverse order, however far the run got.
+  const cleanups: (() => Promise<unknown>)[] = [() => stack.stop()];
+  try {
+    await runOn(stack, dataDir, options, cleanups);
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the scenarios on a started stack, writes the result file and prints the tables. */
+async function runOn(
+  stack: Stack,
+  dataDir: string,
+  options: ReturnType<typeof parseCommandLine>,
+  cleanups: (() => Promise<unknown>)[],
+): Promise<void> {
+  const log = (line: string) => console.log(`[bench] ${line}`);
   // Workers load a prebuilt bundle, as in production (see the Dockerfile), so that their memory peak is the work's.
   const workflowBundle = join(dataDir, 'workflow-bundle.js');
   await writeWorkflowBundle(workflowBundle);
   const temporal = await connectTemporalClient({
     address: stack.env.TEMPORAL_ADDRESS as string,
-    namespace: 'default',
+    namespace: loadConfig().temporal.namespace,
     taskQueue: '',
   });
+  cleanups.push(() => temporal.connection.close());
   const mongo = await connectMongo(stack.env.MONGODB_URI as string);
+  cleanups.push(() => mongo.close());
   const receivers = await startReceivers(options.receivers);
+  cleanups.push(() => receivers.stop());
   let profileDir: string | undefined;
   if (options.profile) {
     profileDir = join(REPO_ROOT, 'bench', 'profiles', new Date().toISOString().replace(/[:.]/g, '-'));
@@ -142,97 +163,89 @@ async function main(): Promise<void> {
   };
   const results: ScenarioResults = {};
   const failures: { scenario: string; message: string }[] = [];
-  try {
-    stack.services.forEach((line) => log(line));
-    const server = await mongo.db!.admin().command({ serverStatus: 1 });
-    // A scenario that fails is reported, and the others still run: one broken figure should not hide the rest.
-    const attempt = async <T>(scenario: string, work: () => Promise<T>): Promise<T | undefined> => {
-      try {
-        return await work();
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        log(`${scenario} failed: ${message}`);
-        failures.push({ scenario, message });
-        return undefined;
-      }
-    };
-    const each = async <T>(scenario: string, sizes: number[], work: (size: number) => Promise<T>) => {
-      const done: T[] = [];
-      for (const size of sizes) {
-        const result = await attempt(`${scenario} ${size}`, () => work(size));
-        if (result !== undefined) done.push(result);
-      }
-      return done;
-    };
-    if (options.scenarios.has('baseline')) {
-      results.baseline = await each('baseline', options.sizes.fanoutHooks, (hooks) => {
-        log(`baseline: ${hooks} POSTs...`);
-        return runBaseline(context, hooks, SEND_CONCURRENCY);
-      });
+  stack.services.forEach((line) => log(line));
+  const server = await mongo.db!.admin().command({ serverStatus: 1 });
+  // A scenario that fails is reported, and the others still run: one broken figure should not hide the rest.
+  const attempt = async <T>(scenario: string, work: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await work();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log(`${scenario} failed: ${message}`);
+      failures.push({ scenario, message });
+      return undefined;
     }
-    if (options.scenarios.has('fanout')) {
-      results.fanout = await each('fanout', options.sizes.fanoutHooks, (hooks) => {
-        log(`fanout: one event to ${hooks} hooks...`);
-        return runFanOut(context, hooks);
-      });
+  };
+  const each = async <T>(scenario: string, sizes: number[], work: (size: number) => Promise<T>) => {
+    const done: T[] = [];
+    for (const size of sizes) {
+      const result = await attempt(`${scenario} ${size}`, () => work(size));
+      if (result !== undefined) done.push(result);
     }
-    if (options.scenarios.has('stream')) {
-      results.stream = await attempt('stream', () => runStream(context, options.sizes.stream));
-    }
-    if (options.scenarios.has('failures')) {
-      results.failures = await each('failures', options.sizes.failureHooks, (hooks) => {
-        log(`failures: ${hooks} hooks, a tenth failing once...`);
-        return runFailures(context, hooks);
-      });
-    }
-
-    const targets = checkTargets(results);
-    const commit = git('rev-parse', 'HEAD');
-    const report = {
-      commit,
-      uncommittedChanges: git('status', '--porcelain').length > 0,
-      date: new Date().toISOString(),
-      smoke: options.smoke,
-      machine: {
-        cpus: os.cpus().length,
-        cpuModel: os.cpus()[0]?.model,
-        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-        os: `${os.type()} ${os.release()}`,
-      },
-      versions: {
-        node: process.version,
-        temporalCli: VERSIONS.temporalCli,
-        temporalSdk: packageVersion('@temporalio/worker'),
-        // FerretDB built from our own main reports its version as "unknown"; the pin says which it is.
-        database: server.ferretdbVersion
-          ? `FerretDB ${stack.processes.database ? VERSIONS.ferretdb : server.ferretdbVersion}`
-          : `MongoDB ${server.version}`,
-        mongoose: packageVersion('mongoose'),
-        undici: packageVersion('undici'),
-      },
-      receivers: options.receivers,
-      sendConcurrency: SEND_CONCURRENCY,
-      targets,
-      failures,
-      results,
-    };
-    mkdirSync(options.out, { recursive: true });
-    const file = join(
-      options.out,
-      `${report.date.slice(0, 10)}-${commit.slice(0, 8)}${options.smoke ? '-smoke' : ''}.json`,
-    );
-    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`\n${renderTables(results, targets)}\n`);
-    if (profileDir) log(`CPU profiles (open in Chrome DevTools): ${profileDir}`);
-    log(`results: ${file}`);
-    if (failures.length > 0) throw new Error(`${failures.length} scenario(s) failed: see "failures" in ${file}`);
-  } finally {
-    await receivers.stop();
-    await mongo.close();
-    await temporal.connection.close();
-    await stack.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    return done;
+  };
+  if (options.scenarios.has('baseline')) {
+    results.baseline = await each('baseline', options.sizes.fanoutHooks, (hooks) => {
+      log(`baseline: ${hooks} POSTs...`);
+      return runBaseline(context, hooks, SEND_CONCURRENCY);
+    });
   }
+  if (options.scenarios.has('fanout')) {
+    results.fanout = await each('fanout', options.sizes.fanoutHooks, (hooks) => {
+      log(`fanout: one event to ${hooks} hooks...`);
+      return runFanOut(context, hooks);
+    });
+  }
+  if (options.scenarios.has('stream')) {
+    results.stream = await attempt('stream', () => runStream(context, options.sizes.stream));
+  }
+  if (options.scenarios.has('failures')) {
+    results.failures = await each('failures', options.sizes.failureHooks, (hooks) => {
+      log(`failures: ${hooks} hooks, a tenth failing once...`);
+      return runFailures(context, hooks);
+    });
+  }
+
+  const targets = checkTargets(results);
+  const commit = git('rev-parse', 'HEAD');
+  const report = {
+    commit,
+    uncommittedChanges: git('status', '--porcelain').length > 0,
+    date: new Date().toISOString(),
+    smoke: options.smoke,
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      os: `${os.type()} ${os.release()}`,
+    },
+    versions: {
+      node: process.version,
+      temporalCli: VERSIONS.temporalCli,
+      temporalSdk: packageVersion('@temporalio/worker'),
+      // FerretDB built from our own main reports its version as "unknown"; the pin says which it is.
+      database: server.ferretdbVersion
+        ? `FerretDB ${stack.processes.database ? VERSIONS.ferretdb : server.ferretdbVersion}`
+        : `MongoDB ${server.version}`,
+      mongoose: packageVersion('mongoose'),
+      undici: packageVersion('undici'),
+    },
+    receivers: options.receivers,
+    sendConcurrency: SEND_CONCURRENCY,
+    targets,
+    failures,
+    results,
+  };
+  mkdirSync(options.out, { recursive: true });
+  const file = join(
+    options.out,
+    `${report.date.slice(0, 10)}-${commit.slice(0, 8)}${options.smoke ? '-smoke' : ''}.json`,
+  );
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\n${renderTables(results, targets)}\n`);
+  if (profileDir) log(`CPU profiles (open in Chrome DevTools): ${profileDir}`);
+  log(`results: ${file}`);
+  if (failures.length > 0) throw new Error(`${failures.length} scenario(s) failed: see "failures" in ${file}`);
 }
 
 main().then(

@@ -83,13 +83,14 @@ export function createFanOutActivities({
      * after that many hooks (for a local activity, which cannot heartbeat).
      */
     async deliverToSubscribers(input: {
-      eventId: string;
+      /** The event's record id (eventKey). */
+      eventKey: string;
       afterHookId?: string;
       limit?: number;
     }): Promise<FanOutOutcome> {
       const { info } = Context.current();
-      const event = await Event.findById(input.eventId).lean();
-      if (!event) throw new Error(`Event ${input.eventId} does not exist`);
+      const event = await Event.findById(input.eventKey).lean();
+      if (!event) throw new Error(`Event ${input.eventKey} does not exist`);
       const deliveryEvent: DeliveryEvent = eventView(event);
       const resumed = info.attempt > 1 ? (info.heartbeatDetails as FanOutProgress | undefined) : undefined;
       let { next, outcome } = resumed ?? { next: input.afterHookId, outcome: NOTHING_YET };
@@ -119,7 +120,7 @@ export function createFanOutActivities({
             }
             const recorded = mayBeOnRecord
               ? await Delivery.find(
-                  { _id: { $in: batch.map((hook) => deliveryId(event._id, hook._id)) } },
+                  { _id: { $in: batch.map((hook) => deliveryId(event.id, hook._id)) } },
                   { _id: 1, hookId: 1, status: 1, nextAttemptAt: 1 },
                 ).lean()
               : [];
@@ -135,7 +136,7 @@ export function createFanOutActivities({
             await attemptAndRecord(
               batch
                 .filter((hook) => !alreadyAttempted.has(hook._id))
-                .map((hook) => ({ deliveryId: deliveryId(event._id, hook._id), event: deliveryEvent, hook })),
+                .map((hook) => ({ deliveryId: deliveryId(event.id, hook._id), event: deliveryEvent, hook })),
               {
                 onSliceRecorded: (sent, slice) => {
                   outcome = {

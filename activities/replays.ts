@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { eventView } from '../domain/events';
 import { durationMs } from '../domain/durations';
-import { deliveryId, replayDeliveryId, replayIdFor } from '../domain/ids';
+import { deliveryId, eventKey, replayDeliveryId, replayIdFor } from '../domain/ids';
 import type { Models } from '../domain/models';
 import type { Hook } from '../domain/models/hook';
 import type { Replay } from '../domain/models/replay';
@@ -23,6 +23,7 @@ export interface ReplayPageOutcome {
 
 /** What to deliver again: an event to a hook, and the delivery it does again when there is one. */
 interface ReplayItem {
+  /** The producer's id, within the replay's owner. */
   eventId: string;
   hook: StoredHook;
   replayOf?: string;
@@ -44,7 +45,7 @@ export function createReplayActivities({
 
   /** An event replay's page: its hooks after the cursor, in id order. */
   async function eventItems(replay: StoredReplay, cursor: string | undefined, limit: number) {
-    const event = await Event.findById(replay.eventId).lean();
+    const event = replay.eventId && (await Event.findById(eventKey(replay.ownerId, replay.eventId)).lean());
     if (!event) return { items: [] };
     const filter = await eventReplayHooksFilter(models, replay, event);
     const hooks = await Hook.find({ ...filter, $and: [cursor ? { _id: { $gt: cursor } } : {}] })
@@ -54,16 +55,16 @@ export function createReplayActivities({
     const page = hooks.slice(0, limit);
     const originals = new Set(
       await Delivery.distinct('hookId', {
-        eventId: event._id,
+        eventId: event.id,
         replayId: null,
         hookId: { $in: page.map((h) => h._id) },
       }),
     );
     return {
       items: page.map((hook) => ({
-        eventId: event._id,
+        eventId: event.id,
         hook,
-        replayOf: originals.has(hook._id) ? deliveryId(event._id, hook._id) : undefined,
+        replayOf: originals.has(hook._id) ? deliveryId(event.id, hook._id) : undefined,
       })),
       next: hooks.length > limit ? page.at(-1)?._id : undefined,
     };
@@ -160,12 +161,9 @@ export function createReplayActivities({
             ).lean()
           : [];
       const recorded = new Set(onRecord.map((delivery) => delivery._id));
-      const events = new Map(
-        (await Event.find({ _id: { $in: [...new Set(claimed.map((item) => item.eventId))] } }).lean()).map((e) => [
-          e._id,
-          eventView(e),
-        ]),
-      );
+      // Every item of a replay is an event of the replay's owner.
+      const keys = [...new Set(claimed.map((item) => eventKey(replay.ownerId, item.eventId)))];
+      const events = new Map((await Event.find({ _id: { $in: keys } }).lean()).map((e) => [e.id, eventView(e)]));
       const leftRetrying = retriesLeftOnRecord(onRecord, (record) => events.get(record.eventId));
       const attempts: FirstAttempt[] = claimed.flatMap((item, index) => {
         const event = events.get(item.eventId);

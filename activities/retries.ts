@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { mapWithConcurrency } from '../domain/concurrency';
 import { eventView } from '../domain/events';
-import { deliveryId } from '../domain/ids';
+import { deliveryId, eventKey } from '../domain/ids';
 import type { Models } from '../domain/models';
 import { deliveryWorkflowId, disableHookWorkflowId, SEARCH_ATTRIBUTES } from '../domain/temporal-names';
 import { laterAttemptUpdate } from './delivery-records';
@@ -151,7 +151,7 @@ export function createRetryActivities({ models, sender, temporal }: RetryDepende
         );
         return step;
       }
-      const event = await models.Event.findById(delivery.eventId).lean();
+      const event = await models.Event.findById(eventKey(delivery.ownerId, delivery.eventId)).lean();
       if (!event) return { status: 'cancelled', failureReason: 'The event no longer exists' };
       const settings = sender.settingsOf(hook);
       const result = await sender.send(hook, deliveryId(delivery.eventId, delivery.hookId), eventView(event));

@@ -7,7 +7,9 @@ import { paginate, pageQuery } from './pagination';
 
 export const listDeliveriesQuery = pageQuery.extend({
   hookId: z.string().optional(),
+  /** The producer's event id; with the admin key, several owners' events may share it (name one with ownerId). */
   eventId: z.string().optional(),
+  ownerId: z.string().optional(),
   status: z.enum(DELIVERY_STATUSES).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
 });
@@ -66,6 +68,7 @@ function deliveryView(delivery: Stored) {
 
 export async function listDeliveries(models: Models, caller: Caller, query: z.infer<typeof listDeliveriesQuery>) {
   const filter = {
+    ...(query.ownerId ? { ownerId: query.ownerId } : {}),
     ...ownerScope(caller),
     ...(query.hookId ? { hookId: query.hookId } : {}),
     ...(query.eventId ? { eventId: query.eventId } : {}),
@@ -82,7 +85,9 @@ export async function getDelivery(models: Models, caller: Caller, id: string) {
   return deliveryView(delivery);
 }
 
-export async function deliveriesOfEvent(models: Models, eventId: string) {
-  const deliveries = await models.Delivery.find({ eventId }).sort({ hookId: 1 }).lean();
+export async function deliveriesOfEvent(models: Models, event: { id: string; ownerId: string }) {
+  const deliveries = await models.Delivery.find({ eventId: event.id, ownerId: event.ownerId })
+    .sort({ hookId: 1 })
+    .lean();
   return deliveries.map(deliverySummaryView);
 }

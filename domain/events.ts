@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ownerIdFor, ownerScope, type Caller } from './caller';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { assertEventAccepted } from './event-types';
-import { newId } from './ids';
+import { eventKey, newId } from './ids';
 import type { Models } from './models';
 import type { StoredEvent } from './models/event';
 import { assertOwnerExists } from './owners';
@@ -12,7 +12,10 @@ import { paginate, pageQuery } from './pagination';
 import { eventWorkflowId, SEARCH_ATTRIBUTES } from './temporal-names';
 import { deliveriesOfEvent } from './deliveries';
 
-/** Producers may name their events (or send an Idempotency-Key), which makes a retried POST harmless. */
+/**
+ * Producers may name their events (or send an Idempotency-Key), which makes a
+ * retried POST harmless. Ids are each owner's own; they never hold a `/` (see eventKey).
+ */
 export const eventIdInput = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1-128 letters, digits or _ . : -');
 
 const eventFields = {
@@ -40,6 +43,9 @@ export const listEventsQuery = pageQuery.extend({
   until: z.iso.datetime({ offset: true }).optional(),
 });
 
+/** Whose event an id names: an owner key's own; the admin key names the owner when several sent the id. */
+export const eventOwnerQuery = z.object({ ownerId: z.string().min(1).optional() });
+
 export interface EventDependencies {
   models: Models;
   temporal: Client;
@@ -51,7 +57,7 @@ type NewEvent = Omit<z.infer<typeof postEventInput>, 'id' | 'ownerId'> & { id: s
 
 export function eventView(event: Stored) {
   return {
-    id: event._id,
+    id: event.id,
     type: event.type,
     ownerId: event.ownerId,
     resourceType: event.resourceType ?? undefined,
@@ -74,19 +80,22 @@ function sameContent(stored: Stored, event: NewEvent): boolean {
 }
 
 /**
- * Inserts the event, or finds the same event already there. The unique _id
- * decides races: of fifty identical concurrent posts, one inserts and the
- * others find it. A different event under that id is a conflict.
+ * Inserts the event, or finds the same event already there. The unique _id,
+ * the owner's key of the id, decides races: of fifty identical concurrent
+ * posts, one inserts and the others find it. A different event under that id
+ * from the same owner is a conflict; another owner's id is none of its business.
  */
 async function storeOnce(models: Models, event: NewEvent): Promise<{ event: Stored; created: boolean }> {
-  const { id, ...content } = event;
+  const key = eventKey(event.ownerId, event.id);
   try {
-    return { event: (await models.Event.create({ _id: id, ...content })).toObject(), created: true };
+    return { event: (await models.Event.create({ _id: key, ...event })).toObject(), created: true };
   } catch (error) {
     if ((error as { code?: number }).code !== 11000) throw error;
-    const existing = await models.Event.findById(id).lean();
+    const existing = await models.Event.findById(key).lean();
     if (!existing) throw error;
-    if (!sameContent(existing, event)) throw new ConflictError(`Event ${id} already exists with different content`);
+    if (!sameContent(existing, event)) {
+      throw new ConflictError(`Event ${event.id} already exists with different content`);
+    }
     return { event: existing, created: false };
   }
 }
@@ -98,7 +107,7 @@ async function startDelivery({ temporal, taskQueue }: EventDependencies, event: 
       taskQueue,
       // A closed workflow for this event means it was handled; never run it twice.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: [{ eventId: event._id }],
+      args: [{ eventKey: event._id }],
       typedSearchAttributes: [
         { key: SEARCH_ATTRIBUTES.ownerId, value: event.ownerId },
         { key: SEARCH_ATTRIBUTES.eventType, value: event.type },
@@ -165,15 +174,37 @@ export async function acceptEventBatch(
   return { messageId: input.messageId, events: accepted };
 }
 
-async function findEvent(models: Models, caller: Caller, id: string): Promise<Stored> {
-  const event = await models.Event.findOne({ _id: id, ...ownerScope(caller) }).lean();
+/**
+ * The event an id names for the caller: an owner key's own; with the admin
+ * key, that of the owner `ownerId` names, or of the only owner that sent it.
+ */
+export async function findEvent(models: Models, caller: Caller, id: string, ownerId?: string): Promise<Stored> {
+  if (caller.kind === 'admin' && !ownerId) return findEventOfAnyOwner(models, id);
+  const event = await models.Event.findById(eventKey(ownerIdFor(caller, ownerId), id)).lean();
   if (!event) throw new NotFoundError('event', id);
   return event;
 }
 
-export async function getEventWithDeliveries(models: Models, caller: Caller, id: string) {
-  const event = await findEvent(models, caller, id);
-  return { ...eventView(event), deliveries: await deliveriesOfEvent(models, id) };
+/** The admin sees every owner's events, but must say whose it means when several owners sent the id. */
+async function findEventOfAnyOwner(models: Models, id: string): Promise<Stored> {
+  const [event, other] = await models.Event.find({ id }).limit(2).lean();
+  if (!event) throw new NotFoundError('event', id);
+  if (other) {
+    throw new ValidationError(
+      `ownerId: required, since more than one owner has an event ${JSON.stringify(id)} (${event.ownerId} and ${other.ownerId} among them)`,
+    );
+  }
+  return event;
+}
+
+export async function getEventWithDeliveries(
+  models: Models,
+  caller: Caller,
+  id: string,
+  query: z.infer<typeof eventOwnerQuery>,
+) {
+  const event = await findEvent(models, caller, id, query.ownerId);
+  return { ...eventView(event), deliveries: await deliveriesOfEvent(models, event) };
 }
 
 export async function listEvents(models: Models, caller: Caller, query: z.infer<typeof listEventsQuery>) {

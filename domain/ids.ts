@@ -43,8 +43,22 @@ export function newId(kind: IdKind, now: number = Date.now()): string {
 }
 
 /**
+ * An event's record id: the producer's id within its owner. Producers choose
+ * event ids (and Idempotency-Keys) per owner, so two owners may both send
+ * `order-1`; the owner in front keeps the two apart, and a retried post finds
+ * its own record by id. Producer ids cannot contain `/`, so the key names one
+ * (owner, id) pair whatever the owner id holds.
+ */
+export function eventKey(ownerId: string, eventId: string): string {
+  return `${ownerId}/${eventId}`;
+}
+
+/**
  * One delivery per (event, hook): the same pair always gets the same id, so a
  * retried activity or a repeated event can never create a second record.
+ * The event id is the producer's: a hook has one owner, and only that owner's
+ * events reach it, so the pair names one delivery although two owners may
+ * share event ids.
  */
 export function deliveryId(eventId: string, hookId: string): string {
   const digest = createHash('sha256').update(`${eventId}\n${hookId}`).digest();

@@ -1,3 +1,4 @@
+import { eventKey } from './ids';
 import type { Models } from './models';
 import type { StoredEvent } from './models/event';
 import type { DeliveryStatus } from './models/delivery';
@@ -14,8 +15,10 @@ import { subscribedHooksFilter } from './subscriptions';
 /** What decides a replay's items, as stored or about to be. */
 export interface ReplayScope {
   _id: string;
+  ownerId: string;
   kind: Replay['kind'];
   deliveryId?: string | null;
+  /** The producer's id, within the replay's owner. */
   eventId?: string | null;
   hookIds?: string[] | null;
   includeNewHooks?: boolean | null;
@@ -37,7 +40,7 @@ export async function eventReplayHooksFilter(
 ) {
   const reached = replay.includeNewHooks
     ? undefined
-    : await models.Delivery.distinct('hookId', { eventId: event._id, replayId: null });
+    : await models.Delivery.distinct('hookId', { eventId: event.id, ownerId: event.ownerId, replayId: null });
   const allowed = [replay.hookIds, reached].filter((ids): ids is string[] => Array.isArray(ids));
   const ids = allowed.reduce<string[] | undefined>(
     (kept, list) => (kept === undefined ? list : kept.filter((id) => list.includes(id))),
@@ -69,7 +72,7 @@ export async function countReplayItems(models: Models, replay: ReplayScope): Pro
     case 'delivery':
       return 1;
     case 'event': {
-      const event = await models.Event.findById(replay.eventId).lean();
+      const event = replay.eventId && (await models.Event.findById(eventKey(replay.ownerId, replay.eventId)).lean());
       return event ? models.Hook.countDocuments(await eventReplayHooksFilter(models, replay, event)) : 0;
     }
     case 'recovery':

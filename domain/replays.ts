@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ownerScope, type Caller } from './caller';
 import type { DeliverySettings } from './delivery-settings';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
+import { findEvent } from './events';
 import { enableHook } from './hooks';
 import { newId, replayIdFor } from './ids';
 import type { Models } from './models';
@@ -55,7 +56,7 @@ export const recoverHookInput = z
   });
 
 type StoredReplay = Replay & { _id: string; createdAt: Date; updatedAt: Date };
-export type NewReplay = Omit<ReplayScope, '_id'> & { ownerId: string; ratePerSecond?: number };
+export type NewReplay = Omit<ReplayScope, '_id'> & { ratePerSecond?: number };
 
 /** A hook that is off is refused, unless the caller asked to turn it back on. */
 async function assertHooksEnabled(
@@ -153,17 +154,16 @@ export async function replayDelivery(
 export async function replayEvent(
   deps: ReplayDependencies,
   caller: Caller,
-  eventId: string,
+  which: { id: string; ownerId?: string },
   input: z.infer<typeof replayEventInput>,
   idempotencyKey?: string,
 ) {
-  const event = await deps.models.Event.findOne({ _id: eventId, ...ownerScope(caller) }).lean();
-  if (!event) throw new NotFoundError('event', eventId);
+  const event = await findEvent(deps.models, caller, which.id, which.ownerId);
   if (input.hookIds) await assertHooksEnabled(deps, caller, input.hookIds, input.enableHooks);
   const replay = {
     kind: 'event' as const,
     ownerId: event.ownerId,
-    eventId,
+    eventId: event.id,
     hookIds: input.hookIds,
     includeNewHooks: input.includeNewHooks,
     ratePerSecond: input.ratePerSecond,

@@ -17,8 +17,9 @@ export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword'> = Object.fromEntr
   Object.values(SEARCH_ATTRIBUTES).map((key) => [key.name, 'Keyword']),
 );
 
-export function eventWorkflowId(eventId: string): string {
-  return `event:${eventId}`;
+/** Takes the event's record id (eventKey), which holds its owner: producers' ids are only unique per owner. */
+export function eventWorkflowId(eventKey: string): string {
+  return `event:${eventKey}`;
 }
 
 export function deliveryWorkflowId(deliveryId: string): string {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { eventKey } from '../domain/ids';
+import { eventWorkflowId } from '../domain/temporal-names';
 import { eventually } from './support/eventually';
 import { startHookflow, type Hookflow } from './support/hookflow';
 import { startReceiver } from './support/receiver';
@@ -46,11 +48,11 @@ describe('events API', () => {
     assert.equal(answers.filter((a) => a.status === 202).length, 1, 'exactly one post created the event');
     assert.ok(answers.every((a) => a.body.id === event.id));
 
-    assert.equal(await hookflow.mongo.collection('events').countDocuments({ _id: event.id as never }), 1);
-    await hookflow.temporal.workflow.getHandle(`event:${event.id}`).result();
+    assert.equal(await hookflow.mongo.collection('events').countDocuments({ id: event.id, ownerId: owner.id }), 1);
+    const workflowId = eventWorkflowId(eventKey(owner.id, event.id));
+    await hookflow.temporal.workflow.getHandle(workflowId).result();
     const runs = [];
-    for await (const run of hookflow.temporal.workflow.list({ query: `WorkflowId = "event:${event.id}"` }))
-      runs.push(run);
+    for await (const run of hookflow.temporal.workflow.list({ query: `WorkflowId = "${workflowId}"` })) runs.push(run);
     assert.equal(runs.length, 1);
     assert.equal(requestsTo('/concurrent').length, 1);
     assert.equal(await hookflow.mongo.collection('deliveries').countDocuments({ eventId: event.id }), 1);
@@ -149,7 +151,7 @@ describe('events API', () => {
     assert.equal(bad.body.error.code, 'schema_mismatch');
     assert.match(JSON.stringify(bad.body.error.details), /amount/);
     assert.match(JSON.stringify(bad.body.error.details), /currency/);
-    assert.equal(await hookflow.mongo.collection('events').countDocuments({ _id: 'inv-bad' as never }), 0);
+    assert.equal(await hookflow.mongo.collection('events').countDocuments({ id: 'inv-bad' }), 0);
     const good = await asOwner('POST', '/v1/events', { type: 'invoice.paid', data: { amount: 10, currency: 'EUR' } });
     assert.equal(good.status, 202);
   });

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { eventKey } from '../domain/ids';
+import { eventWorkflowId } from '../domain/temporal-names';
 import { eventually } from './support/eventually';
 import { startHookflow, type Hookflow } from './support/hookflow';
 import { startReceiver } from './support/receiver';
@@ -96,7 +98,7 @@ describe('event delivery, end to end', () => {
     assert.equal(delivery.lastAttempt.statusCode, 200);
     assert.equal(request.headers['webhook-id'], delivery.id, 'webhook-id is the delivery id, for de-duplication');
 
-    const handle = hookflow.temporal.workflow.getHandle(`event:${posted.body.id}`);
+    const handle = hookflow.temporal.workflow.getHandle(eventWorkflowId(eventKey(ownerId, posted.body.id)));
     assert.deepEqual(await handle.result(), { hooks: 1, succeeded: 1, failed: 0, retrying: 0, alreadyAttempted: 0 });
     assert.equal((await handle.describe()).status.name, 'COMPLETED');
   });
@@ -119,7 +121,7 @@ describe('event delivery, end to end', () => {
     assert.equal(conflicting.body.error.code, 'conflict');
 
     // The workflow for this event id is closed and must not run again.
-    await hookflow.temporal.workflow.getHandle(`event:${event.id}`).result();
+    await hookflow.temporal.workflow.getHandle(eventWorkflowId(eventKey(ownerId, event.id))).result();
     assert.equal(receiver.requests.filter((r) => r.body.includes('"invoice.paid"')).length, countAfterFirst);
     assert.equal(countAfterFirst, 1);
     assert.equal((await deliveriesOf(event.id, 1)).deliveries[0].attempts, 1);

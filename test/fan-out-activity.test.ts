@@ -15,7 +15,7 @@ import { eventView } from '../domain/events';
 import { loadConfig } from '../domain/config';
 import { seedEventCatalogue } from '../domain/event-types';
 import { createHook } from '../domain/hooks';
-import { deliveryId } from '../domain/ids';
+import { deliveryId, eventKey } from '../domain/ids';
 import { createModels, type Models } from '../domain/models';
 import { connectMongo, syncIndexes } from '../domain/mongo';
 import { createOwner } from '../domain/owners';
@@ -79,6 +79,13 @@ describe('fan-out and replay page activities', () => {
     return { owner, hooks };
   }
 
+  /** Stores an event as the API would (under its owner's key of the id), and answers that key. */
+  async function storeEvent(ownerId: string, id: string, type: string): Promise<string> {
+    const key = eventKey(ownerId, id);
+    await models.Event.create({ _id: key, id, type, ownerId, data: { user: {} } });
+    return key;
+  }
+
   it('sends nothing twice when retried, and still hands on what was left retrying', async (t) => {
     const owner = await createOwner(models, { name: 'Fan', email: 'fan@example.test' });
     const caller = { kind: 'owner', ownerId: owner.id, keyId: 'key_test' } as const;
@@ -92,14 +99,14 @@ describe('fan-out and replay page activities', () => {
         delivery: { timeout: '5s', retrySchedule: ['1m'], disableAfter: { failures: 100, window: '24h' } },
       });
     }
-    await models.Event.create({ _id: 'evt_fanout', type: 'follow', ownerId: owner.id, data: { user: {} } });
+    const fanoutKey = await storeEvent(owner.id, 'evt_fanout', 'follow');
     const activities = createFanOutActivities({
       models,
       attemptAndRecord: createFirstAttempts({ models, sender, concurrency: 4 }),
     });
 
     const lookups = t.mock.method(models.Delivery, 'find');
-    const input = { eventId: 'evt_fanout' };
+    const input = { eventKey: fanoutKey };
     const first = await onTry(1, () => activities.deliverToSubscribers(input));
     assert.equal(first.hooks, 2);
     assert.equal(first.succeeded, 1);
@@ -121,12 +128,12 @@ describe('fan-out and replay page activities', () => {
 
   it('delivers to a slice of 200 hooks and keeps their failure streaks in a few set-wise writes', async () => {
     const { owner, hooks } = await insertHooks('Page', 'unfollow', 200);
-    await models.Event.create({ _id: 'evt_page', type: 'unfollow', ownerId: owner.id, data: { user: {} } });
+    const pageKey = await storeEvent(owner.id, 'evt_page', 'unfollow');
     const activities = createFanOutActivities({
       models,
       attemptAndRecord: createFirstAttempts({ models, sender, concurrency: 50 }),
     });
-    const outcome = await onTry(1, () => activities.deliverToSubscribers({ eventId: 'evt_page' }));
+    const outcome = await onTry(1, () => activities.deliverToSubscribers({ eventKey: pageKey }));
     assert.equal(outcome.hooks, 200);
     assert.equal(outcome.next, undefined, 'having gone through every hook, it says so');
     assert.equal(outcome.succeeded, 180);
@@ -167,12 +174,12 @@ describe('fan-out and replay page activities', () => {
       hook('hook_rekeyed_a', createSecretBox(randomBytes(32))),
       hook('hook_rekeyed_b', secrets),
     ]);
-    await models.Event.create({ _id: 'evt_rekeyed', type: 'follow', ownerId: owner.id, data: { user: {} } });
+    const rekeyedKey = await storeEvent(owner.id, 'evt_rekeyed', 'follow');
     const activities = createFanOutActivities({
       models,
       attemptAndRecord: createFirstAttempts({ models, sender, concurrency: 4 }),
     });
-    const outcome = await onTry(1, () => activities.deliverToSubscribers({ eventId: 'evt_rekeyed' }));
+    const outcome = await onTry(1, () => activities.deliverToSubscribers({ eventKey: rekeyedKey }));
     assert.equal(outcome.succeeded, 1);
     assert.equal(outcome.failed, 1);
     assert.equal(outcome.retries.length, 0, 'retrying cannot help until the key is restored');
@@ -192,7 +199,7 @@ describe('fan-out and replay page activities', () => {
       target: { type: 'http', url: `${receiver.url}/down`, method: 'POST', headers: {} },
       delivery: { retrySchedule: ['1m'] },
     });
-    await models.Event.create({ _id: 'evt_replayed', type: 'follow', ownerId: owner.id, data: { user: {} } });
+    await storeEvent(owner.id, 'evt_replayed', 'follow');
     const original = { _id: 'dlv_original', eventId: 'evt_replayed', hookId: hook.id, ownerId: owner.id };
     await models.Delivery.create({ ...original, status: 'failed', attempts: [] });
     await models.Replay.create({
@@ -254,8 +261,8 @@ describe('fan-out and replay page activities', () => {
 
   it('a retried try carries on after its last heartbeat, sends nothing on record again, and hands on what was left retrying', async (t) => {
     const { owner } = await insertHooks('Resumed', 'unfollow', 650);
-    await models.Event.create({ _id: 'evt_resumed', type: 'unfollow', ownerId: owner.id, data: { user: {} } });
-    const event = await models.Event.findById('evt_resumed').lean();
+    const resumedKey = await storeEvent(owner.id, 'evt_resumed', 'unfollow');
+    const event = await models.Event.findById(resumedKey).lean();
     assert.ok(event);
     const hooks = await models.Hook.find({ ownerId: owner.id }).sort({ _id: 1 }).lean();
     const attemptAndRecord = createFirstAttempts({ models, sender, concurrency: 50 });
@@ -266,7 +273,7 @@ describe('fan-out and replay page activities', () => {
       attemptAndRecord(
         hooks
           .slice(0, 400)
-          .map((hook) => ({ deliveryId: deliveryId(event._id, hook._id), event: eventView(event), hook })),
+          .map((hook) => ({ deliveryId: deliveryId(event.id, hook._id), event: eventView(event), hook })),
       ),
     );
     const heartbeated = hooks[199]?._id;
@@ -290,7 +297,7 @@ describe('fan-out and replay page activities', () => {
       lastBeat = beat;
     });
     const resumed: FanOutOutcome = await environment.run(() =>
-      activities.deliverToSubscribers({ eventId: 'evt_resumed' }),
+      activities.deliverToSubscribers({ eventKey: resumedKey }),
     );
 
     assert.deepEqual(
@@ -300,7 +307,7 @@ describe('fan-out and replay page activities', () => {
         .sort(),
       hooks
         .slice(400)
-        .map((hook) => deliveryId(event._id, hook._id))
+        .map((hook) => deliveryId(event.id, hook._id))
         .sort(),
       'only what the crashed try had not recorded is sent',
     );
@@ -327,18 +334,18 @@ describe('fan-out and replay page activities', () => {
 
   it('hands back the failures it gathered once they reach its cap, and carries on after them', async () => {
     const { owner, hooks } = await insertHooks('Capped', 'unfollow', 1_001);
-    await models.Event.create({ _id: 'evt_capped', type: 'unfollow', ownerId: owner.id, data: { user: {} } });
+    const cappedKey = await storeEvent(owner.id, 'evt_capped', 'unfollow');
     const activities = createFanOutActivities({
       models,
       attemptAndRecord: createFirstAttempts({ models, sender, concurrency: 50 }),
       failuresPerCall: 5,
     });
-    const first = await onTry(1, () => activities.deliverToSubscribers({ eventId: 'evt_capped' }));
+    const first = await onTry(1, () => activities.deliverToSubscribers({ eventKey: cappedKey }));
     assert.equal(first.hooks, 1_000, 'the batch (of a thousand hooks) that reached the cap is finished');
     assert.equal(first.retries.length, 100);
     assert.equal(first.next, hooks[999]?._id, 'it says where to carry on');
     const rest = await onTry(1, () =>
-      activities.deliverToSubscribers({ eventId: 'evt_capped', afterHookId: first.next }),
+      activities.deliverToSubscribers({ eventKey: cappedKey, afterHookId: first.next }),
     );
     assert.deepEqual(
       rest.retries.map((retry) => retry.hookId),
@@ -348,13 +355,13 @@ describe('fan-out and replay page activities', () => {
   });
   it('as a local activity, stops after its limit; run again from its first try (a lost workflow task), it re-sends only that slice, and its retry finds it on record', async () => {
     const { owner, hooks } = await insertHooks('Local', 'mention', 250);
-    await models.Event.create({ _id: 'evt_local', type: 'mention', ownerId: owner.id, data: { user: {} } });
+    const localKey = await storeEvent(owner.id, 'evt_local', 'mention');
     const activities = createFanOutActivities({
       models,
       attemptAndRecord: createFirstAttempts({ models, sender, concurrency: 50 }),
     });
     const local = (attempt: number) =>
-      onTry(attempt, () => activities.deliverToSubscribers({ eventId: 'evt_local', limit: 200 }), { isLocal: true });
+      onTry(attempt, () => activities.deliverToSubscribers({ eventKey: localKey, limit: 200 }), { isLocal: true });
     const before = receiver.requests.length;
 
     const first = await local(1);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
-import { deliveryId } from '../domain/ids';
+import { deliveryId, eventKey } from '../domain/ids';
 import { eventWorkflowId } from '../domain/temporal-names';
 import type { DeliverEventResult } from '../workflows/deliver-event';
 import { eventually } from './support/eventually';
@@ -55,8 +55,8 @@ describe('fan-out at scale', () => {
     return posted.body.id as string;
   }
 
-  function eventResult(eventId: string, timeoutMs: number): Promise<DeliverEventResult> {
-    const result = hookflow.temporal.workflow.getHandle(eventWorkflowId(eventId)).result();
+  function eventResult(owner: Owner, eventId: string, timeoutMs: number): Promise<DeliverEventResult> {
+    const result = hookflow.temporal.workflow.getHandle(eventWorkflowId(eventKey(owner.id, eventId))).result();
     const timeout = new Promise<never>((_, reject) =>
       setTimeout(() => reject(new Error(`event ${eventId} not delivered within ${timeoutMs} ms`)), timeoutMs).unref(),
     );
@@ -90,7 +90,7 @@ describe('fan-out at scale', () => {
       assert.ok(sentBeforeKill < 1_000, `the kill came mid-way (${sentBeforeKill} requests had arrived)`);
 
       worker = await startWorkerProcess(hookflow.config, 'test-worker-restarted');
-      const result = await eventResult(eventId, 120_000);
+      const result = await eventResult(owner, eventId, 120_000);
       assert.equal(result.hooks, 1_000);
       assert.equal(result.succeeded + result.alreadyAttempted, 1_000, JSON.stringify(result));
 
@@ -120,7 +120,7 @@ describe('fan-out at scale', () => {
       t.diagnostic(`20,000 hooks created in ${Date.now() - started} ms`);
       started = Date.now();
       const eventId = await postEvent(owner);
-      const result = await eventResult(eventId, 270_000);
+      const result = await eventResult(owner, eventId, 270_000);
       t.diagnostic(`delivered to 20,000 hooks in ${Date.now() - started} ms`);
       assert.equal(result.hooks, 20_000);
       assert.equal(result.succeeded, 20_000, JSON.stringify(result));
@@ -132,7 +132,7 @@ describe('fan-out at scale', () => {
       const runs = await eventually(async () => {
         const found = [];
         for await (const run of hookflow.temporal.workflow.list({
-          query: `WorkflowId = "${eventWorkflowId(eventId)}"`,
+          query: `WorkflowId = "${eventWorkflowId(eventKey(owner.id, eventId))}"`,
         })) {
           found.push(run);
         }

@@ -7,7 +7,7 @@ import { createHookSender } from '../activities/prepare-hook';
 import { createRetryActivities } from '../activities/retries';
 import { createHttpTarget } from '../activities/targets/http';
 import { loadConfig } from '../domain/config';
-import { deliveryId } from '../domain/ids';
+import { deliveryId, eventKey } from '../domain/ids';
 import type { CaughtMail } from '../scripts/devstack/smtp-catcher';
 import { eventually } from './support/eventually';
 import { startHookflow, type Hookflow } from './support/hookflow';
@@ -123,7 +123,8 @@ describe('a failing hook is disabled and its owner emailed once', () => {
     const failedAttempt = { startedAt: new Date(), durationMs: 5, statusCode: 500 };
     const delivery = async (eventId: string, state: Record<string, unknown>) => {
       await hookflow.models.Event.create({
-        _id: eventId,
+        _id: eventKey(owner.id, eventId),
+        id: eventId,
         type: 'resource.updated',
         ownerId: owner.id,
         resourceType: 'project',

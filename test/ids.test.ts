@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deliveryId, newId } from '../domain/ids';
+import { eventIdInput } from '../domain/events';
+import { deliveryId, eventKey, newId } from '../domain/ids';
 
 describe('ids', () => {
   it('prefixes ids with their kind and never repeats one', () => {
@@ -21,5 +22,13 @@ describe('ids', () => {
     // The separator keeps ("ab", "c") and ("a", "bc") apart.
     assert.notEqual(deliveryId('ab', 'c'), deliveryId('a', 'bc'));
     assert.match(deliveryId('evt_1', 'hook_1'), /^dlv_[0-9a-z]{26}$/);
+  });
+
+  it("keys an event by its owner and the producer's id, so that two owners' ids never meet", () => {
+    assert.equal(eventKey('own_a', 'order-1'), eventKey('own_a', 'order-1'));
+    assert.notEqual(eventKey('own_a', 'order-1'), eventKey('own_b', 'order-1'));
+    // Producer ids may hold ':' but never '/', the separator: ("a:b", "c") and ("a", "b:c") stay apart.
+    assert.notEqual(eventKey('own_a:b', 'c'), eventKey('own_a', 'b:c'));
+    assert.equal(eventIdInput.safeParse('b/c').success, false);
   });
 });

@@ -45,7 +45,8 @@ export interface DeliverEventResult {
 }
 
 export interface DeliverEventInput {
-  eventId: string;
+  /** The event's record id (eventKey). */
+  eventKey: string;
   /** Set when the workflow continues as new: where the previous run stopped, and what it counted. */
   resume?: { afterHookId: string; total: DeliverEventResult };
 }
@@ -69,8 +70,8 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
   let first = input.resume === undefined;
   do {
     const outcome = first
-      ? await deliverToFirstSubscribers({ eventId: input.eventId, limit: HOOKS_DELIVERED_LOCALLY })
-      : await deliverToSubscribers({ eventId: input.eventId, afterHookId });
+      ? await deliverToFirstSubscribers({ eventKey: input.eventKey, limit: HOOKS_DELIVERED_LOCALLY })
+      : await deliverToSubscribers({ eventKey: input.eventKey, afterHookId });
     first = false;
     total.hooks += outcome.hooks;
     total.succeeded += outcome.succeeded;
@@ -82,7 +83,7 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
     }
     afterHookId = outcome.next;
     if (afterHookId && workflowInfo().continueAsNewSuggested) {
-      return continueAsNew<typeof deliverEvent>({ eventId: input.eventId, resume: { afterHookId, total } });
+      return continueAsNew<typeof deliverEvent>({ eventKey: input.eventKey, resume: { afterHookId, total } });
     }
   } while (afterHookId);
   return total;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   acceptEvent,
   acceptEventBatch,
+  eventOwnerQuery,
   getEventWithDeliveries,
   listEvents,
   listEventsQuery,
@@ -23,7 +24,7 @@ export function eventRoutes({ models, temporal, config }: AppDependencies): Rout
       tag: 'Events',
       summary: 'Post an event for delivery to every subscribed hook',
       description:
-        'Answers 202 once the event is stored and its delivery started. An `id` (or `Idempotency-Key` header) seen before answers 200 with the original event and starts nothing; the same id with other content is a 409. With an owner key, `ownerId` is implied.',
+        "Answers 202 once the event is stored and its delivery started. An `id` (or `Idempotency-Key` header) the owner sent before answers 200 with the original event and starts nothing; the same id with other content is a 409. Ids are each owner's own: another owner's ids are never a conflict. With an owner key, `ownerId` is implied.",
       access: 'tenant',
       body: postEventInput,
       success: { status: 202, description: 'Accepted for delivery', schema: eventSchema },
@@ -62,13 +63,16 @@ export function eventRoutes({ models, temporal, config }: AppDependencies): Rout
       path: '/v1/events/:id',
       tag: 'Events',
       summary: 'Read an event and how its deliveries went',
+      description:
+        "The id is the producer's, within the owner. With the admin key, `ownerId` names the owner; it is required (400) when more than one owner sent the id.",
       access: 'tenant',
+      query: eventOwnerQuery,
       success: {
         status: 200,
         description: 'The event, with one delivery summary per hook',
         schema: eventSchema.extend({ deliveries: z.array(deliverySummarySchema) }),
       },
-      handle: ({ params, caller }) => getEventWithDeliveries(models, caller, params.id as string),
+      handle: ({ params, query, caller }) => getEventWithDeliveries(models, caller, params.id as string, query),
     }),
   ];
 }

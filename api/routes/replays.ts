@@ -1,3 +1,4 @@
+import { eventOwnerQuery } from '../../domain/events';
 import {
   cancelReplay,
   getReplay,
@@ -48,12 +49,13 @@ export function replayRoutes({ models, temporal, config }: AppDependencies): Rou
       path: '/v1/events/:id/replay',
       tag: 'Replays',
       summary: 'Deliver one event again to all or some of its hooks, and to new ones if asked',
-      description: IDEMPOTENT,
+      description: `${IDEMPOTENT} With the admin key, \`ownerId\` names the event's owner; it is required (400) when more than one owner sent the id.`,
       access: 'tenant',
       body: replayEventInput,
+      query: eventOwnerQuery,
       success: STARTED,
-      handle: async ({ params, body, caller, req }) =>
-        started(await replayEvent(deps, caller, params.id as string, body, idempotencyKey(req))),
+      handle: async ({ params, query, body, caller, req }) =>
+        started(await replayEvent(deps, caller, { id: params.id as string, ...query }, body, idempotencyKey(req))),
     }),
     defineRoute({
       method: 'post',

@@ -1,3 +1,4 @@
+import { eventKey } from '../../domain/ids';
 import { eventWorkflowId } from '../../domain/temporal-names';
 import type { deliverEvent } from '../../workflows/deliver-event';
 import { startCosting, startScenarioApp, type BenchContext } from '../context';
@@ -33,7 +34,9 @@ export async function runFailures(context: BenchContext, hooks: number) {
     await receivers.waitForSucceeded(hooks, 30 * 60_000);
     const elapsedMs = performance.now() - postedAt;
     const received = await receivers.take();
-    const result = await context.temporal.workflow.getHandle<typeof deliverEvent>(eventWorkflowId(eventId)).result();
+    const result = await context.temporal.workflow
+      .getHandle<typeof deliverEvent>(eventWorkflowId(eventKey(owner.id, eventId)))
+      .result();
     return {
       hooks,
       failingOnce: failing,

@@ -1,3 +1,4 @@
+import { eventKey } from '../../domain/ids';
 import { eventWorkflowId } from '../../domain/temporal-names';
 import { postDirectly } from '../baseline';
 import { startCosting, startScenarioApp, type BenchContext } from '../context';
@@ -58,7 +59,7 @@ export async function runFanOut(context: BenchContext, hooks: number) {
     const eventId = await postEvent(app, owner, EVENT_TYPE);
     await receivers.waitForSucceeded(hooks, 30 * 60_000);
     const received = await receivers.take();
-    await context.temporal.workflow.getHandle(eventWorkflowId(eventId)).result();
+    await context.temporal.workflow.getHandle(eventWorkflowId(eventKey(owner.id, eventId))).result();
 
     const expected = webhookIds(eventId, hookIds);
     const missing = expected.filter((id) => !received.arrivals.has(id));

@@ -3,7 +3,10 @@ import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 /** Something that happened at a producer, kept as received. */
 const eventSchema = new Schema(
   {
+    /** eventKey(ownerId, id): ids are the producer's own within each owner. */
     _id: { type: String, required: true },
+    /** The producer's id (or the one generated for it), as the API shows it. */
+    id: { type: String, required: true },
     type: { type: String, required: true },
     ownerId: { type: String, required: true },
     /** What the event is about (Creads' resource_type and resource_gid). */
@@ -19,6 +22,8 @@ const eventSchema = new Schema(
 eventSchema.index({ ownerId: 1, createdAt: -1, _id: -1 });
 eventSchema.index({ createdAt: -1, _id: -1 });
 eventSchema.index({ messageId: 1 }, { sparse: true });
+// The admin key reads an event by its producer's id without naming the owner; the _id keeps (ownerId, id) unique.
+eventSchema.index({ id: 1 });
 
 export type StoredEvent = InferSchemaType<typeof eventSchema>;
 

@@ -8,11 +8,12 @@ import { durationMs } from './durations';
 import { HookTestTimedOutError, NotFoundError } from './errors';
 import { newId } from './ids';
 import type { Models } from './models';
+import { storableObject } from './storable-json';
 import type { testHook } from '../workflows';
 
 export const testHookInput = z.strictObject({
   type: z.string().min(1).max(128).default('hookflow.test'),
-  data: z.record(z.string(), z.unknown()).default({ message: 'A test event from Hookflow' }),
+  data: storableObject().default({ message: 'A test event from Hookflow' }),
 });
 
 /**

@@ -52,6 +52,14 @@ describe('hooks API with the address guard on', () => {
     assert.equal(await hookflow.mongo.collection('hooks').countDocuments(), 0);
   });
 
+  it('refuses a malformed smtpUrl with a 400 before judging its host', async () => {
+    for (const smtpUrl of ['smtp://host:abc', 'smtp://host:99999', 'smtp://%zz']) {
+      const answer = await create({ type: 'email', to: 'a@example.com', smtpUrl });
+      assert.equal(answer.status, 400, `${smtpUrl}: ${JSON.stringify(answer.body)}`);
+      assert.match(answer.body.error.message, /^target\.smtpUrl: must be a valid URL/);
+    }
+  });
+
   it('still takes a public IPv6 address', async () => {
     const answer = await create({ type: 'http', url: 'https://[2606:4700:4700::1111]/hook' });
     assert.equal(answer.status, 201, JSON.stringify(answer.body));

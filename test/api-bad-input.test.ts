@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { MAX_JSON_DEPTH } from '../domain/storable-json';
@@ -163,5 +164,24 @@ describe('bad input', () => {
       assertRefused(await hook({ type: 'slack', url }), 400, 'validation_failed', /^target\.url: must/);
     }
     assert.equal(await hookflow.mongo.collection('hooks').countDocuments(), before);
+  });
+
+  it('answers requests Node cannot parse in the same error shape', async () => {
+    /** Sends raw bytes and reads the whole answer: fetch will not send a malformed request. */
+    const rawExchange = (request: string) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const { port, hostname } = new URL(hookflow.url);
+        const socket = connect(Number(port), hostname, () => socket.write(request));
+        let answer = '';
+        socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+        socket.on('error', reject).on('end', () => {
+          const [head = '', body = ''] = answer.split('\r\n\r\n');
+          resolve({ status: Number(head.split(' ')[1]), body: JSON.parse(body) });
+        });
+      });
+    const huge = await rawExchange(`GET /v1/events?type=${'x'.repeat(20_000)} HTTP/1.1\r\nhost: h\r\n\r\n`);
+    assertRefused(huge, 431, 'headers_too_large', /larger than the 16 KiB allowed/);
+    const garbage = await rawExchange('NOT HTTP AT ALL\r\n\r\n');
+    assertRefused(garbage, 400, 'bad_request', /not valid HTTP/);
   });
 });

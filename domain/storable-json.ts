@@ -13,6 +13,11 @@ export const MAX_JSON_DEPTH = 32;
 /** Enough to fix a payload without an answer the size of the payload. */
 const MAX_PROBLEMS = 20;
 
+const LONE_SURROGATE = 'must not hold a lone surrogate (\\ud800-\\udfff without its pair): it is not valid Unicode';
+
+/** ES2024's String.prototype.isWellFormed, which Node 20 has and lib ES2023 does not declare. */
+const isWellFormed = (text: string) => (text as string & { isWellFormed(): boolean }).isWellFormed();
+
 /**
  * Keys the store cannot keep as given. MongoDB 7 and FerretDB disagree on
  * `$`-prefixed and dotted field names, BSON cannot hold a NUL in a key, and
@@ -24,6 +29,19 @@ function keyProblem(key: string): string | undefined {
   if (key.includes('.')) return 'must not contain "."';
   if (key.includes('\0')) return 'must not contain a NUL character';
   if (key === '__proto__') return 'must not be "__proto__"';
+  if (!isWellFormed(key)) return LONE_SURROGATE;
+  return undefined;
+}
+
+/**
+ * Values JSON can carry that the store cannot give back: 1e400 parses as
+ * Infinity (FerretDB refuses it, and JSON would answer null), and a lone
+ * surrogate (`"\ud83d"`) is stored as U+FFFD, so that the same event posted
+ * again would no longer match what was stored.
+ */
+function valueProblem(value: unknown): string | undefined {
+  if (typeof value === 'number' && !Number.isFinite(value)) return 'must be a finite number (this one is out of range)';
+  if (typeof value === 'string' && !isWellFormed(value)) return LONE_SURROGATE;
   return undefined;
 }
 
@@ -42,6 +60,8 @@ export function storageProblems(value: unknown): Problem[] {
   const pending: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
   while (pending.length > 0 && problems.length < MAX_PROBLEMS) {
     const { value: current, path } = pending.pop() as (typeof pending)[number];
+    const problem = valueProblem(current);
+    if (problem) problems.push({ path, message: problem });
     if (typeof current !== 'object' || current === null) continue;
     if (path.length >= MAX_JSON_DEPTH) {
       problems.push({ path, message: `nests deeper than ${MAX_JSON_DEPTH} levels of objects and arrays` });
@@ -60,10 +80,10 @@ export function storageProblems(value: unknown): Problem[] {
 }
 
 /**
- * A free-form JSON object that Hookflow stores as it is: at most
- * MAX_JSON_DEPTH levels deep, no key that starts with `$`, holds a `.` or a
- * NUL, or is `__proto__`. It is checked before zod copies the object, which
- * would drop a `__proto__` key without a word.
+ * A free-form JSON object that Hookflow stores and gives back as it is: at
+ * most MAX_JSON_DEPTH levels deep, no key that starts with `$`, holds a `.` or
+ * a NUL, or is `__proto__`, finite numbers, valid Unicode. It is checked
+ * before zod copies the object, which would drop a `__proto__` key without a word.
  */
 export const storableObject = () =>
   z.preprocess(
@@ -75,6 +95,7 @@ export const storableObject = () =>
     z
       .record(z.string(), z.unknown())
       .describe(
-        `Any JSON object, at most ${MAX_JSON_DEPTH} levels deep; no key may start with "$", contain "." or a NUL, or be "__proto__"`,
+        `Any JSON object, at most ${MAX_JSON_DEPTH} levels deep; no key may start with "$", contain "." or a NUL, ` +
+          'or be "__proto__"; numbers within the range of a double; strings of valid Unicode',
       ),
   );

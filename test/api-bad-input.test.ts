@@ -59,6 +59,7 @@ describe('bad input', () => {
       ['{"x":{"y":{"$gt":""}}}', 'data.x.y', /^key "\$gt"/],
       ['{"list":[1,{"a.b":1}]}', 'data.list.1', /^key "a\.b"/],
       ['{"list":[[{"k\\u0000":1}]]}', 'data.list.0.0', /^key "k\\u0000"/],
+      ['{"\\ud800":1}', 'data', /^key "\\ud800" must not hold a lone surrogate/],
     ];
     for (const [data, path, message] of cases) {
       const answer = await postJson('/v1/events', `{"type":"resource.created","data":${data}}`);
@@ -78,9 +79,32 @@ describe('bad input', () => {
     assert.equal(await countEvents(), before);
   });
 
+  it('refuses values the store would not give back as sent: numbers out of range, lone surrogates', async () => {
+    const before = await countEvents();
+    const cases: [data: string, path: string, message: RegExp][] = [
+      ['{"n":1e400}', 'data.n', /^must be a finite number/],
+      ['{"list":[1,-1e400]}', 'data.list.1', /^must be a finite number/],
+      ['{"s":"\\ud83d"}', 'data.s', /^must not hold a lone surrogate/],
+      ['{"x":{"y":["ok","\\udfff!"]}}', 'data.x.y.1', /^must not hold a lone surrogate/],
+    ];
+    for (const [data, path, message] of cases) {
+      const answer = await postJson('/v1/events', `{"type":"resource.created","data":${data}}`);
+      assertRefused(answer, 400, 'validation_failed', new RegExp(`^${path.replace(/\./g, '\\.')}: `));
+      assert.deepEqual(
+        answer.body.error.details.map((d: { path: string }) => d.path),
+        [path],
+        data,
+      );
+      assert.match(answer.body.error.details[0].message, message, data);
+    }
+    assert.equal(await countEvents(), before);
+  });
+
   it('stores $, . and NUL in values, and 32 levels of nesting, as given', async () => {
     // data itself is the first level.
     const data = {
+      emoji: 'surrogate pair 😀',
+      tiny: 5e-324,
       query: '$where',
       path: 'a.b',
       nul: 'a\u0000b',

@@ -15,7 +15,10 @@ import { healthRoutes } from './routes/health';
 import { apiRoutes } from './routes';
 
 export interface AppDependencies {
-  config: Pick<Config, 'allowPrivateTargets' | 'temporal' | 'maxBodyBytes' | 'deliveryDefaults' | 'replayRate'> & {
+  config: Pick<
+    Config,
+    'allowPrivateTargets' | 'temporal' | 'maxBodyBytes' | 'deliveryDefaults' | 'replayRate' | 'hookTestWait'
+  > & {
     adminKey: string;
   };
   models: Models;

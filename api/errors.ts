@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { AppError } from '../domain/errors';
 import type { Logger } from '../domain/logger';
 
@@ -6,15 +6,39 @@ export const notFoundRoute: RequestHandler = (req, res) => {
   res.status(404).json({ error: { code: 'route_not_found', message: `No route for ${req.method} ${req.path}` } });
 };
 
-/** body-parser marks its own failures (bad JSON, too large) with a status and a type. */
-function bodyParserError(error: unknown): AppError | undefined {
-  const e = error as { type?: string; status?: number; limit?: number };
+/**
+ * Errors of the request itself, raised before any route runs. body-parser
+ * marks its own (bad JSON, too large, unknown encoding) with a status and a
+ * type; a body that fails to decompress (gzip, deflate or br that is not)
+ * comes as a plain 400 http-error; the router throws a URIError with a 400
+ * for a path parameter that is not valid percent-encoding.
+ */
+function requestError(error: unknown, req: Request): AppError | undefined {
+  const e = error as { type?: string; status?: number; limit?: number; expose?: boolean };
   if (e.type === 'entity.parse.failed') return new AppError(400, 'invalid_json', 'The request body is not valid JSON');
   if (e.type === 'entity.too.large') {
     return new AppError(413, 'payload_too_large', `The request body is larger than the ${e.limit} bytes allowed`);
   }
+  if (e.type === 'encoding.unsupported') {
+    return new AppError(
+      415,
+      'unsupported_encoding',
+      `Content-Encoding ${JSON.stringify(req.get('content-encoding'))} is not supported; send gzip, deflate, br or none`,
+    );
+  }
   if (e.type && e.status && e.status < 500)
     return new AppError(e.status, 'bad_request', String((error as Error).message));
+  const encoding = req.get('content-encoding') ?? 'identity';
+  if (e.status === 400 && e.expose && encoding.toLowerCase() !== 'identity') {
+    return new AppError(
+      400,
+      'invalid_encoding',
+      `The request body is not valid ${encoding} data: ${String((error as Error).message)}`,
+    );
+  }
+  if (error instanceof URIError && e.status === 400) {
+    return new AppError(400, 'invalid_path', `The path is not valid percent-encoding: ${error.message}`);
+  }
   return undefined;
 }
 
@@ -22,7 +46,7 @@ function bodyParserError(error: unknown): AppError | undefined {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const requestId = res.get('x-request-id');
-    const known = error instanceof AppError ? error : bodyParserError(error);
+    const known = error instanceof AppError ? error : requestError(error, req);
     if (known) {
       res
         .status(known.status)

@@ -7,6 +7,7 @@ import { connectMongo, pingMongo, syncIndexes } from '../domain/mongo';
 import { createSecretBox } from '../domain/secret-box';
 import { connectTemporalClient, ensureSearchAttributes, pingTemporal } from '../domain/temporal-client';
 import { createApp } from './app';
+import { answerClientErrors } from './client-errors';
 
 export interface RunningApi {
   server: Server;
@@ -39,6 +40,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
       error ? reject(error) : resolve(listening),
     );
   });
+  answerClientErrors(server);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   return {

@@ -23,33 +23,35 @@ for (const [network, prefix] of [
   blocked.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
+  // IPv4-compatible (deprecated, RFC 4291 2.5.5.1), the unspecified address and loopback among them.
+  ['::', 96],
   ['fc00::', 7],
   ['fe80::', 10],
+  // Site-local (deprecated, RFC 3879), still routed inside some networks.
+  ['fec0::', 10],
   ['ff00::', 8],
-  // NAT64 and 6to4 can wrap any IPv4 address, private ones included.
+  // Discard-only (RFC 6666).
+  ['100::', 64],
+  // These wrap an IPv4 address, private ones included, and have no business as a webhook target:
+  // IPv4-translated (SIIT, RFC 6145), NAT64 (RFC 6052) and local-use NAT64 (RFC 8215),
+  // 6to4 (RFC 3056, the IPv4 in bits 16-48) and Teredo (RFC 4380, the server's and the client's IPv4 inside).
+  ['::ffff:0:0:0', 96],
   ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
   ['2002::', 16],
+  ['2001::', 32],
 ] as const) {
   blocked.addSubnet(network, prefix, 'ipv6');
 }
 
 /**
- * IPv4 addresses written as IPv6 are judged as the IPv4 address they are,
- * whether dotted (`::ffff:127.0.0.1`) or in hex (`::ffff:7f00:1`, as URLs print them).
+ * IPv4-mapped addresses (`::ffff:127.0.0.1`, `::ffff:7f00:1`, in any spelling)
+ * need no rule of their own: BlockList judges them by the IPv4 rules, as the
+ * IPv4 address they are. A zone id (`fe80::1%eth0`) names an interface, not
+ * another address, and BlockList cannot read it, so it is set aside.
  */
-function unmapped(address: string): string {
-  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (dotted?.[1]) return dotted[1];
-  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-  if (!hex?.[1] || !hex[2]) return address;
-  const [high, low] = [parseInt(hex[1], 16), parseInt(hex[2], 16)];
-  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
-}
-
 export function isPrivateAddress(address: string): boolean {
-  const ip = unmapped(address);
+  const ip = address.replace(/%.*$/, '');
   const family = isIP(ip);
   if (family === 0) throw new Error(`Not an IP address: ${address}`);
   return blocked.check(ip, family === 4 ? 'ipv4' : 'ipv6');

@@ -64,6 +64,11 @@ const envSchema = z.object({
   /** Deliveries a second a replay or recovery sends to one hook, unless the request asks for fewer. */
   HOOKFLOW_REPLAY_RATE: z.coerce.number().int().min(1).max(1000).default(10),
   /**
+   * How long `POST /v1/hooks/:id/test` waits for a worker, on top of the
+   * hook's own delivery timeout, before it answers 504 and drops the test.
+   */
+  HOOKFLOW_HOOK_TEST_WAIT: duration({ min: '100ms', max: '5m' }).default('10s'),
+  /**
    * A workflow bundle built by `npm run build` (dist/workflow-bundle.js). The
    * worker loads it instead of bundling the workflows itself at start, which
    * takes seconds and a few hundred MB, as Temporal advises for production.
@@ -109,6 +114,8 @@ export interface Config {
   deliveryDefaults: DeliverySettings;
   /** Replays and recoveries send at most this many deliveries a second. */
   replayRate: number;
+  /** A hook test gives up this long after the hook's own timeout (HOOKFLOW_HOOK_TEST_WAIT). */
+  hookTestWait: string;
   /** How long events, deliveries and replays are kept. */
   retention: string;
   /** A prebuilt workflow bundle for the worker; absent, it bundles workflows/ at start. */
@@ -167,6 +174,7 @@ export function loadConfig(env: Env = process.env): Config {
       disableAfter: { failures: e.HOOKFLOW_DISABLE_AFTER_FAILURES, window: e.HOOKFLOW_DISABLE_AFTER_WINDOW },
     },
     replayRate: e.HOOKFLOW_REPLAY_RATE,
+    hookTestWait: e.HOOKFLOW_HOOK_TEST_WAIT,
     retention: e.HOOKFLOW_RETENTION,
     workflowBundle: e.HOOKFLOW_WORKFLOW_BUNDLE,
   };

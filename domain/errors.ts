@@ -37,3 +37,16 @@ export class ConflictError extends AppError {
     super(409, 'conflict', message);
   }
 }
+
+/** No worker ran a hook test in time (none is running, or all are busy); the test was dropped, not queued. */
+export class HookTestTimedOutError extends AppError {
+  constructor(hookId: string, waitedMs: number, workflowId: string) {
+    super(
+      504,
+      'test_timed_out',
+      `The test of hook ${hookId} did not finish within ${waitedMs} ms: no worker took it in time. ` +
+        'It was dropped and will not start later; check that a Hookflow worker is running, then try again',
+      { workflowId, waitedMs },
+    );
+  }
+}

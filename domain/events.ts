@@ -9,6 +9,7 @@ import type { Models } from './models';
 import type { StoredEvent } from './models/event';
 import { assertOwnerExists } from './owners';
 import { paginate, pageQuery } from './pagination';
+import { storableObject } from './storable-json';
 import { eventWorkflowId, SEARCH_ATTRIBUTES } from './temporal-names';
 import { deliveriesOfEvent } from './deliveries';
 
@@ -25,7 +26,7 @@ const eventFields = {
   ownerId: z.string().min(1).optional(),
   resourceType: z.string().min(1).max(64).optional(),
   resourceId: z.string().min(1).max(256).optional(),
-  data: z.record(z.string(), z.unknown()),
+  data: storableObject(),
 };
 
 export const postEventInput = z.strictObject({ ...eventFields, messageId: z.string().min(1).max(256).optional() });

@@ -1,32 +1,57 @@
-import type { Client } from '@temporalio/client';
+import { TimeoutFailure } from '@temporalio/common';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ownerScope, type Caller } from './caller';
 import { attemptDetailView } from './deliveries';
-import { NotFoundError } from './errors';
+import { effectiveDeliverySettings, type DeliverySettings } from './delivery-settings';
+import { durationMs } from './durations';
+import { HookTestTimedOutError, NotFoundError } from './errors';
 import { newId } from './ids';
 import type { Models } from './models';
+import { storableObject } from './storable-json';
 import type { testHook } from '../workflows';
 
 export const testHookInput = z.strictObject({
   type: z.string().min(1).max(128).default('hookflow.test'),
-  data: z.record(z.string(), z.unknown()).default({ message: 'A test event from Hookflow' }),
+  data: storableObject().default({ message: 'A test event from Hookflow' }),
 });
 
 /**
  * One attempt, no retries, answered synchronously. It runs as a short
  * workflow so that the I/O stays in an activity and ops see it in Temporal.
+ * The workflow's execution timeout bounds the wait: the hook's own delivery
+ * timeout, plus `hookTestWait` for a worker to take it. Past that the server
+ * closes the workflow, so a worker that starts later never sends a stale test.
  */
 export async function sendTestEvent(
-  deps: { models: Models; temporal: Client; taskQueue: string },
+  deps: {
+    models: Models;
+    temporal: Client;
+    taskQueue: string;
+    deliveryDefaults: DeliverySettings;
+    hookTestWait: string;
+  },
   caller: Caller,
   hookId: string,
   input: z.infer<typeof testHookInput>,
 ) {
-  if (!(await deps.models.Hook.exists({ _id: hookId, ...ownerScope(caller) }))) throw new NotFoundError('hook', hookId);
-  const result = await deps.temporal.workflow.execute<typeof testHook>('testHook', {
-    workflowId: `hook-test:${hookId}:${newId('event')}`,
-    taskQueue: deps.taskQueue,
-    args: [{ hookId, type: input.type, data: input.data }],
-  });
-  return { outcome: result.outcome, attempt: attemptDetailView(result.attempt), messages: result.messages };
+  const hook = await deps.models.Hook.findOne({ _id: hookId, ...ownerScope(caller) }, { delivery: 1 }).lean();
+  if (!hook) throw new NotFoundError('hook', hookId);
+  const waitMs =
+    durationMs(effectiveDeliverySettings(deps.deliveryDefaults, hook.delivery).timeout) + durationMs(deps.hookTestWait);
+  const workflowId = `hook-test:${hookId}:${newId('event')}`;
+  try {
+    const result = await deps.temporal.workflow.execute<typeof testHook>('testHook', {
+      workflowId,
+      taskQueue: deps.taskQueue,
+      workflowExecutionTimeout: waitMs,
+      args: [{ hookId, type: input.type, data: input.data }],
+    });
+    return { outcome: result.outcome, attempt: attemptDetailView(result.attempt), messages: result.messages };
+  } catch (error) {
+    if (error instanceof WorkflowFailedError && error.cause instanceof TimeoutFailure) {
+      throw new HookTestTimedOutError(hookId, waitMs, workflowId);
+    }
+    throw error;
+  }
 }

@@ -13,6 +13,9 @@ export const pageQuery = z.object({
 
 export type PageQuery = z.infer<typeof pageQuery>;
 
+/** The largest time a JavaScript Date holds, either side of 1970 (ECMA-262, 21.4.1.1). */
+const MAX_DATE_MS = 8.64e15;
+
 interface Cursor {
   createdAt: Date;
   id: string;
@@ -25,7 +28,11 @@ function encodeCursor(item: { _id: string; createdAt: Date }): string {
 function decodeCursor(cursor: string): Cursor {
   try {
     const [time, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if (typeof time === 'number' && typeof id === 'string') return { createdAt: new Date(time), id };
+    // Only a time this API could have written: a whole number of milliseconds that a Date can hold
+    // (a cursor of [1e300, "x"] made an Invalid Date that the query could not cast: a 500).
+    if (Number.isSafeInteger(time) && Math.abs(time as number) <= MAX_DATE_MS && typeof id === 'string') {
+      return { createdAt: new Date(time as number), id };
+    }
   } catch {
     // Reported below.
   }

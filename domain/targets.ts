@@ -25,7 +25,22 @@ export const liquidSource = (max: number) =>
       if (problem) ctx.addIssue({ code: 'custom', message: `not a valid Liquid template: ${problem}` });
     });
 
-const targetUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http:// or https:// URL' }).max(2048);
+/** Port 0 parses as a URL but cannot be dialled. */
+const hasPort0 = (url: URL | null) => url?.port === '0';
+
+const targetUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an absolute http:// or https:// URL' })
+  .max(2048)
+  .refine((url) => !hasPort0(URL.parse(url)), 'must have a port from 1 to 65535');
+
+/**
+ * An SMTP URL read as an http:// one, so that the WHATWG parser checks the
+ * host and port as it does for the web (it leaves smtp:// hosts opaque).
+ */
+function smtpUrlAsHttp(url: string): URL | undefined {
+  const parsed = URL.parse(url.replace(/^smtps?:/, 'http:'));
+  return parsed && !hasPort0(parsed) ? parsed : undefined;
+}
 
 /** HTTP token characters (RFC 9110), so that a header name cannot smuggle a line break. */
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/, 'must be a valid HTTP header name');
@@ -102,6 +117,7 @@ const targetShapes = {
       .string()
       .max(2048)
       .regex(/^smtps?:\/\/[^\s?#]+$/, 'must be an smtp:// or smtps:// URL, without query options')
+      .refine((url) => smtpUrlAsHttp(url) !== undefined, 'must be a valid URL with a host and a port from 1 to 65535')
       .optional(),
   }),
   'twilio-sms': z.strictObject({
@@ -326,8 +342,8 @@ export function assertPublicTarget(input: Record<string, unknown>): void {
   }
   if (typeof input.smtpUrl === 'string') {
     // Read as http:// so that the URL parser normalises the host as it does for the web (0x7f.1 is 127.0.0.1);
-    // SMTP's own ports (25, 465, 587) are fine here.
-    const problem = hostProblem(new URL(input.smtpUrl.replace(/^smtps?:/, 'http:')).hostname);
+    // SMTP's own ports (25, 465, 587) are fine here. The shape was checked, so it parses.
+    const problem = hostProblem((smtpUrlAsHttp(input.smtpUrl) as URL).hostname);
     if (problem) throw new ValidationError(`target.smtpUrl: ${problem}; hooks must target public hosts`);
   }
 }

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createHttpClient, MAX_RESPONSE_BODY_BYTES } from '../activities/http/client';
+import type { LookupAddress } from 'node:dns';
+import { createHttpClient, guardedLookup, MAX_RESPONSE_BODY_BYTES } from '../activities/http/client';
+import { PrivateAddressError } from '../domain/address-guard';
 
 /** The outbound client against a local server that misbehaves on purpose. */
 describe('outbound HTTP client', () => {
@@ -77,5 +79,39 @@ describe('outbound HTTP client', () => {
       timeoutMs: 2_000,
     });
     assert.deepEqual(byName.kind === 'error' && byName.errorKind, 'private_address');
+  });
+
+  it('refuses a name that resolves to an IPv6 form of a private IPv4 address, before connecting', async () => {
+    // The resolver is a stand-in that answers at once: nothing is dialled, whatever the guard decides.
+    const answers = [
+      '::127.0.0.1',
+      '::ffff:0:7f00:1',
+      '::a9fe:a9fe',
+      '::ffff:169.254.169.254',
+      '64:ff9b:1::a00:1',
+      '2002:a9fe:a9fe::1',
+      '2001:0:4136:e378:8000:63bf:80ff:fffe',
+      'fe80::1%eth0',
+    ];
+    for (const answer of answers) {
+      const lookup = guardedLookup((_name, _options, callback) =>
+        callback(null, [
+          { address: '2606:4700:4700::1111', family: 6 },
+          { address: answer, family: 6 },
+        ]),
+      );
+      const outcome = await new Promise<{ error: Error | null; address: string | LookupAddress[] }>((resolve) =>
+        lookup('hooks.example.test', { all: true }, (error, address) => resolve({ error, address })),
+      );
+      assert.ok(outcome.error instanceof PrivateAddressError, answer);
+      assert.equal(outcome.error.address, answer);
+    }
+    const publicOnly = guardedLookup((_name, _options, callback) =>
+      callback(null, [{ address: '2606:4700:4700::1111', family: 6 }]),
+    );
+    const address = await new Promise<string | LookupAddress[]>((resolve, reject) =>
+      publicOnly('hooks.example.test', {}, (error, found) => (error ? reject(error) : resolve(found))),
+    );
+    assert.equal(address, '2606:4700:4700::1111');
   });
 });

@@ -1,4 +1,4 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
 import { isPrivateAddress, PrivateAddressError, targetProblem } from '../../domain/address-guard';
@@ -31,13 +31,21 @@ export interface HttpClient {
   close(): Promise<void>;
 }
 
+/** How names are resolved: every answer at once, so that each can be judged. */
+export type ResolveAll = (
+  hostname: string,
+  options: LookupAllOptions,
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
 /**
  * Resolves names as usual, then refuses private answers: checking after
  * resolution, on the address actually dialled, defeats DNS rebinding.
+ * Tests give their own `resolve`, to answer addresses no test may dial.
  */
-function guardedLookup(): LookupFunction {
+export function guardedLookup(resolve: ResolveAll = dnsLookup): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+    resolve(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, '', 0);
       const refused = addresses.find((a) => isPrivateAddress(a.address));
       if (refused) return callback(new PrivateAddressError(refused.address), '', 0);

@@ -25,7 +25,7 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
     allowPrivateTargets: config.allowPrivateTargets,
     deliveryDefaults: config.deliveryDefaults,
   };
-  const runDeps = { ...deps, temporal, taskQueue: config.temporal.taskQueue };
+  const runDeps = { ...deps, temporal, taskQueue: config.temporal.taskQueue, hookTestWait: config.hookTestWait };
   const id = (params: Record<string, string>) => params.id as string;
   return [
     defineRoute({
@@ -122,6 +122,8 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
       path: '/v1/hooks/:id/test',
       tag: 'Hooks',
       summary: 'Send one test event now, without retries, and return what happened',
+      description:
+        "Waits for the attempt. If no worker has run it within the hook's delivery timeout plus `HOOKFLOW_HOOK_TEST_WAIT` (10 s by default), answers 504 `test_timed_out`; the test is then dropped and never sent later.",
       access: 'tenant',
       body: testHookInput,
       success: { status: 200, description: 'The outcome of the attempt', schema: testOutcomeSchema },

@@ -17,9 +17,17 @@ import { createWorker, installTemporalLogging } from '../../worker';
  * runs in this process: the test starts worker processes of its own.
  * `deliveryDefaults` stands for the HOOKFLOW_* delivery variables;
  * `temporalAddress` points it at a Temporal server the test runs itself.
+ * `allowPrivateTargets: false` turns the address guard on (the test stack allows private targets);
+ * `hookTestWait` stands for HOOKFLOW_HOOK_TEST_WAIT.
  */
 export async function startHookflow(
-  options: { worker?: boolean; deliveryDefaults?: Config['deliveryDefaults']; temporalAddress?: string } = {},
+  options: {
+    worker?: boolean;
+    deliveryDefaults?: Config['deliveryDefaults'];
+    temporalAddress?: string;
+    allowPrivateTargets?: boolean;
+    hookTestWait?: string;
+  } = {},
 ) {
   const base = loadConfig();
   const suffix = randomBytes(4).toString('hex');
@@ -35,6 +43,8 @@ export async function startHookflow(
       taskQueue: `hookflow-test-${suffix}`,
     },
     deliveryDefaults: options.deliveryDefaults ?? base.deliveryDefaults,
+    allowPrivateTargets: options.allowPrivateTargets ?? base.allowPrivateTargets,
+    hookTestWait: options.hookTestWait ?? base.hookTestWait,
   };
   const logger = createLogger(config.logLevel, 'test');
   installTemporalLogging(logger);

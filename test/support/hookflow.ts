@@ -16,14 +16,20 @@ import { createWorker, installTemporalLogging } from '../../worker';
  * other's data or steal each other's tasks. With `worker: false` no worker
  * runs in this process: the test starts worker processes of its own.
  * `deliveryDefaults` stands for the HOOKFLOW_* delivery variables;
- * `temporalAddress` points it at a Temporal server the test runs itself.
+ * `temporalAddress` and `mongodbUri` point it at a Temporal server or a store
+ * the test runs itself.
  */
 export async function startHookflow(
-  options: { worker?: boolean; deliveryDefaults?: Config['deliveryDefaults']; temporalAddress?: string } = {},
+  options: {
+    worker?: boolean;
+    deliveryDefaults?: Config['deliveryDefaults'];
+    temporalAddress?: string;
+    mongodbUri?: string;
+  } = {},
 ) {
   const base = loadConfig();
   const suffix = randomBytes(4).toString('hex');
-  const mongoUrl = new URL(base.mongodbUri);
+  const mongoUrl = new URL(options.mongodbUri ?? base.mongodbUri);
   mongoUrl.pathname = `/hookflow_test_${suffix}`;
   const config: Config = {
     ...base,

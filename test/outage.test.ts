@@ -31,6 +31,7 @@ describe('outages of the store and of Temporal', () => {
   let worker: Managed | undefined;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let ownerKey: string;
+  let hookId: string;
 
   const startStore = async () =>
     (await startMongo({ port: storePort, dataDir: storeDir, name: 'test-outage-store' })).process;
@@ -56,11 +57,13 @@ describe('outages of the store and of Temporal', () => {
 
   /** What a producer and a probe see while `service` is out: every answer at once, as they would arrive. */
   async function assertOutage(service: 'mongodb' | 'temporal', eventId: string) {
-    const [posted, hooks, ready, healthy] = await Promise.all([
+    const [posted, hooks, ready, healthy, schedule] = await Promise.all([
       timed(() => as('POST', '/v1/events', eventBody(eventId))),
       timed(() => as('GET', '/v1/hooks')),
       timed(() => probe('/readyz')),
       probe('/healthz'),
+      // A cron Temporal could not store is the outage's fault, not the cron's.
+      as('POST', '/v1/replay-schedules', { hookId, cron: '0 * * * *', window: '1h' }),
     ]);
     // A few seconds is the promise; 10 s leaves room for a loaded machine.
     assert.equal(posted.status, 503, JSON.stringify(posted.body));
@@ -68,6 +71,8 @@ describe('outages of the store and of Temporal', () => {
     assert.equal(posted.headers.get('retry-after'), '5');
     assert.equal(posted.body.error.code, 'service_unavailable');
     assert.equal(posted.body.error.details.service, service);
+    assert.equal(schedule.status, 503, JSON.stringify(schedule.body));
+    assert.equal(schedule.body.error.details.service, service);
     if (service === 'mongodb') {
       assert.equal(hooks.status, 503, JSON.stringify(hooks.body));
       assert.equal(hooks.headers.get('retry-after'), '5');
@@ -119,6 +124,7 @@ describe('outages of the store and of Temporal', () => {
       target: { type: 'http', url: `${receiver.url}/outage` },
     });
     assert.equal(hook.status, 201, JSON.stringify(hook.body));
+    hookId = hook.body.id;
   });
   after(async () => {
     await receiver?.close();

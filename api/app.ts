@@ -11,7 +11,7 @@ import { errorHandler, notFoundRoute } from './errors';
 import { buildOpenApiDocument } from './openapi';
 import { mountRoutes } from './route';
 import { docsRoutes } from './routes/docs';
-import { healthRoutes } from './routes/health';
+import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { apiRoutes } from './routes';
 
 export interface AppDependencies {
@@ -25,7 +25,7 @@ export interface AppDependencies {
   temporal: Client;
   secrets: SecretBox;
   logger: Logger;
-  readinessChecks: Record<string, () => Promise<void>>;
+  readinessChecks: Record<string, ReadinessCheck>;
 }
 
 /** A caller's own request id is kept if it is sane, so that logs on both sides line up. */

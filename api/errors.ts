@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import { AppError } from '../domain/errors';
+import { AppError, ServiceUnavailableError } from '../domain/errors';
 import type { Logger } from '../domain/logger';
+import { serviceOutage } from './service-outage';
 
 export const notFoundRoute: RequestHandler = (req, res) => {
   res.status(404).json({ error: { code: 'route_not_found', message: `No route for ${req.method} ${req.path}` } });
@@ -42,11 +43,19 @@ function requestError(error: unknown, req: Request): AppError | undefined {
   return undefined;
 }
 
-/** Turns every error into `{error: {code, message, details}}`; only unexpected ones are logged as errors. */
+/**
+ * Turns every error into `{error: {code, message, details}}`; only unexpected
+ * ones are logged as errors. An unreachable store or Temporal is a 503 with
+ * `Retry-After`, whichever route met it.
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const requestId = res.get('x-request-id');
-    const known = error instanceof AppError ? error : requestError(error, req);
+    const known = error instanceof AppError ? error : (requestError(error, req) ?? serviceOutage(error));
+    if (known instanceof ServiceUnavailableError) {
+      logger.warn({ err: error, requestId, method: req.method, path: req.path }, 'a service is unreachable');
+      res.set('retry-after', String(known.retryAfterSeconds));
+    }
     if (known) {
       res
         .status(known.status)

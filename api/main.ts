@@ -3,7 +3,7 @@ import { loadConfig, requireMasterKey, type Config } from '../domain/config';
 import { createLogger, type Logger } from '../domain/logger';
 import { seedEventCatalogue } from '../domain/event-types';
 import { createModels } from '../domain/models';
-import { connectMongo, pingMongo, syncIndexes } from '../domain/mongo';
+import { connectMongo, pingMongo, QUICK_HANG_DETECTION, syncIndexes } from '../domain/mongo';
 import { createSecretBox } from '../domain/secret-box';
 import { connectTemporalClient, ensureSearchAttributes, pingTemporal } from '../domain/temporal-client';
 import { createApp } from './app';
@@ -20,7 +20,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
   const adminKey = config.adminKey;
   if (!adminKey) throw new Error('HOOKFLOW_ADMIN_KEY is not set: the API refuses to start without an admin key');
   const secrets = createSecretBox(requireMasterKey(config));
-  const mongo = await connectMongo(config.mongodbUri);
+  const mongo = await connectMongo(config.mongodbUri, QUICK_HANG_DETECTION);
   const models = createModels(mongo);
   await syncIndexes(mongo);
   await seedEventCatalogue(models);
@@ -33,7 +33,10 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     temporal,
     secrets,
     logger,
-    readinessChecks: { mongodb: () => pingMongo(mongo), temporal: () => pingTemporal(temporal) },
+    readinessChecks: {
+      mongodb: (signal) => pingMongo(mongo, signal),
+      temporal: (signal) => pingTemporal(temporal, signal),
+    },
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) =>

@@ -50,3 +50,31 @@ export class HookTestTimedOutError extends AppError {
     );
   }
 }
+
+/** The services Hookflow cannot answer without. */
+export type Dependency = 'mongodb' | 'temporal';
+
+const DEPENDENCY_NAMES: Record<Dependency, string> = { mongodb: 'The database (MongoDB)', temporal: 'Temporal' };
+
+/**
+ * A service the request needs is unreachable. Nothing was half-done that a
+ * retry would not finish: the caller should send the same request again after
+ * `retryAfterSeconds`.
+ */
+export class ServiceUnavailableError extends AppError {
+  readonly retryAfterSeconds = 5;
+
+  constructor(readonly service: Dependency) {
+    super(
+      503,
+      'service_unavailable',
+      `${DEPENDENCY_NAMES[service]} is unreachable; send the same request again in a few seconds`,
+      { service },
+    );
+  }
+}
+
+/** The error and the causes it wraps, outermost first: the SDKs wrap what the transport said. */
+export function* causeChain(error: unknown): Generator<Error> {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) yield cause;
+}

@@ -112,7 +112,10 @@ export async function createReplaySchedule(
     });
   } catch (error) {
     await deps.models.ReplaySchedule.deleteOne({ _id: created._id });
-    if (input.cron) throw new ValidationError(`cron: Temporal cannot read it (${(error as Error).message})`);
+    // The SDK turns Temporal's "Invalid schedule spec" into a TypeError; anything else (an outage) is not the cron's fault.
+    if (input.cron && error instanceof TypeError) {
+      throw new ValidationError(`cron: Temporal cannot read it (${error.message})`);
+    }
     throw error;
   }
   return scheduleView(created.toObject());

@@ -1,16 +1,56 @@
-import { Client, Connection } from '@temporalio/client';
+import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
+import {
+  Client,
+  Connection,
+  defaultGrpcRetryOptions,
+  isGrpcServiceError,
+  makeGrpcRetryInterceptor,
+} from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { Config } from './config';
+import { causeChain } from './errors';
 import { SEARCH_ATTRIBUTES } from './temporal-names';
 
+/**
+ * How long one call to Temporal may take, the SDK's retries of an unreachable
+ * server included. Without a deadline the SDK retries UNAVAILABLE ten times
+ * and a producer waited up to 50 s for an answer while the server was down.
+ */
+export const TEMPORAL_CALL_TIMEOUT_MS = 5_000;
+
+/** Long polls wait for news by design (a workflow's result); their callers bound that wait themselves. */
+const LONG_POLLS = new Set(['/temporal.api.workflowservice.v1.WorkflowService/GetWorkflowExecutionHistory']);
+
+/** Gives every call that has no deadline of its own (`withDeadline`) one of TEMPORAL_CALL_TIMEOUT_MS. */
+const defaultDeadline: Interceptor = (options, nextCall) =>
+  new InterceptingCall(
+    nextCall(
+      options.deadline !== undefined || LONG_POLLS.has(options.method_definition.path)
+        ? options
+        : { ...options, deadline: Date.now() + TEMPORAL_CALL_TIMEOUT_MS },
+    ),
+  );
+
 export async function connectTemporalClient(config: Config['temporal']): Promise<Client> {
-  const connection = await Connection.connect({ address: config.address, connectTimeout: '5s' });
+  const connection = await Connection.connect({
+    address: config.address,
+    connectTimeout: '5s',
+    // The deadline comes first, so that it bounds the retries as a whole.
+    interceptors: [defaultDeadline, makeGrpcRetryInterceptor(defaultGrpcRetryOptions())],
+  });
   return new Client({ connection, namespace: config.namespace });
 }
 
-/** Resolves once the server answers its health check for our namespace. */
-export async function pingTemporal(client: Client): Promise<void> {
-  await client.workflowService.describeNamespace({ namespace: client.options.namespace });
+/** The gRPC status Temporal answered a call with (in the SDK's errors, the cause); undefined for other errors. */
+export function temporalStatusOf(error: unknown): number | undefined {
+  for (const cause of causeChain(error)) if (isGrpcServiceError(cause)) return cause.code;
+  return undefined;
+}
+
+/** Resolves once the server answers for our namespace; `signal` abandons the wait. */
+export async function pingTemporal(client: Client, signal?: AbortSignal): Promise<void> {
+  const describe = () => client.workflowService.describeNamespace({ namespace: client.options.namespace });
+  await (signal ? client.withAbortSignal(signal, describe) : describe());
 }
 
 /**

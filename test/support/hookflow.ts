@@ -16,7 +16,8 @@ import { createWorker, installTemporalLogging } from '../../worker';
  * other's data or steal each other's tasks. With `worker: false` no worker
  * runs in this process: the test starts worker processes of its own.
  * `deliveryDefaults` stands for the HOOKFLOW_* delivery variables;
- * `temporalAddress` points it at a Temporal server the test runs itself.
+ * `temporalAddress` and `mongodbUri` point it at a Temporal server or a store
+ * the test runs itself.
  * `allowPrivateTargets: false` turns the address guard on (the test stack allows private targets);
  * `hookTestWait` stands for HOOKFLOW_HOOK_TEST_WAIT.
  */
@@ -27,11 +28,12 @@ export async function startHookflow(
     temporalAddress?: string;
     allowPrivateTargets?: boolean;
     hookTestWait?: string;
+    mongodbUri?: string;
   } = {},
 ) {
   const base = loadConfig();
   const suffix = randomBytes(4).toString('hex');
-  const mongoUrl = new URL(base.mongodbUri);
+  const mongoUrl = new URL(options.mongodbUri ?? base.mongodbUri);
   mongoUrl.pathname = `/hookflow_test_${suffix}`;
   const config: Config = {
     ...base,

@@ -1,5 +1,6 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { formatNames } from 'ajv-formats/dist/formats';
 import type { JsonSchema } from './event-catalogue';
 import { linearRegExp, UnsupportedPatternError } from './linear-regexp';
 
@@ -13,7 +14,10 @@ import { linearRegExp, UnsupportedPatternError } from './linear-regexp';
  * - at most MAX_SCHEMA_DEPTH levels of nesting;
  * - `$ref`s only within the schema (`#/...`), without recursion (a recursive
  *   schema with two references multiplies by two at each level of the data);
- * - patterns run on RE2, in linear time (linear-regexp.ts).
+ * - patterns run on RE2, in linear time (linear-regexp.ts);
+ * - formats are ajv-formats' but `url`, a non-standard one whose check is
+ *   quadratic: 44 KB of a crafted value took 0.3 s, 256 KiB would take about
+ *   10 s (`uri` is the standard one, and linear).
  * 64 KiB holds hundreds of properties (the catalogue's largest is under 1 KiB);
  * 32 levels are 15 levels of nested objects, `properties` and a name each.
  */
@@ -31,6 +35,8 @@ export class UnusableSchemaError extends Error {
     super(message);
   }
 }
+
+const FORMATS = formatNames.filter((name) => name !== 'url');
 
 /** Keywords whose values are data, not schemas: a `$ref` key inside them is no reference. */
 const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples']);
@@ -137,7 +143,7 @@ export function compileEventSchema(schema: JsonSchema): ValidateFunction {
     allowMatchingProperties: true,
     code: { regExp: linearRegExp },
   });
-  addFormats(ajv);
+  addFormats(ajv, { formats: FORMATS, keywords: true });
   try {
     return ajv.compile(schema);
   } catch (error) {

@@ -300,6 +300,19 @@ describe('event type catalogue', () => {
       assert.equal(await models.EventType.countDocuments({ _id: /^broken\./ }), 0);
     });
 
+    it('refuses the non-standard url format, whose check is quadratic, and keeps the standard uri', async () => {
+      await assert.rejects(
+        createEventType(models, { name: 'link.url', schema: { type: 'string', format: 'url' } }),
+        isValidationError(/^schema: .*unknown format "url"/),
+      );
+      await createEventType(models, {
+        name: 'link.uri',
+        schema: { type: 'object', properties: { href: { type: 'string', format: 'uri' } } },
+      });
+      await assertEventAccepted(models, { type: 'link.uri', data: { href: 'https://example.test/a' } });
+      await assert.rejects(assertEventAccepted(models, { type: 'link.uri', data: { href: 'not a uri' } }), AppError);
+    });
+
     it('refuses a schema 10,000 levels deep without walking it recursively', async () => {
       const deep = JSON.parse(`${'{"not":'.repeat(10_000)}{}${'}'.repeat(10_000)}`) as Record<string, unknown>;
       await assert.rejects(

@@ -34,6 +34,11 @@ export class UnusableSchemaError extends Error {
   ) {
     super(message);
   }
+
+  /** Where, as validation errors name fields: `schema`, `schema.$defs.a.$ref`. */
+  get field(): string {
+    return `schema${this.path.replace(/\//g, '.')}`;
+  }
 }
 
 const FORMATS = formatNames.filter((name) => name !== 'url');

@@ -53,8 +53,7 @@ function assertCompiles(schema: JsonSchema): void {
     compileEventSchema(schema);
   } catch (error) {
     if (!(error instanceof UnusableSchemaError)) throw error;
-    const path = error.path ? `schema${error.path.replace(/\//g, '.')}` : 'schema';
-    throw new ValidationError(`${path}: ${error.message}`, [{ path, message: error.message }]);
+    throw new ValidationError(`${error.field}: ${error.message}`, [{ path: error.field, message: error.message }]);
   }
 }
 
@@ -175,9 +174,7 @@ function storedValidator(name: string, updatedAt: Date | undefined, schemaJson: 
   } catch (error) {
     if (!(error instanceof UnusableSchemaError)) throw error;
     const message = `the schema of event type ${JSON.stringify(name)} cannot be used (${error.message}): its events are refused until an operator replaces it`;
-    throw new AppError(422, 'schema_unusable', message, [
-      { path: `schema${error.path.replace(/\//g, '.')}`, message: error.message },
-    ]);
+    throw new AppError(422, 'schema_unusable', message, [{ path: error.field, message: error.message }]);
   }
 }
 

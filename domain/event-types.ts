@@ -4,6 +4,7 @@ import { AppError, ConflictError, ValidationError } from './errors';
 import { EVENT_CATALOGUE, type JsonSchema } from './event-catalogue';
 import { isPattern } from './event-patterns';
 import { compileEventSchema, UnusableSchemaError } from './event-schema';
+import { RegExpBudgetError, withRegExpBudget } from './linear-regexp';
 import type { Models } from './models';
 import type { EventType } from './models/event-type';
 
@@ -178,6 +179,16 @@ function storedValidator(name: string, updatedAt: Date | undefined, schemaJson: 
   }
 }
 
+function matches(validate: ValidateFunction, event: { type: string; data: unknown }): boolean {
+  try {
+    return withRegExpBudget(() => validate(event.data));
+  } catch (error) {
+    if (!(error instanceof RegExpBudgetError)) throw error;
+    const message = `data: too large for the patterns of the schema of event type ${JSON.stringify(event.type)}: ${error.message}`;
+    throw new AppError(422, 'schema_too_costly', message, [{ path: 'data', message: error.message }]);
+  }
+}
+
 /** `/user/0/id` → `data.user.0.id`, the dotted paths validation errors use elsewhere. */
 function dataPath(error: ErrorObject): string {
   const segments = error.instancePath
@@ -210,7 +221,7 @@ export async function assertEventAccepted(
 
   if (!eventType.schemaJson) return;
   const validate = storedValidator(eventType._id, eventType.updatedAt, eventType.schemaJson);
-  if (validate(event.data)) return;
+  if (matches(validate, event)) return;
   const problems = (validate.errors ?? [])
     .slice(0, MAX_SCHEMA_ERRORS)
     .map((error) => ({ path: dataPath(error), message: error.message ?? 'is invalid' }));

@@ -105,6 +105,36 @@ describe('event types API', () => {
     }
   });
 
+  it("bounds RE2's work per event: a huge pattern program on a large value is refused, an everyday one is not", async () => {
+    const registered = await hookflow.request('POST', '/v1/event-types', {
+      name: 'blob.sent',
+      schema: {
+        type: 'object',
+        properties: { huge: { type: 'string', pattern: '[ab]{999}'.repeat(30) }, word: { pattern: '^[a-z]+$' } },
+      },
+    });
+    assert.equal(registered.status, 201, JSON.stringify(registered.body));
+    const asOwner = (body: unknown) => hookflow.request('POST', '/v1/events', body, { key: owner.apiKey });
+
+    // Without the budget, RE2 simulating this 29,972-instruction program over 200,000 characters held the loop 25 s (measured in this test).
+    const [costly, health] = await Promise.all([
+      asOwner({ type: 'blob.sent', data: { huge: 'a'.repeat(200_000) } }),
+      hookflow.request('GET', '/healthz', undefined, { key: null }),
+    ]);
+    assert.equal(costly.status, 422, JSON.stringify(costly.body.error));
+    assert.equal(costly.body.error.code, 'schema_too_costly');
+    assert.match(
+      costly.body.error.message,
+      /^data: too large for the patterns of the schema of event type "blob\.sent"/,
+    );
+    assert.equal(health.status, 200);
+
+    const short = await asOwner({ type: 'blob.sent', data: { huge: 'ab' } });
+    assert.equal(short.body.error.code, 'schema_mismatch', 'a short value is matched, and does not match');
+    const everyday = await asOwner({ type: 'blob.sent', data: { word: 'a'.repeat(200_000) } });
+    assert.equal(everyday.status, 202, JSON.stringify(everyday.body.error));
+  });
+
   it('refuses patterns RE2 cannot run in linear time, naming the pattern', async () => {
     const patterns: [schema: Record<string, unknown>, pattern: string][] = [
       [{ type: 'string', pattern: '^(?=.*\\d)\\w+$' }, '^(?=.*\\d)\\w+$'],

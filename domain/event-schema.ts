@@ -149,10 +149,16 @@ export function compileEventSchema(schema: JsonSchema): ValidateFunction {
     code: { regExp: linearRegExp },
   });
   addFormats(ajv, { formats: FORMATS, keywords: true });
+  let validate: ValidateFunction;
   try {
-    return ajv.compile(schema);
+    validate = ajv.compile(schema);
   } catch (error) {
     if (error instanceof UnsupportedPatternError) throw new UnusableSchemaError(error.message);
     throw new UnusableSchemaError(`not a usable JSON Schema (draft 2020-12): ${(error as Error).message}`);
   }
+  // An `$async` schema's validator returns a promise: truthy, so every event passed, and rejected for an invalid
+  // one with nobody awaiting it, which ended the API process (an unhandled rejection).
+  if ('$async' in validate && validate.$async)
+    throw new UnusableSchemaError('$async is not supported: events are checked as they arrive');
+  return validate;
 }

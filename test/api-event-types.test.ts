@@ -116,7 +116,8 @@ describe('event types API', () => {
     assert.equal(registered.status, 201, JSON.stringify(registered.body));
     const asOwner = (body: unknown) => hookflow.request('POST', '/v1/events', body, { key: owner.apiKey });
 
-    // Without the budget, RE2 simulating this 29,972-instruction program over 200,000 characters held the loop 25 s (measured in this test).
+    // Without the budget, RE2 simulating this 29,972-instruction program over 200,000 characters held the loop
+    // 25 s (measured in this test).
     const [costly, health] = await Promise.all([
       asOwner({ type: 'blob.sent', data: { huge: 'a'.repeat(200_000) } }),
       hookflow.request('GET', '/healthz', undefined, { key: null }),

@@ -313,6 +313,13 @@ describe('event type catalogue', () => {
       await assert.rejects(assertEventAccepted(models, { type: 'link.uri', data: { href: 'not a uri' } }), AppError);
     });
 
+    it('refuses $async schemas, whose validator answers a promise', async () => {
+      await assert.rejects(
+        createEventType(models, { name: 'async.one', schema: { $async: true, type: 'object' } }),
+        isValidationError(/^schema: \$async is not supported/),
+      );
+    });
+
     it('refuses a schema 10,000 levels deep without walking it recursively', async () => {
       const deep = JSON.parse(`${'{"not":'.repeat(10_000)}{}${'}'.repeat(10_000)}`) as Record<string, unknown>;
       await assert.rejects(

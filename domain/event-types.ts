@@ -1,9 +1,10 @@
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { z } from 'zod';
 import { AppError, ConflictError, ValidationError } from './errors';
 import { EVENT_CATALOGUE, type JsonSchema } from './event-catalogue';
 import { isPattern } from './event-patterns';
+import { compileEventSchema, UnusableSchemaError } from './event-schema';
+import { RegExpBudgetError, withRegExpBudget } from './linear-regexp';
 import type { Models } from './models';
 import type { EventType } from './models/event-type';
 
@@ -47,24 +48,13 @@ function eventTypeView(eventType: StoredEventType) {
   };
 }
 
-/**
- * A fresh Ajv per schema: schemas are independent of one another, and one
- * that declares an `$id` can be compiled again after an edit without Ajv
- * refusing a second schema under the same id.
- */
-function compileSchema(schema: JsonSchema): ValidateFunction {
-  const ajv = new Ajv2020({ allErrors: true, logger: false });
-  addFormats(ajv);
-  return ajv.compile(schema);
-}
-
-/** Throws a ValidationError naming `schema` when Ajv cannot compile it. */
+/** Throws a ValidationError naming `schema` (and where in it) when it is not one Hookflow can validate with. */
 function assertCompiles(schema: JsonSchema): void {
   try {
-    compileSchema(schema);
+    compileEventSchema(schema);
   } catch (error) {
-    const message = `schema: not a usable JSON Schema (draft 2020-12): ${(error as Error).message}`;
-    throw new ValidationError(message, [{ path: 'schema', message: (error as Error).message }]);
+    if (!(error instanceof UnusableSchemaError)) throw error;
+    throw new ValidationError(`${error.field}: ${error.message}`, [{ path: error.field, message: error.message }]);
   }
 }
 
@@ -170,9 +160,33 @@ function validatorFor(name: string, updatedAt: Date | undefined, schemaJson: str
   const version = updatedAt?.getTime() ?? 0;
   const cached = validators.get(name);
   if (cached && cached.updatedAt === version && cached.schemaJson === schemaJson) return cached.validate;
-  const validate = compileSchema(JSON.parse(schemaJson) as JsonSchema);
+  const validate = compileEventSchema(JSON.parse(schemaJson) as JsonSchema);
   validators.set(name, { updatedAt: version, schemaJson, validate });
   return validate;
+}
+
+/**
+ * A schema stored before the bounds of event-schema.ts (or edited in the
+ * database past them) is not run: its events are refused, saying why.
+ */
+function storedValidator(name: string, updatedAt: Date | undefined, schemaJson: string): ValidateFunction {
+  try {
+    return validatorFor(name, updatedAt, schemaJson);
+  } catch (error) {
+    if (!(error instanceof UnusableSchemaError)) throw error;
+    const message = `the schema of event type ${JSON.stringify(name)} cannot be used (${error.message}): its events are refused until an operator replaces it`;
+    throw new AppError(422, 'schema_unusable', message, [{ path: error.field, message: error.message }]);
+  }
+}
+
+function matches(validate: ValidateFunction, event: { type: string; data: unknown }): boolean {
+  try {
+    return withRegExpBudget(() => validate(event.data));
+  } catch (error) {
+    if (!(error instanceof RegExpBudgetError)) throw error;
+    const message = `data: too large for the patterns of the schema of event type ${JSON.stringify(event.type)}: ${error.message}`;
+    throw new AppError(422, 'schema_too_costly', message, [{ path: 'data', message: error.message }]);
+  }
 }
 
 /** `/user/0/id` → `data.user.0.id`, the dotted paths validation errors use elsewhere. */
@@ -206,8 +220,8 @@ export async function assertEventAccepted(
   }
 
   if (!eventType.schemaJson) return;
-  const validate = validatorFor(eventType._id, eventType.updatedAt, eventType.schemaJson);
-  if (validate(event.data)) return;
+  const validate = storedValidator(eventType._id, eventType.updatedAt, eventType.schemaJson);
+  if (matches(validate, event)) return;
   const problems = (validate.errors ?? [])
     .slice(0, MAX_SCHEMA_ERRORS)
     .map((error) => ({ path: dataPath(error), message: error.message ?? 'is invalid' }));

@@ -1,5 +1,5 @@
-import { Liquid } from 'liquidjs';
 import type { DeliveryContext } from '../activities/targets/target';
+import { liquid } from './liquid-engine';
 
 /** The bytes to send and how to label them. */
 export interface RenderedPayload {
@@ -24,18 +24,6 @@ export interface HookTemplate {
 
 const JSON_TYPE = 'application/json';
 export const FORM_TYPE = 'application/x-www-form-urlencoded';
-
-// Unknown variables render empty, as Braze does (templates give defaults with `| default`); unknown filters are errors.
-// The limits keep an owner's template from holding or exhausting a worker: `{% for i in (1..1000000000) %}` stops
-// with a RenderError instead of taking the process down with it.
-const liquid = new Liquid({
-  strictFilters: true,
-  strictVariables: false,
-  cache: 500,
-  parseLimit: 256 * 1024,
-  renderLimit: 1_000,
-  memoryLimit: 10_000_000,
-});
 
 export function templateScope(context: DeliveryContext, publicUrl: string) {
   const { event, hook } = context;

@@ -300,6 +300,53 @@ describe('event type catalogue', () => {
       assert.equal(await models.EventType.countDocuments({ _id: /^broken\./ }), 0);
     });
 
+    it('refuses the non-standard url format, whose check is quadratic, and keeps the standard uri', async () => {
+      await assert.rejects(
+        createEventType(models, { name: 'link.url', schema: { type: 'string', format: 'url' } }),
+        isValidationError(/^schema: .*unknown format "url"/),
+      );
+      await createEventType(models, {
+        name: 'link.uri',
+        schema: { type: 'object', properties: { href: { type: 'string', format: 'uri' } } },
+      });
+      await assertEventAccepted(models, { type: 'link.uri', data: { href: 'https://example.test/a' } });
+      await assert.rejects(assertEventAccepted(models, { type: 'link.uri', data: { href: 'not a uri' } }), AppError);
+    });
+
+    it('refuses $async schemas, whose validator answers a promise', async () => {
+      await assert.rejects(
+        createEventType(models, { name: 'async.one', schema: { $async: true, type: 'object' } }),
+        isValidationError(/^schema: \$async is not supported/),
+      );
+    });
+
+    it('refuses a schema 10,000 levels deep without walking it recursively', async () => {
+      const deep = JSON.parse(`${'{"not":'.repeat(10_000)}{}${'}'.repeat(10_000)}`) as Record<string, unknown>;
+      await assert.rejects(
+        createEventType(models, { name: 'deep.one', schema: deep }),
+        isValidationError(/^schema: nested deeper than 32 levels/),
+      );
+    });
+
+    it('refuses events of a type whose stored schema is past the limits (stored before them), saying why', async () => {
+      await models.EventType.create({
+        _id: 'legacy.lookahead',
+        description: '',
+        schemaJson: JSON.stringify({ type: 'string', pattern: '^(?=a)(a+)+$' }),
+        source: 'custom',
+      });
+      await assert.rejects(assertEventAccepted(models, { type: 'legacy.lookahead', data: 'aaaa' }), (error) => {
+        assert.ok(error instanceof AppError);
+        assert.equal(error.status, 422);
+        assert.equal(error.code, 'schema_unusable');
+        assert.match(
+          error.message,
+          /"legacy\.lookahead" cannot be used \(pattern "\^\(\?=a\)\(a\+\)\+\$" cannot run in linear time/,
+        );
+        return true;
+      });
+    });
+
     it('validates the request: names, not patterns; slugs for resource types', () => {
       assert.equal(createEventTypeInput.safeParse({ name: 'order.refunded' }).success, true);
       assert.equal(createEventTypeInput.safeParse({ name: 'onOrderRefund', resourceTypes: ['order'] }).success, true);

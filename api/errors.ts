@@ -53,7 +53,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const requestId = res.get('x-request-id');
     const known = error instanceof AppError ? error : (requestError(error, req) ?? serviceOutage(error));
     if (known instanceof ServiceUnavailableError) {
-      logger.warn({ err: error, requestId, method: req.method, path: req.path }, 'a service is unreachable');
+      // One line per refused request, without the stack: during an outage every request lands here.
+      const cause = error instanceof Error ? error.message : String(error);
+      logger.warn(
+        { service: known.service, cause, requestId, method: req.method, path: req.path },
+        'a service is unreachable',
+      );
       res.set('retry-after', String(known.retryAfterSeconds));
     }
     if (known) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectMongo, pingMongo } from '../../domain/mongo';
 import { expressionIndexFields, installExpressionIndexes } from './ferretdb-indexes';
@@ -111,6 +111,11 @@ export async function startMongo(options: MongoOptions): Promise<MongoServer> {
     const server = startProcess(name, ferretdb as string, [...listen, '-data', options.dataDir.replace(/\/?$/, '/')]);
     await waitForMongo('FerretDB', options.port, server);
     return { processes: [server], kind: `FerretDB ${VERSIONS.ferretdb} (SQLite)`, stop: () => server.stop() };
+  }
+  if (readdirSync(options.dataDir).some((file) => file.endsWith('.sqlite'))) {
+    console.log(
+      `[devstack] ${options.dataDir} holds FerretDB's earlier SQLite data, which the PostgreSQL store does not read`,
+    );
   }
   const { postgres, url, postgresPort } = await startFerretDbPostgres({ ...options, name });
   const server = startProcess(name, ferretdb as string, [...listen, '-postgresql-url', url]);

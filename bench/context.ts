@@ -14,7 +14,7 @@ export interface BenchContext {
   mongo: Connection;
   receivers: Receivers;
   /** The database and Temporal server process groups, when the benchmark started them (for their CPU time). */
-  serverGroups: { database?: number; temporal?: number };
+  serverGroups: { database: number[]; temporal?: number };
   /** Set with --profile: where the worker and the API write CPU profiles. */
   profileDir?: string;
   log(line: string): void;

@@ -154,7 +154,10 @@ async function runOn(
   }
   const context: BenchContext = {
     stackEnv: { ...stack.env, HOOKFLOW_WORKFLOW_BUNDLE: workflowBundle },
-    serverGroups: { database: stack.processes.database?.child.pid, temporal: stack.processes.temporal?.child.pid },
+    serverGroups: {
+      database: stack.processes.database.map((server) => server.child.pid as number),
+      temporal: stack.processes.temporal?.child.pid,
+    },
     temporal,
     mongo,
     receivers,
@@ -225,7 +228,7 @@ async function runOn(
       temporalSdk: packageVersion('@temporalio/worker'),
       // FerretDB built from our own main reports its version as "unknown"; the pin says which it is.
       database: server.ferretdbVersion
-        ? `FerretDB ${stack.processes.database ? VERSIONS.ferretdb : server.ferretdbVersion}`
+        ? `FerretDB ${stack.processes.database.length > 0 ? VERSIONS.ferretdb : server.ferretdbVersion}`
         : `MongoDB ${server.version}`,
       mongoose: packageVersion('mongoose'),
       undici: packageVersion('undici'),

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { connectMongo } from '../domain/mongo';
+import { pageFilter } from '../domain/pagination';
 import { connectTemporalClient } from '../domain/temporal-client';
 import { SEARCH_ATTRIBUTES } from '../domain/temporal-names';
 import { freeStackPorts, startStack } from '../scripts/devstack/stack';
@@ -15,6 +16,8 @@ import { freeStackPorts, startStack } from '../scripts/devstack/stack';
  */
 describe('dev stack', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'hookflow-devstack-'));
+  // As root, PostgreSQL runs as `nobody` (it refuses root), which must reach its directory in here.
+  chmodSync(dataDir, 0o755);
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('keeps MongoDB documents and Temporal workflows across a restart', async () => {
@@ -65,6 +68,51 @@ describe('dev stack', () => {
       await temporal.connection.close();
     } finally {
       await second.stop();
+    }
+  });
+
+  it('serves the hot lookups from an index, in a database made after the start', async () => {
+    const stack = await startStack({
+      ports: await freeStackPorts(),
+      dataDir,
+      logPrefix: 'devstack-test-',
+      useExternal: false,
+    });
+    try {
+      // Each test file and bench scenario has a database of its own, whose tables appear at its first insert.
+      const url = new URL(stack.env.MONGODB_URI as string);
+      url.pathname = '/hookflow_devstack_later';
+      const mongo = await connectMongo(url.toString());
+      try {
+        const deliveries = mongo.collection('deliveries');
+        await deliveries.insertMany(
+          Array.from({ length: 2000 }, (_, i) => ({
+            _id: `dlv_${i}` as never,
+            hookId: `hook_${i % 40}`,
+            ownerId: `own_${i % 10}`,
+            eventId: `evt_${i}`,
+            status: 'succeeded',
+            createdAt: new Date(Date.now() - i * 1000),
+          })),
+        );
+        const hotFilters = [
+          { _id: 'dlv_7' },
+          { hookId: 'hook_3' },
+          { ownerId: 'own_3', status: 'succeeded' },
+          // A hook's second page of deliveries, as the API asks for it.
+          pageFilter({ ownerId: 'own_3', hookId: 'hook_3' }, { createdAt: new Date(), id: 'dlv_1000' }),
+        ];
+        for (const filter of hotFilters) {
+          const plan = JSON.stringify(await deliveries.find(filter as never).explain());
+          // PostgreSQL's plan (FerretDB passes it on) names the index it scans; MongoDB's an IXSCAN stage.
+          assert.match(plan, /"Index Name"|IXSCAN|IDHACK/, `${JSON.stringify(filter)} scans the collection: ${plan}`);
+        }
+        await mongo.dropDatabase();
+      } finally {
+        await mongo.close();
+      }
+    } finally {
+      await stack.stop();
     }
   });
 });

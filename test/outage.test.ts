@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startMongo } from '../scripts/devstack/mongo';
+import { startMongo, type MongoServer } from '../scripts/devstack/mongo';
 import { freePort } from '../scripts/devstack/ports';
 import type { Managed } from '../scripts/devstack/processes';
 import { startTemporal } from '../scripts/devstack/temporal';
@@ -25,7 +25,7 @@ describe('outages of the store and of Temporal', () => {
   const temporalFile = join(dataDir, 'temporal.sqlite');
   let storePort: number;
   let temporalPorts: { port: number; uiPort: number };
-  let store: Managed | undefined;
+  let store: MongoServer | undefined;
   let temporal: Managed | undefined;
   let hookflow: Hookflow | undefined;
   let worker: Managed | undefined;
@@ -33,8 +33,9 @@ describe('outages of the store and of Temporal', () => {
   let ownerKey: string;
   let hookId: string;
 
-  const startStore = async () =>
-    (await startMongo({ port: storePort, dataDir: storeDir, name: 'test-outage-store' })).process;
+  const startStore = () => startMongo({ port: storePort, dataDir: storeDir, name: 'test-outage-store' });
+  /** The MongoDB-wire server the API talks to (FerretDB, in front of its PostgreSQL, or a mongod). */
+  const wireServer = () => store?.processes[0];
   const startTemporalServer = () =>
     startTemporal({ ...temporalPorts, dbFile: temporalFile, name: 'test-outage-temporal' });
   /** Signals the whole process group: the Temporal CLI may run the server as a child of its launcher. */
@@ -135,19 +136,21 @@ describe('outages of the store and of Temporal', () => {
   });
 
   it('answers 503 while the store hangs, and serves again once it resumes', async () => {
-    signal(store, 'SIGSTOP');
+    signal(wireServer(), 'SIGSTOP');
     try {
       await assertOutage('mongodb', 'evt-store-hung');
     } finally {
-      signal(store, 'SIGCONT');
+      signal(wireServer(), 'SIGCONT');
     }
     await assertRecovered('evt-store-hung', 202);
   });
 
   it('answers 503 while the store refuses connections, and serves again once it is back', async () => {
-    const exited = once((store as Managed).child, 'exit');
-    signal(store, 'SIGKILL');
+    const exited = once((wireServer() as Managed).child, 'exit');
+    signal(wireServer(), 'SIGKILL');
     await exited;
+    // What is left of the store (its PostgreSQL) stops too, so that it starts again as a whole on the same data.
+    await store?.stop();
     try {
       await assertOutage('mongodb', 'evt-store-down');
     } finally {

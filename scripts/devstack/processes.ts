@@ -14,14 +14,14 @@ export interface Managed {
 
 /**
  * Starts a long-running child in its own process group, its output in
- * .devstack/logs/<name>.log, and stops the whole group on request: SIGTERM,
- * then SIGKILL if it lingers.
+ * .devstack/logs/<name>.log, and stops the whole group on request: SIGTERM
+ * (or the given `stopSignal`), then SIGKILL if it lingers.
  */
 export function startProcess(
   name: string,
   command: string,
   args: string[],
-  options: SpawnOptions & { echo?: boolean } = {},
+  { echo, stopSignal = 'SIGTERM', ...options }: SpawnOptions & { echo?: boolean; stopSignal?: NodeJS.Signals } = {},
 ): Managed {
   mkdirSync(LOG_DIR, { recursive: true });
   const logFile = join(LOG_DIR, `${name}.log`);
@@ -29,7 +29,7 @@ export function startProcess(
   const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
-  if (options.echo) {
+  if (echo) {
     child.stdout?.pipe(process.stdout);
     child.stderr?.pipe(process.stderr);
   }
@@ -47,7 +47,7 @@ export function startProcess(
           // The group is already gone.
         }
       };
-      signalGroup('SIGTERM');
+      signalGroup(stopSignal);
       const gone = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
       if (!gone) {
         signalGroup('SIGKILL');

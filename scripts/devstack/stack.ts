@@ -38,7 +38,7 @@ export interface Stack {
   /** One line per service, for people. */
   services: string[];
   /** The server processes this stack started (not the given ones), each the leader of its process group. */
-  processes: { database?: Managed; temporal?: Managed };
+  processes: { database: Managed[]; temporal?: Managed };
   stop(): Promise<void>;
 }
 
@@ -51,7 +51,7 @@ export async function startStack({ ports, dataDir, logPrefix, useExternal = true
   const stoppers: (() => Promise<void>)[] = [];
   const services: string[] = [];
   const env: ConfigEnv = {};
-  const processes: Stack['processes'] = {};
+  const processes: Stack['processes'] = { database: [] };
   const stop = async () => {
     for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
   };
@@ -74,8 +74,8 @@ export async function startStack({ ports, dataDir, logPrefix, useExternal = true
         dataDir: join(dataDir, 'mongo'),
         name: `${logPrefix}mongodb`,
       });
-      stoppers.push(() => mongo.process.stop());
-      processes.database = mongo.process;
+      stoppers.push(() => mongo.stop());
+      processes.database = mongo.processes;
       env.MONGODB_URI = `mongodb://127.0.0.1:${ports.mongo}/hookflow`;
       services.push(`MongoDB       ${env.MONGODB_URI}  (${mongo.kind})`);
     }

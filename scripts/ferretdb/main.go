@@ -1,5 +1,5 @@
-// Command ferretdb runs FerretDB v1 (SQLite backend) embedded, because
-// `go install .../cmd/ferretdb@v1.24.0` is refused by the module proxy.
+// Command ferretdb runs FerretDB v1 embedded, on SQLite or on PostgreSQL,
+// because `go install .../cmd/ferretdb@v1.24.0` is refused by the module proxy.
 package main
 
 import (
@@ -15,19 +15,27 @@ import (
 func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
 	dataDir := flag.String("data", "data/", "SQLite data directory (must end with /)")
+	postgresqlURL := flag.String("postgresql-url", "", "PostgreSQL connection string; when set, used instead of SQLite")
 	flag.Parse()
 
-	f, err := ferretdb.New(&ferretdb.Config{
+	config := &ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + *dataDir,
-	})
+	}
+	if *postgresqlURL != "" {
+		config.Handler = "postgresql"
+		config.PostgreSQLURL = *postgresqlURL
+		config.SQLiteURL = ""
+	}
+
+	f, err := ferretdb.New(config)
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	log.Printf("FerretDB listening on %s", *listen)
+	log.Printf("FerretDB (%s) listening on %s", config.Handler, *listen)
 	if err := f.Run(ctx); err != nil {
 		log.Fatal(err)
 	}

@@ -1,0 +1,75 @@
+import type { Client } from 'pg';
+import mongoose from 'mongoose';
+import { createModels } from '../../domain/models';
+
+/**
+ * FerretDB 1.24 on PostgreSQL turns an equality filter into
+ * `_jsonb->'field' @> '"value"'` (with the field name a parameter), which the
+ * btree indexes it builds for `createIndex` cannot serve (FerretDB issue
+ * #4646): every query but its own update by `_id` reads the whole table. A GIN
+ * index on the expression `(_jsonb->'field')` serves it. These are the fields
+ * that lead an index the models declare (what MongoDB serves with that
+ * index), and `_id`; sorts and ranges are not pushed down by FerretDB 1.24,
+ * so the later keys of a compound index would not be used.
+ */
+export function expressionIndexFields(): Record<string, string[]> {
+  // Models bound to a connection that never opens: only their schemas are read.
+  const models = createModels(mongoose.createConnection());
+  const fields: Record<string, string[]> = {};
+  for (const model of Object.values(models)) {
+    const leading = model.schema.indexes().map(([keys]) => Object.keys(keys)[0] as string);
+    fields[model.collection.collectionName] = [...new Set(['_id', ...leading])];
+  }
+  return fields;
+}
+
+/**
+ * A function that indexes one FerretDB table, and an event trigger that calls
+ * it for every table FerretDB creates: each test file and bench scenario uses
+ * a database of its own, whose tables appear at its first insert. FerretDB
+ * names a table after its collection (lowercased, `_` for other characters)
+ * and a hash: `deliveries_1a2b3c4d`. Idempotent: run at every start, it also
+ * indexes the tables made before (and the fields a model gained since).
+ */
+export async function installExpressionIndexes(client: Client, fields: Record<string, string[]>): Promise<void> {
+  const byTable = Object.fromEntries(
+    Object.entries(fields).map(([collection, list]) => [collection.toLowerCase().replace(/[^a-z0-9_]/g, '_'), list]),
+  );
+  await client.query(`
+    CREATE OR REPLACE FUNCTION hookflow_index_ferretdb_table(schema_name text, table_name text) RETURNS void
+    LANGUAGE plpgsql AS $body$
+    DECLARE
+      wanted jsonb := ${client.escapeLiteral(JSON.stringify(byTable))}::jsonb;
+      collection text := substring(table_name FROM '^(.*)_[0-9a-f]{8}$');
+      field text;
+    BEGIN
+      IF collection IS NULL OR NOT wanted ? collection THEN RETURN; END IF;
+      FOR field IN SELECT jsonb_array_elements_text(wanted -> collection) LOOP
+        EXECUTE format(
+          'CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin ((_jsonb -> %L) jsonb_path_ops)',
+          left(table_name, 40) || '_' || left(regexp_replace(field, '[^a-zA-Z0-9]', '', 'g'), 16) || '_gin',
+          schema_name, table_name, field);
+      END LOOP;
+    END $body$;
+
+    CREATE OR REPLACE FUNCTION hookflow_index_new_ferretdb_table() RETURNS event_trigger
+    LANGUAGE plpgsql AS $body$
+    DECLARE
+      created record;
+    BEGIN
+      FOR created IN SELECT * FROM pg_event_trigger_ddl_commands() WHERE command_tag = 'CREATE TABLE' LOOP
+        PERFORM hookflow_index_ferretdb_table(
+          (SELECT nspname FROM pg_namespace n JOIN pg_class c ON c.relnamespace = n.oid WHERE c.oid = created.objid),
+          (SELECT relname FROM pg_class WHERE oid = created.objid));
+      END LOOP;
+    END $body$;
+
+    DROP EVENT TRIGGER IF EXISTS hookflow_index_new_ferretdb_tables;
+    CREATE EVENT TRIGGER hookflow_index_new_ferretdb_tables ON ddl_command_end
+      WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION hookflow_index_new_ferretdb_table();
+  `);
+  await client.query(`
+    SELECT hookflow_index_ferretdb_table(table_schema, table_name)
+    FROM information_schema.columns WHERE column_name = '_jsonb' AND table_schema NOT IN ('pg_catalog', 'information_schema')
+  `);
+}

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { connectMongo } from '../domain/mongo';
 import { pageFilter } from '../domain/pagination';
 import { connectTemporalClient } from '../domain/temporal-client';
 import { SEARCH_ATTRIBUTES } from '../domain/temporal-names';
 import { freeStackPorts, startStack } from '../scripts/devstack/stack';
+import { throwawayDir } from './support/throwaway-dir';
 
 /**
  * What `npm run dev` promises after Ctrl-C: the next start finds the earlier
@@ -15,9 +14,7 @@ import { freeStackPorts, startStack } from '../scripts/devstack/stack';
  * a throwaway directory, twice.
  */
 describe('dev stack', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hookflow-devstack-'));
-  // As root, PostgreSQL runs as `nobody` (it refuses root), which must reach its directory in here.
-  chmodSync(dataDir, 0o755);
+  const dataDir = throwawayDir('hookflow-devstack-');
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('keeps MongoDB documents and Temporal workflows across a restart', async () => {

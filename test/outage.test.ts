@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startMongo, type MongoServer } from '../scripts/devstack/mongo';
@@ -12,6 +11,7 @@ import { eventually } from './support/eventually';
 import { startHookflow, type Hookflow } from './support/hookflow';
 import { startReceiver } from './support/receiver';
 import { startWorkerProcess } from './support/worker-process';
+import { throwawayDir } from './support/throwaway-dir';
 
 /**
  * The store and Temporal going away under a running API and worker: a store
@@ -20,7 +20,7 @@ import { startWorkerProcess } from './support/worker-process';
  * that makes clients wait; a killed one refuses connections.
  */
 describe('outages of the store and of Temporal', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hookflow-outage-'));
+  const dataDir = throwawayDir('hookflow-outage-');
   const storeDir = join(dataDir, 'store');
   const temporalFile = join(dataDir, 'temporal.sqlite');
   let storePort: number;

@@ -1,7 +1,7 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { z } from 'zod';
-import { AppError, ConflictError, ValidationError } from './errors';
+import { AppError, ConflictError, UnprocessableError } from './errors';
 import { EVENT_CATALOGUE, type JsonSchema } from './event-catalogue';
 import { isPattern } from './event-patterns';
 import type { Models } from './models';
@@ -18,7 +18,7 @@ export const eventTypeName = z
 
 export const createEventTypeInput = z.strictObject({
   name: eventTypeName,
-  description: z.string().trim().max(1000).optional(),
+  description: z.string().max(1000).trim().optional(),
   schema: z
     .record(z.string(), z.unknown())
     .optional()
@@ -58,13 +58,13 @@ function compileSchema(schema: JsonSchema): ValidateFunction {
   return ajv.compile(schema);
 }
 
-/** Throws a ValidationError naming `schema` when Ajv cannot compile it. */
+/** Throws an UnprocessableError naming `schema` when Ajv cannot compile it. */
 function assertCompiles(schema: JsonSchema): void {
   try {
     compileSchema(schema);
   } catch (error) {
     const message = `schema: not a usable JSON Schema (draft 2020-12): ${(error as Error).message}`;
-    throw new ValidationError(message, [{ path: 'schema', message: (error as Error).message }]);
+    throw new UnprocessableError(message, [{ path: 'schema', message: (error as Error).message }]);
   }
 }
 
@@ -147,7 +147,7 @@ export async function assertSubscribable(models: Models, subscriptions: string[]
     unknown.length === 1
       ? `events: unknown event type ${quoted}; register it with POST /v1/event-types or use a pattern`
       : `events: unknown event types ${quoted}; register them with POST /v1/event-types or use patterns`;
-  throw new ValidationError(
+  throw new UnprocessableError(
     message,
     unknown.map((name) => ({ path: `events.${subscriptions.indexOf(name)}`, message: 'unknown event type' })),
   );
@@ -196,13 +196,13 @@ export async function assertEventAccepted(
   const eventType = await models.EventType.findById(event.type).lean();
   if (!eventType) {
     const message = `type: unknown event type ${JSON.stringify(event.type)}; register it with POST /v1/event-types`;
-    throw new ValidationError(message, [{ path: 'type', message: 'unknown event type' }]);
+    throw new UnprocessableError(message, [{ path: 'type', message: 'unknown event type' }]);
   }
 
   const allowed = eventType.resourceTypes;
   if (event.resourceType !== undefined && allowed?.length && !allowed.includes(event.resourceType)) {
     const message = `resourceType: ${JSON.stringify(event.resourceType)} is not one of the resource types of ${JSON.stringify(event.type)} (${allowed.join(', ')})`;
-    throw new ValidationError(message, [{ path: 'resourceType', message: `must be one of ${allowed.join(', ')}` }]);
+    throw new UnprocessableError(message, [{ path: 'resourceType', message: `must be one of ${allowed.join(', ')}` }]);
   }
 
   if (!eventType.schemaJson) return;

@@ -16,10 +16,16 @@ import { createWorker, installTemporalLogging } from '../../worker';
  * other's data or steal each other's tasks. With `worker: false` no worker
  * runs in this process: the test starts worker processes of its own.
  * `deliveryDefaults` stands for the HOOKFLOW_* delivery variables;
- * `temporalAddress` points it at a Temporal server the test runs itself.
+ * `temporalAddress` points it at a Temporal server the test runs itself;
+ * `allowPrivateTargets: false` turns the address guard on, as in production.
  */
 export async function startHookflow(
-  options: { worker?: boolean; deliveryDefaults?: Config['deliveryDefaults']; temporalAddress?: string } = {},
+  options: {
+    worker?: boolean;
+    deliveryDefaults?: Config['deliveryDefaults'];
+    temporalAddress?: string;
+    allowPrivateTargets?: boolean;
+  } = {},
 ) {
   const base = loadConfig();
   const suffix = randomBytes(4).toString('hex');
@@ -35,6 +41,7 @@ export async function startHookflow(
       taskQueue: `hookflow-test-${suffix}`,
     },
     deliveryDefaults: options.deliveryDefaults ?? base.deliveryDefaults,
+    allowPrivateTargets: options.allowPrivateTargets ?? base.allowPrivateTargets,
   };
   const logger = createLogger(config.logLevel, 'test');
   installTemporalLogging(logger);

@@ -2,6 +2,12 @@ import type { Request } from 'express';
 import { ValidationError } from '../domain/errors';
 import { eventIdInput } from '../domain/events';
 
+/** The header as the OpenAPI document describes it, on the routes that take it. */
+export const IDEMPOTENCY_KEY = {
+  schema: eventIdInput,
+  description: 'Makes a retried request harmless: the same key answers 200 with what the first request made',
+};
+
 /** The `Idempotency-Key` header, checked like an event id: a retried request with it does nothing twice. */
 export function idempotencyKey(req: Request): string | undefined {
   const header = req.get('idempotency-key');

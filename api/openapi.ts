@@ -16,7 +16,7 @@ export interface OpenApiInfo {
 
 export interface OpenApiParameter {
   name: string;
-  in: 'path' | 'query';
+  in: 'path' | 'query' | 'header';
   required: boolean;
   description?: string;
   schema: JsonSchema;
@@ -28,6 +28,7 @@ export interface OpenApiMediaType {
 
 export interface OpenApiResponse {
   description: string;
+  headers?: Record<string, { description: string; required: boolean; schema: JsonSchema }>;
   content?: Record<string, OpenApiMediaType>;
 }
 
@@ -134,7 +135,12 @@ class SchemaConverter {
   constructor(private readonly components: Record<string, JsonSchema>) {}
 
   convert(schema: z.ZodType, io: 'input' | 'output', hint: string): JsonSchema {
-    const raw = z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }) as JsonSchema;
+    const raw = z.toJSONSchema(schema, {
+      io,
+      target: 'draft-2020-12',
+      unrepresentable: 'any',
+      override: markDiscriminator,
+    }) as JsonSchema;
     const { $defs, ...root } = raw;
     const defs = isRecord($defs)
       ? Object.entries($defs).filter((entry): entry is [string, JsonSchema] => isRecord(entry[1]))
@@ -205,6 +211,47 @@ class SchemaConverter {
 }
 
 // ---------------------------------------------------------------------------
+// Discriminated unions
+
+const DISCRIMINATOR_MARK = 'x-hookflow-discriminator';
+
+/** Notes the field a z.discriminatedUnion() switches on, for addDiscriminators() to turn into OpenAPI's own. */
+function markDiscriminator(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): void {
+  const def = (ctx.zodSchema as { _zod: { def: { type: string; discriminator?: unknown } } })._zod.def;
+  if (def.type === 'union' && typeof def.discriminator === 'string')
+    ctx.jsonSchema[DISCRIMINATOR_MARK] = def.discriminator;
+}
+
+/**
+ * Gives every discriminated union an OpenAPI `discriminator` with the mapping from each value of its
+ * field to the named schema of that branch, so that generated clients pick the branch by the field.
+ */
+function addDiscriminators(node: unknown, components: Record<string, JsonSchema>, at = '#'): void {
+  if (Array.isArray(node)) node.forEach((item, i) => addDiscriminators(item, components, `${at}/${i}`));
+  if (!isRecord(node)) return;
+  const propertyName = node[DISCRIMINATOR_MARK];
+  if (typeof propertyName === 'string' && Array.isArray(node.oneOf)) {
+    delete node[DISCRIMINATOR_MARK];
+    const mapping: Record<string, string> = {};
+    for (const branch of node.oneOf as JsonSchema[]) {
+      const ref = typeof branch.$ref === 'string' ? branch.$ref : undefined;
+      const target = ref?.startsWith('#/components/schemas/') ? components[ref.slice(21)] : undefined;
+      const properties = target?.properties;
+      const value =
+        isRecord(properties) && isRecord(properties[propertyName]) ? properties[propertyName].const : undefined;
+      if (!ref || typeof value !== 'string') {
+        throw new Error(
+          `${at}: each branch of a discriminated union needs a name (.meta({ id })) and a literal ${propertyName}`,
+        );
+      }
+      mapping[value] = ref;
+    }
+    node.discriminator = { propertyName, mapping };
+  }
+  for (const [key, value] of Object.entries(node)) addDiscriminators(value, components, `${at}/${key}`);
+}
+
+// ---------------------------------------------------------------------------
 // Operations
 
 const PARAM = /[:*]([A-Za-z_$][\w$]*)/g;
@@ -231,27 +278,52 @@ function errorResponse(description: string): OpenApiResponse {
   return { description, content: { 'application/json': { schema: { $ref: ERROR_SCHEMA_REF } } } };
 }
 
+/** Sent with every 503: how many seconds to wait before trying again. */
+const RETRY_AFTER = {
+  description: 'Seconds to wait before retrying',
+  required: true,
+  schema: { type: 'integer', minimum: 0 },
+};
+
+/**
+ * Every refusal the route can answer: the ones all routes share (a malformed request, a key, a path id,
+ * the body's size and type, an outage), then the route's own (`errors`), in status order.
+ */
 function errorResponses(route: RouteDefinition, hasPathParams: boolean): Record<string, OpenApiResponse> {
   const responses: Record<string, OpenApiResponse> = {};
-  if (route.body || route.query) {
-    const parts = [route.body && 'request body', route.query && 'query string'].filter(Boolean).join(' or ');
-    const json = route.body ? '; `invalid_json` when the body is not JSON' : '';
-    responses['400'] = errorResponse(`The ${parts} is invalid (\`validation_failed\`, naming each problem${json})`);
-  }
+  const parts = [route.body && 'request body', 'query string', hasPathParams && 'path'].filter(Boolean).join(', ');
+  const json = route.body ? '; `invalid_json` when the body is not JSON' : '';
+  responses['400'] = errorResponse(
+    `The ${parts} does not match this document: a field or parameter that is missing, malformed or unknown (\`validation_failed\`, naming each problem${json})`,
+  );
   if (route.access !== 'public') {
     responses['401'] = errorResponse('Missing, unknown or revoked API key (`unauthorized`)');
   }
   if (route.access === 'admin') {
     responses['403'] = errorResponse('An owner API key was sent; this route needs the admin key (`forbidden`)');
   }
-  if (hasPathParams) {
+  if (hasPathParams || route.errors?.[404]) {
     const scope = route.access === 'tenant' ? ", or it belongs to another owner than the key's" : '';
-    responses['404'] = errorResponse(`Nothing with that id${scope} (\`not_found\`)`);
+    const pathText = hasPathParams ? `Nothing with that id${scope}` : '';
+    const text = [pathText, route.errors?.[404]].filter(Boolean).join('; ');
+    responses['404'] = errorResponse(`${text} (\`not_found\`)`);
   }
+  if (route.errors?.[409]) responses['409'] = errorResponse(`${route.errors[409]} (\`conflict\`)`);
   if (route.body) {
     responses['413'] = errorResponse('The request body is larger than the server allows (`payload_too_large`)');
+    responses['415'] = errorResponse(
+      'The request body is not `application/json`, or its Content-Encoding is not one the server reads (`unsupported_media_type`)',
+    );
   }
+  if (route.errors?.[422]) responses['422'] = errorResponse(route.errors[422]);
   responses['500'] = errorResponse('Unexpected error; it has been logged (`internal`)');
+  if (route.access !== 'public') {
+    responses['503'] = {
+      ...errorResponse('The store or Temporal is unreachable; nothing was written; retry after `Retry-After` seconds'),
+      headers: { 'Retry-After': RETRY_AFTER },
+    };
+  }
+  if (route.errors?.[504]) responses['504'] = errorResponse(route.errors[504]);
   return responses;
 }
 
@@ -288,15 +360,25 @@ function operation(route: RouteDefinition, operationId: string, converter: Schem
   const parameters: OpenApiParameter[] = [
     ...pathParams.map((name): OpenApiParameter => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
     ...queryParameters(route, converter, operationId),
+    ...(route.idempotencyKey
+      ? [
+          {
+            name: 'Idempotency-Key',
+            in: 'header' as const,
+            required: false,
+            description: route.idempotencyKey.description,
+            schema: converter.convert(route.idempotencyKey.schema, 'input', `${operationId}_idempotency_key`),
+          },
+        ]
+      : []),
   ];
-  const { status, description, schema } = route.success;
-  const success: OpenApiResponse =
+  const { status, description, schema, also } = route.success;
+  const content = (): Pick<OpenApiResponse, 'content'> =>
     status === 204 || !schema
-      ? { description }
-      : {
-          description,
-          content: { 'application/json': { schema: converter.convert(schema, 'output', `${operationId}_response`) } },
-        };
+      ? {}
+      : { content: { 'application/json': { schema: converter.convert(schema, 'output', `${operationId}_response`) } } };
+  const successes: Record<string, OpenApiResponse> = { [String(status)]: { description, ...content() } };
+  for (const other of also ?? []) successes[String(other.status)] = { description: other.description, ...content() };
   return {
     operationId,
     tags: [route.tag],
@@ -311,7 +393,7 @@ function operation(route: RouteDefinition, operationId: string, converter: Schem
           },
         }
       : {}),
-    responses: { [String(status)]: success, ...errorResponses(route, pathParams.length > 0) },
+    responses: { ...successes, ...errorResponses(route, pathParams.length > 0) },
     ...(route.access === 'public' ? {} : { security: [{ [SECURITY_SCHEME]: [] }] }),
     'x-hookflow-access': route.access,
   };
@@ -341,6 +423,8 @@ export function buildOpenApiDocument(routes: RouteDefinition[], info: OpenApiInf
     if (!tags.includes(route.tag)) tags.push(route.tag);
   }
 
+  addDiscriminators(paths, schemas);
+  addDiscriminators(schemas, schemas);
   return {
     openapi: '3.1.0',
     info,

@@ -1,6 +1,7 @@
 import type { Request, Router } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Caller } from '../domain/caller';
+import { AppError } from '../domain/errors';
 import { Reply } from './reply';
 import { HtmlReply } from './routes/docs';
 import { parse } from './validate';
@@ -28,7 +29,15 @@ export interface RouteDefinition<
   access: Access;
   body?: B;
   query?: Q;
-  success: { status: number; description: string; schema?: Schema };
+  /** The answer; `also`: other successes with the same body (200 for a request an Idempotency-Key found). */
+  success: { status: number; description: string; schema?: Schema; also?: { status: number; description: string }[] };
+  /** Takes an `Idempotency-Key` header of this shape. */
+  idempotencyKey?: { schema: Schema; description: string };
+  /**
+   * Refusals particular to this route, by status, in words (`409: 'An event type by that name exists'`); the
+   * ones every route shares (400, 401, 403, 404 on a path id, 413, 415, 503, ...) are documented for it.
+   */
+  errors?: Partial<Record<RouteErrorStatus, string>>;
   handle(input: {
     body: Out<B>;
     query: Out<Q>;
@@ -37,6 +46,9 @@ export interface RouteDefinition<
     req: Request;
   }): Promise<unknown>;
 }
+
+/** Statuses a route may declare for itself. */
+export type RouteErrorStatus = 404 | 409 | 422 | 504;
 
 /** Keeps the body and query types of a definition, for its handler. */
 export function defineRoute<B extends Schema | undefined = undefined, Q extends Schema | undefined = undefined>(
@@ -49,14 +61,36 @@ export type Authenticate = (req: Request, access: Exclude<Access, 'public'>) => 
 
 const ANONYMOUS: Caller = { kind: 'anonymous' };
 
+function hasContent(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+/** Routes without query parameters take none: an unknown one is refused, as unknown body fields are. */
+const NO_QUERY = z.strictObject({});
+
+/** The route's query schema, refusing parameters it does not name. */
+function strictQuery(route: RouteDefinition): Schema {
+  if (!route.query) return NO_QUERY;
+  if (!(route.query instanceof z.ZodObject)) {
+    throw new Error(`${route.method.toUpperCase()} ${route.path}: the query schema must be a z.object()`);
+  }
+  return route.query.strict();
+}
+
 export function mountRoutes(router: Router, routes: RouteDefinition[], authenticate: Authenticate): void {
   for (const route of routes) {
+    const query = strictQuery(route);
     router[route.method](route.path, async (req, res) => {
       // Authentication comes before validation: a stranger learns nothing about the shape we expect.
       const caller = route.access === 'public' ? ANONYMOUS : await authenticate(req, route.access);
+      // A body that is not JSON is left alone by the JSON parser; an empty one stands for `{}`.
+      if (route.body && hasContent(req) && !req.is('application/json')) {
+        throw new AppError(415, 'unsupported_media_type', 'Send the request body as application/json');
+      }
+      const parsedQuery: unknown = parse(query, req.query, 'query');
       const result = await route.handle({
-        body: route.body ? parse(route.body, req.body ?? {}) : undefined,
-        query: route.query ? parse(route.query, req.query) : undefined,
+        body: route.body ? parse(route.body, req.body ?? {}, 'body') : undefined,
+        query: route.query ? parsedQuery : undefined,
         params: req.params as Record<string, string>,
         caller,
         req,
@@ -65,6 +99,31 @@ export function mountRoutes(router: Router, routes: RouteDefinition[], authentic
       else if (result instanceof HtmlReply) res.status(route.success.status).type('html').send(result.html);
       else if (route.success.status === 204) res.status(204).end();
       else res.status(route.success.status).json(result);
+    });
+  }
+  mountMethodNotAllowed(router, routes);
+}
+
+/** Other methods on a known path answer 405 with `Allow` (RFC 9110); OPTIONS answers with `Allow` alone. */
+function mountMethodNotAllowed(router: Router, routes: RouteDefinition[]): void {
+  const methods = new Map<string, string[]>();
+  for (const route of routes) methods.set(route.path, [...(methods.get(route.path) ?? []), route.method.toUpperCase()]);
+  for (const [path, declared] of methods) {
+    const allow = [...declared, ...(declared.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ');
+    router.all(path, (req, res) => {
+      res.setHeader('Allow', allow);
+      if (req.method === 'OPTIONS') {
+        res.status(204).end();
+        return;
+      }
+      throw new AppError(
+        405,
+        'method_not_allowed',
+        `${req.method} is not allowed on ${path}; use ${declared.join(', ')}`,
+        {
+          allow: allow.split(', '),
+        },
+      );
     });
   }
 }

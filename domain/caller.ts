@@ -3,7 +3,7 @@
  * its own keys. Every domain function that reads or writes tenant data takes
  * a Caller and scopes itself with ownerScope().
  */
-import { NotFoundError, UnauthorizedError, ValidationError } from './errors';
+import { NotFoundError, UnauthorizedError, UnprocessableError } from './errors';
 
 export type Caller =
   | { kind: 'admin' }
@@ -27,6 +27,6 @@ export function ownerIdFor(caller: Caller, requested: string | undefined): strin
     if (requested && requested !== caller.ownerId) throw new NotFoundError('owner', requested);
     return caller.ownerId;
   }
-  if (!requested) throw new ValidationError('ownerId: required with the admin key');
+  if (!requested) throw new UnprocessableError('ownerId: required with the admin key');
   return requested;
 }

@@ -20,6 +20,17 @@ export class ValidationError extends AppError {
   }
 }
 
+/**
+ * A request of the documented shape that breaks a rule its shape cannot show: a name that is not in the
+ * catalogue, a template that does not parse, a date before another. The OpenAPI document states every
+ * rule it can, so a 400 means "the document said so"; these are 422.
+ */
+export class UnprocessableError extends AppError {
+  constructor(message: string, details?: unknown) {
+    super(422, 'unprocessable', message, details);
+  }
+}
+
 export class UnauthorizedError extends AppError {
   constructor(message = 'Missing or invalid API key: send "Authorization: Bearer <key>"') {
     super(401, 'unauthorized', message);

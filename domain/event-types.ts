@@ -1,6 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { z } from 'zod';
-import { AppError, ConflictError, ValidationError } from './errors';
+import { AppError, ConflictError, UnprocessableError } from './errors';
 import { EVENT_CATALOGUE, type JsonSchema } from './event-catalogue';
 import { isPattern } from './event-patterns';
 import { compileEventSchema, UnusableSchemaError } from './event-schema';
@@ -19,7 +19,7 @@ export const eventTypeName = z
 
 export const createEventTypeInput = z.strictObject({
   name: eventTypeName,
-  description: z.string().trim().max(1000).optional(),
+  description: z.string().max(1000).trim().optional(),
   schema: z
     .record(z.string(), z.unknown())
     .optional()
@@ -48,13 +48,13 @@ function eventTypeView(eventType: StoredEventType) {
   };
 }
 
-/** Throws a ValidationError naming `schema` (and where in it) when it is not one Hookflow can validate with. */
+/** Throws an UnprocessableError naming `schema` (and where in it) when it is not one Hookflow can validate with. */
 function assertCompiles(schema: JsonSchema): void {
   try {
     compileEventSchema(schema);
   } catch (error) {
     if (!(error instanceof UnusableSchemaError)) throw error;
-    throw new ValidationError(`${error.field}: ${error.message}`, [{ path: error.field, message: error.message }]);
+    throw new UnprocessableError(`${error.field}: ${error.message}`, [{ path: error.field, message: error.message }]);
   }
 }
 
@@ -137,7 +137,7 @@ export async function assertSubscribable(models: Models, subscriptions: string[]
     unknown.length === 1
       ? `events: unknown event type ${quoted}; register it with POST /v1/event-types or use a pattern`
       : `events: unknown event types ${quoted}; register them with POST /v1/event-types or use patterns`;
-  throw new ValidationError(
+  throw new UnprocessableError(
     message,
     unknown.map((name) => ({ path: `events.${subscriptions.indexOf(name)}`, message: 'unknown event type' })),
   );
@@ -210,13 +210,13 @@ export async function assertEventAccepted(
   const eventType = await models.EventType.findById(event.type).lean();
   if (!eventType) {
     const message = `type: unknown event type ${JSON.stringify(event.type)}; register it with POST /v1/event-types`;
-    throw new ValidationError(message, [{ path: 'type', message: 'unknown event type' }]);
+    throw new UnprocessableError(message, [{ path: 'type', message: 'unknown event type' }]);
   }
 
   const allowed = eventType.resourceTypes;
   if (event.resourceType !== undefined && allowed?.length && !allowed.includes(event.resourceType)) {
     const message = `resourceType: ${JSON.stringify(event.resourceType)} is not one of the resource types of ${JSON.stringify(event.type)} (${allowed.join(', ')})`;
-    throw new ValidationError(message, [{ path: 'resourceType', message: `must be one of ${allowed.join(', ')}` }]);
+    throw new UnprocessableError(message, [{ path: 'resourceType', message: `must be one of ${allowed.join(', ')}` }]);
   }
 
   if (!eventType.schemaJson) return;

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ownerIdFor, ownerScope, type Caller } from './caller';
-import { ConflictError, NotFoundError, ValidationError } from './errors';
+import { ConflictError, NotFoundError, UnprocessableError } from './errors';
 import { assertEventAccepted } from './event-types';
 import { eventKey, newId } from './ids';
 import type { Models } from './models';
@@ -139,7 +139,7 @@ export async function acceptEvent(
   idempotencyKey?: string,
 ) {
   if (input.id && idempotencyKey && input.id !== idempotencyKey) {
-    throw new ValidationError('id: differs from the Idempotency-Key header; send one or make them equal');
+    throw new UnprocessableError('id: differs from the Idempotency-Key header; send one or make them equal');
   }
   const event = await prepare(deps.models, caller, input, input.id ?? idempotencyKey);
   const stored = await storeOnce(deps.models, event);
@@ -154,14 +154,14 @@ export async function acceptEventBatch(
   input: z.infer<typeof postEventBatchInput>,
 ) {
   const ids = input.events.map((e) => e.id).filter(Boolean);
-  if (new Set(ids).size !== ids.length) throw new ValidationError('events: two events share an id');
+  if (new Set(ids).size !== ids.length) throw new UnprocessableError('events: two events share an id');
   const prepared = [];
   for (const [index, event] of input.events.entries()) {
     try {
       prepared.push(await prepare(deps.models, caller, { ...event, messageId: input.messageId }, event.id));
     } catch (error) {
-      if (error instanceof ValidationError || error instanceof NotFoundError) {
-        throw new ValidationError(`events.${index}: ${error.message}`, error.details);
+      if (error instanceof UnprocessableError || error instanceof NotFoundError) {
+        throw new UnprocessableError(`events.${index}: ${error.message}`, error.details);
       }
       throw error;
     }
@@ -191,7 +191,7 @@ async function findEventOfAnyOwner(models: Models, id: string): Promise<Stored> 
   const [event, other] = await models.Event.find({ id }).limit(2).lean();
   if (!event) throw new NotFoundError('event', id);
   if (other) {
-    throw new ValidationError(
+    throw new UnprocessableError(
       `ownerId: required, since more than one owner has an event ${JSON.stringify(id)} (${event.ownerId} and ${other.ownerId} among them)`,
     );
   }

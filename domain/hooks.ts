@@ -10,6 +10,7 @@ import { PAYLOAD_FORMATS, type Hook } from './models/hook';
 import { assertOwnerExists } from './owners';
 import { paginate, pageQuery } from './pagination';
 import { FORM_TYPE } from './payloads';
+import { NOT_BLANK, withRules } from './schema-rules';
 import type { SecretBox } from './secret-box';
 import { newSigningSecret, ROTATION_GRACE_MS, signingSecretInput } from './signing-secret';
 import {
@@ -39,22 +40,33 @@ const deliveryInput = z.strictObject({
     .optional(),
 });
 
-const templateInput = z
-  .strictObject({
+const templateInput = withRules(
+  z.strictObject({
     contentType: z
       .string()
-      .regex(/^[\w.+-]+\/[\w.+-]+(\s*;\s*[\w-]+=[\w.-]+)*$/, 'must be a media type such as application/json'),
+      .regex(/^[\w.+-]+\/[\w.+-]+([ \t]*;[ \t]*[\w-]+=[\w.-]+)*$/, 'must be a media type such as application/json'),
     body: liquidSource(64 * 1024).optional(),
     fields: z.record(z.string().min(1).max(256), liquidSource(4096)).optional(),
-  })
-  .refine((t) => (t.body === undefined) !== (t.fields === undefined), 'give either body or fields')
-  .refine(
-    (t) => t.fields === undefined || t.contentType === FORM_TYPE,
-    `fields are for ${FORM_TYPE}; use body for other types`,
-  );
+  }),
+  [
+    {
+      schema: { oneOf: [{ required: ['body'] }, { required: ['fields'] }] },
+      message: 'give either body or fields',
+      path: [],
+    },
+    {
+      schema: { if: { required: ['fields'] }, then: { properties: { contentType: { const: FORM_TYPE } } } },
+      message: `fields are for ${FORM_TYPE}; use body for other types`,
+      path: ['contentType'],
+    },
+  ],
+);
+
+/** Trimmed, and not blank. */
+const label = (max: number) => z.string().max(max).regex(NOT_BLANK, 'must not be blank').trim();
 
 const hookFields = {
-  name: z.string().trim().min(1).max(200),
+  name: label(200),
   events: z.array(subscription).min(1).max(100),
   resourceTypes: z
     .array(z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'must be a lower-case resource type name'))
@@ -68,30 +80,41 @@ const hookFields = {
   delivery: deliveryInput.optional(),
 };
 
-const templateMatchesFormat = (hook: { format?: string; template?: unknown }) =>
-  hook.format === undefined || (hook.format === 'template') === (hook.template !== undefined);
-const TEMPLATE_FORMAT_MESSAGE = { message: 'template: give one exactly when format is "template"', path: ['template'] };
-const formatFitsTarget = (hook: { target?: { type: string }; format?: string; template?: unknown }) =>
-  hook.target === undefined ||
-  hook.target.type === 'http' ||
-  (hook.format === undefined && hook.template === undefined);
-const FORMAT_TARGET_MESSAGE = {
+/** A template exactly when the format (if given) is `template`. */
+const TEMPLATE_MATCHES_FORMAT = {
+  schema: {
+    if: { required: ['format'] },
+    then: {
+      if: { properties: { format: { const: 'template' } } },
+      then: { required: ['template'] },
+      else: { not: { required: ['template'] } },
+    },
+  },
+  message: 'give one exactly when format is "template"',
+  path: ['template'],
+};
+/** Other target types than http have fields of their own for what they send. */
+const FORMAT_FITS_TARGET = {
+  schema: {
+    if: { required: ['target'], properties: { target: { properties: { type: { not: { const: 'http' } } } } } },
+    then: { not: { anyOf: [{ required: ['format'] }, { required: ['template'] }] } },
+  },
   message: 'format and template are for http targets; other target types have fields of their own',
   path: ['format'],
 };
 
-export const createHookInput = z
-  .strictObject({
+export const createHookInput = withRules(
+  z.strictObject({
     /** Required with the admin key; an owner's key implies its owner. */
     ownerId: z.string().min(1).optional(),
     ...hookFields,
     secret: signingSecretInput.optional(),
-  })
-  .refine(templateMatchesFormat, TEMPLATE_FORMAT_MESSAGE)
-  .refine(formatFitsTarget, FORMAT_TARGET_MESSAGE);
+  }),
+  [TEMPLATE_MATCHES_FORMAT, FORMAT_FITS_TARGET],
+);
 
-export const updateHookInput = z
-  .strictObject({
+export const updateHookInput = withRules(
+  z.strictObject({
     name: hookFields.name.optional(),
     events: hookFields.events.optional(),
     resourceTypes: hookFields.resourceTypes.nullable(),
@@ -99,17 +122,20 @@ export const updateHookInput = z
     format: z.enum(PAYLOAD_FORMATS).optional(),
     template: templateInput.optional(),
     delivery: deliveryInput.optional(),
-  })
-  .refine((patch) => Object.keys(patch).length > 0, 'nothing to update')
-  .refine(templateMatchesFormat, TEMPLATE_FORMAT_MESSAGE)
-  .refine(formatFitsTarget, FORMAT_TARGET_MESSAGE);
+  }),
+  [
+    { schema: { minProperties: 1 }, message: 'nothing to update', path: [] },
+    TEMPLATE_MATCHES_FORMAT,
+    FORMAT_FITS_TARGET,
+  ],
+);
 
 export const listHooksQuery = pageQuery.extend({
   ownerId: z.string().optional(),
   status: z.enum(['enabled', 'disabled']).optional(),
 });
 
-export const disableHookInput = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+export const disableHookInput = z.strictObject({ reason: label(500).optional() });
 
 export interface HookDependencies {
   models: Models;

@@ -4,10 +4,19 @@ import { NotFoundError } from './errors';
 import { newId } from './ids';
 import type { Models } from './models';
 import type { Owner } from './models/owner';
+import { NOT_BLANK } from './schema-rules';
 
 export const createOwnerInput = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  email: z.email().max(320),
+  name: z.string().max(200).regex(NOT_BLANK, 'must not be blank').trim(),
+  // What zod's check leaves open and mail servers refuse (RFC 5321): over 64 characters before the @, over
+  // 63 in a label of the domain.
+  email: z
+    .email()
+    .max(254)
+    .regex(
+      /^[^@]{1,64}@(?:[^.@]{1,63}\.)*[^.@]{1,63}$/,
+      'must have at most 64 characters before the @ and 63 in each part of the domain',
+    ),
 });
 
 function ownerView(owner: Owner & { _id: string; createdAt: Date }, apiKeys: Awaited<ReturnType<typeof listApiKeys>>) {

@@ -1,6 +1,6 @@
 import type { Model } from 'mongoose';
 import { z } from 'zod';
-import { ValidationError } from './errors';
+import { UnprocessableError } from './errors';
 
 /**
  * Newest first, by (createdAt, _id). The cursor names the last item seen, so
@@ -8,7 +8,11 @@ import { ValidationError } from './errors';
  */
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(512).optional(),
+  cursor: z
+    .string()
+    .regex(/^[\w-]{1,512}$/, 'must be a nextCursor this API returned')
+    .optional()
+    .describe('The `nextCursor` of the previous page'),
 });
 
 export type PageQuery = z.infer<typeof pageQuery>;
@@ -36,7 +40,7 @@ function decodeCursor(cursor: string): Cursor {
   } catch {
     // Reported below.
   }
-  throw new ValidationError('cursor: not a cursor this API returned');
+  throw new UnprocessableError('cursor: not a cursor this API returned');
 }
 
 /** A filter of equalities and ranges on fields: no `$or` of its own, which a page's cursor adds. */

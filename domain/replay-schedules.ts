@@ -2,11 +2,12 @@ import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ownerIdFor, ownerScope, type Caller } from './caller';
 import { duration } from './durations';
-import { NotFoundError, ValidationError } from './errors';
+import { NotFoundError, UnprocessableError } from './errors';
 import { newId } from './ids';
 import type { Models } from './models';
 import { DELIVERY_STATUSES } from './models/delivery';
 import type { ReplaySchedule } from './models/replay-schedule';
+import { BEYOND_SCHEMA, withRules } from './schema-rules';
 import { replayScheduleId } from './temporal-names';
 
 export interface ReplayScheduleDependencies {
@@ -17,8 +18,8 @@ export interface ReplayScheduleDependencies {
   replayRate: number;
 }
 
-export const createReplayScheduleInput = z
-  .strictObject({
+export const createReplayScheduleInput = withRules(
+  z.strictObject({
     /** With the admin key and no hookId: whose hooks. */
     ownerId: z.string().min(1).optional(),
     /** One hook; every enabled hook of the owner otherwise. */
@@ -33,21 +34,30 @@ export const createReplayScheduleInput = z
       .min(1)
       .default(['failed', 'paused']),
     ratePerSecond: z.number().int().min(1).max(1000).optional(),
-  })
-  .refine((input) => (input.cron === undefined) !== (input.every === undefined), {
-    message: 'give either cron or every',
-    path: ['cron'],
-  });
+  }),
+  [
+    {
+      schema: { oneOf: [{ required: ['cron'] }, { required: ['every'] }] },
+      message: 'give either cron or every',
+      path: ['cron'],
+    },
+  ],
+);
 
 export const updateReplayScheduleInput = z.strictObject({ paused: z.boolean() });
 
 export const backfillReplayScheduleInput = z
   .strictObject({ start: z.iso.datetime({ offset: true }), end: z.iso.datetime({ offset: true }) })
   .refine((input) => new Date(input.end) > new Date(input.start), {
-    message: 'end: must be after start',
+    message: 'must be after start',
     path: ['end'],
+    params: BEYOND_SCHEMA,
   })
-  .refine((input) => new Date(input.end) <= new Date(), { message: 'end: must not be in the future', path: ['end'] });
+  .refine((input) => new Date(input.end) <= new Date(), {
+    message: 'must not be in the future',
+    path: ['end'],
+    params: BEYOND_SCHEMA,
+  });
 
 type Stored = ReplaySchedule & { _id: string; createdAt: Date; updatedAt: Date };
 
@@ -114,7 +124,7 @@ export async function createReplaySchedule(
     await deps.models.ReplaySchedule.deleteOne({ _id: created._id });
     // The SDK turns Temporal's "Invalid schedule spec" into a TypeError; anything else (an outage) is not the cron's fault.
     if (input.cron && error instanceof TypeError) {
-      throw new ValidationError(`cron: Temporal cannot read it (${error.message})`);
+      throw new UnprocessableError(`cron: Temporal cannot read it (${error.message})`);
     }
     throw error;
   }

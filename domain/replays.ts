@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import { z } from 'zod';
 import { ownerScope, type Caller } from './caller';
 import type { DeliverySettings } from './delivery-settings';
-import { ConflictError, NotFoundError, ValidationError } from './errors';
+import { ConflictError, NotFoundError, UnprocessableError } from './errors';
 import { findEvent } from './events';
 import { enableHook } from './hooks';
 import { newId, replayIdFor } from './ids';
@@ -10,6 +10,7 @@ import type { Models } from './models';
 import { DELIVERY_STATUSES } from './models/delivery';
 import type { Replay } from './models/replay';
 import { countReplayItems, type ReplayScope } from './replay-items';
+import { BEYOND_SCHEMA } from './schema-rules';
 import { replayWorkflowId, SEARCH_ATTRIBUTES } from './temporal-names';
 
 export interface ReplayDependencies {
@@ -50,9 +51,10 @@ export const recoverHookInput = z
     enableHook: z.boolean().default(false),
     ratePerSecond,
   })
-  .refine((input) => !input.until || input.until > input.since, {
-    message: 'until: must be after since',
+  .refine((input) => !input.until || new Date(input.until) > new Date(input.since), {
+    message: 'must be after since',
     path: ['until'],
+    params: BEYOND_SCHEMA,
   });
 
 type StoredReplay = Replay & { _id: string; createdAt: Date; updatedAt: Date };
@@ -186,7 +188,7 @@ export async function recoverHook(
   const hook = await deps.models.Hook.findById(hookId, { ownerId: 1 }).lean();
   if (!hook) throw new NotFoundError('hook', hookId);
   const until = input.until ? new Date(input.until) : new Date();
-  if (until.getTime() > Date.now()) throw new ValidationError('until: must not be in the future');
+  if (until.getTime() > Date.now()) throw new UnprocessableError('until: must not be in the future');
   const replay = {
     kind: 'recovery' as const,
     ownerId: hook.ownerId,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { hostProblem, targetProblem } from './address-guard';
-import { ValidationError } from './errors';
+import { UnprocessableError } from './errors';
 import { checkTemplate } from './payloads';
+import { anyCase, BEYOND_SCHEMA, maxEntries, withRules } from './schema-rules';
 import type { SecretBox } from './secret-box';
 
 /**
@@ -22,16 +23,35 @@ export const liquidSource = (max: number) =>
     .max(max)
     .superRefine((source, ctx) => {
       const problem = checkTemplate(source);
-      if (problem) ctx.addIssue({ code: 'custom', message: `not a valid Liquid template: ${problem}` });
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: `not a valid Liquid template: ${problem}`, params: BEYOND_SCHEMA });
+      }
     });
 
 /** Port 0 parses as a URL but cannot be dialled. */
 const hasPort0 = (url: URL | null) => url?.port === '0';
 
+/**
+ * An absolute http(s) URL in ASCII (RFC 3986 characters; others percent-encoded), as the document's
+ * pattern states it; a URL of that form that the WHATWG parser still refuses (`http://a.0`, a port over
+ * 65535) or that names port 0 is a rule the pattern cannot state.
+ */
 const targetUrl = z
-  .url({ protocol: /^https?$/, error: 'must be an absolute http:// or https:// URL' })
+  .string()
   .max(2048)
-  .refine((url) => !hasPort0(URL.parse(url)), 'must have a port from 1 to 65535');
+  .regex(
+    new RegExp(`^${anyCase('http')}[Ss]?://[A-Za-z0-9._~%!$&'()*+,;=:@\\[\\]-]+(?:[/?#][!-~]*)?$`),
+    'must be an absolute http:// or https:// URL (other characters than ASCII percent-encoded)',
+  )
+  .superRefine((url, ctx) => {
+    const parsed = URL.parse(url);
+    if (!parsed || hasPort0(parsed))
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a URL with a valid host and a port from 1 to 65535',
+        params: BEYOND_SCHEMA,
+      });
+  });
 
 /**
  * An SMTP URL read as an http:// one, so that the WHATWG parser checks the
@@ -42,11 +62,8 @@ function smtpUrlAsHttp(url: string): URL | undefined {
   return parsed && !hasPort0(parsed) ? parsed : undefined;
 }
 
-/** HTTP token characters (RFC 9110), so that a header name cannot smuggle a line break. */
-const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/, 'must be a valid HTTP header name');
-
 /** Headers Hookflow sets itself; a hook may not override them. */
-const RESERVED_HEADERS = new Set([
+const RESERVED_HEADERS = [
   'host',
   'content-length',
   'transfer-encoding',
@@ -54,51 +71,66 @@ const RESERVED_HEADERS = new Set([
   'webhook-id',
   'webhook-timestamp',
   'webhook-signature',
-]);
+];
+
+/** HTTP token characters (RFC 9110), so that a header name cannot smuggle a line break; not one Hookflow sets. */
+const headerName = z
+  .string()
+  .regex(
+    new RegExp(`^(?!(?:${RESERVED_HEADERS.map(anyCase).join('|')})$)[!#$%&'*+.^_\`|~0-9A-Za-z-]{1,256}$`),
+    `must be a valid HTTP header name, and not one Hookflow sets (${RESERVED_HEADERS.join(', ')})`,
+  );
 
 const headerValue = z
   .string()
   .max(4096)
-  .regex(/^[^\r\n\0]*$/, 'must not contain line breaks');
+  .regex(/^[^\r\n\x00]*$/, 'must not contain line breaks');
 
-/** `"value"`, or `{value, secret: true}` to store it encrypted and mask it in answers. On update, `{secret: true}` alone keeps the stored value. */
-const headerInput = z.union([headerValue, z.strictObject({ value: headerValue.optional(), secret: z.boolean() })]);
-
-const headersInput = z
-  .record(headerName, headerInput)
-  .refine((headers) => Object.keys(headers).length <= 30, 'at most 30 headers')
-  .refine(
-    (headers) => Object.keys(headers).every((name) => !RESERVED_HEADERS.has(name.toLowerCase())),
-    `must not set ${[...RESERVED_HEADERS].join(', ')}: Hookflow sets those`,
+/**
+ * `"value"`, or `{value, secret: true}` to store it encrypted and mask it in answers. On update,
+ * `{secret: true}` alone keeps the stored value.
+ */
+const headersInput = (on: 'create' | 'update') =>
+  maxEntries(
+    z.record(
+      headerName,
+      z.union([
+        headerValue,
+        z.strictObject({ value: on === 'create' ? headerValue : headerValue.optional(), secret: z.boolean() }),
+      ]),
+    ),
+    30,
+    'headers',
   );
 
-/** GA4 param names: a letter, then letters, digits and underscores, 40 at most. */
-const ga4ParamName = z.string().regex(/^[A-Za-z]\w{0,39}$/, 'must be a GA4 name: a letter, then letters, digits or _');
-/** Google drops params under these prefixes without a word; say so at creation instead. */
-const GA4_RESERVED_PARAM = /^(firebase_|ga_|google_)/i;
+/**
+ * GA4 param names: a letter, then letters, digits and underscores, 40 at most; not under a prefix whose
+ * params Google drops without a word (firebase_, ga_, google_), so that the owner hears it at creation.
+ */
+const ga4ParamName = z
+  .string()
+  .regex(
+    new RegExp(`^(?!(?:${['firebase', 'ga', 'google'].map(anyCase).join('|')})_)[A-Za-z]\\w{0,39}$`),
+    'must be a GA4 name (a letter, then letters, digits or _) outside the prefixes Google reserves (firebase_, ga_, google_)',
+  );
 
-const targetShapes = {
-  http: z.strictObject({
+const httpTarget = (on: 'create' | 'update') =>
+  z.strictObject({
     type: z.literal('http'),
     url: targetUrl,
     method: z.enum(HTTP_METHODS).default('POST'),
-    headers: headersInput.default({}),
-  }),
+    headers: headersInput(on).default({}),
+  });
+
+const targetShapes = {
+  http: httpTarget('create'),
   ga4: z.strictObject({
     type: z.literal('ga4'),
     measurementId: z.string().regex(/^G-[A-Z0-9]{4,16}$/, 'must be a GA4 measurement id such as G-ABC123XYZ'),
     apiSecret: z.string().min(1).max(256),
     baseUrl: targetUrl.optional(),
     /** Event parameters as Liquid, in place of the ones derived from the event. */
-    params: z
-      .record(ga4ParamName, liquidSource(1024))
-      .refine((params) => Object.keys(params).length <= 25, 'at most 25 params (a GA4 limit)')
-      .superRefine((params, ctx) => {
-        for (const name of Object.keys(params).filter((key) => GA4_RESERVED_PARAM.test(key))) {
-          ctx.addIssue({ code: 'custom', path: [name], message: 'is reserved by Google (firebase_, ga_, google_)' });
-        }
-      })
-      .optional(),
+    params: maxEntries(z.record(ga4ParamName, liquidSource(1024)), 25, 'params (a GA4 limit)').optional(),
   }),
   ua: z.strictObject({
     type: z.literal('ua'),
@@ -116,8 +148,15 @@ const targetShapes = {
     smtpUrl: z
       .string()
       .max(2048)
-      .regex(/^smtps?:\/\/[^\s?#]+$/, 'must be an smtp:// or smtps:// URL, without query options')
-      .refine((url) => smtpUrlAsHttp(url) !== undefined, 'must be a valid URL with a host and a port from 1 to 65535')
+      .regex(/^smtps?:\/\/[!"$-\/0-9:->@-~]+$/, 'must be an smtp:// or smtps:// URL, without query options')
+      .superRefine((url, ctx) => {
+        if (smtpUrlAsHttp(url) === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            message: 'must be a URL with a valid host and a port from 1 to 65535',
+            params: BEYOND_SCHEMA,
+          });
+      })
       .optional(),
   }),
   'twilio-sms': z.strictObject({
@@ -168,27 +207,38 @@ export const SECRET_FIELDS: Record<TargetType, readonly string[]> = {
 /** Fields holding an address Hookflow will call, for the private-address guard. */
 const URL_FIELDS = ['url', 'baseUrl'] as const;
 
+/** The operator's server would send under any address a hook names: spoofing. A hook's own server may. */
+const FROM_NEEDS_SMTP_URL = {
+  schema: { dependentRequired: { from: ['smtpUrl'] } },
+  message: "give it with smtpUrl; mail through the operator's server comes from HOOKFLOW_EMAIL_FROM",
+  path: ['from'],
+};
+
+// Named, so that the OpenAPI document shows each type as a schema of its own, the union switching on `type`.
 export const targetInput = z.discriminatedUnion('type', [
-  targetShapes.http,
-  targetShapes.ga4,
-  targetShapes.ua,
-  targetShapes.email,
-  targetShapes['twilio-sms'],
-  targetShapes.slack,
-  targetShapes.discord,
-  targetShapes.telegram,
+  targetShapes.http.meta({ id: 'HttpTarget' }),
+  targetShapes.ga4.meta({ id: 'Ga4Target' }),
+  targetShapes.ua.meta({ id: 'UaTarget' }),
+  withRules(targetShapes.email, [FROM_NEEDS_SMTP_URL]).meta({ id: 'EmailTarget' }),
+  targetShapes['twilio-sms'].meta({ id: 'TwilioSmsTarget' }),
+  targetShapes.slack.meta({ id: 'SlackTarget' }),
+  targetShapes.discord.meta({ id: 'DiscordTarget' }),
+  targetShapes.telegram.meta({ id: 'TelegramTarget' }),
 ]);
 
-/** On update, a secret field (SECRET_FIELDS) may be left out to keep the stored one. */
+/**
+ * On update, a secret field (SECRET_FIELDS) or a secret header's value may be left out to keep the stored
+ * one; an email target's `from` may rely on the stored smtpUrl (sealTarget checks).
+ */
 export const targetPatchInput = z.discriminatedUnion('type', [
-  targetShapes.http,
-  targetShapes.ga4.partial({ apiSecret: true }),
-  targetShapes.ua,
-  targetShapes.email,
-  targetShapes['twilio-sms'].partial({ authToken: true }),
-  targetShapes.slack.partial({ url: true }),
-  targetShapes.discord.partial({ url: true }),
-  targetShapes.telegram.partial({ botToken: true }),
+  httpTarget('update').meta({ id: 'HttpTargetPatch' }),
+  targetShapes.ga4.partial({ apiSecret: true }).meta({ id: 'Ga4TargetPatch' }),
+  targetShapes.ua.meta({ id: 'UaTarget' }),
+  targetShapes.email.meta({ id: 'EmailTargetPatch' }),
+  targetShapes['twilio-sms'].partial({ authToken: true }).meta({ id: 'TwilioSmsTargetPatch' }),
+  targetShapes.slack.partial({ url: true }).meta({ id: 'SlackTargetPatch' }),
+  targetShapes.discord.partial({ url: true }).meta({ id: 'DiscordTargetPatch' }),
+  targetShapes.telegram.partial({ botToken: true }).meta({ id: 'TelegramTargetPatch' }),
 ]);
 
 export type TargetInput =
@@ -212,7 +262,7 @@ export interface StoredHttpTarget {
 export type StoredOtherTarget = { type: Exclude<TargetType, 'http'> } & Record<string, unknown>;
 export type StoredTarget = StoredHttpTarget | StoredOtherTarget;
 
-type HeaderInput = z.infer<typeof headerInput>;
+type HeaderInput = z.infer<ReturnType<typeof headersInput>>[string];
 
 function sealHeaders(
   secrets: SecretBox,
@@ -226,7 +276,7 @@ function sealHeaders(
     }
     const kept = previous.find((h) => h.name === name && h.secret);
     if (!input.secret || !kept) {
-      throw new ValidationError(`target.headers.${name}: give a value (only a stored secret header may omit it)`);
+      throw new UnprocessableError(`target.headers.${name}: give a value (only a stored secret header may omit it)`);
     }
     return kept;
   });
@@ -250,14 +300,12 @@ export function sealTarget(secrets: SecretBox, input: Record<string, unknown>, p
     if (typeof value === 'string') stored[field] = secrets.seal(value);
     else if (typeof kept?.[field] === 'string') stored[field] = kept[field];
     else if (isRequired(type, field)) {
-      throw new ValidationError(`target.${field}: give a value (only a stored secret may be left out)`);
+      throw new UnprocessableError(`target.${field}: give a value (only a stored secret may be left out)`);
     }
   }
   if (type === 'email' && stored.from !== undefined && stored.smtpUrl === undefined) {
-    // The operator's server would send under any address a hook names: spoofing. A hook's own server may.
-    throw new ValidationError(
-      "target.from: give it with smtpUrl; mail through the operator's server comes from HOOKFLOW_EMAIL_FROM",
-    );
+    // A patch may leave out a stored smtpUrl; when none is stored, from is refused as on creation.
+    throw new UnprocessableError(`target.from: ${FROM_NEEDS_SMTP_URL.message}`);
   }
   return stored as StoredTarget;
 }
@@ -338,12 +386,12 @@ export function assertPublicTarget(input: Record<string, unknown>): void {
     const url = input[field];
     if (typeof url !== 'string') continue;
     const problem = targetProblem(url);
-    if (problem) throw new ValidationError(`target.${field}: ${problem}; hooks must target public hosts`);
+    if (problem) throw new UnprocessableError(`target.${field}: ${problem}; hooks must target public hosts`);
   }
   if (typeof input.smtpUrl === 'string') {
     // Read as http:// so that the URL parser normalises the host as it does for the web (0x7f.1 is 127.0.0.1);
     // SMTP's own ports (25, 465, 587) are fine here. The shape was checked, so it parses.
     const problem = hostProblem((smtpUrlAsHttp(input.smtpUrl) as URL).hostname);
-    if (problem) throw new ValidationError(`target.smtpUrl: ${problem}; hooks must target public hosts`);
+    if (problem) throw new UnprocessableError(`target.smtpUrl: ${problem}; hooks must target public hosts`);
   }
 }

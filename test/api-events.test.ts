@@ -89,7 +89,7 @@ describe('events API', () => {
       { id: 'other', type: 'follow', data: { user: {} } },
       { 'idempotency-key': key },
     );
-    assert.equal(mismatch.status, 400);
+    assert.equal(mismatch.status, 422);
     const badKey = await asOwner(
       'POST',
       '/v1/events',
@@ -125,7 +125,7 @@ describe('events API', () => {
         { type: 'not-in-catalogue', data: {} },
       ],
     });
-    assert.equal(bad.status, 400);
+    assert.equal(bad.status, 422);
     assert.match(bad.body.error.message, /events\.1/);
     assert.equal(await hookflow.mongo.collection('events').countDocuments(), before);
   });
@@ -158,12 +158,12 @@ describe('events API', () => {
 
   it('refuses bad events with a 4xx naming the problem', async () => {
     const cases: [unknown, number, RegExp][] = [
-      [{ type: 'nope', data: {} }, 400, /type/],
+      [{ type: 'nope', data: {} }, 422, /type/],
       [{ type: 'follow' }, 400, /data/],
       [{ type: 'follow', data: [] }, 400, /data/],
       [{ type: 'follow', data: {}, extra: 1 }, 400, /extra/],
       [{ id: 'bad id!', type: 'follow', data: {} }, 400, /id/],
-      [{ type: 'resource.created', resourceType: 'spaceship', data: {} }, 400, /resourceType/],
+      [{ type: 'resource.created', resourceType: 'spaceship', data: {} }, 422, /resourceType/],
       [{ type: 'follow', data: { blob: 'x'.repeat(300 * 1024) } }, 413, /bytes/],
     ];
     for (const [body, status, message] of cases) {

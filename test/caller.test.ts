@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ownerIdFor, ownerScope } from '../domain/caller';
-import { NotFoundError, UnauthorizedError, ValidationError } from '../domain/errors';
+import { NotFoundError, UnauthorizedError, UnprocessableError } from '../domain/errors';
 
 describe('caller scoping', () => {
   const owner = { kind: 'owner', ownerId: 'own_a', keyId: 'key_a' } as const;
@@ -21,6 +21,6 @@ describe('caller scoping', () => {
     assert.equal(ownerIdFor(owner, 'own_a'), 'own_a');
     assert.throws(() => ownerIdFor(owner, 'own_b'), NotFoundError);
     assert.equal(ownerIdFor({ kind: 'admin' }, 'own_b'), 'own_b');
-    assert.throws(() => ownerIdFor({ kind: 'admin' }, undefined), ValidationError);
+    assert.throws(() => ownerIdFor({ kind: 'admin' }, undefined), UnprocessableError);
   });
 });

@@ -207,8 +207,8 @@ describe('event ids and Idempotency-Keys, per owner', () => {
     const one = await hookflow.request('GET', `/v1/events/${onlyA}`);
     assert.deepEqual([one.status, one.body.ownerId], [200, a.id], 'an id only one owner uses needs no owner');
     const ambiguous = await hookflow.request('GET', `/v1/events/${id}`);
-    assert.equal(ambiguous.status, 400, JSON.stringify(ambiguous.body));
-    assert.equal(ambiguous.body.error.code, 'validation_failed');
+    assert.equal(ambiguous.status, 422, JSON.stringify(ambiguous.body));
+    assert.equal(ambiguous.body.error.code, 'unprocessable');
     assert.match(ambiguous.body.error.message, /ownerId/);
     for (const owner of [a, b]) {
       const named = await hookflow.request('GET', `/v1/events/${id}?ownerId=${owner.id}`);
@@ -231,7 +231,7 @@ describe('event ids and Idempotency-Keys, per owner', () => {
     assert.equal((await hookflow.request('POST', '/v1/events', { ...again, data: {} })).status, 409);
 
     const unnamed = await hookflow.request('POST', `/v1/events/${id}/replay`, {});
-    assert.equal(unnamed.status, 400, JSON.stringify(unnamed.body));
+    assert.equal(unnamed.status, 422, JSON.stringify(unnamed.body));
     assert.match(unnamed.body.error.message, /ownerId/);
     const replay = await hookflow.request('POST', `/v1/events/${id}/replay?ownerId=${b.id}`, {});
     assert.equal(replay.status, 202, JSON.stringify(replay.body));

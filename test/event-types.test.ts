@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Connection } from 'mongoose';
 import { loadConfig } from '../domain/config';
-import { AppError, ConflictError, ValidationError } from '../domain/errors';
+import { AppError, ConflictError, UnprocessableError } from '../domain/errors';
 import { EVENT_CATALOGUE } from '../domain/event-catalogue';
 import {
   assertEventAccepted,
@@ -60,10 +60,10 @@ const ORDER_SCHEMA = {
   },
 };
 
-function isValidationError(pattern: RegExp) {
+function isUnprocessable(pattern: RegExp) {
   return (error: unknown) => {
-    assert.ok(error instanceof ValidationError, `expected a ValidationError, got ${String(error)}`);
-    assert.equal(error.status, 400);
+    assert.ok(error instanceof UnprocessableError, `expected an UnprocessableError, got ${String(error)}`);
+    assert.equal(error.status, 422);
     assert.match(error.message, pattern);
     return true;
   };
@@ -154,12 +154,12 @@ describe('event type catalogue', () => {
     it('refuses unknown names, naming them', async () => {
       await assert.rejects(
         assertSubscribable(models, ['resource.created', 'foo.bar']),
-        isValidationError(
+        isUnprocessable(
           /^events: unknown event type "foo\.bar"; register it with POST \/v1\/event-types or use a pattern$/,
         ),
       );
       await assert.rejects(assertSubscribable(models, ['nope', 'resource.*', 'dataset-creatd', 'nope']), (error) => {
-        assert.ok(error instanceof ValidationError);
+        assert.ok(error instanceof UnprocessableError);
         assert.match(error.message, /unknown event types "nope", "dataset-creatd"/);
         assert.deepEqual(error.details, [
           { path: 'events.0', message: 'unknown event type' },
@@ -171,10 +171,10 @@ describe('event type catalogue', () => {
   });
 
   describe('accepting events', () => {
-    it('refuses an unknown type with a 400 naming `type`', async () => {
+    it('refuses an unknown type with a 422 naming `type`', async () => {
       await assert.rejects(
         assertEventAccepted(models, { type: 'order.paid.typo', data: {} }),
-        isValidationError(/^type: unknown event type "order\.paid\.typo"/),
+        isUnprocessable(/^type: unknown event type "order\.paid\.typo"/),
       );
     });
 
@@ -183,7 +183,7 @@ describe('event type catalogue', () => {
       await assertEventAccepted(models, { type: 'resource.created', data: {} });
       await assert.rejects(
         assertEventAccepted(models, { type: 'resource.created', data: {}, resourceType: 'invoice' }),
-        isValidationError(/^resourceType: "invoice" is not one of the resource types of "resource\.created"/),
+        isUnprocessable(/^resourceType: "invoice" is not one of the resource types of "resource\.created"/),
       );
       // A type without a list takes any resource type.
       await assertEventAccepted(models, { type: 'dataset-created', data: {}, resourceType: 'dataset' });
@@ -287,15 +287,15 @@ describe('event type catalogue', () => {
     it('refuses a schema that does not compile, naming `schema` and what is wrong', async () => {
       await assert.rejects(
         createEventType(models, { name: 'broken.one', schema: { type: 'objekt' } }),
-        isValidationError(/^schema: .*must be equal to one of the allowed values/),
+        isUnprocessable(/^schema: .*must be equal to one of the allowed values/),
       );
       await assert.rejects(
         createEventType(models, { name: 'broken.two', schema: { properties: { a: { $ref: '#/$defs/missing' } } } }),
-        isValidationError(/^schema: .*can't resolve reference #\/\$defs\/missing/),
+        isUnprocessable(/^schema: .*can't resolve reference #\/\$defs\/missing/),
       );
       await assert.rejects(
         createEventType(models, { name: 'broken.three', schema: { type: 'string', format: 'no-such-format' } }),
-        isValidationError(/^schema: .*unknown format "no-such-format"/),
+        isUnprocessable(/^schema: .*unknown format "no-such-format"/),
       );
       assert.equal(await models.EventType.countDocuments({ _id: /^broken\./ }), 0);
     });
@@ -303,7 +303,7 @@ describe('event type catalogue', () => {
     it('refuses the non-standard url format, whose check is quadratic, and keeps the standard uri', async () => {
       await assert.rejects(
         createEventType(models, { name: 'link.url', schema: { type: 'string', format: 'url' } }),
-        isValidationError(/^schema: .*unknown format "url"/),
+        isUnprocessable(/^schema: .*unknown format "url"/),
       );
       await createEventType(models, {
         name: 'link.uri',
@@ -316,7 +316,7 @@ describe('event type catalogue', () => {
     it('refuses $async schemas, whose validator answers a promise', async () => {
       await assert.rejects(
         createEventType(models, { name: 'async.one', schema: { $async: true, type: 'object' } }),
-        isValidationError(/^schema: \$async is not supported/),
+        isUnprocessable(/^schema: \$async is not supported/),
       );
     });
 
@@ -324,7 +324,7 @@ describe('event type catalogue', () => {
       const deep = JSON.parse(`${'{"not":'.repeat(10_000)}{}${'}'.repeat(10_000)}`) as Record<string, unknown>;
       await assert.rejects(
         createEventType(models, { name: 'deep.one', schema: deep }),
-        isValidationError(/^schema: nested deeper than 32 levels/),
+        isUnprocessable(/^schema: nested deeper than 32 levels/),
       );
     });
 

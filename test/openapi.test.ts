@@ -12,6 +12,7 @@ import { defineRoute, type RouteDefinition } from '../api/route';
 import { docsRoutes, HtmlReply } from '../api/routes/docs';
 import { apiRoutes } from '../api/routes';
 import { errorSchema } from '../api/routes/schemas';
+import { isBeyondSchema, withRules } from '../domain/schema-rules';
 
 const info = { title: 'Widgets API', version: '1.2.3', description: 'A **test** API.' };
 const none = () => Promise.resolve(undefined);
@@ -65,7 +66,14 @@ function fakeRoutes(summary = 'Read the service status'): RouteDefinition[] {
       description: 'The `name` must be unique.',
       access: 'admin',
       body: createWidgetInput,
-      success: { status: 201, description: 'The widget', schema: widgetSchema },
+      idempotencyKey: { schema: z.string().regex(/^[a-z]{1,8}$/), description: 'Makes a retry harmless' },
+      success: {
+        status: 201,
+        description: 'The widget',
+        schema: widgetSchema,
+        also: [{ status: 200, description: 'The same widget was created before' }],
+      },
+      errors: { 409: 'A widget by that name exists' },
       handle: none,
     }),
     defineRoute({
@@ -76,6 +84,7 @@ function fakeRoutes(summary = 'Read the service status'): RouteDefinition[] {
       access: 'tenant',
       query: listWidgetsQuery,
       success: { status: 200, description: 'A page', schema: z.object({ data: z.array(widgetSchema) }) },
+      errors: { 422: 'The cursor is not one this API gave' },
       handle: none,
     }),
     defineRoute({
@@ -267,12 +276,39 @@ describe('OpenAPI document', () => {
 
   it('documents the errors each route can answer, all with the shared Error schema', () => {
     const statuses = (method: string, path: string) => Object.keys(op(method, path).responses);
-    assert.deepEqual(statuses('get', '/v1/status'), ['200', '500']);
-    assert.deepEqual(statuses('post', '/v1/widgets'), ['201', '400', '401', '403', '413', '500']);
-    assert.deepEqual(statuses('get', '/v1/widgets'), ['200', '400', '401', '500']);
-    assert.deepEqual(statuses('get', '/v1/widgets/{id}'), ['200', '401', '404', '500']);
-    assert.deepEqual(statuses('patch', '/v1/widgets/{id}'), ['200', '400', '401', '404', '413', '500']);
-    assert.deepEqual(statuses('delete', '/v1/widgets/{id}/parts/{partId}'), ['204', '401', '404', '500']);
+    // Every route may refuse a malformed request (an unknown query parameter, say); every route behind a key
+    // may find the store or Temporal down; routes with a body check its size and type.
+    assert.deepEqual(statuses('get', '/v1/status'), ['200', '400', '500']);
+    assert.deepEqual(statuses('post', '/v1/widgets'), [
+      '200',
+      '201',
+      '400',
+      '401',
+      '403',
+      '409',
+      '413',
+      '415',
+      '500',
+      '503',
+    ]);
+    assert.deepEqual(statuses('get', '/v1/widgets'), ['200', '400', '401', '422', '500', '503']);
+    assert.deepEqual(statuses('get', '/v1/widgets/{id}'), ['200', '400', '401', '404', '500', '503']);
+    assert.deepEqual(statuses('patch', '/v1/widgets/{id}'), ['200', '400', '401', '404', '413', '415', '500', '503']);
+    assert.deepEqual(statuses('delete', '/v1/widgets/{id}/parts/{partId}'), ['204', '400', '401', '404', '500', '503']);
+    // A route's own refusals and other successes carry its words.
+    const create = op('post', '/v1/widgets').responses;
+    assert.equal(create['409'].description, 'A widget by that name exists (`conflict`)');
+    assert.equal(create['200'].description, 'The same widget was created before');
+    assert.deepEqual(create['200'].content, create['201'].content);
+    assert.equal(op('get', '/v1/widgets').responses['422'].description, 'The cursor is not one this API gave');
+    assert.deepEqual(op('get', '/v1/widgets/{id}').responses['503'].headers, {
+      'Retry-After': {
+        description: 'Seconds to wait before retrying',
+        required: true,
+        schema: { type: 'integer', minimum: 0 },
+      },
+    });
+    assert.equal(op('get', '/v1/status').responses['503'], undefined);
     for (const { op: operation } of operations(doc)) {
       for (const [status, response] of Object.entries<any>(operation.responses)) {
         if (Number(status) < 400) continue;
@@ -312,6 +348,53 @@ describe('OpenAPI document', () => {
   it('tags operations, and lists the tags in order of appearance', () => {
     assert.deepEqual(doc.tags, [{ name: 'Status' }, { name: 'Widgets' }, { name: 'Parts' }]);
     assert.deepEqual(op('delete', '/v1/widgets/{id}/parts/{partId}').tags, ['Parts']);
+  });
+
+  it('documents an Idempotency-Key header where a route takes one', () => {
+    assert.deepEqual(op('post', '/v1/widgets').parameters, [
+      {
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description: 'Makes a retry harmless',
+        schema: { type: 'string', pattern: '^[a-z]{1,8}$' },
+      },
+    ]);
+  });
+
+  it('names the branches of a discriminated union and maps its field to them', () => {
+    const round = z.strictObject({ kind: z.literal('round'), radius: z.number() });
+    const square = z.strictObject({ kind: z.literal('square'), side: z.number() });
+    const withShape = (shape: z.ZodType) => [defineRoute({ ...fakeRoutes()[1]!, body: z.strictObject({ shape }) })];
+    const named = z.discriminatedUnion('kind', [round.meta({ id: 'Round' }), square.meta({ id: 'Square' })]);
+    const doc: any = buildOpenApiDocument(withShape(named), info);
+    assert.deepEqual(doc.paths['/v1/widgets'].post.requestBody.content['application/json'].schema.properties.shape, {
+      oneOf: [{ $ref: '#/components/schemas/Round' }, { $ref: '#/components/schemas/Square' }],
+      discriminator: {
+        propertyName: 'kind',
+        mapping: { round: '#/components/schemas/Round', square: '#/components/schemas/Square' },
+      },
+    });
+    assertValidOpenApi(doc);
+    // A branch without a name could not be mapped: the document is not built rather than built without it.
+    assert.throws(
+      () => buildOpenApiDocument(withShape(z.discriminatedUnion('kind', [round.meta({ id: 'Round' }), square])), info),
+      /each branch of a discriminated union needs a name/,
+    );
+  });
+
+  it('publishes rules across fields, which the same schema enforces', () => {
+    const rules = [
+      { schema: { dependentRequired: { corners: ['size'] } }, message: 'corners need a size', path: ['corners'] },
+    ];
+    const body = withRules(z.strictObject({ size: z.number().optional(), corners: z.number().optional() }), rules);
+    const doc: any = buildOpenApiDocument([defineRoute({ ...fakeRoutes()[1]!, body })], info);
+    const schema = doc.paths['/v1/widgets'].post.requestBody.content['application/json'].schema;
+    assert.deepEqual(schema.allOf, [{ dependentRequired: { corners: ['size'] } }]);
+    assert.deepEqual(body.safeParse({ corners: 4 }).error?.issues, [
+      { code: 'custom', message: 'corners need a size', path: ['corners'] },
+    ]);
+    assert.equal(body.safeParse({ corners: 4, size: 2 }).success, true);
   });
 
   it('moves shared and recursive schemas to the components, once', () => {
@@ -470,5 +553,156 @@ describe("Hookflow's own routes", () => {
     const reply = await pageRoute!.handle({} as never);
     assert.ok(reply instanceof HtmlReply);
     assert.ok(reply.html.includes('<code class="path">/v1/hooks/{id}/rotate-secret</code>'));
+  });
+});
+
+describe("Hookflow's own document", () => {
+  const deps = {
+    config: { allowPrivateTargets: false, temporal: { taskQueue: 'test' }, maxBodyBytes: 1_000_000, adminKey: 'admin' },
+    models: {},
+    temporal: {},
+    secrets: {},
+    logger: {},
+    readinessChecks: {},
+  } as unknown as AppDependencies;
+  const routes = apiRoutes(deps);
+  const doc: any = buildOpenApiDocument([...routes, ...docsRoutes(() => ({}))], { title: 'Hookflow', version: '1' });
+  const route = (method: string, path: string) => routes.find((r) => r.method === method && r.path === path)!;
+
+  it('documents on every operation the refusals every route can give', () => {
+    for (const { method, path, op } of operations(doc)) {
+      const statuses = Object.keys(op.responses);
+      assert.ok(statuses.includes('400'), `${method} ${path}: 400`);
+      if (op['x-hookflow-access'] !== 'public') {
+        for (const status of ['401', '503']) assert.ok(statuses.includes(status), `${method} ${path}: ${status}`);
+      }
+      if (op.requestBody) {
+        for (const status of ['413', '415']) assert.ok(statuses.includes(status), `${method} ${path}: ${status}`);
+      }
+    }
+    assert.match(doc.paths['/v1/hooks/{id}/test'].post.responses['504'].description, /No worker/);
+    assert.ok(doc.paths['/v1/event-types'].post.responses['409']);
+    assert.ok(doc.paths['/v1/events'].post.responses['422']);
+    assert.ok(doc.paths['/v1/events'].post.responses['200'], 'an event posted again answers 200');
+    assert.equal(doc.paths['/v1/events'].post.parameters.find((p: any) => p.name === 'Idempotency-Key')?.in, 'header');
+  });
+
+  it('types the hook target by `type`, one named schema per target type', () => {
+    for (const [path, method, suffix] of [
+      ['/v1/hooks', 'post', ''],
+      ['/v1/hooks/{id}', 'patch', 'Patch'],
+    ] as const) {
+      const target = doc.paths[path][method].requestBody.content['application/json'].schema.properties.target;
+      assert.equal(target.discriminator.propertyName, 'type');
+      const mapping = target.discriminator.mapping;
+      assert.deepEqual(Object.keys(mapping), [
+        'http',
+        'ga4',
+        'ua',
+        'email',
+        'twilio-sms',
+        'slack',
+        'discord',
+        'telegram',
+      ]);
+      assert.equal(mapping.http, `#/components/schemas/HttpTarget${suffix}`);
+      for (const [type, ref] of Object.entries<string>(mapping)) {
+        assert.equal((resolvePointer(doc, ref) as any)?.properties?.type?.const, type, ref);
+      }
+    }
+  });
+
+  // The same request judged by the document (Ajv, as a generated client or a fuzzer would) and by the API's
+  // own schema; rules the document cannot state (a 422) do not count against the shape.
+  const ajv = new Ajv2020({ strict: false, allErrors: true, logger: false });
+  addFormats(ajv);
+  ajv.addSchema({ $id: 'https://hookflow.test/openapi.json', ...doc });
+  const bodyPointer = (method: string, path: string) =>
+    `https://hookflow.test/openapi.json#/paths/${path.replace(/\//g, '~1')}/${method}/requestBody/content/application~1json/schema`;
+  function judged(method: string, path: string, body: unknown) {
+    const byDocument = ajv.validate({ $ref: bodyPointer(method, path.replace(/:(\w+)/g, '{$1}')) }, body);
+    const parsed = route(method, path).body!.safeParse(body);
+    return { byDocument, byApi: parsed.success || parsed.error.issues.every(isBeyondSchema) };
+  }
+  const hook = { name: 'n', events: ['*'], target: { type: 'http', url: 'https://a.example/hook' } };
+  const secret = (bytes: number) => `whsec_${Buffer.alloc(bytes, 7).toString('base64')}`;
+  const cases: [string, string, unknown, boolean][] = [
+    ['post', '/v1/hooks', hook, true],
+    ['post', '/v1/hooks', { ...hook, name: ' \t ' }, false],
+    ['post', '/v1/hooks', { ...hook, delivery: { timeout: '60s' } }, true],
+    ['post', '/v1/hooks', { ...hook, delivery: { timeout: '61s' } }, false],
+    ['post', '/v1/hooks', { ...hook, delivery: { timeout: '99ms' } }, false],
+    ['post', '/v1/hooks', { ...hook, delivery: { retrySchedule: ['1s', '7d'] } }, true],
+    ['post', '/v1/hooks', { ...hook, delivery: { retrySchedule: ['0s'] } }, false],
+    ['post', '/v1/hooks', { ...hook, delivery: { disableAfter: { window: '31d' } } }, false],
+    ['post', '/v1/hooks', { ...hook, secret: secret(32) }, true],
+    ['post', '/v1/hooks', { ...hook, secret: secret(16) }, false],
+    ['post', '/v1/hooks', { ...hook, secret: secret(65) }, false],
+    ['post', '/v1/hooks', { ...hook, format: 'template' }, false],
+    ['post', '/v1/hooks', { ...hook, format: 'template', template: { contentType: 'text/plain', body: 'x' } }, true],
+    ['post', '/v1/hooks', { ...hook, format: 'standard', template: { contentType: 'text/plain', body: 'x' } }, false],
+    ['post', '/v1/hooks', { ...hook, template: { contentType: 'text/plain', body: 'x', fields: { a: 'b' } } }, false],
+    ['post', '/v1/hooks', { ...hook, template: { contentType: 'text/plain', fields: { a: 'b' } } }, false],
+    [
+      'post',
+      '/v1/hooks',
+      { ...hook, template: { contentType: 'application/x-www-form-urlencoded', fields: { a: 'b' } } },
+      true,
+    ],
+    [
+      'post',
+      '/v1/hooks',
+      { ...hook, target: { type: 'slack', url: 'https://hooks.slack.example/x' }, format: 'chat' },
+      false,
+    ],
+    ['post', '/v1/hooks', { ...hook, target: { ...hook.target, url: 'ftp://a.example/' } }, false],
+    ['post', '/v1/hooks', { ...hook, target: { ...hook.target, headers: { 'X-Key': 'v' } } }, true],
+    ['post', '/v1/hooks', { ...hook, target: { ...hook.target, headers: { HOST: 'v' } } }, false],
+    ['post', '/v1/hooks', { ...hook, target: { ...hook.target, headers: { 'X-Key': { secret: true } } } }, false],
+    [
+      'post',
+      '/v1/hooks',
+      {
+        ...hook,
+        target: { ...hook.target, headers: Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`X-${i}`, 'v'])) },
+      },
+      false,
+    ],
+    [
+      'post',
+      '/v1/hooks',
+      { ...hook, target: { type: 'ga4', measurementId: 'G-ABCD1', apiSecret: 's', params: { Ga_x: '1' } } },
+      false,
+    ],
+    [
+      'post',
+      '/v1/hooks',
+      { ...hook, target: { type: 'ga4', measurementId: 'G-ABCD1', apiSecret: 's', params: { gauge: '1' } } },
+      true,
+    ],
+    ['post', '/v1/hooks', { ...hook, target: { type: 'email', to: 'a@b.example', from: 'c@d.example' } }, false],
+    [
+      'post',
+      '/v1/hooks',
+      { ...hook, target: { type: 'email', to: 'a@b.example', from: 'c@d.example', smtpUrl: 'smtp://mx.example' } },
+      true,
+    ],
+    ['patch', '/v1/hooks/:id', {}, false],
+    ['patch', '/v1/hooks/:id', { name: 'm' }, true],
+    ['patch', '/v1/hooks/:id', { target: { ...hook.target, headers: { 'X-Key': { secret: true } } } }, true],
+    ['post', '/v1/owners', { name: 'Acme', email: 'ops@acme.example' }, true],
+    ['post', '/v1/owners', { name: 'Acme', email: `${'a'.repeat(65)}@acme.example` }, false],
+    ['post', '/v1/replay-schedules', { every: '1h', window: '1h' }, true],
+    ['post', '/v1/replay-schedules', { every: '1h', cron: '0 * * * * *', window: '1h' }, false],
+    ['post', '/v1/replay-schedules', { window: '1h' }, false],
+  ];
+  it('states the rules the API enforces on shape: the document and the API judge each request alike', () => {
+    for (const [method, path, body, valid] of cases) {
+      assert.deepEqual(
+        judged(method, path, body),
+        { byDocument: valid, byApi: valid },
+        `${method} ${path} ${JSON.stringify(body)}`,
+      );
+    }
   });
 });

@@ -109,7 +109,7 @@ describe('replay schedules', () => {
     assert.equal(neither.status, 400);
     assert.match(neither.body.error.message, /give either cron or every/);
     const unreadable = await as('POST', '/v1/replay-schedules', { hookId, cron: 'every blue moon', window: '1h' });
-    assert.equal(unreadable.status, 400);
+    assert.equal(unreadable.status, 422, 'a cron only Temporal can judge is a rule beyond the documented shape');
     assert.match(unreadable.body.error.message, /^cron: /);
     assert.deepEqual((await as('GET', '/v1/replay-schedules')).body.data, []);
   });

@@ -1,6 +1,7 @@
 import { getDelivery, listDeliveries, listDeliveriesQuery } from '../../domain/deliveries';
 import type { Models } from '../../domain/models';
 import { defineRoute, type RouteDefinition } from '../route';
+import { CURSOR_REFUSED } from './refusals';
 import { deliverySchema, deliverySummarySchema, pageOf } from './schemas';
 
 export function deliveryRoutes(models: Models): RouteDefinition[] {
@@ -13,6 +14,7 @@ export function deliveryRoutes(models: Models): RouteDefinition[] {
       access: 'tenant',
       query: listDeliveriesQuery,
       success: { status: 200, description: 'A page of deliveries', schema: pageOf(deliverySummarySchema) },
+      errors: { 422: CURSOR_REFUSED },
       handle: ({ query, caller }) => listDeliveries(models, caller, query),
     }),
     defineRoute({

@@ -26,6 +26,10 @@ export function eventTypeRoutes(models: Models): RouteDefinition[] {
       access: 'admin',
       body: createEventTypeInput,
       success: { status: 201, description: 'The event type', schema: eventTypeSchema },
+      errors: {
+        409: 'An event type by that name exists',
+        422: 'The `schema` is not a JSON Schema Hookflow can use (`unprocessable`)',
+      },
       handle: ({ body }) => createEventType(models, body),
     }),
   ];

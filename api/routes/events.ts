@@ -10,10 +10,14 @@ import {
   postEventInput,
 } from '../../domain/events';
 import type { AppDependencies } from '../app';
-import { idempotencyKey } from '../idempotency-key';
+import { IDEMPOTENCY_KEY, idempotencyKey } from '../idempotency-key';
 import { Reply } from '../reply';
 import { defineRoute, type RouteDefinition } from '../route';
+import { CURSOR_REFUSED } from './refusals';
 import { deliverySummarySchema, eventSchema, pageOf } from './schemas';
+
+const EVENT_REFUSED =
+  'An event type that is not in the catalogue, a resource type the type does not allow, `data` that does not match its schema (`schema_mismatch`), or no `ownerId` with the admin key (`unprocessable`)';
 
 export function eventRoutes({ models, temporal, config }: AppDependencies): RouteDefinition[] {
   const deps = { models, temporal, taskQueue: config.temporal.taskQueue };
@@ -27,7 +31,20 @@ export function eventRoutes({ models, temporal, config }: AppDependencies): Rout
         "Answers 202 once the event is stored and its delivery started. An `id` (or `Idempotency-Key` header) the owner sent before answers 200 with the original event and starts nothing; the same id with other content is a 409. Ids are each owner's own: another owner's ids are never a conflict. With an owner key, `ownerId` is implied.",
       access: 'tenant',
       body: postEventInput,
-      success: { status: 202, description: 'Accepted for delivery', schema: eventSchema },
+      idempotencyKey: IDEMPOTENCY_KEY,
+      success: {
+        status: 202,
+        description: 'Accepted for delivery',
+        schema: eventSchema,
+        also: [
+          { status: 200, description: 'The same event was posted before: the original; nothing is started again' },
+        ],
+      },
+      errors: {
+        404: '`ownerId` names no owner',
+        409: 'The `id` (or Idempotency-Key) names an event with other content',
+        422: `${EVENT_REFUSED}; or an \`id\` that differs from the Idempotency-Key`,
+      },
       handle: async ({ body, caller, req }) => {
         const { event, created } = await acceptEvent(deps, caller, body, idempotencyKey(req));
         return created ? event : new Reply(200, event);
@@ -46,6 +63,10 @@ export function eventRoutes({ models, temporal, config }: AppDependencies): Rout
         description: 'Accepted for delivery',
         schema: z.object({ messageId: z.string(), events: z.array(eventSchema) }),
       },
+      errors: {
+        409: 'An `id` names an event with other content',
+        422: `${EVENT_REFUSED}, an \`ownerId\` that names no owner, or two events with one \`id\`; the message names the event (\`events.N\`)`,
+      },
       handle: ({ body, caller }) => acceptEventBatch(deps, caller, body),
     }),
     defineRoute({
@@ -56,6 +77,7 @@ export function eventRoutes({ models, temporal, config }: AppDependencies): Rout
       access: 'tenant',
       query: listEventsQuery,
       success: { status: 200, description: 'A page of events', schema: pageOf(eventSchema) },
+      errors: { 422: CURSOR_REFUSED },
       handle: ({ query, caller }) => listEvents(models, caller, query),
     }),
     defineRoute({

@@ -16,7 +16,11 @@ import {
 import { sendTestEvent, testHookInput } from '../../domain/hook-test';
 import type { AppDependencies } from '../app';
 import { defineRoute, type RouteDefinition } from '../route';
+import { CURSOR_REFUSED } from './refusals';
 import { hookSchema, pageOf, testOutcomeSchema } from './schemas';
+
+const HOOK_REFUSED =
+  'An event name that is not in the catalogue, a template that does not parse, a target on a loopback or private address, or no `ownerId` with the admin key (`unprocessable`)';
 
 export function hookRoutes({ models, secrets, temporal, config }: AppDependencies): RouteDefinition[] {
   const deps = {
@@ -42,6 +46,7 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
         description: 'The hook and its signing secret',
         schema: hookSchema.extend({ secret: z.string() }),
       },
+      errors: { 404: '`ownerId` names no owner', 422: HOOK_REFUSED },
       handle: ({ body, caller }) => createHook(deps, caller, body),
     }),
     defineRoute({
@@ -52,6 +57,7 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
       access: 'tenant',
       query: listHooksQuery,
       success: { status: 200, description: 'A page of hooks', schema: pageOf(hookSchema) },
+      errors: { 422: CURSOR_REFUSED },
       handle: ({ query, caller }) => listHooks(deps, caller, query),
     }),
     defineRoute({
@@ -73,6 +79,9 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
       access: 'tenant',
       body: updateHookInput,
       success: { status: 200, description: 'The hook as changed', schema: hookSchema },
+      errors: {
+        422: `${HOOK_REFUSED}; or a secret left out that was never stored`,
+      },
       handle: ({ params, body, caller }) => updateHook(deps, caller, id(params), body),
     }),
     defineRoute({
@@ -127,6 +136,7 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
       access: 'tenant',
       body: testHookInput,
       success: { status: 200, description: 'The outcome of the attempt', schema: testOutcomeSchema },
+      errors: { 504: 'No worker took the attempt in time; nothing was sent' },
       handle: ({ params, body, caller }) => sendTestEvent(runDeps, caller, id(params), body),
     }),
   ];

@@ -27,6 +27,10 @@ export function replayScheduleRoutes({ models, temporal, config }: AppDependenci
       access: 'tenant',
       body: createReplayScheduleInput,
       success: { status: 201, description: 'The schedule', schema: replayScheduleSchema },
+      errors: {
+        404: '`hookId` or `ownerId` names nothing',
+        422: 'Temporal cannot read the `cron`, or no `ownerId` with the admin key (`unprocessable`)',
+      },
       handle: ({ body, caller }) => createReplaySchedule(deps, caller, body),
     }),
     defineRoute({
@@ -75,6 +79,7 @@ export function replayScheduleRoutes({ models, temporal, config }: AppDependenci
           backfill: z.object({ start: z.iso.datetime(), end: z.iso.datetime() }),
         }),
       },
+      errors: { 422: '`end` is not after `start`, or is in the future (`unprocessable`)' },
       handle: ({ params, body, caller }) => backfillReplaySchedule(deps, caller, id(params), body),
     }),
   ];

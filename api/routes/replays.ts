@@ -10,12 +10,18 @@ import {
   replayEventInput,
 } from '../../domain/replays';
 import type { AppDependencies } from '../app';
-import { idempotencyKey } from '../idempotency-key';
+import { IDEMPOTENCY_KEY, idempotencyKey } from '../idempotency-key';
 import { Reply } from '../reply';
 import { defineRoute, type RouteDefinition } from '../route';
 import { replaySchema } from './schemas';
 
-const STARTED = { status: 202, description: 'The replay, started', schema: replaySchema };
+const STARTED = {
+  status: 202,
+  description: 'The replay, started',
+  schema: replaySchema,
+  also: [{ status: 200, description: 'The Idempotency-Key names a replay already made: that one; nothing is started' }],
+};
+const DISABLED = 'A hook it would deliver to is disabled, and the request does not ask to enable it';
 const IDEMPOTENT =
   'Runs as a Temporal workflow (search attribute `ReplayId`), at most `ratePerSecond` deliveries a second. With an `Idempotency-Key` seen before, answers 200 with that replay and starts nothing. A disabled hook is refused with a 409 unless the request asks to enable it.';
 
@@ -40,7 +46,9 @@ export function replayRoutes({ models, temporal, config }: AppDependencies): Rou
       description: IDEMPOTENT,
       access: 'tenant',
       body: replayDeliveryInput,
+      idempotencyKey: IDEMPOTENCY_KEY,
       success: STARTED,
+      errors: { 409: DISABLED },
       handle: async ({ params, body, caller, req }) =>
         started(await replayDelivery(deps, caller, params.id as string, body, idempotencyKey(req))),
     }),
@@ -53,7 +61,9 @@ export function replayRoutes({ models, temporal, config }: AppDependencies): Rou
       access: 'tenant',
       body: replayEventInput,
       query: eventOwnerQuery,
+      idempotencyKey: IDEMPOTENCY_KEY,
       success: STARTED,
+      errors: { 404: 'A hook of `hookIds` does not exist', 409: DISABLED },
       handle: async ({ params, query, body, caller, req }) =>
         started(await replayEvent(deps, caller, { id: params.id as string, ...query }, body, idempotencyKey(req))),
     }),
@@ -65,7 +75,9 @@ export function replayRoutes({ models, temporal, config }: AppDependencies): Rou
       description: `Statuses default to failed and paused; no cap on the window but retention. ${IDEMPOTENT}`,
       access: 'tenant',
       body: recoverHookInput,
+      idempotencyKey: IDEMPOTENCY_KEY,
       success: STARTED,
+      errors: { 409: DISABLED, 422: '`until` is not after `since`, or is in the future (`unprocessable`)' },
       handle: async ({ params, body, caller, req }) =>
         started(await recoverHook(deps, caller, params.id as string, body, idempotencyKey(req))),
     }),

@@ -53,6 +53,14 @@ export const hookSchema = z.object({
       .describe('Any other target type, as given; its secret fields show as {"secret": true}'),
   ]),
   format: z.string().optional().describe('HTTP targets only'),
+  template: z
+    .object({
+      contentType: z.string(),
+      body: z.string().optional(),
+      fields: z.record(z.string(), z.string()).optional(),
+    })
+    .optional()
+    .describe('With format `template`: how the body is rendered'),
   warnings: z.array(z.string()).optional().describe('Things to fix about this hook that do not stop it'),
   status: z.enum(['enabled', 'disabled']),
   disabledReason: z.string().optional(),

@@ -10,4 +10,6 @@ export const LOG_DIR = join(DEVSTACK_DIR, 'logs');
 export const VERSIONS = {
   temporalCli: '1.9.1',
   ferretdb: '1.24.0',
+  /** The API fuzzer `npm test` runs (PyPI). */
+  schemathesis: '4.32.5',
 } as const;

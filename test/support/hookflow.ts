@@ -18,7 +18,7 @@ import { createWorker, installTemporalLogging } from '../../worker';
  * `deliveryDefaults` stands for the HOOKFLOW_* delivery variables;
  * `temporalAddress` and `mongodbUri` point it at a Temporal server or a store
  * the test runs itself.
- * `allowPrivateTargets: false` turns the address guard on (the test stack allows private targets);
+ * `allowPrivateTargets: false` turns the address guard on, as in production;
  * `hookTestWait` stands for HOOKFLOW_HOOK_TEST_WAIT.
  */
 export async function startHookflow(

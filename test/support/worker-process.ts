@@ -4,15 +4,25 @@ import type { Managed } from '../../scripts/devstack/processes';
 
 /**
  * `worker.ts` in a process of its own, on a test Hookflow's database and task
- * queue, so that a test can kill it the way a crash or an OOM killer would.
+ * queue (and its address guard setting), so that a test can kill it the way a
+ * crash or an OOM killer would. `nodeArgs` go to Node itself.
  */
-export async function startWorkerProcess(config: Config, name: string): Promise<Managed> {
-  const worker = startWorkerEntryPoint(name, {
-    MONGODB_URI: config.mongodbUri,
-    TEMPORAL_ADDRESS: config.temporal.address,
-    TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
-    LOG_LEVEL: 'info',
-  });
+export async function startWorkerProcess(
+  config: Config,
+  name: string,
+  options: { nodeArgs?: string[] } = {},
+): Promise<Managed> {
+  const worker = startWorkerEntryPoint(
+    name,
+    {
+      MONGODB_URI: config.mongodbUri,
+      TEMPORAL_ADDRESS: config.temporal.address,
+      TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+      HOOKFLOW_ALLOW_PRIVATE_TARGETS: config.allowPrivateTargets ? '1' : '0',
+      LOG_LEVEL: 'info',
+    },
+    { nodeArgs: options.nodeArgs },
+  );
   await new Promise<void>((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {

@@ -74,7 +74,7 @@ export function createFanOutActivities({
     /**
      * Delivers the event to its subscribed hooks after `afterHookId`, in id
      * order, and records every outcome, a slice at a time. One cursor reads
-     * them all: on FerretDB any query but an _id lookup scans the collection,
+     * them all: on FerretDB 1.24 a range such as `_id > last` is evaluated on every row,
      * so a query per page would make a fan-out cost a scan per page. Stops
      * early only to hand back the failures it gathered (see `next`). The
      * common path of a first try that succeeds inserts records and nothing

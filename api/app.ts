@@ -13,6 +13,7 @@ import { mountRoutes } from './route';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { apiRoutes } from './routes';
+import { refuseNulCharacters } from './nul-guard';
 
 export interface AppDependencies {
   config: Pick<
@@ -52,11 +53,14 @@ export function createApp(deps: AppDependencies): Express {
   );
   app.use(healthRoutes(deps.readinessChecks));
   app.use(express.json({ limit: config.maxBodyBytes }));
+  app.use(refuseNulCharacters);
   const routes = apiRoutes(deps);
   const document = buildOpenApiDocument(routes, {
     title: 'Hookflow API',
     version: '1',
-    description: 'Webhook and integration delivery on Temporal: owners, hooks, event types, events and deliveries.',
+    description:
+      'Webhook and integration delivery on Temporal: owners, hooks, event types, events and deliveries. ' +
+      'No string in a path, query or body may contain a NUL character (U+0000): such a request is a 400.',
   });
   mountRoutes(app, [...routes, ...docsRoutes(() => document)], createAuthenticator(config.adminKey, models));
   app.use(notFoundRoute);

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import type { Access, RouteDefinition } from './route';
 import { errorSchema } from './routes/schemas';
+import { STORABLE_VALUE_COMPONENT } from '../domain/storable-json';
 
 /** A JSON Schema (draft 2020-12), as OpenAPI 3.1 embeds it. */
 export type JsonSchema = Record<string, unknown>;
@@ -404,6 +405,13 @@ function operation(route: RouteDefinition, operationId: string, converter: Schem
  * validate requests describe them (input side, so fields with defaults are
  * optional) and their answers (output side).
  */
+/** The free-form JSON component, when some schema refers to it (event data does). */
+function withStorableValue(schemas: Record<string, JsonSchema>, paths: unknown): Record<string, JsonSchema> {
+  const { name, schema } = STORABLE_VALUE_COMPONENT;
+  const referred = JSON.stringify([schemas, paths]).includes(`"#/components/schemas/${name}"`);
+  return referred ? { ...schemas, [name]: schema as unknown as JsonSchema } : schemas;
+}
+
 export function buildOpenApiDocument(routes: RouteDefinition[], info: OpenApiInfo): OpenApiDocument {
   const schemas: Record<string, JsonSchema> = {};
   const converter = new SchemaConverter(schemas);
@@ -431,7 +439,7 @@ export function buildOpenApiDocument(routes: RouteDefinition[], info: OpenApiInf
     tags: tags.map((name) => ({ name })),
     paths,
     components: {
-      schemas,
+      schemas: withStorableValue(schemas, paths),
       securitySchemes: { [SECURITY_SCHEME]: { type: 'http', scheme: 'bearer', description: SECURITY_DESCRIPTION } },
     },
   };

@@ -80,6 +80,32 @@ export function storageProblems(value: unknown): Problem[] {
 }
 
 /**
+ * The key rule of storableObject() in JSON Schema, for the OpenAPI document:
+ * not starting with `$`, not `__proto__`, no `.` or NUL.
+ */
+const STORABLE_KEY = { pattern: '^(?!\\$)(?!__proto__$)[^.\\u0000]*$' };
+
+/**
+ * Any JSON value whose objects follow the key rule at every depth, as the
+ * document names it (components.schemas): the rule holds all the way down,
+ * so a client generated from the document sends no key the API refuses.
+ */
+export const STORABLE_VALUE_COMPONENT = {
+  name: 'StorableJsonValue',
+  schema: {
+    anyOf: [
+      { type: ['string', 'number', 'boolean', 'null'] },
+      { type: 'array', items: { $ref: '#/components/schemas/StorableJsonValue' } },
+      {
+        type: 'object',
+        propertyNames: STORABLE_KEY,
+        additionalProperties: { $ref: '#/components/schemas/StorableJsonValue' },
+      },
+    ],
+  },
+} as const;
+
+/**
  * A free-form JSON object that Hookflow stores and gives back as it is: at
  * most MAX_JSON_DEPTH levels deep, no key that starts with `$`, holds a `.` or
  * a NUL, or is `__proto__`, finite numbers, valid Unicode. It is checked
@@ -97,5 +123,9 @@ export const storableObject = () =>
       .describe(
         `Any JSON object, at most ${MAX_JSON_DEPTH} levels deep; no key may start with "$", contain "." or a NUL, ` +
           'or be "__proto__"; numbers within the range of a double; strings of valid Unicode',
-      ),
+      )
+      .meta({
+        propertyNames: STORABLE_KEY,
+        additionalProperties: { $ref: `#/components/schemas/${STORABLE_VALUE_COMPONENT.name}` },
+      }),
   );

@@ -146,8 +146,9 @@ describe('event types API', () => {
     ];
     for (const [schema, pattern] of patterns) {
       const answer = await hookflow.request('POST', '/v1/event-types', { name: 'pattern.refused', schema });
-      assert.equal(answer.status, 400, JSON.stringify(schema));
-      assert.equal(answer.body.error.code, 'validation_failed');
+      // A rule JSON Schema cannot state about a schema: 422, as the document says.
+      assert.equal(answer.status, 422, JSON.stringify(schema));
+      assert.equal(answer.body.error.code, 'unprocessable');
       assert.ok(answer.body.error.message.startsWith('schema: '), answer.body.error.message);
       assert.ok(
         answer.body.error.message.includes(`pattern ${JSON.stringify(pattern)} cannot run in linear time`),
@@ -184,7 +185,7 @@ describe('event types API', () => {
     ];
     for (const [schema, message] of cases) {
       const answer = await hookflow.request('POST', '/v1/event-types', { name: 'schema.refused', schema });
-      assert.equal(answer.status, 400, String(message));
+      assert.equal(answer.status, 422, String(message));
       assert.match(answer.body.error.message, message);
     }
     const within = await hookflow.request('POST', '/v1/event-types', {

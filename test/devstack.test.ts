@@ -74,6 +74,7 @@ describe('dev stack', () => {
       dataDir,
       logPrefix: 'devstack-test-',
       useExternal: false,
+      store: 'postgresql',
     });
     try {
       // Each test file and bench scenario has a database of its own, whose tables appear at its first insert.

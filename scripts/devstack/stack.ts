@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { externalServices, type ConfigEnv } from '../../domain/config';
-import { ensureMongoServer, startMongo } from './mongo';
+import { ensureMongoServer, startMongo, type FerretDbStore } from './mongo';
 import type { Managed } from './processes';
 import { freePort } from './ports';
 import { startSmtpCatcher } from './smtp-catcher';
@@ -30,6 +30,8 @@ export interface StackOptions {
   logPrefix: string;
   /** Use the services named by TEMPORAL_ADDRESS, MONGODB_URI and SMTP_URL when set (default true). */
   useExternal?: boolean;
+  /** FerretDB's backend, when the stack runs FerretDB (default: HOOKFLOW_DEV_STORE, else SQLite). */
+  store?: FerretDbStore;
 }
 
 export interface Stack {
@@ -46,7 +48,13 @@ export interface Stack {
  * Starts what the environment does not already provide: a MongoDB-wire
  * server, an SMTP catcher and Temporal (with its Web UI), all on loopback.
  */
-export async function startStack({ ports, dataDir, logPrefix, useExternal = true }: StackOptions): Promise<Stack> {
+export async function startStack({
+  ports,
+  dataDir,
+  logPrefix,
+  useExternal = true,
+  store,
+}: StackOptions): Promise<Stack> {
   const external = useExternal ? externalServices() : {};
   const stoppers: (() => Promise<void>)[] = [];
   const services: string[] = [];
@@ -70,6 +78,7 @@ export async function startStack({ ports, dataDir, logPrefix, useExternal = true
       services.push(`MongoDB       ${env.MONGODB_URI}  (given by MONGODB_URI)`);
     } else {
       const mongo = await startMongo({
+        store,
         port: ports.mongo,
         dataDir: join(dataDir, 'mongo'),
         name: `${logPrefix}mongodb`,

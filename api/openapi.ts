@@ -409,7 +409,7 @@ function operation(route: RouteDefinition, operationId: string, converter: Schem
 function withStorableValue(schemas: Record<string, JsonSchema>, paths: unknown): Record<string, JsonSchema> {
   const { name, schema } = STORABLE_VALUE_COMPONENT;
   const referred = JSON.stringify([schemas, paths]).includes(`"#/components/schemas/${name}"`);
-  return referred ? { ...schemas, [name]: schema as unknown as JsonSchema } : schemas;
+  return referred ? { ...schemas, [name]: schema } : schemas;
 }
 
 export function buildOpenApiDocument(routes: RouteDefinition[], info: OpenApiInfo): OpenApiDocument {

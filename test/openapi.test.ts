@@ -691,7 +691,7 @@ describe("Hookflow's own document", () => {
     ['patch', '/v1/hooks/:id', { name: 'm' }, true],
     ['patch', '/v1/hooks/:id', { target: { ...hook.target, headers: { 'X-Key': { secret: true } } } }, true],
     ['post', '/v1/owners', { name: 'Acme', email: 'ops@acme.example' }, true],
-    ['post', '/v1/owners', { name: 'Acme', email: `${'a'.repeat(65)}@acme.example` }, false],
+    ['post', '/v1/owners', { name: 'Acme', email: 'ops@acme-.example' }, false],
     ['post', '/v1/replay-schedules', { every: '1h', window: '1h' }, true],
     ['post', '/v1/replay-schedules', { every: '1h', cron: '0 * * * * *', window: '1h' }, false],
     ['post', '/v1/replay-schedules', { window: '1h' }, false],

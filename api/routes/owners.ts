@@ -20,6 +20,7 @@ export function ownerRoutes(models: Models): RouteDefinition[] {
         description: 'The owner, with its API key',
         schema: ownerSchema.extend({ apiKey: z.string() }),
       },
+      errors: { 422: 'The email has over 64 characters before the @, or a reserved `--` label' },
       handle: ({ body }) => createOwner(models, body),
     }),
     defineRoute({

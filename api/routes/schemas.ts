@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TARGET_TYPES } from '../../domain/targets';
+import { ownerEmail } from '../../domain/owners';
 
 /**
  * The shapes the API answers with, for the OpenAPI document. Requests are
@@ -15,7 +16,7 @@ export const apiKeySchema = z.object({
 export const ownerSchema = z.object({
   id: z.string(),
   name: z.string(),
-  email: z.email(),
+  email: ownerEmail,
   apiKeys: z.array(apiKeySchema),
   createdAt: z.iso.datetime(),
 });

@@ -11,8 +11,17 @@ import { Liquid, Tag, type TagToken, type TopLevelToken } from 'liquidjs';
 /** The tags that pull in another template; a hook has none to pull in, so they are refused. */
 export const FILE_TAGS = ['render', 'include', 'layout'] as const;
 
+/** A template uses one of FILE_TAGS: the owner's mistake to name (a 400), unlike Liquid that does not parse. */
+export class FileTagRefusedError extends Error {
+  override name = 'FileTagRefusedError';
+
+  constructor(tag: string) {
+    super(`the {% ${tag} %} tag is not allowed: templates cannot read other templates or files`);
+  }
+}
+
 function refusal(tag: string): Error {
-  return new Error(`the {% ${tag} %} tag is not allowed: templates cannot read other templates or files`);
+  return new FileTagRefusedError(tag);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { DeliveryContext } from '../activities/targets/target';
-import { liquid } from './liquid-engine';
+import { FileTagRefusedError, liquid } from './liquid-engine';
 
 /** The bytes to send and how to label them. */
 export interface RenderedPayload {
@@ -45,12 +45,14 @@ export function renderText(template: string, scope: object): string {
 }
 
 /** Parses a template now, so that a hook with a broken one is refused at creation rather than at delivery. */
-export function checkTemplate(source: string): string | undefined {
+export function checkTemplate(source: string): { message: string; fileTag: boolean } | undefined {
   try {
     liquid.parse(source);
     return undefined;
   } catch (error) {
-    return (error as Error).message;
+    // liquidjs wraps what a tag throws in its ParseError, keeping it as originalError.
+    const fileTag = (error as { originalError?: unknown }).originalError instanceof FileTagRefusedError;
+    return { message: (error as Error).message, fileTag };
   }
 }
 

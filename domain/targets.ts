@@ -23,9 +23,11 @@ export const liquidSource = (max: number) =>
     .max(max)
     .superRefine((source, ctx) => {
       const problem = checkTemplate(source);
-      if (problem) {
-        ctx.addIssue({ code: 'custom', message: `not a valid Liquid template: ${problem}`, params: BEYOND_SCHEMA });
-      }
+      if (!problem) return;
+      const message = `not a valid Liquid template: ${problem.message}`;
+      // A file tag is refused as the issue asks, with a 400 naming it; Liquid that does not parse is a rule the
+      // document cannot state (a 422).
+      ctx.addIssue({ code: 'custom', message, ...(problem.fileTag ? {} : { params: BEYOND_SCHEMA }) });
     });
 
 /** Port 0 parses as a URL but cannot be dialled. */

@@ -123,7 +123,8 @@ describe('payload formats, byte for byte', () => {
         ),
       (error: unknown) => error instanceof RenderError && /nosuchfilter/.test(error.message),
     );
-    assert.match(checkTemplate('{% if %}') ?? '', /./);
+    assert.deepEqual({ ...checkTemplate('{% if %}'), message: 'some' }, { message: 'some', fileTag: false });
+    assert.equal(checkTemplate("{% include 'README.md' %}")?.fileTag, true);
     assert.equal(checkTemplate('{{ event.type }}'), undefined);
   });
 

@@ -4,8 +4,7 @@ import { NotFoundError } from './errors';
 import { newId } from './ids';
 import type { Models } from './models';
 import type { Owner } from './models/owner';
-import { NOT_BLANK } from './schema-rules';
-import { BEYOND_SCHEMA } from './schema-rules';
+import { BEYOND_SCHEMA, NOT_BLANK } from './schema-rules';
 
 /**
  * An address mail servers take (RFC 5321): dot-atoms before the @ (at most 64 characters), and a domain of

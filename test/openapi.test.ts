@@ -185,6 +185,16 @@ function assertValidOpenApi(doc: unknown) {
   );
 }
 
+/** What apiRoutes needs to declare its routes; building the document calls no handler, so no real service. */
+const DOCUMENT_ONLY_DEPS = {
+  config: { allowPrivateTargets: false, temporal: { taskQueue: 'test' }, maxBodyBytes: 1_000_000, adminKey: 'admin' },
+  models: {},
+  temporal: {},
+  secrets: {},
+  logger: {},
+  readinessChecks: {},
+} as unknown as AppDependencies;
+
 describe('OpenAPI document', () => {
   const doc: any = buildOpenApiDocument(fakeRoutes(), info);
   const op = (method: string, path: string) => doc.paths[path]?.[method];
@@ -527,20 +537,7 @@ describe('API reference page', () => {
 describe("Hookflow's own routes", () => {
   it('make a valid document, every route documented', async () => {
     // The route factories only keep their dependencies until a request comes, so stubs do.
-    const deps = {
-      config: {
-        allowPrivateTargets: false,
-        temporal: { taskQueue: 'test' },
-        maxBodyBytes: 1_000_000,
-        adminKey: 'admin',
-      },
-      models: {},
-      temporal: {},
-      secrets: {},
-      logger: {},
-      readinessChecks: {},
-    } as unknown as AppDependencies;
-    const routes = [...apiRoutes(deps), ...docsRoutes(() => ({}))];
+    const routes = [...apiRoutes(DOCUMENT_ONLY_DEPS), ...docsRoutes(() => ({}))];
     const doc: any = buildOpenApiDocument(routes, { title: 'Hookflow', version: '0.1.0', description: 'Webhooks' });
     assertValidOpenApi(doc);
     assert.equal(operations(doc).length, routes.length);
@@ -557,15 +554,7 @@ describe("Hookflow's own routes", () => {
 });
 
 describe("Hookflow's own document", () => {
-  const deps = {
-    config: { allowPrivateTargets: false, temporal: { taskQueue: 'test' }, maxBodyBytes: 1_000_000, adminKey: 'admin' },
-    models: {},
-    temporal: {},
-    secrets: {},
-    logger: {},
-    readinessChecks: {},
-  } as unknown as AppDependencies;
-  const routes = apiRoutes(deps);
+  const routes = apiRoutes(DOCUMENT_ONLY_DEPS);
   const doc: any = buildOpenApiDocument([...routes, ...docsRoutes(() => ({}))], { title: 'Hookflow', version: '1' });
   const route = (method: string, path: string) => routes.find((r) => r.method === method && r.path === path)!;
 

@@ -1,0 +1,46 @@
+/**
+ * A dispatch: events of one owner that arrived together and are delivered by
+ * one workflow (group commit, issue 13). At low load a dispatch holds a single
+ * event and its workflow is `event:<eventKey>`, as before; under load the
+ * events that arrive within a few milliseconds share one. Shared by the API,
+ * which stores events and starts their dispatch, and the workflows, which
+ * deliver it: free of I/O.
+ */
+
+/** The event as targets render it, as it travels in a workflow's input (JSON: the date as ISO text). */
+export interface DispatchedContent {
+  id: string;
+  type: string;
+  ownerId: string;
+  resourceType?: string;
+  resourceId?: string;
+  messageId?: string;
+  /** ISO 8601. */
+  createdAt: string;
+  data: unknown;
+}
+
+export interface DispatchedEvent {
+  /** The event's record id (eventKey). */
+  eventKey: string;
+  /**
+   * The event itself when its JSON is at most INLINE_CONTENT_LIMIT bytes, so
+   * that the worker does not read it back; otherwise the worker reads it by eventKey.
+   */
+  content?: DispatchedContent;
+}
+
+export interface DeliverDispatchInput {
+  ownerId: string;
+  /** In arrival order; at most MAX_EVENTS_PER_DISPATCH. */
+  events: DispatchedEvent[];
+}
+
+/** The workflow type that delivers a dispatch. */
+export const DISPATCH_WORKFLOW = 'deliverDispatch';
+
+/** Bounds the workflow input and the EventIds search attribute, which lists every event key. */
+export const MAX_EVENTS_PER_DISPATCH = 100;
+
+/** Events larger than this travel by key: 100 of them stay well under Temporal's 2 MB payload limit. */
+export const INLINE_CONTENT_LIMIT = 16 * 1024;

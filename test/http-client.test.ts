@@ -6,6 +6,9 @@ import type { LookupAddress } from 'node:dns';
 import { createHttpClient, guardedLookup, MAX_RESPONSE_BODY_BYTES } from '../activities/http/client';
 import { PrivateAddressError } from '../domain/address-guard';
 
+/** What Universal Analytics answers a hit with: a 1x1 GIF, NUL bytes included. */
+const ONE_PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
 /** The outbound client against a local server that misbehaves on purpose. */
 describe('outbound HTTP client', () => {
   let server: Server;
@@ -18,6 +21,7 @@ describe('outbound HTTP client', () => {
       if (req.url === '/redirect') res.writeHead(302, { location: '/ok' }).end();
       else if (req.url === '/slow') setTimeout(() => res.end('late'), 2_000);
       else if (req.url === '/huge') res.end('x'.repeat(1024 * 1024));
+      else if (req.url === '/pixel') res.writeHead(200, { 'content-type': 'image/gif' }).end(ONE_PIXEL_GIF);
       else res.writeHead(200, { 'x-answer': 'yes' }).end('ok');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -40,6 +44,14 @@ describe('outbound HTTP client', () => {
     assert.equal(result.statusCode, 200);
     assert.equal(result.headers['x-answer'], 'yes');
     assert.equal(result.body, 'ok');
+  });
+
+  it('records a binary answer as text every store can hold: no NUL characters', async () => {
+    const result = await send(open, '/pixel');
+    assert.ok(result.kind === 'response');
+    assert.ok(result.body.startsWith('GIF89a'));
+    assert.ok(!result.body.includes('\0'), JSON.stringify(result.body));
+    assert.ok(result.body.includes('\uFFFD'));
   });
 
   it('does not follow redirects', async () => {

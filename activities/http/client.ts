@@ -89,7 +89,17 @@ async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string
     if (size >= MAX_RESPONSE_BODY_BYTES) break;
   }
   // Leaving the loop early destroys the stream, so a huge answer is never read whole.
-  return Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BODY_BYTES).toString('utf8');
+  return recordableText(Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BODY_BYTES));
+}
+
+/**
+ * The answer as text for its delivery record. Bytes that are not UTF-8 become
+ * U+FFFD, and so does U+0000, which PostgreSQL's jsonb cannot hold (FerretDB
+ * on PostgreSQL refused the whole record of a delivery whose receiver, UA,
+ * answered a GIF pixel): a binary answer is recorded as the same mangled text on every store.
+ */
+function recordableText(bytes: Buffer): string {
+  return bytes.toString('utf8').replaceAll('\0', '\uFFFD');
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -30,7 +30,7 @@ export interface StackOptions {
   logPrefix: string;
   /** Use the services named by TEMPORAL_ADDRESS, MONGODB_URI and SMTP_URL when set (default true). */
   useExternal?: boolean;
-  /** FerretDB's backend, when the stack runs FerretDB (default: HOOKFLOW_DEV_STORE, else SQLite). */
+  /** FerretDB's backend, when the stack runs FerretDB (default: PostgreSQL, or HOOKFLOW_DEV_STORE). */
   store?: FerretDbStore;
 }
 

@@ -20,13 +20,15 @@ function liveProcesses(): ProcessTicks[] {
     } catch {
       continue; // gone meanwhile
     }
-    // Fields after the command name, which may hold spaces: state ppid pgrp ... utime(14) stime(15).
+    // Fields after the command name, which may hold spaces: state ppid pgrp ... utime(14) stime(15)
+    // cutime(16) cstime(17). The last two are the children that ended and were waited for (PostgreSQL's
+    // autovacuum workers and the backends of closed connections), which would otherwise go uncounted.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     found.push({
       pid: Number(entry),
       parent: Number(fields[1]),
       group: Number(fields[2]),
-      ticks: Number(fields[11]) + Number(fields[12]),
+      ticks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]),
     });
   }
   return found;

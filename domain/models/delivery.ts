@@ -1,4 +1,5 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { sweptByRetention } from './swept-by-retention';
 
 /**
  * `retrying` waits for `nextAttemptAt`; `failed` gave up; `paused` waits for
@@ -60,6 +61,7 @@ deliverySchema.index({ eventId: 1, hookId: 1 });
 deliverySchema.index({ ownerId: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ hookId: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ replayId: 1, _id: 1 });
+deliverySchema.plugin(sweptByRetention);
 
 export type Delivery = InferSchemaType<typeof deliverySchema>;
 /** As stored and read lean: the headers as a plain list. */

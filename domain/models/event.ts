@@ -1,4 +1,5 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { sweptByRetention } from './swept-by-retention';
 
 /** Something that happened at a producer, kept as received. */
 const eventSchema = new Schema(
@@ -19,6 +20,7 @@ const eventSchema = new Schema(
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false, minimize: false },
 );
 
+eventSchema.plugin(sweptByRetention);
 eventSchema.index({ ownerId: 1, createdAt: -1, _id: -1 });
 eventSchema.index({ createdAt: -1, _id: -1 });
 eventSchema.index({ messageId: 1 }, { sparse: true });

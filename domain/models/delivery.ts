@@ -57,9 +57,26 @@ const deliverySchema = new Schema(
   { timestamps: true, versionKey: false },
 );
 
-deliverySchema.index({ eventId: 1, hookId: 1 });
+/*
+ * Which index serves which hot query, on MongoDB (each query shape is a named function the code calls, so that
+ * an explain can be run on the code's own query). On FerretDB 1.24 only the leading equalities are pushed down,
+ * so each shape leads with equalities that select few rows.
+ * - deliveryListFilter + PAGE_SORT (GET /v1/deliveries): `{}` by {createdAt, _id}; `{status}` by
+ *   {status, createdAt, _id}; `{ownerId[, status]}` by {ownerId[, status], createdAt, _id}; `{[ownerId,] hookId[,
+ *   status]}` by {hookId[, status], createdAt, _id}; `{[ownerId,] eventId}` (and GET /v1/events/:id's first
+ *   page) by {eventId, createdAt, _id}.
+ * - recordedDeliveriesFilter (a retried fan-out's lookup of what it recorded): {eventId, hookId}.
+ * - expiredHourFilter, cutoffHourFilter (retention): {createdHour, createdAt}, see sweptByRetention.
+ * - by `_id`: the _id index.
+ */
+deliverySchema.index({ createdAt: -1, _id: -1 });
+deliverySchema.index({ status: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ ownerId: 1, createdAt: -1, _id: -1 });
+deliverySchema.index({ ownerId: 1, status: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ hookId: 1, createdAt: -1, _id: -1 });
+deliverySchema.index({ hookId: 1, status: 1, createdAt: -1, _id: -1 });
+deliverySchema.index({ eventId: 1, createdAt: -1, _id: -1 });
+deliverySchema.index({ eventId: 1, hookId: 1 });
 deliverySchema.index({ replayId: 1, _id: 1 });
 deliverySchema.plugin(sweptByRetention);
 

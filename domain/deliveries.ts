@@ -95,6 +95,11 @@ export async function getDelivery(models: Models, caller: Caller, id: string) {
   return deliveryView(delivery);
 }
 
+/** The deliveries of one event: served by the {eventId, createdAt, _id} index, and FerretDB reads only the event's. */
+export function eventDeliveriesFilter(event: { id: string; ownerId: string }) {
+  return { eventId: event.id, ownerId: event.ownerId };
+}
+
 /**
  * The first-attempt records a retried fan-out already made for these hooks of
  * the event: by id, within the event's deliveries, an equality FerretDB hands
@@ -105,9 +110,17 @@ export function recordedDeliveriesFilter(eventId: string, hookIds: readonly stri
   return { eventId, _id: { $in: hookIds.map((hookId) => deliveryId(eventId, hookId)) } };
 }
 
+/** How many of an event's deliveries its page embeds; `GET /v1/deliveries?eventId=` pages through the rest. */
+export const EVENT_DELIVERIES_PAGE = 50;
+
+/**
+ * The event's newest deliveries, a page of them, and the cursor of the next
+ * page of `GET /v1/deliveries?eventId=` (the same filter and order): a fan-out
+ * to 100,000 hooks made a single answer of 100,000 summaries.
+ */
 export async function deliveriesOfEvent(models: Models, event: { id: string; ownerId: string }) {
-  const deliveries = await models.Delivery.find({ eventId: event.id, ownerId: event.ownerId })
-    .sort({ hookId: 1 })
-    .lean();
-  return deliveries.map(deliverySummaryView);
+  const page = await paginate<Stored>(models.Delivery, eventDeliveriesFilter(event), {
+    limit: EVENT_DELIVERIES_PAGE,
+  });
+  return { deliveries: page.items.map(deliverySummaryView), deliveriesNextCursor: page.nextCursor };
 }

@@ -205,7 +205,7 @@ export async function getEventWithDeliveries(
   query: z.infer<typeof eventOwnerQuery>,
 ) {
   const event = await findEvent(models, caller, id, query.ownerId);
-  return { ...eventView(event), deliveries: await deliveriesOfEvent(models, event) };
+  return { ...eventView(event), ...(await deliveriesOfEvent(models, event)) };
 }
 
 export async function listEvents(models: Models, caller: Caller, query: z.infer<typeof listEventsQuery>) {

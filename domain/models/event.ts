@@ -21,8 +21,11 @@ const eventSchema = new Schema(
 );
 
 eventSchema.plugin(sweptByRetention);
+// GET /v1/events: an owner's page, the admin's, and each with ?type= (PAGE_SORT after the equalities).
 eventSchema.index({ ownerId: 1, createdAt: -1, _id: -1 });
 eventSchema.index({ createdAt: -1, _id: -1 });
+eventSchema.index({ ownerId: 1, type: 1, createdAt: -1, _id: -1 });
+eventSchema.index({ type: 1, createdAt: -1, _id: -1 });
 eventSchema.index({ messageId: 1 }, { sparse: true });
 // The admin key reads an event by its producer's id without naming the owner; the _id keeps (ownerId, id) unique.
 eventSchema.index({ id: 1 });

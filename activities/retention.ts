@@ -52,7 +52,11 @@ export function createRetentionActivities({ models }: { models: Models }) {
     if (state?.sweptBefore) return state.sweptBefore;
     // The first sweep of a store finds its oldest hour with one query (a read of the whole collection on
     // FerretDB, once; the index on MongoDB); every later one starts from the state.
-    const oldest = await model.findOne({}, { createdHour: 1 }).sort({ createdHour: 1 }).lean();
+    // (Only records with an hour: one without would sort first, and hide the oldest.)
+    const oldest = await model
+      .findOne({ createdHour: { $type: 'string' } }, { createdHour: 1 })
+      .sort({ createdHour: 1 })
+      .lean();
     return (oldest as { createdHour?: string } | null)?.createdHour;
   }
 
@@ -92,6 +96,8 @@ export function createRetentionActivities({ models }: { models: Models }) {
           Context.current().heartbeat(stamped);
         };
         for await (const record of cursor) {
+          // A record without a creation time was never expired by the `createdAt` sweep either: it stays so.
+          if (!(record.createdAt instanceof Date)) continue;
           batch.push(record);
           if (batch.length === STAMP_BATCH) await stamp();
         }

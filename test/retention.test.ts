@@ -69,6 +69,10 @@ describe('retention', () => {
         createdAt: at(age),
       })),
     );
+    // A record with no creation time was never expired, and stays so; it does not hide the old ones.
+    await db
+      .collection('deliveries')
+      .insertOne({ _id: 'dlv_undated' as never, eventId: 'evt_age_40', status: 'failed' });
     await db.collection('replays').insertMany(
       [45, 2].map((age) => ({
         _id: `rpl_age_${age}` as never,
@@ -81,11 +85,14 @@ describe('retention', () => {
     const deleted = await runRetention('30d', 2);
     assert.equal(deleted, 3 + 2 + 1);
     assert.deepEqual(await ids('events'), ['evt_age_1', 'evt_age_29']);
-    assert.deepEqual(await ids('deliveries'), ['dlv_age_1', 'dlv_age_29']);
+    assert.deepEqual(await ids('deliveries'), ['dlv_age_1', 'dlv_age_29', 'dlv_undated']);
     assert.deepEqual(await ids('replays'), ['rpl_age_2']);
     // What is left is swept by the hour from now on: each record names the hour of its createdAt.
     for (const name of SWEPT) {
-      for (const record of await db.collection(name).find({}).toArray()) {
+      for (const record of await db
+        .collection(name)
+        .find({ createdAt: { $exists: true } })
+        .toArray()) {
         assert.equal(record.createdHour, createdHourOf(record.createdAt), `${name} ${String(record._id)}`);
       }
     }

@@ -58,16 +58,15 @@ const deliverySchema = new Schema(
 );
 
 /*
- * Which index serves which hot query, on MongoDB (each query shape is a named function the code calls, so that
- * an explain can be run on the code's own query). On FerretDB 1.24 only the leading equalities are pushed down,
- * so each shape leads with equalities that select few rows.
+ * Which index serves which hot query on MongoDB (each query shape is a named function the code calls, so that
+ * an explain can run the code's own query). FerretDB 1.24 pushes down only top-level equalities, so each shape
+ * has equalities that select few rows.
  * - deliveryListFilter + PAGE_SORT (GET /v1/deliveries): `{}` by {createdAt, _id}; `{status}` by
- *   {status, createdAt, _id}; `{ownerId[, status]}` by {ownerId[, status], createdAt, _id}; `{[ownerId,] hookId[,
- *   status]}` by {hookId[, status], createdAt, _id}; `{[ownerId,] eventId}` (and GET /v1/events/:id's first
- *   page) by {eventId, createdAt, _id}.
- * - recordedDeliveriesFilter (a retried fan-out's lookup of what it recorded): {eventId, hookId}.
+ *   {status, createdAt, _id}; `{ownerId[, status]}` by {ownerId[, status], createdAt, _id};
+ *   `{[ownerId,] hookId[, status]}` by {hookId[, status], createdAt, _id}; `{[ownerId,] eventId}` (and
+ *   eventDeliveriesFilter, GET /v1/events/:id's first page) by {eventId, createdAt, _id}.
+ * - recordedDeliveriesFilter (a retried fan-out's lookup of what it recorded): the _id index or {eventId, hookId}.
  * - expiredHourFilter, cutoffHourFilter (retention): {createdHour, createdAt}, see sweptByRetention.
- * - by `_id`: the _id index.
  */
 deliverySchema.index({ createdAt: -1, _id: -1 });
 deliverySchema.index({ status: 1, createdAt: -1, _id: -1 });

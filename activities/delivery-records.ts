@@ -1,3 +1,4 @@
+import { createdHourOf } from '../domain/created-hour';
 import type { Attempt } from '../domain/models/delivery';
 import type { NextStep } from './retry-plan';
 
@@ -38,6 +39,7 @@ export function firstAttemptRecord(
     attempts: [definedOnly(attempt)],
     createdAt: at,
     updatedAt: at,
+    createdHour: createdHourOf(at),
   };
 }
 

@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { recordedDeliveriesFilter } from '../domain/deliveries';
 import { eventView } from '../domain/events';
 import { deliveryId } from '../domain/ids';
 import type { Models } from '../domain/models';
@@ -120,7 +121,10 @@ export function createFanOutActivities({
             }
             const recorded = mayBeOnRecord
               ? await Delivery.find(
-                  { _id: { $in: batch.map((hook) => deliveryId(event.id, hook._id)) } },
+                  recordedDeliveriesFilter(
+                    event.id,
+                    batch.map((hook) => hook._id),
+                  ),
                   { _id: 1, hookId: 1, status: 1, nextAttemptAt: 1 },
                 ).lean()
               : [];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ownerScope, type Caller } from './caller';
 import { NotFoundError } from './errors';
+import { deliveryId } from './ids';
 import type { Models } from './models';
 import { DELIVERY_STATUSES, type Attempt, type Delivery } from './models/delivery';
 import { paginate, pageQuery } from './pagination';
@@ -66,8 +67,14 @@ function deliveryView(delivery: Stored) {
   };
 }
 
-export async function listDeliveries(models: Models, caller: Caller, query: z.infer<typeof listDeliveriesQuery>) {
-  const filter = {
+/**
+ * What a page of deliveries matches: equalities only (and `since`), which stay
+ * at the top level beside a cursor's `$or` (pageFilter), so that FerretDB
+ * hands them to its store; MongoDB serves each combination with an index of
+ * the delivery model.
+ */
+export function deliveryListFilter(caller: Caller, query: z.infer<typeof listDeliveriesQuery>) {
+  return {
     ...(query.ownerId ? { ownerId: query.ownerId } : {}),
     ...ownerScope(caller),
     ...(query.hookId ? { hookId: query.hookId } : {}),
@@ -75,7 +82,10 @@ export async function listDeliveries(models: Models, caller: Caller, query: z.in
     ...(query.status ? { status: query.status } : {}),
     ...(query.since ? { createdAt: { $gte: new Date(query.since) } } : {}),
   };
-  const page = await paginate<Stored>(models.Delivery, filter, query);
+}
+
+export async function listDeliveries(models: Models, caller: Caller, query: z.infer<typeof listDeliveriesQuery>) {
+  const page = await paginate<Stored>(models.Delivery, deliveryListFilter(caller, query), query);
   return { data: page.items.map(deliverySummaryView), nextCursor: page.nextCursor };
 }
 
@@ -85,9 +95,32 @@ export async function getDelivery(models: Models, caller: Caller, id: string) {
   return deliveryView(delivery);
 }
 
+/** The deliveries of one event: served by the {eventId, createdAt, _id} index, and FerretDB reads only the event's. */
+export function eventDeliveriesFilter(event: { id: string; ownerId: string }) {
+  return { eventId: event.id, ownerId: event.ownerId };
+}
+
+/**
+ * The first-attempt records a retried fan-out already made for these hooks of
+ * the event: by id, within the event's deliveries, an equality FerretDB hands
+ * to its store (it evaluates `$in` itself, on every row it reads). Served by
+ * the _id index (or {eventId, hookId}) on MongoDB.
+ */
+export function recordedDeliveriesFilter(eventId: string, hookIds: readonly string[]) {
+  return { eventId, _id: { $in: hookIds.map((hookId) => deliveryId(eventId, hookId)) } };
+}
+
+/** How many of an event's deliveries its page embeds; `GET /v1/deliveries?eventId=` pages through the rest. */
+export const EVENT_DELIVERIES_PAGE = 50;
+
+/**
+ * The event's newest deliveries, a page of them, and the cursor of the next
+ * page of `GET /v1/deliveries?eventId=` (the same filter and order): a fan-out
+ * to 100,000 hooks made a single answer of 100,000 summaries.
+ */
 export async function deliveriesOfEvent(models: Models, event: { id: string; ownerId: string }) {
-  const deliveries = await models.Delivery.find({ eventId: event.id, ownerId: event.ownerId })
-    .sort({ hookId: 1 })
-    .lean();
-  return deliveries.map(deliverySummaryView);
+  const page = await paginate<Stored>(models.Delivery, eventDeliveriesFilter(event), {
+    limit: EVENT_DELIVERIES_PAGE,
+  });
+  return { deliveries: page.items.map(deliverySummaryView), deliveriesNextCursor: page.nextCursor };
 }

@@ -205,21 +205,25 @@ export async function getEventWithDeliveries(
   query: z.infer<typeof eventOwnerQuery>,
 ) {
   const event = await findEvent(models, caller, id, query.ownerId);
-  return { ...eventView(event), deliveries: await deliveriesOfEvent(models, event) };
+  return { ...eventView(event), ...(await deliveriesOfEvent(models, event)) };
 }
 
-export async function listEvents(models: Models, caller: Caller, query: z.infer<typeof listEventsQuery>) {
+/** What a page of events matches: equalities beside a `createdAt` window, each combination indexed (models/event.ts). */
+export function eventListFilter(caller: Caller, query: z.infer<typeof listEventsQuery>) {
   const createdAt = {
     ...(query.since ? { $gte: new Date(query.since) } : {}),
     ...(query.until ? { $lt: new Date(query.until) } : {}),
   };
-  const filter = {
+  return {
     ...(query.ownerId ? { ownerId: query.ownerId } : {}),
     ...ownerScope(caller),
     ...(query.type ? { type: query.type } : {}),
     ...(query.messageId ? { messageId: query.messageId } : {}),
     ...(Object.keys(createdAt).length ? { createdAt } : {}),
   };
-  const page = await paginate<Stored>(models.Event, filter, query);
+}
+
+export async function listEvents(models: Models, caller: Caller, query: z.infer<typeof listEventsQuery>) {
+  const page = await paginate<Stored>(models.Event, eventListFilter(caller, query), query);
   return { data: page.items.map(eventView), nextCursor: page.nextCursor };
 }

@@ -62,6 +62,9 @@ export function pageFilter(filter: PageFilter, after: Cursor | undefined): Recor
   };
 }
 
+/** Every page's order, which each list's index ends with (see the models). */
+export const PAGE_SORT = { createdAt: -1, _id: -1 } as const;
+
 export async function paginate<T extends { _id: string; createdAt: Date }>(
   // Any model: the caller names the lean type it reads back.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -71,7 +74,7 @@ export async function paginate<T extends { _id: string; createdAt: Date }>(
 ): Promise<{ items: T[]; nextCursor: string | undefined }> {
   const found = (await model
     .find(pageFilter(filter, cursor ? decodeCursor(cursor) : undefined))
-    .sort({ createdAt: -1, _id: -1 })
+    .sort(PAGE_SORT)
     .limit(limit + 1)
     .lean()) as T[];
   const items = found.slice(0, limit);

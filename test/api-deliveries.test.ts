@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { firstAttemptRecord } from '../activities/delivery-records';
+import { EVENT_DELIVERIES_PAGE } from '../domain/deliveries';
+import { eventKey } from '../domain/ids';
+import { eventWorkflowId } from '../domain/temporal-names';
 import { eventually } from './support/eventually';
 import { startHookflow, type Hookflow } from './support/hookflow';
 import { startReceiver } from './support/receiver';
@@ -69,5 +73,53 @@ describe('deliveries API', () => {
     assert.equal(delivery.body.attempts[0].statusCode, 503);
     assert.ok(delivery.body.attempts[0].durationMs >= 0);
     assert.equal((await get('/v1/deliveries/dlv_missing')).status, 404);
+  });
+
+  it("embeds an event's newest page of deliveries, and pages through the rest with ?eventId=", async () => {
+    const fanOut = await hookflow.createOwner('Fan-out');
+    const posted = await hookflow.request(
+      'POST',
+      '/v1/events',
+      { type: 'dataset-published', data: { id: 'ds2' } },
+      { key: fanOut.apiKey },
+    );
+    const id = posted.body.id as string;
+    // It has no hooks yet: once its workflow is done, its deliveries are the ones written here, a page and more.
+    await hookflow.temporal.workflow.getHandle(eventWorkflowId(eventKey(fanOut.id, id))).result();
+    const count = EVENT_DELIVERIES_PAGE + 10;
+    const start = Date.now();
+    const records = Array.from({ length: count }, (_, i) =>
+      firstAttemptRecord(
+        { deliveryId: `dlv_page_${i}`, eventId: id, hookId: `hook_page_${i}`, ownerId: fanOut.id },
+        { status: 'succeeded' },
+        { startedAt: new Date(start), durationMs: 1 },
+        start + i,
+      ),
+    );
+    // Another owner's event of the same producer id is not this one's.
+    const foreign = { deliveryId: 'dlv_page_foreign', eventId: id, hookId: 'hook_foreign', ownerId: owner.id };
+    const foreignRecord = firstAttemptRecord(foreign, { status: 'succeeded' }, records[0]!.attempts[0]!, start + count);
+    await hookflow.mongo.collection('deliveries').insertMany([...records, foreignRecord] as never[]);
+    const asFanOut = (path: string) => hookflow.request('GET', path, undefined, { key: fanOut.apiKey });
+
+    const event = await asFanOut(`/v1/events/${id}`);
+    assert.equal(event.status, 200, JSON.stringify(event.body));
+    const newestFirst = records.map((record) => record._id).reverse();
+    assert.deepEqual(
+      event.body.deliveries.map((d: { id: string }) => d.id),
+      newestFirst.slice(0, EVENT_DELIVERIES_PAGE),
+    );
+    assert.equal(typeof event.body.deliveriesNextCursor, 'string');
+    const rest = await asFanOut(`/v1/deliveries?eventId=${id}&cursor=${event.body.deliveriesNextCursor}`);
+    assert.equal(rest.status, 200, JSON.stringify(rest.body));
+    assert.deepEqual(
+      rest.body.data.map((d: { id: string }) => d.id),
+      newestFirst.slice(EVENT_DELIVERIES_PAGE),
+    );
+    assert.equal(rest.body.nextCursor, undefined);
+    // An event within one page says there is nothing more.
+    const small = await get(`/v1/events/${eventId}`);
+    assert.equal(small.body.deliveries.length, 2);
+    assert.equal(small.body.deliveriesNextCursor, undefined);
   });
 });

@@ -9,6 +9,7 @@ import {
   postEventBatchInput,
   postEventInput,
 } from '../../domain/events';
+import { EVENT_DELIVERIES_PAGE } from '../../domain/deliveries';
 import type { AppDependencies } from '../app';
 import { IDEMPOTENCY_KEY, idempotencyKey } from '../idempotency-key';
 import { Reply } from '../reply';
@@ -84,15 +85,20 @@ export function eventRoutes({ models, temporal, config }: AppDependencies): Rout
       method: 'get',
       path: '/v1/events/:id',
       tag: 'Events',
-      summary: 'Read an event and how its deliveries went',
-      description:
-        "The id is the producer's, within the owner. With the admin key, `ownerId` names the owner; it is required (400) when more than one owner sent the id.",
+      summary: 'Read an event and how its newest deliveries went',
+      description: `The id is the producer's, within the owner. With the admin key, \`ownerId\` names the owner; it is required (400) when more than one owner sent the id. \`deliveries\` holds the event's ${EVENT_DELIVERIES_PAGE} newest delivery summaries (newest first, as \`GET /v1/deliveries\` orders them); when it has more, \`deliveriesNextCursor\` is the \`cursor\` of \`GET /v1/deliveries?eventId=<id>\` (with the admin key, also \`&ownerId=<owner>\`) for the next page.`,
       access: 'tenant',
       query: eventOwnerQuery,
       success: {
         status: 200,
-        description: 'The event, with one delivery summary per hook',
-        schema: eventSchema.extend({ deliveries: z.array(deliverySummarySchema) }),
+        description: `The event, with its ${EVENT_DELIVERIES_PAGE} newest delivery summaries`,
+        schema: eventSchema.extend({
+          deliveries: z.array(deliverySummarySchema),
+          deliveriesNextCursor: z
+            .string()
+            .optional()
+            .describe('The `cursor` of `GET /v1/deliveries?eventId=` for the next page; absent when this is all'),
+        }),
       },
       handle: ({ params, query, caller }) => getEventWithDeliveries(models, caller, params.id as string, query),
     }),

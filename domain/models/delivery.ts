@@ -1,4 +1,5 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { sweptByRetention } from './swept-by-retention';
 
 /**
  * `retrying` waits for `nextAttemptAt`; `failed` gave up; `paused` waits for
@@ -56,10 +57,27 @@ const deliverySchema = new Schema(
   { timestamps: true, versionKey: false },
 );
 
-deliverySchema.index({ eventId: 1, hookId: 1 });
+/*
+ * Which index serves which hot query on MongoDB (each query shape is a named function the code calls, so that
+ * an explain can run the code's own query). FerretDB 1.24 pushes down only top-level equalities, so each shape
+ * has equalities that select few rows.
+ * - deliveryListFilter + PAGE_SORT (GET /v1/deliveries): `{}` by {createdAt, _id}; `{status}` by
+ *   {status, createdAt, _id}; `{ownerId[, status]}` by {ownerId[, status], createdAt, _id};
+ *   `{[ownerId,] hookId[, status]}` by {hookId[, status], createdAt, _id}; `{[ownerId,] eventId}` (and
+ *   eventDeliveriesFilter, GET /v1/events/:id's first page) by {eventId, createdAt, _id}.
+ * - recordedDeliveriesFilter (a retried fan-out's lookup of what it recorded): the _id index or {eventId, hookId}.
+ * - expiredHourFilter, cutoffHourFilter (retention): {createdHour, createdAt}, see sweptByRetention.
+ */
+deliverySchema.index({ createdAt: -1, _id: -1 });
+deliverySchema.index({ status: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ ownerId: 1, createdAt: -1, _id: -1 });
+deliverySchema.index({ ownerId: 1, status: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ hookId: 1, createdAt: -1, _id: -1 });
+deliverySchema.index({ hookId: 1, status: 1, createdAt: -1, _id: -1 });
+deliverySchema.index({ eventId: 1, createdAt: -1, _id: -1 });
+deliverySchema.index({ eventId: 1, hookId: 1 });
 deliverySchema.index({ replayId: 1, _id: 1 });
+deliverySchema.plugin(sweptByRetention);
 
 export type Delivery = InferSchemaType<typeof deliverySchema>;
 /** As stored and read lean: the headers as a plain list. */

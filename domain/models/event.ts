@@ -1,4 +1,5 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { sweptByRetention } from './swept-by-retention';
 
 /** Something that happened at a producer, kept as received. */
 const eventSchema = new Schema(
@@ -19,8 +20,12 @@ const eventSchema = new Schema(
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false, minimize: false },
 );
 
+eventSchema.plugin(sweptByRetention);
+// GET /v1/events: an owner's page, the admin's, and each with ?type= (PAGE_SORT after the equalities).
 eventSchema.index({ ownerId: 1, createdAt: -1, _id: -1 });
 eventSchema.index({ createdAt: -1, _id: -1 });
+eventSchema.index({ ownerId: 1, type: 1, createdAt: -1, _id: -1 });
+eventSchema.index({ type: 1, createdAt: -1, _id: -1 });
 eventSchema.index({ messageId: 1 }, { sparse: true });
 // The admin key reads an event by its producer's id without naming the owner; the _id keeps (ownerId, id) unique.
 eventSchema.index({ id: 1 });

@@ -7,6 +7,7 @@ import { hookModel } from './hook';
 import { ownerModel } from './owner';
 import { replayModel } from './replay';
 import { replayScheduleModel } from './replay-schedule';
+import { retentionStateModel } from './retention-state';
 
 /** The models bound to one connection, so that tests and processes never share mongoose globals. */
 export function createModels(connection: Connection) {
@@ -19,6 +20,7 @@ export function createModels(connection: Connection) {
     EventType: eventTypeModel(connection),
     Replay: replayModel(connection),
     ReplaySchedule: replayScheduleModel(connection),
+    RetentionState: retentionStateModel(connection),
   };
 }
 

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { sweptByRetention } from './swept-by-retention';
 import { DELIVERY_STATUSES } from './delivery';
 
 export const REPLAY_KINDS = ['delivery', 'event', 'recovery'] as const;
@@ -37,6 +38,7 @@ const replaySchema = new Schema(
   { timestamps: true, versionKey: false },
 );
 
+replaySchema.plugin(sweptByRetention);
 export type Replay = InferSchemaType<typeof replaySchema>;
 
 export function replayModel(connection: Connection) {

@@ -1,5 +1,6 @@
 import type { runBaseline, runFanOut } from './scenarios/fanout';
 import type { runFailures } from './scenarios/failures';
+import { RATIO_FLOOR_MS, type runScale } from './scenarios/scale';
 import type { runStream } from './scenarios/stream';
 import { round } from './stats';
 
@@ -8,6 +9,7 @@ export interface ScenarioResults {
   fanout?: Awaited<ReturnType<typeof runFanOut>>[];
   stream?: Awaited<ReturnType<typeof runStream>>;
   failures?: Awaited<ReturnType<typeof runFailures>>[];
+  scale?: Awaited<ReturnType<typeof runScale>>;
 }
 
 export interface TargetCheck {
@@ -56,6 +58,18 @@ export function checkTargets(results: ScenarioResults): TargetCheck[] {
       target: '100,000-hook fan-out: worker RSS ≤ 500 MB, no history over 10,240 events',
       measured: `${round(huge.peakRss.workerMb, 0)} MB, largest history ${huge.largestHistory} events`,
       met: huge.peakRss.workerMb <= 500 && huge.largestHistory <= 10_240,
+    });
+  }
+  if (results.scale) {
+    const { volume, queries } = results.scale;
+    const over = queries.filter((query) => query.cpuRatio > 2);
+    checks.push({
+      target: `hot queries at ${volume.deliveries.toLocaleString('en')} deliveries: server CPU ≤ 2x the empty store's (under ${RATIO_FLOOR_MS} ms counts as ${RATIO_FLOOR_MS})`,
+      measured:
+        over.length === 0
+          ? `all ${queries.length} within, largest ${Math.max(...queries.map((query) => query.cpuRatio))}x`
+          : over.map((query) => `${query.name} ${query.cpuRatio}x`).join(', '),
+      met: over.length === 0,
     });
   }
   return checks;
@@ -158,6 +172,22 @@ export function renderTables(results: ScenarioResults, targets: TargetCheck[]): 
           percent(run.receiverBusy),
         ]),
       ),
+    );
+  }
+  if (results.scale) {
+    const { volume, preload } = results.scale;
+    parts.push(
+      table(
+        ['hot query (server CPU / wall per call)', 'empty store', 'preloaded', 'CPU ratio', 'wall ratio'],
+        results.scale.queries.map((query) => [
+          query.name,
+          `${query.empty.cpuMsPerCall} / ${query.empty.wallMsPerCall} ms`,
+          `${query.preloaded.cpuMsPerCall} / ${query.preloaded.wallMsPerCall} ms${query.preloaded.calls === 1 ? ' (1 call)' : ''}`,
+          query.cpuRatio > 2 ? `**${query.cpuRatio}x**` : `${query.cpuRatio}x`,
+          `${query.wallRatio}x`,
+        ]),
+      ),
+      `Preloaded ${volume.deliveries.toLocaleString('en')} deliveries, ${volume.events.toLocaleString('en')} events, ${volume.hooks.toLocaleString('en')} hooks of other owners in ${preload.seconds} s (${preload.databaseCpuSeconds} s of database CPU).`,
     );
   }
   const cpuRows: [string, Record<string, number> | undefined][] = [

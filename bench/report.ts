@@ -1,5 +1,6 @@
 import type { runBaseline, runFanOut } from './scenarios/fanout';
 import type { runFailures } from './scenarios/failures';
+import type { runIsolation } from './scenarios/isolation';
 import { RATIO_FLOOR_MS, type runScale } from './scenarios/scale';
 import type { runStream } from './scenarios/stream';
 import { round } from './stats';
@@ -10,6 +11,7 @@ export interface ScenarioResults {
   stream?: Awaited<ReturnType<typeof runStream>>;
   failures?: Awaited<ReturnType<typeof runFailures>>[];
   scale?: Awaited<ReturnType<typeof runScale>>;
+  isolation?: Awaited<ReturnType<typeof runIsolation>>;
 }
 
 export interface TargetCheck {
@@ -70,6 +72,14 @@ export function checkTargets(results: ScenarioResults): TargetCheck[] {
           ? `all ${queries.length} within, largest ${Math.max(...queries.map((query) => query.cpuRatio))}x`
           : over.map((query) => `${query.name} ${query.cpuRatio}x`).join(', '),
       met: over.length === 0,
+    });
+  }
+  const { isolation } = results;
+  if (isolation) {
+    checks.push({
+      target: `${isolation.rate} events/s of one owner beside ${isolation.bigEvents} fan-outs to another's ${isolation.bigHooks.toLocaleString('en')} hooks: p50 and p99 within 2x of alone`,
+      measured: `p50 ${isolation.p50Ratio}x, p99 ${isolation.p99Ratio}x (p99 ${isolation.alone.latency.p99Ms} -> ${isolation.besideBigOwner.latency.p99Ms} ms)`,
+      met: isolation.p50Ratio <= 2 && isolation.p99Ratio <= 2,
     });
   }
   return checks;
@@ -188,6 +198,37 @@ export function renderTables(results: ScenarioResults, targets: TargetCheck[]): 
         ]),
       ),
       `Preloaded ${volume.deliveries.toLocaleString('en')} deliveries, ${volume.events.toLocaleString('en')} events, ${volume.hooks.toLocaleString('en')} hooks of other owners in ${preload.seconds} s (${preload.databaseCpuSeconds} s of database CPU).`,
+    );
+  }
+  const { isolation } = results;
+  if (isolation) {
+    const row = (name: string, phase: typeof isolation.alone) => [
+      name,
+      `${phase.latency.p50Ms} ms`,
+      `${phase.latency.p99Ms} ms`,
+      `${phase.latency.maxMs} ms`,
+      phase.bigOwnerDeliveries === 0
+        ? '-'
+        : `${phase.bigOwnerDeliveries.toLocaleString('en')}, ${phase.bigOwnerFirstArrivalS}-${phase.bigOwnerLastArrivalS} s`,
+    ];
+    parts.push(
+      table(
+        [
+          `isolation: ${isolation.rate} events/s, ${isolation.durationS} s, ${isolation.hooksPerEvent} hooks/event`,
+          'p50',
+          'p99',
+          'max',
+          "big owner's deliveries, arriving at",
+        ],
+        [
+          row('alone', isolation.alone),
+          row(
+            `beside ${isolation.bigEvents} events to ${isolation.bigHooks.toLocaleString('en')} hooks`,
+            isolation.besideBigOwner,
+          ),
+          ['ratio', `${isolation.p50Ratio}x`, `${isolation.p99Ratio}x`, '', ''],
+        ],
+      ),
     );
   }
   const cpuRows: [string, Record<string, number> | undefined][] = [

@@ -3,8 +3,9 @@
  *
  * Starts a stack of its own on free ports (or uses TEMPORAL_ADDRESS,
  * MONGODB_URI and SMTP_URL when given), runs the scenarios (baseline, fanout,
- * stream, failures by default; scale only when named, since its preload of a
- * million deliveries takes 10-20 minutes), prints tables and writes every figure to
+ * stream, failures by default; scale and isolation only when named: scale's
+ * preload of a million deliveries takes 10-20 minutes, isolation's 30,000
+ * deliveries several), prints tables and writes every figure to
  * a JSON file under bench/results/. Each scenario runs its own worker and API
  * processes, as `npm run dev` does, on a fresh database and task queue; scale
  * calls the hot queries' code in this process, on a database of its own.
@@ -26,11 +27,12 @@ import { startReceivers } from './receivers';
 import { checkTargets, renderTables, type ScenarioResults } from './report';
 import { runBaseline, runFanOut } from './scenarios/fanout';
 import { runFailures } from './scenarios/failures';
+import { runIsolation, type IsolationOptions } from './scenarios/isolation';
 import { runScale, type ScaleOptions } from './scenarios/scale';
 import { runStream, type StreamOptions } from './scenarios/stream';
 import { REAL_VOLUME } from './preload';
 
-const SCENARIOS = ['baseline', 'fanout', 'stream', 'failures', 'scale'] as const;
+const SCENARIOS = ['baseline', 'fanout', 'stream', 'failures', 'scale', 'isolation'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 /** Run when no scenario is named. */
 const DEFAULT_SCENARIOS: readonly Scenario[] = ['baseline', 'fanout', 'stream', 'failures'];
@@ -40,6 +42,7 @@ interface Sizes {
   stream: StreamOptions;
   failureHooks: number[];
   scale: ScaleOptions;
+  isolation: IsolationOptions;
 }
 
 const FULL: Sizes = {
@@ -52,6 +55,7 @@ const FULL: Sizes = {
   },
   failureHooks: [1_000],
   scale: { volume: REAL_VOLUME },
+  isolation: { bigHooks: 10_000, bigEvents: 3, rate: 20, durationS: 30 },
 };
 
 /** A few seconds of each scenario: proves the harness works, measures nothing worth quoting. */
@@ -60,6 +64,7 @@ const SMOKE: Sizes = {
   stream: { rates: [5], durationS: 2, rampRates: [10], rampDurationS: 2 },
   failureHooks: [20],
   scale: { volume: { deliveries: 2_000, events: 400, hooks: 100 } },
+  isolation: { bigHooks: 50, bigEvents: 2, rate: 5, durationS: 2 },
 };
 
 function numbers(list: string): number[] {
@@ -220,6 +225,12 @@ async function runOn(
 
   if (options.scenarios.has('scale')) {
     results.scale = await attempt('scale', () => runScale(context, options.sizes.scale));
+  }
+  if (options.scenarios.has('isolation')) {
+    results.isolation = await attempt('isolation', () => {
+      log('isolation: a big owner beside a stream...');
+      return runIsolation(context, options.sizes.isolation);
+    });
   }
 
   const targets = checkTargets(results);

@@ -1,5 +1,7 @@
 import type { runBaseline, runFanOut } from './scenarios/fanout';
 import type { runFailures } from './scenarios/failures';
+import type { runIsolation } from './scenarios/isolation';
+import { RATIO_FLOOR_MS, type runScale } from './scenarios/scale';
 import type { runStream } from './scenarios/stream';
 import { round } from './stats';
 
@@ -8,6 +10,8 @@ export interface ScenarioResults {
   fanout?: Awaited<ReturnType<typeof runFanOut>>[];
   stream?: Awaited<ReturnType<typeof runStream>>;
   failures?: Awaited<ReturnType<typeof runFailures>>[];
+  scale?: Awaited<ReturnType<typeof runScale>>;
+  isolation?: Awaited<ReturnType<typeof runIsolation>>;
 }
 
 export interface TargetCheck {
@@ -56,6 +60,26 @@ export function checkTargets(results: ScenarioResults): TargetCheck[] {
       target: '100,000-hook fan-out: worker RSS ≤ 500 MB, no history over 10,240 events',
       measured: `${round(huge.peakRss.workerMb, 0)} MB, largest history ${huge.largestHistory} events`,
       met: huge.peakRss.workerMb <= 500 && huge.largestHistory <= 10_240,
+    });
+  }
+  if (results.scale) {
+    const { volume, queries } = results.scale;
+    const over = queries.filter((query) => query.cpuRatio > 2);
+    checks.push({
+      target: `hot queries at ${volume.deliveries.toLocaleString('en')} deliveries: server CPU ≤ 2x the empty store's (under ${RATIO_FLOOR_MS} ms counts as ${RATIO_FLOOR_MS})`,
+      measured:
+        over.length === 0
+          ? `all ${queries.length} within, largest ${Math.max(...queries.map((query) => query.cpuRatio))}x`
+          : over.map((query) => `${query.name} ${query.cpuRatio}x`).join(', '),
+      met: over.length === 0,
+    });
+  }
+  const { isolation } = results;
+  if (isolation) {
+    checks.push({
+      target: `${isolation.rate} events/s of one owner beside ${isolation.bigEvents} fan-outs to another's ${isolation.bigHooks.toLocaleString('en')} hooks: p50 and p99 within 2x of alone`,
+      measured: `p50 ${isolation.p50Ratio}x, p99 ${isolation.p99Ratio}x (p99 ${isolation.alone.latency.p99Ms} -> ${isolation.besideBigOwner.latency.p99Ms} ms)`,
+      met: isolation.p50Ratio <= 2 && isolation.p99Ratio <= 2,
     });
   }
   return checks;
@@ -157,6 +181,53 @@ export function renderTables(results: ScenarioResults, targets: TargetCheck[]): 
           round(run.mongoCommandsPerDelivery, 3),
           percent(run.receiverBusy),
         ]),
+      ),
+    );
+  }
+  if (results.scale) {
+    const { volume, preload } = results.scale;
+    parts.push(
+      table(
+        ['hot query (server CPU / wall per call)', 'empty store', 'preloaded', 'CPU ratio', 'wall ratio'],
+        results.scale.queries.map((query) => [
+          query.name,
+          `${query.empty.cpuMsPerCall} / ${query.empty.wallMsPerCall} ms`,
+          `${query.preloaded.cpuMsPerCall} / ${query.preloaded.wallMsPerCall} ms${query.preloaded.calls === 1 ? ' (1 call)' : ''}`,
+          query.cpuRatio > 2 ? `**${query.cpuRatio}x**` : `${query.cpuRatio}x`,
+          `${query.wallRatio}x`,
+        ]),
+      ),
+      `Preloaded ${volume.deliveries.toLocaleString('en')} deliveries, ${volume.events.toLocaleString('en')} events, ${volume.hooks.toLocaleString('en')} hooks of other owners in ${preload.seconds} s (${preload.databaseCpuSeconds} s of database CPU).`,
+    );
+  }
+  const { isolation } = results;
+  if (isolation) {
+    const row = (name: string, phase: typeof isolation.alone) => [
+      name,
+      `${phase.latency.p50Ms} ms`,
+      `${phase.latency.p99Ms} ms`,
+      `${phase.latency.maxMs} ms`,
+      phase.bigOwnerDeliveries === 0
+        ? '-'
+        : `${phase.bigOwnerDeliveries.toLocaleString('en')}, ${phase.bigOwnerFirstArrivalS}-${phase.bigOwnerLastArrivalS} s`,
+    ];
+    parts.push(
+      table(
+        [
+          `isolation: ${isolation.rate} events/s, ${isolation.durationS} s, ${isolation.hooksPerEvent} hooks/event`,
+          'p50',
+          'p99',
+          'max',
+          "big owner's deliveries, arriving at",
+        ],
+        [
+          row('alone', isolation.alone),
+          row(
+            `beside ${isolation.bigEvents} events to ${isolation.bigHooks.toLocaleString('en')} hooks`,
+            isolation.besideBigOwner,
+          ),
+          ['ratio', `${isolation.p50Ratio}x`, `${isolation.p99Ratio}x`, '', ''],
+        ],
       ),
     );
   }

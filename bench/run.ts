@@ -3,9 +3,12 @@
  *
  * Starts a stack of its own on free ports (or uses TEMPORAL_ADDRESS,
  * MONGODB_URI and SMTP_URL when given), runs the scenarios (baseline, fanout,
- * stream, failures; all by default), prints tables and writes every figure to
+ * stream, failures by default; scale and isolation only when named: scale's
+ * preload of a million deliveries takes 10-20 minutes, isolation's 30,000
+ * deliveries several), prints tables and writes every figure to
  * a JSON file under bench/results/. Each scenario runs its own worker and API
- * processes, as `npm run dev` does, on a fresh database and task queue.
+ * processes, as `npm run dev` does, on a fresh database and task queue; scale
+ * calls the hot queries' code in this process, on a database of its own.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,15 +27,22 @@ import { startReceivers } from './receivers';
 import { checkTargets, renderTables, type ScenarioResults } from './report';
 import { runBaseline, runFanOut } from './scenarios/fanout';
 import { runFailures } from './scenarios/failures';
+import { runIsolation, type IsolationOptions } from './scenarios/isolation';
+import { runScale, type ScaleOptions } from './scenarios/scale';
 import { runStream, type StreamOptions } from './scenarios/stream';
+import { REAL_VOLUME } from './preload';
 
-const SCENARIOS = ['baseline', 'fanout', 'stream', 'failures'] as const;
+const SCENARIOS = ['baseline', 'fanout', 'stream', 'failures', 'scale', 'isolation'] as const;
 type Scenario = (typeof SCENARIOS)[number];
+/** Run when no scenario is named. */
+const DEFAULT_SCENARIOS: readonly Scenario[] = ['baseline', 'fanout', 'stream', 'failures'];
 
 interface Sizes {
   fanoutHooks: number[];
   stream: StreamOptions;
   failureHooks: number[];
+  scale: ScaleOptions;
+  isolation: IsolationOptions;
 }
 
 const FULL: Sizes = {
@@ -44,6 +54,8 @@ const FULL: Sizes = {
     rampDurationS: 15,
   },
   failureHooks: [1_000],
+  scale: { volume: REAL_VOLUME },
+  isolation: { bigHooks: 10_000, bigEvents: 3, rate: 20, durationS: 30 },
 };
 
 /** A few seconds of each scenario: proves the harness works, measures nothing worth quoting. */
@@ -51,6 +63,8 @@ const SMOKE: Sizes = {
   fanoutHooks: [20],
   stream: { rates: [5], durationS: 2, rampRates: [10], rampDurationS: 2 },
   failureHooks: [20],
+  scale: { volume: { deliveries: 2_000, events: 400, hooks: 100 } },
+  isolation: { bigHooks: 50, bigEvents: 2, rate: 5, durationS: 2 },
 };
 
 function numbers(list: string): number[] {
@@ -78,7 +92,7 @@ function parseCommandLine() {
   const unknown = positionals.filter((name) => !SCENARIOS.includes(name as Scenario));
   if (unknown.length > 0)
     throw new Error(`Unknown scenario ${unknown.join(', ')}; choose from ${SCENARIOS.join(', ')}`);
-  const scenarios = new Set<Scenario>(positionals.length ? (positionals as Scenario[]) : SCENARIOS);
+  const scenarios = new Set<Scenario>(positionals.length ? (positionals as Scenario[]) : DEFAULT_SCENARIOS);
   // The fan-out's efficiency is a ratio to the baseline of the same run.
   if (scenarios.has('fanout')) scenarios.add('baseline');
   const defaults = values.smoke ? SMOKE : FULL;
@@ -206,6 +220,16 @@ async function runOn(
     results.failures = await each('failures', options.sizes.failureHooks, (hooks) => {
       log(`failures: ${hooks} hooks, a tenth failing once...`);
       return runFailures(context, hooks);
+    });
+  }
+
+  if (options.scenarios.has('scale')) {
+    results.scale = await attempt('scale', () => runScale(context, options.sizes.scale));
+  }
+  if (options.scenarios.has('isolation')) {
+    results.isolation = await attempt('isolation', () => {
+      log('isolation: a big owner beside a stream...');
+      return runIsolation(context, options.sizes.isolation);
     });
   }
 

@@ -1,12 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import { newId } from '../../domain/ids';
+import type { BenchApp } from '../app';
 import { startCosting, startScenarioApp, type BenchContext } from '../context';
 import { BENCH_EVENT_DATA, createHttpHooks, createOwner, webhookIds } from '../fixtures';
+import type { Received, Receivers } from '../receivers';
 import { latencySummary, round } from '../stats';
 
 const EVENT_TYPE = 'bench.stream';
-const HOOKS_PER_EVENT = 5;
+export const HOOKS_PER_EVENT = 5;
 /** How long a run's deliveries may take to drain after its last event before the run counts as fallen behind. */
 const DRAIN_LIMIT_MS = 60_000;
 const WARM_UP_EVENTS = 20;
@@ -20,8 +22,19 @@ export interface StreamOptions {
   rampDurationS: number;
 }
 
+/** An owner of the stream's events with HOOKS_PER_EVENT hooks, spread over the receivers. */
+export async function subscribeStreamOwner(app: BenchApp, receivers: Receivers, name: string) {
+  const owner = await createOwner(app, name, EVENT_TYPE);
+  const hookIds = await createHttpHooks(app, owner, {
+    count: HOOKS_PER_EVENT,
+    eventType: EVENT_TYPE,
+    urlFor: (id, i) => receivers.urlFor(i, id),
+  });
+  return { owner, hookIds };
+}
+
 /** Posts the events at `rate` a second without waiting for answers (an open loop, as producers post). */
-async function postAtRate(url: string, apiKey: string, eventIds: readonly string[], rate: number) {
+export async function postAtRate(url: string, apiKey: string, eventIds: readonly string[], rate: number) {
   const agent = new Agent({ connections: 64 });
   const acceptedAt = new Map<string, number>();
   const started = performance.now();
@@ -46,6 +59,26 @@ async function postAtRate(url: string, apiKey: string, eventIds: readonly string
   return { acceptedAt, postedForS: (performance.now() - started) / 1000 };
 }
 
+/** Each delivery's time from its event's 202 to its first arrival, and the last arrival. */
+export function deliveryLatencies(
+  received: Received,
+  eventIds: readonly string[],
+  hookIds: readonly string[],
+  acceptedAt: ReadonlyMap<string, number>,
+) {
+  const latencies: number[] = [];
+  let lastArrival = 0;
+  for (const eventId of eventIds) {
+    for (const id of webhookIds(eventId, hookIds)) {
+      const arrivals = received.arrivals.get(id);
+      if (!arrivals) continue;
+      latencies.push(Math.min(...arrivals) - (acceptedAt.get(eventId) as number));
+      lastArrival = Math.max(lastArrival, ...arrivals);
+    }
+  }
+  return { latencies, lastArrival };
+}
+
 /**
  * `rate` events a second for `durationS` seconds on a Hookflow of its own (a
  * run that fell behind leaves no backlog to the next), each delivery measured
@@ -57,22 +90,13 @@ async function streamAt(context: BenchContext, rate: number, durationS: number, 
   const { receivers } = context;
   const app = await startScenarioApp(context, `stream-${rate}`);
   try {
-    const subscribe = async (name: string) => {
-      const owner = await createOwner(app, name, EVENT_TYPE);
-      const hookIds = await createHttpHooks(app, owner, {
-        count: HOOKS_PER_EVENT,
-        eventType: EVENT_TYPE,
-        urlFor: (id, i) => receivers.urlFor(i, id),
-      });
-      return { owner, hookIds };
-    };
     // A few events first, of an owner of their own, so that the measured ones do not pay for the
     // processes' warm-up (JIT, pools) and the measured owner's workflows are the measured events'.
-    const warmUp = await subscribe('warmup');
+    const warmUp = await subscribeStreamOwner(app, receivers, 'warmup');
     const warmUpEvents = Array.from({ length: WARM_UP_EVENTS }, () => newId('event'));
     await postAtRate(app.url, warmUp.owner.apiKey, warmUpEvents, WARM_UP_EVENTS);
     await receivers.waitForSucceeded(WARM_UP_EVENTS * HOOKS_PER_EVENT, DRAIN_LIMIT_MS);
-    const { owner, hookIds } = await subscribe(`stream${rate}`);
+    const { owner, hookIds } = await subscribeStreamOwner(app, receivers, `stream${rate}`);
     await receivers.take();
     const costPerDelivery = await startCosting(context, app);
     const eventIds = Array.from({ length: Math.round(rate * durationS) }, () => newId('event'));
@@ -86,16 +110,7 @@ async function streamAt(context: BenchContext, rate: number, durationS: number, 
     );
     const received = await receivers.take();
 
-    const latencies: number[] = [];
-    let lastArrival = 0;
-    for (const eventId of eventIds) {
-      for (const id of webhookIds(eventId, hookIds)) {
-        const arrivals = received.arrivals.get(id);
-        if (!arrivals) continue;
-        latencies.push(Math.min(...arrivals) - (acceptedAt.get(eventId) as number));
-        lastArrival = Math.max(lastArrival, ...arrivals);
-      }
-    }
+    const { latencies, lastArrival } = deliveryLatencies(received, eventIds, hookIds, acceptedAt);
     const drainMs = drained ? Math.max(0, lastArrival - lastAcceptedAt) : undefined;
     return {
       rate,

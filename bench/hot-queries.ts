@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { laterAttemptUpdate } from '../activities/delivery-records';
+import { createFanOutActivities } from '../activities/fan-out';
+import type { AttemptAndRecord } from '../activities/first-attempts';
+import { createRetentionActivities } from '../activities/retention';
+import type { Caller } from '../domain/caller';
+import type { DeliverySettings } from '../domain/delivery-settings';
+import { getDelivery, listDeliveries } from '../domain/deliveries';
+import { findEvent } from '../domain/events';
+import { getHook, updateHook, updateHookInput } from '../domain/hooks';
+import { eventKey } from '../domain/ids';
+import type { Models } from '../domain/models';
+import { createSecretBox } from '../domain/secret-box';
+import type { ProbeTenant } from './preload';
+
+export interface HotQuery {
+  name: string;
+  run(): Promise<unknown>;
+}
+
+/**
+ * Sends nothing and records nothing: the subscription lookup is the fan-out's
+ * own reading of the event and the cursor over its hooks, without the sending.
+ */
+const countOnly: AttemptAndRecord = (items, options = {}) => {
+  const outcome = { succeeded: items.length, failed: 0, retries: [], hooksToDisable: [] };
+  options.onSliceRecorded?.(outcome, items);
+  return Promise.resolve(outcome);
+};
+
+/**
+ * The queries on Hookflow's hot paths, each made by the code that makes it in
+ * the app (domain functions and activities), for the probe tenant's records:
+ * what issue 13 asks to stay flat however much the other owners store.
+ */
+export function hotQueries(models: Models, probe: ProbeTenant, deliveryDefaults: DeliverySettings): HotQuery[] {
+  const caller: Caller = { kind: 'owner', ownerId: probe.ownerId, keyId: 'key_probe' };
+  const hookDeps = {
+    models,
+    deliveryDefaults,
+    // A hook's name is all that changes here; nothing is sealed or opened.
+    secrets: createSecretBox(randomBytes(32)),
+    allowPrivateTargets: true,
+  };
+  const retention = createRetentionActivities({ models });
+  const fanOut = createFanOutActivities({ models, attemptAndRecord: countOnly });
+  let updates = 0;
+  let nextPage: string | undefined;
+  const hookPage = async () => {
+    const page = await listDeliveries(models, caller, { hookId: probe.hookId, limit: 50 });
+    nextPage = page.nextCursor;
+    return page;
+  };
+  return [
+    { name: 'delivery by id', run: () => getDelivery(models, caller, probe.deliveryId) },
+    {
+      // As attemptDelivery records a later attempt (activities/retries.ts).
+      name: 'delivery update by id',
+      run: () =>
+        models.Delivery.updateOne(
+          { _id: probe.deliveryId },
+          laterAttemptUpdate(
+            { status: 'retrying', delayMs: 60_000 },
+            { startedAt: new Date(), durationMs: 42, statusCode: 500, errorKind: 'status' },
+            Date.now(),
+          ),
+        ),
+    },
+    { name: 'event by id', run: () => findEvent(models, caller, probe.eventId) },
+    {
+      // No code path changes a stored event yet (group commit may name its dispatch): the store's update by _id.
+      name: 'event update by id',
+      run: () =>
+        models.Event.updateOne(
+          { _id: eventKey(probe.ownerId, probe.eventId) },
+          { $set: { resourceId: `ord_${++updates}` } },
+        ),
+    },
+    { name: 'hook by id', run: () => getHook(hookDeps, caller, probe.hookId) },
+    {
+      // PATCH /v1/hooks/:id: a find by id, then a findOneAndUpdate by id.
+      name: 'hook update by id',
+      run: () => updateHook(hookDeps, caller, probe.hookId, updateHookInput.parse({ name: `probe ${++updates}` })),
+    },
+    { name: "hook's deliveries", run: hookPage },
+    {
+      name: "hook's deliveries, 2nd page",
+      run: async () => {
+        if (!nextPage) await hookPage();
+        return listDeliveries(models, caller, { hookId: probe.hookId, limit: 50, cursor: nextPage });
+      },
+    },
+    {
+      name: "hook's deliveries ?status=failed",
+      run: () => listDeliveries(models, caller, { hookId: probe.hookId, status: 'failed', limit: 50 }),
+    },
+    { name: "owner's deliveries", run: () => listDeliveries(models, caller, { limit: 50 }) },
+    {
+      name: "owner's deliveries ?status=failed",
+      run: () => listDeliveries(models, caller, { status: 'failed', limit: 50 }),
+    },
+    {
+      // Everything preloaded is younger than the retention: the hourly sweep finds nothing to delete.
+      name: 'retention sweep, nothing due',
+      run: () => retention.deleteExpiredBatch({ retention: '30d', limit: 1000 }),
+    },
+    {
+      name: 'subscription lookup (fan-out)',
+      run: () =>
+        new MockActivityEnvironment().run(() =>
+          fanOut.deliverToSubscribers({ eventKey: eventKey(probe.ownerId, probe.eventId) }),
+        ),
+    },
+  ];
+}

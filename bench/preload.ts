@@ -1,4 +1,5 @@
 import type { Model } from 'mongoose';
+import { createdHourOf } from '../domain/created-hour';
 import { deliveryId, eventKey } from '../domain/ids';
 import type { Models } from '../domain/models';
 import type { StoredHttpTarget } from '../domain/targets';
@@ -64,6 +65,7 @@ function delivery(eventId: string, hookId: string, ownerId: string, createdAt: D
     ...(status === 'failed' ? { failureReason: 'The target answered HTTP 500 to every attempt' } : {}),
     attempts: [attempt(createdAt, status === 'succeeded')],
     createdAt,
+    createdHour: createdHourOf(createdAt),
     updatedAt: createdAt,
   };
 }
@@ -78,6 +80,7 @@ function event(id: string, ownerId: string, createdAt: Date) {
     resourceId: `ord_${id}`,
     data: { orderId: id, total: 1999, currency: 'EUR', lines: [{ sku: 'sku_1', quantity: 2 }] },
     createdAt,
+    createdHour: createdHourOf(createdAt),
   };
 }
 

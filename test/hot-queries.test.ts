@@ -58,6 +58,7 @@ describe('hot queries', () => {
     it(`${name} is served by an index`, async () => {
       const query = queries.find((candidate) => candidate.name === name);
       assert.ok(query, `bench/hot-queries.ts has no query named ${name}`);
+      await query.prepare?.();
       const commands = await store.commandsOf(() => query.run());
       assert.ok(commands.length > 0, 'the query sent at least one command');
       for (const read of commands.flatMap(readsOf)) {

@@ -27,6 +27,7 @@ export interface ScaleOptions {
 }
 
 async function measure(query: HotQuery, database: readonly number[]) {
+  await query.prepare?.();
   const cpu = startCpuReading({ database });
   const started = performance.now();
   await query.run();
@@ -53,11 +54,9 @@ async function measure(query: HotQuery, database: readonly number[]) {
 /**
  * Waits (up to 10 minutes) until the database processes are nearly idle: a
  * preload leaves the store vacuuming and analyzing. It does not wait for a
- * vacuum that has not started: right after a bulk insert PostgreSQL's GIN
- * indexes still hold their pending lists (fastupdate), and a delivery by id
- * cost 12.2 ms of server CPU at 300,000 deliveries, 6.7 ms after ANALYZE, 1.2
- * ms after VACUUM (measured once on FerretDB on PostgreSQL). The preloaded
- * figures are therefore those of a store just after a burst, the worst case.
+ * vacuum that has not started. (Before the dev stack turned GIN's pending
+ * list off, a delivery by id cost 12.2 ms of server CPU right after 300,000
+ * inserts, 1.2 ms after VACUUM: the figures of a store just after a burst.)
  */
 async function waitForQuietStore(database: readonly number[], log: (line: string) => void) {
   const deadline = Date.now() + 10 * 60_000;

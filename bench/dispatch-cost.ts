@@ -5,6 +5,10 @@
  * Temporal at `--rate` events a second, the events stored beforehand: the
  * worker side of group commit (issue 13), before the API starts such
  * dispatches. `--events 1` is what the API does today. Prints the cost as JSON.
+ *
+ * Measured on the 2-core machine (PostgreSQL store, other stacks running), CPU
+ * ms per delivery, 1 event a dispatch against 10: worker 3.48 / 1.03, Temporal
+ * 4.46 / 0.58, database 1.09 / 0.35; history events per delivery 1.2 / 0.12.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';

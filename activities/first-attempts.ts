@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { mapWithConcurrency } from '../domain/concurrency';
+import { recordedDeliveriesFilter } from '../domain/deliveries';
 import { deliveryId } from '../domain/ids';
 import type { Models } from '../domain/models';
 import type { Hook } from '../domain/models/hook';
@@ -86,6 +87,25 @@ export function retriesLeftOnRecord<
     const delayMs = Math.max(0, (record.nextAttemptAt?.getTime() ?? 0) - Date.now());
     return [{ deliveryId: record._id, hookId: record.hookId, ownerId: event.ownerId, eventType: event.type, delayMs }];
   });
+}
+
+/**
+ * The deliveries among these that an earlier try recorded (only a retried try
+ * can find any), with what retriesLeftOnRecord reads: within one event's
+ * deliveries or one replay's (see recordedDeliveriesFilter).
+ */
+export function recordedAmong(
+  models: Models,
+  within: { eventId: string } | { replayId: string },
+  deliveryIds: readonly string[],
+) {
+  return models.Delivery.find(recordedDeliveriesFilter(within, deliveryIds), {
+    _id: 1,
+    eventId: 1,
+    hookId: 1,
+    status: 1,
+    nextAttemptAt: 1,
+  }).lean();
 }
 
 function slices<T>(items: readonly T[], size: number): T[][] {

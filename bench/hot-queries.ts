@@ -114,7 +114,8 @@ export function hotQueries(models: Models, probe: ProbeTenant, deliveryDefaults:
       name: 'subscription lookup (fan-out)',
       run: () =>
         new MockActivityEnvironment().run(() =>
-          fanOut.deliverToSubscribers({ eventKey: eventKey(probe.ownerId, probe.eventId) }),
+          // As a dispatch begins an event (by key: the event read back, then its hooks), with the workflow's bound.
+          fanOut.deliverFirstSlices({ events: [{ eventKey: eventKey(probe.ownerId, probe.eventId) }], limit: 200 }),
         ),
     },
   ];

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { ownerScope, type Caller } from './caller';
 import { NotFoundError } from './errors';
-import { deliveryId } from './ids';
 import type { Models } from './models';
 import { DELIVERY_STATUSES, type Attempt, type Delivery } from './models/delivery';
 import { paginate, pageQuery } from './pagination';
@@ -101,13 +100,13 @@ export function eventDeliveriesFilter(event: { id: string; ownerId: string }) {
 }
 
 /**
- * The first-attempt records a retried fan-out already made for these hooks of
- * the event: by id, within the event's deliveries, an equality FerretDB hands
- * to its store (it evaluates `$in` itself, on every row it reads). Served by
- * the _id index (or {eventId, hookId}) on MongoDB.
+ * The records among these delivery ids that an earlier try made, within one
+ * event's deliveries or one replay's: an equality FerretDB hands to its store
+ * (it evaluates `$in` itself, on every row it reads). Served by the _id index
+ * on MongoDB.
  */
-export function recordedDeliveriesFilter(eventId: string, hookIds: readonly string[]) {
-  return { eventId, _id: { $in: hookIds.map((hookId) => deliveryId(eventId, hookId)) } };
+export function recordedDeliveriesFilter(within: { eventId: string } | { replayId: string }, ids: readonly string[]) {
+  return { ...within, _id: { $in: [...ids] } };
 }
 
 /** How many of an event's deliveries its page embeds; `GET /v1/deliveries?eventId=` pages through the rest. */

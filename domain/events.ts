@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ownerIdFor, ownerScope, type Caller } from './caller';
+import { DISPATCH_WORKFLOW, INLINE_CONTENT_LIMIT, type DeliverDispatchInput, type DispatchedEvent } from './dispatch';
 import { ConflictError, NotFoundError, UnprocessableError } from './errors';
 import { assertEventAccepted } from './event-types';
 import { eventKey, newId } from './ids';
@@ -101,14 +102,22 @@ async function storeOnce(models: Models, event: NewEvent): Promise<{ event: Stor
   }
 }
 
+/** The event as its dispatch carries it: with its content, unless that is too large to travel in the workflow's input. */
+function dispatchedEvent(event: Stored): DispatchedEvent {
+  const content = { ...eventView(event), createdAt: event.createdAt.toISOString() };
+  const small = Buffer.byteLength(JSON.stringify(content)) <= INLINE_CONTENT_LIMIT;
+  return small ? { eventKey: event._id, content } : { eventKey: event._id };
+}
+
 async function startDelivery({ temporal, taskQueue }: EventDependencies, event: Stored): Promise<void> {
   try {
-    await temporal.workflow.start('deliverEvent', {
+    const dispatch: DeliverDispatchInput = { ownerId: event.ownerId, events: [dispatchedEvent(event)] };
+    await temporal.workflow.start(DISPATCH_WORKFLOW, {
       workflowId: eventWorkflowId(event._id),
       taskQueue,
       // A closed workflow for this event means it was handled; never run it twice.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: [{ eventKey: event._id }],
+      args: [dispatch],
       typedSearchAttributes: [
         { key: SEARCH_ATTRIBUTES.ownerId, value: event.ownerId },
         { key: SEARCH_ATTRIBUTES.eventType, value: event.type },

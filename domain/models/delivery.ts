@@ -65,7 +65,7 @@ const deliverySchema = new Schema(
  *   {status, createdAt, _id}; `{ownerId[, status]}` by {ownerId[, status], createdAt, _id};
  *   `{[ownerId,] hookId[, status]}` by {hookId[, status], createdAt, _id}; `{[ownerId,] eventId}` (and
  *   eventDeliveriesFilter, GET /v1/events/:id's first page) by {eventId, createdAt, _id}.
- * - recordedDeliveriesFilter (a retried fan-out's lookup of what it recorded): the _id index or {eventId, hookId}.
+ * - recordedDeliveriesFilter (what a retried fan-out or replay page recorded): the _id index.
  * - expiredHourFilter, cutoffHourFilter (retention): {createdHour, createdAt}, see sweptByRetention.
  */
 deliverySchema.index({ createdAt: -1, _id: -1 });

@@ -20,6 +20,8 @@ export interface BenchAppOptions {
   name: string;
   /** Where the worker and the API write CPU profiles (Node's --cpu-prof), when set. */
   profileDir?: string;
+  /** A database to share (the preloaded one), kept at stop; else one of its own, dropped at stop. */
+  storeUrl?: string;
 }
 
 /** Peak resident memory of a live process (Linux's VmHWM), in MB. */
@@ -31,13 +33,14 @@ function peakRssMb(child: Managed): number {
 
 /**
  * A Hookflow of its own for one scenario: the worker and the API as the
- * processes `npm run dev` runs, on a fresh database and task queue, so that
- * each scenario's data, memory peak and Temporal histories are its own.
+ * processes `npm run dev` runs, on a fresh database (or the preloaded one)
+ * and task queue, so that each scenario's data, memory peak and Temporal
+ * histories are its own.
  */
-export async function startBenchApp({ stackEnv, temporal, name, profileDir }: BenchAppOptions) {
+export async function startBenchApp({ stackEnv, temporal, name, profileDir, storeUrl }: BenchAppOptions) {
   const suffix = randomBytes(4).toString('hex');
-  const mongoUrl = new URL(stackEnv.MONGODB_URI as string);
-  mongoUrl.pathname = `/hookflow_bench_${suffix}`;
+  const mongoUrl = new URL(storeUrl ?? (stackEnv.MONGODB_URI as string));
+  if (!storeUrl) mongoUrl.pathname = `/hookflow_bench_${suffix}`;
   const taskQueue = `hookflow-bench-${suffix}`;
   const port = await freePort();
   const adminKey = `hf_admin_bench_${randomBytes(16).toString('hex')}`;
@@ -101,7 +104,7 @@ export async function startBenchApp({ stackEnv, temporal, name, profileDir }: Be
     async stop(): Promise<void> {
       // SIGTERM lets both finish cleanly, which is also when Node writes their CPU profiles.
       await Promise.all([api.stop(), worker.stop()]);
-      await mongo.dropDatabase();
+      if (!storeUrl) await mongo.dropDatabase();
       await mongo.close();
     },
   };

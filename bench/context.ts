@@ -17,6 +17,8 @@ export interface BenchContext {
   serverGroups: { database: number[]; temporal?: number };
   /** Set with --profile: where the worker and the API write CPU profiles. */
   profileDir?: string;
+  /** Set once the scale scenario has preloaded a store: the scenarios after it run on it instead of an empty one. */
+  preloadedStoreUrl?: string;
   log(line: string): void;
 }
 
@@ -26,6 +28,7 @@ export function startScenarioApp(context: BenchContext, name: string): Promise<B
     temporal: context.temporal,
     name,
     profileDir: context.profileDir,
+    storeUrl: context.preloadedStoreUrl,
   });
 }
 

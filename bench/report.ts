@@ -10,7 +10,7 @@ export interface ScenarioResults {
   fanout?: Awaited<ReturnType<typeof runFanOut>>[];
   stream?: Awaited<ReturnType<typeof runStream>>;
   failures?: Awaited<ReturnType<typeof runFailures>>[];
-  scale?: Awaited<ReturnType<typeof runScale>>;
+  scale?: Omit<Awaited<ReturnType<typeof runScale>>, 'storeUrl'>;
   isolation?: Awaited<ReturnType<typeof runIsolation>>;
 }
 

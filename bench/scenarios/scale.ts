@@ -88,6 +88,9 @@ export async function runScale(context: BenchContext, { volume }: ScaleOptions) 
   const url = new URL(context.stackEnv.MONGODB_URI as string);
   url.pathname = `/hookflow_bench_scale_${randomBytes(4).toString('hex')}`;
   const connection = await connectMongo(url.toString());
+  // Once measured, the preloaded store is handed on (storeUrl) for the scenarios that follow, which issue 13 wants
+  // measured beside that volume too; the caller drops it.
+  let kept = false;
   try {
     const models = createModels(connection);
     await syncIndexes(connection);
@@ -121,7 +124,9 @@ export async function runScale(context: BenchContext, { volume }: ScaleOptions) 
     context.log(`scale: preloaded in ${preload.seconds} s (${preload.databaseCpuSeconds} s of database CPU)`);
     const preloaded = await measureAll('preloaded');
 
+    kept = true;
     return {
+      storeUrl: url.toString(),
       volume,
       preload,
       queries: Object.entries(empty).map(([name, before]) => {
@@ -136,7 +141,7 @@ export async function runScale(context: BenchContext, { volume }: ScaleOptions) 
       }),
     };
   } finally {
-    await connection.dropDatabase().catch(() => undefined);
+    if (!kept) await connection.dropDatabase().catch(() => undefined);
     await connection.close();
   }
 }

@@ -9,6 +9,8 @@ import {
   postEventBatchInput,
   postEventInput,
 } from '../../domain/events';
+import { commitDispatch } from '../../domain/dispatches';
+import { EventDispatcher } from '../../domain/event-dispatcher';
 import type { AppDependencies } from '../app';
 import { IDEMPOTENCY_KEY, idempotencyKey } from '../idempotency-key';
 import { Reply } from '../reply';
@@ -20,7 +22,8 @@ const EVENT_REFUSED =
   'An event type that is not in the catalogue, a resource type the type does not allow, `data` that does not match its schema (`schema_mismatch`), or no `ownerId` with the admin key (`unprocessable`)';
 
 export function eventRoutes({ models, temporal, config }: AppDependencies): RouteDefinition[] {
-  const deps = { models, temporal, taskQueue: config.temporal.taskQueue };
+  const dispatch = { models, temporal, taskQueue: config.temporal.taskQueue };
+  const deps = { models, dispatcher: new EventDispatcher((events) => commitDispatch(dispatch, events)) };
   return [
     defineRoute({
       method: 'post',

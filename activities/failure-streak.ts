@@ -32,8 +32,15 @@ export async function recordStreaks(models: Models, outcomes: StreakOutcome[]): 
   // A failure recorded by another delivery while this attempt ran may be left standing: the streak
   // then counts one failure too many, which the threshold and window make harmless.
   const succeededIds = outcomes.filter((o) => o.succeeded && o.failureCountBefore > 0).map((o) => o.hookId);
-  const failedIds = failed.map((o) => o.hookId);
-  // Set-wise updates rather than one per hook: fewer round trips, and each is atomic per hook.
+  // A hook can fail more than once in one call (for several events of a dispatch, or a replay's
+  // deliveries): each failure counts. Hooks that failed as often share one update.
+  const failuresOf = new Map<string, number>();
+  for (const { hookId } of failed) failuresOf.set(hookId, (failuresOf.get(hookId) ?? 0) + 1);
+  const failedIds = [...failuresOf.keys()];
+  const hooksFailing = new Map<number, string[]>();
+  for (const [hookId, count] of failuresOf) hooksFailing.set(count, [...(hooksFailing.get(count) ?? []), hookId]);
+  // Set-wise updates rather than one per hook: fewer round trips, and each is atomic per hook. Sent at
+  // once, a hook's success and failures in one call have no order: the success ends the streak first.
   if (succeededIds.length > 0) {
     await models.Hook.updateMany(
       { _id: { $in: succeededIds }, failureCount: { $gt: 0 } },
@@ -42,7 +49,9 @@ export async function recordStreaks(models: Models, outcomes: StreakOutcome[]): 
     );
   }
   if (failedIds.length > 0) {
-    await models.Hook.updateMany({ _id: { $in: failedIds } }, { $inc: { failureCount: 1 } }, { timestamps: false });
+    for (const [count, hookIds] of hooksFailing) {
+      await models.Hook.updateMany({ _id: { $in: hookIds } }, { $inc: { failureCount: count } }, { timestamps: false });
+    }
     await models.Hook.updateMany(
       { _id: { $in: failedIds }, failingSince: null },
       { $set: { failingSince: now } },
@@ -58,9 +67,10 @@ export async function recordStreaks(models: Models, outcomes: StreakOutcome[]): 
   const checkedAt = Date.now();
   return hooks.flatMap((hook) => {
     const since = hook.failingSince ?? now;
-    const outcome = failed.find((o) => o.hookId === hook._id);
+    const outcomes = failed.filter((o) => o.hookId === hook._id);
+    const outcome = outcomes[0];
     if (!outcome) return [];
-    const gone = outcome.disableHook;
+    const gone = outcomes.find((o) => o.disableHook)?.disableHook;
     const { failures, window } = outcome.disableAfter;
     const tooLong = hook.failureCount >= failures && checkedAt - since.getTime() >= durationMs(window);
     if (!gone && !tooLong) return [];

@@ -381,4 +381,18 @@ describe('fan-out and replay page activities', () => {
     assert.equal(retried.next, first.next);
     assert.equal(await models.Delivery.countDocuments({ eventId: 'evt_local' }), 200);
   });
+
+  it('counts each failure of a hook that fails more than once in one call (several events of a dispatch)', async () => {
+    const { hooks } = await insertHooks('Twice', 'reaction', 1);
+    const hookId = hooks[0]?._id as string;
+    const failure = { hookId, disableAfter: { failures: 2, window: '0s' }, failureCountBefore: 0, succeeded: false };
+    const toDisable = await recordStreaks(models, [failure, failure]);
+    const hook = await models.Hook.findById(hookId).lean();
+    assert.equal(hook?.failureCount, 2);
+    assert.deepEqual(
+      toDisable.map((h) => h.hookId),
+      [hookId],
+      'two failures reach a threshold of two',
+    );
+  });
 });

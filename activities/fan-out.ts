@@ -1,11 +1,18 @@
 import { Context } from '@temporalio/activity';
-import { eventView } from '../domain/events';
+import type { DispatchedEvent } from '../domain/dispatch';
 import { deliveryId } from '../domain/ids';
 import type { Models } from '../domain/models';
 import { subscribedHooksFilter } from '../domain/subscriptions';
+import { deliveryEventsOf } from './dispatched-events';
 import type { HookToDisable } from './failure-streak';
-import { keepHeartbeating, retriesLeftOnRecord, type AttemptAndRecord, type RetryHandOff } from './first-attempts';
-import type { DeliveryEvent } from './targets/target';
+import {
+  keepHeartbeating,
+  recordedAmong,
+  retriesLeftOnRecord,
+  type AttemptAndRecord,
+  type RetryHandOff,
+} from './first-attempts';
+import { createFirstSlices } from './first-slices';
 
 /**
  * The most failures one call gathers before it hands them back: they travel
@@ -25,7 +32,7 @@ export interface FanOutDependencies {
 }
 
 export interface FanOutTally {
-  /** Hooks gone through. */
+  /** Hooks gone through (deliveries, for a call that goes through several events). */
   hooks: number;
   succeeded: number;
   failed: number;
@@ -68,9 +75,11 @@ export function createFanOutActivities({
   attemptAndRecord,
   failuresPerCall = FAILURES_PER_CALL,
 }: FanOutDependencies) {
-  const { Event, Hook, Delivery } = models;
+  const { Hook } = models;
 
   return {
+    deliverFirstSlices: createFirstSlices({ models, attemptAndRecord }),
+
     /**
      * Delivers the event to its subscribed hooks after `afterHookId`, in id
      * order, and records every outcome, a slice at a time. One cursor reads
@@ -79,19 +88,12 @@ export function createFanOutActivities({
      * early only to hand back the failures it gathered (see `next`). The
      * common path of a first try that succeeds inserts records and nothing
      * else. Safe to retry: a retried try carries on from its last heartbeat,
-     * and what an earlier try recorded is not sent again. With `limit`, stops
-     * after that many hooks (for a local activity, which cannot heartbeat).
+     * and what an earlier try recorded is not sent again.
      */
-    async deliverToSubscribers(input: {
-      /** The event's record id (eventKey). */
-      eventKey: string;
-      afterHookId?: string;
-      limit?: number;
-    }): Promise<FanOutOutcome> {
+    async deliverToSubscribers(input: { event: DispatchedEvent; afterHookId?: string }): Promise<FanOutOutcome> {
       const { info } = Context.current();
-      const event = await Event.findById(input.eventKey).lean();
-      if (!event) throw new Error(`Event ${input.eventKey} does not exist`);
-      const deliveryEvent: DeliveryEvent = eventView(event);
+      const [event] = await deliveryEventsOf(models, [input.event]);
+      if (!event) throw new Error('deliverToSubscribers: no event given');
       const resumed = info.attempt > 1 ? (info.heartbeatDetails as FanOutProgress | undefined) : undefined;
       let { next, outcome } = resumed ?? { next: input.afterHookId, outcome: NOTHING_YET };
       // Only a retried try can find deliveries on record (each event's workflow goes through its hooks
@@ -104,25 +106,21 @@ export function createFanOutActivities({
         // Beats carry where this try stands from the first on (a bare one would wipe what an earlier try
         // reported), and go on while the database sorts the hooks before the first batch (seconds for many).
         progress({ next, outcome } satisfies FanOutProgress);
-        // One hook past the limit tells whether any are left for the next call.
         const cursor = Hook.find(subscribedHooksFilter(event, next))
           .sort({ _id: 1 })
-          .limit(input.limit === undefined ? 0 : input.limit + 1)
           .lean()
           .cursor({ batchSize: CURSOR_BATCH });
         try {
           // A batch at a time, so that the slices in it are sent and recorded pipelined (see attemptAndRecord).
-          const batchSize = Math.min(CURSOR_BATCH, input.limit ?? CURSOR_BATCH);
-          for await (const batch of batchesOf(cursor, batchSize)) {
-            const failures = outcome.retries.length + outcome.hooksToDisable.length;
-            if (failures >= failuresPerCall || (input.limit !== undefined && outcome.hooks >= input.limit)) {
+          for await (const batch of batchesOf(cursor, CURSOR_BATCH)) {
+            if (outcome.retries.length + outcome.hooksToDisable.length >= failuresPerCall) {
               return { ...outcome, next };
             }
             const recorded = mayBeOnRecord
-              ? await Delivery.find(
-                  { _id: { $in: batch.map((hook) => deliveryId(event.id, hook._id)) } },
-                  { _id: 1, hookId: 1, status: 1, nextAttemptAt: 1 },
-                ).lean()
+              ? await recordedAmong(
+                  models,
+                  batch.map((hook) => deliveryId(event.id, hook._id)),
+                )
               : [];
             mayBeOnRecord = recorded.length > 0;
             const alreadyAttempted = new Set(recorded.map((delivery) => delivery.hookId));
@@ -136,7 +134,7 @@ export function createFanOutActivities({
             await attemptAndRecord(
               batch
                 .filter((hook) => !alreadyAttempted.has(hook._id))
-                .map((hook) => ({ deliveryId: deliveryId(event.id, hook._id), event: deliveryEvent, hook })),
+                .map((hook) => ({ deliveryId: deliveryId(event.id, hook._id), event, hook })),
               {
                 onSliceRecorded: (sent, slice) => {
                   outcome = {

@@ -88,6 +88,17 @@ export function retriesLeftOnRecord<
   });
 }
 
+/**
+ * The deliveries among these that an earlier try recorded (only a retried try
+ * can find any), with what retriesLeftOnRecord reads.
+ */
+export function recordedAmong(models: Models, deliveryIds: readonly string[]) {
+  return models.Delivery.find(
+    { _id: { $in: deliveryIds } },
+    { _id: 1, eventId: 1, hookId: 1, status: 1, nextAttemptAt: 1 },
+  ).lean();
+}
+
 function slices<T>(items: readonly T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }

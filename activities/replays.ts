@@ -8,7 +8,13 @@ import type { Replay } from '../domain/models/replay';
 import { countReplayItems, eventReplayHooksFilter, recoveryFilter } from '../domain/replay-items';
 import { recordReplay } from '../domain/replays';
 import type { HookToDisable } from './failure-streak';
-import { retriesLeftOnRecord, type AttemptAndRecord, type FirstAttempt, type RetryHandOff } from './first-attempts';
+import {
+  recordedAmong,
+  retriesLeftOnRecord,
+  type AttemptAndRecord,
+  type FirstAttempt,
+  type RetryHandOff,
+} from './first-attempts';
 
 type StoredReplay = Replay & { _id: string };
 type StoredHook = Hook & { _id: string };
@@ -153,13 +159,7 @@ export function createReplayActivities({
       const claimed = await claimOriginals(replay, items);
       const ids = claimed.map((item) => replayDeliveryId(replay._id, item.eventId, item.hook._id));
       // Only a retry of this page can find its deliveries on record: they stand, and are not sent again.
-      const onRecord =
-        Context.current().info.attempt > 1
-          ? await Delivery.find(
-              { _id: { $in: ids } },
-              { _id: 1, eventId: 1, hookId: 1, status: 1, nextAttemptAt: 1 },
-            ).lean()
-          : [];
+      const onRecord = Context.current().info.attempt > 1 ? await recordedAmong(models, ids) : [];
       const recorded = new Set(onRecord.map((delivery) => delivery._id));
       // Every item of a replay is an event of the replay's owner.
       const keys = [...new Set(claimed.map((item) => eventKey(replay.ownerId, item.eventId)))];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
+import { DISPATCH_WORKFLOW, type DeliverDispatchInput } from '../domain/dispatch';
 import { connectMongo } from '../domain/mongo';
 import { pageFilter } from '../domain/pagination';
 import { connectTemporalClient } from '../domain/temporal-client';
@@ -34,10 +35,11 @@ describe('dev stack', () => {
         taskQueue: 'nobody-polls-this',
       });
       // No worker polls this queue: the workflow stays open, which is what a restart must preserve.
-      await temporal.workflow.start('deliverEvent', {
+      const dispatch: DeliverDispatchInput = { ownerId: 'own_kept', events: [{ eventKey: 'evt_kept' }] };
+      await temporal.workflow.start(DISPATCH_WORKFLOW, {
         workflowId,
         taskQueue: 'nobody-polls-this',
-        args: [{ eventId: 'evt_kept' }],
+        args: [dispatch],
         typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.eventType, value: 'resource.created' }],
       });
       await temporal.connection.close();

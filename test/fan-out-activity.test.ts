@@ -106,7 +106,7 @@ describe('fan-out and replay page activities', () => {
     });
 
     const lookups = t.mock.method(models.Delivery, 'find');
-    const input = { eventKey: fanoutKey };
+    const input = { event: { eventKey: fanoutKey } };
     const first = await onTry(1, () => activities.deliverToSubscribers(input));
     assert.equal(first.hooks, 2);
     assert.equal(first.succeeded, 1);
@@ -133,7 +133,7 @@ describe('fan-out and replay page activities', () => {
       models,
       attemptAndRecord: createFirstAttempts({ models, sender, concurrency: 50 }),
     });
-    const outcome = await onTry(1, () => activities.deliverToSubscribers({ eventKey: pageKey }));
+    const outcome = await onTry(1, () => activities.deliverToSubscribers({ event: { eventKey: pageKey } }));
     assert.equal(outcome.hooks, 200);
     assert.equal(outcome.next, undefined, 'having gone through every hook, it says so');
     assert.equal(outcome.succeeded, 180);
@@ -179,7 +179,7 @@ describe('fan-out and replay page activities', () => {
       models,
       attemptAndRecord: createFirstAttempts({ models, sender, concurrency: 4 }),
     });
-    const outcome = await onTry(1, () => activities.deliverToSubscribers({ eventKey: rekeyedKey }));
+    const outcome = await onTry(1, () => activities.deliverToSubscribers({ event: { eventKey: rekeyedKey } }));
     assert.equal(outcome.succeeded, 1);
     assert.equal(outcome.failed, 1);
     assert.equal(outcome.retries.length, 0, 'retrying cannot help until the key is restored');
@@ -297,7 +297,7 @@ describe('fan-out and replay page activities', () => {
       lastBeat = beat;
     });
     const resumed: FanOutOutcome = await environment.run(() =>
-      activities.deliverToSubscribers({ eventKey: resumedKey }),
+      activities.deliverToSubscribers({ event: { eventKey: resumedKey } }),
     );
 
     assert.deepEqual(
@@ -340,12 +340,12 @@ describe('fan-out and replay page activities', () => {
       attemptAndRecord: createFirstAttempts({ models, sender, concurrency: 50 }),
       failuresPerCall: 5,
     });
-    const first = await onTry(1, () => activities.deliverToSubscribers({ eventKey: cappedKey }));
+    const first = await onTry(1, () => activities.deliverToSubscribers({ event: { eventKey: cappedKey } }));
     assert.equal(first.hooks, 1_000, 'the batch (of a thousand hooks) that reached the cap is finished');
     assert.equal(first.retries.length, 100);
     assert.equal(first.next, hooks[999]?._id, 'it says where to carry on');
     const rest = await onTry(1, () =>
-      activities.deliverToSubscribers({ eventKey: cappedKey, afterHookId: first.next }),
+      activities.deliverToSubscribers({ event: { eventKey: cappedKey }, afterHookId: first.next }),
     );
     assert.deepEqual(
       rest.retries.map((retry) => retry.hookId),
@@ -361,12 +361,14 @@ describe('fan-out and replay page activities', () => {
       attemptAndRecord: createFirstAttempts({ models, sender, concurrency: 50 }),
     });
     const local = (attempt: number) =>
-      onTry(attempt, () => activities.deliverToSubscribers({ eventKey: localKey, limit: 200 }), { isLocal: true });
+      onTry(attempt, () => activities.deliverFirstSlices({ events: [{ eventKey: localKey }], limit: 200 }), {
+        isLocal: true,
+      });
     const before = receiver.requests.length;
 
     const first = await local(1);
     assert.equal(first.hooks, 200);
-    assert.equal(first.next, hooks[199]?._id, 'the rest is left to the next call');
+    assert.deepEqual(first.carryOn, [{ index: 0, afterHookId: hooks[199]?._id }], 'the rest is left to the next call');
     assert.equal(receiver.requests.length - before, 200);
 
     // The worker died before the workflow task that ran it completed: the task runs again, and so does its
@@ -378,8 +380,73 @@ describe('fan-out and replay page activities', () => {
     assert.equal(receiver.requests.length - before, 400, 'the retry sends nothing');
     assert.equal(retried.skipped, 200);
     assert.equal(retried.retries.length, 20, 'what the first run left retrying is handed on');
-    assert.equal(retried.next, first.next);
+    assert.deepEqual(retried.carryOn, first.carryOn);
     assert.equal(await models.Delivery.countDocuments({ eventId: 'evt_local' }), 200);
+  });
+
+  it('delivers a dispatch of ten events in one lookup of their hooks and one insert of their records', async (t) => {
+    const { owner, hooks } = await insertHooks('Grouped', 'reaction', 5, () => false);
+    const events = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        models.Event.create({
+          _id: eventKey(owner.id, `evt_grouped_${i}`),
+          id: `evt_grouped_${i}`,
+          type: 'reaction',
+          ownerId: owner.id,
+          data: { n: i },
+        }),
+      ),
+    );
+    const dispatched = events.map((event) => {
+      const stored = event.toObject();
+      return { eventKey: stored._id, content: { ...eventView(stored), createdAt: stored.createdAt.toISOString() } };
+    });
+    const activities = createFanOutActivities({
+      models,
+      attemptAndRecord: createFirstAttempts({ models, sender, concurrency: 50 }),
+    });
+    const eventReads = t.mock.method(models.Event, 'findById');
+    const hookLookups = t.mock.method(models.Hook, 'find');
+    const inserts = t.mock.method(models.Delivery, 'insertMany');
+    const before = receiver.requests.length;
+
+    const outcome = await onTry(1, () => activities.deliverFirstSlices({ events: dispatched, limit: 200 }), {
+      isLocal: true,
+    });
+
+    assert.equal(outcome.hooks, 50);
+    assert.equal(outcome.succeeded, 50);
+    assert.equal(outcome.begun, 10);
+    assert.deepEqual(outcome.carryOn, []);
+    assert.deepEqual(
+      receiver.requests
+        .slice(before)
+        .map((request) => request.headers['webhook-id'])
+        .sort(),
+      events.flatMap((event) => hooks.map((hook) => deliveryId(event.id, hook._id))).sort(),
+      'each event reaches each hook once',
+    );
+    assert.equal(eventReads.mock.callCount(), 0, 'events that carry their content are not read back');
+    assert.equal(hookLookups.mock.callCount(), 1, 'events of one type share their lookup of hooks');
+    assert.equal(inserts.mock.callCount(), 1, 'the records of all ten go in together');
+  });
+
+  it('begins no more events than its limit allows, and says where each one it began carries on', async () => {
+    const { owner, hooks } = await insertHooks('Bounded', 'renote', 150, () => false);
+    const keys = await Promise.all([0, 1, 2].map((i) => storeEvent(owner.id, `evt_bounded_${i}`, 'renote')));
+    const activities = createFanOutActivities({
+      models,
+      attemptAndRecord: createFirstAttempts({ models, sender, concurrency: 50 }),
+    });
+    const outcome = await onTry(
+      1,
+      () => activities.deliverFirstSlices({ events: keys.map((eventKey) => ({ eventKey })), limit: 200 }),
+      { isLocal: true },
+    );
+    assert.equal(outcome.hooks, 200);
+    assert.equal(outcome.begun, 2, 'the third event is left to the next call');
+    assert.deepEqual(outcome.carryOn, [{ index: 1, afterHookId: hooks[49]?._id }]);
+    assert.equal(await models.Delivery.countDocuments({ eventId: 'evt_bounded_1' }), 50);
   });
 
   it('counts each failure of a hook that fails more than once in one call (several events of a dispatch)', async () => {

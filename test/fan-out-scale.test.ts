@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { deliveryId, eventKey } from '../domain/ids';
 import { eventWorkflowId } from '../domain/temporal-names';
-import type { DeliverEventResult } from '../workflows/deliver-event';
+import type { DeliverDispatchResult } from '../workflows/deliver-dispatch';
 import { eventually } from './support/eventually';
 import { replaceByCopies } from './support/hook-copies';
 import { startHookflow, type Hookflow } from './support/hookflow';
@@ -55,12 +55,12 @@ describe('fan-out at scale', () => {
     return posted.body.id as string;
   }
 
-  function eventResult(owner: Owner, eventId: string, timeoutMs: number): Promise<DeliverEventResult> {
+  function eventResult(owner: Owner, eventId: string, timeoutMs: number): Promise<DeliverDispatchResult> {
     const result = hookflow.temporal.workflow.getHandle(eventWorkflowId(eventKey(owner.id, eventId))).result();
     const timeout = new Promise<never>((_, reject) =>
       setTimeout(() => reject(new Error(`event ${eventId} not delivered within ${timeoutMs} ms`)), timeoutMs).unref(),
     );
-    return Promise.race([result as Promise<DeliverEventResult>, timeout]);
+    return Promise.race([result as Promise<DeliverDispatchResult>, timeout]);
   }
 
   /** Every request, grouped by the hook it was for (the path names the hook). */
@@ -91,7 +91,7 @@ describe('fan-out at scale', () => {
 
       worker = await startWorkerProcess(hookflow.config, 'test-worker-restarted');
       const result = await eventResult(owner, eventId, 120_000);
-      assert.equal(result.hooks, 1_000);
+      assert.equal(result.deliveries, 1_000);
       assert.equal(result.succeeded + result.alreadyAttempted, 1_000, JSON.stringify(result));
 
       const byHook = requestsByHook(receiver.requests);
@@ -122,7 +122,7 @@ describe('fan-out at scale', () => {
       const eventId = await postEvent(owner);
       const result = await eventResult(owner, eventId, 270_000);
       t.diagnostic(`delivered to 20,000 hooks in ${Date.now() - started} ms`);
-      assert.equal(result.hooks, 20_000);
+      assert.equal(result.deliveries, 20_000);
       assert.equal(result.succeeded, 20_000, JSON.stringify(result));
 
       const webhookIds = new Set(receiver.requests.map((request) => request.headers['webhook-id']));

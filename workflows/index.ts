@@ -1,4 +1,4 @@
-export { deliverEvent } from './deliver-event';
+export { deliverDispatch } from './deliver-dispatch';
 export { disableFailingHook } from './disable-hook';
 export { enforceRetention } from './enforce-retention';
 export { replayDeliveries } from './replay-deliveries';

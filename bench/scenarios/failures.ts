@@ -1,6 +1,6 @@
 import { eventKey } from '../../domain/ids';
 import { eventWorkflowId } from '../../domain/temporal-names';
-import type { deliverEvent } from '../../workflows/deliver-event';
+import type { deliverDispatch } from '../../workflows/deliver-dispatch';
 import { startCosting, startScenarioApp, type BenchContext } from '../context';
 import { createHttpHooks, createOwner, postEvent } from '../fixtures';
 import { round } from '../stats';
@@ -35,7 +35,7 @@ export async function runFailures(context: BenchContext, hooks: number) {
     const elapsedMs = performance.now() - postedAt;
     const received = await receivers.take();
     const result = await context.temporal.workflow
-      .getHandle<typeof deliverEvent>(eventWorkflowId(eventKey(owner.id, eventId)))
+      .getHandle<typeof deliverDispatch>(eventWorkflowId(eventKey(owner.id, eventId)))
       .result();
     return {
       hooks,

@@ -1,0 +1,21 @@
+import type { DispatchedEvent } from '../domain/dispatch';
+import { eventView } from '../domain/events';
+import type { Models } from '../domain/models';
+import type { DeliveryEvent } from './targets/target';
+
+/**
+ * The dispatch's events as targets render them: the content the workflow
+ * carries, or, for an event too large to carry, the stored event read by key.
+ * One findById each rather than one `_id: {$in}`: FerretDB 1.24 pushes only
+ * equality down to SQL and would read every stored event for the `$in`.
+ */
+export function deliveryEventsOf(models: Models, events: readonly DispatchedEvent[]): Promise<DeliveryEvent[]> {
+  return Promise.all(
+    events.map(async ({ eventKey, content }) => {
+      if (content) return { ...content, createdAt: new Date(content.createdAt) };
+      const stored = await models.Event.findById(eventKey).lean();
+      if (!stored) throw new Error(`Event ${eventKey} does not exist`);
+      return eventView(stored);
+    }),
+  );
+}

@@ -1,0 +1,106 @@
+import { Context } from '@temporalio/activity';
+import type { DispatchedEvent } from '../domain/dispatch';
+import { deliveryId } from '../domain/ids';
+import { subscribedHooksFilter, type SubscriptionKey } from '../domain/subscriptions';
+import { deliveryEventsOf } from './dispatched-events';
+import type { FanOutDependencies, FanOutTally } from './fan-out';
+import { recordedAmong, retriesLeftOnRecord, type FirstAttempt } from './first-attempts';
+import type { DeliveryEvent } from './targets/target';
+
+export interface FirstSlicesOutcome extends FanOutTally {
+  /** How many of the events, from the first, this call began: the rest are left to the next call. */
+  begun: number;
+  /** The begun events with hooks left (by their index in the call's events), and the hook to carry on after. */
+  carryOn: { index: number; afterHookId: string }[];
+}
+
+type SubscribedHook = FirstAttempt['hook'];
+
+/** Events of one owner, type and resource type have the same subscribers. */
+function subscriptionOf({ ownerId, type, resourceType }: SubscriptionKey): string {
+  return JSON.stringify([ownerId, type, resourceType ?? null]);
+}
+
+/**
+ * Picks the deliveries of one call: the events in order, each to its first
+ * hooks in id order, until `limit` deliveries in all. Every event it begins
+ * but does not finish carries on after its last hook here; the events it does
+ * not begin are the next call's.
+ */
+async function chooseDeliveries(
+  events: readonly DeliveryEvent[],
+  limit: number,
+  hooksOf: (event: DeliveryEvent) => Promise<SubscribedHook[]>,
+) {
+  const attempts: FirstAttempt[] = [];
+  const carryOn: FirstSlicesOutcome['carryOn'] = [];
+  let begun = 0;
+  for (const [index, event] of events.entries()) {
+    const room = limit - attempts.length;
+    if (room === 0) break;
+    const hooks = await hooksOf(event);
+    const slice = hooks.slice(0, room);
+    attempts.push(...slice.map((hook) => ({ deliveryId: deliveryId(event.id, hook._id), event, hook })));
+    begun++;
+    const last = slice.at(-1);
+    if (hooks.length > slice.length && last) carryOn.push({ index, afterHookId: last._id });
+  }
+  return { attempts, carryOn, begun };
+}
+
+/**
+ * Starts a dispatch: every event it begins to its first hooks, at most
+ * `limit` deliveries in all, sent and recorded together (one insert per
+ * recorded slice, across events). Events with the same subscribers share one
+ * lookup of their hooks. Run as a local activity first (which cannot
+ * heartbeat: a lost worker re-runs it from its first try, whose insert then
+ * fails on what the lost run recorded, and its retry finds those on record),
+ * and as an activity for what a large dispatch has left to begin.
+ */
+export function createFirstSlices({ models, attemptAndRecord }: Omit<FanOutDependencies, 'failuresPerCall'>) {
+  return async function deliverFirstSlices(input: {
+    events: DispatchedEvent[];
+    limit: number;
+  }): Promise<FirstSlicesOutcome> {
+    const { info } = Context.current();
+    const events = await deliveryEventsOf(models, input.events);
+    const lookups = new Map<string, Promise<SubscribedHook[]>>();
+    // One hook past the limit tells whether any are left for the next call.
+    const hooksOf = (event: DeliveryEvent) => {
+      const key = subscriptionOf(event);
+      const lookup =
+        lookups.get(key) ??
+        models.Hook.find(subscribedHooksFilter(event))
+          .sort({ _id: 1 })
+          .limit(input.limit + 1)
+          .lean<SubscribedHook[]>()
+          .exec();
+      lookups.set(key, lookup);
+      return lookup;
+    };
+    const { attempts, carryOn, begun } = await chooseDeliveries(events, input.limit, hooksOf);
+
+    // Only a retried try can find deliveries on record (see deliverToSubscribers). What an earlier try
+    // recorded stands, and the deliveries it left retrying still need their retry workflows.
+    const recorded =
+      info.attempt > 1
+        ? await recordedAmong(
+            models,
+            attempts.map((a) => a.deliveryId),
+          )
+        : [];
+    const onRecord = new Set(recorded.map((delivery) => delivery._id));
+    const eventOf = new Map(attempts.map((attempt) => [attempt.deliveryId, attempt.event]));
+    const sent = await attemptAndRecord(attempts.filter((attempt) => !onRecord.has(attempt.deliveryId)));
+    return {
+      hooks: attempts.length,
+      succeeded: sent.succeeded,
+      failed: sent.failed,
+      skipped: onRecord.size,
+      retries: [...retriesLeftOnRecord(recorded, (record) => eventOf.get(record._id)), ...sent.retries],
+      hooksToDisable: sent.hooksToDisable,
+      begun,
+      carryOn,
+    };
+  };
+}

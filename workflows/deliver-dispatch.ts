@@ -1,0 +1,163 @@
+import { continueAsNew, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { FanOutOutcome, FanOutTally } from '../activities/fan-out';
+import type { DeliverDispatchInput, DispatchedEvent } from '../domain/dispatch';
+
+const { deliverToSubscribers, deliverFirstSlices: beginEvents } = proxyActivities<Activities>({
+  // One call of deliverToSubscribers reads every subscribed hook of an event through one cursor: on FerretDB
+  // each query for hooks scans the owner's hooks, so a call per page of hooks would make a fan-out cost a
+  // scan per page. A call may therefore deliver to 100,000 hooks and more (sends 50 at a time, up to 60 s
+  // each on slow receivers). The heartbeat notices a dead worker within seconds; a retried call, after a
+  // crash or this timeout, skips what is on record.
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * Most events go to a few hooks, and those a local activity delivers: it costs
+ * Temporal a marker in history instead of an activity task (measured with
+ * `npm run bench -- stream`: 6 history events per event instead of 11, and a
+ * third less CPU in the Temporal server). A local activity cannot heartbeat,
+ * so it takes at most one recorded slice of deliveries in total, over all the
+ * events it begins: a worker lost during it re-sends at most those, whatever
+ * the dispatch's size (a bound per event would let a dispatch of 100 events
+ * re-send 20,000).
+ */
+const DELIVERIES_PER_LOCAL_CALL = 200;
+
+/**
+ * The events the local activity could not begin are begun by activity calls,
+ * this many deliveries each (the hooks one cursor batch hands over). Not a
+ * second local activity: the SDK keeps the workflow task open across local
+ * activities run back to back and reports their markers together, so a worker
+ * lost during the second would lose the first one's marker too, and its
+ * deliveries, on record by then, would be sent again (test/dispatch-workflow.test.ts).
+ */
+const DELIVERIES_PER_CALL = 1_000;
+
+const { deliverFirstSlices: beginEventsLocally } = proxyLocalActivities<Activities>({
+  // 200 sends, 50 at a time, up to 60 s each on slow receivers; the worker keeps its workflow task alive meanwhile.
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+const { handOnFailures } = proxyActivities<Activities>({
+  // Starting a call's retry workflows takes seconds; a worker lost meanwhile must not hold the retries back long.
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+export interface DeliverDispatchResult {
+  /** Deliveries gone through: each event's subscribed hooks, over all events. */
+  deliveries: number;
+  succeeded: number;
+  failed: number;
+  /** Handed to their own retry workflows. */
+  retrying: number;
+  /** Found recorded by an earlier try of a call (after a worker crash, say) and not sent again. */
+  alreadyAttempted: number;
+}
+
+/** An event whose first hooks have their deliveries, and the hook after which the rest begin. */
+interface CarryingOn {
+  event: DispatchedEvent;
+  afterHookId: string;
+}
+
+export interface DeliverDispatchRun extends DeliverDispatchInput {
+  /**
+   * Set when the workflow continues as new: `events` are then those with hooks
+   * left, each carrying on after its `afterHookIds` entry, and `total` what came before.
+   */
+  resume?: { afterHookIds: string[]; total: DeliverDispatchResult };
+}
+
+/** Adds a call's tally to the dispatch's, and hands its failures on to their own workflows. */
+async function settle(outcome: FanOutTally, total: DeliverDispatchResult): Promise<void> {
+  total.deliveries += outcome.hooks;
+  total.succeeded += outcome.succeeded;
+  total.alreadyAttempted += outcome.skipped;
+  total.failed += outcome.failed;
+  total.retrying += outcome.retries.length;
+  if (outcome.retries.length > 0 || outcome.hooksToDisable.length > 0) {
+    await handOnFailures({ retries: outcome.retries, hooksToDisable: outcome.hooksToDisable });
+  }
+}
+
+/**
+ * Every event to its first hooks: each call begins as many events, in arrival
+ * order, as its bound allows, and the next call begins the rest; the first
+ * call is a local activity, the others (for large dispatches) activity calls.
+ * Answers the events with hooks left.
+ */
+async function deliverFirstHooks(events: DispatchedEvent[], total: DeliverDispatchResult): Promise<CarryingOn[]> {
+  const carryingOn: CarryingOn[] = [];
+  let notBegun = events;
+  let local = true;
+  while (notBegun.length > 0) {
+    const outcome = local
+      ? await beginEventsLocally({ events: notBegun, limit: DELIVERIES_PER_LOCAL_CALL })
+      : await beginEvents({ events: notBegun, limit: DELIVERIES_PER_CALL });
+    local = false;
+    await settle(outcome, total);
+    for (const { index, afterHookId } of outcome.carryOn) {
+      carryingOn.push({ event: notBegun[index] as DispatchedEvent, afterHookId });
+    }
+    notBegun = notBegun.slice(outcome.begun);
+  }
+  return carryingOn;
+}
+
+/**
+ * One event's remaining hooks, in activity calls, each carrying on where the
+ * last stopped: a call stops early only to hand back the failures it gathered
+ * (about a thousand at most). Answers where it stands when the workflow should
+ * continue as new before its history grows large.
+ */
+async function deliverRemainingHooks(
+  { event, afterHookId }: CarryingOn,
+  total: DeliverDispatchResult,
+): Promise<CarryingOn | undefined> {
+  let next: string | undefined = afterHookId;
+  while (next) {
+    const outcome: FanOutOutcome = await deliverToSubscribers({ event, afterHookId: next });
+    await settle(outcome, total);
+    next = outcome.next;
+    if (next && workflowInfo().continueAsNewSuggested) return { event, afterHookId: next };
+  }
+  return undefined;
+}
+
+/**
+ * Hands a dispatch (events of one owner that arrived together) to every hook
+ * subscribed to each of its events: the first few hundred deliveries in a local
+ * activity, then each event with more hooks in activity calls of its own,
+ * side by side as separate workflows would run them. Only counts, cursors and
+ * the failures travel through history; a huge fan-out continues as new,
+ * carrying where each unfinished event stands.
+ */
+export async function deliverDispatch(input: DeliverDispatchRun): Promise<DeliverDispatchResult> {
+  const total: DeliverDispatchResult = input.resume?.total ?? {
+    deliveries: 0,
+    succeeded: 0,
+    failed: 0,
+    retrying: 0,
+    alreadyAttempted: 0,
+  };
+  const resumed = input.resume?.afterHookIds;
+  const carryingOn = resumed
+    ? input.events.map((event, i) => ({ event, afterHookId: resumed[i] as string }))
+    : await deliverFirstHooks(input.events, total);
+  const unfinished = (await Promise.all(carryingOn.map((event) => deliverRemainingHooks(event, total)))).filter(
+    (event) => event !== undefined,
+  );
+  if (unfinished.length > 0) {
+    return continueAsNew<typeof deliverDispatch>({
+      ownerId: input.ownerId,
+      events: unfinished.map(({ event }) => event),
+      resume: { afterHookIds: unfinished.map(({ afterHookId }) => afterHookId), total },
+    });
+  }
+  return total;
+}

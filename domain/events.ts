@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { ownerIdFor, ownerScope, type Caller } from './caller';
 import { deliveriesOfEvent } from './deliveries';
-import type { NewEvent, StoredEventRecord } from './dispatches';
+import type { NewEvent, Outcome, StoredEventRecord } from './dispatches';
 import { NotFoundError, UnprocessableError } from './errors';
 import type { EventDispatcher } from './event-dispatcher';
-import { assertEventAccepted } from './event-types';
+import { assertEventAccepted, type EventTypeCache } from './event-types';
 import { eventKey, newId } from './ids';
 import type { Models } from './models';
-import { assertOwnerExists } from './owners';
+import { acceptanceVersionOf } from './owners';
 import { paginate, pageQuery } from './pagination';
 import { storableObject } from './storable-json';
 
@@ -48,6 +48,7 @@ export const eventOwnerQuery = z.object({ ownerId: z.string().min(1).optional() 
 export interface EventDependencies {
   models: Models;
   dispatcher: EventDispatcher;
+  eventTypes: EventTypeCache;
 }
 
 type Stored = StoredEventRecord;
@@ -65,16 +66,20 @@ export function eventView(event: Stored) {
   };
 }
 
-/** Checks everything about an event before anything is written, so that a bad one leaves no trace. */
+/**
+ * Checks everything about an event before anything is written, so that a bad
+ * one leaves no trace. One read by _id (the owner's acceptanceVersion); its
+ * event type comes from the cache that version keys.
+ */
 async function prepare(
-  models: Models,
+  { models, eventTypes }: EventDependencies,
   caller: Caller,
   input: z.infer<typeof postEventInput>,
   id: string | undefined,
 ): Promise<NewEvent> {
   const ownerId = ownerIdFor(caller, input.ownerId);
-  await assertOwnerExists(models, ownerId);
-  await assertEventAccepted(models, input);
+  const version = await acceptanceVersionOf(models, ownerId);
+  await assertEventAccepted(models, input, eventTypes.reader(models, ownerId, version));
   return { ...input, ownerId, id: id ?? newId('event') };
 }
 
@@ -85,7 +90,7 @@ async function prepare(
  * delivered once.
  */
 export async function acceptEvent(
-  { models, dispatcher }: EventDependencies,
+  deps: EventDependencies,
   caller: Caller,
   input: z.infer<typeof postEventInput>,
   idempotencyKey?: string,
@@ -93,8 +98,8 @@ export async function acceptEvent(
   if (input.id && idempotencyKey && input.id !== idempotencyKey) {
     throw new UnprocessableError('id: differs from the Idempotency-Key header; send one or make them equal');
   }
-  const event = await prepare(models, caller, input, input.id ?? idempotencyKey);
-  const accepted = await dispatcher.accept(event);
+  const event = await prepare(deps, caller, input, input.id ?? idempotencyKey);
+  const accepted = await deps.dispatcher.accept(event);
   return { event: eventView(accepted.event), created: accepted.created };
 }
 
@@ -105,7 +110,7 @@ export async function acceptEvent(
  * retry with that event fixed completes it.
  */
 export async function acceptEventBatch(
-  { models, dispatcher }: EventDependencies,
+  deps: EventDependencies,
   caller: Caller,
   input: z.infer<typeof postEventBatchInput>,
 ) {
@@ -114,7 +119,7 @@ export async function acceptEventBatch(
   const prepared = [];
   for (const [index, event] of input.events.entries()) {
     try {
-      prepared.push(await prepare(models, caller, { ...event, messageId: input.messageId }, event.id));
+      prepared.push(await prepare(deps, caller, { ...event, messageId: input.messageId }, event.id));
     } catch (error) {
       if (error instanceof UnprocessableError || error instanceof NotFoundError) {
         throw new UnprocessableError(`events.${index}: ${error.message}`, error.details);
@@ -122,8 +127,20 @@ export async function acceptEventBatch(
       throw error;
     }
   }
+  // A dispatch is one owner's: the admin key may send a batch for several.
+  const owners = new Map<string, NewEvent[]>();
+  for (const event of prepared) owners.set(event.ownerId, [...(owners.get(event.ownerId) ?? []), event]);
+  const byEvent = new Map<NewEvent, Outcome>();
+  await Promise.all(
+    [...owners.values()].map(async (events) => {
+      const outcomes = await deps.dispatcher.acceptTogether(events);
+      outcomes.forEach((outcome, index) => events[index] && byEvent.set(events[index], outcome));
+    }),
+  );
   const accepted = [];
-  for (const outcome of await dispatcher.acceptTogether(prepared)) {
+  for (const event of prepared) {
+    const outcome = byEvent.get(event);
+    if (!outcome) throw new Error('A dispatch answered fewer outcomes than it had events');
     if ('refused' in outcome) throw outcome.refused;
     accepted.push(eventView(outcome.accepted.event));
   }

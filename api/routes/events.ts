@@ -11,6 +11,7 @@ import {
 } from '../../domain/events';
 import { commitDispatch } from '../../domain/dispatches';
 import { EventDispatcher } from '../../domain/event-dispatcher';
+import { EventTypeCache } from '../../domain/event-types';
 import type { AppDependencies } from '../app';
 import { IDEMPOTENCY_KEY, idempotencyKey } from '../idempotency-key';
 import { Reply } from '../reply';
@@ -23,7 +24,11 @@ const EVENT_REFUSED =
 
 export function eventRoutes({ models, temporal, config }: AppDependencies): RouteDefinition[] {
   const dispatch = { models, temporal, taskQueue: config.temporal.taskQueue };
-  const deps = { models, dispatcher: new EventDispatcher((events) => commitDispatch(dispatch, events)) };
+  const deps = {
+    models,
+    dispatcher: new EventDispatcher((events) => commitDispatch(dispatch, events)),
+    eventTypes: new EventTypeCache(),
+  };
   return [
     defineRoute({
       method: 'post',

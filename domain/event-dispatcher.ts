@@ -1,5 +1,5 @@
 import { MAX_EVENTS_PER_DISPATCH } from './dispatch';
-import type { Accepted, NewEvent, Outcome } from './dispatches';
+import { dispatchSize, type Accepted, type NewEvent, type Outcome } from './dispatches';
 
 /** Stores events of one owner as one dispatch and starts it (commitDispatch); answers by position. */
 export type CommitDispatch = (events: NewEvent[]) => Promise<Outcome[]>;
@@ -34,7 +34,8 @@ function settle(waiting: Waiting, outcome: Outcome | undefined): void {
  * that finds no flush of its owner in flight is flushed at once, alone, so
  * that at low load every event is its own dispatch (workflow `event:<key>`);
  * events that arrive while one is in flight wait and go together in the next
- * flush, at most MAX_EVENTS_PER_DISPATCH of them and at most
+ * flush, at most MAX_EVENTS_PER_DISPATCH of them (fewer when their keys
+ * would not fit in the EventIds search attribute) and at most
  * MAX_DISPATCH_WAIT_MS late. Under load, a burst then costs one insert and
  * one workflow start instead of one per event.
  */
@@ -48,14 +49,25 @@ export class EventDispatcher {
     return new Promise((resolve, reject) => {
       const queue = this.queueOf(event.ownerId);
       queue.waiting.push({ event, resolve, reject });
-      if (queue.inFlight === 0 || queue.waiting.length >= MAX_EVENTS_PER_DISPATCH) this.flush(event.ownerId, queue);
-      else queue.timer ??= setTimeout(() => this.flush(event.ownerId, queue), MAX_DISPATCH_WAIT_MS);
+      const full = dispatchSize(queue.waiting.map((w) => w.event)) < queue.waiting.length;
+      if (queue.inFlight === 0 || full || queue.waiting.length >= MAX_EVENTS_PER_DISPATCH) {
+        this.flush(event.ownerId, queue);
+      } else queue.timer ??= setTimeout(() => this.flush(event.ownerId, queue), MAX_DISPATCH_WAIT_MS);
     });
   }
 
-  /** Events that the producer sent together (at most MAX_EVENTS_PER_DISPATCH, one owner): one dispatch of their own. */
-  acceptTogether(events: NewEvent[]): Promise<Outcome[]> {
-    return this.commit(events);
+  /**
+   * Events that the producer sent together (one owner): a dispatch of their
+   * own, or consecutive ones when their keys do not fit in one EventIds.
+   */
+  async acceptTogether(events: NewEvent[]): Promise<Outcome[]> {
+    const outcomes = [];
+    for (let start = 0; start < events.length;) {
+      const size = dispatchSize(events.slice(start));
+      outcomes.push(...(await this.commit(events.slice(start, start + size))));
+      start += size;
+    }
+    return outcomes;
   }
 
   private queueOf(ownerId: string): OwnerQueue {
@@ -70,7 +82,7 @@ export class EventDispatcher {
   private flush(ownerId: string, queue: OwnerQueue): void {
     clearTimeout(queue.timer);
     queue.timer = undefined;
-    const group = queue.waiting.splice(0, MAX_EVENTS_PER_DISPATCH);
+    const group = queue.waiting.splice(0, dispatchSize(queue.waiting.map((waiting) => waiting.event)));
     if (group.length === 0) return;
     queue.inFlight += 1;
     this.commit(group.map((waiting) => waiting.event))

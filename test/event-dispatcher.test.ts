@@ -8,13 +8,22 @@ const event = (id: string, ownerId = 'own_a'): NewEvent => ({ id, ownerId, type:
 
 /** A commit that holds each dispatch until the test releases it, recording what each one held. */
 function heldCommits() {
-  const dispatches: { ids: string[]; release(): void; fail(error: Error): void }[] = [];
+  const dispatches: { ids: string[]; released: boolean; release(): void; fail(error: Error): void }[] = [];
   const commit = (events: NewEvent[]) =>
     new Promise<Outcome[]>((resolve, reject) => {
       const outcomes = events.map((e) => ({
         accepted: { event: { _id: `${e.ownerId}/${e.id}`, ...e, createdAt: new Date() }, created: true },
       }));
-      dispatches.push({ ids: events.map((e) => e.id), release: () => resolve(outcomes), fail: reject });
+      const dispatch = {
+        ids: events.map((e) => e.id),
+        released: false,
+        release: () => {
+          dispatch.released = true;
+          resolve(outcomes);
+        },
+        fail: reject,
+      };
+      dispatches.push(dispatch);
     });
   return { dispatches, commit };
 }
@@ -72,6 +81,45 @@ describe('group commit of accepted events', () => {
     assert.equal(dispatches.length, 2);
     assert.equal(dispatches[1]?.ids.length, MAX_EVENTS_PER_DISPATCH);
     assert.deepEqual(dispatches[1]?.ids.slice(0, 2), ['e1', 'e2']);
+  });
+
+  it('holds no more events in a dispatch than their keys fit in the EventIds search attribute (2,048 bytes)', async () => {
+    const { dispatches, commit } = heldCommits();
+    const dispatcher = new EventDispatcher(commit);
+    const longId = (i: number) => `${'x'.repeat(120)}-${i}`;
+    const accepted = Array.from({ length: 40 }, (_, i) => dispatcher.accept(event(longId(i))));
+    while (dispatches.some((d) => !d.released)) {
+      for (const d of dispatches) d.release();
+      await tick();
+    }
+    await Promise.all(accepted);
+    const waiting = dispatches.slice(1);
+    assert.ok(waiting.length >= 2, `${waiting.length} dispatches for the 39 waiting events`);
+    assert.equal(waiting.flatMap((d) => d.ids).length, 39);
+    for (const d of waiting) {
+      assert.ok(Buffer.byteLength(JSON.stringify(d.ids.map((id) => `own_a/${id}`))) <= 2048);
+    }
+  });
+
+  it('splits a batch whose keys do not fit one EventIds into consecutive dispatches, in order', async () => {
+    const { dispatches, commit } = heldCommits();
+    const dispatcher = new EventDispatcher(commit);
+    const ids = Array.from({ length: 30 }, (_, i) => `${'y'.repeat(120)}-${i}`);
+    const together = dispatcher.acceptTogether(ids.map((id) => event(id)));
+    while (dispatches.some((d) => !d.released)) {
+      for (const d of dispatches) d.release();
+      await tick();
+    }
+    const outcomes = await together;
+    assert.ok(dispatches.length >= 2);
+    assert.deepEqual(
+      dispatches.flatMap((d) => d.ids),
+      ids,
+    );
+    assert.deepEqual(
+      outcomes.map((o) => ('accepted' in o ? o.accepted.event.id : undefined)),
+      ids,
+    );
   });
 
   it(`flushes waiting events after ${MAX_DISPATCH_WAIT_MS} ms even when the flush in flight hangs`, async () => {

@@ -99,6 +99,16 @@ describe('group commit of posted events', () => {
     );
   });
 
+  it('accepts a batch of 100 events with the longest ids, in dispatches whose EventIds Temporal takes', async () => {
+    const ids = Array.from({ length: 100 }, (_, i) => `${String(i).padStart(3, '0')}-${'z'.repeat(124)}`);
+    const posted = await asOwner('POST', '/v1/events/batch', {
+      messageId: `long-${Date.now()}`,
+      events: ids.map((id) => ({ id, type: 'reaction', data: {} })),
+    });
+    assert.equal(posted.status, 202, JSON.stringify(posted.body));
+    await eventually(() => ids.forEach((id) => assert.equal(dispatchesOf(id).length, 1, `${id} delivered once`)));
+  });
+
   it('sends an event larger than the inline limit by key only', async () => {
     const posted = await asOwner('POST', '/v1/events', {
       id: `large-${Date.now()}`,

@@ -36,7 +36,7 @@ export function eventRoutes({ models, temporal, config }: AppDependencies): Rout
       tag: 'Events',
       summary: 'Post an event for delivery to every subscribed hook',
       description:
-        "Answers 202 once the event is stored and its delivery started. An `id` (or `Idempotency-Key` header) the owner sent before answers 200 with the original event and starts nothing; the same id with other content is a 409. Ids are each owner's own: another owner's ids are never a conflict. With an owner key, `ownerId` is implied.",
+        "Answers 202 once the event is stored and its delivery started. An `id` (or `Idempotency-Key` header) the owner sent before answers 200 with the original event once its delivery has started (completing a first post that failed before starting it; nothing runs twice); the same id with other content is a 409. Ids are each owner's own: another owner's ids are never a conflict. With an owner key, `ownerId` is implied.",
       access: 'tenant',
       body: postEventInput,
       idempotencyKey: IDEMPOTENCY_KEY,
@@ -44,9 +44,7 @@ export function eventRoutes({ models, temporal, config }: AppDependencies): Rout
         status: 202,
         description: 'Accepted for delivery',
         schema: eventSchema,
-        also: [
-          { status: 200, description: 'The same event was posted before: the original; nothing is started again' },
-        ],
+        also: [{ status: 200, description: 'The same event was posted before: the original; nothing runs twice' }],
       },
       errors: {
         404: '`ownerId` names no owner',

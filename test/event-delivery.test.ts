@@ -99,7 +99,13 @@ describe('event delivery, end to end', () => {
     assert.equal(request.headers['webhook-id'], delivery.id, 'webhook-id is the delivery id, for de-duplication');
 
     const handle = hookflow.temporal.workflow.getHandle(eventWorkflowId(eventKey(ownerId, posted.body.id)));
-    assert.deepEqual(await handle.result(), { hooks: 1, succeeded: 1, failed: 0, retrying: 0, alreadyAttempted: 0 });
+    assert.deepEqual(await handle.result(), {
+      deliveries: 1,
+      succeeded: 1,
+      failed: 0,
+      retrying: 0,
+      alreadyAttempted: 0,
+    });
     assert.equal((await handle.describe()).status.name, 'COMPLETED');
   });
 

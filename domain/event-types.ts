@@ -7,6 +7,7 @@ import { compileEventSchema, UnusableSchemaError } from './event-schema';
 import { RegExpBudgetError, withRegExpBudget } from './linear-regexp';
 import type { Models } from './models';
 import type { EventType } from './models/event-type';
+import { invalidateAcceptance } from './owners';
 
 const DUPLICATE_KEY = 11000;
 /** Enough to fix a payload; a badly wrong one would otherwise give an error per field. */
@@ -78,10 +79,11 @@ export async function seedEventCatalogue(models: Models): Promise<void> {
     timestamps: false,
   }));
   try {
-    await models.EventType.bulkWrite(
+    const result = await models.EventType.bulkWrite(
       upserts.map((updateOne) => ({ updateOne })),
       { ordered: false },
     );
+    if (result.upsertedCount > 0) await invalidateAcceptance(models);
   } catch (error) {
     // Processes starting at once race to insert the same names; the losers get duplicate-key errors, and
     // some servers (FerretDB) then skip the rest of the batch. One by one, a duplicate means that type is in.
@@ -93,6 +95,7 @@ export async function seedEventCatalogue(models: Models): Promise<void> {
         if (!onlyDuplicateKeys(oneError)) throw oneError;
       }
     }
+    await invalidateAcceptance(models);
   }
 }
 
@@ -112,9 +115,12 @@ export async function createEventType(models: Models, input: z.infer<typeof crea
       resourceTypes: input.resourceTypes?.length ? input.resourceTypes : undefined,
       source: 'custom',
     });
+    await invalidateAcceptance(models);
     return eventTypeView(created.toObject());
   } catch (error) {
     if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+    // A registration that crashed before invalidating is repaired by its retry.
+    await invalidateAcceptance(models);
     throw new ConflictError(`Event type ${JSON.stringify(input.name)} already exists`);
   }
 }
@@ -198,16 +204,49 @@ function dataPath(error: ErrorObject): string {
   return ['data', ...segments].join('.');
 }
 
+type ReadEventType = (name: string) => Promise<StoredEventType | null>;
+
+/**
+ * The event types an API process has read, per owner and acceptanceVersion:
+ * a version bump (invalidateAcceptance) makes the next post of each owner
+ * read its types again, in every process. Unknown types are cached too, so
+ * that a producer sending a typo costs no read. At most `maxOwners` owners
+ * are kept, the least recently posting dropped first.
+ */
+export class EventTypeCache {
+  private readonly owners = new Map<string, { version: number; types: Map<string, StoredEventType | null> }>();
+
+  constructor(private readonly maxOwners = 10_000) {}
+
+  reader(models: Models, ownerId: string, version: number): ReadEventType {
+    let cached = this.owners.get(ownerId);
+    this.owners.delete(ownerId);
+    if (cached?.version !== version) cached = { version, types: new Map() };
+    this.owners.set(ownerId, cached);
+    const oldest = this.owners.keys().next().value;
+    if (this.owners.size > this.maxOwners && oldest !== undefined) this.owners.delete(oldest);
+    const { types } = cached;
+    return async (name) => {
+      if (types.has(name)) return types.get(name) ?? null;
+      const eventType = await models.EventType.findById(name).lean<StoredEventType>();
+      types.set(name, eventType);
+      return eventType;
+    };
+  }
+}
+
 /**
  * Checks an incoming event against its type: the type must be catalogued,
  * its resource type one the type allows, and its data must match the type's
- * schema (422 otherwise, with Ajv's findings).
+ * schema (422 otherwise, with Ajv's findings). `readType` reads the type
+ * (EventTypeCache's reader on the API's hot path).
  */
 export async function assertEventAccepted(
   models: Models,
   event: { type: string; data: unknown; resourceType?: string },
+  readType: ReadEventType = (name) => models.EventType.findById(name).lean<StoredEventType>(),
 ): Promise<void> {
-  const eventType = await models.EventType.findById(event.type).lean();
+  const eventType = await readType(event.type);
   if (!eventType) {
     const message = `type: unknown event type ${JSON.stringify(event.type)}; register it with POST /v1/event-types`;
     throw new UnprocessableError(message, [{ path: 'type', message: 'unknown event type' }]);

@@ -1,18 +1,15 @@
-import { isDeepStrictEqual } from 'node:util';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ownerIdFor, ownerScope, type Caller } from './caller';
-import { DISPATCH_WORKFLOW, INLINE_CONTENT_LIMIT, type DeliverDispatchInput, type DispatchedEvent } from './dispatch';
-import { ConflictError, NotFoundError, UnprocessableError } from './errors';
-import { assertEventAccepted } from './event-types';
+import { deliveriesOfEvent } from './deliveries';
+import type { NewEvent, Outcome, StoredEventRecord } from './dispatches';
+import { NotFoundError, UnprocessableError } from './errors';
+import type { EventDispatcher } from './event-dispatcher';
+import { assertEventAccepted, type EventTypeCache } from './event-types';
 import { eventKey, newId } from './ids';
 import type { Models } from './models';
-import type { StoredEvent } from './models/event';
-import { assertOwnerExists } from './owners';
+import { acceptanceVersionOf } from './owners';
 import { paginate, pageQuery } from './pagination';
 import { storableObject } from './storable-json';
-import { eventWorkflowId, SEARCH_ATTRIBUTES } from './temporal-names';
-import { deliveriesOfEvent } from './deliveries';
 
 /**
  * Producers may name their events (or send an Idempotency-Key), which makes a
@@ -50,12 +47,11 @@ export const eventOwnerQuery = z.object({ ownerId: z.string().min(1).optional() 
 
 export interface EventDependencies {
   models: Models;
-  temporal: Client;
-  taskQueue: string;
+  dispatcher: EventDispatcher;
+  eventTypes: EventTypeCache;
 }
 
-type Stored = StoredEvent & { _id: string; createdAt: Date };
-type NewEvent = Omit<z.infer<typeof postEventInput>, 'id' | 'ownerId'> & { id: string; ownerId: string };
+type Stored = StoredEventRecord;
 
 export function eventView(event: Stored) {
   return {
@@ -70,76 +66,28 @@ export function eventView(event: Stored) {
   };
 }
 
-function sameContent(stored: Stored, event: NewEvent): boolean {
-  return (
-    stored.type === event.type &&
-    stored.ownerId === event.ownerId &&
-    (stored.resourceType ?? undefined) === event.resourceType &&
-    (stored.resourceId ?? undefined) === event.resourceId &&
-    (stored.messageId ?? undefined) === event.messageId &&
-    isDeepStrictEqual(stored.data, event.data)
-  );
-}
-
 /**
- * Inserts the event, or finds the same event already there. The unique _id,
- * the owner's key of the id, decides races: of fifty identical concurrent
- * posts, one inserts and the others find it. A different event under that id
- * from the same owner is a conflict; another owner's id is none of its business.
+ * Checks everything about an event before anything is written, so that a bad
+ * one leaves no trace. One read by _id (the owner's acceptanceVersion); its
+ * event type comes from the cache that version keys.
  */
-async function storeOnce(models: Models, event: NewEvent): Promise<{ event: Stored; created: boolean }> {
-  const key = eventKey(event.ownerId, event.id);
-  try {
-    return { event: (await models.Event.create({ _id: key, ...event })).toObject(), created: true };
-  } catch (error) {
-    if ((error as { code?: number }).code !== 11000) throw error;
-    const existing = await models.Event.findById(key).lean();
-    if (!existing) throw error;
-    if (!sameContent(existing, event)) {
-      throw new ConflictError(`Event ${event.id} already exists with different content`);
-    }
-    return { event: existing, created: false };
-  }
-}
-
-/** The event as its dispatch carries it: with its content, unless that is too large to travel in the workflow's input. */
-function dispatchedEvent(event: Stored): DispatchedEvent {
-  const content = { ...eventView(event), createdAt: event.createdAt.toISOString() };
-  const small = Buffer.byteLength(JSON.stringify(content)) <= INLINE_CONTENT_LIMIT;
-  return small ? { eventKey: event._id, content } : { eventKey: event._id };
-}
-
-async function startDelivery({ temporal, taskQueue }: EventDependencies, event: Stored): Promise<void> {
-  try {
-    const dispatch: DeliverDispatchInput = { ownerId: event.ownerId, events: [dispatchedEvent(event)] };
-    await temporal.workflow.start(DISPATCH_WORKFLOW, {
-      workflowId: eventWorkflowId(event._id),
-      taskQueue,
-      // A closed workflow for this event means it was handled; never run it twice.
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: [dispatch],
-      typedSearchAttributes: [
-        { key: SEARCH_ATTRIBUTES.ownerId, value: event.ownerId },
-        { key: SEARCH_ATTRIBUTES.eventType, value: event.type },
-      ],
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
-}
-
-/** Checks everything about an event before anything is written, so that a bad one leaves no trace. */
-async function prepare(models: Models, caller: Caller, input: z.infer<typeof postEventInput>, id: string | undefined) {
+async function prepare(
+  { models, eventTypes }: EventDependencies,
+  caller: Caller,
+  input: z.infer<typeof postEventInput>,
+  id: string | undefined,
+): Promise<NewEvent> {
   const ownerId = ownerIdFor(caller, input.ownerId);
-  await assertOwnerExists(models, ownerId);
-  await assertEventAccepted(models, input);
+  const version = await acceptanceVersionOf(models, ownerId);
+  await assertEventAccepted(models, input, eventTypes.reader(models, ownerId, version));
   return { ...input, ownerId, id: id ?? newId('event') };
 }
 
 /**
- * Saves the event, then starts its delivery workflow. Both steps are
- * idempotent, so a producer that retries after a crash between them gets its
- * event delivered once.
+ * Saves the event and starts its delivery, with the other events of its
+ * owner that arrive meanwhile (EventDispatcher). Both steps are idempotent,
+ * so a producer that retries after a crash between them gets its event
+ * delivered once.
  */
 export async function acceptEvent(
   deps: EventDependencies,
@@ -150,13 +98,17 @@ export async function acceptEvent(
   if (input.id && idempotencyKey && input.id !== idempotencyKey) {
     throw new UnprocessableError('id: differs from the Idempotency-Key header; send one or make them equal');
   }
-  const event = await prepare(deps.models, caller, input, input.id ?? idempotencyKey);
-  const stored = await storeOnce(deps.models, event);
-  await startDelivery(deps, stored.event);
-  return { event: eventView(stored.event), created: stored.created };
+  const event = await prepare(deps, caller, input, input.id ?? idempotencyKey);
+  const accepted = await deps.dispatcher.accept(event);
+  return { event: eventView(accepted.event), created: accepted.created };
 }
 
-/** Many events of one dispatch: all are checked first, then each is accepted as acceptEvent would. */
+/**
+ * Many events of one dispatch: all are checked first, then stored by one
+ * insert and delivered by one workflow. An event whose id holds other content
+ * refuses the batch (409) once the others are stored and started, so that a
+ * retry with that event fixed completes it.
+ */
 export async function acceptEventBatch(
   deps: EventDependencies,
   caller: Caller,
@@ -167,7 +119,7 @@ export async function acceptEventBatch(
   const prepared = [];
   for (const [index, event] of input.events.entries()) {
     try {
-      prepared.push(await prepare(deps.models, caller, { ...event, messageId: input.messageId }, event.id));
+      prepared.push(await prepare(deps, caller, { ...event, messageId: input.messageId }, event.id));
     } catch (error) {
       if (error instanceof UnprocessableError || error instanceof NotFoundError) {
         throw new UnprocessableError(`events.${index}: ${error.message}`, error.details);
@@ -175,11 +127,22 @@ export async function acceptEventBatch(
       throw error;
     }
   }
+  // A dispatch is one owner's: the admin key may send a batch for several.
+  const owners = new Map<string, NewEvent[]>();
+  for (const event of prepared) owners.set(event.ownerId, [...(owners.get(event.ownerId) ?? []), event]);
+  const byEvent = new Map<NewEvent, Outcome>();
+  await Promise.all(
+    [...owners.values()].map(async (events) => {
+      const outcomes = await deps.dispatcher.acceptTogether(events);
+      outcomes.forEach((outcome, index) => events[index] && byEvent.set(events[index], outcome));
+    }),
+  );
   const accepted = [];
   for (const event of prepared) {
-    const stored = await storeOnce(deps.models, event);
-    await startDelivery(deps, stored.event);
-    accepted.push(eventView(stored.event));
+    const outcome = byEvent.get(event);
+    if (!outcome) throw new Error('A dispatch answered fewer outcomes than it had events');
+    if ('refused' in outcome) throw outcome.refused;
+    accepted.push(eventView(outcome.accepted.event));
   }
   return { messageId: input.messageId, events: accepted };
 }

@@ -9,6 +9,7 @@ export const ID_PREFIX = {
   apiKey: 'key',
   hook: 'hook',
   event: 'evt',
+  dispatch: 'dsp',
   delivery: 'dlv',
   replay: 'rpl',
   replaySchedule: 'rps',

@@ -51,6 +51,22 @@ export async function getOwner(models: Models, id: string) {
   return ownerView(owner, await listApiKeys(models, id));
 }
 
+/** The owner's acceptanceVersion (one read by _id), which keys the API's caches; a 404 if there is no such owner. */
+export async function acceptanceVersionOf(models: Models, id: string): Promise<number> {
+  const owner = await models.Owner.findById(id, { acceptanceVersion: 1 }).lean();
+  if (!owner) throw new NotFoundError('owner', id);
+  return owner.acceptanceVersion ?? 0;
+}
+
+/**
+ * Tells every API process that what it cached about accepting events is
+ * stale: called after each change to event types (an operator who edits them
+ * in the store directly must call it too). Rare, so one write to every owner.
+ */
+export async function invalidateAcceptance(models: Models): Promise<void> {
+  await models.Owner.updateMany({}, { $inc: { acceptanceVersion: 1 } }, { timestamps: false });
+}
+
 export async function assertOwnerExists(models: Models, id: string): Promise<void> {
   if (!(await models.Owner.exists({ _id: id }))) throw new NotFoundError('owner', id);
 }

@@ -53,6 +53,11 @@ export async function pingTemporal(client: Client, signal?: AbortSignal): Promis
   await (signal ? client.withAbortSignal(signal, describe) : describe());
 }
 
+const INDEXED_VALUE_TYPES = {
+  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  KEYWORD_LIST: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+} as const;
+
 /**
  * Registers our search attributes where missing, so that a fresh Temporal
  * server (compose, a new namespace) works without a manual step.
@@ -64,8 +69,6 @@ export async function ensureSearchAttributes(client: Client): Promise<void> {
   if (missing.length === 0) return;
   await client.connection.operatorService.addSearchAttributes({
     namespace,
-    searchAttributes: Object.fromEntries(
-      missing.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
-    ),
+    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, INDEXED_VALUE_TYPES[key.type]])),
   });
 }

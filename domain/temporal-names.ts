@@ -10,16 +10,23 @@ export const SEARCH_ATTRIBUTES = {
   eventType: defineSearchAttributeKey('EventType', 'KEYWORD'),
   deliveryStatus: defineSearchAttributeKey('DeliveryStatus', 'KEYWORD'),
   replayId: defineSearchAttributeKey('ReplayId', 'KEYWORD'),
+  /** Every event key of a dispatch (at most MAX_EVENTS_PER_DISPATCH), so that the Web UI finds each event's workflow. */
+  eventIds: defineSearchAttributeKey('EventIds', 'KEYWORD_LIST'),
 } as const;
 
 /** The Temporal types of our search attributes, as `temporal server start-dev --search-attribute` spells them. */
-export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword'> = Object.fromEntries(
-  Object.values(SEARCH_ATTRIBUTES).map((key) => [key.name, 'Keyword']),
+export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'KeywordList'> = Object.fromEntries(
+  Object.values(SEARCH_ATTRIBUTES).map((key) => [key.name, key.type === 'KEYWORD_LIST' ? 'KeywordList' : 'Keyword']),
 );
 
 /** Takes the event's record id (eventKey), which holds its owner: producers' ids are only unique per owner. */
 export function eventWorkflowId(eventKey: string): string {
   return `event:${eventKey}`;
+}
+
+/** A dispatch of several events; a dispatch of one is that event's workflow (eventWorkflowId). */
+export function dispatchWorkflowId(dispatchId: string): string {
+  return `dispatch:${dispatchId}`;
 }
 
 export function deliveryWorkflowId(deliveryId: string): string {

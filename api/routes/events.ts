@@ -10,6 +10,9 @@ import {
   postEventInput,
 } from '../../domain/events';
 import { EVENT_DELIVERIES_PAGE } from '../../domain/deliveries';
+import { commitDispatch } from '../../domain/dispatches';
+import { EventDispatcher } from '../../domain/event-dispatcher';
+import { EventTypeCache } from '../../domain/event-types';
 import type { AppDependencies } from '../app';
 import { IDEMPOTENCY_KEY, idempotencyKey } from '../idempotency-key';
 import { Reply } from '../reply';
@@ -21,7 +24,12 @@ const EVENT_REFUSED =
   'An event type that is not in the catalogue, a resource type the type does not allow, `data` that does not match its schema (`schema_mismatch`), or no `ownerId` with the admin key (`unprocessable`)';
 
 export function eventRoutes({ models, temporal, config }: AppDependencies): RouteDefinition[] {
-  const deps = { models, temporal, taskQueue: config.temporal.taskQueue };
+  const dispatch = { models, temporal, taskQueue: config.temporal.taskQueue };
+  const deps = {
+    models,
+    dispatcher: new EventDispatcher((events) => commitDispatch(dispatch, events)),
+    eventTypes: new EventTypeCache(),
+  };
   return [
     defineRoute({
       method: 'post',
@@ -29,7 +37,7 @@ export function eventRoutes({ models, temporal, config }: AppDependencies): Rout
       tag: 'Events',
       summary: 'Post an event for delivery to every subscribed hook',
       description:
-        "Answers 202 once the event is stored and its delivery started. An `id` (or `Idempotency-Key` header) the owner sent before answers 200 with the original event and starts nothing; the same id with other content is a 409. Ids are each owner's own: another owner's ids are never a conflict. With an owner key, `ownerId` is implied.",
+        "Answers 202 once the event is stored and its delivery started. An `id` (or `Idempotency-Key` header) the owner sent before answers 200 with the original event once its delivery has started (completing a first post that failed before starting it; nothing runs twice); the same id with other content is a 409. Ids are each owner's own: another owner's ids are never a conflict. With an owner key, `ownerId` is implied.",
       access: 'tenant',
       body: postEventInput,
       idempotencyKey: IDEMPOTENCY_KEY,
@@ -37,9 +45,7 @@ export function eventRoutes({ models, temporal, config }: AppDependencies): Rout
         status: 202,
         description: 'Accepted for delivery',
         schema: eventSchema,
-        also: [
-          { status: 200, description: 'The same event was posted before: the original; nothing is started again' },
-        ],
+        also: [{ status: 200, description: 'The same event was posted before: the original; nothing runs twice' }],
       },
       errors: {
         404: '`ownerId` names no owner',

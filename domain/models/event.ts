@@ -16,6 +16,8 @@ const eventSchema = new Schema(
     /** Shared by the events of one dispatch, as push services report batched sends. */
     messageId: String,
     data: { type: Schema.Types.Mixed, required: true },
+    /** The dispatch that stored it (group commit): a retried post starts that dispatch's workflow again. */
+    dispatchId: String,
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false, minimize: false },
 );
@@ -27,6 +29,8 @@ eventSchema.index({ createdAt: -1, _id: -1 });
 eventSchema.index({ ownerId: 1, type: 1, createdAt: -1, _id: -1 });
 eventSchema.index({ type: 1, createdAt: -1, _id: -1 });
 eventSchema.index({ messageId: 1 }, { sparse: true });
+// A dispatch is rebuilt from its events when a producer retries a post whose workflow start failed.
+eventSchema.index({ dispatchId: 1 }, { sparse: true });
 // The admin key reads an event by its producer's id without naming the owner; the _id keeps (ownerId, id) unique.
 eventSchema.index({ id: 1 });
 

@@ -6,6 +6,11 @@ const ownerSchema = new Schema(
     _id: { type: String, required: true },
     name: { type: String, required: true },
     email: { type: String, required: true },
+    /**
+     * Bumped by every change that affects which of its events the API accepts
+     * (event types registered): API processes cache what they read per version.
+     */
+    acceptanceVersion: { type: Number, default: 0 },
   },
   { timestamps: true, versionKey: false },
 );

@@ -1,0 +1,172 @@
+import { createdHourOf } from '../domain/created-hour';
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { INLINE_CONTENT_LIMIT } from '../domain/dispatch';
+import { eventKey } from '../domain/ids';
+import { dispatchWorkflowId, eventWorkflowId } from '../domain/temporal-names';
+import { startDispatchRecorder } from './support/dispatch-recorder';
+import { eventually } from './support/eventually';
+import { startHookflow, type Hookflow } from './support/hookflow';
+
+describe('group commit of posted events', () => {
+  let hookflow: Hookflow;
+  let recorder: Awaited<ReturnType<typeof startDispatchRecorder>>;
+  let owner: { id: string; apiKey: string };
+
+  before(async () => {
+    hookflow = await startHookflow({ worker: false });
+    recorder = await startDispatchRecorder(hookflow.config);
+    owner = await hookflow.createOwner('Grouped');
+  });
+  after(async () => {
+    await recorder?.stop();
+    await hookflow?.stop();
+  });
+
+  const asOwner = (method: string, path: string, body?: unknown) =>
+    hookflow.request(method, path, body, { key: owner.apiKey });
+  const keyOf = (id: string) => eventKey(owner.id, id);
+  /** The dispatches recorded that hold the event: each event must be in exactly one. */
+  const dispatchesOf = (id: string) =>
+    recorder.recorded.filter((d) => d.input.events.some((e) => e.eventKey === keyOf(id)));
+  async function workflowIdsListing(id: string): Promise<string[]> {
+    const ids = [];
+    for await (const run of hookflow.temporal.workflow.list({ query: `EventIds = "${keyOf(id)}"` })) {
+      ids.push(run.workflowId);
+    }
+    return ids;
+  }
+
+  it('at low load, starts one workflow per event named after it, with its content inline', async () => {
+    const posted = await asOwner('POST', '/v1/events', {
+      id: `alone-${Date.now()}`,
+      type: 'reaction',
+      data: { user: { id: 'u1' } },
+    });
+    assert.equal(posted.status, 202, JSON.stringify(posted.body));
+    const [dispatch] = await eventually(() => {
+      const found = dispatchesOf(posted.body.id);
+      assert.equal(found.length, 1);
+      return found;
+    });
+    assert.equal(dispatch?.workflowId, eventWorkflowId(keyOf(posted.body.id)));
+    assert.deepEqual(dispatch?.input, {
+      ownerId: owner.id,
+      events: [{ eventKey: keyOf(posted.body.id), content: { ...posted.body, createdAt: posted.body.createdAt } }],
+    });
+    assert.deepEqual(await eventually(() => workflowIdsListing(posted.body.id).then(nonEmpty)), [dispatch?.workflowId]);
+  });
+
+  it('delivers 50 concurrent posts of one owner once each, in fewer workflows, each findable by EventIds', async () => {
+    const ids = Array.from({ length: 50 }, (_, i) => `burst-${Date.now()}-${i}`);
+    const answers = await Promise.all(
+      ids.map((id, i) => asOwner('POST', '/v1/events', { id, type: 'reaction', data: { n: i } })),
+    );
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      ids.map(() => 202),
+    );
+    await eventually(() => ids.forEach((id) => assert.equal(dispatchesOf(id).length, 1, `${id} delivered once`)));
+    const workflowIds = new Set(ids.map((id) => dispatchesOf(id)[0]?.workflowId));
+    assert.ok(workflowIds.size < ids.length, `${workflowIds.size} workflows for ${ids.length} events`);
+    const stored = await hookflow.models.Event.find({ _id: { $in: ids.map(keyOf) } }).lean();
+    assert.equal(stored.length, ids.length);
+    const hours = await hookflow.models.Event.find({ _id: { $in: ids.map(keyOf) } }, { createdHour: 1, createdAt: 1 })
+      .lean<{ createdHour?: string; createdAt: Date }[]>()
+      .exec();
+    for (const event of hours) {
+      assert.equal(event.createdHour, createdHourOf(event.createdAt), 'stored with the hour retention deletes by');
+    }
+    for (const id of ids) {
+      const listed = await eventually(() => workflowIdsListing(id).then(nonEmpty));
+      assert.deepEqual(listed, [dispatchesOf(id)[0]?.workflowId], `the Web UI finds the workflow of ${id}`);
+    }
+  });
+
+  it('stores a batch with one insert and starts one dispatch for it', async () => {
+    const ids = ['a', 'b', 'c'].map((letter) => `batch-${Date.now()}-${letter}`);
+    const posted = await asOwner('POST', '/v1/events/batch', {
+      messageId: `msg-${Date.now()}`,
+      events: ids.map((id) => ({ id, type: 'reaction', data: {} })),
+    });
+    assert.equal(posted.status, 202, JSON.stringify(posted.body));
+    const stored = await hookflow.models.Event.find({ _id: { $in: ids.map(keyOf) } }).lean();
+    const dispatchIds = new Set(stored.map((event) => event.dispatchId));
+    assert.equal(dispatchIds.size, 1);
+    const [dispatchId] = dispatchIds;
+    const dispatch = await eventually(() => {
+      const [found, ...others] = dispatchesOf(ids[0] as string);
+      assert.ok(found && others.length === 0);
+      return found;
+    });
+    assert.equal(dispatch.workflowId, dispatchWorkflowId(dispatchId as string));
+    assert.deepEqual(
+      dispatch.input.events.map((e) => e.eventKey),
+      ids.map(keyOf),
+    );
+  });
+
+  it('accepts a batch of 100 events with the longest ids, in dispatches whose EventIds Temporal takes', async () => {
+    const ids = Array.from({ length: 100 }, (_, i) => `${String(i).padStart(3, '0')}-${'z'.repeat(124)}`);
+    const posted = await asOwner('POST', '/v1/events/batch', {
+      messageId: `long-${Date.now()}`,
+      events: ids.map((id) => ({ id, type: 'reaction', data: {} })),
+    });
+    assert.equal(posted.status, 202, JSON.stringify(posted.body));
+    await eventually(() => ids.forEach((id) => assert.equal(dispatchesOf(id).length, 1, `${id} delivered once`)));
+  });
+
+  it('sends an event larger than the inline limit by key only', async () => {
+    const posted = await asOwner('POST', '/v1/events', {
+      id: `large-${Date.now()}`,
+      type: 'reaction',
+      data: { text: 'x'.repeat(INLINE_CONTENT_LIMIT) },
+    });
+    assert.equal(posted.status, 202, JSON.stringify(posted.body));
+    const [dispatch] = await eventually(() => nonEmpty(dispatchesOf(posted.body.id)));
+    assert.deepEqual(dispatch?.input.events, [{ eventKey: keyOf(posted.body.id) }]);
+  });
+
+  it('answers a retried post 200 and starts the dispatch its first post stored but never started', async () => {
+    // What a crash between the insert and the workflow start leaves: two events naming a dispatch, no workflow.
+    const dispatchId = `dsp_crashed${Date.now()}`;
+    const ids = [`crashed-${Date.now()}-1`, `crashed-${Date.now()}-2`];
+    await hookflow.models.Event.insertMany(
+      ids.map((id) => ({ _id: keyOf(id), id, type: 'reaction', ownerId: owner.id, data: { id }, dispatchId })),
+    );
+    const retried = await asOwner('POST', '/v1/events', { id: ids[1], type: 'reaction', data: { id: ids[1] } });
+    assert.equal(retried.status, 200, JSON.stringify(retried.body));
+    const dispatch = await eventually(() => {
+      const [found] = dispatchesOf(ids[0] as string);
+      assert.ok(found);
+      return found;
+    });
+    assert.equal(dispatch.workflowId, dispatchWorkflowId(dispatchId));
+    assert.deepEqual(dispatch.input.events.map((e) => e.eventKey).sort(), ids.map(keyOf).sort());
+
+    const again = await asOwner('POST', '/v1/events', { id: ids[0], type: 'reaction', data: { id: ids[0] } });
+    assert.equal(again.status, 200);
+    const runs = [];
+    for await (const run of hookflow.temporal.workflow.list({ query: `WorkflowId = "${dispatch.workflowId}"` })) {
+      runs.push(run);
+    }
+    assert.equal(runs.length, 1, 'REJECT_DUPLICATE keeps the dispatch to one workflow');
+    assert.equal(dispatchesOf(ids[0] as string).length, 1);
+  });
+
+  it('refuses the same id with other content (409) and starts nothing for it', async () => {
+    const id = `conflict-${Date.now()}`;
+    const first = await asOwner('POST', '/v1/events', { id, type: 'reaction', data: { v: 1 } });
+    assert.equal(first.status, 202);
+    const other = await asOwner('POST', '/v1/events', { id, type: 'reaction', data: { v: 2 } });
+    assert.equal(other.status, 409);
+    assert.equal(other.body.error.code, 'conflict');
+    await eventually(() => assert.equal(dispatchesOf(id).length, 1));
+    assert.deepEqual(dispatchesOf(id)[0]?.input.events[0]?.content?.data, { v: 1 });
+  });
+});
+
+function nonEmpty<T>(items: T[]): T[] {
+  assert.ok(items.length > 0);
+  return items;
+}

@@ -55,7 +55,7 @@ const FULL: Sizes = {
     rampDurationS: 15,
   },
   failureHooks: [1_000],
-  scale: { volume: REAL_VOLUME },
+  scale: { volume: REAL_VOLUME, measureForMs: 3_000 },
   isolation: { bigHooks: 10_000, bigEvents: 3, rate: 20, durationS: 30 },
 };
 
@@ -64,7 +64,7 @@ const SMOKE: Sizes = {
   fanoutHooks: [20],
   stream: { rates: [5], durationS: 2, rampRates: [10], rampDurationS: 2 },
   failureHooks: [20],
-  scale: { volume: { deliveries: 2_000, events: 400, hooks: 100 } },
+  scale: { volume: { deliveries: 2_000, events: 400, hooks: 100 }, measureForMs: 200 },
   isolation: { bigHooks: 50, bigEvents: 2, rate: 5, durationS: 2 },
 };
 
@@ -285,7 +285,10 @@ async function runOn(
   console.log(`\n${renderTables(results, targets)}\n`);
   if (profileDir) log(`CPU profiles (open in Chrome DevTools): ${profileDir}`);
   log(`results: ${file}`);
-  if (failures.length > 0) throw new Error(`${failures.length} scenario(s) failed: see "failures" in ${file}`);
+  if (failures.length > 0) {
+    const which = failures.map(({ scenario, message }) => `${scenario}: ${message}`).join('; ');
+    throw new Error(`${failures.length} scenario(s) failed (${which}): see "failures" in ${file}`);
+  }
 }
 
 main().then(

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { run } from '../scripts/devstack/processes';
 
 /**
- * `npm run bench -- --smoke` on the test stack: every scenario at a tiny size,
+ * `npm run bench -- --smoke` on the test stack: every default scenario at a tiny size,
  * which proves the harness and its figures hold together. The real run is
  * `npm run bench`, outside the tests.
  */
@@ -14,8 +14,13 @@ describe('benchmark smoke run', () => {
   it('runs every scenario and writes a result file whose figures match what happened', async () => {
     const out = mkdtempSync(join(tmpdir(), 'hookflow-bench-'));
     try {
+      // The scale scenario reads the store server's CPU time, so the benchmark starts a store of its own (and
+      // uses the test stack's Temporal and SMTP).
+      const env = { ...process.env };
+      delete env.MONGODB_URI;
       await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--smoke', '--out', out], {
         stdio: ['ignore', 'ignore', 'inherit'],
+        env,
       });
       const files = readdirSync(out);
       assert.equal(files.length, 1, `one result file, got ${files.join(', ')}`);
@@ -24,6 +29,14 @@ describe('benchmark smoke run', () => {
       const report = JSON.parse(readFileSync(join(out, file), 'utf8'));
       assert.match(report.commit, /^[0-9a-f]{40}$/);
       assert.ok(report.machine.cpus > 0 && report.versions.node === process.version);
+
+      const { scale } = report.results;
+      assert.deepEqual(scale.volume, { deliveries: 2_000, events: 400, hooks: 100 });
+      assert.equal(scale.queries.length, 13, 'every hot query measured');
+      for (const query of scale.queries) {
+        assert.ok(query.empty.calls > 0 && query.preloaded.calls > 0, `${query.name} was called`);
+        assert.ok(query.cpuRatio > 0 && query.wallRatio > 0, `${query.name} has its ratios`);
+      }
 
       const [baseline] = report.results.baseline;
       assert.equal(baseline.hooks, 20);

@@ -9,8 +9,7 @@ import { hotQueries, type HotQuery } from '../hot-queries';
 import { loadProbeTenant, preloadOthers, type PreloadVolume } from '../preload';
 import { round } from '../stats';
 
-/** A query runs for this long, at most MAX_CALLS times: CPU time is read in 10 ms ticks, so a cheap query needs many calls. */
-const MEASURE_FOR_MS = 3_000;
+/** A query runs at most this many times: CPU time is read in 10 ms ticks, so a cheap query needs many calls. */
 const MAX_CALLS = 50;
 /** A first call slower than this is a scan: its one call says enough (a scan at a million rows takes minutes). */
 const ONE_CALL_IS_ENOUGH_MS = 2_000;
@@ -24,9 +23,11 @@ const QUIET_SHARE = 0.05;
 
 export interface ScaleOptions {
   volume: PreloadVolume;
+  /** How long each query is called for, at most MAX_CALLS times (3 s in a real run). */
+  measureForMs: number;
 }
 
-async function measure(query: HotQuery, database: readonly number[]) {
+async function measure(query: HotQuery, database: readonly number[], measureForMs: number) {
   await query.prepare?.();
   const cpu = startCpuReading({ database });
   const started = performance.now();
@@ -39,7 +40,7 @@ async function measure(query: HotQuery, database: readonly number[]) {
   const measured = startCpuReading({ database });
   const from = performance.now();
   let calls = 0;
-  while (calls < MAX_CALLS && performance.now() - from < MEASURE_FOR_MS) {
+  while (calls < MAX_CALLS && performance.now() - from < measureForMs) {
     await query.run();
     calls++;
   }
@@ -80,7 +81,7 @@ function ratio(preloaded: number, empty: number): number {
  * (CPU time of its processes, not wall time alone: the machine is shared) as
  * the store grows. Issue 13 wants each within 2x of its empty-store cost.
  */
-export async function runScale(context: BenchContext, { volume }: ScaleOptions) {
+export async function runScale(context: BenchContext, { volume, measureForMs }: ScaleOptions) {
   if (context.serverGroups.database.length === 0) {
     throw new Error('scale: measures the database server CPU, so it needs the stack the benchmark starts');
   }
@@ -100,7 +101,7 @@ export async function runScale(context: BenchContext, { volume }: ScaleOptions) 
       await waitForQuietStore(database, (line) => context.log(line));
       const costs: Record<string, Awaited<ReturnType<typeof measure>>> = {};
       for (const query of hotQueries(models, probe, deliveryDefaults)) {
-        costs[query.name] = await measure(query, database);
+        costs[query.name] = await measure(query, database, measureForMs);
         context.log(
           `scale ${label}: ${query.name}: ${costs[query.name]?.cpuMsPerCall} ms server CPU, ${costs[query.name]?.wallMsPerCall} ms a call`,
         );

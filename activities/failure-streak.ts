@@ -33,36 +33,43 @@ export async function recordStreaks(models: Models, outcomes: StreakOutcome[]): 
   // then counts one failure too many, which the threshold and window make harmless.
   const succeededIds = outcomes.filter((o) => o.succeeded && o.failureCountBefore > 0).map((o) => o.hookId);
   // A hook can fail more than once in one call (for several events of a dispatch, or a replay's
-  // deliveries): each failure counts. Hooks that failed as often share one update.
+  // deliveries): each failure counts.
   const failuresOf = new Map<string, number>();
   for (const { hookId } of failed) failuresOf.set(hookId, (failuresOf.get(hookId) ?? 0) + 1);
-  const failedIds = [...failuresOf.keys()];
-  const hooksFailing = new Map<number, string[]>();
-  for (const [hookId, count] of failuresOf) hooksFailing.set(count, [...(hooksFailing.get(count) ?? []), hookId]);
-  // Set-wise updates rather than one per hook: fewer round trips, and each is atomic per hook. Sent at
-  // once, a hook's success and failures in one call have no order: the success ends the streak first.
-  if (succeededIds.length > 0) {
-    await models.Hook.updateMany(
-      { _id: { $in: succeededIds }, failureCount: { $gt: 0 } },
-      { $set: { failureCount: 0 }, $unset: { failingSince: 1 } },
-      { timestamps: false },
-    );
-  }
-  if (failedIds.length > 0) {
-    for (const [count, hookIds] of hooksFailing) {
-      await models.Hook.updateMany({ _id: { $in: hookIds } }, { $inc: { failureCount: count } }, { timestamps: false });
-    }
-    await models.Hook.updateMany(
-      { _id: { $in: failedIds }, failingSince: null },
-      { $set: { failingSince: now } },
-      { timestamps: false },
-    );
-  }
+  // One round trip of updates, each atomic and by `_id`: an equality FerretDB hands to its store, where a
+  // set-wise `_id: {$in}` made it read every hook of every owner, on each retry attempt. Sent at once, a
+  // hook's success and failures in one call have no order: the success ends the streak first.
+  const updates = [
+    ...succeededIds.map((hookId) => ({
+      updateOne: {
+        filter: { _id: hookId, failureCount: { $gt: 0 } },
+        update: { $set: { failureCount: 0 }, $unset: { failingSince: 1 } },
+        timestamps: false,
+      },
+    })),
+    ...[...failuresOf].flatMap(([hookId, count]) => [
+      { updateOne: { filter: { _id: hookId }, update: { $inc: { failureCount: count } }, timestamps: false } },
+      {
+        updateOne: {
+          filter: { _id: hookId, failingSince: null },
+          update: { $set: { failingSince: now } },
+          timestamps: false,
+        },
+      },
+    ]),
+  ];
+  if (updates.length > 0) await models.Hook.bulkWrite(updates, { ordered: true });
   if (failed.length === 0) return [];
-  const hooks = await models.Hook.find(
-    { _id: { $in: failedIds }, status: 'enabled' },
-    { failureCount: 1, failingSince: 1, enabledCount: 1 },
-  ).lean();
+  const hooks = (
+    await Promise.all(
+      [...failuresOf.keys()].map((hookId) =>
+        models.Hook.findOne(
+          { _id: hookId, status: 'enabled' },
+          { failureCount: 1, failingSince: 1, enabledCount: 1 },
+        ).lean(),
+      ),
+    )
+  ).filter((hook) => hook !== null);
   // Measured from after the read: a concurrent writer may have set failingSince later than `now`.
   const checkedAt = Date.now();
   return hooks.flatMap((hook) => {

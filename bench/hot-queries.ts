@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { laterAttemptUpdate } from '../activities/delivery-records';
+import { recordStreaks } from '../activities/failure-streak';
 import { createFanOutActivities } from '../activities/fan-out';
 import type { AttemptAndRecord } from '../activities/first-attempts';
 import { createRetentionActivities } from '../activities/retention';
@@ -84,6 +85,19 @@ export function hotQueries(models: Models, probe: ProbeTenant, deliveryDefaults:
       // PATCH /v1/hooks/:id: a find by id, then a findOneAndUpdate by id.
       name: 'hook update by id',
       run: () => updateHook(hookDeps, caller, probe.hookId, updateHookInput.parse({ name: `probe ${++updates}` })),
+    },
+    {
+      // As a retried attempt that failed again keeps its hook's streak (activities/retries.ts).
+      name: 'failure streak of a retried attempt',
+      run: () =>
+        recordStreaks(models, [
+          {
+            hookId: probe.hookId,
+            disableAfter: { failures: 1_000_000, window: '1h' },
+            failureCountBefore: 1,
+            succeeded: false,
+          },
+        ]),
     },
     { name: "hook's deliveries", run: hookPage },
     {

@@ -46,6 +46,7 @@ describe('hot queries', () => {
     'event update by id',
     'hook by id',
     'hook update by id',
+    'failure streak of a retried attempt',
     "hook's deliveries",
     "hook's deliveries, 2nd page",
     "hook's deliveries ?status=failed",

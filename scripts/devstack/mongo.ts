@@ -37,13 +37,13 @@ async function ensureFerretDb(): Promise<string> {
  * FerretDB's backend. PostgreSQL with expression indexes is the default: on
  * SQLite FerretDB 1.24 reads the whole collection for any query but an insert,
  * and at 100,000 deliveries a find by id cost 1.3 s of its CPU, an update by
- * id 6 s (bench/store-probe.ts measures both stores).
+ * id 6 s (measured with the probe `npm run bench -- scale` grew from; see the README).
  */
 export type FerretDbStore = 'postgresql' | 'sqlite';
 
 /**
  * PostgreSQL unless HOOKFLOW_DEV_STORE=sqlite (kept to measure what the
- * indexes save, see bench/store-probe.ts). An earlier run of the suite on
+ * indexes save). An earlier run of the suite on
  * PostgreSQL seemed to hang where writers raced; what it was waiting on was a
  * delivery record FerretDB could not store (a U+0000 in a receiver's answer,
  * which jsonb refuses), retried without end. Records no longer hold one.

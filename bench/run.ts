@@ -279,7 +279,8 @@ async function runOn(
   mkdirSync(options.out, { recursive: true });
   const file = join(
     options.out,
-    `${report.date.slice(0, 10)}-${commit.slice(0, 8)}${options.smoke ? '-smoke' : ''}.json`,
+    // The scenarios are in the name: two runs of one commit on one day (all of them, then isolation) wrote one file.
+    `${report.date.slice(0, 10)}-${commit.slice(0, 8)}-${[...options.scenarios].join('-')}${options.smoke ? '-smoke' : ''}.json`,
   );
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\n${renderTables(results, targets)}\n`);

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Connection } from 'mongoose';
 import type { ConfigEnv } from '../domain/config';
+import type { Stack } from '../scripts/devstack/stack';
 import { startBenchApp, type BenchApp } from './app';
 import { startCpuReading } from './cpu';
 import { closedRunsOfOwner, commandsBetween, historyEventsOf, readCommandCounts } from './measure';
@@ -20,6 +21,17 @@ export interface BenchContext {
   /** Set once the scale scenario has preloaded a store: the scenarios after it run on it instead of an empty one. */
   preloadedStoreUrl?: string;
   log(line: string): void;
+}
+
+/** What a started stack gives every scenario: how to reach it, with the workers' prebuilt bundle, and its servers' process groups. */
+export function stackContext(stack: Stack, workflowBundle: string): Pick<BenchContext, 'stackEnv' | 'serverGroups'> {
+  return {
+    stackEnv: { ...stack.env, HOOKFLOW_WORKFLOW_BUNDLE: workflowBundle },
+    serverGroups: {
+      database: stack.processes.database.map((server) => server.child.pid as number),
+      temporal: stack.processes.temporal?.child.pid,
+    },
+  };
 }
 
 export function startScenarioApp(context: BenchContext, name: string): Promise<BenchApp> {

@@ -24,7 +24,7 @@ import { eventWorkflowId, SEARCH_ATTRIBUTES } from '../domain/temporal-names';
 import { writeWorkflowBundle } from '../scripts/bundle-workflows';
 import { DEVSTACK_DIR } from '../scripts/devstack/paths';
 import { freeStackPorts, startStack } from '../scripts/devstack/stack';
-import { startCosting, startScenarioApp, type BenchContext } from './context';
+import { stackContext, startCosting, startScenarioApp, type BenchContext } from './context';
 import { BENCH_EVENT_DATA, createHttpHooks, createOwner, type BenchOwner } from './fixtures';
 import { startReceivers } from './receivers';
 import type { BenchApp } from './app';
@@ -103,11 +103,7 @@ async function main(): Promise<void> {
     const workflowBundle = join(dataDir, 'workflow-bundle.js');
     await writeWorkflowBundle(workflowBundle);
     const context: BenchContext = {
-      stackEnv: { ...stack.env, HOOKFLOW_WORKFLOW_BUNDLE: workflowBundle },
-      serverGroups: {
-        database: stack.processes.database.map((server) => server.child.pid as number),
-        temporal: stack.processes.temporal?.child.pid,
-      },
+      ...stackContext(stack, workflowBundle),
       temporal,
       mongo,
       receivers,

@@ -47,6 +47,7 @@ export function hotQueries(models: Models, probe: ProbeTenant, deliveryDefaults:
     allowPrivateTargets: true,
   };
   const retention = createRetentionActivities({ models });
+  const hourlySweep = () => retention.deleteExpiredBatch({ retention: '30d', limit: 1000 });
   const fanOut = createFanOutActivities({ models, attemptAndRecord: countOnly });
   let updates = 0;
   let nextPage: string | undefined;
@@ -121,8 +122,8 @@ export function hotQueries(models: Models, probe: ProbeTenant, deliveryDefaults:
       // first sweep looks for its oldest hour once (a sorted read FerretDB serves by reading the table); the
       // hourly sweeps after it start where the last one stopped, and those are the hot path.
       name: 'retention sweep, nothing due',
-      prepare: () => retention.deleteExpiredBatch({ retention: '30d', limit: 1000 }),
-      run: () => retention.deleteExpiredBatch({ retention: '30d', limit: 1000 }),
+      prepare: hourlySweep,
+      run: hourlySweep,
     },
     {
       name: 'subscription lookup (fan-out)',

@@ -23,7 +23,7 @@ import { SEND_CONCURRENCY } from '../activities';
 import { writeWorkflowBundle } from '../scripts/bundle-workflows';
 import { DEVSTACK_DIR, REPO_ROOT, VERSIONS } from '../scripts/devstack/paths';
 import { freeStackPorts, startStack, type Stack } from '../scripts/devstack/stack';
-import type { BenchContext } from './context';
+import { stackContext, type BenchContext } from './context';
 import { startReceivers } from './receivers';
 import { checkTargets, renderTables, type ScenarioResults } from './report';
 import { runBaseline, runFanOut } from './scenarios/fanout';
@@ -168,11 +168,7 @@ async function runOn(
     mkdirSync(profileDir, { recursive: true });
   }
   const context: BenchContext = {
-    stackEnv: { ...stack.env, HOOKFLOW_WORKFLOW_BUNDLE: workflowBundle },
-    serverGroups: {
-      database: stack.processes.database.map((server) => server.child.pid as number),
-      temporal: stack.processes.temporal?.child.pid,
-    },
+    ...stackContext(stack, workflowBundle),
     temporal,
     mongo,
     receivers,

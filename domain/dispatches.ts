@@ -9,6 +9,7 @@ import {
   type DispatchedEvent,
 } from './dispatch';
 import { ConflictError } from './errors';
+import { eventView } from './events';
 import { createdHourOf } from './created-hour';
 import { eventKey, newId } from './ids';
 import type { Models } from './models';
@@ -85,16 +86,7 @@ function sameContent(stored: StoredEventRecord, event: NewEvent): boolean {
 
 /** The event as it travels in the workflow input; inline only when small, so that the input stays bounded. */
 function dispatched(event: StoredEventRecord): DispatchedEvent {
-  const content = {
-    id: event.id,
-    type: event.type,
-    ownerId: event.ownerId,
-    resourceType: event.resourceType ?? undefined,
-    resourceId: event.resourceId ?? undefined,
-    messageId: event.messageId ?? undefined,
-    createdAt: event.createdAt.toISOString(),
-    data: event.data as unknown,
-  };
+  const content = { ...eventView(event), createdAt: event.createdAt.toISOString() };
   const small = Buffer.byteLength(JSON.stringify(content)) <= INLINE_CONTENT_LIMIT;
   return small ? { eventKey: event._id, content } : { eventKey: event._id };
 }

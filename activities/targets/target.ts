@@ -1,17 +1,9 @@
+import type { DispatchedContent } from '../../domain/dispatch';
 import type { Attempt } from '../../domain/models/delivery';
 import type { HookTemplate } from '../../domain/payloads';
 
-/** The event as every target type renders it. */
-export interface DeliveryEvent {
-  id: string;
-  type: string;
-  ownerId: string;
-  resourceType?: string;
-  resourceId?: string;
-  messageId?: string;
-  createdAt: Date;
-  data: unknown;
-}
+/** The event as every target type renders it: as a dispatch carries it, its date a Date. */
+export type DeliveryEvent = Omit<DispatchedContent, 'createdAt'> & { createdAt: Date };
 
 /** A hook with its secrets opened, ready to send: this never leaves the activity. */
 export interface PreparedHook {

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Config } from '../domain/config';
+import type { EventDispatcher } from '../domain/event-dispatcher';
 import type { Logger } from '../domain/logger';
 import type { Models } from '../domain/models';
 import type { SecretBox } from '../domain/secret-box';
@@ -27,6 +28,8 @@ export interface AppDependencies {
   secrets: SecretBox;
   logger: Logger;
   readinessChecks: Record<string, ReadinessCheck>;
+  /** Stores and starts the posted events (api/dispatching.ts). */
+  dispatcher: EventDispatcher;
 }
 
 /** A caller's own request id is kept if it is sane, so that logs on both sides line up. */

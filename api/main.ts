@@ -7,6 +7,7 @@ import { connectMongo, pingMongo, QUICK_HANG_DETECTION, syncIndexes } from '../d
 import { createSecretBox } from '../domain/secret-box';
 import { connectTemporalClient, ensureSearchAttributes, pingTemporal } from '../domain/temporal-client';
 import { createApp } from './app';
+import { startDispatcher } from './dispatching';
 import { answerClientErrors } from './client-errors';
 
 export interface RunningApi {
@@ -26,6 +27,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
   await seedEventCatalogue(models);
   const temporal = await connectTemporalClient(config.temporal);
   await ensureSearchAttributes(temporal);
+  const dispatching = startDispatcher({ models, temporal, taskQueue: config.temporal.taskQueue, logger });
 
   const app = createApp({
     config: { ...config, adminKey },
@@ -33,6 +35,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     temporal,
     secrets,
     logger,
+    dispatcher: dispatching.dispatcher,
     readinessChecks: {
       mongodb: (signal) => pingMongo(mongo, signal),
       temporal: (signal) => pingTemporal(temporal, signal),
@@ -54,6 +57,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await dispatching.stop();
       await Promise.all([temporal.connection.close(), mongo.close()]);
     },
   };

@@ -17,11 +17,16 @@ import type { StoredEvent } from './models/event';
 import { dispatchWorkflowId, eventWorkflowId, SEARCH_ATTRIBUTES } from './temporal-names';
 
 /**
- * Storing and starting one dispatch (group commit, issue 13): its events go
- * in with one insertMany, each naming the dispatch, then one workflow start
- * delivers them. Both steps are idempotent per event: a producer that retries
- * a post whose first attempt crashed between them starts the recorded
- * dispatch again, and REJECT_DUPLICATE keeps it to one workflow.
+ * Storing and starting dispatches (group commit, issue 13). A dispatch of an
+ * owner at rest is committed: its events go in with one insertMany, each
+ * naming the dispatch, then one workflow start delivers them, and only then
+ * are they answered. A dispatch of an owner's stream stays open a while
+ * (EventDispatcher): recorded as pending first, its events are stored and
+ * answered as they come, and its workflow starts once it closes. Every step
+ * is idempotent per event: a producer that retries a post whose first attempt
+ * crashed before its dispatch started starts that dispatch again (at once if
+ * committed, from its pending record if open), and REJECT_DUPLICATE keeps it
+ * to one workflow.
  */
 
 export interface DispatchDependencies {
@@ -163,32 +168,79 @@ async function insertEvents(models: Models, dispatchId: string, events: NewEvent
 }
 
 /** The events that a dispatch stored, oldest first: what its workflow delivers. */
-async function eventsOfDispatch(models: Models, stored: StoredEventRecord): Promise<StoredEventRecord[]> {
-  // Events stored before group commit name no dispatch: each was its own.
-  if (!stored.dispatchId) return [stored];
-  const events = await models.Event.find({ dispatchId: stored.dispatchId }).lean<StoredEventRecord[]>();
+async function eventsOfDispatch(models: Models, dispatchId: string): Promise<StoredEventRecord[]> {
+  const events = await models.Event.find({ dispatchId }).lean<StoredEventRecord[]>();
   return events.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a._id.localeCompare(b._id));
 }
 
 /**
- * An event whose id was stored before: the same content is the producer's
- * retry, whose recorded dispatch is started again (it may never have been,
- * if the first post crashed after the insert); other content is a conflict.
+ * How old a pending dispatch must be before an API process other than its own
+ * starts it: far past the time a dispatch stays open (a fraction of a second)
+ * and its inserts take to settle, so that every event it holds is stored by
+ * then and the workflow delivers them all.
  */
-async function acceptDuplicate(
+export const ORPHANED_AFTER_MS = 5 * 60_000;
+
+/**
+ * Starts a closed open-dispatch's workflow and deletes its pending record.
+ * `stored` is every event it holds, when the API process that held it open
+ * knows them; otherwise (one of its inserts failed, or it is an orphan) they
+ * are read back.
+ */
+export async function startPendingDispatch(
   deps: DispatchDependencies,
-  event: NewEvent,
-  startedDispatchId: string,
-): Promise<Outcome> {
+  dispatchId: string,
+  stored?: StoredEventRecord[],
+): Promise<void> {
+  const events = stored ?? (await eventsOfDispatch(deps.models, dispatchId));
+  await startDispatch(deps, dispatchId, events);
+  await deps.models.PendingDispatch.deleteOne({ _id: dispatchId });
+}
+
+/**
+ * Starts the dispatch a retried event was stored in, unless it is open and
+ * will start anyway: a committed one may never have started (its first post
+ * crashed after the insert), an orphaned open one has lost its API process.
+ */
+async function restartDispatchOf(deps: DispatchDependencies, stored: StoredEventRecord): Promise<void> {
+  // Events stored before group commit name no dispatch: each was its own.
+  if (!stored.dispatchId) return startDispatch(deps, undefined, [stored]);
+  const pending = await deps.models.PendingDispatch.findById(stored.dispatchId).lean();
+  if (!pending) return startDispatch(deps, stored.dispatchId, await eventsOfDispatch(deps.models, stored.dispatchId));
+  if (Date.now() - pending.createdAt.getTime() >= ORPHANED_AFTER_MS) {
+    await startPendingDispatch(deps, stored.dispatchId);
+  }
+}
+
+/**
+ * An event whose id was stored before: the same content is the producer's
+ * retry, whose recorded dispatch is started again if need be
+ * (restartDispatchOf); other content is a conflict.
+ */
+async function acceptDuplicate(deps: DispatchDependencies, event: NewEvent, storingIn: string): Promise<Outcome> {
   const stored = await deps.models.Event.findById(eventKey(event.ownerId, event.id)).lean<StoredEventRecord>();
   if (!stored) throw new Error(`Event ${event.id} was a duplicate key but is not stored`);
   if (!sameContent(stored, event)) {
     return { refused: new ConflictError(`Event ${event.id} already exists with different content`) };
   }
-  if (stored.dispatchId !== startedDispatchId) {
-    await startDispatch(deps, stored.dispatchId, await eventsOfDispatch(deps.models, stored));
-  }
+  if (stored.dispatchId !== storingIn) await restartDispatchOf(deps, stored);
   return { accepted: { event: stored, created: false } };
+}
+
+/** What became of each event, by position: inserted now, or found stored before (acceptDuplicate). */
+function outcomesOf(
+  deps: DispatchDependencies,
+  dispatchId: string,
+  events: NewEvent[],
+  inserted: (StoredEventRecord | undefined)[],
+): Promise<Outcome[]> {
+  return Promise.all(
+    events.map(async (event, index): Promise<Outcome> => {
+      const record = inserted[index];
+      if (record) return { accepted: { event: record, created: true } };
+      return acceptDuplicate(deps, event, dispatchId).catch((error: unknown) => ({ refused: error as Error }));
+    }),
+  );
 }
 
 /**
@@ -204,11 +256,45 @@ export async function commitDispatch(deps: DispatchDependencies, events: NewEven
     dispatchId,
     inserted.filter((record) => record !== undefined),
   );
-  return Promise.all(
-    events.map(async (event, index): Promise<Outcome> => {
-      const record = inserted[index];
-      if (record) return { accepted: { event: record, created: true } };
-      return acceptDuplicate(deps, event, dispatchId).catch((error: unknown) => ({ refused: error as Error }));
-    }),
-  );
+  return outcomesOf(deps, dispatchId, events, inserted);
+}
+
+/**
+ * Stores `events` (of one owner) in an open dispatch whose workflow starts
+ * when it closes (startPendingDispatch); answers, by position, once they are
+ * stored, which makes them durable: until the dispatch is recorded as pending
+ * (`recordPending`, before its first events), nothing of it is stored.
+ */
+export async function storeInOpenDispatch(
+  deps: DispatchDependencies,
+  dispatchId: string,
+  events: NewEvent[],
+  recordPending: boolean,
+): Promise<Outcome[]> {
+  const [first] = events;
+  if (!first) return [];
+  if (recordPending) {
+    try {
+      await deps.models.PendingDispatch.create({ _id: dispatchId, ownerId: first.ownerId });
+    } catch (error) {
+      // Two inserts of one dispatch may both open it: the record is there either way.
+      if (!(error instanceof mongo.MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+    }
+  }
+  const inserted = await insertEvents(deps.models, dispatchId, events);
+  return outcomesOf(deps, dispatchId, events, inserted);
+}
+
+/**
+ * Starts the dispatches whose API process died while they were open (none
+ * younger than ORPHANED_AFTER_MS), at most `limit` of them; answers how many.
+ */
+export async function recoverPendingDispatches(deps: DispatchDependencies, limit = 100): Promise<number> {
+  const orphans = await deps.models.PendingDispatch.find({
+    createdAt: { $lt: new Date(Date.now() - ORPHANED_AFTER_MS) },
+  })
+    .limit(limit)
+    .lean();
+  for (const orphan of orphans) await startPendingDispatch(deps, orphan._id);
+  return orphans.length;
 }

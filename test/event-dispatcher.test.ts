@@ -1,119 +1,239 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_EVENTS_PER_DISPATCH } from '../domain/dispatch';
-import type { NewEvent, Outcome } from '../domain/dispatches';
-import { EventDispatcher, MAX_DISPATCH_WAIT_MS } from '../domain/event-dispatcher';
+import type { NewEvent, Outcome, StoredEventRecord } from '../domain/dispatches';
+import { EventDispatcher, MAX_DISPATCH_WAIT_MS, type Dispatching } from '../domain/event-dispatcher';
 
 const event = (id: string, ownerId = 'own_a'): NewEvent => ({ id, ownerId, type: 'follow', data: {} });
+const recordOf = (e: NewEvent): StoredEventRecord => ({ _id: `${e.ownerId}/${e.id}`, ...e, createdAt: new Date() });
+const acceptedAll = (events: NewEvent[]): Outcome[] =>
+  events.map((e) => ({ accepted: { event: recordOf(e), created: true } }));
 
-/** A commit that holds each dispatch until the test releases it, recording what each one held. */
-function heldCommits() {
-  const dispatches: { ids: string[]; released: boolean; release(): void; fail(error: Error): void }[] = [];
-  const commit = (events: NewEvent[]) =>
+/** A write the test releases or fails by hand: what the store and Temporal would answer, when they answer. */
+interface HeldWrite {
+  kind: 'commit' | 'store';
+  ids: string[];
+  dispatchId?: string;
+  recordPending?: boolean;
+  released: boolean;
+  release(): void;
+  fail(error: Error): void;
+}
+
+/**
+ * A Dispatching whose commits and stores wait for the test (or answer at
+ * once with `autoRelease`), and whose starts are recorded.
+ */
+function fakeDispatching({ autoRelease = false, failStarts = 0 } = {}) {
+  const writes: HeldWrite[] = [];
+  const starts: { dispatchId: string; ids?: string[] }[] = [];
+  const startTimes: number[] = [];
+  let startsToFail = failStarts;
+  const held = (kind: HeldWrite['kind'], events: NewEvent[], dispatchId?: string, recordPending?: boolean) =>
     new Promise<Outcome[]>((resolve, reject) => {
-      const outcomes = events.map((e) => ({
-        accepted: { event: { _id: `${e.ownerId}/${e.id}`, ...e, createdAt: new Date() }, created: true },
-      }));
-      const dispatch = {
+      const write: HeldWrite = {
+        kind,
         ids: events.map((e) => e.id),
+        dispatchId,
+        recordPending,
         released: false,
         release: () => {
-          dispatch.released = true;
-          resolve(outcomes);
+          write.released = true;
+          resolve(acceptedAll(events));
         },
         fail: reject,
       };
-      dispatches.push(dispatch);
+      writes.push(write);
+      if (autoRelease) write.release();
     });
-  return { dispatches, commit };
+  const dispatching: Dispatching = {
+    commit: (events) => held('commit', events),
+    store: (dispatchId, events, recordPending) => held('store', events, dispatchId, recordPending),
+    start: (dispatchId, stored) => {
+      if (startsToFail > 0) {
+        startsToFail -= 1;
+        return Promise.reject(new Error('Temporal unreachable'));
+      }
+      starts.push({ dispatchId, ids: stored?.map((record) => record.id) });
+      startTimes.push(Date.now());
+      return Promise.resolve();
+    },
+  };
+  /** Each event's workflows: a commit is one, a started open dispatch another. */
+  const workflowsOf = (id: string) => [
+    ...writes.filter((w) => w.kind === 'commit' && w.ids.includes(id)),
+    ...starts.filter((s) => s.ids?.includes(id)),
+  ];
+  return { dispatching, writes, starts, startTimes, workflowsOf };
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
+async function until(condition: () => boolean, what: string, limitMs = 3_000): Promise<void> {
+  const from = Date.now();
+  while (!condition()) {
+    if (Date.now() - from > limitMs) assert.fail(`waited ${limitMs} ms for ${what}`);
+    await sleep(5);
+  }
+}
+
+/** Releases every held write, those that the released ones let through too, until none is left. */
+async function releaseAll(writes: HeldWrite[]): Promise<void> {
+  while (writes.some((w) => !w.released)) {
+    for (const w of writes) if (!w.released) w.release();
+    await tick();
+  }
+}
+
 describe('group commit of accepted events', () => {
-  it('flushes an event at once, alone, when nothing of its owner is in flight', async () => {
-    const { dispatches, commit } = heldCommits();
-    const dispatcher = new EventDispatcher(commit);
+  it('commits an event of an owner at rest at once, alone: stored and started before it is answered', async () => {
+    const { dispatching, writes, starts } = fakeDispatching();
+    const dispatcher = new EventDispatcher(dispatching, 60_000);
     const accepted = dispatcher.accept(event('e1'));
     assert.deepEqual(
-      dispatches.map((d) => d.ids),
-      [['e1']],
+      writes.map((w) => [w.kind, w.ids]),
+      [['commit', ['e1']]],
     );
-    dispatches[0]?.release();
+    writes[0]?.release();
     assert.equal((await accepted).event.id, 'e1');
+    assert.deepEqual(starts, [], 'a committed dispatch has started already');
   });
 
-  it('sends the events that arrive during a flush together in the next one', async () => {
-    const { dispatches, commit } = heldCommits();
-    const dispatcher = new EventDispatcher(commit);
+  it("puts the events that come within the interval after an owner's start in one open dispatch, answered once stored", async () => {
+    const intervalMs = 150;
+    const { dispatching, writes, starts } = fakeDispatching({ autoRelease: true });
+    const dispatcher = new EventDispatcher(dispatching, intervalMs);
+    await dispatcher.accept(event('e1'));
+    const committedAt = Date.now();
+    for (const id of ['e2', 'e3', 'e4']) {
+      const accepted = await dispatcher.accept(event(id));
+      assert.equal(accepted.event.id, id, 'answered before its dispatch starts');
+    }
+    assert.equal(starts.length, 0, 'the open dispatch waits for the interval');
+    const stores = writes.filter((w) => w.kind === 'store');
+    assert.deepEqual(
+      stores.map((w) => w.ids),
+      [['e2'], ['e3'], ['e4']],
+    );
+    assert.equal(new Set(stores.map((w) => w.dispatchId)).size, 1, 'all in one dispatch');
+    assert.deepEqual(
+      stores.map((w) => w.recordPending),
+      [true, false, false],
+      'recorded as pending by its first store only',
+    );
+    await until(() => starts.length === 1, 'the open dispatch to start');
+    assert.ok(Date.now() - committedAt >= intervalMs - 5, 'started an interval after the last start');
+    assert.deepEqual(starts, [{ dispatchId: stores[0]?.dispatchId, ids: ['e2', 'e3', 'e4'] }]);
+  });
+
+  it('starts an open dispatch only once its stores have settled, with every event they stored', async () => {
+    const { dispatching, writes, starts } = fakeDispatching();
+    const dispatcher = new EventDispatcher(dispatching, 20);
+    const first = dispatcher.accept(event('e1'));
+    writes[0]?.release();
+    await first;
+    const second = dispatcher.accept(event('e2'));
+    await until(() => writes.length === 2, 'the second write');
+    await sleep(60);
+    assert.equal(starts.length, 0, 'its store is still in flight');
+    writes[1]?.release();
+    await second;
+    await until(() => starts.length === 1, 'the start');
+    assert.deepEqual(starts[0]?.ids, ['e2']);
+  });
+
+  it('starts the events that come while a write is in flight in the next one, together', async () => {
+    const { dispatching, writes, workflowsOf } = fakeDispatching();
+    const dispatcher = new EventDispatcher(dispatching, 20);
     const first = dispatcher.accept(event('e1'));
     const later = ['e2', 'e3', 'e4'].map((id) => dispatcher.accept(event(id)));
-    assert.equal(dispatches.length, 1, 'the later events wait for the flush in flight');
-    dispatches[0]?.release();
+    assert.deepEqual(
+      writes.map((w) => w.ids),
+      [['e1']],
+      'the later events wait for the write in flight',
+    );
+    writes[0]?.release();
     await first;
     await tick();
     assert.deepEqual(
-      dispatches.map((d) => d.ids),
+      writes.map((w) => w.ids),
       [['e1'], ['e2', 'e3', 'e4']],
     );
-    dispatches[1]?.release();
+    writes[1]?.release();
     assert.deepEqual(
       (await Promise.all(later)).map((a) => a.event.id),
       ['e2', 'e3', 'e4'],
     );
+    await until(() => workflowsOf('e2').length === 1, 'their dispatch to start');
+    assert.deepEqual(workflowsOf('e2'), workflowsOf('e4'));
+  });
+
+  it('gives every event of a steady stream exactly one workflow, at most one start per interval', async () => {
+    const intervalMs = 40;
+    const { dispatching, writes, starts, startTimes, workflowsOf } = fakeDispatching({ autoRelease: true });
+    const dispatcher = new EventDispatcher(dispatching, intervalMs);
+    const ids = Array.from({ length: 40 }, (_, i) => `s${i}`);
+    for (const id of ids) {
+      await dispatcher.accept(event(id));
+      await sleep(5);
+    }
+    await until(() => ids.every((id) => workflowsOf(id).length === 1), 'every event to start');
+    const workflows = writes.filter((w) => w.kind === 'commit').length + starts.length;
+    assert.ok(workflows <= ids.length / 3, `${workflows} workflows for ${ids.length} events`);
+    startTimes.slice(1).forEach((at, i) => assert.ok(at - (startTimes[i] as number) >= intervalMs - 10));
   });
 
   it('keeps owners apart: one owner in flight does not hold another', () => {
-    const { dispatches, commit } = heldCommits();
-    const dispatcher = new EventDispatcher(commit);
+    const { dispatching, writes } = fakeDispatching();
+    const dispatcher = new EventDispatcher(dispatching);
     void dispatcher.accept(event('a1', 'own_a'));
     void dispatcher.accept(event('b1', 'own_b'));
     assert.deepEqual(
-      dispatches.map((d) => d.ids),
+      writes.map((w) => w.ids),
       [['a1'], ['b1']],
     );
   });
 
-  it(`flushes at ${MAX_EVENTS_PER_DISPATCH} waiting events without waiting for the flush in flight`, () => {
-    const { dispatches, commit } = heldCommits();
-    const dispatcher = new EventDispatcher(commit);
+  it(`writes ${MAX_EVENTS_PER_DISPATCH} waiting events without waiting for the write in flight`, () => {
+    const { dispatching, writes } = fakeDispatching();
+    const dispatcher = new EventDispatcher(dispatching);
     for (let i = 0; i <= MAX_EVENTS_PER_DISPATCH + 1; i += 1) void dispatcher.accept(event(`e${i}`));
-    assert.equal(dispatches.length, 2);
-    assert.equal(dispatches[1]?.ids.length, MAX_EVENTS_PER_DISPATCH);
-    assert.deepEqual(dispatches[1]?.ids.slice(0, 2), ['e1', 'e2']);
+    assert.equal(writes.length, 2);
+    assert.equal(writes[1]?.ids.length, MAX_EVENTS_PER_DISPATCH);
+    assert.deepEqual(writes[1]?.ids.slice(0, 2), ['e1', 'e2']);
   });
 
-  it('holds no more events in a dispatch than their keys fit in the EventIds search attribute (2,048 bytes)', async () => {
-    const { dispatches, commit } = heldCommits();
-    const dispatcher = new EventDispatcher(commit);
+  it('starts no dispatch with more events than their keys fit in the EventIds search attribute (2,048 bytes)', async () => {
+    const { dispatching, writes, starts } = fakeDispatching();
+    const dispatcher = new EventDispatcher(dispatching, 30);
     const longId = (i: number) => `${'x'.repeat(120)}-${i}`;
-    const accepted = Array.from({ length: 40 }, (_, i) => dispatcher.accept(event(longId(i))));
-    while (dispatches.some((d) => !d.released)) {
-      for (const d of dispatches) d.release();
-      await tick();
+    const accepted: Promise<unknown>[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      accepted.push(dispatcher.accept(event(longId(i))));
+      if (i % 8 === 0) await releaseAll(writes);
     }
+    await releaseAll(writes);
     await Promise.all(accepted);
-    const waiting = dispatches.slice(1);
-    assert.ok(waiting.length >= 2, `${waiting.length} dispatches for the 39 waiting events`);
-    assert.equal(waiting.flatMap((d) => d.ids).length, 39);
-    for (const d of waiting) {
-      assert.ok(Buffer.byteLength(JSON.stringify(d.ids.map((id) => `own_a/${id}`))) <= 2048);
+    const committed = writes.filter((w) => w.kind === 'commit').map((w) => w.ids);
+    await until(
+      () => committed.flat().length + starts.flatMap((s) => s.ids ?? []).length === 40,
+      'every event to start',
+    );
+    for (const ids of [...committed, ...starts.map((s) => s.ids ?? [])]) {
+      assert.ok(Buffer.byteLength(JSON.stringify(ids.map((id) => `own_a/${id}`))) <= 2048);
     }
   });
 
-  it('splits a batch whose keys do not fit one EventIds into consecutive dispatches, in order', async () => {
-    const { dispatches, commit } = heldCommits();
-    const dispatcher = new EventDispatcher(commit);
+  it('splits a batch whose keys do not fit one EventIds into consecutive committed dispatches, in order', async () => {
+    const { dispatching, writes } = fakeDispatching({ autoRelease: true });
+    const dispatcher = new EventDispatcher(dispatching);
     const ids = Array.from({ length: 30 }, (_, i) => `${'y'.repeat(120)}-${i}`);
-    const together = dispatcher.acceptTogether(ids.map((id) => event(id)));
-    while (dispatches.some((d) => !d.released)) {
-      for (const d of dispatches) d.release();
-      await tick();
-    }
-    const outcomes = await together;
-    assert.ok(dispatches.length >= 2);
+    const outcomes = await dispatcher.acceptTogether(ids.map((id) => event(id)));
+    assert.ok(writes.length >= 2);
+    assert.ok(writes.every((w) => w.kind === 'commit'));
     assert.deepEqual(
-      dispatches.flatMap((d) => d.ids),
+      writes.flatMap((w) => w.ids),
       ids,
     );
     assert.deepEqual(
@@ -122,48 +242,86 @@ describe('group commit of accepted events', () => {
     );
   });
 
-  it(`flushes waiting events after ${MAX_DISPATCH_WAIT_MS} ms even when the flush in flight hangs`, async () => {
-    const { dispatches, commit } = heldCommits();
-    const dispatcher = new EventDispatcher(commit);
+  it(`writes waiting events after ${MAX_DISPATCH_WAIT_MS} ms even when the write in flight hangs`, async () => {
+    const { dispatching, writes } = fakeDispatching();
+    const dispatcher = new EventDispatcher(dispatching);
     void dispatcher.accept(event('e1'));
     void dispatcher.accept(event('e2'));
     const waitedFrom = Date.now();
-    while (dispatches.length < 2 && Date.now() - waitedFrom < 2_000) await new Promise((r) => setTimeout(r, 5));
+    await until(() => writes.length === 2, 'the second write');
     assert.deepEqual(
-      dispatches.map((d) => d.ids),
+      writes.map((w) => w.ids),
       [['e1'], ['e2']],
     );
     assert.ok(Date.now() - waitedFrom >= MAX_DISPATCH_WAIT_MS - 1);
   });
 
-  it('answers every event of a failed flush with its error, and the next events flush anew', async () => {
-    const { dispatches, commit } = heldCommits();
-    const dispatcher = new EventDispatcher(commit);
+  it('answers every event of a failed write with its error, and the next events are written anew', async () => {
+    const { dispatching, writes } = fakeDispatching();
+    const dispatcher = new EventDispatcher(dispatching);
     const first = dispatcher.accept(event('e1'));
     const second = dispatcher.accept(event('e2'));
     const outage = new Error('store unreachable');
-    dispatches[0]?.fail(outage);
+    writes[0]?.fail(outage);
     await assert.rejects(first, outage);
     await tick();
-    dispatches[1]?.fail(outage);
+    writes[1]?.fail(outage);
     await assert.rejects(second, outage);
     const third = dispatcher.accept(event('e3'));
-    assert.deepEqual(dispatches[2]?.ids, ['e3']);
-    dispatches[2]?.release();
+    assert.deepEqual(writes[2]?.ids, ['e3']);
+    writes[2]?.release();
     assert.equal((await third).event.id, 'e3');
+  });
+
+  it('has an open dispatch whose store failed read its events back when it starts', async () => {
+    const { dispatching, writes, starts } = fakeDispatching();
+    const dispatcher = new EventDispatcher(dispatching, 200);
+    const first = dispatcher.accept(event('e1'));
+    writes[0]?.release();
+    await first;
+    const stored = dispatcher.accept(event('e2'));
+    await until(() => writes.length === 2, 'the second write');
+    writes[1]?.release();
+    await stored;
+    const lost = dispatcher.accept(event('e3'));
+    await until(() => writes.length === 3, 'the third store');
+    writes[2]?.fail(new Error('socket closed'));
+    await assert.rejects(lost);
+    await until(() => starts.length === 1, 'the start');
+    assert.deepEqual(starts, [{ dispatchId: writes[1]?.dispatchId, ids: undefined }]);
+  });
+
+  it('tries a failed start of an open dispatch again', async () => {
+    const { dispatching, starts } = fakeDispatching({ autoRelease: true, failStarts: 1 });
+    const failures: string[] = [];
+    const dispatcher = new EventDispatcher(dispatching, 10, (dispatchId) => failures.push(dispatchId));
+    await dispatcher.accept(event('e1'));
+    await dispatcher.accept(event('e2'));
+    await until(() => starts.length === 1, 'the second try', 5_000);
+    assert.equal(failures.length, 1);
+    assert.deepEqual(starts[0]?.ids, ['e2']);
+  });
+
+  it('starts every open dispatch at once when closed for shutdown', async () => {
+    const { dispatching, starts } = fakeDispatching({ autoRelease: true });
+    const dispatcher = new EventDispatcher(dispatching, 60_000);
+    await dispatcher.accept(event('a1', 'own_a'));
+    await dispatcher.accept(event('a2', 'own_a'));
+    await dispatcher.accept(event('b1', 'own_b'));
+    await dispatcher.accept(event('b2', 'own_b'));
+    await dispatcher.closeAll();
+    assert.deepEqual(starts.map((s) => s.ids).sort(), [['a2'], ['b2']]);
   });
 
   it('rejects one event with its own refusal and answers the others of its dispatch', async () => {
     const conflict = new Error('conflict');
-    const dispatcher = new EventDispatcher((events) =>
+    const { dispatching } = fakeDispatching();
+    dispatching.commit = (events) =>
       Promise.resolve(
-        events.map((e): Outcome =>
-          e.id === 'bad'
-            ? { refused: conflict }
-            : { accepted: { event: { _id: e.id, ...e, createdAt: new Date() }, created: true } },
-        ),
-      ),
-    );
+        events.map((e): Outcome => (e.id === 'bad' ? { refused: conflict } : acceptedAll([e])[0] as Outcome)),
+      );
+    // No interval: every write is a commit.
+    const dispatcher = new EventDispatcher(dispatching, 0);
     const [good, bad] = [dispatcher.accept(event('good')), dispatcher.accept(event('bad'))];
     assert.equal((await good).event.id, 'good');
     await assert.rejects(bad, conflict);

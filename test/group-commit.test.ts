@@ -2,6 +2,7 @@ import { createdHourOf } from '../domain/created-hour';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { INLINE_CONTENT_LIMIT } from '../domain/dispatch';
+import { ORPHANED_AFTER_MS, recoverPendingDispatches } from '../domain/dispatches';
 import { eventKey } from '../domain/ids';
 import { dispatchWorkflowId, eventWorkflowId } from '../domain/temporal-names';
 import { startDispatchRecorder } from './support/dispatch-recorder';
@@ -81,6 +82,57 @@ describe('group commit of posted events', () => {
       const listed = await eventually(() => workflowIdsListing(id).then(nonEmpty));
       assert.deepEqual(listed, [dispatchesOf(id)[0]?.workflowId], `the Web UI finds the workflow of ${id}`);
     }
+  });
+
+  it("shares workflows among a producer's posts sent one after another, and leaves no dispatch pending", async () => {
+    const ids = Array.from({ length: 30 }, (_, i) => `steady-${Date.now()}-${i}`);
+    for (const id of ids) {
+      const posted = await asOwner('POST', '/v1/events', { id, type: 'reaction', data: {} });
+      assert.equal(posted.status, 202, JSON.stringify(posted.body));
+    }
+    await eventually(() => ids.forEach((id) => assert.equal(dispatchesOf(id).length, 1, `${id} delivered once`)));
+    const workflowIds = new Set(ids.map((id) => dispatchesOf(id)[0]?.workflowId));
+    assert.ok(workflowIds.size < ids.length / 2, `${workflowIds.size} workflows for ${ids.length} events`);
+    for (const id of ids) {
+      const listed = await eventually(() => workflowIdsListing(id).then(nonEmpty));
+      assert.deepEqual(listed, [dispatchesOf(id)[0]?.workflowId], `the Web UI finds the workflow of ${id}`);
+    }
+    await eventually(async () => assert.equal(await hookflow.models.PendingDispatch.countDocuments(), 0));
+  });
+
+  /** What an API process that died with a dispatch open leaves: its pending record, old, and its events. */
+  async function orphanedDispatch(name: string) {
+    const dispatchId = `dsp_${name}${Date.now()}`;
+    const ids = [`${name}-${Date.now()}-1`, `${name}-${Date.now()}-2`];
+    await hookflow.models.PendingDispatch.collection.insertOne({
+      _id: dispatchId as never,
+      ownerId: owner.id,
+      createdAt: new Date(Date.now() - ORPHANED_AFTER_MS - 1_000),
+    });
+    await hookflow.models.Event.insertMany(
+      ids.map((id) => ({ _id: keyOf(id), id, type: 'reaction', ownerId: owner.id, data: { id }, dispatchId })),
+    );
+    return { dispatchId, ids };
+  }
+
+  it('starts a dispatch whose API process died while it was open, once, with every event it stored', async () => {
+    const { dispatchId, ids } = await orphanedDispatch('orphan');
+    const deps = { models: hookflow.models, temporal: hookflow.temporal, taskQueue: hookflow.config.temporal.taskQueue };
+    assert.ok((await recoverPendingDispatches(deps)) >= 1);
+    const dispatch = await eventually(() => nonEmpty(dispatchesOf(ids[0] as string))[0]);
+    assert.equal(dispatch?.workflowId, dispatchWorkflowId(dispatchId));
+    assert.deepEqual(dispatch?.input.events.map((e) => e.eventKey), ids.map(keyOf));
+    assert.equal(await hookflow.models.PendingDispatch.countDocuments({ _id: dispatchId }), 0);
+    assert.equal(await recoverPendingDispatches(deps), 0, 'nothing left to recover');
+  });
+
+  it('starts an orphaned open dispatch when a producer retries one of its events', async () => {
+    const { dispatchId, ids } = await orphanedDispatch('retried');
+    const retried = await asOwner('POST', '/v1/events', { id: ids[1], type: 'reaction', data: { id: ids[1] } });
+    assert.equal(retried.status, 200, JSON.stringify(retried.body));
+    const dispatch = await eventually(() => nonEmpty(dispatchesOf(ids[0] as string))[0]);
+    assert.equal(dispatch?.workflowId, dispatchWorkflowId(dispatchId));
+    assert.deepEqual(dispatch?.input.events.map((e) => e.eventKey), ids.map(keyOf));
   });
 
   it('stores a batch with one insert and starts one dispatch for it', async () => {

@@ -10,8 +10,6 @@ import {
   postEventInput,
 } from '../../domain/events';
 import { EVENT_DELIVERIES_PAGE } from '../../domain/deliveries';
-import { commitDispatch } from '../../domain/dispatches';
-import { EventDispatcher } from '../../domain/event-dispatcher';
 import { EventTypeCache } from '../../domain/event-types';
 import type { AppDependencies } from '../app';
 import { IDEMPOTENCY_KEY, idempotencyKey } from '../idempotency-key';
@@ -23,13 +21,8 @@ import { deliverySummarySchema, eventSchema, pageOf } from './schemas';
 const EVENT_REFUSED =
   'An event type that is not in the catalogue, a resource type the type does not allow, `data` that does not match its schema (`schema_mismatch`), or no `ownerId` with the admin key (`unprocessable`)';
 
-export function eventRoutes({ models, temporal, config }: AppDependencies): RouteDefinition[] {
-  const dispatch = { models, temporal, taskQueue: config.temporal.taskQueue };
-  const deps = {
-    models,
-    dispatcher: new EventDispatcher((events) => commitDispatch(dispatch, events)),
-    eventTypes: new EventTypeCache(),
-  };
+export function eventRoutes({ models, dispatcher }: AppDependencies): RouteDefinition[] {
+  const deps = { models, dispatcher, eventTypes: new EventTypeCache() };
   return [
     defineRoute({
       method: 'post',

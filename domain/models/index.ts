@@ -5,6 +5,7 @@ import { eventModel } from './event';
 import { eventTypeModel } from './event-type';
 import { hookModel } from './hook';
 import { ownerModel } from './owner';
+import { pendingDispatchModel } from './pending-dispatch';
 import { replayModel } from './replay';
 import { replayScheduleModel } from './replay-schedule';
 import { retentionStateModel } from './retention-state';
@@ -21,6 +22,7 @@ export function createModels(connection: Connection) {
     Replay: replayModel(connection),
     ReplaySchedule: replayScheduleModel(connection),
     RetentionState: retentionStateModel(connection),
+    PendingDispatch: pendingDispatchModel(connection),
   };
 }
 

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
-import { ownerOfApiKey } from '../domain/api-keys';
+import { ApiKeyAuthenticator } from '../domain/api-keys';
 import type { Caller } from '../domain/caller';
 import { AppError, UnauthorizedError } from '../domain/errors';
 import type { Models } from '../domain/models';
@@ -23,11 +23,12 @@ function bearerKey(req: Request): string {
  */
 export function createAuthenticator(adminKey: string, models: Models): Authenticate {
   const expectedAdmin = digest(adminKey);
+  const ownerKeys = new ApiKeyAuthenticator(models);
   return async (req, access) => {
     const key = bearerKey(req);
     // Comparing fixed-length digests keeps the check constant-time whatever was sent.
     if (timingSafeEqual(digest(key), expectedAdmin)) return { kind: 'admin' };
-    const owner = await ownerOfApiKey(models, key);
+    const owner = await ownerKeys.ownerOf(key);
     if (!owner) throw new UnauthorizedError();
     if (access === 'admin') throw new AppError(403, 'forbidden', 'This route needs the admin key');
     const caller: Caller = { kind: 'owner', ...owner };

@@ -7,7 +7,8 @@ import { NotFoundError, UnauthorizedError, UnprocessableError } from './errors';
 
 export type Caller =
   | { kind: 'admin' }
-  | { kind: 'owner'; ownerId: string; keyId: string }
+  /** `acceptanceVersion`: the owner's, when authenticating read it (ApiKeyAuthenticator). */
+  | { kind: 'owner'; ownerId: string; keyId: string; acceptanceVersion?: number }
   /** Someone on a public route (docs, probes): may read nothing of any tenant. */
   | { kind: 'anonymous' };
 

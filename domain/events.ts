@@ -68,8 +68,8 @@ export function eventView(event: Stored) {
 
 /**
  * Checks everything about an event before anything is written, so that a bad
- * one leaves no trace. One read by _id (the owner's acceptanceVersion); its
- * event type comes from the cache that version keys.
+ * one leaves no trace. Its event type comes from the cache that the owner's
+ * acceptanceVersion keys: read with an owner key, else one read by _id.
  */
 async function prepare(
   { models, eventTypes }: EventDependencies,
@@ -78,7 +78,10 @@ async function prepare(
   id: string | undefined,
 ): Promise<NewEvent> {
   const ownerId = ownerIdFor(caller, input.ownerId);
-  const version = await acceptanceVersionOf(models, ownerId);
+  const version =
+    caller.kind === 'owner' && caller.acceptanceVersion !== undefined
+      ? caller.acceptanceVersion
+      : await acceptanceVersionOf(models, ownerId);
   await assertEventAccepted(models, input, eventTypes.reader(models, ownerId, version));
   return { ...input, ownerId, id: id ?? newId('event') };
 }

@@ -40,7 +40,7 @@ function ownerView(owner: Owner & { _id: string; createdAt: Date }, apiKeys: Awa
 
 /** Creates the owner with its first API key, which is shown here and never again. */
 export async function createOwner(models: Models, input: z.infer<typeof createOwnerInput>) {
-  const owner = await models.Owner.create({ _id: newId('owner'), ...input });
+  const owner = await models.Owner.create({ _id: newId('owner'), ...input, liveKeyIds: [] });
   const { apiKey, ...key } = await issueApiKey(models, owner._id);
   return { ...ownerView(owner.toObject(), [key]), apiKey };
 }

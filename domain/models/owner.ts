@@ -11,6 +11,12 @@ const ownerSchema = new Schema(
      * (event types registered): API processes cache what they read per version.
      */
     acceptanceVersion: { type: Number, default: 0 },
+    /**
+     * The ids of its keys that work: what authenticating a key checks, in the
+     * same read as acceptanceVersion (api-keys.ts). Absent on owners made
+     * before it existed, whose keys are checked on their own records.
+     */
+    liveKeyIds: { type: [String], default: undefined },
   },
   { timestamps: true, versionKey: false },
 );

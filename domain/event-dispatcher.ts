@@ -143,7 +143,10 @@ export class EventDispatcher {
     const group = queue.waiting.splice(0, dispatchSize(queue.waiting.map((waiting) => waiting.event)));
     if (group.length === 0) return;
     queue.inFlight += 1;
-    this.write(queue, group.map((waiting) => waiting.event))
+    this.write(
+      queue,
+      group.map((waiting) => waiting.event),
+    )
       .then(
         (outcomes) => group.forEach((waiting, index) => settle(waiting, outcomes[index])),
         (error: unknown) => group.forEach((waiting) => waiting.reject(error)),

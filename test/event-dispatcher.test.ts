@@ -318,7 +318,7 @@ describe('group commit of accepted events', () => {
     const { dispatching } = fakeDispatching();
     dispatching.commit = (events) =>
       Promise.resolve(
-        events.map((e): Outcome => (e.id === 'bad' ? { refused: conflict } : acceptedAll([e])[0] as Outcome)),
+        events.map((e): Outcome => (e.id === 'bad' ? { refused: conflict } : (acceptedAll([e])[0] as Outcome))),
       );
     // No interval: every write is a commit.
     const dispatcher = new EventDispatcher(dispatching, 0);

@@ -117,11 +117,18 @@ describe('group commit of posted events', () => {
 
   it('starts a dispatch whose API process died while it was open, once, with every event it stored', async () => {
     const { dispatchId, ids } = await orphanedDispatch('orphan');
-    const deps = { models: hookflow.models, temporal: hookflow.temporal, taskQueue: hookflow.config.temporal.taskQueue };
+    const deps = {
+      models: hookflow.models,
+      temporal: hookflow.temporal,
+      taskQueue: hookflow.config.temporal.taskQueue,
+    };
     assert.ok((await recoverPendingDispatches(deps)) >= 1);
     const dispatch = await eventually(() => nonEmpty(dispatchesOf(ids[0] as string))[0]);
     assert.equal(dispatch?.workflowId, dispatchWorkflowId(dispatchId));
-    assert.deepEqual(dispatch?.input.events.map((e) => e.eventKey), ids.map(keyOf));
+    assert.deepEqual(
+      dispatch?.input.events.map((e) => e.eventKey),
+      ids.map(keyOf),
+    );
     assert.equal(await hookflow.models.PendingDispatch.countDocuments({ _id: dispatchId }), 0);
     assert.equal(await recoverPendingDispatches(deps), 0, 'nothing left to recover');
   });
@@ -132,7 +139,10 @@ describe('group commit of posted events', () => {
     assert.equal(retried.status, 200, JSON.stringify(retried.body));
     const dispatch = await eventually(() => nonEmpty(dispatchesOf(ids[0] as string))[0]);
     assert.equal(dispatch?.workflowId, dispatchWorkflowId(dispatchId));
-    assert.deepEqual(dispatch?.input.events.map((e) => e.eventKey), ids.map(keyOf));
+    assert.deepEqual(
+      dispatch?.input.events.map((e) => e.eventKey),
+      ids.map(keyOf),
+    );
   });
 
   it('stores a batch with one insert and starts one dispatch for it', async () => {

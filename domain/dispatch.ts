@@ -1,8 +1,8 @@
 /**
  * A dispatch: events of one owner that arrived together and are delivered by
  * one workflow (group commit, issue 13). At low load a dispatch holds a single
- * event and its workflow is `event:<eventKey>`, as before; under load the
- * events that arrive within a few milliseconds share one. Shared by the API,
+ * event and its workflow is `event:<eventKey>`, as before; an owner's stream
+ * shares one per 100 ms (EventDispatcher). Shared by the API,
  * which stores events and starts their dispatch, and the workflows, which
  * deliver it: free of I/O.
  */

@@ -10,6 +10,7 @@ import { ensureRetentionSchedule } from './domain/retention';
 import { connectMongo, syncIndexes } from './domain/mongo';
 import { createSecretBox, type SecretBox } from './domain/secret-box';
 import { connectTemporalClient } from './domain/temporal-client';
+import { bulkTaskQueue } from './domain/temporal-names';
 
 const TEMPORAL_LOG_LEVELS: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
 
@@ -25,29 +26,75 @@ export function installTemporalLogging(logger: Logger): void {
   });
 }
 
-/** Wires the worker: connections in, activities and workflows registered, nothing else. */
+/**
+ * How many calls from the bulk task queue (a large fan-out's remaining hooks)
+ * a worker runs at once: one, each sending 50 at a time, so that whatever big
+ * fan-outs are running, other owners' dispatches share the worker with one.
+ */
+const BULK_CALLS_AT_ONCE = 1;
+
+/** The Temporal workers of one process, run and stopped together. */
+export interface WorkerGroup {
+  run(): Promise<void>;
+  shutdown(): void;
+  /** Runs until `work` settles, then shuts down and waits for the workers to stop. */
+  runUntil<T>(work: Promise<T> | (() => Promise<T>)): Promise<T>;
+}
+
+function workerGroup(workers: Worker[]): WorkerGroup {
+  const group: WorkerGroup = {
+    run: async () => {
+      await Promise.all(workers.map((worker) => worker.run()));
+    },
+    shutdown: () => workers.forEach((worker) => worker.shutdown()),
+    runUntil: async (work) => {
+      const running = group.run();
+      try {
+        return await (typeof work === 'function' ? work() : work);
+      } finally {
+        group.shutdown();
+        await running;
+      }
+    },
+  };
+  return group;
+}
+
+/**
+ * Wires the worker: connections in, activities and workflows registered on
+ * the task queue, the same activities on its bulk queue (bulkTaskQueue).
+ */
 export async function createWorker(
   config: Config,
   deps: { models: Models; http: HttpClient; secrets: SecretBox; temporal: Client; mailer: Transporter },
 ) {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const worker = await Worker.create({
+  const activities = createActivities({
+    ...deps,
+    emailFrom: config.emailFrom,
+    publicUrl: config.publicUrl,
+    deliveryDefaults: config.deliveryDefaults,
+    replayRate: config.replayRate,
+    allowPrivateTargets: config.allowPrivateTargets,
+  });
+  const { namespace, taskQueue } = config.temporal;
+  const main = await Worker.create({
     connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
+    namespace,
+    taskQueue,
     ...(config.workflowBundle
       ? { workflowBundle: { codePath: config.workflowBundle } }
       : { workflowsPath: require.resolve('./workflows') }),
-    activities: createActivities({
-      ...deps,
-      emailFrom: config.emailFrom,
-      publicUrl: config.publicUrl,
-      deliveryDefaults: config.deliveryDefaults,
-      replayRate: config.replayRate,
-      allowPrivateTargets: config.allowPrivateTargets,
-    }),
+    activities,
   });
-  return { worker, connection };
+  const bulk = await Worker.create({
+    connection,
+    namespace,
+    taskQueue: bulkTaskQueue(taskQueue),
+    activities,
+    maxConcurrentActivityTaskExecutions: BULK_CALLS_AT_ONCE,
+  });
+  return { worker: workerGroup([main, bulk]), connection };
 }
 
 async function main(): Promise<void> {

@@ -16,6 +16,8 @@ export interface BenchContext {
   receivers: Receivers;
   /** The database and Temporal server process groups, when the benchmark started them (for their CPU time). */
   serverGroups: { database: number[]; temporal?: number };
+  /** FerretDB's PostgreSQL database, when the benchmark started the store on one. */
+  storePostgresUrl?: string;
   /** Set with --profile: where the worker and the API write CPU profiles. */
   profileDir?: string;
   /** Set once the scale scenario has preloaded a store: the scenarios after it run on it instead of an empty one. */
@@ -24,9 +26,13 @@ export interface BenchContext {
 }
 
 /** What a started stack gives every scenario: how to reach it, with the workers' prebuilt bundle, and its servers' process groups. */
-export function stackContext(stack: Stack, workflowBundle: string): Pick<BenchContext, 'stackEnv' | 'serverGroups'> {
+export function stackContext(
+  stack: Stack,
+  workflowBundle: string,
+): Pick<BenchContext, 'stackEnv' | 'serverGroups' | 'storePostgresUrl'> {
   return {
     stackEnv: { ...stack.env, HOOKFLOW_WORKFLOW_BUNDLE: workflowBundle },
+    storePostgresUrl: stack.postgresUrl,
     serverGroups: {
       database: stack.processes.database.map((server) => server.child.pid as number),
       temporal: stack.processes.temporal?.child.pid,

@@ -29,6 +29,16 @@ export function dispatchWorkflowId(dispatchId: string): string {
   return `dispatch:${dispatchId}`;
 }
 
+/**
+ * Where a large fan-out's remaining hooks are delivered: a task queue beside
+ * the worker's own, whose activities each worker runs one at a time, so that
+ * other owners' dispatches (local activities on the worker's queue) never
+ * wait behind several big fan-outs at once (issue 13, point 2).
+ */
+export function bulkTaskQueue(taskQueue: string): string {
+  return `${taskQueue}-bulk`;
+}
+
 export function deliveryWorkflowId(deliveryId: string): string {
   return `delivery:${deliveryId}`;
 }

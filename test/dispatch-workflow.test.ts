@@ -7,7 +7,7 @@ import { createHttpClient } from '../activities/http/client';
 import { DISPATCH_WORKFLOW, type DeliverDispatchInput, type DispatchedEvent } from '../domain/dispatch';
 import { eventView } from '../domain/events';
 import { deliveryId, eventKey, newId } from '../domain/ids';
-import { eventWorkflowId } from '../domain/temporal-names';
+import { bulkTaskQueue, eventWorkflowId } from '../domain/temporal-names';
 import { createWorker } from '../worker';
 import type { DeliverDispatchResult } from '../workflows/deliver-dispatch';
 import { replaceByCopies } from './support/hook-copies';
@@ -170,7 +170,8 @@ describe('dispatch workflow', () => {
     const receiver = await startReceiver();
     try {
       const owner = await hookflow.createOwner('Wide');
-      const wideHooks = await createHooks(owner, receiver, 'note', 450);
+      // Past both the local call's 200 deliveries and the next call's 1,000: each wide event carries on.
+      const wideHooks = await createHooks(owner, receiver, 'note', 1_300);
       const narrowHook = await createHook(owner, receiver, { events: ['follow'] });
       const [wide, narrow, wideAgain] = await storeEvents(owner, [
         { type: 'note', data: { note: { id: 'wide' } } },
@@ -183,8 +184,8 @@ describe('dispatch workflow', () => {
         runDispatch(hookflow.temporal, { ownerId: owner.id, events: [wide, narrow, wideAgain].map(withContent) }),
       );
 
-      assert.equal(result.deliveries, 901);
-      assert.equal(result.succeeded, 901, JSON.stringify(result));
+      assert.equal(result.deliveries, 2_601);
+      assert.equal(result.succeeded, 2_601, JSON.stringify(result));
       const received = receivedByHook(receiver.requests);
       assert.deepEqual(received.get(narrowHook), [deliveryId(narrow.id, narrowHook)]);
       for (const hookId of wideHooks) {
@@ -194,7 +195,35 @@ describe('dispatch workflow', () => {
           `hook ${hookId} receives both wide events once`,
         );
       }
-      assert.equal(receiver.requests.length, 901, 'nothing is sent twice');
+      assert.equal(receiver.requests.length, 2_601, 'nothing is sent twice');
+
+      // The two wide events' remaining hooks went through the bulk task queue, one call at a time.
+      const history = await hookflow.temporal.workflow.getHandle(eventWorkflowId(wide._id)).fetchHistory();
+      const events = history.events ?? [];
+      const bulkCalls = events.flatMap((event) => {
+        const scheduled = event.activityTaskScheduledEventAttributes;
+        return scheduled?.activityType?.name === 'deliverToSubscribers' ? [{ id: event.eventId, scheduled }] : [];
+      });
+      assert.equal(bulkCalls.length, 2);
+      for (const { scheduled } of bulkCalls) {
+        assert.equal(scheduled.taskQueue?.name, bulkTaskQueue(hookflow.config.temporal.taskQueue));
+      }
+      const timeOf = (event: (typeof events)[number]) =>
+        Number(event.eventTime?.seconds) * 1e3 + (event.eventTime?.nanos ?? 0) / 1e6;
+      const startedAt = bulkCalls.map(({ id }) =>
+        timeOf(events.find((e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId) === String(id)) ?? {}),
+      );
+      const completedAt = bulkCalls.map(({ id }) =>
+        timeOf(
+          events.find((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId) === String(id)) ?? {},
+        ),
+      );
+      const [firstStart = 0, secondStart = 0] = startedAt;
+      const [firstEnd = 0, secondEnd = 0] = completedAt;
+      assert.ok(
+        firstStart <= secondStart ? secondStart >= firstEnd : firstStart >= secondEnd,
+        'the later call started once the earlier had completed',
+      );
     } finally {
       await receiver.close();
     }

@@ -2,8 +2,9 @@ import { continueAsNew, proxyActivities, proxyLocalActivities, workflowInfo } fr
 import type { Activities } from '../activities';
 import type { FanOutOutcome, FanOutTally } from '../activities/fan-out';
 import type { DeliverDispatchInput, DispatchedEvent } from '../domain/dispatch';
+import { bulkTaskQueue } from '../domain/temporal-names';
 
-const { deliverToSubscribers, deliverFirstSlices: beginEvents } = proxyActivities<Activities>({
+const FAN_OUT_CALL = {
   // One call of deliverToSubscribers reads every subscribed hook of an event through one cursor: on FerretDB
   // each query for hooks scans the owner's hooks, so a call per page of hooks would make a fan-out cost a
   // scan per page. A call may therefore deliver to 100,000 hooks and more (sends 50 at a time, up to 60 s
@@ -12,7 +13,15 @@ const { deliverToSubscribers, deliverFirstSlices: beginEvents } = proxyActivitie
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+} as const;
+
+const { deliverFirstSlices: beginEvents } = proxyActivities<Activities>(FAN_OUT_CALL);
+
+/** An event's remaining hooks go through the bulk task queue (bulkTaskQueue), one call per worker at a time. */
+function remainingHooksActivity() {
+  return proxyActivities<Activities>({ ...FAN_OUT_CALL, taskQueue: bulkTaskQueue(workflowInfo().taskQueue) })
+    .deliverToSubscribers;
+}
 
 /**
  * Most events go to a few hooks, and those a local activity delivers: it costs
@@ -119,6 +128,7 @@ async function deliverRemainingHooks(
   { event, afterHookId }: CarryingOn,
   total: DeliverDispatchResult,
 ): Promise<CarryingOn | undefined> {
+  const deliverToSubscribers = remainingHooksActivity();
   let next: string | undefined = afterHookId;
   while (next) {
     const outcome: FanOutOutcome = await deliverToSubscribers({ event, afterHookId: next });

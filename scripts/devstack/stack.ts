@@ -41,6 +41,8 @@ export interface Stack {
   services: string[];
   /** The server processes this stack started (not the given ones), each the leader of its process group. */
   processes: { database: Managed[]; temporal?: Managed };
+  /** FerretDB's PostgreSQL database, when this stack started one (the benchmark vacuums it after a preload). */
+  postgresUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startStack({
   const services: string[] = [];
   const env: ConfigEnv = {};
   const processes: Stack['processes'] = { database: [] };
+  let postgresUrl: string | undefined;
   const stop = async () => {
     for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
   };
@@ -85,6 +88,7 @@ export async function startStack({
       });
       stoppers.push(() => mongo.stop());
       processes.database = mongo.processes;
+      postgresUrl = mongo.postgresUrl;
       env.MONGODB_URI = `mongodb://127.0.0.1:${ports.mongo}/hookflow`;
       services.push(`MongoDB       ${env.MONGODB_URI}  (${mongo.kind})`);
     }
@@ -119,5 +123,5 @@ export async function startStack({
     await stop();
     throw error;
   }
-  return { env, services, processes, stop };
+  return { env, services, processes, postgresUrl, stop };
 }

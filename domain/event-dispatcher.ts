@@ -168,7 +168,7 @@ export class EventDispatcher {
         return outcomes;
       });
     }
-    return this.storeInOpen(queue, queue.open ?? this.open(queue), events);
+    return this.storeInOpen(queue.open ?? this.open(queue), events);
   }
 
   private open(queue: OwnerQueue): OpenDispatch {
@@ -186,7 +186,7 @@ export class EventDispatcher {
     return open;
   }
 
-  private storeInOpen(queue: OwnerQueue, open: OpenDispatch, events: NewEvent[]): Promise<Outcome[]> {
+  private storeInOpen(open: OpenDispatch, events: NewEvent[]): Promise<Outcome[]> {
     open.events.push(...events);
     const storing = this.dispatching.store(open.id, events, !open.recorded);
     open.stores.push(

@@ -1,9 +1,11 @@
-import { createdHourOf } from '../domain/created-hour';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { startApi } from '../api/main';
+import { createdHourOf } from '../domain/created-hour';
 import { INLINE_CONTENT_LIMIT } from '../domain/dispatch';
 import { ORPHANED_AFTER_MS, recoverPendingDispatches } from '../domain/dispatches';
 import { eventKey } from '../domain/ids';
+import { createLogger } from '../domain/logger';
 import { dispatchWorkflowId, eventWorkflowId } from '../domain/temporal-names';
 import { startDispatchRecorder } from './support/dispatch-recorder';
 import { eventually } from './support/eventually';
@@ -98,6 +100,23 @@ describe('group commit of posted events', () => {
       assert.deepEqual(listed, [dispatchesOf(id)[0]?.workflowId], `the Web UI finds the workflow of ${id}`);
     }
     await eventually(async () => assert.equal(await hookflow.models.PendingDispatch.countDocuments(), 0));
+  });
+
+  it('starts the open dispatch of an API process that shuts down, before it has stopped', async () => {
+    const other = await startApi(hookflow.config, createLogger('warn', 'closing-api'));
+    const post = (id: string) =>
+      fetch(`${other.url}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${owner.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ id, type: 'reaction', data: {} }),
+      }).then((response) => response.status);
+    const ids = Array.from({ length: 5 }, (_, i) => `closing-${Date.now()}-${i}`);
+    // The first is committed at once; the others, posted right after it, fill an open dispatch (100 ms).
+    assert.equal(await post(ids[0] as string), 202);
+    assert.deepEqual(await Promise.all(ids.slice(1).map(post)), [202, 202, 202, 202]);
+    await other.close();
+    assert.equal(await hookflow.models.PendingDispatch.countDocuments({ ownerId: owner.id }), 0, 'none left pending');
+    await eventually(() => ids.forEach((id) => assert.equal(dispatchesOf(id).length, 1, `${id} delivered once`)));
   });
 
   /** What an API process that died with a dispatch open leaves: its pending record, old, and its events. */

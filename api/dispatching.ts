@@ -23,10 +23,17 @@ export interface RunningDispatcher {
  * The API process's EventDispatcher on the store and Temporal, and the
  * recovery of orphaned open dispatches: at start, then every minute.
  */
-export function startDispatcher(
-  { models, temporal, taskQueue, logger }: { models: Models; temporal: Client; taskQueue: string; logger: Logger },
-  { recoveryEveryMs = RECOVERY_EVERY_MS } = {},
-): RunningDispatcher {
+export function startDispatcher({
+  models,
+  temporal,
+  taskQueue,
+  logger,
+}: {
+  models: Models;
+  temporal: Client;
+  taskQueue: string;
+  logger: Logger;
+}): RunningDispatcher {
   const deps: DispatchDependencies = { models, temporal, taskQueue };
   const dispatcher = new EventDispatcher(
     {
@@ -43,7 +50,7 @@ export function startDispatcher(
       (error: unknown) => logger.warn({ err: error }, 'Recovering orphaned dispatches failed; trying again later'),
     );
   void recover();
-  const timer = setInterval(() => void recover(), recoveryEveryMs);
+  const timer = setInterval(() => void recover(), RECOVERY_EVERY_MS);
   timer.unref();
   return {
     dispatcher,

@@ -88,6 +88,8 @@ function settle(waiting: Waiting, outcome: Outcome | undefined): void {
 export class EventDispatcher {
   private readonly owners = new Map<string, OwnerQueue>();
   private readonly starting = new Set<Promise<void>>();
+  /** Set by closeAll: a start that fails after it is left to recovery (its connections are closing). */
+  private closed = false;
 
   constructor(
     private readonly dispatching: Dispatching,
@@ -123,6 +125,7 @@ export class EventDispatcher {
 
   /** Closes every open dispatch now and waits for their workflow starts (one try each): for a clean shutdown. */
   async closeAll(): Promise<void> {
+    this.closed = true;
     for (const queue of this.owners.values()) this.close(queue);
     await Promise.allSettled([...this.starting]);
   }
@@ -230,6 +233,7 @@ export class EventDispatcher {
       await this.dispatching.start(open.id, open.uncertain ? undefined : open.stored);
     } catch (error) {
       this.onStartFailed(open.id, error);
+      if (this.closed) return;
       const delay = START_RETRY_DELAYS_MS[Math.min(tries, START_RETRY_DELAYS_MS.length - 1)] as number;
       setTimeout(() => void this.start(open, tries + 1), delay).unref();
     }

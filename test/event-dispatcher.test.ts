@@ -313,6 +313,18 @@ describe('group commit of accepted events', () => {
     assert.deepEqual(starts.map((s) => s.ids).sort(), [['a2'], ['b2']]);
   });
 
+  it('leaves a start that fails while closing for shutdown to recovery, untried again', async () => {
+    const { dispatching, starts } = fakeDispatching({ autoRelease: true, failStarts: 1 });
+    const failures: string[] = [];
+    const dispatcher = new EventDispatcher(dispatching, 60_000, (dispatchId) => failures.push(dispatchId));
+    await dispatcher.accept(event('e1'));
+    await dispatcher.accept(event('e2'));
+    await dispatcher.closeAll();
+    await sleep(1_200);
+    assert.equal(failures.length, 1);
+    assert.deepEqual(starts, [], 'its pending record stays for another API process');
+  });
+
   it('rejects one event with its own refusal and answers the others of its dispatch', async () => {
     const conflict = new Error('conflict');
     const { dispatching } = fakeDispatching();

@@ -20,14 +20,8 @@ describe('the API caches what accepting an event reads, per owner version', () =
     await hookflow?.stop();
   });
 
-  async function postToOther(body: unknown) {
-    const response = await fetch(`${other.url}/v1/events`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${owner.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  }
+  const postToOther = (body: unknown, key = owner.apiKey) =>
+    hookflow.request('POST', '/v1/events', body, { key, baseUrl: other.url });
 
   it('accepts a type registered in one API process on the next post to another', async () => {
     const type = `invoice.sent${Date.now()}`;
@@ -50,11 +44,7 @@ describe('the API caches what accepting an event reads, per owner version', () =
 
   it('accepts an owner created after the cache was filled', async () => {
     const late = await hookflow.createOwner('Late');
-    const response = await fetch(`${other.url}/v1/events`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${late.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'reaction', data: {} }),
-    });
+    const response = await postToOther({ type: 'reaction', data: {} }, late.apiKey);
     assert.equal(response.status, 202);
   });
 });

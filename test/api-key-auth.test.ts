@@ -20,7 +20,7 @@ describe('owner keys are checked in one read and revoked at once, in every API p
   });
 
   const hooksOnOther = (key: string) =>
-    fetch(`${other.url}/v1/hooks`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status);
+    hookflow.request('GET', '/v1/hooks', undefined, { key, baseUrl: other.url }).then((answer) => answer.status);
 
   it('refuses a key in another API process as soon as it is revoked, though that process used it', async () => {
     const owner = await hookflow.createOwner('Revoked elsewhere');

@@ -26,8 +26,8 @@ describe('group commit of posted events', () => {
     await hookflow?.stop();
   });
 
-  const asOwner = (method: string, path: string, body?: unknown) =>
-    hookflow.request(method, path, body, { key: owner.apiKey });
+  const asOwner = (method: string, path: string, body?: unknown, baseUrl?: string) =>
+    hookflow.request(method, path, body, { key: owner.apiKey, baseUrl });
   const keyOf = (id: string) => eventKey(owner.id, id);
   /** The dispatches recorded that hold the event: each event must be in exactly one. */
   const dispatchesOf = (id: string) =>
@@ -105,11 +105,7 @@ describe('group commit of posted events', () => {
   it('starts the open dispatch of an API process that shuts down, before it has stopped', async () => {
     const other = await startApi(hookflow.config, createLogger('warn', 'closing-api'));
     const post = (id: string) =>
-      fetch(`${other.url}/v1/events`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${owner.apiKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ id, type: 'reaction', data: {} }),
-      }).then((response) => response.status);
+      asOwner('POST', '/v1/events', { id, type: 'reaction', data: {} }, other.url).then((answer) => answer.status);
     const ids = Array.from({ length: 5 }, (_, i) => `closing-${Date.now()}-${i}`);
     // The first is committed at once; the others, posted right after it, fill an open dispatch (100 ms).
     assert.equal(await post(ids[0] as string), 202);

@@ -64,15 +64,18 @@ export async function startHookflow(
   const api = await startApi(config, logger);
   const adminKey = config.adminKey as string;
 
-  /** Calls the API with the admin key, another key (`key`), or none (`key: null`). */
+  /**
+   * Calls the API with the admin key, another key (`key`), or none (`key: null`);
+   * `baseUrl` names another API process on the same stack.
+   */
   async function request(
     method: string,
     path: string,
     body?: unknown,
-    options: { key?: string | null; headers?: Record<string, string> } = {},
+    options: { key?: string | null; headers?: Record<string, string>; baseUrl?: string } = {},
   ) {
     const key = options.key === undefined ? adminKey : options.key;
-    const response = await fetch(`${api.url}${path}`, {
+    const response = await fetch(`${options.baseUrl ?? api.url}${path}`, {
       method,
       headers: {
         ...(key ? { authorization: `Bearer ${key}` } : {}),

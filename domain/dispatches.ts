@@ -126,10 +126,10 @@ async function insertEvents(models: Models, dispatchId: string, events: NewEvent
 export const ORPHANED_AFTER_MS = 5 * 60_000;
 
 /**
- * Starts a closed open-dispatch's workflow and deletes its pending record.
+ * Starts a dispatch's workflow and deletes its pending record, if it has one.
  * `stored` is every event it holds, when the API process that held it open
- * knows them; otherwise (one of its inserts failed, or it is an orphan) they
- * are read back.
+ * knows them; otherwise (one of its inserts failed, it is an orphan, or a
+ * producer's retry asks) they are read back.
  */
 export async function startPendingDispatch(
   deps: DispatchDependencies,
@@ -150,10 +150,8 @@ async function restartDispatchOf(deps: DispatchDependencies, stored: StoredEvent
   // Events stored before group commit name no dispatch: each was its own.
   if (!stored.dispatchId) return startDispatch(deps, undefined, [stored]);
   const pending = await deps.models.PendingDispatch.findById(stored.dispatchId).lean();
-  if (!pending) return startDispatch(deps, stored.dispatchId, await eventsOfDispatch(deps.models, stored.dispatchId));
-  if (Date.now() - pending.createdAt.getTime() >= ORPHANED_AFTER_MS) {
-    await startPendingDispatch(deps, stored.dispatchId);
-  }
+  const open = pending && Date.now() - pending.createdAt.getTime() < ORPHANED_AFTER_MS;
+  if (!open) await startPendingDispatch(deps, stored.dispatchId);
 }
 
 /**

@@ -78,6 +78,19 @@ async function until(condition: () => boolean, what: string, limitMs = 3_000): P
   }
 }
 
+/** The `count`-th write the dispatcher makes, once it has made it. */
+async function writeNumber(writes: HeldWrite[], count: number): Promise<HeldWrite> {
+  await until(() => writes.length >= count, `write ${count}`);
+  return writes[count - 1] as HeldWrite;
+}
+
+/** Commits a first event of the owner and releases it: the owner's next events go in an open dispatch. */
+async function startStream(dispatcher: EventDispatcher, writes: HeldWrite[]): Promise<void> {
+  const first = dispatcher.accept(event('e1'));
+  (await writeNumber(writes, 1)).release();
+  await first;
+}
+
 /** Releases every held write, those that the released ones let through too, until none is left. */
 async function releaseAll(writes: HeldWrite[]): Promise<void> {
   while (writes.some((w) => !w.released)) {
@@ -130,14 +143,12 @@ describe('group commit of accepted events', () => {
   it('starts an open dispatch only once its stores have settled, with every event they stored', async () => {
     const { dispatching, writes, starts } = fakeDispatching();
     const dispatcher = new EventDispatcher(dispatching, 20);
-    const first = dispatcher.accept(event('e1'));
-    writes[0]?.release();
-    await first;
+    await startStream(dispatcher, writes);
     const second = dispatcher.accept(event('e2'));
-    await until(() => writes.length === 2, 'the second write');
+    const store = await writeNumber(writes, 2);
     await sleep(60);
     assert.equal(starts.length, 0, 'its store is still in flight');
-    writes[1]?.release();
+    store.release();
     await second;
     await until(() => starts.length === 1, 'the start');
     assert.deepEqual(starts[0]?.ids, ['e2']);
@@ -276,16 +287,12 @@ describe('group commit of accepted events', () => {
   it('has an open dispatch whose store failed read its events back when it starts', async () => {
     const { dispatching, writes, starts } = fakeDispatching();
     const dispatcher = new EventDispatcher(dispatching, 200);
-    const first = dispatcher.accept(event('e1'));
-    writes[0]?.release();
-    await first;
+    await startStream(dispatcher, writes);
     const stored = dispatcher.accept(event('e2'));
-    await until(() => writes.length === 2, 'the second write');
-    writes[1]?.release();
+    (await writeNumber(writes, 2)).release();
     await stored;
     const lost = dispatcher.accept(event('e3'));
-    await until(() => writes.length === 3, 'the third store');
-    writes[2]?.fail(new Error('socket closed'));
+    (await writeNumber(writes, 3)).fail(new Error('socket closed'));
     await assert.rejects(lost);
     await until(() => starts.length === 1, 'the start');
     assert.deepEqual(starts, [{ dispatchId: writes[1]?.dispatchId, ids: undefined }]);

@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import nodemailer, { type Transporter } from 'nodemailer';
@@ -61,8 +62,16 @@ function workerGroup(workers: Worker[]): WorkerGroup {
 }
 
 /**
+ * How much a worker process that serves only the bulk queue lowers its CPU
+ * priority (a nice value): where it shares a machine with the main worker,
+ * as in the dev stack, the main worker's dispatches run first.
+ */
+const BULK_WORKER_NICENESS = 10;
+
+/**
  * Wires the worker: connections in, activities and workflows registered on
- * the task queue, the same activities on its bulk queue (bulkTaskQueue).
+ * the task queue, the same activities on its bulk queue (bulkTaskQueue), as
+ * many of the two as config.workerQueues says.
  */
 export async function createWorker(
   config: Config,
@@ -78,23 +87,32 @@ export async function createWorker(
     allowPrivateTargets: config.allowPrivateTargets,
   });
   const { namespace, taskQueue } = config.temporal;
-  const main = await Worker.create({
-    connection,
-    namespace,
-    taskQueue,
-    ...(config.workflowBundle
-      ? { workflowBundle: { codePath: config.workflowBundle } }
-      : { workflowsPath: require.resolve('./workflows') }),
-    activities,
-  });
-  const bulk = await Worker.create({
-    connection,
-    namespace,
-    taskQueue: bulkTaskQueue(taskQueue),
-    activities,
-    maxConcurrentActivityTaskExecutions: BULK_CALLS_AT_ONCE,
-  });
-  return { worker: workerGroup([main, bulk]), connection };
+  const workers: Worker[] = [];
+  if (config.workerQueues !== 'bulk') {
+    workers.push(
+      await Worker.create({
+        connection,
+        namespace,
+        taskQueue,
+        ...(config.workflowBundle
+          ? { workflowBundle: { codePath: config.workflowBundle } }
+          : { workflowsPath: require.resolve('./workflows') }),
+        activities,
+      }),
+    );
+  }
+  if (config.workerQueues !== 'main') {
+    workers.push(
+      await Worker.create({
+        connection,
+        namespace,
+        taskQueue: bulkTaskQueue(taskQueue),
+        activities,
+        maxConcurrentActivityTaskExecutions: BULK_CALLS_AT_ONCE,
+      }),
+    );
+  }
+  return { worker: workerGroup(workers), connection };
 }
 
 async function main(): Promise<void> {
@@ -109,8 +127,12 @@ async function main(): Promise<void> {
   const temporal = await connectTemporalClient(config.temporal);
   const mailer = nodemailer.createTransport(config.smtpUrl);
   const { worker, connection } = await createWorker(config, { models, http, secrets, temporal, mailer });
-  await ensureRetentionSchedule(temporal, config.temporal.taskQueue, config.retention);
-  logger.info({ taskQueue: config.temporal.taskQueue, temporal: config.temporal.address }, 'worker started');
+  if (config.workerQueues === 'bulk') setPriority(BULK_WORKER_NICENESS);
+  else await ensureRetentionSchedule(temporal, config.temporal.taskQueue, config.retention);
+  logger.info(
+    { taskQueue: config.temporal.taskQueue, queues: config.workerQueues, temporal: config.temporal.address },
+    'worker started',
+  );
   // The SDK stops polling on SIGINT/SIGTERM and lets running tasks finish before run() resolves.
   await worker.run();
   mailer.close();

@@ -8,7 +8,7 @@ import { request } from 'undici';
 import type { ConfigEnv } from '../domain/config';
 import { createModels } from '../domain/models';
 import { connectMongo } from '../domain/mongo';
-import { startEntryPoint, startWorkerEntryPoint, waitForReadyApi } from '../scripts/devstack/app-processes';
+import { startEntryPoint, startWorkerProcesses, waitForReadyApi } from '../scripts/devstack/app-processes';
 import { freePort } from '../scripts/devstack/ports';
 import { waitUntil, type Managed } from '../scripts/devstack/processes';
 
@@ -57,7 +57,9 @@ export async function startBenchApp({ stackEnv, temporal, name, profileDir, stor
   // A directory per process: Node writes one profile per thread (the main one, tsx's loader, workflow threads).
   const profiling = (role: string) =>
     profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `${name}-${role}`)}`] : [];
-  const worker = startWorkerEntryPoint(`bench-${name}-worker`, env, { nodeArgs: profiling('worker') });
+  const workers = startWorkerProcesses(`bench-${name}-worker`, env, {
+    nodeArgs: (queues) => profiling(queues === 'main' ? 'worker' : 'worker-bulk'),
+  });
   const api = startEntryPoint(`bench-${name}-api`, 'api/main.ts', env, { nodeArgs: profiling('api') });
   const mongo: Connection = await connectMongo(mongoUrl.toString());
   const url = `http://127.0.0.1:${port}`;
@@ -73,10 +75,10 @@ export async function startBenchApp({ stackEnv, temporal, name, profileDir, stor
         });
         if (!pollers?.length) throw new Error('no worker polls the task queue yet');
       },
-      { timeoutMs: 60_000, process: worker },
+      { timeoutMs: 60_000, process: workers.main },
     );
   } catch (error) {
-    await Promise.all([api.stop(), worker.stop(), mongo.close()]);
+    await Promise.all([api.stop(), workers.main.stop(), workers.bulk.stop(), mongo.close()]);
     throw error;
   }
 
@@ -98,12 +100,15 @@ export async function startBenchApp({ stackEnv, temporal, name, profileDir, stor
     models: createModels(mongo),
     call,
     /** Each process leads a group of its own (see startProcess), for CPU readings. */
-    processGroups: { worker: worker.child.pid, api: api.child.pid },
-    /** Peak RSS of the worker and the API processes so far. */
-    peakRss: () => ({ workerMb: peakRssMb(worker), apiMb: peakRssMb(api) }),
+    processGroups: {
+      worker: [workers.main.child.pid, workers.bulk.child.pid].filter((pid) => pid !== undefined),
+      api: api.child.pid,
+    },
+    /** Peak RSS of the worker (its two processes' peaks together) and the API so far. */
+    peakRss: () => ({ workerMb: peakRssMb(workers.main) + peakRssMb(workers.bulk), apiMb: peakRssMb(api) }),
     async stop(): Promise<void> {
       // SIGTERM lets both finish cleanly, which is also when Node writes their CPU profiles.
-      await Promise.all([api.stop(), worker.stop()]);
+      await Promise.all([api.stop(), workers.main.stop(), workers.bulk.stop()]);
       if (!storeUrl) await mongo.dropDatabase();
       await mongo.close();
     },

@@ -74,6 +74,13 @@ const envSchema = z.object({
    * takes seconds and a few hundred MB, as Temporal advises for production.
    */
   HOOKFLOW_WORKFLOW_BUNDLE: z.string().min(1).optional(),
+  /**
+   * Which task queues this worker process serves: `main` (every workflow and
+   * activity), `bulk` (what large fan-outs have left, see bulkTaskQueue), or
+   * `all`. The dev stack runs one process of each, so that a big fan-out's
+   * sends and records do not hold up other owners' dispatches in one event loop.
+   */
+  HOOKFLOW_WORKER_QUEUES: z.enum(['all', 'main', 'bulk']).default('all'),
   /** Delivery defaults for every hook that does not set its own; see delivery-settings.ts for the bounds. */
   HOOKFLOW_DELIVERY_TIMEOUT: deliverySetting.timeout.default(BUILT_IN_DELIVERY_SETTINGS.timeout),
   /** Comma-separated waits, for example `5s,5m,30m`; `none` retries nothing. */
@@ -120,6 +127,8 @@ export interface Config {
   retention: string;
   /** A prebuilt workflow bundle for the worker; absent, it bundles workflows/ at start. */
   workflowBundle: string | undefined;
+  /** The task queues a worker process serves (HOOKFLOW_WORKER_QUEUES). */
+  workerQueues: 'all' | 'main' | 'bulk';
 }
 
 export class ConfigError extends Error {
@@ -177,6 +186,7 @@ export function loadConfig(env: Env = process.env): Config {
     hookTestWait: e.HOOKFLOW_HOOK_TEST_WAIT,
     retention: e.HOOKFLOW_RETENTION,
     workflowBundle: e.HOOKFLOW_WORKFLOW_BUNDLE,
+    workerQueues: e.HOOKFLOW_WORKER_QUEUES,
   };
 }
 

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { externalServices, loadConfig } from '../domain/config';
 import { devAdminKey, devMasterKey } from './devstack/dev-keys';
-import { startEntryPoint, startWorkerEntryPoint, waitForReadyApi } from './devstack/app-processes';
+import { startEntryPoint, startWorkerProcesses, waitForReadyApi } from './devstack/app-processes';
 import { DEVSTACK_DIR, LOG_DIR } from './devstack/paths';
 import { assertPortFree } from './devstack/ports';
 import { startStack } from './devstack/stack';
@@ -24,10 +24,11 @@ async function main(): Promise<void> {
     // Local receivers are the point of a dev stack; production keeps the guard on.
     HOOKFLOW_ALLOW_PRIVATE_TARGETS: externalServices().allowPrivateTargets === false ? '0' : '1',
   };
-  const worker = startWorkerEntryPoint('worker', env, { echo: true });
+  const workers = startWorkerProcesses('worker', env, { echo: true });
   const api = startEntryPoint('api', 'api/main.ts', env, { echo: true });
+  const children = [workers.main, workers.bulk, api];
   const stopAll = async () => {
-    await Promise.all([api.stop(), worker.stop()]);
+    await Promise.all(children.map((child) => child.stop()));
     await stack.stop();
   };
 
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  for (const child of [worker, api]) {
+  for (const child of children) {
     child.child.once('exit', (code) => {
       if (stopping) return;
       console.error(`[dev] ${child.name} exited (${code}); see ${child.logFile}. Stopping the stack.`);

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
 import nodemailer from 'nodemailer';
 import { createHttpClient } from '../activities/http/client';
+import type { Config } from '../domain/config';
 import { DISPATCH_WORKFLOW, type DeliverDispatchInput, type DispatchedEvent } from '../domain/dispatch';
 import { eventView } from '../domain/events';
 import { deliveryId, eventKey, newId } from '../domain/ids';
@@ -33,22 +34,29 @@ describe('dispatch workflow', () => {
     await hookflow?.stop();
   });
 
-  /** Runs `work` while a worker polls the Hookflow's task queue in this process. */
-  async function withWorker<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` while workers poll the Hookflow's task queues in this process:
+   * one serving both, or one per entry of `queues` (as `npm run dev` runs a main and a bulk worker).
+   */
+  async function withWorker<T>(work: () => Promise<T>, queues: Config['workerQueues'][] = ['all']): Promise<T> {
     const http = createHttpClient({ allowPrivateTargets: true });
     const mailer = nodemailer.createTransport(hookflow.config.smtpUrl);
-    const { worker, connection } = await createWorker(hookflow.config, {
-      models: hookflow.models,
-      http,
-      secrets: hookflow.secrets,
-      temporal: hookflow.temporal,
-      mailer,
-    });
+    const started = await Promise.all(
+      queues.map((workerQueues) =>
+        createWorker(
+          { ...hookflow.config, workerQueues },
+          { models: hookflow.models, http, secrets: hookflow.secrets, temporal: hookflow.temporal, mailer },
+        ),
+      ),
+    );
+    const running = started.map(({ worker }) => worker.run());
     try {
-      return await worker.runUntil(work);
+      return await work();
     } finally {
+      started.forEach(({ worker }) => worker.shutdown());
+      await Promise.all(running);
       mailer.close();
-      await Promise.all([connection.close(), http.close()]);
+      await Promise.all([...started.map(({ connection }) => connection.close()), http.close()]);
     }
   }
 
@@ -180,8 +188,11 @@ describe('dispatch workflow', () => {
       ]);
       assert.ok(wide && narrow && wideAgain);
 
-      const result = await withWorker(() =>
-        runDispatch(hookflow.temporal, { ownerId: owner.id, events: [wide, narrow, wideAgain].map(withContent) }),
+      // A worker for each queue, as the dev stack and docker-compose.yml run them.
+      const result = await withWorker(
+        () =>
+          runDispatch(hookflow.temporal, { ownerId: owner.id, events: [wide, narrow, wideAgain].map(withContent) }),
+        ['main', 'bulk'],
       );
 
       assert.equal(result.deliveries, 2_601);

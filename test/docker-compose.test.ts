@@ -147,11 +147,12 @@ function assertServiceAt(address: string, expected: { port: number; image: RegEx
   );
 }
 
-const APPS = ['api', 'worker'] as const;
+const APPS = ['api', 'worker', 'worker-bulk'] as const;
+const WORKERS = ['worker', 'worker-bulk'] as const;
 
 describe('docker-compose.yml', () => {
   describe('services', () => {
-    it('runs Temporal with its UI, MongoDB 7, an SMTP catcher, the API and the worker', () => {
+    it('runs Temporal with its UI, MongoDB 7, an SMTP catcher, the API and the workers', () => {
       assert.match(service('temporal').image ?? '', /^temporalio\/(auto-setup|server):/);
       assert.match(service('temporal-ui').image ?? '', /^temporalio\/ui:/);
       assert.match(service('mongodb').image ?? '', /^mongo:7(\.|$)/);
@@ -159,8 +160,7 @@ describe('docker-compose.yml', () => {
         /mailpit|mailhog|maildev|smtp4dev/.test(svc.image ?? ''),
       );
       assert.ok(catchers.length > 0, 'no SMTP catcher (Mailpit, MailHog, ...) among the services');
-      service('api');
-      service('worker');
+      for (const name of APPS) service(name);
     });
 
     it('pins every image to a concrete tag', () => {
@@ -207,12 +207,13 @@ describe('docker-compose.yml', () => {
 
     it('starts the API by default and the worker by command, from files tsc emits', () => {
       assert.equal(commandOf(service('api')), undefined, 'api should use the image default (the API)');
-      const worker = commandOf(service('worker'));
-      assert.deepEqual(
-        worker,
-        ['node', ...WORKER_NODE_ARGS, 'dist/worker.js'],
-        'the worker runs with the heap limit dev uses',
-      );
+      for (const name of WORKERS) {
+        assert.deepEqual(
+          commandOf(service(name)),
+          ['node', ...WORKER_NODE_ARGS, 'dist/worker.js'],
+          `${name} runs with the heap limit dev uses`,
+        );
+      }
       // tsconfig has rootDir "." and outDir "dist": dist/x.js comes from x.ts.
       for (const script of ['dist/worker.js', 'dist/api/main.js']) {
         const source = script.replace(/^dist\//, '').replace(/\.js$/, '.ts');
@@ -288,12 +289,19 @@ describe('docker-compose.yml', () => {
       );
     });
 
-    it('the worker and the API use the same Temporal server, namespace and task queue', () => {
-      assert.deepEqual(configOf('worker').temporal, configOf('api').temporal);
+    it('the workers and the API use the same Temporal server, namespace and task queue', () => {
+      for (const name of WORKERS) assert.deepEqual(configOf(name).temporal, configOf('api').temporal, name);
+    });
+
+    it('the workers serve the main and the bulk task queues between them, one each', () => {
+      assert.deepEqual(
+        WORKERS.map((name) => configOf(name).workerQueues),
+        ['main', 'bulk'],
+      );
     });
 
     it('gives the worker and the API the same master key, required from the operator', () => {
-      for (const name of ['api', 'worker']) {
+      for (const name of APPS) {
         assert.match(rawEnvironment(service(name)).HOOKFLOW_MASTER_KEY ?? '', /^\$\{HOOKFLOW_MASTER_KEY:\?/, name);
         assert.equal(configOf(name).masterKey?.length, 32, name);
       }

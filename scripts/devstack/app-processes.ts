@@ -41,6 +41,24 @@ export function startWorkerEntryPoint(
   });
 }
 
+/**
+ * The worker as the dev stack runs it: one process for the main task queue
+ * and one for the bulk queue (HOOKFLOW_WORKER_QUEUES), named `<name>` and
+ * `<name>-bulk`; `nodeArgs` may depend on which.
+ */
+export function startWorkerProcesses(
+  name: string,
+  env: ConfigEnv,
+  options: { echo?: boolean; nodeArgs?: (queues: 'main' | 'bulk') => string[] } = {},
+): { main: Managed; bulk: Managed } {
+  const start = (queues: 'main' | 'bulk', processName: string) =>
+    startWorkerEntryPoint(processName, { ...env, HOOKFLOW_WORKER_QUEUES: queues }, {
+      echo: options.echo,
+      nodeArgs: options.nodeArgs?.(queues),
+    });
+  return { main: start('main', name), bulk: start('bulk', `${name}-bulk`) };
+}
+
 export async function waitForReadyApi(url: string, api: Managed): Promise<void> {
   await waitUntil(
     'Hookflow API',

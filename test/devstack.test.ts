@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { DISPATCH_WORKFLOW, type DeliverDispatchInput } from '../domain/dispatch';
-import { connectMongo } from '../domain/mongo';
+import { createModels } from '../domain/models';
+import { connectMongo, syncIndexes } from '../domain/mongo';
 import { pageFilter } from '../domain/pagination';
 import { connectTemporalClient } from '../domain/temporal-client';
 import { SEARCH_ATTRIBUTES } from '../domain/temporal-names';
+import { withPostgres } from '../scripts/devstack/postgres';
 import { freeStackPorts, startStack } from '../scripts/devstack/stack';
 import { throwawayDir } from './support/throwaway-dir';
 
@@ -107,6 +109,52 @@ describe('dev stack', () => {
           // PostgreSQL's plan (FerretDB passes it on) names the index it scans; MongoDB's an IXSCAN stage.
           assert.match(plan, /"Index Name"|IXSCAN|IDHACK/, `${JSON.stringify(filter)} scans the collection: ${plan}`);
         }
+        await mongo.dropDatabase();
+      } finally {
+        await mongo.close();
+      }
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it("keeps every model index on FerretDB's list, and maintains only the unique ones on PostgreSQL", async () => {
+    const stack = await startStack({
+      ports: await freeStackPorts(),
+      dataDir,
+      logPrefix: 'devstack-test-',
+      useExternal: false,
+      store: 'postgresql',
+    });
+    try {
+      const url = new URL(stack.env.MONGODB_URI as string);
+      url.pathname = '/hookflow_devstack_indexes';
+      const mongo = await connectMongo(url.toString());
+      try {
+        const { Delivery } = createModels(mongo);
+        await syncIndexes(mongo);
+        // As the next start of the API or the worker does: the indexes are found, nothing is refused.
+        await syncIndexes(mongo);
+        const declared = Delivery.schema.indexes().length + 1; // and _id's
+        const listed = await Delivery.collection.indexes();
+        assert.equal(listed.length, declared, JSON.stringify(listed));
+
+        const tables = await withPostgres(stack.postgresUrl as string, async (client) => {
+          const { rows } = await client.query<{ indexdef: string }>(
+            `SELECT indexdef FROM pg_indexes WHERE schemaname = 'hookflow_devstack_indexes' AND tablename LIKE 'deliveries_%'`,
+          );
+          return rows.map((row) => row.indexdef);
+        });
+        const btrees = tables.filter((definition) => /USING btree/.test(definition));
+        assert.equal(btrees.length, declared, JSON.stringify(tables));
+        for (const definition of btrees) {
+          const unique = definition.startsWith('CREATE UNIQUE INDEX');
+          assert.equal(/ WHERE false$/.test(definition), !unique, definition);
+        }
+        // FerretDB's list stays true: an index it lists can be dropped through it.
+        const someIndex = listed.find((index) => index.name !== '_id_');
+        await Delivery.collection.dropIndex(someIndex?.name as string);
+        assert.equal((await Delivery.collection.indexes()).length, declared - 1);
         await mongo.dropDatabase();
       } finally {
         await mongo.close();

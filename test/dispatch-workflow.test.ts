@@ -190,8 +190,7 @@ describe('dispatch workflow', () => {
 
       // A worker for each queue, as the dev stack and docker-compose.yml run them.
       const result = await withWorker(
-        () =>
-          runDispatch(hookflow.temporal, { ownerId: owner.id, events: [wide, narrow, wideAgain].map(withContent) }),
+        () => runDispatch(hookflow.temporal, { ownerId: owner.id, events: [wide, narrow, wideAgain].map(withContent) }),
         ['main', 'bulk'],
       );
 

@@ -52,10 +52,14 @@ export function startWorkerProcesses(
   options: { echo?: boolean; nodeArgs?: (queues: 'main' | 'bulk') => string[] } = {},
 ): { main: Managed; bulk: Managed } {
   const start = (queues: 'main' | 'bulk', processName: string) =>
-    startWorkerEntryPoint(processName, { ...env, HOOKFLOW_WORKER_QUEUES: queues }, {
-      echo: options.echo,
-      nodeArgs: options.nodeArgs?.(queues),
-    });
+    startWorkerEntryPoint(
+      processName,
+      { ...env, HOOKFLOW_WORKER_QUEUES: queues },
+      {
+        echo: options.echo,
+        nodeArgs: options.nodeArgs?.(queues),
+      },
+    );
   return { main: start('main', name), bulk: start('bulk', `${name}-bulk`) };
 }
 

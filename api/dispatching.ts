@@ -27,11 +27,14 @@ export function startDispatcher({
   models,
   temporal,
   taskQueue,
+  intervalMs,
   logger,
 }: {
   models: Models;
   temporal: Client;
   taskQueue: string;
+  /** HOOKFLOW_DISPATCH_INTERVAL. */
+  intervalMs: number;
   logger: Logger;
 }): RunningDispatcher {
   const deps: DispatchDependencies = { models, temporal, taskQueue };
@@ -41,7 +44,7 @@ export function startDispatcher({
       store: (dispatchId, events, recordPending) => storeInOpenDispatch(deps, dispatchId, events, recordPending),
       start: (dispatchId, stored) => startPendingDispatch(deps, dispatchId, stored),
     },
-    undefined,
+    intervalMs,
     (dispatchId, error) => logger.warn({ err: error, dispatchId }, 'Dispatch start failed; trying again'),
   );
   const recover = () =>

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { loadConfig, requireMasterKey, type Config } from '../domain/config';
+import { durationMs } from '../domain/durations';
 import { createLogger, type Logger } from '../domain/logger';
 import { seedEventCatalogue } from '../domain/event-types';
 import { createModels } from '../domain/models';
@@ -27,7 +28,13 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
   await seedEventCatalogue(models);
   const temporal = await connectTemporalClient(config.temporal);
   await ensureSearchAttributes(temporal);
-  const dispatching = startDispatcher({ models, temporal, taskQueue: config.temporal.taskQueue, logger });
+  const dispatching = startDispatcher({
+    models,
+    temporal,
+    taskQueue: config.temporal.taskQueue,
+    intervalMs: durationMs(config.dispatchInterval),
+    logger,
+  });
 
   const app = createApp({
     config: { ...config, adminKey },

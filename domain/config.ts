@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BUILT_IN_DELIVERY_SETTINGS, deliverySetting, type DeliverySettings } from './delivery-settings';
 import { duration } from './durations';
+import { DISPATCH_INTERVAL_MS } from './dispatch';
 
 /**
  * The one place that reads the environment. Everything else receives a typed
@@ -81,6 +82,13 @@ const envSchema = z.object({
    * sends and records do not hold up other owners' dispatches in one event loop.
    */
   HOOKFLOW_WORKER_QUEUES: z.enum(['all', 'main', 'bulk']).default('all'),
+  /**
+   * An owner's events start at most one workflow per this interval and API
+   * process (see EventDispatcher): a longer one makes an owner's stream share
+   * fewer, larger workflows, cheaper in CPU, and lets each delivery wait up to
+   * that long after its 202. `0ms`: a workflow for every post.
+   */
+  HOOKFLOW_DISPATCH_INTERVAL: duration({ max: '1s' }).default(`${DISPATCH_INTERVAL_MS}ms`),
   /** Delivery defaults for every hook that does not set its own; see delivery-settings.ts for the bounds. */
   HOOKFLOW_DELIVERY_TIMEOUT: deliverySetting.timeout.default(BUILT_IN_DELIVERY_SETTINGS.timeout),
   /** Comma-separated waits, for example `5s,5m,30m`; `none` retries nothing. */
@@ -125,6 +133,8 @@ export interface Config {
   hookTestWait: string;
   /** How long events, deliveries and replays are kept. */
   retention: string;
+  /** At most one workflow per owner and API process per this interval (HOOKFLOW_DISPATCH_INTERVAL). */
+  dispatchInterval: string;
   /** A prebuilt workflow bundle for the worker; absent, it bundles workflows/ at start. */
   workflowBundle: string | undefined;
   /** The task queues a worker process serves (HOOKFLOW_WORKER_QUEUES). */
@@ -185,6 +195,7 @@ export function loadConfig(env: Env = process.env): Config {
     replayRate: e.HOOKFLOW_REPLAY_RATE,
     hookTestWait: e.HOOKFLOW_HOOK_TEST_WAIT,
     retention: e.HOOKFLOW_RETENTION,
+    dispatchInterval: e.HOOKFLOW_DISPATCH_INTERVAL,
     workflowBundle: e.HOOKFLOW_WORKFLOW_BUNDLE,
     workerQueues: e.HOOKFLOW_WORKER_QUEUES,
   };

@@ -2,7 +2,7 @@
  * A dispatch: events of one owner that arrived together and are delivered by
  * one workflow (group commit, issue 13). At low load a dispatch holds a single
  * event and its workflow is `event:<eventKey>`, as before; an owner's stream
- * shares one per 100 ms (EventDispatcher). Shared by the API,
+ * shares one per DISPATCH_INTERVAL_MS (EventDispatcher). Shared by the API,
  * which stores events and starts their dispatch, and the workflows, which
  * deliver it: free of I/O.
  */
@@ -35,6 +35,18 @@ export interface DeliverDispatchInput {
   /** In arrival order; at most MAX_EVENTS_PER_DISPATCH. */
   events: DispatchedEvent[];
 }
+
+/**
+ * An owner's events start at most one workflow per this interval and API
+ * process (EventDispatcher), unless HOOKFLOW_DISPATCH_INTERVAL says otherwise:
+ * those that come within it of the last start share the next one.
+ * Temporal and the worker spend about 50 ms of CPU per workflow on this
+ * machine whatever it carries (`tsx bench/dispatch-cost.ts`: 5 events a
+ * dispatch cost 3.2 ms per delivery, 1 event 12 ms), so a 50 events/s stream
+ * costs about a quarter of what it did with a workflow per event, and each
+ * delivery waits at most this long more after its 202.
+ */
+export const DISPATCH_INTERVAL_MS = 100;
 
 /** The workflow type that delivers a dispatch. */
 export const DISPATCH_WORKFLOW = 'deliverDispatch';

@@ -1,5 +1,5 @@
 import { newId } from './ids';
-import { MAX_EVENTS_PER_DISPATCH } from './dispatch';
+import { DISPATCH_INTERVAL_MS, MAX_EVENTS_PER_DISPATCH } from './dispatch';
 import { dispatchSize, type Accepted, type NewEvent, type Outcome, type StoredEventRecord } from './dispatches';
 
 /** How the dispatcher stores and starts dispatches: domain/dispatches.ts, or a test's stand-in. */
@@ -19,17 +19,6 @@ export interface Dispatching {
  * milliseconds.
  */
 export const MAX_DISPATCH_WAIT_MS = 25;
-
-/**
- * An owner's events start at most one workflow per this interval and API
- * process: those that come within it of the last start share the next one.
- * Temporal and the worker spend about 50 ms of CPU per workflow on this
- * machine whatever it carries (`tsx bench/dispatch-cost.ts`: 5 events a
- * dispatch cost 3.2 ms per delivery, 1 event 12 ms), so a 50 events/s stream
- * costs about a quarter of what it did with a workflow per event, and each
- * delivery waits at most this long more after its 202.
- */
-export const DISPATCH_INTERVAL_MS = 100;
 
 /** How long a failed workflow start of a closed dispatch waits before the next try, doubling up to the last. */
 const START_RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
@@ -75,11 +64,12 @@ function settle(waiting: Waiting, outcome: Outcome | undefined): void {
 
 /**
  * Group commit of the events this API process accepts, per owner. An owner at
- * rest (no dispatch started within DISPATCH_INTERVAL_MS) has its event
+ * rest (no dispatch started within the interval: `intervalMs`,
+ * DISPATCH_INTERVAL_MS unless told) has its event
  * committed at once, alone: stored, its workflow (`event:<key>`) started,
  * then answered. An owner's stream instead fills an open dispatch, recorded
  * as pending, whose events are answered as soon as they are stored and whose
- * one workflow starts DISPATCH_INTERVAL_MS after the owner's last start (or
+ * one workflow starts an interval after the owner's last start (or
  * once it holds MAX_EVENTS_PER_DISPATCH events, or as many as fit in the
  * EventIds search attribute). Writes of an owner's events are grouped too:
  * events that arrive while one is in flight go together in the next, at most

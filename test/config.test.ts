@@ -59,6 +59,19 @@ describe('config', () => {
     assert.equal(config.allowPrivateTargets, true);
   });
 
+  it("reads how long an owner's stream waits to share a workflow, and which queues a worker serves", () => {
+    assert.equal(loadConfig({}).dispatchInterval, '100ms');
+    assert.equal(loadConfig({ HOOKFLOW_DISPATCH_INTERVAL: '0ms' }).dispatchInterval, '0ms');
+    assert.equal(loadConfig({ HOOKFLOW_DISPATCH_INTERVAL: '250ms' }).dispatchInterval, '250ms');
+    assert.throws(
+      () => loadConfig({ HOOKFLOW_DISPATCH_INTERVAL: '2s' }),
+      /HOOKFLOW_DISPATCH_INTERVAL: must be a duration from 0ms to 1s/,
+    );
+    assert.equal(loadConfig({}).workerQueues, 'all');
+    assert.equal(loadConfig({ HOOKFLOW_WORKER_QUEUES: 'bulk' }).workerQueues, 'bulk');
+    assert.throws(() => loadConfig({ HOOKFLOW_WORKER_QUEUES: 'fast' }), /HOOKFLOW_WORKER_QUEUES/);
+  });
+
   it('stops on a bad value with a message naming the variable and the value', () => {
     assert.throws(
       () => loadConfig({ PORT: 'eighty', MONGODB_URI: 'postgres://x', HOOKFLOW_ADMIN_KEY: 'short' }),

@@ -102,6 +102,27 @@ describe('group commit of posted events', () => {
     await eventually(async () => assert.equal(await hookflow.models.PendingDispatch.countDocuments(), 0));
   });
 
+  it('starts a workflow for every post, named after its event, with HOOKFLOW_DISPATCH_INTERVAL=0ms', async () => {
+    const unbatched = await startApi(
+      { ...hookflow.config, dispatchInterval: '0ms' },
+      createLogger('warn', 'unbatched'),
+    );
+    try {
+      const ids = Array.from({ length: 10 }, (_, i) => `unbatched-${Date.now()}-${i}`);
+      for (const id of ids) {
+        const posted = await asOwner('POST', '/v1/events', { id, type: 'reaction', data: {} }, unbatched.url);
+        assert.equal(posted.status, 202, JSON.stringify(posted.body));
+      }
+      await eventually(() => ids.forEach((id) => assert.equal(dispatchesOf(id).length, 1, `${id} delivered once`)));
+      assert.deepEqual(
+        ids.map((id) => dispatchesOf(id)[0]?.workflowId),
+        ids.map((id) => eventWorkflowId(keyOf(id))),
+      );
+    } finally {
+      await unbatched.close();
+    }
+  });
+
   it('starts the open dispatch of an API process that shuts down, before it has stopped', async () => {
     const other = await startApi(hookflow.config, createLogger('warn', 'closing-api'));
     const post = (id: string) =>

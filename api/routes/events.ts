@@ -30,7 +30,7 @@ export function eventRoutes({ models, dispatcher }: AppDependencies): RouteDefin
       tag: 'Events',
       summary: 'Post an event for delivery to every subscribed hook',
       description:
-        "Answers 202 once the event is stored and its delivery started or, for an event within 100 ms of its owner's last dispatch, recorded as pending (it starts within 100 ms, with the others of that stream). An `id` (or `Idempotency-Key` header) the owner sent before answers 200 with the original event, starting its delivery if a first post failed before that (nothing runs twice); the same id with other content is a 409. Ids are each owner's own: another owner's ids are never a conflict. With an owner key, `ownerId` is implied.",
+        "Answers 202 once the event is stored and its delivery started or, for an event within the dispatch interval of its owner's last dispatch (100 ms unless the operator set HOOKFLOW_DISPATCH_INTERVAL), recorded as pending (it starts within that interval, with the others of that stream). An `id` (or `Idempotency-Key` header) the owner sent before answers 200 with the original event, starting its delivery if a first post failed before that (nothing runs twice); the same id with other content is a 409. Ids are each owner's own: another owner's ids are never a conflict. With an owner key, `ownerId` is implied.",
       access: 'tenant',
       body: postEventInput,
       idempotencyKey: IDEMPOTENCY_KEY,

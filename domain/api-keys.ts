@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { NotFoundError } from './errors';
 import { newId } from './ids';
 import type { Models } from './models';
@@ -67,13 +68,15 @@ export interface KeyOwner extends KnownKey {
  * read every time.
  */
 export class ApiKeyAuthenticator {
-  private readonly known = new Map<string, KnownKey>();
+  /** By digest; the least recently used is dropped past `maxKnown`. */
+  private readonly known: LRUCache<string, KnownKey>;
 
   constructor(
     private readonly models: Models,
-    /** Digests kept; the oldest is dropped past this. */
-    private readonly maxKnown = 10_000,
-  ) {}
+    maxKnown = 10_000,
+  ) {
+    this.known = new LRUCache({ max: maxKnown });
+  }
 
   async ownerOf(key: string): Promise<KeyOwner | undefined> {
     const hash = hashApiKey(key);
@@ -91,7 +94,6 @@ export class ApiKeyAuthenticator {
     const stored = await this.models.ApiKey.findOne({ hash, revokedAt: null }, { ownerId: 1 }).lean();
     if (!stored) return undefined;
     const known = { keyId: stored._id, ownerId: stored.ownerId };
-    if (this.known.size >= this.maxKnown) this.known.delete(this.known.keys().next().value as string);
     this.known.set(hash, known);
     return known;
   }

@@ -1,4 +1,5 @@
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { AppError, ConflictError, UnprocessableError } from './errors';
 import { EVENT_CATALOGUE, type JsonSchema } from './event-catalogue';
@@ -210,27 +211,26 @@ type ReadEventType = (name: string) => Promise<StoredEventType | null>;
  * The event types an API process has read, per owner and acceptanceVersion:
  * a version bump (invalidateAcceptance) makes the next post of each owner
  * read its types again, in every process. Unknown types are cached too, so
- * that a producer sending a typo costs no read. At most `maxOwners` owners
- * are kept, the least recently posting dropped first.
+ * that a producer sending a typo costs no read. At most `max` (owner,
+ * version, type) entries are kept, the least recently used dropped first: a
+ * producer posting made-up types evicts entries rather than growing the process.
  */
 export class EventTypeCache {
-  private readonly owners = new Map<string, { version: number; types: Map<string, StoredEventType | null> }>();
+  /** `type` is null for a name that is not catalogued. */
+  private readonly types: LRUCache<string, { type: StoredEventType | null }>;
 
-  constructor(private readonly maxOwners = 10_000) {}
+  constructor(max = 100_000) {
+    this.types = new LRUCache({ max });
+  }
 
   reader(models: Models, ownerId: string, version: number): ReadEventType {
-    let cached = this.owners.get(ownerId);
-    this.owners.delete(ownerId);
-    if (cached?.version !== version) cached = { version, types: new Map() };
-    this.owners.set(ownerId, cached);
-    const oldest = this.owners.keys().next().value;
-    if (this.owners.size > this.maxOwners && oldest !== undefined) this.owners.delete(oldest);
-    const { types } = cached;
     return async (name) => {
-      if (types.has(name)) return types.get(name) ?? null;
-      const eventType = await models.EventType.findById(name).lean<StoredEventType>();
-      types.set(name, eventType);
-      return eventType;
+      const key = JSON.stringify([ownerId, version, name]);
+      const cached = this.types.get(key);
+      if (cached) return cached.type;
+      const type = await models.EventType.findById(name).lean<StoredEventType>();
+      this.types.set(key, { type });
+      return type;
     };
   }
 }

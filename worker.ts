@@ -30,7 +30,8 @@ export function installTemporalLogging(logger: Logger): void {
 /**
  * How many calls from the bulk task queue (a large fan-out's remaining hooks)
  * a worker runs at once: one, each sending 50 at a time, so that whatever big
- * fan-outs are running, other owners' dispatches share the worker with one.
+ * fan-outs are running, what shares the machine (or, in a worker serving both
+ * queues, its event loop) with them meets one at a time.
  */
 const BULK_CALLS_AT_ONCE = 1;
 
@@ -64,7 +65,10 @@ function workerGroup(workers: Worker[]): WorkerGroup {
 /**
  * How much a worker process that serves only the bulk queue lowers its CPU
  * priority (a nice value): where it shares a machine with the main worker,
- * as in the dev stack, the main worker's dispatches run first.
+ * as in the dev stack, the main worker's dispatches run first. Linux keeps a
+ * nice value per thread, so it is set first thing: the JavaScript thread and
+ * those started after it (Temporal's core runtime) have it; the ones Node
+ * started before (V8's helpers, libuv's pool) keep 0, as `/proc` showed.
  */
 const BULK_WORKER_NICENESS = 10;
 
@@ -117,6 +121,7 @@ export async function createWorker(
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (config.workerQueues === 'bulk') setPriority(BULK_WORKER_NICENESS);
   const logger = createLogger(config.logLevel, 'worker');
   installTemporalLogging(logger);
   const mongo = await connectMongo(config.mongodbUri);
@@ -127,8 +132,9 @@ async function main(): Promise<void> {
   const temporal = await connectTemporalClient(config.temporal);
   const mailer = nodemailer.createTransport(config.smtpUrl);
   const { worker, connection } = await createWorker(config, { models, http, secrets, temporal, mailer });
-  if (config.workerQueues === 'bulk') setPriority(BULK_WORKER_NICENESS);
-  else await ensureRetentionSchedule(temporal, config.temporal.taskQueue, config.retention);
+  if (config.workerQueues !== 'bulk') {
+    await ensureRetentionSchedule(temporal, config.temporal.taskQueue, config.retention);
+  }
   logger.info(
     { taskQueue: config.temporal.taskQueue, queues: config.workerQueues, temporal: config.temporal.address },
     'worker started',

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import type { Connection } from 'mongoose';
 import { after, describe, it } from 'node:test';
 import { DISPATCH_WORKFLOW, type DeliverDispatchInput } from '../domain/dispatch';
 import { createModels } from '../domain/models';
@@ -8,7 +9,7 @@ import { pageFilter } from '../domain/pagination';
 import { connectTemporalClient } from '../domain/temporal-client';
 import { SEARCH_ATTRIBUTES } from '../domain/temporal-names';
 import { withPostgres } from '../scripts/devstack/postgres';
-import { freeStackPorts, startStack } from '../scripts/devstack/stack';
+import { freeStackPorts, startStack, type Stack } from '../scripts/devstack/stack';
 import { throwawayDir } from './support/throwaway-dir';
 
 /**
@@ -72,7 +73,12 @@ describe('dev stack', () => {
     }
   });
 
-  it('serves the hot lookups from an index, in a database made after the start', async () => {
+  /**
+   * Runs `work` on a database made after the start of a stack of its own on
+   * PostgreSQL, as each test file and bench scenario has (its tables appear at
+   * its first insert), then drops it.
+   */
+  async function withLaterDatabase(name: string, work: (mongo: Connection, stack: Stack) => Promise<void>) {
     const stack = await startStack({
       ports: await freeStackPorts(),
       dataDir,
@@ -81,86 +87,72 @@ describe('dev stack', () => {
       store: 'postgresql',
     });
     try {
-      // Each test file and bench scenario has a database of its own, whose tables appear at its first insert.
       const url = new URL(stack.env.MONGODB_URI as string);
-      url.pathname = '/hookflow_devstack_later';
+      url.pathname = `/${name}`;
       const mongo = await connectMongo(url.toString());
       try {
-        const deliveries = mongo.collection('deliveries');
-        await deliveries.insertMany(
-          Array.from({ length: 2000 }, (_, i) => ({
-            _id: `dlv_${i}` as never,
-            hookId: `hook_${i % 40}`,
-            ownerId: `own_${i % 10}`,
-            eventId: `evt_${i}`,
-            status: 'succeeded',
-            createdAt: new Date(Date.now() - i * 1000),
-          })),
+        await work(mongo, stack);
+        await mongo.dropDatabase();
+      } finally {
+        await mongo.close();
+      }
+    } finally {
+      await stack.stop();
+    }
+  }
+
+  it('serves the hot lookups from an index, in a database made after the start', () =>
+    withLaterDatabase('hookflow_devstack_later', async (mongo) => {
+      const deliveries = mongo.collection('deliveries');
+      await deliveries.insertMany(
+        Array.from({ length: 2000 }, (_, i) => ({
+          _id: `dlv_${i}` as never,
+          hookId: `hook_${i % 40}`,
+          ownerId: `own_${i % 10}`,
+          eventId: `evt_${i}`,
+          status: 'succeeded',
+          createdAt: new Date(Date.now() - i * 1000),
+        })),
+      );
+      const hotFilters = [
+        { _id: 'dlv_7' },
+        { hookId: 'hook_3' },
+        { ownerId: 'own_3', status: 'succeeded' },
+        // A hook's second page of deliveries, as the API asks for it.
+        pageFilter({ ownerId: 'own_3', hookId: 'hook_3' }, { createdAt: new Date(), id: 'dlv_1000' }),
+      ];
+      for (const filter of hotFilters) {
+        const plan = JSON.stringify(await deliveries.find(filter as never).explain());
+        // PostgreSQL's plan (FerretDB passes it on) names the index it scans; MongoDB's an IXSCAN stage.
+        assert.match(plan, /"Index Name"|IXSCAN|IDHACK/, `${JSON.stringify(filter)} scans the collection: ${plan}`);
+      }
+    }));
+
+  it("keeps every model index on FerretDB's list, and maintains only the unique ones on PostgreSQL", () =>
+    withLaterDatabase('hookflow_devstack_indexes', async (mongo, stack) => {
+      const { Delivery } = createModels(mongo);
+      await syncIndexes(mongo);
+      // As the next start of the API or the worker does: the indexes are found, nothing is refused.
+      await syncIndexes(mongo);
+      const declared = Delivery.schema.indexes().length + 1; // and _id's
+      const listed = await Delivery.collection.indexes();
+      assert.equal(listed.length, declared, JSON.stringify(listed));
+
+      const tables = await withPostgres(stack.postgresUrl as string, async (client) => {
+        const { rows } = await client.query<{ indexdef: string }>(
+          `SELECT indexdef FROM pg_indexes WHERE schemaname = 'hookflow_devstack_indexes' AND tablename LIKE 'deliveries_%'`,
         );
-        const hotFilters = [
-          { _id: 'dlv_7' },
-          { hookId: 'hook_3' },
-          { ownerId: 'own_3', status: 'succeeded' },
-          // A hook's second page of deliveries, as the API asks for it.
-          pageFilter({ ownerId: 'own_3', hookId: 'hook_3' }, { createdAt: new Date(), id: 'dlv_1000' }),
-        ];
-        for (const filter of hotFilters) {
-          const plan = JSON.stringify(await deliveries.find(filter as never).explain());
-          // PostgreSQL's plan (FerretDB passes it on) names the index it scans; MongoDB's an IXSCAN stage.
-          assert.match(plan, /"Index Name"|IXSCAN|IDHACK/, `${JSON.stringify(filter)} scans the collection: ${plan}`);
-        }
-        await mongo.dropDatabase();
-      } finally {
-        await mongo.close();
+        return rows.map((row) => row.indexdef);
+      });
+      const btrees = tables.filter((definition) => /USING btree/.test(definition));
+      assert.equal(btrees.length, declared, JSON.stringify(tables));
+      for (const definition of btrees) {
+        const unique = definition.startsWith('CREATE UNIQUE INDEX');
+        assert.equal(/ WHERE false$/.test(definition), !unique, definition);
       }
-    } finally {
-      await stack.stop();
-    }
-  });
-
-  it("keeps every model index on FerretDB's list, and maintains only the unique ones on PostgreSQL", async () => {
-    const stack = await startStack({
-      ports: await freeStackPorts(),
-      dataDir,
-      logPrefix: 'devstack-test-',
-      useExternal: false,
-      store: 'postgresql',
-    });
-    try {
-      const url = new URL(stack.env.MONGODB_URI as string);
-      url.pathname = '/hookflow_devstack_indexes';
-      const mongo = await connectMongo(url.toString());
-      try {
-        const { Delivery } = createModels(mongo);
-        await syncIndexes(mongo);
-        // As the next start of the API or the worker does: the indexes are found, nothing is refused.
-        await syncIndexes(mongo);
-        const declared = Delivery.schema.indexes().length + 1; // and _id's
-        const listed = await Delivery.collection.indexes();
-        assert.equal(listed.length, declared, JSON.stringify(listed));
-
-        const tables = await withPostgres(stack.postgresUrl as string, async (client) => {
-          const { rows } = await client.query<{ indexdef: string }>(
-            `SELECT indexdef FROM pg_indexes WHERE schemaname = 'hookflow_devstack_indexes' AND tablename LIKE 'deliveries_%'`,
-          );
-          return rows.map((row) => row.indexdef);
-        });
-        const btrees = tables.filter((definition) => /USING btree/.test(definition));
-        assert.equal(btrees.length, declared, JSON.stringify(tables));
-        for (const definition of btrees) {
-          const unique = definition.startsWith('CREATE UNIQUE INDEX');
-          assert.equal(/ WHERE false$/.test(definition), !unique, definition);
-        }
-        // FerretDB's list stays true: an index it lists can be dropped through it.
-        const someIndex = listed.find((index) => index.name !== '_id_');
-        await Delivery.collection.dropIndex(someIndex?.name as string);
-        assert.equal((await Delivery.collection.indexes()).length, declared - 1);
-        await mongo.dropDatabase();
-      } finally {
-        await mongo.close();
-      }
-    } finally {
-      await stack.stop();
-    }
-  });
+      // FerretDB's list stays true: an index it lists can be dropped through it.
+      const someIndex = listed.find((index) => index.name !== '_id_');
+      await Delivery.collection.dropIndex(someIndex?.name as string);
+      assert.equal((await Delivery.collection.indexes()).length, declared - 1);
+    }));
 });

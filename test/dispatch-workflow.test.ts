@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
+import { temporal as temporalApi } from '@temporalio/proto';
 import nodemailer from 'nodemailer';
 import { createHttpClient } from '../activities/http/client';
 import type { Config } from '../domain/config';
@@ -15,6 +17,9 @@ import { replaceByCopies } from './support/hook-copies';
 import { startHookflow, type Hookflow } from './support/hookflow';
 import { startReceiver, type ReceivedRequest } from './support/receiver';
 import { startWorkerProcess } from './support/worker-process';
+import { eventually } from './support/eventually';
+
+const PENDING_ACTIVITY_STATE = temporalApi.api.enums.v1.PendingActivityState;
 
 type Owner = Awaited<ReturnType<Hookflow['createOwner']>>;
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
@@ -34,29 +39,19 @@ describe('dispatch workflow', () => {
     await hookflow?.stop();
   });
 
-  /**
-   * Runs `work` while workers poll the Hookflow's task queues in this process:
-   * one serving both, or one per entry of `queues` (as `npm run dev` runs a main and a bulk worker).
-   */
-  async function withWorker<T>(work: () => Promise<T>, queues: Config['workerQueues'][] = ['all']): Promise<T> {
+  /** Runs `work` while a worker polls the Hookflow's task queues in this process: both, or those `workerQueues` names. */
+  async function withWorker<T>(work: () => Promise<T>, workerQueues: Config['workerQueues'] = 'all'): Promise<T> {
     const http = createHttpClient({ allowPrivateTargets: true });
     const mailer = nodemailer.createTransport(hookflow.config.smtpUrl);
-    const started = await Promise.all(
-      queues.map((workerQueues) =>
-        createWorker(
-          { ...hookflow.config, workerQueues },
-          { models: hookflow.models, http, secrets: hookflow.secrets, temporal: hookflow.temporal, mailer },
-        ),
-      ),
+    const { worker, connection } = await createWorker(
+      { ...hookflow.config, workerQueues },
+      { models: hookflow.models, http, secrets: hookflow.secrets, temporal: hookflow.temporal, mailer },
     );
-    const running = started.map(({ worker }) => worker.run());
     try {
-      return await work();
+      return await worker.runUntil(work);
     } finally {
-      started.forEach(({ worker }) => worker.shutdown());
-      await Promise.all(running);
       mailer.close();
-      await Promise.all([...started.map(({ connection }) => connection.close()), http.close()]);
+      await Promise.all([connection.close(), http.close()]);
     }
   }
 
@@ -188,10 +183,8 @@ describe('dispatch workflow', () => {
       ]);
       assert.ok(wide && narrow && wideAgain);
 
-      // A worker for each queue, as the dev stack and docker-compose.yml run them.
-      const result = await withWorker(
-        () => runDispatch(hookflow.temporal, { ownerId: owner.id, events: [wide, narrow, wideAgain].map(withContent) }),
-        ['main', 'bulk'],
+      const result = await withWorker(() =>
+        runDispatch(hookflow.temporal, { ownerId: owner.id, events: [wide, narrow, wideAgain].map(withContent) }),
       );
 
       assert.equal(result.deliveries, 2_601);
@@ -234,6 +227,38 @@ describe('dispatch workflow', () => {
         firstStart <= secondStart ? secondStart >= firstEnd : firstStart >= secondEnd,
         'the later call started once the earlier had completed',
       );
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("leaves a wide event's remaining hooks to a worker serving the bulk queue, as the dev stack runs one apart", async () => {
+    const receiver = await startReceiver();
+    try {
+      const owner = await hookflow.createOwner('Split');
+      await createHooks(owner, receiver, 'note', 250);
+      const [wide] = await storeEvents(owner, [{ type: 'note', data: { note: { id: 'split' } } }]);
+      assert.ok(wide);
+      const handle = await withWorker(async () => {
+        const started = await hookflow.temporal.workflow.start(DISPATCH_WORKFLOW, {
+          workflowId: eventWorkflowId(wide._id),
+          taskQueue: hookflow.config.temporal.taskQueue,
+          args: [{ ownerId: owner.id, events: [withContent(wide)] }],
+        });
+        await eventually(async () => assert.equal((await started.describe()).raw.pendingActivities?.length, 1));
+        await sleep(1_000);
+        const [remaining] = (await started.describe()).raw.pendingActivities ?? [];
+        assert.equal(
+          remaining?.state,
+          PENDING_ACTIVITY_STATE.PENDING_ACTIVITY_STATE_SCHEDULED,
+          'no main worker took it',
+        );
+        assert.equal(receiver.requests.length, 200, 'the first slice, from the main worker');
+        return started;
+      }, 'main');
+      const result = await withWorker(() => withWorker(() => handle.result(), 'bulk'), 'main');
+      assert.equal(result.succeeded, 250, JSON.stringify(result));
+      assert.equal(receiver.requests.length, 250, 'nothing is sent twice');
     } finally {
       await receiver.close();
     }

@@ -91,6 +91,19 @@ async function startStream(dispatcher: EventDispatcher, writes: HeldWrite[]): Pr
   await first;
 }
 
+/**
+ * A dispatcher whose first workflow start fails, once it holds an open
+ * dispatch of `e2` (after `e1`, committed alone); `failures` names each start that failed.
+ */
+async function openDispatchWhoseStartFails(intervalMs: number) {
+  const { dispatching, starts } = fakeDispatching({ autoRelease: true, failStarts: 1 });
+  const failures: string[] = [];
+  const dispatcher = new EventDispatcher(dispatching, intervalMs, (dispatchId) => failures.push(dispatchId));
+  await dispatcher.accept(event('e1'));
+  await dispatcher.accept(event('e2'));
+  return { dispatcher, starts, failures };
+}
+
 /** Releases every held write, those that the released ones let through too, until none is left. */
 async function releaseAll(writes: HeldWrite[]): Promise<void> {
   while (writes.some((w) => !w.released)) {
@@ -299,11 +312,7 @@ describe('group commit of accepted events', () => {
   });
 
   it('tries a failed start of an open dispatch again', async () => {
-    const { dispatching, starts } = fakeDispatching({ autoRelease: true, failStarts: 1 });
-    const failures: string[] = [];
-    const dispatcher = new EventDispatcher(dispatching, 10, (dispatchId) => failures.push(dispatchId));
-    await dispatcher.accept(event('e1'));
-    await dispatcher.accept(event('e2'));
+    const { starts, failures } = await openDispatchWhoseStartFails(10);
     await until(() => starts.length === 1, 'the second try', 5_000);
     assert.equal(failures.length, 1);
     assert.deepEqual(starts[0]?.ids, ['e2']);
@@ -321,11 +330,7 @@ describe('group commit of accepted events', () => {
   });
 
   it('leaves a start that fails while closing for shutdown to recovery, untried again', async () => {
-    const { dispatching, starts } = fakeDispatching({ autoRelease: true, failStarts: 1 });
-    const failures: string[] = [];
-    const dispatcher = new EventDispatcher(dispatching, 60_000, (dispatchId) => failures.push(dispatchId));
-    await dispatcher.accept(event('e1'));
-    await dispatcher.accept(event('e2'));
+    const { dispatcher, starts, failures } = await openDispatchWhoseStartFails(60_000);
     await dispatcher.closeAll();
     await sleep(1_200);
     assert.equal(failures.length, 1);

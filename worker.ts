@@ -82,7 +82,7 @@ export async function createWorker(
   deps: { models: Models; http: HttpClient; secrets: SecretBox; temporal: Client; mailer: Transporter },
 ) {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const activities = createActivities({
+  const activities = await createActivities({
     ...deps,
     emailFrom: config.emailFrom,
     publicUrl: config.publicUrl,

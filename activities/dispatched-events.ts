@@ -1,7 +1,7 @@
 import type { DispatchedEvent } from '../domain/dispatch';
 import { eventView } from '../domain/events';
 import type { Models } from '../domain/models';
-import type { DeliveryEvent } from './targets/target';
+import type { DeliveryEvent } from '../targets/contract';
 
 /**
  * The dispatch's events as targets render them: the content the workflow

@@ -8,7 +8,7 @@ import { firstAttemptRecord } from './delivery-records';
 import { recordStreaks, type HookToDisable } from './failure-streak';
 import type { HookSender } from './prepare-hook';
 import { nextStep } from './retry-plan';
-import type { DeliveryEvent } from './targets/target';
+import type { DeliveryEvent } from '../targets/contract';
 
 /** Deliveries recorded together: a crash re-sends at most two such slices that had already gone out (pipelined). */
 const RECORD_SLICE = 200;

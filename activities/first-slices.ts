@@ -6,7 +6,7 @@ import { subscribedHooksFilter, type SubscriptionKey } from '../domain/subscript
 import { deliveryEventsOf } from './dispatched-events';
 import type { FanOutDependencies, FanOutTally } from './fan-out';
 import { recordedAmong, retriesLeftOnRecord, type FirstAttempt } from './first-attempts';
-import type { DeliveryEvent } from './targets/target';
+import type { DeliveryEvent } from '../targets/contract';
 
 export interface FirstSlicesOutcome extends FanOutTally {
   /** How many of the events, from the first, this call began: the rest are left to the next call. */

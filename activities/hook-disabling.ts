@@ -1,7 +1,7 @@
 import type { Transporter } from 'nodemailer';
 import { disableHookFor } from '../domain/hooks';
 import type { Models } from '../domain/models';
-import { describeTarget } from '../domain/targets';
+import { describeTarget } from '../targets/catalogue';
 
 export interface HookDisablingDependencies {
   models: Models;

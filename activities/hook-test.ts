@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { newId } from '../domain/ids';
 import type { Models } from '../domain/models';
 import type { HookSender } from './prepare-hook';
-import type { AttemptResult } from './targets/target';
+import type { AttemptResult } from '../targets/contract';
 
 /** A synthetic event sent once to one hook; nothing is recorded, the caller gets the outcome. */
 export function createHookTestActivities({ models, sender }: { models: Models; sender: HookSender }) {

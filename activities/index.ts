@@ -12,7 +12,7 @@ import { createHookSender } from './prepare-hook';
 import { createReplayActivities } from './replays';
 import { createRetentionActivities } from './retention';
 import { createRetryActivities } from './retries';
-import { createTargets } from './targets';
+import { createSenders } from '../targets/senders';
 
 export interface ActivityDependencies {
   models: Models;
@@ -36,8 +36,8 @@ export interface ActivityDependencies {
  */
 export const SEND_CONCURRENCY = 50;
 
-/** Every activity the worker registers, built from the dependencies worker.ts wires. */
-export function createActivities({
+/** Every activity the worker registers, built from the dependencies worker.ts wires (the senders are loaded here). */
+export async function createActivities({
   models,
   http,
   secrets,
@@ -49,8 +49,8 @@ export function createActivities({
   replayRate,
   allowPrivateTargets,
 }: ActivityDependencies) {
-  const targets = createTargets({ http, mailer, emailFrom, publicUrl, allowPrivateTargets });
-  const sender = createHookSender({ targets, secrets, deliveryDefaults });
+  const senders = await createSenders({ http, mailer, emailFrom, publicUrl, allowPrivateTargets });
+  const sender = createHookSender({ senders, secrets, deliveryDefaults });
   const attemptAndRecord = createFirstAttempts({ models, sender, concurrency: SEND_CONCURRENCY });
   return {
     ...createFanOutActivities({ models, attemptAndRecord }),
@@ -62,4 +62,4 @@ export function createActivities({
   };
 }
 
-export type Activities = ReturnType<typeof createActivities>;
+export type Activities = Awaited<ReturnType<typeof createActivities>>;

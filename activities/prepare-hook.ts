@@ -2,15 +2,21 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { effectiveDeliverySettings, type DeliverySettings } from '../domain/delivery-settings';
 import { durationMs } from '../domain/durations';
 import { templateView } from '../domain/hooks';
-import { openTarget } from '../domain/targets';
 import type { Hook } from '../domain/models/hook';
 import { UnreadableSecretError, type SecretBox } from '../domain/secret-box';
-import type { AttemptResult, DeliveryEvent, PreparedHook, Target } from './targets/target';
+import { openTarget, type OpenedTarget } from '../targets/catalogue';
+import type { AttemptResult, DeliveryEvent, PreparedHook } from '../targets/contract';
+import type { Senders } from '../targets/senders';
 
 type StoredHook = Hook & { _id: string };
 
 /** Opens a stored hook's secrets for one send: secret header values and the signing secrets still in force. */
-export function prepareHook(hook: StoredHook, secrets: SecretBox, timeout: string, now: Date): PreparedHook {
+export function prepareHook(
+  hook: StoredHook,
+  secrets: SecretBox,
+  timeout: string,
+  now: Date,
+): PreparedHook<OpenedTarget> {
   return {
     id: hook._id,
     format: hook.format ?? undefined,
@@ -24,17 +30,18 @@ export function prepareHook(hook: StoredHook, secrets: SecretBox, timeout: strin
 }
 
 export interface HookSenderDependencies {
-  targets: Record<string, Target>;
+  /** Each target type's sender (targets/senders.ts); a test may give only the types it uses. */
+  senders: Senders;
   secrets: SecretBox;
   /** For hooks that do not set their own delivery settings. */
   deliveryDefaults: DeliverySettings;
 }
 
 /**
- * The one way an activity hands an event to a stored hook: its target module,
+ * The one way an activity hands an event to a stored hook: its type's sender,
  * with its secrets opened for this send only, under the hook's settings in force.
  */
-export function createHookSender({ targets, secrets, deliveryDefaults }: HookSenderDependencies) {
+export function createHookSender({ senders, secrets, deliveryDefaults }: HookSenderDependencies) {
   const settingsOf = (hook: StoredHook): DeliverySettings => effectiveDeliverySettings(deliveryDefaults, hook.delivery);
   async function run(
     hook: StoredHook,
@@ -43,10 +50,10 @@ export function createHookSender({ targets, secrets, deliveryDefaults }: HookSen
     now: Date,
     action: 'send' | 'check',
   ): Promise<AttemptResult> {
-    const target = targets[hook.target.type];
+    const target = senders.get(hook.target.type);
     if (!target)
       throw ApplicationFailure.nonRetryable(`No target module for type ${hook.target.type}`, 'UnknownTarget');
-    let prepared: PreparedHook;
+    let prepared: PreparedHook<OpenedTarget>;
     try {
       prepared = prepareHook(hook, secrets, settingsOf(hook).timeout, now);
     } catch (error) {

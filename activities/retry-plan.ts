@@ -1,6 +1,6 @@
 import { durationMs } from '../domain/durations';
 import type { DeliveryStatus } from '../domain/models/delivery';
-import type { AttemptResult } from './targets/target';
+import type { AttemptResult } from '../targets/contract';
 
 /** ±20 %, so that many deliveries failing together do not all come back at the same instant. */
 const JITTER = 0.2;

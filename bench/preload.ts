@@ -2,7 +2,7 @@ import type { Model } from 'mongoose';
 import { createdHourOf } from '../domain/created-hour';
 import { deliveryId, eventKey } from '../domain/ids';
 import type { Models } from '../domain/models';
-import type { StoredHttpTarget } from '../domain/targets';
+import type { StoredHttpTarget } from '../targets/http';
 
 /** How much of each collection other owners hold; issue 13's "real data" is 1,000,000 / 200,000 / 10,000. */
 export interface PreloadVolume {

@@ -15,13 +15,13 @@ import type { SecretBox } from './secret-box';
 import { newSigningSecret, ROTATION_GRACE_MS, signingSecretInput } from './signing-secret';
 import {
   assertPublicTarget,
-  liquidSource,
   sealTarget,
   targetInput,
   targetPatchInput,
   targetView,
   targetWarnings,
-} from './targets';
+} from '../targets/catalogue';
+import { liquidSource } from '../targets/fields';
 import { SEARCH_ATTRIBUTES } from './temporal-names';
 
 const subscription = z

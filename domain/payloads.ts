@@ -1,4 +1,4 @@
-import type { DeliveryContext } from '../activities/targets/target';
+import type { DeliveryContext } from '../targets/contract';
 import { FileTagRefusedError, liquid } from './liquid-engine';
 
 /** The bytes to send and how to label them. */

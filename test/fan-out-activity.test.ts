@@ -9,7 +9,7 @@ import { createReplayActivities } from '../activities/replays';
 import { createFirstAttempts } from '../activities/first-attempts';
 import { createHttpClient } from '../activities/http/client';
 import { createHookSender } from '../activities/prepare-hook';
-import { createHttpTarget } from '../activities/targets/http';
+import { createSender as createHttpSender } from '../targets/http/sender';
 import { BUILT_IN_DELIVERY_SETTINGS } from '../domain/delivery-settings';
 import { eventView } from '../domain/events';
 import { loadConfig } from '../domain/config';
@@ -39,7 +39,7 @@ describe('fan-out and replay page activities', () => {
   const http = createHttpClient({ allowPrivateTargets: true });
   const secrets = createSecretBox(randomBytes(32));
   const sender = createHookSender({
-    targets: { http: createHttpTarget(http, { publicUrl: 'http://127.0.0.1:3000' }) },
+    senders: new Map([['http', createHttpSender({ http, publicUrl: 'http://127.0.0.1:3000' })]]),
     secrets,
     deliveryDefaults: BUILT_IN_DELIVERY_SETTINGS,
   });

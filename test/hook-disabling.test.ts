@@ -5,7 +5,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createHttpClient } from '../activities/http/client';
 import { createHookSender } from '../activities/prepare-hook';
 import { createRetryActivities } from '../activities/retries';
-import { createHttpTarget } from '../activities/targets/http';
+import { createSender as createHttpSender } from '../targets/http/sender';
 import { loadConfig } from '../domain/config';
 import { deliveryId, eventKey } from '../domain/ids';
 import type { CaughtMail } from '../scripts/devstack/smtp-catcher';
@@ -152,7 +152,7 @@ describe('a failing hook is disabled and its owner emailed once', () => {
 
     const http = createHttpClient({ allowPrivateTargets: true });
     const sender = createHookSender({
-      targets: { http: createHttpTarget(http, { publicUrl: hookflow.url }) },
+      senders: new Map([['http', createHttpSender({ http, publicUrl: hookflow.url })]]),
       secrets: hookflow.secrets,
       deliveryDefaults: hookflow.config.deliveryDefaults,
     });

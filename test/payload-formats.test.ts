@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DeliveryContext } from '../activities/targets/target';
+import type { DeliveryContext } from '../targets/contract';
 import { checkTemplate, renderPayload, RenderError } from '../domain/payloads';
 
 const PUBLIC_URL = 'https://hooks.example.test';

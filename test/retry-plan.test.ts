@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nextStep } from '../activities/retry-plan';
-import { classifyHttpStatus, parseRetryAfter } from '../activities/targets/outcome';
-import type { AttemptResult } from '../activities/targets/target';
+import { classifyHttpStatus, parseRetryAfter } from '../targets/sending/outcome';
+import type { AttemptResult } from '../targets/contract';
 
 const attempt = (statusCode?: number, errorKind?: string) => ({
   startedAt: new Date(),

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createHttpClient } from '../activities/http/client';
-import { createDiscordTarget } from '../activities/targets/discord';
-import type { AttemptResult } from '../activities/targets/target';
+import { createSender as createDiscordSender } from '../targets/discord/sender';
+import type { AttemptResult } from '../targets/contract';
 import { deliveryContext } from './support/delivery-context';
 import { discordTargetFor, startFakeDiscord } from './support/fakes/discord';
 import { startFakeProvider, useFake } from './support/fakes/provider';
@@ -12,7 +12,7 @@ const NO_MENTIONS = { parse: [] };
 
 describe('Discord webhook target', () => {
   const http = createHttpClient({ allowPrivateTargets: true });
-  const discord = createDiscordTarget(http, { publicUrl: PUBLIC_URL });
+  const discord = createDiscordSender({ http, publicUrl: PUBLIC_URL });
   let fake: Awaited<ReturnType<typeof startFakeDiscord>>;
   let webhookPath: string;
 

@@ -2,15 +2,16 @@ import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { createEmailTarget } from '../activities/targets/email';
-import type { AttemptResult, DeliveryContext } from '../activities/targets/target';
+import { createSender as createEmailSender } from '../targets/email/sender';
+import type { AttemptResult, DeliveryContext } from '../targets/contract';
+import type { EmailConfig } from '../targets/email';
 import { deliveryContext } from './support/delivery-context';
 import { emailTargetFor, FAKE_SMTP_PASSWORD, startFakeSmtp, type FakeSmtp } from './support/fakes/smtp';
 
 const PUBLIC_URL = 'https://hookflow.test';
 
 /** Invoice inv_42 paid by Ada Lovelace, to `target`. */
-function contextFor(target: { type: string } & Record<string, unknown>, timeoutMs?: number): DeliveryContext {
+function contextFor(target: EmailConfig, timeoutMs?: number): DeliveryContext<EmailConfig> {
   return deliveryContext(target, {
     timeoutMs,
     event: {
@@ -45,9 +46,9 @@ describe('email target', () => {
   const held: Socket[] = [];
 
   const emailTarget = (options: { allowPrivateTargets?: boolean; mailer?: Transporter } = {}) =>
-    createEmailTarget({
+    createEmailSender({
       mailer: options.mailer ?? workerMailer,
-      defaultFrom: 'Hookflow <hooks@hookflow.test>',
+      emailFrom: 'Hookflow <hooks@hookflow.test>',
       publicUrl: PUBLIC_URL,
       allowPrivateTargets: options.allowPrivateTargets ?? true,
     });

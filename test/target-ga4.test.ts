@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createHttpClient } from '../activities/http/client';
-import { createGa4Target } from '../activities/targets/ga4';
-import type { DeliveryContext, DeliveryEvent } from '../activities/targets/target';
+import { createSender as createGa4Sender } from '../targets/ga4/sender';
+import type { DeliveryContext, DeliveryEvent } from '../targets/contract';
+import type { Ga4Config } from '../targets/ga4';
 import { deliveryContext } from './support/delivery-context';
 import { ga4TargetFor, startFakeGa4 } from './support/fakes/ga4';
 import { useFake, type FakeProvider } from './support/fakes/provider';
@@ -11,7 +12,7 @@ const HOUR = 60 * 60 * 1000;
 
 describe('GA4 target (Measurement Protocol)', () => {
   const http = createHttpClient({ allowPrivateTargets: true });
-  const ga4 = createGa4Target(http, { publicUrl: 'https://hooks.example.test' });
+  const ga4 = createGa4Sender({ http, publicUrl: 'https://hooks.example.test' });
   let fake: FakeProvider;
 
   useFake(async () => (fake = await startFakeGa4()), http);
@@ -20,7 +21,7 @@ describe('GA4 target (Measurement Protocol)', () => {
   function context(
     event: Partial<DeliveryEvent> = {},
     { hookId, params }: { hookId?: string; params?: Record<string, string> } = {},
-  ): DeliveryContext {
+  ): DeliveryContext<Ga4Config> {
     return deliveryContext(
       { ...ga4TargetFor(fake), ...(params ? { params } : {}) },
       {
@@ -35,7 +36,7 @@ describe('GA4 target (Measurement Protocol)', () => {
     );
   }
 
-  const check = (ctx: DeliveryContext) => {
+  const check = (ctx: DeliveryContext<Ga4Config>) => {
     assert.ok(ga4.check !== undefined, 'GA4 has a validation server');
     return ga4.check(ctx);
   };

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createHttpClient } from '../activities/http/client';
-import { createSlackTarget } from '../activities/targets/slack';
-import type { AttemptResult } from '../activities/targets/target';
+import { createSender as createSlackSender } from '../targets/slack/sender';
+import type { AttemptResult } from '../targets/contract';
 import { deliveryContext } from './support/delivery-context';
 import { startFakeProvider, useFake } from './support/fakes/provider';
 import { slackTargetFor, startFakeSlack } from './support/fakes/slack';
@@ -16,7 +16,7 @@ function assertNoSecret(result: AttemptResult) {
 
 describe('Slack incoming webhook target', () => {
   const http = createHttpClient({ allowPrivateTargets: true });
-  const slack = createSlackTarget(http, { publicUrl: PUBLIC_URL });
+  const slack = createSlackSender({ http, publicUrl: PUBLIC_URL });
   let fake: Awaited<ReturnType<typeof startFakeSlack>>;
 
   useFake(async () => (fake = await startFakeSlack({ retryAfterSeconds: 30 })), http);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createHttpClient } from '../activities/http/client';
-import type { AttemptResult } from '../activities/targets/target';
-import { createTelegramTarget } from '../activities/targets/telegram';
+import type { AttemptResult } from '../targets/contract';
+import { createSender as createTelegramSender } from '../targets/telegram/sender';
 import { deliveryContext } from './support/delivery-context';
 import { startFakeProvider, useFake } from './support/fakes/provider';
 import { startFakeTelegram, telegramTargetFor } from './support/fakes/telegram';
@@ -11,7 +11,7 @@ const PUBLIC_URL = 'https://hooks.example.test';
 
 describe('Telegram sendMessage target', () => {
   const http = createHttpClient({ allowPrivateTargets: true });
-  const telegram = createTelegramTarget(http, { publicUrl: PUBLIC_URL });
+  const telegram = createTelegramSender({ http, publicUrl: PUBLIC_URL });
   let fake: Awaited<ReturnType<typeof startFakeTelegram>>;
   let token: string;
 

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createHttpClient } from '../activities/http/client';
-import type { AttemptResult, DeliveryContext } from '../activities/targets/target';
-import { createTwilioSmsTarget } from '../activities/targets/twilio-sms';
+import type { AttemptResult, DeliveryContext } from '../targets/contract';
+import type { TwilioSmsConfig } from '../targets/twilio-sms';
+import { createSender as createTwilioSmsSender } from '../targets/twilio-sms/sender';
 import { deliveryContext } from './support/delivery-context';
 import { startFakeProvider, useFake, type FakeProvider, type FakeResponse } from './support/fakes/provider';
 import { FAKE_TWILIO, startFakeTwilio, twilioError, twilioTargetFor } from './support/fakes/twilio';
@@ -10,7 +11,7 @@ import { FAKE_TWILIO, startFakeTwilio, twilioError, twilioTargetFor } from './su
 const PUBLIC_URL = 'https://hookflow.test';
 
 /** Order ord_7 shipped with UPS to Ada, to `target`. */
-function contextFor(target: { type: string } & Record<string, unknown>): DeliveryContext {
+function contextFor(target: TwilioSmsConfig): DeliveryContext<TwilioSmsConfig> {
   return deliveryContext(target, {
     event: {
       type: 'order.shipped',
@@ -31,7 +32,7 @@ const recorded = (result: AttemptResult) => JSON.stringify(result);
 
 describe('Twilio SMS target', () => {
   const http = createHttpClient({ allowPrivateTargets: true });
-  const sms = createTwilioSmsTarget(http, { publicUrl: PUBLIC_URL });
+  const sms = createTwilioSmsSender({ http, publicUrl: PUBLIC_URL });
   let fake: FakeProvider;
 
   useFake(async () => (fake = await startFakeTwilio()), http);
@@ -161,7 +162,7 @@ describe('Twilio SMS target', () => {
 
   it('refuses a private baseUrl unless private targets are allowed', async () => {
     const guarded = createHttpClient({ allowPrivateTargets: false });
-    const result = await createTwilioSmsTarget(guarded, { publicUrl: PUBLIC_URL }).send(
+    const result = await createTwilioSmsSender({ http: guarded, publicUrl: PUBLIC_URL }).send(
       contextFor(twilioTargetFor(fake)),
     );
     await guarded.close();

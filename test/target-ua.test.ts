@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { createHttpClient } from '../activities/http/client';
-import type { DeliveryContext, DeliveryEvent } from '../activities/targets/target';
-import { createUaTarget } from '../activities/targets/ua';
+import type { DeliveryContext, DeliveryEvent } from '../targets/contract';
+import type { UaConfig } from '../targets/ua';
+import { createSender as createUaSender } from '../targets/ua/sender';
 import { deliveryContext } from './support/delivery-context';
 import { useFake, type FakeProvider } from './support/fakes/provider';
 import { startFakeUa, uaTargetFor } from './support/fakes/ua';
@@ -13,13 +14,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 
 describe('Universal Analytics target (Measurement Protocol v1)', () => {
   const http = createHttpClient({ allowPrivateTargets: true });
-  const ua = createUaTarget(http, { publicUrl: 'https://hooks.example.test' });
+  const ua = createUaSender({ http });
   let fake: FakeProvider;
 
   useFake(async () => (fake = await startFakeUa()), http);
 
   /** Dataset ds_42 published just now, to the fake. */
-  function context(event: Partial<DeliveryEvent> = {}, hookId?: string): DeliveryContext {
+  function context(event: Partial<DeliveryEvent> = {}, hookId?: string): DeliveryContext<UaConfig> {
     return deliveryContext(uaTargetFor(fake), {
       hookId,
       event: { resourceId: 'ds_42', createdAt: new Date(), ...event },

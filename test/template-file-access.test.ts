@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { Liquid } from 'liquidjs';
-import type { DeliveryContext } from '../activities/targets/target';
+import type { DeliveryContext } from '../targets/contract';
 import { liquid } from '../domain/liquid-engine';
 import { renderPayload, RenderError, renderText } from '../domain/payloads';
 import { startHookflow, type Hookflow } from './support/hookflow';

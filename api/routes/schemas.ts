@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TARGET_TYPES } from '../../domain/targets';
+import { TARGET_TYPES } from '../../targets/catalogue';
 import { ownerEmail } from '../../domain/owners';
 
 /**

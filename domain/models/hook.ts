@@ -1,5 +1,5 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
-import type { StoredTarget } from '../targets';
+import type { StoredTarget } from '../../targets/catalogue';
 
 export const PAYLOAD_FORMATS = ['standard', 'creads', 'misskey', 'ibm', 'chat', 'template'] as const;
 
@@ -45,7 +45,7 @@ const hookSchema = new Schema(
     events: { type: [String], required: true },
     /** Only events about these resource types; absent means every resource type. */
     resourceTypes: { type: [String], default: undefined },
-    /** One of domain/targets.ts's shapes, secret fields sealed; its module checks it on the way in. */
+    /** One of the registered target types' shapes (targets/), secret fields sealed; its module checks it on the way in. */
     target: { type: Schema.Types.Mixed, required: true },
     /** HTTP targets only. */
     format: { type: String, enum: PAYLOAD_FORMATS },

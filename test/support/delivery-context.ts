@@ -1,4 +1,4 @@
-import type { DeliveryContext, DeliveryEvent } from '../../activities/targets/target';
+import type { DeliveryContext, DeliveryEvent } from '../../targets/contract';
 
 export interface DeliveryContextOptions {
   /** Fields of the event that differ from the default one (see `deliveryContext`). */
@@ -18,10 +18,10 @@ export interface DeliveryContextOptions {
  * created now, with no data; the hook has no signing secrets. Tests rely on
  * these defaults: change one and their expected texts change with it.
  */
-export function deliveryContext(
-  target: { type: string } & Record<string, unknown>,
+export function deliveryContext<Config extends { type: string }>(
+  target: Config,
   { event = {}, hookId = 'hook_1', deliveryId = 'dlv_1', timeoutMs = 5_000 }: DeliveryContextOptions = {},
-): DeliveryContext {
+): DeliveryContext<Config> {
   return {
     deliveryId,
     event: {

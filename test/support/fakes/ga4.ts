@@ -4,8 +4,8 @@ import {
   GA4_RESERVED_EVENT_PREFIXES,
   GA4_RESERVED_PARAM_NAMES,
   GA4_RESERVED_PREFIXES,
-} from '../../../activities/targets/ga4';
-import type { TargetInput } from '../../../domain/targets';
+} from '../../../targets/ga4/sender';
+import type { TargetInput } from '../../../targets/catalogue';
 import {
   isObject,
   parseJson,
@@ -19,7 +19,7 @@ import {
  * Google Analytics 4's Measurement Protocol on loopback: /mp/collect answers
  * 204 to a valid request and counts anything else a violation; the validation
  * server /debug/mp/collect answers 200 with `validationMessages`, as Google
- * does. The rules are the ones Google documents (see activities/targets/ga4.ts
+ * does. The rules are the ones Google documents (see targets/ga4/sender.ts
  * for the sources); the reserved-name lists are shared with the target, the
  * checks are written here again so that the fake does not echo the target.
  */

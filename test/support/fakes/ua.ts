@@ -1,11 +1,11 @@
-import { UA_LIMITS } from '../../../activities/targets/ua';
-import type { TargetInput } from '../../../domain/targets';
+import { UA_LIMITS } from '../../../targets/ua/sender';
+import type { TargetInput } from '../../../targets/catalogue';
 import { startFakeProvider, type FakeProvider, type FakeRequest } from './provider';
 
 /**
  * Universal Analytics' Measurement Protocol v1 /collect on loopback: a valid
  * event hit is answered 200 with a 1x1 GIF, as Google does. The rules are the
- * v1 parameter reference's (see activities/targets/ua.ts for the source).
+ * v1 parameter reference's (see targets/ua/sender.ts for the source).
  */
 
 const TRACKING_ID = 'UA-12345678-1';

@@ -1,8 +1,8 @@
 import { RenderError, renderText, templateScope } from '../../domain/payloads';
-import type { HttpClient } from '../http/client';
-import { chatText, postMessage, secretPath } from './chat-text';
-import { rendered } from './outcome';
-import type { AttemptResult, DeliveryContext, Target } from './target';
+import { chatText, postMessage, secretPath } from '../sending/chat-text';
+import { rendered } from '../sending/outcome';
+import type { SlackConfig } from '.';
+import type { AttemptResult, DeliveryContext, Sender, SenderDependencies } from '../contract';
 
 /**
  * Slack's advice for `text` (chat.postMessage, "Truncating content"): longer
@@ -11,12 +11,6 @@ import type { AttemptResult, DeliveryContext, Target } from './target';
 const MAX_TEXT = 4_000;
 /** Block Kit's limit per message; Slack refuses more (invalid_blocks). */
 const MAX_BLOCKS = 50;
-
-interface SlackTargetConfig {
-  url: string;
-  text?: string;
-  blocks?: string;
-}
 
 /** Slack's control characters, escaped so that event data can neither format a link nor mention a channel (<!channel>). */
 function escapeMrkdwn(text: string): string {
@@ -52,19 +46,19 @@ function renderBlocks(template: string, context: DeliveryContext, publicUrl: str
  * 404 final; 410 archived; 429 with Retry-After; 500 passing); a removed
  * webhook (404 no_service) is gone for good, as a 410 is.
  */
-export function createSlackTarget(http: HttpClient, options: { publicUrl: string }): Target {
+export function createSender({ http, publicUrl }: Pick<SenderDependencies, 'http' | 'publicUrl'>): Sender<SlackConfig> {
   return {
-    async send(context: DeliveryContext): Promise<AttemptResult> {
-      const target = context.hook.target as unknown as SlackTargetConfig;
+    async send(context: DeliveryContext<SlackConfig>): Promise<AttemptResult> {
+      const target = context.hook.target;
       const startedAt = new Date();
       const message = rendered(
         () => ({
-          text: chatText(context, options.publicUrl, {
+          text: chatText(context, publicUrl, {
             template: target.text,
             escape: escapeMrkdwn,
             maxLength: MAX_TEXT,
           }),
-          ...(target.blocks === undefined ? {} : { blocks: renderBlocks(target.blocks, context, options.publicUrl) }),
+          ...(target.blocks === undefined ? {} : { blocks: renderBlocks(target.blocks, context, publicUrl) }),
         }),
         startedAt,
       );

@@ -1,6 +1,6 @@
 import { RenderError } from '../../domain/payloads';
-import type { HttpResult } from '../http/client';
-import type { AttemptResult, Outcome } from './target';
+import type { HttpResult } from '../../activities/http/client';
+import type { AttemptResult, Outcome } from '../contract';
 
 /**
  * How every target type judges what came back: one place that says what is

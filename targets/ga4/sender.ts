@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { renderText, templateScope } from '../../domain/payloads';
-import type { TargetInput } from '../../domain/targets';
-import type { HttpClient, HttpResult } from '../http/client';
-import { judgeHttpResult, rendered, withoutSecrets, type HttpJudgement } from './outcome';
-import type { AttemptResult, DeliveryContext, DeliveryEvent, Target } from './target';
+import type { HttpResult } from '../../activities/http/client';
+import { judgeHttpResult, rendered, withoutSecrets, type HttpJudgement } from '../sending/outcome';
+import type { Ga4Config } from '.';
+import type { AttemptResult, DeliveryContext, DeliveryEvent, Sender, SenderDependencies } from '../contract';
 
 /**
  * Google Analytics 4 through the Measurement Protocol: one event per delivery,
@@ -20,7 +20,6 @@ import type { AttemptResult, DeliveryContext, DeliveryEvent, Target } from './ta
  *   https://developers.google.com/analytics/devguides/collection/protocol/ga4/validating-events
  */
 
-type Ga4Config = Extract<TargetInput, { type: 'ga4' }>;
 type Ga4Value = string | number;
 
 const GOOGLE_ANALYTICS_URL = 'https://www.google-analytics.com';
@@ -276,15 +275,15 @@ function judgeValidation(result: HttpResult, startedAt: Date, judgement: HttpJud
   );
 }
 
-export function createGa4Target(http: HttpClient, options: { publicUrl: string }): Target {
+export function createSender({ http, publicUrl }: Pick<SenderDependencies, 'http' | 'publicUrl'>): Sender<Ga4Config> {
   async function exchange(
-    context: DeliveryContext,
+    context: DeliveryContext<Ga4Config>,
     path: '/mp/collect' | '/debug/mp/collect',
     judge: (result: HttpResult, startedAt: Date, judgement: HttpJudgement) => AttemptResult,
   ): Promise<AttemptResult> {
-    const config = context.hook.target as unknown as Ga4Config;
+    const config = context.hook.target;
     const startedAt = new Date();
-    const payload = rendered(() => ga4Payload(context, config, options.publicUrl, startedAt.getTime()), startedAt);
+    const payload = rendered(() => ga4Payload(context, config, publicUrl, startedAt.getTime()), startedAt);
     if ('failure' in payload) return payload.failure;
     const query = new URLSearchParams({ measurement_id: config.measurementId, api_secret: config.apiSecret });
     const result = await http.send({

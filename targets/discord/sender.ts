@@ -1,18 +1,13 @@
-import type { HttpClient } from '../http/client';
-import { chatText, postMessage, secretPath } from './chat-text';
-import { jsonObject, rendered, secondsField } from './outcome';
-import type { AttemptResult, DeliveryContext, Target } from './target';
+import { chatText, postMessage, secretPath } from '../sending/chat-text';
+import { jsonObject, rendered, secondsField } from '../sending/outcome';
+import type { DiscordConfig } from '.';
+import type { AttemptResult, DeliveryContext, Sender, SenderDependencies } from '../contract';
 
 /** Discord's JSON error code for a webhook that was deleted. */
 const UNKNOWN_WEBHOOK = 10015;
 
 /** Execute Webhook: `content` takes up to 2,000 characters; Discord refuses more (400). */
 const MAX_CONTENT = 2_000;
-
-interface DiscordTargetConfig {
-  url: string;
-  content?: string;
-}
 
 /**
  * With `wait=true` Discord confirms the message was saved (200 and the
@@ -31,14 +26,17 @@ function executeUrl(url: string): string {
  * its JSON body as well as Retry-After (which wins when both are there); a
  * deleted webhook (404, Unknown Webhook) is gone for good, as a 410 is.
  */
-export function createDiscordTarget(http: HttpClient, options: { publicUrl: string }): Target {
+export function createSender({
+  http,
+  publicUrl,
+}: Pick<SenderDependencies, 'http' | 'publicUrl'>): Sender<DiscordConfig> {
   return {
-    async send(context: DeliveryContext): Promise<AttemptResult> {
-      const target = context.hook.target as unknown as DiscordTargetConfig;
+    async send(context: DeliveryContext<DiscordConfig>): Promise<AttemptResult> {
+      const target = context.hook.target;
       const startedAt = new Date();
       const content = rendered(
         () =>
-          chatText(context, options.publicUrl, {
+          chatText(context, publicUrl, {
             template: target.content,
             maxLength: MAX_CONTENT,
           }),

@@ -1,9 +1,8 @@
 import { FORM_TYPE } from '../../domain/payloads';
-import type { TargetInput } from '../../domain/targets';
-import type { HttpClient } from '../http/client';
-import { analyticsUrl, subjectDigest } from './ga4';
-import { judgeHttpResult } from './outcome';
-import type { AttemptResult, DeliveryContext, DeliveryEvent, Target } from './target';
+import { analyticsUrl, subjectDigest } from '../ga4/sender';
+import { judgeHttpResult } from '../sending/outcome';
+import type { UaConfig } from '.';
+import type { AttemptResult, DeliveryContext, DeliveryEvent, Sender, SenderDependencies } from '../contract';
 
 /**
  * Universal Analytics through Measurement Protocol v1: one event hit per
@@ -17,8 +16,6 @@ import type { AttemptResult, DeliveryContext, DeliveryEvent, Target } from './ta
  * Google stopped processing UA hits on 1 July 2023 (360 properties a year
  * later); /collect still answers, so this target remains for hooks that use it.
  */
-
-type UaConfig = Extract<TargetInput, { type: 'ua' }>;
 
 /** Max lengths in bytes; with these, a hit stays far below the 8192-byte body limit even fully percent-encoded. */
 export const UA_LIMITS = { ec: 150, ea: 500, el: 500, bodyBytes: 8192 };
@@ -74,11 +71,11 @@ function uaHit(context: DeliveryContext, config: UaConfig, now: number): URLSear
   return hit;
 }
 
-/** Takes the same options as every target type; UA's hit carries nothing of Hookflow's own address. */
-export function createUaTarget(http: HttpClient, _options: { publicUrl: string }): Target {
+/** UA's hit carries nothing of Hookflow's own address: only the HTTP client is needed. */
+export function createSender({ http }: Pick<SenderDependencies, 'http'>): Sender<UaConfig> {
   return {
-    async send(context: DeliveryContext): Promise<AttemptResult> {
-      const config = context.hook.target as unknown as UaConfig;
+    async send(context: DeliveryContext<UaConfig>): Promise<AttemptResult> {
+      const config = context.hook.target;
       const startedAt = new Date();
       const result = await http.send({
         url: analyticsUrl(config.baseUrl, '/collect'),

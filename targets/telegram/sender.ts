@@ -1,18 +1,11 @@
-import type { HttpClient } from '../http/client';
-import { chatText, postMessage } from './chat-text';
-import { jsonObject, rendered, secondsField } from './outcome';
-import type { AttemptResult, DeliveryContext, Target } from './target';
+import { chatText, postMessage } from '../sending/chat-text';
+import { jsonObject, rendered, secondsField } from '../sending/outcome';
+import type { TelegramConfig } from '.';
+import type { AttemptResult, DeliveryContext, Sender, SenderDependencies } from '../contract';
 
 const DEFAULT_BASE_URL = 'https://api.telegram.org';
 /** sendMessage: `text` is 1-4096 characters; Telegram refuses more (400). */
 const MAX_TEXT = 4_096;
-
-interface TelegramTargetConfig {
-  botToken: string;
-  chatId: string | number;
-  text?: string;
-  baseUrl?: string;
-}
 
 /** Telegram's ResponseParameters.retry_after: the seconds flood control asks for, in a 429's JSON body. */
 function floodWaitMs(body: string): number | undefined {
@@ -38,14 +31,17 @@ function botShutOut(body: string): string | undefined {
  * as a 410 is. The bot token is in the URL's path: it is kept out of the
  * attempt record.
  */
-export function createTelegramTarget(http: HttpClient, options: { publicUrl: string }): Target {
+export function createSender({
+  http,
+  publicUrl,
+}: Pick<SenderDependencies, 'http' | 'publicUrl'>): Sender<TelegramConfig> {
   return {
-    async send(context: DeliveryContext): Promise<AttemptResult> {
-      const target = context.hook.target as unknown as TelegramTargetConfig;
+    async send(context: DeliveryContext<TelegramConfig>): Promise<AttemptResult> {
+      const target = context.hook.target;
       const startedAt = new Date();
       const text = rendered(
         () =>
-          chatText(context, options.publicUrl, {
+          chatText(context, publicUrl, {
             template: target.text,
             maxLength: MAX_TEXT,
           }),

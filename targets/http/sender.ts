@@ -1,26 +1,20 @@
 import { renderPayload } from '../../domain/payloads';
-import type { HttpClient } from '../http/client';
-import { standardWebhookSignature } from '../http/signature';
-import { judgeHttpResult, rendered } from './outcome';
-import type { AttemptResult, DeliveryContext, Target } from './target';
+import { standardWebhookSignature } from '../../activities/http/signature';
+import { judgeHttpResult, rendered } from '../sending/outcome';
+import type { HttpConfig } from '.';
+import type { AttemptResult, DeliveryContext, Sender, SenderDependencies } from '../contract';
 
 const METHODS_WITHOUT_BODY = new Set(['GET', 'DELETE']);
 
-interface HttpTargetConfig {
-  url: string;
-  method: string;
-  headers: Record<string, string>;
-}
-
 /** A webhook: the hook's payload format, signed per Standard Webhooks, sent with the hook's method and headers. */
-export function createHttpTarget(http: HttpClient, options: { publicUrl: string }): Target {
+export function createSender({ http, publicUrl }: Pick<SenderDependencies, 'http' | 'publicUrl'>): Sender<HttpConfig> {
   return {
-    async send(context: DeliveryContext): Promise<AttemptResult> {
-      const target = context.hook.target as unknown as HttpTargetConfig;
+    async send(context: DeliveryContext<HttpConfig>): Promise<AttemptResult> {
+      const target = context.hook.target;
       const sendsBody = !METHODS_WITHOUT_BODY.has(target.method);
       const startedAt = new Date();
       const payload = rendered(
-        () => renderPayload(context, context.hook.format ?? 'standard', context.hook.template, options.publicUrl),
+        () => renderPayload(context, context.hook.format ?? 'standard', context.hook.template, publicUrl),
         startedAt,
       );
       if ('failure' in payload) return payload.failure;

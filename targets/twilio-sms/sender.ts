@@ -1,17 +1,8 @@
 import { cutText, eventHeadline, FORM_TYPE, RenderError, renderText, templateScope } from '../../domain/payloads';
-import type { HttpClient, HttpResult } from '../http/client';
-import { jsonObject, judgeHttpResult, rendered } from './outcome';
-import type { AttemptResult, DeliveryContext, Outcome, Target } from './target';
-
-interface TwilioSmsTargetConfig {
-  accountSid: string;
-  authToken: string;
-  /** An E.164 number, a messaging service SID (MG...) or an alphanumeric sender id. */
-  from: string;
-  to: string;
-  body?: string;
-  baseUrl?: string;
-}
+import type { HttpResult } from '../../activities/http/client';
+import { jsonObject, judgeHttpResult, rendered } from '../sending/outcome';
+import type { TwilioSmsConfig } from '.';
+import type { AttemptResult, DeliveryContext, Outcome, Sender, SenderDependencies } from '../contract';
 
 const TWILIO_API = 'https://api.twilio.com';
 const E164 = /^\+[1-9]\d{1,14}$/;
@@ -28,7 +19,7 @@ const MAX_BODY = 1600;
 const QUEUE_FULL = 21611;
 
 /** Recipient and body for one event. Throws RenderError: neither gets better on a retry. */
-function renderSms(context: DeliveryContext, target: TwilioSmsTargetConfig, publicUrl: string) {
+function renderSms(context: DeliveryContext, target: TwilioSmsConfig, publicUrl: string) {
   const scope = templateScope(context, publicUrl);
   const to = renderText(target.to, scope).trim();
   if (!E164.test(to)) {
@@ -50,12 +41,15 @@ function classifyTwilio(response: Extract<HttpResult, { kind: 'response' }>): Ou
  * the Authorization header only; the attempt records Twilio's answer, which
  * never carries it.
  */
-export function createTwilioSmsTarget(http: HttpClient, options: { publicUrl: string }): Target {
+export function createSender({
+  http,
+  publicUrl,
+}: Pick<SenderDependencies, 'http' | 'publicUrl'>): Sender<TwilioSmsConfig> {
   return {
-    async send(context: DeliveryContext): Promise<AttemptResult> {
-      const target = context.hook.target as unknown as TwilioSmsTargetConfig;
+    async send(context: DeliveryContext<TwilioSmsConfig>): Promise<AttemptResult> {
+      const target = context.hook.target;
       const startedAt = new Date();
-      const sms = rendered(() => renderSms(context, target, options.publicUrl), startedAt);
+      const sms = rendered(() => renderSms(context, target, publicUrl), startedAt);
       if ('failure' in sms) return sms.failure;
       const sender = MESSAGING_SERVICE_SID.test(target.from) ? 'MessagingServiceSid' : 'From';
       const base = (target.baseUrl ?? TWILIO_API).replace(/\/+$/, '');

@@ -1,7 +1,7 @@
 import { cutText, eventHeadline, eventLink, RenderError, renderText, templateScope } from '../../domain/payloads';
-import type { HttpClient } from '../http/client';
+import type { HttpClient } from '../../activities/http/client';
 import { judgeHttpResult, type HttpJudgement } from './outcome';
-import type { AttemptResult, DeliveryContext } from './target';
+import type { AttemptResult, DeliveryContext } from '../contract';
 
 /**
  * What the chat targets (Slack, Discord, Telegram) share: a message text

@@ -1,35 +1,12 @@
 import { lookup } from 'node:dns/promises';
 import { isIP, isIPv4 } from 'node:net';
-import nodemailer, {
-  type NodemailerError,
-  type SendMailOptions,
-  type SentMessageInfo,
-  type Transporter,
-} from 'nodemailer';
+import nodemailer, { type NodemailerError, type SendMailOptions, type SentMessageInfo } from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser';
 import { isPrivateAddress, PrivateAddressError } from '../../domain/address-guard';
 import { eventHeadline, RenderError, renderText, templateScope } from '../../domain/payloads';
-import { rendered } from './outcome';
-import type { AttemptResult, DeliveryContext, Outcome, Target } from './target';
-
-interface EmailTargetConfig {
-  to: string;
-  subject?: string;
-  text?: string;
-  html?: string;
-  from?: string;
-  /** The hook's own SMTP server, its password included; the worker's otherwise. */
-  smtpUrl?: string;
-}
-
-export interface EmailTargetDependencies {
-  /** The worker's transport, on SMTP_URL, for hooks without an smtpUrl. */
-  mailer: Transporter;
-  defaultFrom: string;
-  publicUrl: string;
-  /** Lets a hook's smtpUrl name a loopback or private host (local development and tests). */
-  allowPrivateTargets: boolean;
-}
+import { rendered } from '../sending/outcome';
+import type { EmailConfig } from '.';
+import type { AttemptResult, DeliveryContext, Outcome, Sender, SenderDependencies } from '../contract';
 
 /** Something, an @, something: the receiving server judges the rest. */
 const MAILBOX = /^[^\s@]+@[^\s@]+$/;
@@ -54,12 +31,12 @@ function defaultText(event: DeliveryContext['event'], publicUrl: string): string
 }
 
 /** The mail for one event, every Liquid field rendered. Throws RenderError. */
-function renderMail(context: DeliveryContext, target: EmailTargetConfig, deps: EmailTargetDependencies) {
+function renderMail(context: DeliveryContext, target: EmailConfig, deps: Omit<SenderDependencies, 'http'>) {
   const scope = templateScope(context, deps.publicUrl);
   const render = (template: string | undefined) => (template === undefined ? undefined : renderText(template, scope));
   const html = render(target.html);
   return {
-    from: target.from ?? deps.defaultFrom,
+    from: target.from ?? deps.emailFrom,
     to: recipients(renderText(target.to, scope)),
     subject: render(target.subject) ?? eventHeadline(context.event),
     // A hook that writes its own HTML gets no text part it did not write.
@@ -209,10 +186,10 @@ function failedSend(error: unknown, startedAt: Date, throughHookServer: boolean)
  * An email per event, through the hook's own SMTP server (its smtpUrl) or the
  * worker's. On success the record keeps the server's reply ("250 OK queued as ...").
  */
-export function createEmailTarget(deps: EmailTargetDependencies): Target {
+export function createSender(deps: Omit<SenderDependencies, 'http'>): Sender<EmailConfig> {
   return {
-    async send(context: DeliveryContext): Promise<AttemptResult> {
-      const target = context.hook.target as unknown as EmailTargetConfig;
+    async send(context: DeliveryContext<EmailConfig>): Promise<AttemptResult> {
+      const target = context.hook.target;
       const startedAt = new Date();
       const mail = rendered(() => renderMail(context, target, deps), startedAt);
       if ('failure' in mail) return mail.failure;

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { UnprocessableError } from '../../domain/errors';
+import { anyCase, maxEntries } from '../../domain/schema-rules';
+import type { SecretBox } from '../../domain/secret-box';
+import { defineTarget } from '../definition';
+import { targetUrl } from '../fields';
+
+export const HTTP_METHODS = ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'] as const;
+
+/** Headers Hookflow sets itself; a hook may not override them. */
+const RESERVED_HEADERS = [
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+];
+
+/** HTTP token characters (RFC 9110), so that a header name cannot smuggle a line break; not one Hookflow sets. */
+const headerName = z
+  .string()
+  .regex(
+    new RegExp(`^(?!(?:${RESERVED_HEADERS.map(anyCase).join('|')})$)[!#$%&'*+.^_\`|~0-9A-Za-z-]{1,256}$`),
+    `must be a valid HTTP header name, and not one Hookflow sets (${RESERVED_HEADERS.join(', ')})`,
+  );
+
+const headerValue = z
+  .string()
+  .max(4096)
+  .regex(/^[^\r\n\x00]*$/, 'must not contain line breaks');
+
+/**
+ * `"value"`, or `{value, secret: true}` to store it encrypted and mask it in answers. On update,
+ * `{secret: true}` alone keeps the stored value.
+ */
+const headersInput = (on: 'create' | 'update') =>
+  maxEntries(
+    z.record(
+      headerName,
+      z.union([
+        headerValue,
+        z.strictObject({ value: on === 'create' ? headerValue : headerValue.optional(), secret: z.boolean() }),
+      ]),
+    ),
+    30,
+    'headers',
+  );
+
+const httpShape = (on: 'create' | 'update') =>
+  z.strictObject({
+    type: z.literal('http'),
+    url: targetUrl,
+    method: z.enum(HTTP_METHODS).default('POST'),
+    headers: headersInput(on).default({}),
+  });
+
+const updateShape = httpShape('update');
+type HttpInput = z.output<typeof updateShape>;
+
+export interface StoredHeader {
+  name: string;
+  value: string;
+  secret: boolean;
+}
+
+export interface StoredHttpTarget {
+  type: 'http';
+  url: string;
+  method: (typeof HTTP_METHODS)[number];
+  /** A list, not an object: header names may hold dots. */
+  headers: StoredHeader[];
+}
+
+/** What the sender gets: every header value in the clear. */
+export interface HttpConfig {
+  type: 'http';
+  url: string;
+  method: (typeof HTTP_METHODS)[number];
+  headers: Record<string, string>;
+}
+
+function sealHeaders(
+  secrets: SecretBox,
+  headers: HttpInput['headers'],
+  previous: readonly StoredHeader[] = [],
+): StoredHeader[] {
+  return Object.entries(headers).map(([name, input]) => {
+    if (typeof input === 'string') return { name, value: input, secret: false };
+    if (input.value !== undefined) {
+      return { name, value: input.secret ? secrets.seal(input.value) : input.value, secret: input.secret };
+    }
+    const kept = previous.find((h) => h.name === name && h.secret);
+    if (!input.secret || !kept) {
+      throw new UnprocessableError(`target.headers.${name}: give a value (only a stored secret header may omit it)`);
+    }
+    return kept;
+  });
+}
+
+/** A webhook: secret headers chosen one by one, sealed, and shown as `{"secret": true}`. */
+export const http = defineTarget({
+  type: 'http',
+  schemaName: 'HttpTarget',
+  shape: httpShape('create'),
+  patchShape: updateShape,
+  secretFields: [],
+  urlFields: ['url'],
+  describe: (target: StoredHttpTarget) => `${target.method} ${target.url}`,
+  codec: {
+    seal: (secrets, input: HttpInput, previous: StoredHttpTarget | undefined): StoredHttpTarget => ({
+      ...input,
+      headers: sealHeaders(secrets, input.headers, previous?.headers),
+    }),
+    view: (target) => ({
+      type: target.type,
+      url: target.url,
+      method: target.method,
+      headers: Object.fromEntries(
+        target.headers.map((h) => [h.name, h.secret ? { secret: true as const } : h.value] as const),
+      ),
+    }),
+    open: (secrets, target): HttpConfig => ({
+      type: target.type,
+      url: target.url,
+      method: target.method,
+      headers: Object.fromEntries(
+        target.headers.map((h) => [h.name, h.secret ? secrets.open(h.value) : h.value] as const),
+      ),
+    }),
+  },
+  loadSender: () => import('./sender.js'),
+});

@@ -6,18 +6,19 @@ import type { Hook } from '../domain/models/hook';
 import { UnreadableSecretError, type SecretBox } from '../domain/secret-box';
 import { openTarget, type OpenedTarget } from '../targets/catalogue';
 import type { AttemptResult, DeliveryEvent, PreparedHook } from '../targets/contract';
+import { withoutSecrets } from '../targets/sending/outcome';
 import type { Senders } from '../targets/senders';
 
 type StoredHook = Hook & { _id: string };
 
-/** Opens a stored hook's secrets for one send: secret header values and the signing secrets still in force. */
-export function prepareHook(
-  hook: StoredHook,
-  secrets: SecretBox,
-  timeout: string,
-  now: Date,
-): PreparedHook<OpenedTarget> {
-  return {
+/**
+ * Opens a stored hook's secrets for one send: its target's (with their
+ * values, which the attempt record must not show) and the signing secrets
+ * still in force.
+ */
+function prepareHook(hook: StoredHook, secrets: SecretBox, timeout: string, now: Date) {
+  const { target, secretValues } = openTarget(secrets, hook.target);
+  const prepared: PreparedHook<OpenedTarget> = {
     id: hook._id,
     format: hook.format ?? undefined,
     template: templateView(hook.template),
@@ -25,8 +26,9 @@ export function prepareHook(
     signingSecrets: hook.signingSecrets
       .filter((s) => !s.expiresAt || s.expiresAt > now)
       .map((s) => secrets.open(s.sealed)),
-    target: openTarget(secrets, hook.target),
+    target,
   };
+  return { prepared, secretValues };
 }
 
 export interface HookSenderDependencies {
@@ -53,9 +55,9 @@ export function createHookSender({ senders, secrets, deliveryDefaults }: HookSen
     const target = senders.get(hook.target.type);
     if (!target)
       throw ApplicationFailure.nonRetryable(`No target module for type ${hook.target.type}`, 'UnknownTarget');
-    let prepared: PreparedHook<OpenedTarget>;
+    let opened: ReturnType<typeof prepareHook>;
     try {
-      prepared = prepareHook(hook, secrets, settingsOf(hook).timeout, now);
+      opened = prepareHook(hook, secrets, settingsOf(hook).timeout, now);
     } catch (error) {
       // Retrying cannot help until an operator restores the key; say so on the delivery instead.
       if (!(error instanceof UnreadableSecretError)) throw error;
@@ -64,8 +66,11 @@ export function createHookSender({ senders, secrets, deliveryDefaults }: HookSen
         attempt: { startedAt: now, durationMs: 0, errorKind: 'secret_unreadable', errorMessage: error.message },
       };
     }
-    const context = { deliveryId, event, hook: prepared };
-    return action === 'check' && target.check ? target.check(context) : target.send(context);
+    const context = { deliveryId, event, hook: opened.prepared };
+    const result = await (action === 'check' && target.check ? target.check(context) : target.send(context));
+    // Whatever a sender records, a receiver or a proxy that echoes the request back must not put the target's
+    // secrets (tokens in a URL, secret headers, passwords) in the record the owner and the portal read.
+    return withoutSecrets(result, opened.secretValues);
   }
 
   return {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { targetProblem } from '../domain/address-guard';
 import { UnprocessableError } from '../domain/errors';
 import type { SecretBox } from '../domain/secret-box';
-import type { TargetDefinition } from './definition';
+import type { Opening, TargetDefinition } from './definition';
 import { TARGETS } from './registry';
 
 /**
@@ -69,8 +69,11 @@ export function targetView(target: StoredTarget): Record<string, unknown> {
   return definitionOf(target.type).view(target);
 }
 
-/** The target with its secrets opened, for one send inside an activity; it never leaves there. */
-export function openTarget(secrets: SecretBox, target: StoredTarget): OpenedTarget {
+/**
+ * The target with its secrets opened, for one send inside an activity (it
+ * never leaves there), and those secrets' values, for the record to hide.
+ */
+export function openTarget(secrets: SecretBox, target: StoredTarget): Opening<OpenedTarget> {
   return definitionOf(target.type).open(secrets, target);
 }
 

@@ -11,6 +11,12 @@ import type { SenderModule } from './contract';
  * targets/catalogue.ts derives the rest from that list.
  */
 
+/** A target opened for one send, and the secret values in it, which no attempt record may show. */
+export interface Opening<Opened> {
+  target: Opened;
+  secretValues: string[];
+}
+
 /** How a type's targets are stored, shown and opened, for types whose secrets are more than plain fields (HTTP's headers). */
 export interface TargetCodec<Input, Stored, Opened> {
   /** The target as stored, secrets sealed; a patch's missing secrets are taken, still sealed, from `previous`. */
@@ -18,7 +24,7 @@ export interface TargetCodec<Input, Stored, Opened> {
   /** What owners see: secrets as `{"secret": true}`. */
   view: (target: Stored) => Record<string, unknown>;
   /** The secrets opened, for one send inside an activity. */
-  open: (secrets: SecretBox, target: Stored) => Opened;
+  open: (secrets: SecretBox, target: Stored) => Opening<Opened>;
 }
 
 type FieldOf<Shape extends z.ZodObject> = keyof z.output<Shape> & string;
@@ -59,7 +65,7 @@ export interface TargetDefinition<Type extends string = string, Stored = unknown
   patchInput: z.ZodType<{ type: Type } & Record<string, unknown>>;
   seal(secrets: SecretBox, input: Record<string, unknown>, previous: Stored | undefined): Stored;
   view(target: Stored): Record<string, unknown>;
-  open(secrets: SecretBox, target: Stored): Opened;
+  open(secrets: SecretBox, target: Stored): Opening<Opened>;
   describe(target: Stored): string;
   warnings?: readonly string[];
   /** The http(s) addresses the input names, for the private-address guard. */
@@ -98,11 +104,15 @@ function fieldCodec<Stored extends Record<string, unknown>>(
     },
     open(secrets, target) {
       const opened: Record<string, unknown> = { ...target };
+      const secretValues: string[] = [];
       for (const field of secretFields) {
         const sealed = target[field];
-        if (typeof sealed === 'string') opened[field] = secrets.open(sealed);
+        if (typeof sealed !== 'string') continue;
+        const value = secrets.open(sealed);
+        opened[field] = value;
+        secretValues.push(value);
       }
-      return opened as Stored;
+      return { target: opened as Stored, secretValues };
     },
   };
 }

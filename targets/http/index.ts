@@ -121,14 +121,16 @@ export const http = defineTarget({
         target.headers.map((h) => [h.name, h.secret ? { secret: true as const } : h.value] as const),
       ),
     }),
-    open: (secrets, target): HttpConfig => ({
-      type: target.type,
-      url: target.url,
-      method: target.method,
-      headers: Object.fromEntries(
-        target.headers.map((h) => [h.name, h.secret ? secrets.open(h.value) : h.value] as const),
-      ),
-    }),
+    open: (secrets, target) => {
+      const opened = target.headers.map((h) => ({ ...h, value: h.secret ? secrets.open(h.value) : h.value }));
+      const config: HttpConfig = {
+        type: target.type,
+        url: target.url,
+        method: target.method,
+        headers: Object.fromEntries(opened.map((h) => [h.name, h.value] as const)),
+      };
+      return { target: config, secretValues: opened.filter((h) => h.secret).map((h) => h.value) };
+    },
   },
   loadSender: () => import('./sender.js'),
 });

@@ -38,8 +38,8 @@ function classifyTwilio(response: Extract<HttpResult, { kind: 'response' }>): Ou
 
 /**
  * An SMS per event through Twilio's Messages API. The auth token travels in
- * the Authorization header only; the attempt records Twilio's answer, which
- * never carries it.
+ * the Authorization header only; the attempt records the answer without it
+ * (Twilio's never carries it, a proxy's echo might).
  */
 export function createSender({
   http,
@@ -61,7 +61,8 @@ export function createSender({
         body: new URLSearchParams({ To: sms.value.to, [sender]: target.from, Body: sms.value.body }).toString(),
         timeoutMs: context.hook.timeoutMs,
       });
-      return judgeHttpResult(result, startedAt, { classify: classifyTwilio });
+      // The token is hidden from the record with the hook's other secrets; its Basic form is this send's own.
+      return judgeHttpResult(result, startedAt, { classify: classifyTwilio, secrets: [credentials] });
     },
   };
 }

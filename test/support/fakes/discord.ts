@@ -52,6 +52,13 @@ function check(request: FakeRequest): string[] {
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
+/** What Discord answers for a webhook that was deleted. */
+const UNKNOWN_WEBHOOK: FakeResponse = {
+  status: 404,
+  headers: JSON_HEADERS,
+  body: JSON.stringify({ message: 'Unknown Webhook', code: 10015 }),
+};
+
 function sentMessage(request: FakeRequest): FakeResponse {
   if (request.query.get('wait') !== 'true') return { status: 204 };
   const webhookId = PATH.exec(request.path)?.[1];
@@ -86,9 +93,9 @@ export async function startFakeDiscord(options: { retryAfterSeconds?: number } =
           body: JSON.stringify({ message: 'You are being rate limited.', retry_after: retryAfter, global: false }),
         };
       }
-      // The webhook was deleted.
-      return { status: 404, headers: JSON_HEADERS, body: JSON.stringify({ message: 'Unknown Webhook', code: 10015 }) };
+      return UNKNOWN_WEBHOOK;
     },
+    gone: () => UNKNOWN_WEBHOOK,
   });
 }
 

@@ -6,6 +6,14 @@ import { after, afterEach, before } from 'node:test';
 /** How a fake answers the next request: as the provider does on success, on a passing failure, on a final one. */
 export type FakeAnswer = 'ok' | 'retryable' | 'permanent';
 
+/**
+ * What an HTTP fake can answer besides: `gone`, the provider's way of saying
+ * the target will never work again (410 unless the spec knows better);
+ * `echo`, a 500 carrying back everything the request held (its URL, headers
+ * and body), as a misconfigured proxy or receiver might.
+ */
+export type ProviderAnswer = FakeAnswer | 'gone' | 'echo';
+
 export interface FakeRequest {
   method: string;
   /** The path without the query. */
@@ -28,6 +36,25 @@ export interface FakeProviderSpec {
   check(request: FakeRequest): string[];
   /** The provider's answer to a valid request. */
   respond(answer: FakeAnswer, request: FakeRequest): FakeResponse;
+  /** The provider's own word for a target that is gone for good (Slack's no_service, say); 410 otherwise. */
+  gone?(request: FakeRequest): FakeResponse;
+}
+
+const GONE: FakeResponse = { status: 410, headers: { 'content-type': 'text/plain' }, body: 'Gone' };
+
+function echo(request: FakeRequest, url: string): FakeResponse {
+  const { method, headers, body } = request;
+  return {
+    status: 500,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ method, url, headers, body }),
+  };
+}
+
+function answerTo(spec: FakeProviderSpec, answer: ProviderAnswer, request: FakeRequest, url: string): FakeResponse {
+  if (answer === 'echo') return echo(request, url);
+  if (answer === 'gone') return spec.gone?.(request) ?? GONE;
+  return spec.respond(answer, request);
 }
 
 /**
@@ -39,7 +66,7 @@ export interface FakeProviderSpec {
 export async function startFakeProvider(spec: FakeProviderSpec) {
   const accepted: FakeRequest[] = [];
   const violations: { request: FakeRequest; problems: string[] }[] = [];
-  const answers: FakeAnswer[] = [];
+  const answers: ProviderAnswer[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -59,7 +86,7 @@ export async function startFakeProvider(spec: FakeProviderSpec) {
         return;
       }
       accepted.push(request);
-      const answer = spec.respond(answers.shift() ?? 'ok', request);
+      const answer = answerTo(spec, answers.shift() ?? 'ok', request, req.url ?? '/');
       res.writeHead(answer.status, answer.headers).end(answer.body ?? '');
     });
   });
@@ -71,7 +98,7 @@ export async function startFakeProvider(spec: FakeProviderSpec) {
     accepted,
     violations,
     /** Queues how the next requests are answered, in order. */
-    script(...next: FakeAnswer[]) {
+    script(...next: ProviderAnswer[]) {
       answers.push(...next);
     },
     close: () =>

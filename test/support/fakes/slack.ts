@@ -61,6 +61,7 @@ export async function startFakeSlack(options: { retryAfterSeconds?: number } = {
     name: 'slack',
     check,
     respond: (next) => (archived ? ARCHIVED : answers[next]),
+    gone: () => answers.permanent,
   });
   return {
     ...fake,

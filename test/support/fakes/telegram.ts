@@ -61,6 +61,8 @@ export async function startFakeTelegram(options: { botToken?: string; retryAfter
       }
       return failure(400, 'Bad Request: chat not found');
     },
+    // The chat blocked the bot: Telegram's way of saying this target will never work again.
+    gone: () => failure(403, 'Forbidden: bot was blocked by the user'),
   });
 }
 

@@ -29,6 +29,47 @@ export default tseslint.config(
     },
   },
   {
+    // A target type's config half (and what derives from it) is the API's too: no I/O, no sender code.
+    // Each type's index.ts names its sender with a dynamic import(), which only the worker runs.
+    files: ['targets/**/*.ts'],
+    ignores: ['targets/*/sender.ts', 'targets/sending/**', 'targets/senders.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['./sender', './sender.js', '../sending/*', './sending/*', './senders', '../senders'],
+              message: "A target type's config half must not load sender code: the API imports it.",
+            },
+            {
+              group: ['nodemailer', 'undici', 'node:net', 'node:dns*', 'node:http', 'node:https', '../activities/*'],
+              allowTypeImports: true,
+              message: "A target type's config half must not do I/O: the API imports it.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Senders are the worker's: the API side reaches target types through targets/catalogue.ts only.
+    files: ['api/**/*.ts', 'domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/targets/*/sender', '**/targets/sending/*', '**/targets/senders'],
+              message: 'Senders belong to the worker: use targets/catalogue.ts (or a type from targets/contract.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Workflow code is replayed: it must be deterministic, so no I/O and no Node built-ins.
     files: ['workflows/**/*.ts'],
     rules: {

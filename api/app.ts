@@ -19,7 +19,13 @@ import { refuseNulCharacters } from './nul-guard';
 export interface AppDependencies {
   config: Pick<
     Config,
-    'allowPrivateTargets' | 'temporal' | 'maxBodyBytes' | 'deliveryDefaults' | 'replayRate' | 'hookTestWait'
+    | 'allowPrivateTargets'
+    | 'temporal'
+    | 'maxBodyBytes'
+    | 'deliveryDefaults'
+    | 'replayRate'
+    | 'hookTestWait'
+    | 'checkResponses'
   > & {
     adminKey: string;
   };
@@ -65,7 +71,9 @@ export function createApp(deps: AppDependencies): Express {
       'Webhook and integration delivery on Temporal: owners, hooks, event types, events and deliveries. ' +
       'No string in a path, query or body may contain a NUL character (U+0000): such a request is a 400.',
   });
-  mountRoutes(app, [...routes, ...docsRoutes(() => document)], createAuthenticator(config.adminKey, models));
+  mountRoutes(app, [...routes, ...docsRoutes(() => document)], createAuthenticator(config.adminKey, models), {
+    checkResponses: config.checkResponses,
+  });
   app.use(notFoundRoute);
   app.use(errorHandler(logger));
   return app;

@@ -2,8 +2,7 @@ import type { Request, Router } from 'express';
 import { z } from 'zod';
 import type { Caller } from '../domain/caller';
 import { AppError } from '../domain/errors';
-import { Reply } from './reply';
-import { HtmlReply } from './routes/docs';
+import { HtmlReply, Reply } from './reply';
 import { parse } from './validate';
 
 /** `public`: anyone. `admin`: the producer's key only. `tenant`: the admin key or an owner's key. */
@@ -77,7 +76,28 @@ function strictQuery(route: RouteDefinition): Schema {
   return route.query.strict();
 }
 
-export function mountRoutes(router: Router, routes: RouteDefinition[], authenticate: Authenticate): void {
+/**
+ * Refuses an answer that does not match the schema its route publishes, as
+ * JSON would carry it (dates as strings): turned on in tests
+ * (HOOKFLOW_CHECK_RESPONSES), so that views and documented schemas cannot drift.
+ */
+function checkAnswer(route: RouteDefinition, body: unknown): void {
+  const schema = route.success.schema;
+  if (!schema) return;
+  const checked = schema.safeParse(JSON.parse(JSON.stringify(body)));
+  if (checked.success) return;
+  const problems = checked.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+  throw new Error(
+    `${route.method.toUpperCase()} ${route.path} answered what its published schema does not allow: ${problems.join('; ')}`,
+  );
+}
+
+export function mountRoutes(
+  router: Router,
+  routes: RouteDefinition[],
+  authenticate: Authenticate,
+  options: { checkResponses: boolean } = { checkResponses: false },
+): void {
   for (const route of routes) {
     const query = strictQuery(route);
     router[route.method](route.path, async (req, res) => {
@@ -95,10 +115,15 @@ export function mountRoutes(router: Router, routes: RouteDefinition[], authentic
         caller,
         req,
       });
-      if (result instanceof Reply) res.status(result.status).json(result.body);
-      else if (result instanceof HtmlReply) res.status(route.success.status).type('html').send(result.html);
+      if (result instanceof HtmlReply) {
+        res.status(route.success.status).type('html').send(result.html);
+        return;
+      }
+      const body = result instanceof Reply ? result.body : result;
+      if (options.checkResponses && route.success.status !== 204) checkAnswer(route, body);
+      if (result instanceof Reply) res.status(result.status).json(body);
       else if (route.success.status === 204) res.status(204).end();
-      else res.status(route.success.status).json(result);
+      else res.status(route.success.status).json(body);
     });
   }
   mountMethodNotAllowed(router, routes);

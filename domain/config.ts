@@ -42,6 +42,7 @@ const envSchema = z.object({
     .default(DEFAULTS.SMTP_URL),
   HOOKFLOW_ADMIN_KEY: z.string().min(24, 'must be at least 24 characters (use a random key)').optional(),
   HOOKFLOW_ALLOW_PRIVATE_TARGETS: flag,
+  HOOKFLOW_CHECK_RESPONSES: flag,
   /** 32 random bytes, base64: the key that encrypts hook secrets at rest. */
   HOOKFLOW_MASTER_KEY: z
     .string()
@@ -116,6 +117,8 @@ export interface Config {
   adminKey: string | undefined;
   /** Lets hooks target loopback and private addresses (tests, local development). */
   allowPrivateTargets: boolean;
+  /** Every API answer is checked against the schema its route publishes (tests turn it on). */
+  checkResponses: boolean;
   /** Encrypts secrets at rest. Required by the API and the worker; the dev stack generates one. */
   masterKey: Buffer | undefined;
   /** Request bodies above this are refused with a 413. */
@@ -178,6 +181,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: e.SMTP_URL,
     adminKey: e.HOOKFLOW_ADMIN_KEY,
     allowPrivateTargets: e.HOOKFLOW_ALLOW_PRIVATE_TARGETS,
+    checkResponses: e.HOOKFLOW_CHECK_RESPONSES,
     masterKey: e.HOOKFLOW_MASTER_KEY === undefined ? undefined : Buffer.from(e.HOOKFLOW_MASTER_KEY, 'base64'),
     maxBodyBytes: e.HOOKFLOW_MAX_BODY_BYTES,
     mailboxUrl: e.HOOKFLOW_MAILBOX_URL,

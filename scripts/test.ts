@@ -44,6 +44,8 @@ async function main(): Promise<number> {
       HOOKFLOW_ADMIN_KEY: `hf_admin_test_${randomBytes(16).toString('hex')}`,
       HOOKFLOW_MASTER_KEY: randomBytes(32).toString('base64'),
       HOOKFLOW_ALLOW_PRIVATE_TARGETS: '1',
+      // Every answer of the API under test must match the schema it publishes.
+      HOOKFLOW_CHECK_RESPONSES: '1',
       LOG_LEVEL: 'warn',
     });
     const files = requested.length > 0 ? requested : testFiles();

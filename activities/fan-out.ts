@@ -5,13 +5,8 @@ import type { Models } from '../domain/models';
 import { subscribedHooksFilter } from '../domain/subscriptions';
 import { deliveryEventsOf } from './dispatched-events';
 import type { HookToDisable } from './failure-streak';
-import {
-  keepHeartbeating,
-  recordedAmong,
-  retriesLeftOnRecord,
-  type AttemptAndRecord,
-  type RetryHandOff,
-} from './first-attempts';
+import { keepHeartbeating } from './heartbeat';
+import { recordedAmong, retriesLeftOnRecord, type AttemptAndRecord, type RetryHandOff } from './first-attempts';
 import { createFirstSlices } from './first-slices';
 
 /**

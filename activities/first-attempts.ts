@@ -1,51 +1,17 @@
-import { Context } from '@temporalio/activity';
 import { mapWithConcurrency } from '../domain/concurrency';
 import { recordedDeliveriesFilter } from '../domain/deliveries';
 import { deliveryId } from '../domain/ids';
 import type { Models } from '../domain/models';
 import type { Hook } from '../domain/models/hook';
 import { firstAttemptRecord } from './delivery-records';
+import { keepHeartbeating } from './heartbeat';
 import { recordStreaks, type HookToDisable } from './failure-streak';
-import type { HookSender } from './prepare-hook';
+import type { HookSender } from './hook-sender';
 import { nextStep } from './retry-plan';
 import type { DeliveryEvent } from '../targets/contract';
 
 /** Deliveries recorded together: a crash re-sends at most two such slices that had already gone out (pipelined). */
 const RECORD_SLICE = 200;
-
-/** Tells Temporal the worker is alive even while every send of a slice waits on a slow receiver. */
-const HEARTBEAT_EVERY_MS = 5_000;
-
-/** The progress reporter of each activity that keeps heartbeating, which work nested in it shares. */
-const heartbeats = new WeakMap<Context, (details: unknown) => void>();
-
-/**
- * Runs `work` with the activity heartbeating every few seconds throughout,
- * slow sends and slow queries included. `work` may report progress, which
- * every later beat carries: Temporal keeps the last beat's details for a
- * retried try to resume from, so a bare beat would wipe them. Work nested in
- * a heartbeating activity shares its heartbeat rather than starting another.
- */
-export async function keepHeartbeating<T>(work: (progress: (details: unknown) => void) => Promise<T>): Promise<T> {
-  const context = Context.current();
-  const running = heartbeats.get(context);
-  if (running) return work(running);
-  // A local activity has no heartbeat: it runs inside a workflow task, which the worker keeps alive.
-  if (context.info.isLocal) return work(() => undefined);
-  let latest: unknown;
-  const progress = (details: unknown) => {
-    latest = details;
-    context.heartbeat(latest);
-  };
-  const timer = setInterval(() => context.heartbeat(latest), HEARTBEAT_EVERY_MS);
-  heartbeats.set(context, progress);
-  try {
-    return await work(progress);
-  } finally {
-    clearInterval(timer);
-    heartbeats.delete(context);
-  }
-}
 
 /** A failure worth another try, for its own retry workflow. */
 export interface RetryHandOff {

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { newId } from '../domain/ids';
 import type { Models } from '../domain/models';
-import type { HookSender } from './prepare-hook';
+import type { HookSender } from './hook-sender';
 import type { AttemptResult } from '../targets/contract';
 
 /** A synthetic event sent once to one hook; nothing is recorded, the caller gets the outcome. */

@@ -8,7 +8,7 @@ import { createFirstAttempts } from './first-attempts';
 import { createHookDisablingActivities } from './hook-disabling';
 import { createHookTestActivities } from './hook-test';
 import type { HttpClient } from './http/client';
-import { createHookSender } from './prepare-hook';
+import { createHookSender } from './hook-sender';
 import { createReplayActivities } from './replays';
 import { createRetentionActivities } from './retention';
 import { createRetryActivities } from './retries';

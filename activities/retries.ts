@@ -8,7 +8,7 @@ import { deliveryWorkflowId, disableHookWorkflowId, SEARCH_ATTRIBUTES } from '..
 import { laterAttemptUpdate } from './delivery-records';
 import type { RetryHandOff } from './first-attempts';
 import { recordStreaks, type HookToDisable } from './failure-streak';
-import type { HookSender } from './prepare-hook';
+import type { HookSender } from './hook-sender';
 import { nextStep, type NextStep } from './retry-plan';
 
 /** Retry workflows handOnFailures starts at once. */

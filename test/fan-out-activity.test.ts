@@ -8,7 +8,7 @@ import { recordStreaks } from '../activities/failure-streak';
 import { createReplayActivities } from '../activities/replays';
 import { createFirstAttempts } from '../activities/first-attempts';
 import { createHttpClient } from '../activities/http/client';
-import { createHookSender } from '../activities/prepare-hook';
+import { createHookSender } from '../activities/hook-sender';
 import { createSender as createHttpSender } from '../targets/http/sender';
 import { BUILT_IN_DELIVERY_SETTINGS } from '../domain/delivery-settings';
 import { eventView } from '../domain/events';

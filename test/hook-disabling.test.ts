@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createHttpClient } from '../activities/http/client';
-import { createHookSender } from '../activities/prepare-hook';
+import { createHookSender } from '../activities/hook-sender';
 import { createRetryActivities } from '../activities/retries';
 import { createSender as createHttpSender } from '../targets/http/sender';
 import { loadConfig } from '../domain/config';

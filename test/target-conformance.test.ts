@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import nodemailer from 'nodemailer';
 import { createHttpClient } from '../activities/http/client';
-import { createHookSender, type HookSender } from '../activities/prepare-hook';
+import { createHookSender, type HookSender } from '../activities/hook-sender';
 import { BUILT_IN_DELIVERY_SETTINGS } from '../domain/delivery-settings';
 import type { Hook } from '../domain/models/hook';
 import { createSecretBox } from '../domain/secret-box';

@@ -4,9 +4,9 @@ import { deliveryId } from '../domain/ids';
 import type { Models } from '../domain/models';
 import { subscribedHooksFilter } from '../domain/subscriptions';
 import { deliveryEventsOf } from './dispatched-events';
-import type { HookToDisable } from './failure-streak';
 import { keepHeartbeating } from './heartbeat';
-import { recordedAmong, retriesLeftOnRecord, type AttemptAndRecord, type RetryHandOff } from './first-attempts';
+import { recordedAmong, retriesLeftOnRecord, type AttemptAndRecord } from './first-attempts';
+import type { FanOutTally } from './fan-out-tally';
 import { createFirstSlices } from './first-slices';
 
 /**
@@ -24,19 +24,6 @@ export interface FanOutDependencies {
   attemptAndRecord: AttemptAndRecord;
   /** The most failures one call gathers before it hands them back; a thousand unless told. */
   failuresPerCall?: number;
-}
-
-export interface FanOutTally {
-  /** Hooks gone through (deliveries, for a call that goes through several events). */
-  hooks: number;
-  succeeded: number;
-  failed: number;
-  /** Deliveries an earlier try of this activity already attempted. */
-  skipped: number;
-  /** Failures worth another try, for their own retry workflows. */
-  retries: RetryHandOff[];
-  /** Hooks past their failure threshold, or gone (410). */
-  hooksToDisable: HookToDisable[];
 }
 
 export interface FanOutOutcome extends FanOutTally {

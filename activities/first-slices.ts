@@ -4,8 +4,8 @@ import { deliveryId } from '../domain/ids';
 import type { Models } from '../domain/models';
 import { subscribedHooksFilter, type SubscriptionKey } from '../domain/subscriptions';
 import { deliveryEventsOf } from './dispatched-events';
-import type { FanOutDependencies, FanOutTally } from './fan-out';
-import { recordedAmong, retriesLeftOnRecord, type FirstAttempt } from './first-attempts';
+import type { FanOutTally } from './fan-out-tally';
+import { recordedAmong, retriesLeftOnRecord, type AttemptAndRecord, type FirstAttempt } from './first-attempts';
 import type { DeliveryEvent } from '../targets/contract';
 
 export interface FirstSlicesOutcome extends FanOutTally {
@@ -49,15 +49,6 @@ async function chooseDeliveries(
   return { attempts, carryOn, begun };
 }
 
-/**
- * Starts a dispatch: every event it begins to its first hooks, at most
- * `limit` deliveries in all, sent and recorded together (one insert per
- * recorded slice, across events). Events with the same subscribers share one
- * lookup of their hooks. Run as a local activity first (which cannot
- * heartbeat: a lost worker re-runs it from its first try, whose insert then
- * fails on what the lost run recorded, and its retry finds those on record),
- * and as an activity for what a large dispatch has left to begin.
- */
 /** What an earlier try recorded of these attempts, asked event by event (see recordedAmong). */
 async function recordedForEach(models: Models, attempts: readonly FirstAttempt[]) {
   const idsByEvent = new Map<string, string[]>();
@@ -68,7 +59,22 @@ async function recordedForEach(models: Models, attempts: readonly FirstAttempt[]
   return found.flat();
 }
 
-export function createFirstSlices({ models, attemptAndRecord }: Omit<FanOutDependencies, 'failuresPerCall'>) {
+/**
+ * Starts a dispatch: every event it begins to its first hooks, at most
+ * `limit` deliveries in all, sent and recorded together (one insert per
+ * recorded slice, across events). Events with the same subscribers share one
+ * lookup of their hooks. Run as a local activity first (which cannot
+ * heartbeat: a lost worker re-runs it from its first try, whose insert then
+ * fails on what the lost run recorded, and its retry finds those on record),
+ * and as an activity for what a large dispatch has left to begin.
+ */
+export function createFirstSlices({
+  models,
+  attemptAndRecord,
+}: {
+  models: Models;
+  attemptAndRecord: AttemptAndRecord;
+}) {
   return async function deliverFirstSlices(input: {
     events: DispatchedEvent[];
     limit: number;

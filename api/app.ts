@@ -1,42 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
-import type { Config } from '../domain/config';
-import type { EventDispatcher } from '../domain/event-dispatcher';
-import type { Logger } from '../domain/logger';
-import type { Models } from '../domain/models';
-import type { SecretBox } from '../domain/secret-box';
 import { createAuthenticator } from './auth';
+import type { AppDependencies } from './dependencies';
 import { errorHandler, notFoundRoute } from './errors';
 import { buildOpenApiDocument } from './openapi';
 import { mountRoutes } from './route';
 import { docsRoutes } from './routes/docs';
-import { healthRoutes, type ReadinessCheck } from './routes/health';
+import { healthRoutes } from './routes/health';
 import { apiRoutes } from './routes';
 import { refuseNulCharacters } from './nul-guard';
-
-export interface AppDependencies {
-  config: Pick<
-    Config,
-    | 'allowPrivateTargets'
-    | 'temporal'
-    | 'maxBodyBytes'
-    | 'deliveryDefaults'
-    | 'replayRate'
-    | 'hookTestWait'
-    | 'checkResponses'
-  > & {
-    adminKey: string;
-  };
-  models: Models;
-  temporal: Client;
-  secrets: SecretBox;
-  logger: Logger;
-  readinessChecks: Record<string, ReadinessCheck>;
-  /** Stores and starts the posted events (api/dispatching.ts). */
-  dispatcher: EventDispatcher;
-}
 
 /** A caller's own request id is kept if it is sane, so that logs on both sides line up. */
 function requestId(header: string | string[] | undefined): string {

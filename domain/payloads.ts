@@ -1,4 +1,4 @@
-import type { DeliveryContext } from '../targets/contract';
+import type { DeliveryContext, HookTemplate } from '../targets/contract';
 import { FileTagRefusedError, liquid } from './liquid-engine';
 
 /** The bytes to send and how to label them. */
@@ -12,14 +12,6 @@ export interface RenderedPayload {
 /** A template that cannot render will not render on a retry either: the delivery fails at once, saying why. */
 export class RenderError extends Error {
   override name = 'RenderError';
-}
-
-export interface HookTemplate {
-  contentType: string;
-  /** Liquid for the whole body (JSON or text). */
-  body?: string;
-  /** Liquid per field, for application/x-www-form-urlencoded. */
-  fields?: Record<string, string>;
 }
 
 const JSON_TYPE = 'application/json';

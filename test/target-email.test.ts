@@ -4,7 +4,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { createSender as createEmailSender } from '../targets/email/sender';
 import type { AttemptResult, DeliveryContext } from '../targets/contract';
-import type { EmailConfig } from '../targets/email';
+import type { EmailConfig } from '../targets/email/config';
 import { deliveryContext } from './support/delivery-context';
 import { emailTargetFor, FAKE_SMTP_PASSWORD, startFakeSmtp, type FakeSmtp } from './support/fakes/smtp';
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { createHttpClient } from '../activities/http/client';
 import { createSender as createGa4Sender } from '../targets/ga4/sender';
 import type { DeliveryContext, DeliveryEvent } from '../targets/contract';
-import type { Ga4Config } from '../targets/ga4';
+import type { Ga4Config } from '../targets/ga4/config';
 import { deliveryContext } from './support/delivery-context';
 import { ga4TargetFor, startFakeGa4 } from './support/fakes/ga4';
 import { useFake, type FakeProvider } from './support/fakes/provider';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createHttpClient } from '../activities/http/client';
 import type { AttemptResult, DeliveryContext } from '../targets/contract';
-import type { TwilioSmsConfig } from '../targets/twilio-sms';
+import type { TwilioSmsConfig } from '../targets/twilio-sms/config';
 import { createSender as createTwilioSmsSender } from '../targets/twilio-sms/sender';
 import { deliveryContext } from './support/delivery-context';
 import { startFakeProvider, useFake, type FakeProvider, type FakeResponse } from './support/fakes/provider';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { createHttpClient } from '../activities/http/client';
 import type { DeliveryContext, DeliveryEvent } from '../targets/contract';
-import type { UaConfig } from '../targets/ua';
+import type { UaConfig } from '../targets/ua/config';
 import { createSender as createUaSender } from '../targets/ua/sender';
 import { deliveryContext } from './support/delivery-context';
 import { useFake, type FakeProvider } from './support/fakes/provider';

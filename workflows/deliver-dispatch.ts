@@ -1,6 +1,7 @@
 import { continueAsNew, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { FanOutOutcome, FanOutTally } from '../activities/fan-out';
+import type { FanOutOutcome } from '../activities/fan-out';
+import type { FanOutTally } from '../activities/fan-out-tally';
 import type { DeliverDispatchInput, DispatchedEvent } from '../domain/dispatch';
 import { bulkTaskQueue } from '../domain/temporal-names';
 

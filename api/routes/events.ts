@@ -11,7 +11,7 @@ import {
 } from '../../domain/events';
 import { EVENT_DELIVERIES_PAGE } from '../../domain/deliveries';
 import { EventTypeCache } from '../../domain/event-types';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../dependencies';
 import { IDEMPOTENCY_KEY, idempotencyKey } from '../idempotency-key';
 import { Reply } from '../reply';
 import { defineRoute, type RouteDefinition } from '../route';

@@ -14,7 +14,7 @@ import {
   updateHookInput,
 } from '../../domain/hooks';
 import { sendTestEvent, testHookInput } from '../../domain/hook-test';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../dependencies';
 import { defineRoute, type RouteDefinition } from '../route';
 import { CURSOR_REFUSED } from './refusals';
 import { hookSchema, pageOf, testOutcomeSchema } from './schemas';

@@ -1,4 +1,4 @@
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../dependencies';
 import type { RouteDefinition } from '../route';
 import { deliveryRoutes } from './deliveries';
 import { eventTypeRoutes } from './event-types';

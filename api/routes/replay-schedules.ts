@@ -9,7 +9,7 @@ import {
   updateReplaySchedule,
   updateReplayScheduleInput,
 } from '../../domain/replay-schedules';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../dependencies';
 import { defineRoute, type RouteDefinition } from '../route';
 import { replayScheduleSchema } from './schemas';
 

@@ -9,7 +9,7 @@ import {
   replayEvent,
   replayEventInput,
 } from '../../domain/replays';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../dependencies';
 import { IDEMPOTENCY_KEY, idempotencyKey } from '../idempotency-key';
 import { Reply } from '../reply';
 import { defineRoute, type RouteDefinition } from '../route';

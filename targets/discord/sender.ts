@@ -1,6 +1,6 @@
 import { chatText, postMessage, secretPath } from '../sending/chat-text';
 import { jsonObject, rendered, secondsField } from '../sending/outcome';
-import type { DiscordConfig } from '.';
+import type { DiscordConfig } from './config';
 import type { AttemptResult, DeliveryContext, Sender, SenderDependencies } from '../contract';
 
 /** Discord's JSON error code for a webhook that was deleted. */

@@ -5,7 +5,7 @@ import addressparser from 'nodemailer/lib/addressparser';
 import { isPrivateAddress, PrivateAddressError } from '../../domain/address-guard';
 import { eventHeadline, RenderError, renderText, templateScope } from '../../domain/payloads';
 import { rendered } from '../sending/outcome';
-import type { EmailConfig } from '.';
+import type { EmailConfig } from './config';
 import type { AttemptResult, DeliveryContext, Outcome, Sender, SenderDependencies } from '../contract';
 
 /** Something, an @, something: the receiving server judges the rest. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { renderText, templateScope } from '../../domain/payloads';
 import type { HttpResult } from '../../activities/http/client';
 import { judgeHttpResult, rendered, withoutSecrets, type HttpJudgement } from '../sending/outcome';
-import type { Ga4Config } from '.';
+import type { Ga4Config } from './config';
 import type { AttemptResult, DeliveryContext, DeliveryEvent, Sender, SenderDependencies } from '../contract';
 
 /**

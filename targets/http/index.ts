@@ -4,8 +4,7 @@ import { anyCase, maxEntries } from '../../domain/schema-rules';
 import type { SecretBox } from '../../domain/secret-box';
 import { defineTarget } from '../definition';
 import { targetUrl } from '../fields';
-
-export const HTTP_METHODS = ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'] as const;
+import { HTTP_METHODS, type HttpConfig } from './config';
 
 /** Headers Hookflow sets itself; a hook may not override them. */
 const RESERVED_HEADERS = [
@@ -71,14 +70,6 @@ export interface StoredHttpTarget {
   method: (typeof HTTP_METHODS)[number];
   /** A list, not an object: header names may hold dots. */
   headers: StoredHeader[];
-}
-
-/** What the sender gets: every header value in the clear. */
-export interface HttpConfig {
-  type: 'http';
-  url: string;
-  method: (typeof HTTP_METHODS)[number];
-  headers: Record<string, string>;
 }
 
 function sealHeaders(

@@ -1,7 +1,7 @@
 import { renderPayload } from '../../domain/payloads';
 import { standardWebhookSignature } from '../../activities/http/signature';
 import { judgeHttpResult, rendered } from '../sending/outcome';
-import type { HttpConfig } from '.';
+import type { HttpConfig } from './config';
 import type { AttemptResult, DeliveryContext, Sender, SenderDependencies } from '../contract';
 
 const METHODS_WITHOUT_BODY = new Set(['GET', 'DELETE']);

@@ -1,7 +1,7 @@
 import { RenderError, renderText, templateScope } from '../../domain/payloads';
 import { chatText, postMessage, secretPath } from '../sending/chat-text';
 import { rendered } from '../sending/outcome';
-import type { SlackConfig } from '.';
+import type { SlackConfig } from './config';
 import type { AttemptResult, DeliveryContext, Sender, SenderDependencies } from '../contract';
 
 /**

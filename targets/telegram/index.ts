@@ -1,18 +1,5 @@
-import { z } from 'zod';
 import { defineTarget } from '../definition';
-import { liquidSource, targetUrl } from '../fields';
-
-const shape = z.strictObject({
-  type: z.literal('telegram'),
-  botToken: z.string().regex(/^\d{3,}:[\w-]{20,}$/, 'must be a bot token such as 123456:ABC-DEF...'),
-  chatId: z
-    .union([z.string().regex(/^(-?\d+|@\w{5,})$/, 'must be a chat id or @channelusername'), z.number().int()])
-    .transform(String),
-  text: liquidSource(4096).optional(),
-  baseUrl: targetUrl.optional(),
-});
-
-export type TelegramConfig = z.output<typeof shape>;
+import { shape } from './config';
 
 /** A Telegram bot's messages to one chat (see sender.ts). */
 export const telegram = defineTarget({

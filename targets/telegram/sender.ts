@@ -1,6 +1,6 @@
 import { chatText, postMessage } from '../sending/chat-text';
 import { jsonObject, rendered, secondsField } from '../sending/outcome';
-import type { TelegramConfig } from '.';
+import type { TelegramConfig } from './config';
 import type { AttemptResult, DeliveryContext, Sender, SenderDependencies } from '../contract';
 
 const DEFAULT_BASE_URL = 'https://api.telegram.org';

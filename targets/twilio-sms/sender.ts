@@ -1,7 +1,7 @@
 import { cutText, eventHeadline, FORM_TYPE, RenderError, renderText, templateScope } from '../../domain/payloads';
 import type { HttpResult } from '../../activities/http/client';
 import { jsonObject, judgeHttpResult, rendered } from '../sending/outcome';
-import type { TwilioSmsConfig } from '.';
+import type { TwilioSmsConfig } from './config';
 import type { AttemptResult, DeliveryContext, Outcome, Sender, SenderDependencies } from '../contract';
 
 const TWILIO_API = 'https://api.twilio.com';

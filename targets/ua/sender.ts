@@ -1,7 +1,7 @@
 import { FORM_TYPE } from '../../domain/payloads';
 import { analyticsUrl, subjectDigest } from '../ga4/sender';
 import { judgeHttpResult } from '../sending/outcome';
-import type { UaConfig } from '.';
+import type { UaConfig } from './config';
 import type { AttemptResult, DeliveryContext, DeliveryEvent, Sender, SenderDependencies } from '../contract';
 
 /**

@@ -1,0 +1,30 @@
+import type { Client } from '@temporalio/client';
+import type { Config } from '../domain/config';
+import type { EventDispatcher } from '../domain/event-dispatcher';
+import type { Logger } from '../domain/logger';
+import type { Models } from '../domain/models';
+import type { SecretBox } from '../domain/secret-box';
+import type { ReadinessCheck } from './routes/health';
+
+/** What the API is built from (api/main.ts wires it): the app and every route take it. */
+export interface AppDependencies {
+  config: Pick<
+    Config,
+    | 'allowPrivateTargets'
+    | 'temporal'
+    | 'maxBodyBytes'
+    | 'deliveryDefaults'
+    | 'replayRate'
+    | 'hookTestWait'
+    | 'checkResponses'
+  > & {
+    adminKey: string;
+  };
+  models: Models;
+  temporal: Client;
+  secrets: SecretBox;
+  logger: Logger;
+  readinessChecks: Record<string, ReadinessCheck>;
+  /** Stores and starts the posted events (api/dispatching.ts). */
+  dispatcher: EventDispatcher;
+}

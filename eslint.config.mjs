@@ -46,6 +46,10 @@ export default tseslint.config(
               allowTypeImports: true,
               message: 'Import activities and models as types only (import type).',
             },
+            {
+              group: ['../domain/workflow-starters'],
+              message: 'Workflows start other workflows with executeChild; the starters are for clients.',
+            },
           ],
         },
       ],

@@ -48,9 +48,6 @@ export interface DeliverDispatchInput {
  */
 export const DISPATCH_INTERVAL_MS = 100;
 
-/** The workflow type that delivers a dispatch. */
-export const DISPATCH_WORKFLOW = 'deliverDispatch';
-
 /** Bounds the workflow input and the EventIds search attribute, which lists every event key. */
 export const MAX_EVENTS_PER_DISPATCH = 100;
 

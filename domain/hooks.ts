@@ -22,7 +22,7 @@ import {
   targetView,
   targetWarnings,
 } from './targets';
-import { SEARCH_ATTRIBUTES } from './temporal-names';
+import { startResumePausedWorkflow } from './workflow-starters';
 
 const subscription = z
   .string()
@@ -314,14 +314,7 @@ export async function enableHook(
     { returnDocument: 'after' },
   ).lean();
   if (!updated) throw new NotFoundError('hook', id);
-  await deps.temporal.workflow.start('resumePausedDeliveries', {
-    workflowId: `resume-paused:${id}`,
-    taskQueue: deps.taskQueue,
-    // A resume already running goes on; one that finished may run again.
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    args: [{ hookId: id }],
-    typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.hookId, value: id }],
-  });
+  await startResumePausedWorkflow(deps, id);
   return hookView(updated, deps.deliveryDefaults);
 }
 

@@ -9,6 +9,7 @@ import { DELIVERY_STATUSES } from './models/delivery';
 import type { ReplaySchedule } from './models/replay-schedule';
 import { BEYOND_SCHEMA, withRules } from './schema-rules';
 import { replayScheduleId } from './temporal-names';
+import { scheduledRecoveryAction } from './workflow-starters';
 
 export interface ReplayScheduleDependencies {
   models: Models;
@@ -111,13 +112,7 @@ export async function createReplaySchedule(
     await deps.temporal.schedule.create({
       scheduleId: replayScheduleId(created._id),
       spec: input.cron ? { cronExpressions: [input.cron] } : { intervals: [{ every: input.every as string }] },
-      action: {
-        type: 'startWorkflow',
-        workflowType: 'scheduledRecovery',
-        workflowId: `scheduled-recovery:${created._id}`,
-        taskQueue: deps.taskQueue,
-        args: [{ scheduleId: created._id }],
-      },
+      action: scheduledRecoveryAction(deps.taskQueue, created._id),
       policies: { overlap: 'SKIP' },
     });
   } catch (error) {

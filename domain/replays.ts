@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ownerScope, type Caller } from './caller';
 import type { DeliverySettings } from './delivery-settings';
@@ -11,7 +11,8 @@ import { DELIVERY_STATUSES } from './models/delivery';
 import type { Replay } from './models/replay';
 import { countReplayItems, type ReplayScope } from './replay-items';
 import { BEYOND_SCHEMA } from './schema-rules';
-import { replayWorkflowId, SEARCH_ATTRIBUTES } from './temporal-names';
+import { replayWorkflowId } from './temporal-names';
+import { startReplayWorkflow } from './workflow-starters';
 
 export interface ReplayDependencies {
   models: Models;
@@ -115,27 +116,8 @@ async function startReplay(deps: ReplayDependencies, replay: NewReplay, idempote
   const { stored, created } = await recordReplay(deps, id, replay);
   // Started whether or not this call recorded it: a request retried after a crash between the two steps
   // still gets its workflow, and the workflow id refuses a second run.
-  try {
-    await deps.temporal.workflow.start('replayDeliveries', {
-      workflowId: replayWorkflowId(id),
-      taskQueue: deps.taskQueue,
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: [{ replayId: id, ratePerSecond: stored.ratePerSecond }],
-      typedSearchAttributes: replaySearchAttributes(stored),
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
+  await startReplayWorkflow(deps, { replay: stored, ratePerSecond: stored.ratePerSecond });
   return { replay: await replayView(deps.models, stored), created };
-}
-
-/** How ops find a replay's workflow in the Web UI. */
-export function replaySearchAttributes(replay: { _id: string; ownerId: string; hookId?: string | null }) {
-  return [
-    { key: SEARCH_ATTRIBUTES.replayId, value: replay._id },
-    { key: SEARCH_ATTRIBUTES.ownerId, value: replay.ownerId },
-    ...(replay.hookId ? [{ key: SEARCH_ATTRIBUTES.hookId, value: replay.hookId }] : []),
-  ];
 }
 
 /** A new attempt chain for one delivery; the original stays as it was. */

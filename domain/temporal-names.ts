@@ -4,6 +4,21 @@
  */
 import { defineSearchAttributeKey } from '@temporalio/common';
 
+/**
+ * The workflow types, as the worker registers them: the names of
+ * workflows/index.ts's exports. Starters (workflow-starters.ts) type each
+ * start by the workflow of its name, so a name that no workflow has does not
+ * compile there.
+ */
+export const DISPATCH_WORKFLOW = 'deliverDispatch';
+export const RETRY_WORKFLOW = 'retryDelivery';
+export const DISABLE_HOOK_WORKFLOW = 'disableFailingHook';
+export const RESUME_PAUSED_WORKFLOW = 'resumePausedDeliveries';
+export const REPLAY_WORKFLOW = 'replayDeliveries';
+export const SCHEDULED_RECOVERY_WORKFLOW = 'scheduledRecovery';
+export const RETENTION_WORKFLOW = 'enforceRetention';
+export const HOOK_TEST_WORKFLOW = 'testHook';
+
 export const SEARCH_ATTRIBUTES = {
   hookId: defineSearchAttributeKey('HookId', 'KEYWORD'),
   ownerId: defineSearchAttributeKey('OwnerId', 'KEYWORD'),

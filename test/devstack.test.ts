@@ -2,14 +2,15 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import type { Connection } from 'mongoose';
 import { after, describe, it } from 'node:test';
-import { DISPATCH_WORKFLOW, type DeliverDispatchInput } from '../domain/dispatch';
+import type { DeliverDispatchInput } from '../domain/dispatch';
 import { createModels } from '../domain/models';
 import { connectMongo, syncIndexes } from '../domain/mongo';
 import { pageFilter } from '../domain/pagination';
 import { connectTemporalClient } from '../domain/temporal-client';
-import { SEARCH_ATTRIBUTES } from '../domain/temporal-names';
+import { DISPATCH_WORKFLOW, SEARCH_ATTRIBUTES } from '../domain/temporal-names';
 import { withPostgres } from '../scripts/devstack/postgres';
 import { freeStackPorts, startStack, type Stack } from '../scripts/devstack/stack';
+import type { deliverDispatch } from '../workflows';
 import { throwawayDir } from './support/throwaway-dir';
 
 /**
@@ -39,7 +40,7 @@ describe('dev stack', () => {
       });
       // No worker polls this queue: the workflow stays open, which is what a restart must preserve.
       const dispatch: DeliverDispatchInput = { ownerId: 'own_kept', events: [{ eventKey: 'evt_kept' }] };
-      await temporal.workflow.start(DISPATCH_WORKFLOW, {
+      await temporal.workflow.start<typeof deliverDispatch>(DISPATCH_WORKFLOW, {
         workflowId,
         taskQueue: 'nobody-polls-this',
         args: [dispatch],

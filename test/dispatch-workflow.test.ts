@@ -7,12 +7,12 @@ import { temporal as temporalApi } from '@temporalio/proto';
 import nodemailer from 'nodemailer';
 import { createHttpClient } from '../activities/http/client';
 import type { Config } from '../domain/config';
-import { DISPATCH_WORKFLOW, type DeliverDispatchInput, type DispatchedEvent } from '../domain/dispatch';
+import type { DeliverDispatchInput, DispatchedEvent } from '../domain/dispatch';
 import { eventView } from '../domain/events';
 import { deliveryId, eventKey, newId } from '../domain/ids';
-import { bulkTaskQueue, eventWorkflowId } from '../domain/temporal-names';
+import { bulkTaskQueue, DISPATCH_WORKFLOW, eventWorkflowId } from '../domain/temporal-names';
 import { createWorker } from '../worker';
-import type { DeliverDispatchResult } from '../workflows/deliver-dispatch';
+import type { deliverDispatch, DeliverDispatchResult } from '../workflows/deliver-dispatch';
 import { replaceByCopies } from './support/hook-copies';
 import { startHookflow, type Hookflow } from './support/hookflow';
 import { startReceiver, type ReceivedRequest } from './support/receiver';
@@ -100,7 +100,7 @@ describe('dispatch workflow', () => {
 
   async function runDispatch(temporal: Client, dispatch: DeliverDispatchInput): Promise<DeliverDispatchResult> {
     const first = dispatch.events[0]?.eventKey as string;
-    return temporal.workflow.execute(DISPATCH_WORKFLOW, {
+    return temporal.workflow.execute<typeof deliverDispatch>(DISPATCH_WORKFLOW, {
       workflowId: eventWorkflowId(first),
       taskQueue: hookflow.config.temporal.taskQueue,
       args: [dispatch],
@@ -240,7 +240,7 @@ describe('dispatch workflow', () => {
       const [wide] = await storeEvents(owner, [{ type: 'note', data: { note: { id: 'split' } } }]);
       assert.ok(wide);
       const handle = await withWorker(async () => {
-        const started = await hookflow.temporal.workflow.start(DISPATCH_WORKFLOW, {
+        const started = await hookflow.temporal.workflow.start<typeof deliverDispatch>(DISPATCH_WORKFLOW, {
           workflowId: eventWorkflowId(wide._id),
           taskQueue: hookflow.config.temporal.taskQueue,
           args: [{ ownerId: owner.id, events: [withContent(wide)] }],
@@ -312,7 +312,7 @@ describe('dispatch workflow', () => {
         ['a', 'b', 'c'].map((id) => ({ type: 'note', data: { note: { id } } })),
       );
       const dispatch = { ownerId: owner.id, events: events.map(withContent) };
-      const handle = await hookflow.temporal.workflow.start(DISPATCH_WORKFLOW, {
+      const handle = await hookflow.temporal.workflow.start<typeof deliverDispatch>(DISPATCH_WORKFLOW, {
         workflowId: eventWorkflowId(dispatch.events[0]?.eventKey as string),
         taskQueue: hookflow.config.temporal.taskQueue,
         args: [dispatch],

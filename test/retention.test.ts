@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { firstAttemptRecord } from '../activities/delivery-records';
 import { createdHourOf } from '../domain/created-hour';
 import { ensureRetentionSchedule, RETENTION_SCHEDULE_ID } from '../domain/retention';
+import { RETENTION_WORKFLOW } from '../domain/temporal-names';
+import type { enforceRetention } from '../workflows';
 import { startHookflow, type Hookflow } from './support/hookflow';
 
 const DAY = 86_400_000;
@@ -21,7 +23,7 @@ describe('retention', () => {
   });
 
   const runRetention = (retention: string, batchSize: number) =>
-    hookflow.temporal.workflow.execute('enforceRetention', {
+    hookflow.temporal.workflow.execute<typeof enforceRetention>(RETENTION_WORKFLOW, {
       workflowId: `retention-test-${Date.now()}`,
       taskQueue: hookflow.config.temporal.taskQueue,
       args: [{ retention, batchSize }],

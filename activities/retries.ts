@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { mapWithConcurrency } from '../domain/concurrency';
 import { eventView } from '../domain/events';
-import { deliveryId, eventKey } from '../domain/ids';
+import { deliveryId, eventKey, type DeliveryId, type HookId } from '../domain/ids';
 import type { Models } from '../domain/models';
 import { startHookDisablingWorkflow, startRetryWorkflow } from '../domain/workflow-starters';
 import { laterAttemptUpdate } from './delivery-records';
@@ -47,7 +47,7 @@ export function createRetryActivities({ models, sender, temporal }: RetryDepende
      * claim and its workflow start still starts that workflow. Answers how many
      * this page claimed.
      */
-    async resumePausedPage(input: { hookId: string; limit: number; claim: string }): Promise<number> {
+    async resumePausedPage(input: { hookId: HookId; limit: number; claim: string }): Promise<number> {
       const hook = await models.Hook.findById(input.hookId, { status: 1 }).lean();
       if (hook?.status !== 'enabled') return 0;
       const fields = { _id: 1, hookId: 1, ownerId: 1, attempts: 1 };
@@ -86,7 +86,7 @@ export function createRetryActivities({ models, sender, temporal }: RetryDepende
     },
 
     /** One more attempt of a retrying delivery, recorded, with what comes next. */
-    async attemptDelivery(input: { deliveryId: string }): Promise<NextStep> {
+    async attemptDelivery(input: { deliveryId: DeliveryId }): Promise<NextStep> {
       const delivery = await models.Delivery.findById(input.deliveryId).lean();
       if (!delivery || delivery.status !== 'retrying') return { status: delivery?.status ?? 'cancelled' };
       const hook = await models.Hook.findById(delivery.hookId).lean();

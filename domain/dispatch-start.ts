@@ -1,6 +1,7 @@
 import { INLINE_CONTENT_LIMIT, type DeliverDispatchInput, type DispatchedEvent } from './dispatch';
 import type { DispatchDependencies, StoredEventRecord } from './dispatches';
 import { eventView } from './events';
+import type { DispatchId } from './ids';
 import type { Models } from './models';
 import { startDispatchWorkflow } from './workflow-starters';
 
@@ -20,7 +21,7 @@ function dispatched(event: StoredEventRecord): DispatchedEvent {
 /** Starts the workflow that delivers `events` (stored, of one owner); one that started before is left alone. */
 export async function startDispatch(
   deps: DispatchDependencies,
-  dispatchId: string | null | undefined,
+  dispatchId: DispatchId | null | undefined,
   events: StoredEventRecord[],
 ): Promise<void> {
   const [first] = events;
@@ -31,7 +32,7 @@ export async function startDispatch(
 }
 
 /** The events that a dispatch stored, oldest first: what its workflow delivers. */
-export async function eventsOfDispatch(models: Models, dispatchId: string): Promise<StoredEventRecord[]> {
+export async function eventsOfDispatch(models: Models, dispatchId: DispatchId): Promise<StoredEventRecord[]> {
   const events = await models.Event.find({ dispatchId }).lean<StoredEventRecord[]>();
   return events.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a._id.localeCompare(b._id));
 }

@@ -6,6 +6,7 @@ import { attemptDetailView } from './deliveries';
 import { effectiveDeliverySettings, type DeliverySettings } from './delivery-settings';
 import { durationMs } from './durations';
 import { HookTestTimedOutError, NotFoundError } from './errors';
+import type { HookId } from './ids';
 import type { Models } from './models';
 import { storableObject } from './storable-json';
 import { startHookTestWorkflow } from './workflow-starters';
@@ -31,7 +32,7 @@ export async function sendTestEvent(
     hookTestWait: string;
   },
   caller: Caller,
-  hookId: string,
+  hookId: HookId,
   input: z.infer<typeof testHookInput>,
 ) {
   const hook = await deps.models.Hook.findOne({ _id: hookId, ...ownerScope(caller) }, { delivery: 1 }).lean();

@@ -5,7 +5,7 @@ import type { DeliverySettings } from './delivery-settings';
 import { ConflictError, NotFoundError, UnprocessableError } from './errors';
 import { findEvent } from './events';
 import { enableHook } from './hooks';
-import { newId, replayIdFor } from './ids';
+import { newId, replayIdFor, type DeliveryId, type EventId, type HookId, type OwnerId, type ReplayId } from './ids';
 import type { Models } from './models';
 import { DELIVERY_STATUSES } from './models/delivery';
 import type { Replay } from './models/replay';
@@ -32,7 +32,7 @@ export const replayDeliveryInput = z.strictObject({
 
 export const replayEventInput = z.strictObject({
   /** Only these of the event's hooks; all of them otherwise. */
-  hookIds: z.array(z.string().min(1)).min(1).max(1000).optional(),
+  hookIds: z.array(z.string().min(1).brand<'hook'>()).min(1).max(1000).optional(),
   /** Also hooks subscribed now that the event did not reach (created after it, say). */
   includeNewHooks: z.boolean().default(false),
   /** Turn the named hooks back on first when some are disabled. */
@@ -65,7 +65,7 @@ export type NewReplay = Omit<ReplayScope, '_id'> & { ratePerSecond?: number };
 async function assertHooksEnabled(
   deps: ReplayDependencies,
   caller: Caller,
-  hookIds: string[],
+  hookIds: HookId[],
   enable: boolean,
 ): Promise<void> {
   const hooks = await deps.models.Hook.find({ _id: { $in: hookIds }, ...ownerScope(caller) }, { status: 1 }).lean();
@@ -87,7 +87,7 @@ export /**
  */
 async function recordReplay(
   deps: Pick<ReplayDependencies, 'models' | 'replayRate'>,
-  id: string,
+  id: ReplayId,
   replay: NewReplay,
 ): Promise<{ stored: StoredReplay; created: boolean }> {
   const existing = await deps.models.Replay.findById(id).lean();
@@ -124,7 +124,7 @@ async function startReplay(deps: ReplayDependencies, replay: NewReplay, idempote
 export async function replayDelivery(
   deps: ReplayDependencies,
   caller: Caller,
-  deliveryId: string,
+  deliveryId: DeliveryId,
   input: z.infer<typeof replayDeliveryInput>,
   idempotencyKey?: string,
 ) {
@@ -138,7 +138,7 @@ export async function replayDelivery(
 export async function replayEvent(
   deps: ReplayDependencies,
   caller: Caller,
-  which: { id: string; ownerId?: string },
+  which: { id: EventId; ownerId?: OwnerId },
   input: z.infer<typeof replayEventInput>,
   idempotencyKey?: string,
 ) {
@@ -162,7 +162,7 @@ export async function replayEvent(
 export async function recoverHook(
   deps: ReplayDependencies,
   caller: Caller,
-  hookId: string,
+  hookId: HookId,
   input: z.infer<typeof recoverHookInput>,
   idempotencyKey?: string,
 ) {
@@ -209,18 +209,18 @@ async function replayView(models: Models, replay: StoredReplay) {
   };
 }
 
-async function findReplay(models: Models, caller: Caller, id: string): Promise<StoredReplay> {
+async function findReplay(models: Models, caller: Caller, id: ReplayId): Promise<StoredReplay> {
   const replay = await models.Replay.findOne({ _id: id, ...ownerScope(caller) }).lean();
   if (!replay) throw new NotFoundError('replay', id);
   return replay;
 }
 
-export async function getReplay(models: Models, caller: Caller, id: string) {
+export async function getReplay(models: Models, caller: Caller, id: ReplayId) {
   return replayView(models, await findReplay(models, caller, id));
 }
 
 /** Stops the replay's pages and the retries of what it sent; what was delivered stays delivered. */
-export async function cancelReplay(deps: ReplayDependencies, caller: Caller, id: string) {
+export async function cancelReplay(deps: ReplayDependencies, caller: Caller, id: ReplayId) {
   const replay = await findReplay(deps.models, caller, id);
   if (replay.status === 'running') {
     try {

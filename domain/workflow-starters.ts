@@ -6,7 +6,15 @@ import {
 } from '@temporalio/client';
 import type * as workflows from '../workflows';
 import type { DeliverDispatchInput } from './dispatch';
-import { newId } from './ids';
+import {
+  newId,
+  type DeliveryId,
+  type DispatchId,
+  type HookId,
+  type OwnerId,
+  type ReplayId,
+  type ReplayScheduleId,
+} from './ids';
 import {
   deliveryWorkflowId,
   DISABLE_HOOK_WORKFLOW,
@@ -54,7 +62,7 @@ async function startUnlessStarted(start: Promise<unknown>): Promise<void> {
 
 export interface DispatchStart {
   /** Names the dispatch of several events; a dispatch of one is that event's workflow, as before group commit. */
-  dispatchId: string | null | undefined;
+  dispatchId: DispatchId | null | undefined;
   input: DeliverDispatchInput;
   /** The type all the dispatch's events share, when they share one. */
   eventType: string | undefined;
@@ -87,7 +95,7 @@ export async function startDispatchWorkflow({ temporal, taskQueue }: StartDepend
 }
 
 export interface RetryChainStart {
-  delivery: { deliveryId: string; hookId: string; ownerId: string; eventType?: string };
+  delivery: { deliveryId: DeliveryId; hookId: HookId; ownerId: OwnerId; eventType?: string };
   delayMs: number;
   /** A new chain refuses to start where one ever ran; a resumed one carries on after its parked chain ended, or joins the one still waiting. */
   mode: 'new' | 'resume';
@@ -119,7 +127,7 @@ export async function startRetryWorkflow(
 /** The workflow that disables a failing hook and mails its owner: one per enabled spell (disableHookWorkflowId). */
 export async function startHookDisablingWorkflow(
   { temporal, taskQueue }: StartDependencies,
-  { hookId, spell, reason }: { hookId: string; spell: number; reason: string },
+  { hookId, spell, reason }: { hookId: HookId; spell: number; reason: string },
 ) {
   await startUnlessStarted(
     temporal.workflow.start<WorkflowNamed<typeof DISABLE_HOOK_WORKFLOW>>(DISABLE_HOOK_WORKFLOW, {
@@ -133,7 +141,7 @@ export async function startHookDisablingWorkflow(
 }
 
 /** Resumes a re-enabled hook's paused deliveries. A resume already running goes on; one that finished may run again. */
-export async function startResumePausedWorkflow({ temporal, taskQueue }: StartDependencies, hookId: string) {
+export async function startResumePausedWorkflow({ temporal, taskQueue }: StartDependencies, hookId: HookId) {
   await temporal.workflow.start<WorkflowNamed<typeof RESUME_PAUSED_WORKFLOW>>(RESUME_PAUSED_WORKFLOW, {
     workflowId: `resume-paused:${hookId}`,
     taskQueue,
@@ -144,7 +152,7 @@ export async function startResumePausedWorkflow({ temporal, taskQueue }: StartDe
 }
 
 export interface ReplayStart {
-  replay: { _id: string; ownerId: string; hookId?: string | null };
+  replay: { _id: ReplayId; ownerId: OwnerId; hookId?: HookId | null };
   ratePerSecond: number;
 }
 
@@ -190,7 +198,7 @@ export function startHookTestWorkflow(
 /** What each tick of a replay schedule starts: the schedule's recovery, one run per tick. */
 export function scheduledRecoveryAction(
   taskQueue: string,
-  scheduleId: string,
+  scheduleId: ReplayScheduleId,
 ): ScheduleOptionsStartWorkflowAction<WorkflowNamed<typeof SCHEDULED_RECOVERY_WORKFLOW>> {
   return {
     type: 'startWorkflow',

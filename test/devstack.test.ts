@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import type { Connection } from 'mongoose';
 import { after, describe, it } from 'node:test';
 import type { DeliverDispatchInput } from '../domain/dispatch';
+import { idOf, type EventKey } from '../domain/ids';
 import { createModels } from '../domain/models';
 import { connectMongo, syncIndexes } from '../domain/mongo';
 import { pageFilter } from '../domain/pagination';
@@ -39,7 +40,10 @@ describe('dev stack', () => {
         taskQueue: 'nobody-polls-this',
       });
       // No worker polls this queue: the workflow stays open, which is what a restart must preserve.
-      const dispatch: DeliverDispatchInput = { ownerId: 'own_kept', events: [{ eventKey: 'evt_kept' }] };
+      const dispatch: DeliverDispatchInput = {
+        ownerId: idOf('owner', 'own_kept'),
+        events: [{ eventKey: 'evt_kept' as EventKey }],
+      };
       await temporal.workflow.start<typeof deliverDispatch>(DISPATCH_WORKFLOW, {
         workflowId,
         taskQueue: 'nobody-polls-this',

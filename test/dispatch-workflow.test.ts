@@ -9,7 +9,16 @@ import { createHttpClient } from '../activities/http/client';
 import type { Config } from '../domain/config';
 import type { DeliverDispatchInput, DispatchedEvent } from '../domain/dispatch';
 import { eventView } from '../domain/events';
-import { deliveryId, eventKey, newId } from '../domain/ids';
+import {
+  deliveryId,
+  eventKey,
+  idOf,
+  newId,
+  type DeliveryId,
+  type EventId,
+  type EventKey,
+  type HookId,
+} from '../domain/ids';
 import { bulkTaskQueue, DISPATCH_WORKFLOW, eventWorkflowId } from '../domain/temporal-names';
 import { createWorker } from '../worker';
 import type { deliverDispatch, DeliverDispatchResult } from '../workflows/deliver-dispatch';
@@ -68,7 +77,7 @@ describe('dispatch workflow', () => {
       { _id: created.body.id },
       { $set: { 'target.url': `${receiver.url}/h/${created.body.id}` } },
     );
-    return created.body.id as string;
+    return idOf('hook', created.body.id as string);
   }
 
   /** `count` hooks of the owner for `eventType`, each sending under a path that names it. */
@@ -99,7 +108,7 @@ describe('dispatch workflow', () => {
   }
 
   async function runDispatch(temporal: Client, dispatch: DeliverDispatchInput): Promise<DeliverDispatchResult> {
-    const first = dispatch.events[0]?.eventKey as string;
+    const first = dispatch.events[0]?.eventKey as EventKey;
     return temporal.workflow.execute<typeof deliverDispatch>(DISPATCH_WORKFLOW, {
       workflowId: eventWorkflowId(first),
       taskQueue: hookflow.config.temporal.taskQueue,
@@ -155,7 +164,7 @@ describe('dispatch workflow', () => {
       for (const [hookId, eventIds] of expected) {
         assert.deepEqual(
           received.get(hookId as string)?.sort(),
-          eventIds.map((id) => deliveryId(id as string, hookId as string)).sort(),
+          eventIds.map((id) => deliveryId(id as EventId, hookId as HookId)).sort(),
           `hook ${hookId} receives each of its events once`,
         );
       }
@@ -280,7 +289,10 @@ describe('dispatch workflow', () => {
           await handle.result();
           const history = await handle.fetchHistory();
           const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
-          return { id: posted.body.id as string, input: JSON.parse(Buffer.from(input ?? []).toString('utf8')) };
+          return {
+            id: idOf('event', posted.body.id as string),
+            input: JSON.parse(Buffer.from(input ?? []).toString('utf8')),
+          };
         };
         return [await deliveredWith(large), await deliveredWith(small)];
       });
@@ -313,7 +325,7 @@ describe('dispatch workflow', () => {
       );
       const dispatch = { ownerId: owner.id, events: events.map(withContent) };
       const handle = await hookflow.temporal.workflow.start<typeof deliverDispatch>(DISPATCH_WORKFLOW, {
-        workflowId: eventWorkflowId(dispatch.events[0]?.eventKey as string),
+        workflowId: eventWorkflowId(dispatch.events[0]?.eventKey as EventKey),
         taskQueue: hookflow.config.temporal.taskQueue,
         args: [dispatch],
       });
@@ -333,7 +345,7 @@ describe('dispatch workflow', () => {
 
       const resent = receiver.requests
         .slice(sentByTheKilledWorker)
-        .map((request) => request.headers['webhook-id'] as string)
+        .map((request) => request.headers['webhook-id'] as DeliveryId)
         .filter((id) => onRecordAtKill.has(id));
       assert.deepEqual(resent, [], 'no delivery on record is sent again');
       assert.equal(result.deliveries, 900, JSON.stringify(result));

@@ -4,6 +4,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { createEmailTarget } from '../activities/targets/email';
 import type { AttemptResult, DeliveryContext } from '../activities/targets/target';
+import { idOf } from '../domain/ids';
 import { deliveryContext } from './support/delivery-context';
 import { emailTargetFor, FAKE_SMTP_PASSWORD, startFakeSmtp, type FakeSmtp } from './support/fakes/smtp';
 
@@ -14,7 +15,7 @@ function contextFor(target: { type: string } & Record<string, unknown>, timeoutM
   return deliveryContext(target, {
     timeoutMs,
     event: {
-      id: 'evt_email_1',
+      id: idOf('event', 'evt_email_1'),
       type: 'invoice.paid',
       resourceType: 'invoice',
       resourceId: 'inv_42',

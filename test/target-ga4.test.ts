@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { createHttpClient } from '../activities/http/client';
 import { createGa4Target } from '../activities/targets/ga4';
 import type { DeliveryContext, DeliveryEvent } from '../activities/targets/target';
+import { idOf } from '../domain/ids';
 import { deliveryContext } from './support/delivery-context';
 import { ga4TargetFor, startFakeGa4 } from './support/fakes/ga4';
 import { useFake, type FakeProvider } from './support/fakes/provider';
@@ -187,13 +188,13 @@ describe('GA4 target (Measurement Protocol)', () => {
       await ga4.send(context(event, { hookId }));
       return lastBody().client_id as string;
     };
-    const dataset = await clientId({ id: 'evt_1', type: 'dataset-created' });
-    assert.equal(await clientId({ id: 'evt_2', type: 'dataset-downloaded' }), dataset, 'same resource');
+    const dataset = await clientId({ id: idOf('event', 'evt_1'), type: 'dataset-created' });
+    assert.equal(await clientId({ id: idOf('event', 'evt_2'), type: 'dataset-downloaded' }), dataset, 'same resource');
     assert.notEqual(await clientId({ resourceId: 'ds_43' }), dataset, 'another resource');
     assert.notEqual(await clientId({}, 'hook_2'), dataset, 'another hook');
 
-    const owner = await clientId({ id: 'evt_3', resourceType: undefined, resourceId: undefined });
-    assert.equal(await clientId({ id: 'evt_4', resourceType: undefined, resourceId: undefined }), owner);
+    const owner = await clientId({ id: idOf('event', 'evt_3'), resourceType: undefined, resourceId: undefined });
+    assert.equal(await clientId({ id: idOf('event', 'evt_4'), resourceType: undefined, resourceId: undefined }), owner);
     assert.notEqual(owner, dataset);
   });
 

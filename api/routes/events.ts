@@ -11,6 +11,7 @@ import {
 } from '../../domain/events';
 import { EVENT_DELIVERIES_PAGE } from '../../domain/deliveries';
 import { EventTypeCache } from '../../domain/event-types';
+import { idOf } from '../../domain/ids';
 import type { AppDependencies } from '../app';
 import { IDEMPOTENCY_KEY, idempotencyKey } from '../idempotency-key';
 import { Reply } from '../reply';
@@ -99,7 +100,8 @@ export function eventRoutes({ models, dispatcher }: AppDependencies): RouteDefin
             .describe('The `cursor` of `GET /v1/deliveries?eventId=` for the next page; absent when this is all'),
         }),
       },
-      handle: ({ params, query, caller }) => getEventWithDeliveries(models, caller, params.id as string, query),
+      handle: ({ params, query, caller }) =>
+        getEventWithDeliveries(models, caller, idOf('event', params.id as string), query),
     }),
   ];
 }

@@ -9,13 +9,14 @@ import {
   updateReplaySchedule,
   updateReplayScheduleInput,
 } from '../../domain/replay-schedules';
+import { idOf } from '../../domain/ids';
 import type { AppDependencies } from '../app';
 import { defineRoute, type RouteDefinition } from '../route';
 import { replayScheduleSchema } from './schemas';
 
 export function replayScheduleRoutes({ models, temporal, config }: AppDependencies): RouteDefinition[] {
   const deps = { models, temporal, taskQueue: config.temporal.taskQueue, replayRate: config.replayRate };
-  const id = (params: Record<string, string>) => params.id as string;
+  const id = (params: Record<string, string>) => idOf('replaySchedule', params.id as string);
   return [
     defineRoute({
       method: 'post',

@@ -1,7 +1,10 @@
 /**
  * `npm test` runs `depcruise` with this: no import cycle among the project's
  * modules, type-only imports included (a cycle of types still ties two
- * modules together). Which folder may import which is eslint.config.mjs's.
+ * modules together), except the loops through workflows/, which Temporal's
+ * typing makes: workflows name their activities' types, and the starters
+ * name the workflows' (neither is loaded at run time). Which folder may
+ * import which is eslint.config.mjs's.
  */
 module.exports = {
   forbidden: [
@@ -10,7 +13,7 @@ module.exports = {
       severity: 'error',
       comment: 'Modules that import each other, directly or around a loop: split out what both need.',
       from: {},
-      to: { circular: true },
+      to: { circular: true, viaNot: '^workflows/' },
     },
   ],
   options: {

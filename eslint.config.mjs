@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.devstack/', 'scripts/bootstrap.cjs', 'eslint.config.mjs'] },
+  { ignores: ['node_modules/', 'dist/', '.devstack/', 'scripts/bootstrap.cjs', 'eslint.config.mjs', '.dependency-cruiser.cjs'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
@@ -86,6 +86,10 @@ export default tseslint.config(
               group: ['../activities', '../activities/*', '../domain/models*', '../domain/mongo', '../domain/config'],
               allowTypeImports: true,
               message: 'Import activities and models as types only (import type).',
+            },
+            {
+              group: ['../domain/workflow-starters'],
+              message: 'Workflows start other workflows with executeChild; the starters are for clients.',
             },
           ],
         },

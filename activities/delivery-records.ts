@@ -1,4 +1,5 @@
 import { createdHourOf } from '../domain/created-hour';
+import type { DeliveryId, EventId, HookId, OwnerId, ReplayId } from '../domain/ids';
 import type { Attempt } from '../domain/models/delivery';
 import type { NextStep } from './retry-plan';
 
@@ -25,7 +26,14 @@ function definedOnly<T extends object>(value: T): T {
  * without mongoose's casting, so the record carries its own timestamps.
  */
 export function firstAttemptRecord(
-  ids: { deliveryId: string; eventId: string; hookId: string; ownerId: string; replayId?: string; replayOf?: string },
+  ids: {
+    deliveryId: DeliveryId;
+    eventId: EventId;
+    hookId: HookId;
+    ownerId: OwnerId;
+    replayId?: ReplayId;
+    replayOf?: DeliveryId;
+  },
   step: NextStep,
   attempt: Attempt,
   now: number,

@@ -1,5 +1,5 @@
 import type { DispatchedEvent } from '../domain/dispatch';
-import { eventView } from '../domain/events';
+import { eventView } from '../domain/stored-events';
 import type { Models } from '../domain/models';
 import type { DeliveryEvent } from '../targets/contract';
 

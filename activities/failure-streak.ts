@@ -1,17 +1,18 @@
 import { durationMs } from '../domain/durations';
+import type { HookId } from '../domain/ids';
 import type { Models } from '../domain/models';
 import type { DeliverySettings } from '../domain/delivery-settings';
 
 /** A hook that must be switched off now, and the streak that decided it. */
 export interface HookToDisable {
-  hookId: string;
+  hookId: HookId;
   /** Names the hook's enabled spell that ends now (see Hook.enabledCount): one disabling, one mail per spell. */
   spell: number;
   reason: string;
 }
 
 export interface StreakOutcome {
-  hookId: string;
+  hookId: HookId;
   /** The hook's threshold in force when it was sent to. */
   disableAfter: DeliverySettings['disableAfter'];
   /** The hook's streak as the attempt found it: a success only writes when there is a streak to end. */
@@ -34,7 +35,7 @@ export async function recordStreaks(models: Models, outcomes: StreakOutcome[]): 
   const succeededIds = outcomes.filter((o) => o.succeeded && o.failureCountBefore > 0).map((o) => o.hookId);
   // A hook can fail more than once in one call (for several events of a dispatch, or a replay's
   // deliveries): each failure counts.
-  const failuresOf = new Map<string, number>();
+  const failuresOf = new Map<HookId, number>();
   for (const { hookId } of failed) failuresOf.set(hookId, (failuresOf.get(hookId) ?? 0) + 1);
   // One round trip of updates, each atomic and by `_id`: an equality FerretDB hands to its store, where a
   // set-wise `_id: {$in}` made it read every hook of every owner, on each retry attempt. Sent at once, a

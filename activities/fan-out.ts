@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { DispatchedEvent } from '../domain/dispatch';
-import { deliveryId } from '../domain/ids';
+import { deliveryId, type HookId } from '../domain/ids';
 import type { Models } from '../domain/models';
 import { subscribedHooksFilter } from '../domain/subscriptions';
 import { deliveryEventsOf } from './dispatched-events';
@@ -28,12 +28,12 @@ export interface FanOutDependencies {
 
 export interface FanOutOutcome extends FanOutTally {
   /** Pass back as `afterHookId`, once the failures are handed on; absent when every hook has its delivery. */
-  next?: string;
+  next?: HookId;
 }
 
 /** What a try heartbeats after each slice it records: where a retried try carries on, and what came before. */
 export interface FanOutProgress {
-  next?: string;
+  next?: HookId;
   outcome: FanOutTally;
 }
 
@@ -72,7 +72,7 @@ export function createFanOutActivities({
      * else. Safe to retry: a retried try carries on from its last heartbeat,
      * and what an earlier try recorded is not sent again.
      */
-    async deliverToSubscribers(input: { event: DispatchedEvent; afterHookId?: string }): Promise<FanOutOutcome> {
+    async deliverToSubscribers(input: { event: DispatchedEvent; afterHookId?: HookId }): Promise<FanOutOutcome> {
       const { info } = Context.current();
       const [event] = await deliveryEventsOf(models, [input.event]);
       if (!event) throw new Error('deliverToSubscribers: no event given');

@@ -1,6 +1,6 @@
 import { mapWithConcurrency } from '../domain/concurrency';
 import { recordedDeliveriesFilter } from '../domain/deliveries';
-import { deliveryId } from '../domain/ids';
+import { deliveryId, type DeliveryId, type EventId, type HookId, type OwnerId, type ReplayId } from '../domain/ids';
 import type { Models } from '../domain/models';
 import type { Hook } from '../domain/models/hook';
 import { firstAttemptRecord } from './delivery-records';
@@ -15,20 +15,20 @@ const RECORD_SLICE = 200;
 
 /** A failure worth another try, for its own retry workflow. */
 export interface RetryHandOff {
-  deliveryId: string;
-  hookId: string;
-  ownerId: string;
+  deliveryId: DeliveryId;
+  hookId: HookId;
+  ownerId: OwnerId;
   eventType: string;
   delayMs: number;
 }
 
 /** One delivery to make for the first time: which event to which hook, under which id. */
 export interface FirstAttempt {
-  deliveryId: string;
+  deliveryId: DeliveryId;
   event: DeliveryEvent;
   hook: Hook & { _id: string };
   /** For a replay: the replay it belongs to, and the delivery it does again. */
-  replay?: { replayId: string; replayOf?: string };
+  replay?: { replayId: ReplayId; replayOf?: DeliveryId };
 }
 
 export interface FirstAttemptsOutcome {
@@ -45,8 +45,8 @@ export interface FirstAttemptsOutcome {
  * its deliveries and handing their failures on.
  */
 export function retriesLeftOnRecord<
-  R extends { _id: string; hookId: string; status: string; nextAttemptAt?: Date | null },
->(records: R[], eventOf: (record: R) => { ownerId: string; type: string } | undefined): RetryHandOff[] {
+  R extends { _id: DeliveryId; hookId: HookId; status: string; nextAttemptAt?: Date | null },
+>(records: R[], eventOf: (record: R) => { ownerId: OwnerId; type: string } | undefined): RetryHandOff[] {
   return records.flatMap((record) => {
     const event = eventOf(record);
     if (record.status !== 'retrying' || !event) return [];
@@ -62,8 +62,8 @@ export function retriesLeftOnRecord<
  */
 export function recordedAmong(
   models: Models,
-  within: { eventId: string } | { replayId: string },
-  deliveryIds: readonly string[],
+  within: { eventId: EventId } | { replayId: ReplayId },
+  deliveryIds: readonly DeliveryId[],
 ) {
   return models.Delivery.find(recordedDeliveriesFilter(within, deliveryIds), {
     _id: 1,

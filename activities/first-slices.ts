@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { DispatchedEvent } from '../domain/dispatch';
-import { deliveryId } from '../domain/ids';
+import { deliveryId, type DeliveryId, type EventId, type HookId } from '../domain/ids';
 import type { Models } from '../domain/models';
 import { subscribedHooksFilter, type SubscriptionKey } from '../domain/subscriptions';
 import { deliveryEventsOf } from './dispatched-events';
@@ -12,7 +12,7 @@ export interface FirstSlicesOutcome extends FanOutTally {
   /** How many of the events, from the first, this call began: the rest are left to the next call. */
   begun: number;
   /** The begun events with hooks left (by their index in the call's events), and the hook to carry on after. */
-  carryOn: { index: number; afterHookId: string }[];
+  carryOn: { index: number; afterHookId: HookId }[];
 }
 
 type SubscribedHook = FirstAttempt['hook'];
@@ -51,7 +51,7 @@ async function chooseDeliveries(
 
 /** What an earlier try recorded of these attempts, asked event by event (see recordedAmong). */
 async function recordedForEach(models: Models, attempts: readonly FirstAttempt[]) {
-  const idsByEvent = new Map<string, string[]>();
+  const idsByEvent = new Map<EventId, DeliveryId[]>();
   for (const attempt of attempts) {
     idsByEvent.set(attempt.event.id, [...(idsByEvent.get(attempt.event.id) ?? []), attempt.deliveryId]);
   }

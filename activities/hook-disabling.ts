@@ -1,5 +1,6 @@
 import type { Transporter } from 'nodemailer';
 import { disableHookFor } from '../domain/hooks';
+import type { HookId } from '../domain/ids';
 import type { Models } from '../domain/models';
 import { describeTarget } from '../targets/catalogue';
 
@@ -19,7 +20,7 @@ export function createHookDisablingActivities({ models, mailer, emailFrom, publi
      * Switches the hook off and parks its retrying deliveries as `paused`.
      * Answers whether this call did it, so that only one caller tells the owner.
      */
-    async disableHook(input: { hookId: string; reason: string }): Promise<boolean> {
+    async disableHook(input: { hookId: HookId; reason: string }): Promise<boolean> {
       const flipped = await disableHookFor(models, input.hookId, input.reason);
       await models.Delivery.updateMany(
         { hookId: input.hookId, status: 'retrying' },
@@ -29,7 +30,7 @@ export function createHookDisablingActivities({ models, mailer, emailFrom, publi
     },
 
     /** Tells the owner which hook, since when, the last errors, and how to turn it back on. */
-    async emailHookDisabled(input: { hookId: string }): Promise<void> {
+    async emailHookDisabled(input: { hookId: HookId }): Promise<void> {
       const hook = await models.Hook.findById(input.hookId).lean();
       if (!hook) return;
       const owner = await models.Owner.findById(hook.ownerId).lean();

@@ -1,7 +1,17 @@
 import { Context } from '@temporalio/activity';
-import { eventView } from '../domain/events';
+import { eventView } from '../domain/stored-events';
 import { durationMs } from '../domain/durations';
-import { deliveryId, eventKey, replayDeliveryId, replayIdFor } from '../domain/ids';
+import {
+  deliveryId,
+  eventKey,
+  idOf,
+  replayDeliveryId,
+  replayIdFor,
+  type DeliveryId,
+  type EventId,
+  type ReplayId,
+  type ReplayScheduleId,
+} from '../domain/ids';
 import type { Models } from '../domain/models';
 import type { Hook } from '../domain/models/hook';
 import type { Replay } from '../domain/models/replay';
@@ -30,9 +40,9 @@ export interface ReplayPageOutcome {
 /** What to deliver again: an event to a hook, and the delivery it does again when there is one. */
 interface ReplayItem {
   /** The producer's id, within the replay's owner. */
-  eventId: string;
+  eventId: EventId;
   hook: StoredHook;
-  replayOf?: string;
+  replayOf?: DeliveryId;
 }
 
 const NOTHING: ReplayPageOutcome = { sent: 0, retries: [], hooksToDisable: [] };
@@ -54,7 +64,8 @@ export function createReplayActivities({
     const event = replay.eventId && (await Event.findById(eventKey(replay.ownerId, replay.eventId)).lean());
     if (!event) return { items: [] };
     const filter = await eventReplayHooksFilter(models, replay, event);
-    const hooks = await Hook.find({ ...filter, $and: [cursor ? { _id: { $gt: cursor } } : {}] })
+    // An event replay's cursor is the last hook id of the page before.
+    const hooks = await Hook.find({ ...filter, $and: [cursor ? { _id: { $gt: idOf('hook', cursor) } } : {}] })
       .sort({ _id: 1 })
       .limit(limit + 1)
       .lean();
@@ -80,7 +91,10 @@ export function createReplayActivities({
   async function recoveryItems(replay: StoredReplay, cursor: string | undefined, limit: number) {
     const hook = await Hook.findById(replay.hookId).lean();
     if (!hook) return { items: [] };
-    const [at, id] = cursor ? [new Date(Number(cursor.split(':')[0])), cursor.split(':')[1]] : [];
+    // A recovery's cursor is `<createdAt ms>:<delivery id>` of the page's last delivery.
+    const [at, id] = cursor
+      ? [new Date(Number(cursor.split(':')[0])), cursor.split(':')[1] as DeliveryId | undefined]
+      : [];
     const after = at ? { $or: [{ createdAt: { $gt: at } }, { createdAt: at, _id: { $gt: id } }] } : {};
     const found = await Delivery.find(
       { ...recoveryFilter(replay), $and: [after] },
@@ -152,7 +166,7 @@ export function createReplayActivities({
      * replay and to what they do again. Safe to retry: a retried page finds
      * its items again and skips those already on record.
      */
-    async replayPage(input: { replayId: string; cursor?: string; limit: number }): Promise<ReplayPageOutcome> {
+    async replayPage(input: { replayId: ReplayId; cursor?: string; limit: number }): Promise<ReplayPageOutcome> {
       const replay = await models.Replay.findById(input.replayId).lean();
       if (!replay || replay.status !== 'running') return NOTHING;
       const { items, next } = await itemsOf(replay, input.cursor, input.limit);
@@ -168,7 +182,7 @@ export function createReplayActivities({
       const leftRetrying = retriesLeftOnRecord(onRecord, (record) => events.get(record.eventId));
       const attempts: FirstAttempt[] = claimed.flatMap((item, index) => {
         const event = events.get(item.eventId);
-        const id = ids[index] as string;
+        const id = ids[index] as DeliveryId;
         if (!event || recorded.has(id)) return [];
         return [{ deliveryId: id, event, hook: item.hook, replay: { replayId: replay._id, replayOf: item.replayOf } }];
       });
@@ -187,7 +201,7 @@ export function createReplayActivities({
      * the tick, so that a retried call makes no second one. Disabled hooks
      * are passed over: a schedule never turns a hook back on.
      */
-    async prepareScheduledRecoveries(input: { scheduleId: string; at: string }) {
+    async prepareScheduledRecoveries(input: { scheduleId: ReplayScheduleId; at: string }) {
       const schedule = await models.ReplaySchedule.findById(input.scheduleId).lean();
       if (!schedule) return [];
       const at = new Date(input.at);
@@ -195,7 +209,7 @@ export function createReplayActivities({
         { ownerId: schedule.ownerId, status: 'enabled', ...(schedule.hookId ? { _id: schedule.hookId } : {}) },
         { _id: 1 },
       ).lean();
-      const recoveries: { replayId: string; ratePerSecond: number }[] = [];
+      const recoveries: { replayId: ReplayId; ratePerSecond: number }[] = [];
       for (const hook of hooks) {
         const id = replayIdFor(schedule.ownerId, `schedule:${schedule._id}:${hook._id}:${input.at}`);
         const scope = {
@@ -215,7 +229,7 @@ export function createReplayActivities({
     },
 
     /** Closes the replay; a cancelled one also stops the retries of the deliveries it made. */
-    async finishReplay(input: { replayId: string; status: 'completed' | 'cancelled' }): Promise<void> {
+    async finishReplay(input: { replayId: ReplayId; status: 'completed' | 'cancelled' }): Promise<void> {
       await models.Replay.updateOne(
         { _id: input.replayId, status: 'running' },
         { $set: { status: input.status, finishedAt: new Date() } },

@@ -1,10 +1,10 @@
 import { Context } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { mapWithConcurrency } from '../domain/concurrency';
-import { eventView } from '../domain/events';
-import { deliveryId, eventKey } from '../domain/ids';
+import { eventView } from '../domain/stored-events';
+import { deliveryId, eventKey, type DeliveryId, type HookId } from '../domain/ids';
 import type { Models } from '../domain/models';
-import { deliveryWorkflowId, disableHookWorkflowId, SEARCH_ATTRIBUTES } from '../domain/temporal-names';
+import { startHookDisablingWorkflow, startRetryWorkflow } from '../domain/workflow-starters';
 import { laterAttemptUpdate } from './delivery-records';
 import type { RetryHandOff } from './first-attempts';
 import { recordStreaks, type HookToDisable } from './failure-streak';
@@ -20,59 +20,9 @@ export interface RetryDependencies {
   temporal: Client;
 }
 
-/** Starts a workflow, treating "already started" as done: every caller here retries. */
-async function startOnce(start: () => Promise<unknown>): Promise<void> {
-  try {
-    await start();
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
-}
-
 export function createRetryActivities({ models, sender, temporal }: RetryDependencies) {
-  /**
-   * Starts the retry chain of one delivery. A new chain refuses to start where
-   * one ever ran; a resumed one carries on after its parked chain ended, or
-   * joins the one still waiting.
-   */
-  function startRetryChain(
-    delivery: { deliveryId: string; hookId: string; ownerId: string; eventType?: string },
-    delayMs: number,
-    taskQueue: string,
-    mode: 'new' | 'resume',
-  ) {
-    return startOnce(() =>
-      temporal.workflow.start('retryDelivery', {
-        workflowId: deliveryWorkflowId(delivery.deliveryId),
-        taskQueue,
-        ...(mode === 'new'
-          ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const }
-          : { workflowIdReusePolicy: 'ALLOW_DUPLICATE' as const, workflowIdConflictPolicy: 'USE_EXISTING' as const }),
-        args: [{ deliveryId: delivery.deliveryId, delayMs }],
-        typedSearchAttributes: [
-          { key: SEARCH_ATTRIBUTES.hookId, value: delivery.hookId },
-          { key: SEARCH_ATTRIBUTES.ownerId, value: delivery.ownerId },
-          ...(delivery.eventType ? [{ key: SEARCH_ATTRIBUTES.eventType, value: delivery.eventType }] : []),
-          { key: SEARCH_ATTRIBUTES.deliveryStatus, value: 'retrying' },
-        ],
-      }),
-    );
-  }
-
   function startDisabling(hooks: HookToDisable[], taskQueue: string) {
-    return Promise.all(
-      hooks.map(({ hookId, spell, reason }) =>
-        startOnce(() =>
-          temporal.workflow.start('disableFailingHook', {
-            workflowId: disableHookWorkflowId(hookId, spell),
-            taskQueue,
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            args: [{ hookId, reason }],
-            typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.hookId, value: hookId }],
-          }),
-        ),
-      ),
-    );
+    return Promise.all(hooks.map((hook) => startHookDisablingWorkflow({ temporal, taskQueue }, hook)));
   }
 
   return {
@@ -85,7 +35,7 @@ export function createRetryActivities({ models, sender, temporal }: RetryDepende
       const taskQueue = Context.current().info.taskQueue;
       // A few starts at once: one after another, a thousand took seconds of round trips.
       await mapWithConcurrency(input.retries, STARTS_IN_FLIGHT, (retry) =>
-        startRetryChain(retry, retry.delayMs, taskQueue, 'new'),
+        startRetryWorkflow({ temporal, taskQueue }, { delivery: retry, delayMs: retry.delayMs, mode: 'new' }),
       );
       await startDisabling(input.hooksToDisable, taskQueue);
     },
@@ -97,7 +47,7 @@ export function createRetryActivities({ models, sender, temporal }: RetryDepende
      * claim and its workflow start still starts that workflow. Answers how many
      * this page claimed.
      */
-    async resumePausedPage(input: { hookId: string; limit: number; claim: string }): Promise<number> {
+    async resumePausedPage(input: { hookId: HookId; limit: number; claim: string }): Promise<number> {
       const hook = await models.Hook.findById(input.hookId, { status: 1 }).lean();
       if (hook?.status !== 'enabled') return 0;
       const fields = { _id: 1, hookId: 1, ownerId: 1, attempts: 1 };
@@ -130,13 +80,13 @@ export function createRetryActivities({ models, sender, temporal }: RetryDepende
       const taskQueue = Context.current().info.taskQueue;
       for (const delivery of [...claimedEarlier, ...claimedNow]) {
         const resumed = { deliveryId: delivery._id, hookId: delivery.hookId, ownerId: delivery.ownerId };
-        await startRetryChain(resumed, 0, taskQueue, 'resume');
+        await startRetryWorkflow({ temporal, taskQueue }, { delivery: resumed, delayMs: 0, mode: 'resume' });
       }
       return claimedEarlier.length + paused.length;
     },
 
     /** One more attempt of a retrying delivery, recorded, with what comes next. */
-    async attemptDelivery(input: { deliveryId: string }): Promise<NextStep> {
+    async attemptDelivery(input: { deliveryId: DeliveryId }): Promise<NextStep> {
       const delivery = await models.Delivery.findById(input.deliveryId).lean();
       if (!delivery || delivery.status !== 'retrying') return { status: delivery?.status ?? 'cancelled' };
       const hook = await models.Hook.findById(delivery.hookId).lean();

@@ -4,8 +4,8 @@ import {
   recoverPendingDispatches,
   startPendingDispatch,
   storeInOpenDispatch,
-  type DispatchDependencies,
 } from '../domain/dispatches';
+import type { DispatchDependencies } from '../domain/dispatch-start';
 import { EventDispatcher } from '../domain/event-dispatcher';
 import type { Logger } from '../domain/logger';
 import type { Models } from '../domain/models';

@@ -15,12 +15,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../domain/config';
-import { DISPATCH_WORKFLOW, type DeliverDispatchInput } from '../domain/dispatch';
-import { eventView } from '../domain/events';
+import type { DeliverDispatchInput } from '../domain/dispatch';
+import { eventView } from '../domain/stored-events';
 import { eventKey, newId } from '../domain/ids';
 import { connectMongo } from '../domain/mongo';
 import { connectTemporalClient } from '../domain/temporal-client';
-import { eventWorkflowId, SEARCH_ATTRIBUTES } from '../domain/temporal-names';
+import { startDispatchWorkflow } from '../domain/workflow-starters';
 import { writeWorkflowBundle } from '../scripts/bundle-workflows';
 import { DEVSTACK_DIR } from '../scripts/devstack/paths';
 import { freeStackPorts, startStack } from '../scripts/devstack/stack';
@@ -62,17 +62,13 @@ async function dispatchAtRate(
     await sleep(started + (i * 1000) / rate - performance.now());
     const dispatch: DeliverDispatchInput = { ownerId: owner.id, events: events.slice(i, i + perDispatch) };
     starts.push(
-      context.temporal.workflow
-        .start(DISPATCH_WORKFLOW, {
-          workflowId: eventWorkflowId(dispatch.events[0]?.eventKey as string),
-          taskQueue: app.taskQueue,
-          args: [dispatch],
-          typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.ownerId, value: owner.id }],
-        })
-        .then(
-          () => undefined,
-          (error: unknown) => error,
-        ),
+      startDispatchWorkflow(
+        { temporal: context.temporal, taskQueue: app.taskQueue },
+        { dispatchId: newId('dispatch'), input: dispatch, eventType: EVENT_TYPE },
+      ).then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
     );
   }
   const failed = (await Promise.all(starts)).filter((outcome) => outcome !== undefined);

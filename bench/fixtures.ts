@@ -1,9 +1,9 @@
-import { deliveryId, newId } from '../domain/ids';
+import { deliveryId, idOf, newId, type EventId, type HookId, type OwnerId } from '../domain/ids';
 import { replaceByCopies } from '../test/support/hook-copies';
 import type { BenchApp } from './app';
 
 export interface BenchOwner {
-  id: string;
+  id: OwnerId;
   apiKey: string;
 }
 
@@ -24,7 +24,7 @@ export async function createOwner(app: BenchApp, name: string, eventType: string
   const type = await app.call('POST', '/v1/event-types', { name: eventType });
   if (type.status !== 201 && type.status !== 409)
     expectStatus('registering an event type', type.status, type.body, 201);
-  return { id: owner.body.id, apiKey: owner.body.apiKey };
+  return { id: idOf('owner', owner.body.id), apiKey: owner.body.apiKey };
 }
 
 /**
@@ -41,7 +41,7 @@ export async function createHttpHooks(
     urlFor: (hookId: string, index: number) => string;
     delivery?: Record<string, unknown>;
   },
-): Promise<string[]> {
+): Promise<HookId[]> {
   const created = await app.call<{ id: string }>(
     'POST',
     '/v1/hooks',
@@ -54,7 +54,7 @@ export async function createHttpHooks(
     owner.apiKey,
   );
   expectStatus('creating a hook', created.status, created.body, 201);
-  return replaceByCopies(app.models, created.body.id, options.count, options.urlFor);
+  return replaceByCopies(app.models, idOf('hook', created.body.id), options.count, options.urlFor);
 }
 
 /** Posts one event under an id of our own, so that its deliveries' webhook-ids are known beforehand. */
@@ -65,6 +65,6 @@ export async function postEvent(app: BenchApp, owner: BenchOwner, type: string, 
 }
 
 /** The webhook-id each hook receives for the event. */
-export function webhookIds(eventId: string, hookIds: readonly string[]): string[] {
+export function webhookIds(eventId: EventId, hookIds: readonly HookId[]): string[] {
   return hookIds.map((hookId) => deliveryId(eventId, hookId));
 }

@@ -10,7 +10,7 @@ import type { DeliverySettings } from '../domain/delivery-settings';
 import { getDelivery, listDeliveries } from '../domain/deliveries';
 import { findEvent } from '../domain/events';
 import { getHook, updateHook, updateHookInput } from '../domain/hooks';
-import { eventKey } from '../domain/ids';
+import { eventKey, idOf } from '../domain/ids';
 import type { Models } from '../domain/models';
 import { createSecretBox } from '../domain/secret-box';
 import type { ProbeTenant } from './preload';
@@ -38,7 +38,7 @@ const countOnly: AttemptAndRecord = (items, options = {}) => {
  * what issue 13 asks to stay flat however much the other owners store.
  */
 export function hotQueries(models: Models, probe: ProbeTenant, deliveryDefaults: DeliverySettings): HotQuery[] {
-  const caller: Caller = { kind: 'owner', ownerId: probe.ownerId, keyId: 'key_probe' };
+  const caller: Caller = { kind: 'owner', ownerId: probe.ownerId, keyId: idOf('apiKey', 'key_probe') };
   const hookDeps = {
     models,
     deliveryDefaults,

@@ -1,6 +1,6 @@
 import type { Model } from 'mongoose';
 import { createdHourOf } from '../domain/created-hour';
-import { deliveryId, eventKey } from '../domain/ids';
+import { deliveryId, eventKey, idOf, type DeliveryId, type EventId, type HookId, type OwnerId } from '../domain/ids';
 import type { Models } from '../domain/models';
 import type { StoredHttpTarget } from '../targets/http';
 
@@ -16,24 +16,24 @@ export const REAL_VOLUME: PreloadVolume = { deliveries: 1_000_000, events: 200_0
 export const PRELOAD_EVENT_TYPE = 'order.created';
 /** Small owners beside the big one; together they hold a tenth of the hooks. */
 const SMALL_OWNERS = 20;
-const BIG_OWNER = 'own_pre_big';
+const BIG_OWNER = idOf('owner', 'own_pre_big');
 const DAY = 86_400_000;
 /** Documents per insertMany: 5,000 was the fastest of 1,000 / 5,000 / 20,000 in bench/store-probe.ts's runs. */
 const BATCH = 5_000;
 
 /** The measured tenant: the same at every volume, so that a query's cost can be compared across volumes. */
 export interface ProbeTenant {
-  ownerId: string;
-  hookIds: string[];
+  ownerId: OwnerId;
+  hookIds: HookId[];
   /** Producer ids; eventKey(ownerId, id) is the record's. */
-  eventIds: string[];
+  eventIds: EventId[];
   /** An event in the middle, one of its deliveries. */
-  eventId: string;
-  deliveryId: string;
-  hookId: string;
+  eventId: EventId;
+  deliveryId: DeliveryId;
+  hookId: HookId;
 }
 
-const PROBE_OWNER = 'own_probe';
+const PROBE_OWNER = idOf('owner', 'own_probe');
 const PROBE_HOOKS = 5;
 const PROBE_EVENTS = 100;
 
@@ -52,7 +52,7 @@ function attempt(at: Date, ok: boolean) {
 }
 
 /** A delivery as first-attempts records one: succeeded, failed for good, or waiting for its next try. */
-function delivery(eventId: string, hookId: string, ownerId: string, createdAt: Date, outcome: number) {
+function delivery(eventId: EventId, hookId: HookId, ownerId: OwnerId, createdAt: Date, outcome: number) {
   const status = outcome % 7 === 0 ? 'failed' : outcome % 11 === 0 ? 'retrying' : 'succeeded';
   return {
     _id: deliveryId(eventId, hookId),
@@ -70,7 +70,7 @@ function delivery(eventId: string, hookId: string, ownerId: string, createdAt: D
   };
 }
 
-function event(id: string, ownerId: string, createdAt: Date) {
+function event(id: EventId, ownerId: OwnerId, createdAt: Date) {
   return {
     _id: eventKey(ownerId, id),
     id,
@@ -84,7 +84,7 @@ function event(id: string, ownerId: string, createdAt: Date) {
   };
 }
 
-function hook(id: string, ownerId: string, createdAt: Date) {
+function hook(id: HookId, ownerId: OwnerId, createdAt: Date) {
   const target: StoredHttpTarget = {
     type: 'http',
     url: 'https://receiver.example.test/hooks',
@@ -156,9 +156,9 @@ function* othersRecords(volume: PreloadVolume, now: number, kind: Kind): Generat
   const bigHooks = Math.max(perEvent, volume.hooks - smallHooks * SMALL_OWNERS);
   const owners = [
     { id: BIG_OWNER, hooks: bigHooks },
-    ...Array.from({ length: SMALL_OWNERS }, (_, k) => ({ id: `own_pre_${k}`, hooks: smallHooks })),
+    ...Array.from({ length: SMALL_OWNERS }, (_, k) => ({ id: idOf('owner', `own_pre_${k}`), hooks: smallHooks })),
   ];
-  const hookId = (owner: number, index: number) => `hook_pre_${owner}_${index}`;
+  const hookId = (owner: number, index: number) => idOf('hook', `hook_pre_${owner}_${index}`);
   const weekAgo = now - 7 * DAY;
   if (kind === 'hooks') {
     for (const [o, owner] of owners.entries()) {
@@ -170,7 +170,7 @@ function* othersRecords(volume: PreloadVolume, now: number, kind: Kind): Generat
     const o = i % owners.length;
     const owner = owners[o] as (typeof owners)[number];
     const at = new Date(weekAgo + Math.floor((i / volume.events) * 7 * DAY));
-    const id = `evt_pre_${i}`;
+    const id = idOf('event', `evt_pre_${i}`);
     if (kind === 'events') {
       yield event(id, owner.id, at);
       continue;
@@ -202,8 +202,8 @@ export async function loadProbeTenant(models: Models, now = Date.now()): Promise
     await model.collection.deleteMany({ ownerId: PROBE_OWNER });
   }
   const at = (i: number) => new Date(now - DAY + i * 1000);
-  const hookIds = Array.from({ length: PROBE_HOOKS }, (_, i) => `hook_probe_${i}`);
-  const eventIds = Array.from({ length: PROBE_EVENTS }, (_, i) => `evt_probe_${i}`);
+  const hookIds = Array.from({ length: PROBE_HOOKS }, (_, i) => idOf('hook', `hook_probe_${i}`));
+  const eventIds = Array.from({ length: PROBE_EVENTS }, (_, i) => idOf('event', `evt_probe_${i}`));
   await insertInBatches(
     models,
     'hooks',
@@ -219,7 +219,7 @@ export async function loadProbeTenant(models: Models, now = Date.now()): Promise
     'deliveries',
     eventIds.flatMap((e, i) => hookIds.map((h, j) => delivery(e, h, PROBE_OWNER, at(i), i * PROBE_HOOKS + j))),
   );
-  const eventId = eventIds[PROBE_EVENTS / 2] as string;
-  const hookId = hookIds[2] as string;
+  const eventId = eventIds[PROBE_EVENTS / 2] as EventId;
+  const hookId = hookIds[2] as HookId;
   return { ownerId: PROBE_OWNER, hookIds, eventIds, eventId, hookId, deliveryId: deliveryId(eventId, hookId) };
 }

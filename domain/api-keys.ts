@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { NotFoundError } from './errors';
-import { newId } from './ids';
+import { newId, type ApiKeyId, type OwnerId } from './ids';
 import type { Models } from './models';
 import type { ApiKey } from './models/api-key';
 
@@ -25,7 +25,7 @@ export function apiKeyView(key: ApiKey & { _id: string; createdAt: Date }) {
  * sees it. The key works once its id is among the owner's liveKeyIds, which
  * is written last: a failure before leaves a record of a key nobody was shown.
  */
-export async function issueApiKey(models: Models, ownerId: string) {
+export async function issueApiKey(models: Models, ownerId: OwnerId) {
   const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
   const stored = await models.ApiKey.create({
     _id: newId('apiKey'),
@@ -42,15 +42,15 @@ export async function issueApiKey(models: Models, ownerId: string) {
   return { ...apiKeyView(stored.toObject()), apiKey: key };
 }
 
-export async function listApiKeys(models: Models, ownerId: string) {
+export async function listApiKeys(models: Models, ownerId: OwnerId) {
   const keys = await models.ApiKey.find({ ownerId }).sort({ _id: 1 }).lean();
   return keys.map(apiKeyView);
 }
 
 /** Which key a digest is and whose: never changes once issued, so an API process may keep it. */
 interface KnownKey {
-  keyId: string;
-  ownerId: string;
+  keyId: ApiKeyId;
+  ownerId: OwnerId;
 }
 
 /** An authenticated owner key: whose, and the owner's acceptanceVersion read with it. */
@@ -104,7 +104,7 @@ export class ApiKeyAuthenticator {
  * first, then its record says when; the record stays so that people can see
  * when it happened. A failure between the two is completed by revoking again.
  */
-export async function revokeApiKey(models: Models, ownerId: string, keyId: string) {
+export async function revokeApiKey(models: Models, ownerId: OwnerId, keyId: ApiKeyId) {
   await models.Owner.updateOne({ _id: ownerId }, { $pull: { liveKeyIds: keyId } }, { timestamps: false });
   const key = await models.ApiKey.findOneAndUpdate(
     { _id: keyId, ownerId, revokedAt: null },

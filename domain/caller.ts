@@ -4,16 +4,17 @@
  * a Caller and scopes itself with ownerScope().
  */
 import { NotFoundError, UnauthorizedError, UnprocessableError } from './errors';
+import type { ApiKeyId, OwnerId } from './ids';
 
 export type Caller =
   | { kind: 'admin' }
   /** `acceptanceVersion`: the owner's, when authenticating read it (ApiKeyAuthenticator). */
-  | { kind: 'owner'; ownerId: string; keyId: string; acceptanceVersion?: number }
+  | { kind: 'owner'; ownerId: OwnerId; keyId: ApiKeyId; acceptanceVersion?: number }
   /** Someone on a public route (docs, probes): may read nothing of any tenant. */
   | { kind: 'anonymous' };
 
 /** The filter that keeps an owner inside its own data; the admin sees everything. */
-export function ownerScope(caller: Caller): { ownerId?: string } {
+export function ownerScope(caller: Caller): { ownerId?: OwnerId } {
   if (caller.kind === 'anonymous') throw new UnauthorizedError();
   return caller.kind === 'owner' ? { ownerId: caller.ownerId } : {};
 }
@@ -22,7 +23,7 @@ export function ownerScope(caller: Caller): { ownerId?: string } {
  * The owner a write is for: an owner key implies its own (naming another
  * looks exactly like naming one that does not exist); the admin must say.
  */
-export function ownerIdFor(caller: Caller, requested: string | undefined): string {
+export function ownerIdFor(caller: Caller, requested: OwnerId | undefined): OwnerId {
   if (caller.kind === 'anonymous') throw new UnauthorizedError();
   if (caller.kind === 'owner') {
     if (requested && requested !== caller.ownerId) throw new NotFoundError('owner', requested);

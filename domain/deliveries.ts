@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { ownerScope, type Caller } from './caller';
 import { NotFoundError } from './errors';
+import type { DeliveryId, EventId, OwnerId, ReplayId } from './ids';
 import type { Models } from './models';
 import { DELIVERY_STATUSES, type Attempt, type Delivery } from './models/delivery';
 import { paginate, pageQuery } from './pagination';
 
 export const listDeliveriesQuery = pageQuery.extend({
-  hookId: z.string().optional(),
+  hookId: z.string().brand<'hook'>().optional(),
   /** The producer's event id; with the admin key, several owners' events may share it (name one with ownerId). */
-  eventId: z.string().optional(),
-  ownerId: z.string().optional(),
+  eventId: z.string().brand<'event'>().optional(),
+  ownerId: z.string().brand<'owner'>().optional(),
   status: z.enum(DELIVERY_STATUSES).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
 });
@@ -88,14 +89,14 @@ export async function listDeliveries(models: Models, caller: Caller, query: z.in
   return { data: page.items.map(deliverySummaryView), nextCursor: page.nextCursor };
 }
 
-export async function getDelivery(models: Models, caller: Caller, id: string) {
+export async function getDelivery(models: Models, caller: Caller, id: DeliveryId) {
   const delivery = await models.Delivery.findOne({ _id: id, ...ownerScope(caller) }).lean();
   if (!delivery) throw new NotFoundError('delivery', id);
   return deliveryView(delivery);
 }
 
 /** The deliveries of one event: served by the {eventId, createdAt, _id} index, and FerretDB reads only the event's. */
-export function eventDeliveriesFilter(event: { id: string; ownerId: string }) {
+export function eventDeliveriesFilter(event: { id: EventId; ownerId: OwnerId }) {
   return { eventId: event.id, ownerId: event.ownerId };
 }
 
@@ -105,7 +106,10 @@ export function eventDeliveriesFilter(event: { id: string; ownerId: string }) {
  * (it evaluates `$in` itself, on every row it reads). Served by the _id index
  * on MongoDB.
  */
-export function recordedDeliveriesFilter(within: { eventId: string } | { replayId: string }, ids: readonly string[]) {
+export function recordedDeliveriesFilter(
+  within: { eventId: EventId } | { replayId: ReplayId },
+  ids: readonly DeliveryId[],
+) {
   return { ...within, _id: { $in: [...ids] } };
 }
 
@@ -117,7 +121,7 @@ export const EVENT_DELIVERIES_PAGE = 50;
  * page of `GET /v1/deliveries?eventId=` (the same filter and order): a fan-out
  * to 100,000 hooks made a single answer of 100,000 summaries.
  */
-export async function deliveriesOfEvent(models: Models, event: { id: string; ownerId: string }) {
+export async function deliveriesOfEvent(models: Models, event: { id: EventId; ownerId: OwnerId }) {
   const page = await paginate<Stored>(models.Delivery, eventDeliveriesFilter(event), {
     limit: EVENT_DELIVERIES_PAGE,
   });

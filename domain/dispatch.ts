@@ -6,12 +6,13 @@
  * which stores events and starts their dispatch, and the workflows, which
  * deliver it: free of I/O.
  */
+import type { EventId, EventKey, OwnerId } from './ids';
 
 /** The event as targets render it, as it travels in a workflow's input (JSON: the date as ISO text). */
 export interface DispatchedContent {
-  id: string;
+  id: EventId;
   type: string;
-  ownerId: string;
+  ownerId: OwnerId;
   resourceType?: string;
   resourceId?: string;
   messageId?: string;
@@ -22,7 +23,7 @@ export interface DispatchedContent {
 
 export interface DispatchedEvent {
   /** The event's record id (eventKey). */
-  eventKey: string;
+  eventKey: EventKey;
   /**
    * The event itself when its JSON is at most INLINE_CONTENT_LIMIT bytes, so
    * that the worker does not read it back; otherwise the worker reads it by eventKey.
@@ -31,7 +32,7 @@ export interface DispatchedEvent {
 }
 
 export interface DeliverDispatchInput {
-  ownerId: string;
+  ownerId: OwnerId;
   /** In arrival order; at most MAX_EVENTS_PER_DISPATCH. */
   events: DispatchedEvent[];
 }
@@ -47,9 +48,6 @@ export interface DeliverDispatchInput {
  * delivery waits at most this long more after its 202.
  */
 export const DISPATCH_INTERVAL_MS = 100;
-
-/** The workflow type that delivers a dispatch. */
-export const DISPATCH_WORKFLOW = 'deliverDispatch';
 
 /** Bounds the workflow input and the EventIds search attribute, which lists every event key. */
 export const MAX_EVENTS_PER_DISPATCH = 100;

@@ -1,13 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Client } from '@temporalio/client';
 import { mongo } from 'mongoose';
 import { MAX_EVENTS_PER_DISPATCH } from './dispatch';
-import { eventsOfDispatch, startDispatch } from './dispatch-start';
+import { eventsOfDispatch, startDispatch, type DispatchDependencies } from './dispatch-start';
 import { ConflictError } from './errors';
 import { createdHourOf } from './created-hour';
-import { eventKey, newId } from './ids';
+import { eventKey, newId, type DispatchId } from './ids';
 import type { Models } from './models';
-import type { StoredEvent } from './models/event';
+import type { NewEvent, StoredEventRecord } from './stored-events';
 
 /**
  * Storing and starting dispatches (group commit, issue 13). A dispatch of an
@@ -21,25 +20,6 @@ import type { StoredEvent } from './models/event';
  * committed, from its pending record if open), and REJECT_DUPLICATE keeps it
  * to one workflow.
  */
-
-export interface DispatchDependencies {
-  models: Models;
-  temporal: Client;
-  taskQueue: string;
-}
-
-export type StoredEventRecord = StoredEvent & { _id: string; createdAt: Date };
-
-/** An event checked and ready to store: its id and owner are settled. */
-export interface NewEvent {
-  id: string;
-  ownerId: string;
-  type: string;
-  resourceType?: string;
-  resourceId?: string;
-  messageId?: string;
-  data: Record<string, unknown>;
-}
 
 /** What became of one event of a dispatch: stored now (`created`), or found stored before with the same content. */
 export type Accepted = { event: StoredEventRecord; created: boolean };
@@ -91,7 +71,7 @@ function sameContent(stored: StoredEventRecord, event: NewEvent): boolean {
  * API CPU per single-event insert against 0.50-0.64 ms (1,500 inserts each,
  * FerretDB on PostgreSQL).
  */
-async function insertEvents(models: Models, dispatchId: string, events: NewEvent[]) {
+async function insertEvents(models: Models, dispatchId: DispatchId, events: NewEvent[]) {
   const createdAt = new Date();
   const records: StoredEventRecord[] = events.map((event) => ({
     _id: eventKey(event.ownerId, event.id),
@@ -133,7 +113,7 @@ export const ORPHANED_AFTER_MS = 5 * 60_000;
  */
 export async function startPendingDispatch(
   deps: DispatchDependencies,
-  dispatchId: string,
+  dispatchId: DispatchId,
   stored?: StoredEventRecord[],
 ): Promise<void> {
   const events = stored ?? (await eventsOfDispatch(deps.models, dispatchId));
@@ -159,7 +139,7 @@ async function restartDispatchOf(deps: DispatchDependencies, stored: StoredEvent
  * retry, whose recorded dispatch is started again if need be
  * (restartDispatchOf); other content is a conflict.
  */
-async function acceptDuplicate(deps: DispatchDependencies, event: NewEvent, storingIn: string): Promise<Outcome> {
+async function acceptDuplicate(deps: DispatchDependencies, event: NewEvent, storingIn: DispatchId): Promise<Outcome> {
   const stored = await deps.models.Event.findById(eventKey(event.ownerId, event.id)).lean<StoredEventRecord>();
   if (!stored) throw new Error(`Event ${event.id} was a duplicate key but is not stored`);
   if (!sameContent(stored, event)) {
@@ -172,7 +152,7 @@ async function acceptDuplicate(deps: DispatchDependencies, event: NewEvent, stor
 /** What became of each event, by position: inserted now, or found stored before (acceptDuplicate). */
 function outcomesOf(
   deps: DispatchDependencies,
-  dispatchId: string,
+  dispatchId: DispatchId,
   events: NewEvent[],
   inserted: (StoredEventRecord | undefined)[],
 ): Promise<Outcome[]> {
@@ -209,7 +189,7 @@ export async function commitDispatch(deps: DispatchDependencies, events: NewEven
  */
 export async function storeInOpenDispatch(
   deps: DispatchDependencies,
-  dispatchId: string,
+  dispatchId: DispatchId,
   events: NewEvent[],
   recordPending: boolean,
 ): Promise<Outcome[]> {

@@ -1,15 +1,16 @@
-import { newId } from './ids';
+import { newId, type DispatchId, type OwnerId } from './ids';
 import { DISPATCH_INTERVAL_MS, MAX_EVENTS_PER_DISPATCH } from './dispatch';
-import { dispatchSize, type Accepted, type NewEvent, type Outcome, type StoredEventRecord } from './dispatches';
+import { dispatchSize, type Accepted, type Outcome } from './dispatches';
+import type { NewEvent, StoredEventRecord } from './stored-events';
 
 /** How the dispatcher stores and starts dispatches: domain/dispatches.ts, or a test's stand-in. */
 export interface Dispatching {
   /** Stores the events as a dispatch of their own and starts it; answers by position once it has started. */
   commit(events: NewEvent[]): Promise<Outcome[]>;
   /** Stores events in an open dispatch (recording it as pending first when told); answers by position once stored. */
-  store(dispatchId: string, events: NewEvent[], recordPending: boolean): Promise<Outcome[]>;
+  store(dispatchId: DispatchId, events: NewEvent[], recordPending: boolean): Promise<Outcome[]>;
   /** Starts a closed open dispatch; `stored` is every event it holds, or absent when they must be read back. */
-  start(dispatchId: string, stored?: StoredEventRecord[]): Promise<void>;
+  start(dispatchId: DispatchId, stored?: StoredEventRecord[]): Promise<void>;
 }
 
 /**
@@ -31,7 +32,7 @@ interface Waiting {
 
 /** A dispatch that takes an owner's events until it closes, then starts. */
 interface OpenDispatch {
-  id: string;
+  id: DispatchId;
   /** Every event given to it, stored or not: what its size is counted on. */
   events: NewEvent[];
   /** Those stored now (not a producer's retry of an older one). */
@@ -46,7 +47,7 @@ interface OpenDispatch {
 }
 
 interface OwnerQueue {
-  ownerId: string;
+  ownerId: OwnerId;
   inFlight: number;
   waiting: Waiting[];
   timer?: NodeJS.Timeout;
@@ -76,7 +77,7 @@ function settle(waiting: Waiting, outcome: Outcome | undefined): void {
  * MAX_DISPATCH_WAIT_MS late.
  */
 export class EventDispatcher {
-  private readonly owners = new Map<string, OwnerQueue>();
+  private readonly owners = new Map<OwnerId, OwnerQueue>();
   private readonly starting = new Set<Promise<void>>();
   /** Set by closeAll: a start that fails after it is left to recovery (its connections are closing). */
   private closed = false;
@@ -84,7 +85,7 @@ export class EventDispatcher {
   constructor(
     private readonly dispatching: Dispatching,
     private readonly intervalMs = DISPATCH_INTERVAL_MS,
-    private readonly onStartFailed: (dispatchId: string, error: unknown) => void = () => undefined,
+    private readonly onStartFailed: (dispatchId: DispatchId, error: unknown) => void = () => undefined,
   ) {}
 
   /** Resolves once the event is durable: stored, and its dispatch started or recorded as pending. */
@@ -120,7 +121,7 @@ export class EventDispatcher {
     await Promise.allSettled([...this.starting]);
   }
 
-  private queueOf(ownerId: string): OwnerQueue {
+  private queueOf(ownerId: OwnerId): OwnerQueue {
     let queue = this.owners.get(ownerId);
     if (!queue) {
       queue = { ownerId, inFlight: 0, waiting: [], lastStartAt: -Infinity };

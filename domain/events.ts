@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { ownerIdFor, ownerScope, type Caller } from './caller';
 import { deliveriesOfEvent } from './deliveries';
-import type { NewEvent, Outcome, StoredEventRecord } from './dispatches';
+import type { Outcome } from './dispatches';
 import { NotFoundError, UnprocessableError } from './errors';
 import type { EventDispatcher } from './event-dispatcher';
 import { assertEventAccepted, type EventTypeCache } from './event-types';
-import { eventKey, newId } from './ids';
+import { eventKey, idOf, newId, type EventId, type OwnerId } from './ids';
 import type { Models } from './models';
 import { acceptanceVersionOf } from './owners';
 import { paginate, pageQuery } from './pagination';
 import { storableObject } from './storable-json';
+import { eventView, type NewEvent, type StoredEventRecord } from './stored-events';
 
 /**
  * Producers may name their events (or send an Idempotency-Key), which makes a
@@ -18,10 +19,10 @@ import { storableObject } from './storable-json';
 export const eventIdInput = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1-128 letters, digits or _ . : -');
 
 const eventFields = {
-  id: eventIdInput.optional(),
+  id: eventIdInput.brand<'event'>().optional(),
   type: z.string().min(1).max(128),
   /** Required with the admin key; an owner's key implies its owner. */
-  ownerId: z.string().min(1).optional(),
+  ownerId: z.string().min(1).brand<'owner'>().optional(),
   resourceType: z.string().min(1).max(64).optional(),
   resourceId: z.string().min(1).max(256).optional(),
   data: storableObject(),
@@ -36,14 +37,14 @@ export const postEventBatchInput = z.strictObject({
 
 export const listEventsQuery = pageQuery.extend({
   type: z.string().optional(),
-  ownerId: z.string().optional(),
+  ownerId: z.string().brand<'owner'>().optional(),
   messageId: z.string().optional(),
   since: z.iso.datetime({ offset: true }).optional(),
   until: z.iso.datetime({ offset: true }).optional(),
 });
 
 /** Whose event an id names: an owner key's own; the admin key names the owner when several sent the id. */
-export const eventOwnerQuery = z.object({ ownerId: z.string().min(1).optional() });
+export const eventOwnerQuery = z.object({ ownerId: z.string().min(1).brand<'owner'>().optional() });
 
 export interface EventDependencies {
   models: Models;
@@ -52,19 +53,6 @@ export interface EventDependencies {
 }
 
 type Stored = StoredEventRecord;
-
-export function eventView(event: Stored) {
-  return {
-    id: event.id,
-    type: event.type,
-    ownerId: event.ownerId,
-    resourceType: event.resourceType ?? undefined,
-    resourceId: event.resourceId ?? undefined,
-    messageId: event.messageId ?? undefined,
-    data: event.data as unknown,
-    createdAt: event.createdAt,
-  };
-}
 
 /**
  * Checks everything about an event before anything is written, so that a bad
@@ -75,7 +63,7 @@ async function prepare(
   { models, eventTypes }: EventDependencies,
   caller: Caller,
   input: z.infer<typeof postEventInput>,
-  id: string | undefined,
+  id: EventId | undefined,
 ): Promise<NewEvent> {
   const ownerId = ownerIdFor(caller, input.ownerId);
   const version =
@@ -101,7 +89,9 @@ export async function acceptEvent(
   if (input.id && idempotencyKey && input.id !== idempotencyKey) {
     throw new UnprocessableError('id: differs from the Idempotency-Key header; send one or make them equal');
   }
-  const event = await prepare(deps, caller, input, input.id ?? idempotencyKey);
+  // Without an id, the Idempotency-Key names the event.
+  const id = input.id ?? (idempotencyKey === undefined ? undefined : idOf('event', idempotencyKey));
+  const event = await prepare(deps, caller, input, id);
   const accepted = await deps.dispatcher.accept(event);
   return { event: eventView(accepted.event), created: accepted.created };
 }
@@ -154,7 +144,7 @@ export async function acceptEventBatch(
  * The event an id names for the caller: an owner key's own; with the admin
  * key, that of the owner `ownerId` names, or of the only owner that sent it.
  */
-export async function findEvent(models: Models, caller: Caller, id: string, ownerId?: string): Promise<Stored> {
+export async function findEvent(models: Models, caller: Caller, id: EventId, ownerId?: OwnerId): Promise<Stored> {
   if (caller.kind === 'admin' && !ownerId) return findEventOfAnyOwner(models, id);
   const event = await models.Event.findById(eventKey(ownerIdFor(caller, ownerId), id)).lean();
   if (!event) throw new NotFoundError('event', id);
@@ -162,7 +152,7 @@ export async function findEvent(models: Models, caller: Caller, id: string, owne
 }
 
 /** The admin sees every owner's events, but must say whose it means when several owners sent the id. */
-async function findEventOfAnyOwner(models: Models, id: string): Promise<Stored> {
+async function findEventOfAnyOwner(models: Models, id: EventId): Promise<Stored> {
   const [event, other] = await models.Event.find({ id }).limit(2).lean();
   if (!event) throw new NotFoundError('event', id);
   if (other) {
@@ -176,7 +166,7 @@ async function findEventOfAnyOwner(models: Models, id: string): Promise<Stored> 
 export async function getEventWithDeliveries(
   models: Models,
   caller: Caller,
-  id: string,
+  id: EventId,
   query: z.infer<typeof eventOwnerQuery>,
 ) {
   const event = await findEvent(models, caller, id, query.ownerId);

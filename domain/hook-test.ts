@@ -6,10 +6,10 @@ import { attemptDetailView } from './deliveries';
 import { effectiveDeliverySettings, type DeliverySettings } from './delivery-settings';
 import { durationMs } from './durations';
 import { HookTestTimedOutError, NotFoundError } from './errors';
-import { newId } from './ids';
+import type { HookId } from './ids';
 import type { Models } from './models';
 import { storableObject } from './storable-json';
-import type { testHook } from '../workflows';
+import { startHookTestWorkflow } from './workflow-starters';
 
 export const testHookInput = z.strictObject({
   type: z.string().min(1).max(128).default('hookflow.test'),
@@ -32,25 +32,20 @@ export async function sendTestEvent(
     hookTestWait: string;
   },
   caller: Caller,
-  hookId: string,
+  hookId: HookId,
   input: z.infer<typeof testHookInput>,
 ) {
   const hook = await deps.models.Hook.findOne({ _id: hookId, ...ownerScope(caller) }, { delivery: 1 }).lean();
   if (!hook) throw new NotFoundError('hook', hookId);
   const waitMs =
     durationMs(effectiveDeliverySettings(deps.deliveryDefaults, hook.delivery).timeout) + durationMs(deps.hookTestWait);
-  const workflowId = `hook-test:${hookId}:${newId('event')}`;
+  const test = await startHookTestWorkflow(deps, { hookId, type: input.type, data: input.data }, waitMs);
   try {
-    const result = await deps.temporal.workflow.execute<typeof testHook>('testHook', {
-      workflowId,
-      taskQueue: deps.taskQueue,
-      workflowExecutionTimeout: waitMs,
-      args: [{ hookId, type: input.type, data: input.data }],
-    });
+    const result = await test.result();
     return { outcome: result.outcome, attempt: attemptDetailView(result.attempt), messages: result.messages };
   } catch (error) {
     if (error instanceof WorkflowFailedError && error.cause instanceof TimeoutFailure) {
-      throw new HookTestTimedOutError(hookId, waitMs, workflowId);
+      throw new HookTestTimedOutError(hookId, waitMs, test.workflowId);
     }
     throw error;
   }

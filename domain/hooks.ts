@@ -4,7 +4,7 @@ import { ownerIdFor, ownerScope, type Caller } from './caller';
 import { deliverySetting, effectiveDeliverySettings, type DeliverySettings } from './delivery-settings';
 import { NotFoundError } from './errors';
 import { assertSubscribable } from './event-types';
-import { newId } from './ids';
+import { newId, type HookId } from './ids';
 import type { Models } from './models';
 import { PAYLOAD_FORMATS, type Hook } from './models/hook';
 import { assertOwnerExists } from './owners';
@@ -22,7 +22,7 @@ import {
   targetWarnings,
 } from '../targets/catalogue';
 import { liquidSource } from '../targets/fields';
-import { SEARCH_ATTRIBUTES } from './temporal-names';
+import { startResumePausedWorkflow } from './workflow-starters';
 
 const subscription = z
   .string()
@@ -106,7 +106,7 @@ const FORMAT_FITS_TARGET = {
 export const createHookInput = withRules(
   z.strictObject({
     /** Required with the admin key; an owner's key implies its owner. */
-    ownerId: z.string().min(1).optional(),
+    ownerId: z.string().min(1).brand<'owner'>().optional(),
     ...hookFields,
     secret: signingSecretInput.optional(),
   }),
@@ -131,7 +131,7 @@ export const updateHookInput = withRules(
 );
 
 export const listHooksQuery = pageQuery.extend({
-  ownerId: z.string().optional(),
+  ownerId: z.string().brand<'owner'>().optional(),
   status: z.enum(['enabled', 'disabled']).optional(),
 });
 
@@ -186,7 +186,7 @@ export function hookView(hook: StoredHook, deliveryDefaults: DeliverySettings) {
   };
 }
 
-async function findHook(models: Models, caller: Caller, id: string): Promise<StoredHook> {
+async function findHook(models: Models, caller: Caller, id: HookId): Promise<StoredHook> {
   const hook = await models.Hook.findOne({ _id: id, ...ownerScope(caller) }).lean();
   if (!hook) throw new NotFoundError('hook', id);
   return hook;
@@ -216,7 +216,7 @@ export async function createHook(deps: HookDependencies, caller: Caller, input: 
   return { ...hookView(hook.toObject(), deps.deliveryDefaults), secret };
 }
 
-export async function getHook(deps: ViewDependencies, caller: Caller, id: string) {
+export async function getHook(deps: ViewDependencies, caller: Caller, id: HookId) {
   return hookView(await findHook(deps.models, caller, id), deps.deliveryDefaults);
 }
 
@@ -233,7 +233,7 @@ export async function listHooks(deps: ViewDependencies, caller: Caller, query: z
 export async function updateHook(
   deps: HookDependencies,
   caller: Caller,
-  id: string,
+  id: HookId,
   patch: z.infer<typeof updateHookInput>,
 ) {
   const { models, secrets } = deps;
@@ -279,12 +279,12 @@ function patchDeliverySettings(
 }
 
 /** Deletes the hook; its past deliveries stay on record. */
-export async function deleteHook(models: Models, caller: Caller, id: string): Promise<void> {
+export async function deleteHook(models: Models, caller: Caller, id: HookId): Promise<void> {
   const deleted = await models.Hook.deleteOne({ _id: id, ...ownerScope(caller) });
   if (deleted.deletedCount === 0) throw new NotFoundError('hook', id);
 }
 
-export async function disableHookByOwner(deps: ViewDependencies, caller: Caller, id: string, reason?: string) {
+export async function disableHookByOwner(deps: ViewDependencies, caller: Caller, id: HookId, reason?: string) {
   const update = {
     $set: { status: 'disabled', disabledReason: reason ?? 'Disabled by its owner', disabledAt: new Date() },
   };
@@ -302,7 +302,7 @@ export async function disableHookByOwner(deps: ViewDependencies, caller: Caller,
 export async function enableHook(
   deps: ViewDependencies & { temporal: Client; taskQueue: string },
   caller: Caller,
-  id: string,
+  id: HookId,
 ) {
   const updated = await deps.models.Hook.findOneAndUpdate(
     { _id: id, ...ownerScope(caller) },
@@ -314,14 +314,7 @@ export async function enableHook(
     { returnDocument: 'after' },
   ).lean();
   if (!updated) throw new NotFoundError('hook', id);
-  await deps.temporal.workflow.start('resumePausedDeliveries', {
-    workflowId: `resume-paused:${id}`,
-    taskQueue: deps.taskQueue,
-    // A resume already running goes on; one that finished may run again.
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    args: [{ hookId: id }],
-    typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.hookId, value: id }],
-  });
+  await startResumePausedWorkflow(deps, id);
   return hookView(updated, deps.deliveryDefaults);
 }
 
@@ -329,7 +322,7 @@ export async function enableHook(
  * Issues a new signing secret. The previous one keeps signing for 24 hours
  * (both signatures are sent), so that receivers can switch without a gap.
  */
-export async function rotateSigningSecret(deps: HookDependencies, caller: Caller, id: string) {
+export async function rotateSigningSecret(deps: HookDependencies, caller: Caller, id: HookId) {
   const { models, secrets } = deps;
   const hook = await findHook(models, caller, id);
   const now = new Date();
@@ -350,7 +343,7 @@ export async function rotateSigningSecret(deps: HookDependencies, caller: Caller
  * update is conditional, so of several concurrent deliveries only one flips
  * it; that one gets `true` and is the one to tell the owner.
  */
-export async function disableHookFor(models: Models, hookId: string, reason: string): Promise<boolean> {
+export async function disableHookFor(models: Models, hookId: HookId, reason: string): Promise<boolean> {
   const flipped = await models.Hook.updateOne(
     { _id: hookId, status: 'enabled' },
     { $set: { status: 'disabled', disabledReason: reason, disabledAt: new Date() } },

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { z } from 'zod';
 
 /**
  * Ids carry a readable prefix (`evt_`, `hook_`, ...) so that a log line or a
@@ -16,6 +17,36 @@ export const ID_PREFIX = {
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;
+
+/**
+ * A string that names one kind of thing. Ids of different kinds do not mix:
+ * a hook's id where an event's is due does not compile. Ids get their kind
+ * where they come in: minted (newId, deliveryId, ...), read from a record
+ * (the models' types), parsed from a request (a zod schema's
+ * `.brand<'hook'>()`, the same brand) or taken from a path (idOf).
+ */
+export type IdOf<Kind extends IdKind> = string & z.$brand<Kind>;
+
+export type OwnerId = IdOf<'owner'>;
+export type ApiKeyId = IdOf<'apiKey'>;
+export type HookId = IdOf<'hook'>;
+/** The producer's id of an event (or the one minted for it): unique within its owner only. */
+export type EventId = IdOf<'event'>;
+/** An event's record id, eventKey(ownerId, eventId): unique across owners. */
+export type EventKey = string & z.$brand<'eventKey'>;
+export type DispatchId = IdOf<'dispatch'>;
+export type DeliveryId = IdOf<'delivery'>;
+export type ReplayId = IdOf<'replay'>;
+export type ReplayScheduleId = IdOf<'replaySchedule'>;
+
+/**
+ * Takes a string from outside (a request's path, a test's literal) as an id
+ * of `kind`. Nothing is checked: an id that names nothing is found by no
+ * query, as before; the kind only keeps it from being used as another's.
+ */
+export function idOf<Kind extends IdKind>(_kind: Kind, value: string): IdOf<Kind> {
+  return value as IdOf<Kind>;
+}
 
 // Crockford's base32: no I, L, O, U, so ids survive being read aloud or retyped.
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
@@ -37,10 +68,16 @@ function base32(bytes: Uint8Array): string {
 }
 
 /** A random id; the leading timestamp keeps ids of one kind roughly sortable by creation. */
-export function newId(kind: IdKind, now: number = Date.now()): string {
+export function newId<Kind extends IdKind>(kind: Kind, now: number = Date.now()): IdOf<Kind> {
   const time = Buffer.alloc(6);
   time.writeUIntBE(now, 0, 6);
-  return `${ID_PREFIX[kind]}_${base32(Buffer.concat([time, randomBytes(10)]))}`;
+  return idOf(kind, `${ID_PREFIX[kind]}_${base32(Buffer.concat([time, randomBytes(10)]))}`);
+}
+
+/** An id of `kind` that `text` alone determines. */
+function digestId<Kind extends IdKind>(kind: Kind, text: string): IdOf<Kind> {
+  const digest = createHash('sha256').update(text).digest();
+  return idOf(kind, `${ID_PREFIX[kind]}_${base32(digest.subarray(0, 16))}`);
 }
 
 /**
@@ -50,8 +87,8 @@ export function newId(kind: IdKind, now: number = Date.now()): string {
  * its own record by id. Producer ids cannot contain `/`, so the key names one
  * (owner, id) pair whatever the owner id holds.
  */
-export function eventKey(ownerId: string, eventId: string): string {
-  return `${ownerId}/${eventId}`;
+export function eventKey(ownerId: OwnerId, eventId: EventId): EventKey {
+  return `${ownerId}/${eventId}` as EventKey;
 }
 
 /**
@@ -61,18 +98,16 @@ export function eventKey(ownerId: string, eventId: string): string {
  * events reach it, so the pair names one delivery although two owners may
  * share event ids.
  */
-export function deliveryId(eventId: string, hookId: string): string {
-  const digest = createHash('sha256').update(`${eventId}\n${hookId}`).digest();
-  return `${ID_PREFIX.delivery}_${base32(digest.subarray(0, 16))}`;
+export function deliveryId(eventId: EventId, hookId: HookId): DeliveryId {
+  return digestId('delivery', `${eventId}\n${hookId}`);
 }
 
 /** A replay's delivery of an event to a hook: one per (replay, event, hook), so a retried replay page adds none. */
-export function replayDeliveryId(replayId: string, eventId: string, hookId: string): string {
-  return deliveryId(`${replayId}\n${eventId}`, hookId);
+export function replayDeliveryId(replayId: ReplayId, eventId: EventId, hookId: HookId): DeliveryId {
+  return digestId('delivery', `${replayId}\n${eventId}\n${hookId}`);
 }
 
 /** The same request under the same Idempotency-Key is the same replay. */
-export function replayIdFor(ownerId: string, idempotencyKey: string): string {
-  const digest = createHash('sha256').update(`${ownerId}\n${idempotencyKey}`).digest();
-  return `${ID_PREFIX.replay}_${base32(digest.subarray(0, 16))}`;
+export function replayIdFor(ownerId: OwnerId, idempotencyKey: string): ReplayId {
+  return digestId('replay', `${ownerId}\n${idempotencyKey}`);
 }

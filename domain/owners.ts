@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { issueApiKey, listApiKeys } from './api-keys';
 import { NotFoundError } from './errors';
-import { newId } from './ids';
+import { newId, type OwnerId } from './ids';
 import type { Models } from './models';
 import type { Owner } from './models/owner';
 import { BEYOND_SCHEMA, NOT_BLANK } from './schema-rules';
@@ -45,14 +45,14 @@ export async function createOwner(models: Models, input: z.infer<typeof createOw
   return { ...ownerView(owner.toObject(), [key]), apiKey };
 }
 
-export async function getOwner(models: Models, id: string) {
+export async function getOwner(models: Models, id: OwnerId) {
   const owner = await models.Owner.findById(id).lean();
   if (!owner) throw new NotFoundError('owner', id);
   return ownerView(owner, await listApiKeys(models, id));
 }
 
 /** The owner's acceptanceVersion (one read by _id), which keys the API's caches; a 404 if there is no such owner. */
-export async function acceptanceVersionOf(models: Models, id: string): Promise<number> {
+export async function acceptanceVersionOf(models: Models, id: OwnerId): Promise<number> {
   const owner = await models.Owner.findById(id, { acceptanceVersion: 1 }).lean();
   if (!owner) throw new NotFoundError('owner', id);
   return owner.acceptanceVersion ?? 0;
@@ -67,6 +67,6 @@ export async function invalidateAcceptance(models: Models): Promise<void> {
   await models.Owner.updateMany({}, { $inc: { acceptanceVersion: 1 } }, { timestamps: false });
 }
 
-export async function assertOwnerExists(models: Models, id: string): Promise<void> {
+export async function assertOwnerExists(models: Models, id: OwnerId): Promise<void> {
   if (!(await models.Owner.exists({ _id: id }))) throw new NotFoundError('owner', id);
 }

@@ -1,4 +1,4 @@
-import { eventKey } from './ids';
+import { eventKey, type DeliveryId, type EventId, type HookId, type OwnerId, type ReplayId } from './ids';
 import type { Models } from './models';
 import type { StoredEvent } from './models/event';
 import type { DeliveryStatus } from './models/delivery';
@@ -14,15 +14,15 @@ import { subscribedHooksFilter } from './subscriptions';
 
 /** What decides a replay's items, as stored or about to be. */
 export interface ReplayScope {
-  _id: string;
-  ownerId: string;
+  _id: ReplayId;
+  ownerId: OwnerId;
   kind: Replay['kind'];
-  deliveryId?: string | null;
+  deliveryId?: DeliveryId | null;
   /** The producer's id, within the replay's owner. */
-  eventId?: string | null;
-  hookIds?: string[] | null;
+  eventId?: EventId | null;
+  hookIds?: HookId[] | null;
   includeNewHooks?: boolean | null;
-  hookId?: string | null;
+  hookId?: HookId | null;
   since?: Date | null;
   until?: Date | null;
   statuses?: DeliveryStatus[] | null;
@@ -33,16 +33,12 @@ export interface ReplayScope {
  * those its first delivery reached. Either way only enabled ones, and only
  * the named ones when the request named some.
  */
-export async function eventReplayHooksFilter(
-  models: Models,
-  replay: ReplayScope,
-  event: StoredEvent & { _id: string },
-) {
+export async function eventReplayHooksFilter(models: Models, replay: ReplayScope, event: StoredEvent) {
   const reached = replay.includeNewHooks
     ? undefined
     : await models.Delivery.distinct('hookId', { eventId: event.id, ownerId: event.ownerId, replayId: null });
-  const allowed = [replay.hookIds, reached].filter((ids): ids is string[] => Array.isArray(ids));
-  const ids = allowed.reduce<string[] | undefined>(
+  const allowed = [replay.hookIds, reached].filter((ids): ids is HookId[] => Array.isArray(ids));
+  const ids = allowed.reduce<HookId[] | undefined>(
     (kept, list) => (kept === undefined ? list : kept.filter((id) => list.includes(id))),
     undefined,
   );

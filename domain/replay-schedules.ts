@@ -3,12 +3,13 @@ import { z } from 'zod';
 import { ownerIdFor, ownerScope, type Caller } from './caller';
 import { duration } from './durations';
 import { NotFoundError, UnprocessableError } from './errors';
-import { newId } from './ids';
+import { newId, type ReplayScheduleId } from './ids';
 import type { Models } from './models';
 import { DELIVERY_STATUSES } from './models/delivery';
 import type { ReplaySchedule } from './models/replay-schedule';
 import { BEYOND_SCHEMA, withRules } from './schema-rules';
 import { replayScheduleId } from './temporal-names';
+import { scheduledRecoveryAction } from './workflow-starters';
 
 export interface ReplayScheduleDependencies {
   models: Models;
@@ -21,9 +22,9 @@ export interface ReplayScheduleDependencies {
 export const createReplayScheduleInput = withRules(
   z.strictObject({
     /** With the admin key and no hookId: whose hooks. */
-    ownerId: z.string().min(1).optional(),
+    ownerId: z.string().min(1).brand<'owner'>().optional(),
     /** One hook; every enabled hook of the owner otherwise. */
-    hookId: z.string().min(1).optional(),
+    hookId: z.string().min(1).brand<'hook'>().optional(),
     /** A cron expression as Temporal reads it, e.g. `0 * * * *`; or `every`. */
     cron: z.string().min(9).max(100).optional(),
     every: duration({ min: '1s', max: '30d' }).optional(),
@@ -76,7 +77,7 @@ function scheduleView(schedule: Stored) {
   };
 }
 
-async function findSchedule(models: Models, caller: Caller, id: string): Promise<Stored> {
+async function findSchedule(models: Models, caller: Caller, id: ReplayScheduleId): Promise<Stored> {
   const schedule = await models.ReplaySchedule.findOne({ _id: id, ...ownerScope(caller) }).lean();
   if (!schedule) throw new NotFoundError('replay schedule', id);
   return schedule;
@@ -111,13 +112,7 @@ export async function createReplaySchedule(
     await deps.temporal.schedule.create({
       scheduleId: replayScheduleId(created._id),
       spec: input.cron ? { cronExpressions: [input.cron] } : { intervals: [{ every: input.every as string }] },
-      action: {
-        type: 'startWorkflow',
-        workflowType: 'scheduledRecovery',
-        workflowId: `scheduled-recovery:${created._id}`,
-        taskQueue: deps.taskQueue,
-        args: [{ scheduleId: created._id }],
-      },
+      action: scheduledRecoveryAction(deps.taskQueue, created._id),
       policies: { overlap: 'SKIP' },
     });
   } catch (error) {
@@ -143,7 +138,7 @@ export async function listReplaySchedules(models: Models, caller: Caller) {
 export async function updateReplaySchedule(
   deps: ReplayScheduleDependencies,
   caller: Caller,
-  id: string,
+  id: ReplayScheduleId,
   input: z.infer<typeof updateReplayScheduleInput>,
 ) {
   await findSchedule(deps.models, caller, id);
@@ -159,7 +154,7 @@ export async function updateReplaySchedule(
 }
 
 /** Removes the schedule; the recoveries it already made stay on record. */
-export async function deleteReplaySchedule(deps: ReplayScheduleDependencies, caller: Caller, id: string) {
+export async function deleteReplaySchedule(deps: ReplayScheduleDependencies, caller: Caller, id: ReplayScheduleId) {
   await findSchedule(deps.models, caller, id);
   try {
     await deps.temporal.schedule.getHandle(replayScheduleId(id)).delete();
@@ -173,7 +168,7 @@ export async function deleteReplaySchedule(deps: ReplayScheduleDependencies, cal
 export async function backfillReplaySchedule(
   deps: ReplayScheduleDependencies,
   caller: Caller,
-  id: string,
+  id: ReplayScheduleId,
   input: z.infer<typeof backfillReplayScheduleInput>,
 ) {
   const schedule = await findSchedule(deps.models, caller, id);

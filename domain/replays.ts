@@ -1,17 +1,18 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ownerScope, type Caller } from './caller';
 import type { DeliverySettings } from './delivery-settings';
 import { ConflictError, NotFoundError, UnprocessableError } from './errors';
 import { findEvent } from './events';
 import { enableHook } from './hooks';
-import { newId, replayIdFor } from './ids';
+import { newId, replayIdFor, type DeliveryId, type EventId, type HookId, type OwnerId, type ReplayId } from './ids';
 import type { Models } from './models';
 import { DELIVERY_STATUSES } from './models/delivery';
 import type { Replay } from './models/replay';
 import { countReplayItems, type ReplayScope } from './replay-items';
 import { BEYOND_SCHEMA } from './schema-rules';
-import { replayWorkflowId, SEARCH_ATTRIBUTES } from './temporal-names';
+import { replayWorkflowId } from './temporal-names';
+import { startReplayWorkflow } from './workflow-starters';
 
 export interface ReplayDependencies {
   models: Models;
@@ -31,7 +32,7 @@ export const replayDeliveryInput = z.strictObject({
 
 export const replayEventInput = z.strictObject({
   /** Only these of the event's hooks; all of them otherwise. */
-  hookIds: z.array(z.string().min(1)).min(1).max(1000).optional(),
+  hookIds: z.array(z.string().min(1).brand<'hook'>()).min(1).max(1000).optional(),
   /** Also hooks subscribed now that the event did not reach (created after it, say). */
   includeNewHooks: z.boolean().default(false),
   /** Turn the named hooks back on first when some are disabled. */
@@ -64,7 +65,7 @@ export type NewReplay = Omit<ReplayScope, '_id'> & { ratePerSecond?: number };
 async function assertHooksEnabled(
   deps: ReplayDependencies,
   caller: Caller,
-  hookIds: string[],
+  hookIds: HookId[],
   enable: boolean,
 ): Promise<void> {
   const hooks = await deps.models.Hook.find({ _id: { $in: hookIds }, ...ownerScope(caller) }, { status: 1 }).lean();
@@ -86,7 +87,7 @@ export /**
  */
 async function recordReplay(
   deps: Pick<ReplayDependencies, 'models' | 'replayRate'>,
-  id: string,
+  id: ReplayId,
   replay: NewReplay,
 ): Promise<{ stored: StoredReplay; created: boolean }> {
   const existing = await deps.models.Replay.findById(id).lean();
@@ -115,34 +116,15 @@ async function startReplay(deps: ReplayDependencies, replay: NewReplay, idempote
   const { stored, created } = await recordReplay(deps, id, replay);
   // Started whether or not this call recorded it: a request retried after a crash between the two steps
   // still gets its workflow, and the workflow id refuses a second run.
-  try {
-    await deps.temporal.workflow.start('replayDeliveries', {
-      workflowId: replayWorkflowId(id),
-      taskQueue: deps.taskQueue,
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: [{ replayId: id, ratePerSecond: stored.ratePerSecond }],
-      typedSearchAttributes: replaySearchAttributes(stored),
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
+  await startReplayWorkflow(deps, { replay: stored, ratePerSecond: stored.ratePerSecond });
   return { replay: await replayView(deps.models, stored), created };
-}
-
-/** How ops find a replay's workflow in the Web UI. */
-export function replaySearchAttributes(replay: { _id: string; ownerId: string; hookId?: string | null }) {
-  return [
-    { key: SEARCH_ATTRIBUTES.replayId, value: replay._id },
-    { key: SEARCH_ATTRIBUTES.ownerId, value: replay.ownerId },
-    ...(replay.hookId ? [{ key: SEARCH_ATTRIBUTES.hookId, value: replay.hookId }] : []),
-  ];
 }
 
 /** A new attempt chain for one delivery; the original stays as it was. */
 export async function replayDelivery(
   deps: ReplayDependencies,
   caller: Caller,
-  deliveryId: string,
+  deliveryId: DeliveryId,
   input: z.infer<typeof replayDeliveryInput>,
   idempotencyKey?: string,
 ) {
@@ -156,7 +138,7 @@ export async function replayDelivery(
 export async function replayEvent(
   deps: ReplayDependencies,
   caller: Caller,
-  which: { id: string; ownerId?: string },
+  which: { id: EventId; ownerId?: OwnerId },
   input: z.infer<typeof replayEventInput>,
   idempotencyKey?: string,
 ) {
@@ -180,7 +162,7 @@ export async function replayEvent(
 export async function recoverHook(
   deps: ReplayDependencies,
   caller: Caller,
-  hookId: string,
+  hookId: HookId,
   input: z.infer<typeof recoverHookInput>,
   idempotencyKey?: string,
 ) {
@@ -227,18 +209,18 @@ async function replayView(models: Models, replay: StoredReplay) {
   };
 }
 
-async function findReplay(models: Models, caller: Caller, id: string): Promise<StoredReplay> {
+async function findReplay(models: Models, caller: Caller, id: ReplayId): Promise<StoredReplay> {
   const replay = await models.Replay.findOne({ _id: id, ...ownerScope(caller) }).lean();
   if (!replay) throw new NotFoundError('replay', id);
   return replay;
 }
 
-export async function getReplay(models: Models, caller: Caller, id: string) {
+export async function getReplay(models: Models, caller: Caller, id: ReplayId) {
   return replayView(models, await findReplay(models, caller, id));
 }
 
 /** Stops the replay's pages and the retries of what it sent; what was delivered stays delivered. */
-export async function cancelReplay(deps: ReplayDependencies, caller: Caller, id: string) {
+export async function cancelReplay(deps: ReplayDependencies, caller: Caller, id: ReplayId) {
   const replay = await findReplay(deps.models, caller, id);
   if (replay.status === 'running') {
     try {

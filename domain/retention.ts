@@ -1,18 +1,9 @@
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
+import { retentionAction } from './workflow-starters';
 
 /** One per namespace and task queue: the worker makes sure it exists, with the retention it was configured with. */
 export const RETENTION_SCHEDULE_ID = 'hookflow-retention';
 const EVERY = '1h';
-
-function retentionAction(taskQueue: string, retention: string) {
-  return {
-    type: 'startWorkflow' as const,
-    workflowType: 'enforceRetention',
-    workflowId: `${RETENTION_SCHEDULE_ID}:${taskQueue}`,
-    taskQueue,
-    args: [{ retention }],
-  };
-}
 
 /**
  * Creates the Temporal Schedule that deletes old records (FerretDB has no TTL
@@ -23,13 +14,13 @@ export async function ensureRetentionSchedule(temporal: Client, taskQueue: strin
   const scheduleId = `${RETENTION_SCHEDULE_ID}:${taskQueue}`;
   const handle = temporal.schedule.getHandle(scheduleId);
   try {
-    await handle.update((current) => ({ ...current, action: retentionAction(taskQueue, retention) }));
+    await handle.update((current) => ({ ...current, action: retentionAction(taskQueue, scheduleId, retention) }));
   } catch (error) {
     if (!(error instanceof ScheduleNotFoundError)) throw error;
     await temporal.schedule.create({
       scheduleId,
       spec: { intervals: [{ every: EVERY }] },
-      action: retentionAction(taskQueue, retention),
+      action: retentionAction(taskQueue, scheduleId, retention),
       policies: { overlap: 'SKIP' },
     });
   }

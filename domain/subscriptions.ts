@@ -1,11 +1,12 @@
 import { subscriptionKeysFor } from './event-patterns';
+import type { HookId } from './ids';
 import type { StoredEvent } from './models/event';
 
 /** What decides who subscribes to an event: the events of a dispatch that agree on these share their hooks. */
 export type SubscriptionKey = Pick<StoredEvent, 'ownerId' | 'type' | 'resourceType'>;
 
 /** The owner's enabled hooks that want this event (type and resource type), after the given hook id. */
-export function subscribedHooksFilter(event: SubscriptionKey, afterHookId?: string) {
+export function subscribedHooksFilter(event: SubscriptionKey, afterHookId?: HookId) {
   return {
     ownerId: event.ownerId,
     status: 'enabled' as const,

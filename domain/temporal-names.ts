@@ -3,6 +3,22 @@
  * them). Workflow code imports this file too, so it must stay free of I/O.
  */
 import { defineSearchAttributeKey } from '@temporalio/common';
+import type { DeliveryId, DispatchId, EventKey, HookId, ReplayId, ReplayScheduleId } from './ids';
+
+/**
+ * The workflow types, as the worker registers them: the names of
+ * workflows/index.ts's exports. Starters (workflow-starters.ts) type each
+ * start by the workflow of its name, so a name that no workflow has does not
+ * compile there.
+ */
+export const DISPATCH_WORKFLOW = 'deliverDispatch';
+export const RETRY_WORKFLOW = 'retryDelivery';
+export const DISABLE_HOOK_WORKFLOW = 'disableFailingHook';
+export const RESUME_PAUSED_WORKFLOW = 'resumePausedDeliveries';
+export const REPLAY_WORKFLOW = 'replayDeliveries';
+export const SCHEDULED_RECOVERY_WORKFLOW = 'scheduledRecovery';
+export const RETENTION_WORKFLOW = 'enforceRetention';
+export const HOOK_TEST_WORKFLOW = 'testHook';
 
 export const SEARCH_ATTRIBUTES = {
   hookId: defineSearchAttributeKey('HookId', 'KEYWORD'),
@@ -20,12 +36,12 @@ export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'KeywordList'> =
 );
 
 /** Takes the event's record id (eventKey), which holds its owner: producers' ids are only unique per owner. */
-export function eventWorkflowId(eventKey: string): string {
+export function eventWorkflowId(eventKey: EventKey): string {
   return `event:${eventKey}`;
 }
 
 /** A dispatch of several events; a dispatch of one is that event's workflow (eventWorkflowId). */
-export function dispatchWorkflowId(dispatchId: string): string {
+export function dispatchWorkflowId(dispatchId: DispatchId): string {
   return `dispatch:${dispatchId}`;
 }
 
@@ -39,20 +55,20 @@ export function bulkTaskQueue(taskQueue: string): string {
   return `${taskQueue}-bulk`;
 }
 
-export function deliveryWorkflowId(deliveryId: string): string {
+export function deliveryWorkflowId(deliveryId: DeliveryId): string {
   return `delivery:${deliveryId}`;
 }
 
 /** One per enabled spell of a hook (Hook.enabledCount): however many failures notice, it is disabled and its owner mailed once. */
-export function disableHookWorkflowId(hookId: string, spell: number): string {
+export function disableHookWorkflowId(hookId: HookId, spell: number): string {
   return `disable-hook:${hookId}:${spell}`;
 }
 
-export function replayWorkflowId(replayId: string): string {
+export function replayWorkflowId(replayId: ReplayId): string {
   return `replay:${replayId}`;
 }
 
-export function replayScheduleId(scheduleId: string): string {
+export function replayScheduleId(scheduleId: ReplayScheduleId): string {
   return `replay-schedule:${scheduleId}`;
 }
 

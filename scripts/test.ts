@@ -14,12 +14,17 @@ import { freeStackPorts, startStack } from './devstack/stack';
 
 const bin = (name: string) => join(REPO_ROOT, 'node_modules', '.bin', name);
 
+/** Every folder of the project's own code, for the cycle check. */
+const SOURCE_FOLDERS = ['worker.ts', 'api', 'activities', 'targets', 'workflows', 'domain', 'scripts', 'bench', 'test'];
+
 async function staticChecks(): Promise<void> {
   console.log('[test] type-checking...');
   await run(bin('tsc'), ['--noEmit'], { cwd: REPO_ROOT });
   console.log('[test] linting...');
   await run(bin('eslint'), ['.'], { cwd: REPO_ROOT });
   await run(bin('prettier'), ['--check', '--log-level', 'warn', '.'], { cwd: REPO_ROOT });
+  console.log('[test] checking for import cycles...');
+  await run(bin('depcruise'), ['--config', '.dependency-cruiser.cjs', ...SOURCE_FOLDERS], { cwd: REPO_ROOT });
 }
 
 function testFiles(): string[] {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { firstAttemptRecord } from '../activities/delivery-records';
 import { EVENT_DELIVERIES_PAGE } from '../domain/deliveries';
-import { eventKey } from '../domain/ids';
+import { eventKey, idOf, type OwnerId } from '../domain/ids';
 import { eventWorkflowId } from '../domain/temporal-names';
 import { eventually } from './support/eventually';
 import { startHookflow, type Hookflow } from './support/hookflow';
@@ -11,7 +11,7 @@ import { startReceiver } from './support/receiver';
 describe('deliveries API', () => {
   let hookflow: Hookflow;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  let owner: { id: string; apiKey: string };
+  let owner: { id: OwnerId; apiKey: string };
   let okHook: string;
   let failingHook: string;
   let eventId: string;
@@ -83,21 +83,31 @@ describe('deliveries API', () => {
       { type: 'dataset-published', data: { id: 'ds2' } },
       { key: fanOut.apiKey },
     );
-    const id = posted.body.id as string;
+    const id = idOf('event', posted.body.id as string);
     // It has no hooks yet: once its workflow is done, its deliveries are the ones written here, a page and more.
     await hookflow.temporal.workflow.getHandle(eventWorkflowId(eventKey(fanOut.id, id))).result();
     const count = EVENT_DELIVERIES_PAGE + 10;
     const start = Date.now();
     const records = Array.from({ length: count }, (_, i) =>
       firstAttemptRecord(
-        { deliveryId: `dlv_page_${i}`, eventId: id, hookId: `hook_page_${i}`, ownerId: fanOut.id },
+        {
+          deliveryId: idOf('delivery', `dlv_page_${i}`),
+          eventId: id,
+          hookId: idOf('hook', `hook_page_${i}`),
+          ownerId: fanOut.id,
+        },
         { status: 'succeeded' },
         { startedAt: new Date(start), durationMs: 1 },
         start + i,
       ),
     );
     // Another owner's event of the same producer id is not this one's.
-    const foreign = { deliveryId: 'dlv_page_foreign', eventId: id, hookId: 'hook_foreign', ownerId: owner.id };
+    const foreign = {
+      deliveryId: idOf('delivery', 'dlv_page_foreign'),
+      eventId: id,
+      hookId: idOf('hook', 'hook_foreign'),
+      ownerId: owner.id,
+    };
     const foreignRecord = firstAttemptRecord(foreign, { status: 'succeeded' }, records[0]!.attempts[0]!, start + count);
     await hookflow.mongo.collection('deliveries').insertMany([...records, foreignRecord] as never[]);
     const asFanOut = (path: string) => hookflow.request('GET', path, undefined, { key: fanOut.apiKey });

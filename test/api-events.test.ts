@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { eventKey } from '../domain/ids';
+import { eventKey, idOf, type OwnerId } from '../domain/ids';
 import { eventWorkflowId } from '../domain/temporal-names';
 import { eventually } from './support/eventually';
 import { startHookflow, type Hookflow } from './support/hookflow';
@@ -9,7 +9,7 @@ import { startReceiver } from './support/receiver';
 describe('events API', () => {
   let hookflow: Hookflow;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  let owner: { id: string; apiKey: string };
+  let owner: { id: OwnerId; apiKey: string };
 
   before(async () => {
     hookflow = await startHookflow();
@@ -49,7 +49,7 @@ describe('events API', () => {
     assert.ok(answers.every((a) => a.body.id === event.id));
 
     assert.equal(await hookflow.mongo.collection('events').countDocuments({ id: event.id, ownerId: owner.id }), 1);
-    const workflowId = eventWorkflowId(eventKey(owner.id, event.id));
+    const workflowId = eventWorkflowId(eventKey(owner.id, idOf('event', event.id)));
     await hookflow.temporal.workflow.getHandle(workflowId).result();
     const runs = [];
     for await (const run of hookflow.temporal.workflow.list({ query: `WorkflowId = "${workflowId}"` })) runs.push(run);

@@ -2,14 +2,16 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import type { Connection } from 'mongoose';
 import { after, describe, it } from 'node:test';
-import { DISPATCH_WORKFLOW, type DeliverDispatchInput } from '../domain/dispatch';
+import type { DeliverDispatchInput } from '../domain/dispatch';
+import { idOf, type EventKey } from '../domain/ids';
 import { createModels } from '../domain/models';
 import { connectMongo, syncIndexes } from '../domain/mongo';
 import { pageFilter } from '../domain/pagination';
 import { connectTemporalClient } from '../domain/temporal-client';
-import { SEARCH_ATTRIBUTES } from '../domain/temporal-names';
+import { DISPATCH_WORKFLOW, SEARCH_ATTRIBUTES } from '../domain/temporal-names';
 import { withPostgres } from '../scripts/devstack/postgres';
 import { freeStackPorts, startStack, type Stack } from '../scripts/devstack/stack';
+import type { deliverDispatch } from '../workflows';
 import { throwawayDir } from './support/throwaway-dir';
 
 /**
@@ -38,8 +40,11 @@ describe('dev stack', () => {
         taskQueue: 'nobody-polls-this',
       });
       // No worker polls this queue: the workflow stays open, which is what a restart must preserve.
-      const dispatch: DeliverDispatchInput = { ownerId: 'own_kept', events: [{ eventKey: 'evt_kept' }] };
-      await temporal.workflow.start(DISPATCH_WORKFLOW, {
+      const dispatch: DeliverDispatchInput = {
+        ownerId: idOf('owner', 'own_kept'),
+        events: [{ eventKey: 'evt_kept' as EventKey }],
+      };
+      await temporal.workflow.start<typeof deliverDispatch>(DISPATCH_WORKFLOW, {
         workflowId,
         taskQueue: 'nobody-polls-this',
         args: [dispatch],

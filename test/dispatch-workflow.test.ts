@@ -7,12 +7,21 @@ import { temporal as temporalApi } from '@temporalio/proto';
 import nodemailer from 'nodemailer';
 import { createHttpClient } from '../activities/http/client';
 import type { Config } from '../domain/config';
-import { DISPATCH_WORKFLOW, type DeliverDispatchInput, type DispatchedEvent } from '../domain/dispatch';
-import { eventView } from '../domain/events';
-import { deliveryId, eventKey, newId } from '../domain/ids';
-import { bulkTaskQueue, eventWorkflowId } from '../domain/temporal-names';
+import type { DeliverDispatchInput, DispatchedEvent } from '../domain/dispatch';
+import { eventView } from '../domain/stored-events';
+import {
+  deliveryId,
+  eventKey,
+  idOf,
+  newId,
+  type DeliveryId,
+  type EventId,
+  type EventKey,
+  type HookId,
+} from '../domain/ids';
+import { bulkTaskQueue, DISPATCH_WORKFLOW, eventWorkflowId } from '../domain/temporal-names';
 import { createWorker } from '../worker';
-import type { DeliverDispatchResult } from '../workflows/deliver-dispatch';
+import type { deliverDispatch, DeliverDispatchResult } from '../workflows/deliver-dispatch';
 import { replaceByCopies } from './support/hook-copies';
 import { startHookflow, type Hookflow } from './support/hookflow';
 import { startReceiver, type ReceivedRequest } from './support/receiver';
@@ -68,7 +77,7 @@ describe('dispatch workflow', () => {
       { _id: created.body.id },
       { $set: { 'target.url': `${receiver.url}/h/${created.body.id}` } },
     );
-    return created.body.id as string;
+    return idOf('hook', created.body.id as string);
   }
 
   /** `count` hooks of the owner for `eventType`, each sending under a path that names it. */
@@ -99,8 +108,8 @@ describe('dispatch workflow', () => {
   }
 
   async function runDispatch(temporal: Client, dispatch: DeliverDispatchInput): Promise<DeliverDispatchResult> {
-    const first = dispatch.events[0]?.eventKey as string;
-    return temporal.workflow.execute(DISPATCH_WORKFLOW, {
+    const first = dispatch.events[0]?.eventKey as EventKey;
+    return temporal.workflow.execute<typeof deliverDispatch>(DISPATCH_WORKFLOW, {
       workflowId: eventWorkflowId(first),
       taskQueue: hookflow.config.temporal.taskQueue,
       args: [dispatch],
@@ -155,7 +164,7 @@ describe('dispatch workflow', () => {
       for (const [hookId, eventIds] of expected) {
         assert.deepEqual(
           received.get(hookId as string)?.sort(),
-          eventIds.map((id) => deliveryId(id as string, hookId as string)).sort(),
+          eventIds.map((id) => deliveryId(id as EventId, hookId as HookId)).sort(),
           `hook ${hookId} receives each of its events once`,
         );
       }
@@ -240,7 +249,7 @@ describe('dispatch workflow', () => {
       const [wide] = await storeEvents(owner, [{ type: 'note', data: { note: { id: 'split' } } }]);
       assert.ok(wide);
       const handle = await withWorker(async () => {
-        const started = await hookflow.temporal.workflow.start(DISPATCH_WORKFLOW, {
+        const started = await hookflow.temporal.workflow.start<typeof deliverDispatch>(DISPATCH_WORKFLOW, {
           workflowId: eventWorkflowId(wide._id),
           taskQueue: hookflow.config.temporal.taskQueue,
           args: [{ ownerId: owner.id, events: [withContent(wide)] }],
@@ -280,7 +289,10 @@ describe('dispatch workflow', () => {
           await handle.result();
           const history = await handle.fetchHistory();
           const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
-          return { id: posted.body.id as string, input: JSON.parse(Buffer.from(input ?? []).toString('utf8')) };
+          return {
+            id: idOf('event', posted.body.id as string),
+            input: JSON.parse(Buffer.from(input ?? []).toString('utf8')),
+          };
         };
         return [await deliveredWith(large), await deliveredWith(small)];
       });
@@ -312,8 +324,8 @@ describe('dispatch workflow', () => {
         ['a', 'b', 'c'].map((id) => ({ type: 'note', data: { note: { id } } })),
       );
       const dispatch = { ownerId: owner.id, events: events.map(withContent) };
-      const handle = await hookflow.temporal.workflow.start(DISPATCH_WORKFLOW, {
-        workflowId: eventWorkflowId(dispatch.events[0]?.eventKey as string),
+      const handle = await hookflow.temporal.workflow.start<typeof deliverDispatch>(DISPATCH_WORKFLOW, {
+        workflowId: eventWorkflowId(dispatch.events[0]?.eventKey as EventKey),
         taskQueue: hookflow.config.temporal.taskQueue,
         args: [dispatch],
       });
@@ -333,7 +345,7 @@ describe('dispatch workflow', () => {
 
       const resent = receiver.requests
         .slice(sentByTheKilledWorker)
-        .map((request) => request.headers['webhook-id'] as string)
+        .map((request) => request.headers['webhook-id'] as DeliveryId)
         .filter((id) => onRecordAtKill.has(id));
       assert.deepEqual(resent, [], 'no delivery on record is sent again');
       assert.equal(result.deliveries, 900, JSON.stringify(result));

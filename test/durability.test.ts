@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { idOf } from '../domain/ids';
 import { deliveryWorkflowId } from '../domain/temporal-names';
 import { freePort } from '../scripts/devstack/ports';
 import type { Managed } from '../scripts/devstack/processes';
@@ -59,7 +60,7 @@ describe('durability (short per-hook schedule)', () => {
     const deliveryId = await eventually(async () => {
       const listed = await as('GET', `/v1/deliveries?hookId=${hook.body.id}`);
       assert.equal(listed.body.data[0]?.status, 'retrying');
-      return listed.body.data[0].id as string;
+      return idOf('delivery', listed.body.data[0].id as string);
     });
     // The retry is in its schedule once its workflow waits on the timer.
     await eventually(async () => {

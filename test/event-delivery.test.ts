@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { eventKey } from '../domain/ids';
+import { eventKey, idOf, type OwnerId } from '../domain/ids';
 import { eventWorkflowId } from '../domain/temporal-names';
 import { eventually } from './support/eventually';
 import { startHookflow, type Hookflow } from './support/hookflow';
@@ -14,7 +14,7 @@ import { startReceiver } from './support/receiver';
 describe('event delivery, end to end', () => {
   let hookflow: Hookflow;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  let ownerId: string;
+  let ownerId: OwnerId;
 
   before(async () => {
     hookflow = await startHookflow();
@@ -127,7 +127,7 @@ describe('event delivery, end to end', () => {
     assert.equal(conflicting.body.error.code, 'conflict');
 
     // The workflow for this event id is closed and must not run again.
-    await hookflow.temporal.workflow.getHandle(eventWorkflowId(eventKey(ownerId, event.id))).result();
+    await hookflow.temporal.workflow.getHandle(eventWorkflowId(eventKey(ownerId, idOf('event', event.id)))).result();
     assert.equal(receiver.requests.filter((r) => r.body.includes('"invoice.paid"')).length, countAfterFirst);
     assert.equal(countAfterFirst, 1);
     assert.equal((await deliveriesOf(event.id, 1)).deliveries[0].attempts, 1);

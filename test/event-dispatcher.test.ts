@@ -2,11 +2,18 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_EVENTS_PER_DISPATCH } from '../domain/dispatch';
-import type { NewEvent, Outcome, StoredEventRecord } from '../domain/dispatches';
+import type { Outcome } from '../domain/dispatches';
+import type { NewEvent, StoredEventRecord } from '../domain/stored-events';
 import { EventDispatcher, MAX_DISPATCH_WAIT_MS, type Dispatching } from '../domain/event-dispatcher';
+import { eventKey, idOf } from '../domain/ids';
 
-const event = (id: string, ownerId = 'own_a'): NewEvent => ({ id, ownerId, type: 'follow', data: {} });
-const recordOf = (e: NewEvent): StoredEventRecord => ({ _id: `${e.ownerId}/${e.id}`, ...e, createdAt: new Date() });
+const event = (id: string, ownerId = 'own_a'): NewEvent => ({
+  id: idOf('event', id),
+  ownerId: idOf('owner', ownerId),
+  type: 'follow',
+  data: {},
+});
+const recordOf = (e: NewEvent): StoredEventRecord => ({ _id: eventKey(e.ownerId, e.id), ...e, createdAt: new Date() });
 const acceptedAll = (events: NewEvent[]): Outcome[] =>
   events.map((e) => ({ accepted: { event: recordOf(e), created: true } }));
 

@@ -11,11 +11,11 @@ import { createHttpClient } from '../activities/http/client';
 import { createHookSender } from '../activities/hook-sender';
 import { createSender as createHttpSender } from '../targets/http/sender';
 import { BUILT_IN_DELIVERY_SETTINGS } from '../domain/delivery-settings';
-import { eventView } from '../domain/events';
+import { eventView } from '../domain/stored-events';
 import { loadConfig } from '../domain/config';
 import { seedEventCatalogue } from '../domain/event-types';
 import { createHook } from '../domain/hooks';
-import { deliveryId, eventKey } from '../domain/ids';
+import { deliveryId, eventKey, idOf, type EventKey, type HookId, type OwnerId } from '../domain/ids';
 import { createModels, type Models } from '../domain/models';
 import { connectMongo, syncIndexes } from '../domain/mongo';
 import { createOwner } from '../domain/owners';
@@ -65,7 +65,7 @@ describe('fan-out and replay page activities', () => {
     const owner = await createOwner(models, { name, email: `${name.toLowerCase()}@example.test` });
     const sealed = secrets.seal('whsec_' + randomBytes(32).toString('base64'));
     const hooks = Array.from({ length: count }, (_, i) => ({
-      _id: `hook_${name.toLowerCase()}_${String(i).padStart(4, '0')}`,
+      _id: idOf('hook', `hook_${name.toLowerCase()}_${String(i).padStart(4, '0')}`),
       ownerId: owner.id,
       name: `${name} ${i}`,
       events: [eventType],
@@ -80,15 +80,16 @@ describe('fan-out and replay page activities', () => {
   }
 
   /** Stores an event as the API would (under its owner's key of the id), and answers that key. */
-  async function storeEvent(ownerId: string, id: string, type: string): Promise<string> {
-    const key = eventKey(ownerId, id);
-    await models.Event.create({ _id: key, id, type, ownerId, data: { user: {} } });
+  async function storeEvent(ownerId: OwnerId, id: string, type: string): Promise<EventKey> {
+    const eventId = idOf('event', id);
+    const key = eventKey(ownerId, eventId);
+    await models.Event.create({ _id: key, id: eventId, type, ownerId, data: { user: {} } });
     return key;
   }
 
   it('sends nothing twice when retried, and still hands on what was left retrying', async (t) => {
     const owner = await createOwner(models, { name: 'Fan', email: 'fan@example.test' });
-    const caller = { kind: 'owner', ownerId: owner.id, keyId: 'key_test' } as const;
+    const caller = { kind: 'owner', ownerId: owner.id, keyId: idOf('apiKey', 'key_test') } as const;
     const deps = { models, secrets, allowPrivateTargets: true, deliveryDefaults: BUILT_IN_DELIVERY_SETTINGS };
     for (const path of ['/up', '/down']) {
       await createHook(deps, caller, {
@@ -183,7 +184,10 @@ describe('fan-out and replay page activities', () => {
     assert.equal(outcome.succeeded, 1);
     assert.equal(outcome.failed, 1);
     assert.equal(outcome.retries.length, 0, 'retrying cannot help until the key is restored');
-    const failed = await models.Delivery.findOne({ eventId: 'evt_rekeyed', hookId: 'hook_rekeyed_a' }).lean();
+    const failed = await models.Delivery.findOne({
+      eventId: idOf('event', 'evt_rekeyed'),
+      hookId: idOf('hook', 'hook_rekeyed_a'),
+    }).lean();
     assert.equal(failed?.status, 'failed');
     assert.equal(failed?.attempts[0]?.errorKind, 'secret_unreadable');
     assert.match(failed?.failureReason ?? '', /HOOKFLOW_MASTER_KEY/);
@@ -191,7 +195,7 @@ describe('fan-out and replay page activities', () => {
 
   it('a replay page retried sends nothing twice, and still hands on what it left retrying', async () => {
     const owner = await createOwner(models, { name: 'Replayer', email: 'replayer@example.test' });
-    const caller = { kind: 'owner', ownerId: owner.id, keyId: 'key_test' } as const;
+    const caller = { kind: 'owner', ownerId: owner.id, keyId: idOf('apiKey', 'key_test') } as const;
     const deps = { models, secrets, allowPrivateTargets: true, deliveryDefaults: BUILT_IN_DELIVERY_SETTINGS };
     const hook = await createHook(deps, caller, {
       name: 'down',
@@ -200,13 +204,18 @@ describe('fan-out and replay page activities', () => {
       delivery: { retrySchedule: ['1m'] },
     });
     await storeEvent(owner.id, 'evt_replayed', 'follow');
-    const original = { _id: 'dlv_original', eventId: 'evt_replayed', hookId: hook.id, ownerId: owner.id };
+    const original = {
+      _id: idOf('delivery', 'dlv_original'),
+      eventId: idOf('event', 'evt_replayed'),
+      hookId: hook.id,
+      ownerId: owner.id,
+    };
     await models.Delivery.create({ ...original, status: 'failed', attempts: [] });
     await models.Replay.create({
-      _id: 'rpl_page',
+      _id: idOf('replay', 'rpl_page'),
       ownerId: owner.id,
       kind: 'delivery',
-      deliveryId: 'dlv_original',
+      deliveryId: original._id,
       ratePerSecond: 10,
       total: 1,
     });
@@ -216,7 +225,7 @@ describe('fan-out and replay page activities', () => {
       replayRate: 10,
     });
     const sentBefore = receiver.requests.length;
-    const page = { replayId: 'rpl_page', limit: 10 };
+    const page = { replayId: idOf('replay', 'rpl_page'), limit: 10 };
 
     const first = await onTry(1, () => activities.replayPage(page));
     assert.equal(first.sent, 1);
@@ -233,7 +242,7 @@ describe('fan-out and replay page activities', () => {
 
   it('names one disabling per enabled spell of a hook, however many failures race to it', async () => {
     const owner = await createOwner(models, { name: 'Racer', email: 'racer@example.test' });
-    const caller = { kind: 'owner', ownerId: owner.id, keyId: 'key_test' } as const;
+    const caller = { kind: 'owner', ownerId: owner.id, keyId: idOf('apiKey', 'key_test') } as const;
     const deps = { models, secrets, allowPrivateTargets: true, deliveryDefaults: BUILT_IN_DELIVERY_SETTINGS };
     const hook = await createHook(deps, caller, {
       name: 'racer',
@@ -381,7 +390,7 @@ describe('fan-out and replay page activities', () => {
     assert.equal(retried.skipped, 200);
     assert.equal(retried.retries.length, 20, 'what the first run left retrying is handed on');
     assert.deepEqual(retried.carryOn, first.carryOn);
-    assert.equal(await models.Delivery.countDocuments({ eventId: 'evt_local' }), 200);
+    assert.equal(await models.Delivery.countDocuments({ eventId: idOf('event', 'evt_local') }), 200);
   });
 
   it('delivers a dispatch of ten events in one lookup of their hooks and one insert of their records', async (t) => {
@@ -389,8 +398,8 @@ describe('fan-out and replay page activities', () => {
     const events = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         models.Event.create({
-          _id: eventKey(owner.id, `evt_grouped_${i}`),
-          id: `evt_grouped_${i}`,
+          _id: eventKey(owner.id, idOf('event', `evt_grouped_${i}`)),
+          id: idOf('event', `evt_grouped_${i}`),
           type: 'reaction',
           ownerId: owner.id,
           data: { n: i },
@@ -446,12 +455,12 @@ describe('fan-out and replay page activities', () => {
     assert.equal(outcome.hooks, 200);
     assert.equal(outcome.begun, 2, 'the third event is left to the next call');
     assert.deepEqual(outcome.carryOn, [{ index: 1, afterHookId: hooks[49]?._id }]);
-    assert.equal(await models.Delivery.countDocuments({ eventId: 'evt_bounded_1' }), 50);
+    assert.equal(await models.Delivery.countDocuments({ eventId: idOf('event', 'evt_bounded_1') }), 50);
   });
 
   it('counts each failure of a hook that fails more than once in one call (several events of a dispatch)', async () => {
     const { hooks } = await insertHooks('Twice', 'reaction', 1);
-    const hookId = hooks[0]?._id as string;
+    const hookId = hooks[0]?._id as HookId;
     const failure = { hookId, disableAfter: { failures: 2, window: '0s' }, failureCountBefore: 0, succeeded: false };
     const toDisable = await recordStreaks(models, [failure, failure]);
     const hook = await models.Hook.findById(hookId).lean();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
-import { deliveryId, eventKey } from '../domain/ids';
+import { deliveryId, eventKey, idOf, type EventId, type HookId } from '../domain/ids';
 import { eventWorkflowId } from '../domain/temporal-names';
 import type { DeliverDispatchResult } from '../workflows/deliver-dispatch';
 import { eventually } from './support/eventually';
@@ -44,7 +44,7 @@ describe('fan-out at scale', () => {
     return replaceByCopies(hookflow.models, created.body.id, count, (id) => `${receiverUrl}/h/${id}`);
   }
 
-  async function postEvent(owner: Owner): Promise<string> {
+  async function postEvent(owner: Owner): Promise<EventId> {
     const posted = await hookflow.request(
       'POST',
       '/v1/events',
@@ -52,10 +52,10 @@ describe('fan-out at scale', () => {
       { key: owner.apiKey },
     );
     assert.equal(posted.status, 202, JSON.stringify(posted.body));
-    return posted.body.id as string;
+    return idOf('event', posted.body.id as string);
   }
 
-  function eventResult(owner: Owner, eventId: string, timeoutMs: number): Promise<DeliverDispatchResult> {
+  function eventResult(owner: Owner, eventId: EventId, timeoutMs: number): Promise<DeliverDispatchResult> {
     const result = hookflow.temporal.workflow.getHandle(eventWorkflowId(eventKey(owner.id, eventId))).result();
     const timeout = new Promise<never>((_, reject) =>
       setTimeout(() => reject(new Error(`event ${eventId} not delivered within ${timeoutMs} ms`)), timeoutMs).unref(),
@@ -64,10 +64,10 @@ describe('fan-out at scale', () => {
   }
 
   /** Every request, grouped by the hook it was for (the path names the hook). */
-  function requestsByHook(requests: ReceivedRequest[]): Map<string, ReceivedRequest[]> {
-    const byHook = new Map<string, ReceivedRequest[]>();
+  function requestsByHook(requests: ReceivedRequest[]): Map<HookId, ReceivedRequest[]> {
+    const byHook = new Map<HookId, ReceivedRequest[]>();
     for (const request of requests) {
-      const hookId = request.path.slice('/h/'.length);
+      const hookId = idOf('hook', request.path.slice('/h/'.length));
       byHook.set(hookId, [...(byHook.get(hookId) ?? []), request]);
     }
     return byHook;

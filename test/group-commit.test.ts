@@ -4,7 +4,7 @@ import { startApi } from '../api/main';
 import { createdHourOf } from '../domain/created-hour';
 import { INLINE_CONTENT_LIMIT } from '../domain/dispatch';
 import { ORPHANED_AFTER_MS, recoverPendingDispatches } from '../domain/dispatches';
-import { eventKey } from '../domain/ids';
+import { eventKey, idOf, type DispatchId, type OwnerId } from '../domain/ids';
 import { createLogger } from '../domain/logger';
 import { dispatchWorkflowId, eventWorkflowId } from '../domain/temporal-names';
 import { startDispatchRecorder } from './support/dispatch-recorder';
@@ -14,7 +14,7 @@ import { startHookflow, type Hookflow } from './support/hookflow';
 describe('group commit of posted events', () => {
   let hookflow: Hookflow;
   let recorder: Awaited<ReturnType<typeof startDispatchRecorder>>;
-  let owner: { id: string; apiKey: string };
+  let owner: { id: OwnerId; apiKey: string };
 
   before(async () => {
     hookflow = await startHookflow({ worker: false });
@@ -28,7 +28,7 @@ describe('group commit of posted events', () => {
 
   const asOwner = (method: string, path: string, body?: unknown, baseUrl?: string) =>
     hookflow.request(method, path, body, { key: owner.apiKey, baseUrl });
-  const keyOf = (id: string) => eventKey(owner.id, id);
+  const keyOf = (id: string) => eventKey(owner.id, idOf('event', id));
   /** The dispatches recorded that hold the event: each event must be in exactly one. */
   const dispatchesOf = (id: string) =>
     recorder.recorded.filter((d) => d.input.events.some((e) => e.eventKey === keyOf(id)));
@@ -138,7 +138,7 @@ describe('group commit of posted events', () => {
 
   /** What an API process that died with a dispatch open leaves: its pending record, old, and its events. */
   async function orphanedDispatch(name: string) {
-    const dispatchId = `dsp_${name}${Date.now()}`;
+    const dispatchId = idOf('dispatch', `dsp_${name}${Date.now()}`);
     const ids = [`${name}-${Date.now()}-1`, `${name}-${Date.now()}-2`];
     await hookflow.models.PendingDispatch.collection.insertOne({
       _id: dispatchId as never,
@@ -197,7 +197,7 @@ describe('group commit of posted events', () => {
       assert.ok(found && others.length === 0);
       return found;
     });
-    assert.equal(dispatch.workflowId, dispatchWorkflowId(dispatchId as string));
+    assert.equal(dispatch.workflowId, dispatchWorkflowId(dispatchId as DispatchId));
     assert.deepEqual(
       dispatch.input.events.map((e) => e.eventKey),
       ids.map(keyOf),
@@ -227,7 +227,7 @@ describe('group commit of posted events', () => {
 
   it('answers a retried post 200 and starts the dispatch its first post stored but never started', async () => {
     // What a crash between the insert and the workflow start leaves: two events naming a dispatch, no workflow.
-    const dispatchId = `dsp_crashed${Date.now()}`;
+    const dispatchId = idOf('dispatch', `dsp_crashed${Date.now()}`);
     const ids = [`crashed-${Date.now()}-1`, `crashed-${Date.now()}-2`];
     await hookflow.models.Event.insertMany(
       ids.map((id) => ({ _id: keyOf(id), id, type: 'reaction', ownerId: owner.id, data: { id }, dispatchId })),

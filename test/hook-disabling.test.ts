@@ -7,7 +7,7 @@ import { createHookSender } from '../activities/hook-sender';
 import { createRetryActivities } from '../activities/retries';
 import { createSender as createHttpSender } from '../targets/http/sender';
 import { loadConfig } from '../domain/config';
-import { deliveryId, eventKey } from '../domain/ids';
+import { deliveryId, eventKey, idOf, type EventId } from '../domain/ids';
 import type { CaughtMail } from '../scripts/devstack/smtp-catcher';
 import { eventually } from './support/eventually';
 import { startHookflow, type Hookflow } from './support/hookflow';
@@ -121,7 +121,7 @@ describe('a failing hook is disabled and its owner emailed once', () => {
     );
     assert.equal(hook.status, 201, JSON.stringify(hook.body));
     const failedAttempt = { startedAt: new Date(), durationMs: 5, statusCode: 500 };
-    const delivery = async (eventId: string, state: Record<string, unknown>) => {
+    const delivery = async (eventId: EventId, state: Record<string, unknown>) => {
       await hookflow.models.Event.create({
         _id: eventKey(owner.id, eventId),
         id: eventId,
@@ -142,13 +142,16 @@ describe('a failing hook is disabled and its owner emailed once', () => {
       return id;
     };
     // What the first try left: one delivery claimed under its claim, no workflow started for it; one still paused.
-    const orphan = await delivery('evt_claimed_then_crashed', {
+    const orphan = await delivery(idOf('event', 'evt_claimed_then_crashed'), {
       status: 'retrying',
       nextAttemptAt: new Date(),
       attemptsBeforeResume: 1,
       resumeClaim: 'crashed-run:0',
     });
-    const paused = await delivery('evt_still_paused', { status: 'paused', failureReason: 'Hook disabled: test' });
+    const paused = await delivery(idOf('event', 'evt_still_paused'), {
+      status: 'paused',
+      failureReason: 'Hook disabled: test',
+    });
 
     const http = createHttpClient({ allowPrivateTargets: true });
     const sender = createHookSender({

@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Connection } from 'mongoose';
+import type { Caller } from '../domain/caller';
 import { loadConfig } from '../domain/config';
 import { BUILT_IN_DELIVERY_SETTINGS } from '../domain/delivery-settings';
 import { UnprocessableError } from '../domain/errors';
 import { seedEventCatalogue } from '../domain/event-types';
 import { createHook, createHookInput, getHook, updateHook, updateHookInput } from '../domain/hooks';
+import { idOf } from '../domain/ids';
 import { createModels, type Models } from '../domain/models';
 import { connectMongo, syncIndexes } from '../domain/mongo';
 import { createOwner } from '../domain/owners';
@@ -61,7 +63,7 @@ const TARGETS = {
 describe('hook targets', () => {
   let mongo: Connection;
   let models: Models;
-  let caller: { kind: 'owner'; ownerId: string; keyId: string };
+  let caller: Caller;
   const secrets = createSecretBox(randomBytes(32));
   const deps = () => ({ models, secrets, allowPrivateTargets: false, deliveryDefaults: BUILT_IN_DELIVERY_SETTINGS });
 
@@ -73,7 +75,7 @@ describe('hook targets', () => {
     await syncIndexes(mongo);
     await seedEventCatalogue(models);
     const owner = await createOwner(models, { name: 'Targets', email: 'targets@example.test' });
-    caller = { kind: 'owner', ownerId: owner.id, keyId: 'key_test' };
+    caller = { kind: 'owner', ownerId: owner.id, keyId: idOf('apiKey', 'key_test') };
   });
   after(async () => {
     await mongo?.dropDatabase();
@@ -90,7 +92,7 @@ describe('hook targets', () => {
       assert.deepEqual(created.target, type === 'telegram' ? { ...expected, chatId: '-1001234' } : expected);
       assert.equal(created.format, undefined, `${type}: payload formats are for http targets`);
 
-      const raw = await mongo.collection('hooks').findOne({ _id: created.id as never });
+      const raw = await mongo.collection('hooks').findOne({ _id: created.id });
       for (const [field, value] of Object.entries(secretValues)) {
         assert.notEqual(raw?.target[field], value, `${type}.${field} is not stored in clear`);
         assert.equal(secrets.open(raw?.target[field] as string), value);
@@ -117,7 +119,7 @@ describe('hook targets', () => {
     const patch = updateHookInput.parse({ target: { type: 'slack', text: 'changed {{ event.type }}' } });
     const patched = await updateHook(deps(), caller, created.id, patch);
     assert.deepEqual(patched.target, { type: 'slack', url: { secret: true }, text: 'changed {{ event.type }}' });
-    const raw = await mongo.collection('hooks').findOne({ _id: created.id as never });
+    const raw = await mongo.collection('hooks').findOne({ _id: created.id });
     assert.equal(secrets.open(raw?.target.url as string), TARGETS.slack.secrets.url);
 
     const toTelegram = updateHookInput.parse({ target: { type: 'telegram', chatId: '42' } });

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { eventIdInput } from '../domain/events';
-import { deliveryId, eventKey, newId } from '../domain/ids';
+import { deliveryId, eventKey, idOf, newId } from '../domain/ids';
+
+const owner = (id: string) => idOf('owner', id);
+const event = (id: string) => idOf('event', id);
+const hook = (id: string) => idOf('hook', id);
 
 describe('ids', () => {
   it('prefixes ids with their kind and never repeats one', () => {
@@ -16,19 +20,19 @@ describe('ids', () => {
   });
 
   it('gives one delivery id per (event, hook) pair', () => {
-    assert.equal(deliveryId('evt_1', 'hook_1'), deliveryId('evt_1', 'hook_1'));
-    assert.notEqual(deliveryId('evt_1', 'hook_1'), deliveryId('evt_1', 'hook_2'));
-    assert.notEqual(deliveryId('evt_1', 'hook_1'), deliveryId('evt_2', 'hook_1'));
+    assert.equal(deliveryId(event('evt_1'), hook('hook_1')), deliveryId(event('evt_1'), hook('hook_1')));
+    assert.notEqual(deliveryId(event('evt_1'), hook('hook_1')), deliveryId(event('evt_1'), hook('hook_2')));
+    assert.notEqual(deliveryId(event('evt_1'), hook('hook_1')), deliveryId(event('evt_2'), hook('hook_1')));
     // The separator keeps ("ab", "c") and ("a", "bc") apart.
-    assert.notEqual(deliveryId('ab', 'c'), deliveryId('a', 'bc'));
-    assert.match(deliveryId('evt_1', 'hook_1'), /^dlv_[0-9a-z]{26}$/);
+    assert.notEqual(deliveryId(event('ab'), hook('c')), deliveryId(event('a'), hook('bc')));
+    assert.match(deliveryId(event('evt_1'), hook('hook_1')), /^dlv_[0-9a-z]{26}$/);
   });
 
   it("keys an event by its owner and the producer's id, so that two owners' ids never meet", () => {
-    assert.equal(eventKey('own_a', 'order-1'), eventKey('own_a', 'order-1'));
-    assert.notEqual(eventKey('own_a', 'order-1'), eventKey('own_b', 'order-1'));
+    assert.equal(eventKey(owner('own_a'), event('order-1')), eventKey(owner('own_a'), event('order-1')));
+    assert.notEqual(eventKey(owner('own_a'), event('order-1')), eventKey(owner('own_b'), event('order-1')));
     // Producer ids may hold ':' but never '/', the separator: ("a:b", "c") and ("a", "b:c") stay apart.
-    assert.notEqual(eventKey('own_a:b', 'c'), eventKey('own_a', 'b:c'));
+    assert.notEqual(eventKey(owner('own_a:b'), event('c')), eventKey(owner('own_a'), event('b:c')));
     assert.equal(eventIdInput.safeParse('b/c').success, false);
   });
 });

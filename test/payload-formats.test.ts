@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DeliveryContext } from '../targets/contract';
+import { idOf } from '../domain/ids';
 import { checkTemplate, renderPayload, RenderError } from '../domain/payloads';
 
 const PUBLIC_URL = 'https://hooks.example.test';
@@ -10,9 +11,9 @@ function context(overrides: Partial<DeliveryContext['event']> = {}): DeliveryCon
   return {
     deliveryId: 'dlv_1',
     event: {
-      id: 'evt_1',
+      id: idOf('event', 'evt_1'),
       type: 'resource.updated',
-      ownerId: 'own_1',
+      ownerId: idOf('owner', 'own_1'),
       resourceType: 'project',
       resourceId: 'prj_9',
       createdAt: created,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { replayIdFor } from '../domain/ids';
+import { idOf, replayIdFor } from '../domain/ids';
 import { recordReplay } from '../domain/replays';
 import { eventually } from './support/eventually';
 import { startHookflow, type Hookflow } from './support/hookflow';
@@ -46,7 +46,7 @@ describe('replays and recovery', () => {
     const deliveryId = await eventually(async () => {
       const event = await as('GET', `/v1/events/${posted.body.id}`);
       assert.equal(event.body.deliveries[0]?.status, status);
-      return event.body.deliveries[0].id as string;
+      return idOf('delivery', event.body.deliveries[0].id as string);
     });
     return { eventId: posted.body.id as string, deliveryId };
   }

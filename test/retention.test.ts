@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { firstAttemptRecord } from '../activities/delivery-records';
 import { createdHourOf } from '../domain/created-hour';
+import { eventKey, idOf } from '../domain/ids';
 import { ensureRetentionSchedule, RETENTION_SCHEDULE_ID } from '../domain/retention';
+import { RETENTION_WORKFLOW } from '../domain/temporal-names';
+import type { enforceRetention } from '../workflows';
 import { startHookflow, type Hookflow } from './support/hookflow';
 
 const DAY = 86_400_000;
@@ -21,7 +24,7 @@ describe('retention', () => {
   });
 
   const runRetention = (retention: string, batchSize: number) =>
-    hookflow.temporal.workflow.execute('enforceRetention', {
+    hookflow.temporal.workflow.execute<typeof enforceRetention>(RETENTION_WORKFLOW, {
       workflowId: `retention-test-${Date.now()}`,
       taskQueue: hookflow.config.temporal.taskQueue,
       args: [{ retention, batchSize }],
@@ -143,22 +146,23 @@ describe('retention', () => {
 
   it('stamps every new record with its hour of creation', async () => {
     const { models } = hookflow;
+    const [ownerId, eventId] = [idOf('owner', 'own_x'), idOf('event', 'evt_new')];
     const event = await models.Event.create({
-      _id: 'own_x/evt_new',
-      id: 'evt_new',
+      _id: eventKey(ownerId, eventId),
+      id: eventId,
       type: 'reaction',
-      ownerId: 'own_x',
+      ownerId,
       data: {},
     });
     const replay = await models.Replay.create({
-      _id: 'rpl_new',
-      ownerId: 'own_x',
+      _id: idOf('replay', 'rpl_new'),
+      ownerId,
       kind: 'event',
       ratePerSecond: 1,
       total: 0,
     });
     const delivery = firstAttemptRecord(
-      { deliveryId: 'dlv_new', eventId: 'evt_new', hookId: 'hook_x', ownerId: 'own_x' },
+      { deliveryId: idOf('delivery', 'dlv_new'), eventId, hookId: idOf('hook', 'hook_x'), ownerId },
       { status: 'succeeded' },
       { startedAt: new Date(), durationMs: 1 },
       Date.now(),

@@ -6,6 +6,7 @@ import { createHttpClient } from '../activities/http/client';
 import { createHookSender, type HookSender } from '../activities/hook-sender';
 import { BUILT_IN_DELIVERY_SETTINGS } from '../domain/delivery-settings';
 import type { Hook } from '../domain/models/hook';
+import { idOf } from '../domain/ids';
 import { createSecretBox } from '../domain/secret-box';
 import { openTarget, sealTarget, type TargetInput, type TargetType } from '../targets/catalogue';
 import type { AttemptResult } from '../targets/contract';
@@ -206,8 +207,8 @@ function storedHook(target: TargetInput, extra: { format?: string; template?: Ho
 }
 
 const event = () => ({
-  id: 'evt_conformance',
-  ownerId: 'own_conformance',
+  id: idOf('event', 'evt_conformance'),
+  ownerId: idOf('owner', 'own_conformance'),
   type: 'conformance.checked',
   resourceType: 'dataset',
   resourceId: 'ds-1',

@@ -5,6 +5,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { createSender as createEmailSender } from '../targets/email/sender';
 import type { AttemptResult, DeliveryContext } from '../targets/contract';
 import type { EmailConfig } from '../targets/email/config';
+import { idOf } from '../domain/ids';
 import { deliveryContext } from './support/delivery-context';
 import { emailTargetFor, FAKE_SMTP_PASSWORD, startFakeSmtp, type FakeSmtp } from './support/fakes/smtp';
 
@@ -15,7 +16,7 @@ function contextFor(target: EmailConfig, timeoutMs?: number): DeliveryContext<Em
   return deliveryContext(target, {
     timeoutMs,
     event: {
-      id: 'evt_email_1',
+      id: idOf('event', 'evt_email_1'),
       type: 'invoice.paid',
       resourceType: 'invoice',
       resourceId: 'inv_42',

@@ -4,6 +4,7 @@ import { createHttpClient } from '../activities/http/client';
 import { createSender as createGa4Sender } from '../targets/ga4/sender';
 import type { DeliveryContext, DeliveryEvent } from '../targets/contract';
 import type { Ga4Config } from '../targets/ga4/config';
+import { idOf } from '../domain/ids';
 import { deliveryContext } from './support/delivery-context';
 import { ga4TargetFor, startFakeGa4 } from './support/fakes/ga4';
 import { useFake, type FakeProvider } from './support/fakes/provider';
@@ -188,13 +189,13 @@ describe('GA4 target (Measurement Protocol)', () => {
       await ga4.send(context(event, { hookId }));
       return lastBody().client_id as string;
     };
-    const dataset = await clientId({ id: 'evt_1', type: 'dataset-created' });
-    assert.equal(await clientId({ id: 'evt_2', type: 'dataset-downloaded' }), dataset, 'same resource');
+    const dataset = await clientId({ id: idOf('event', 'evt_1'), type: 'dataset-created' });
+    assert.equal(await clientId({ id: idOf('event', 'evt_2'), type: 'dataset-downloaded' }), dataset, 'same resource');
     assert.notEqual(await clientId({ resourceId: 'ds_43' }), dataset, 'another resource');
     assert.notEqual(await clientId({}, 'hook_2'), dataset, 'another hook');
 
-    const owner = await clientId({ id: 'evt_3', resourceType: undefined, resourceId: undefined });
-    assert.equal(await clientId({ id: 'evt_4', resourceType: undefined, resourceId: undefined }), owner);
+    const owner = await clientId({ id: idOf('event', 'evt_3'), resourceType: undefined, resourceId: undefined });
+    assert.equal(await clientId({ id: idOf('event', 'evt_4'), resourceType: undefined, resourceId: undefined }), owner);
     assert.notEqual(owner, dataset);
   });
 

@@ -5,6 +5,7 @@ import { createHttpClient } from '../activities/http/client';
 import type { DeliveryContext, DeliveryEvent } from '../targets/contract';
 import type { UaConfig } from '../targets/ua/config';
 import { createSender as createUaSender } from '../targets/ua/sender';
+import { idOf } from '../domain/ids';
 import { deliveryContext } from './support/delivery-context';
 import { useFake, type FakeProvider } from './support/fakes/provider';
 import { startFakeUa, uaTargetFor } from './support/fakes/ua';
@@ -87,12 +88,12 @@ describe('Universal Analytics target (Measurement Protocol v1)', () => {
       await ua.send(context(event, hookId));
       return lastHit().cid;
     };
-    const dataset = await cid({ id: 'evt_1', type: 'dataset-created' });
-    assert.equal(await cid({ id: 'evt_2', type: 'dataset-downloaded' }), dataset, 'same resource');
+    const dataset = await cid({ id: idOf('event', 'evt_1'), type: 'dataset-created' });
+    assert.equal(await cid({ id: idOf('event', 'evt_2'), type: 'dataset-downloaded' }), dataset, 'same resource');
     assert.notEqual(await cid({ resourceId: 'ds_43' }), dataset, 'another resource');
     assert.notEqual(await cid({}, 'hook_2'), dataset, 'another hook');
     const owner = await cid({ resourceType: undefined, resourceId: undefined });
-    assert.equal(await cid({ id: 'evt_3', resourceType: undefined, resourceId: undefined }), owner);
+    assert.equal(await cid({ id: idOf('event', 'evt_3'), resourceType: undefined, resourceId: undefined }), owner);
   });
 
   it('is retried when UA is unavailable', async () => {

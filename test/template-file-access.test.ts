@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { Liquid } from 'liquidjs';
 import type { DeliveryContext } from '../targets/contract';
+import { idOf } from '../domain/ids';
 import { liquid } from '../domain/liquid-engine';
 import { renderPayload, RenderError, renderText } from '../domain/payloads';
 import { startHookflow, type Hookflow } from './support/hookflow';
@@ -35,7 +36,13 @@ function assertNoFileContent(output: string) {
 describe('Liquid templates cannot read files', () => {
   const context: DeliveryContext = {
     deliveryId: 'dlv_1',
-    event: { id: 'evt_1', type: 'note', ownerId: 'own_1', createdAt: new Date(), data: { text: 'hi' } },
+    event: {
+      id: idOf('event', 'evt_1'),
+      type: 'note',
+      ownerId: idOf('owner', 'own_1'),
+      createdAt: new Date(),
+      data: { text: 'hi' },
+    },
     hook: {
       id: 'hook_1',
       format: 'template',

@@ -3,6 +3,7 @@ import type { Activities } from '../activities';
 import type { FanOutOutcome } from '../activities/fan-out';
 import type { FanOutTally } from '../activities/fan-out-tally';
 import type { DeliverDispatchInput, DispatchedEvent } from '../domain/dispatch';
+import type { HookId } from '../domain/ids';
 import { bulkTaskQueue } from '../domain/temporal-names';
 
 const FAN_OUT_CALL = {
@@ -72,7 +73,7 @@ export interface DeliverDispatchResult {
 /** An event whose first hooks have their deliveries, and the hook after which the rest begin. */
 interface CarryingOn {
   event: DispatchedEvent;
-  afterHookId: string;
+  afterHookId: HookId;
 }
 
 export interface DeliverDispatchRun extends DeliverDispatchInput {
@@ -80,7 +81,7 @@ export interface DeliverDispatchRun extends DeliverDispatchInput {
    * Set when the workflow continues as new: `events` are then those with hooks
    * left, each carrying on after its `afterHookIds` entry, and `total` what came before.
    */
-  resume?: { afterHookIds: string[]; total: DeliverDispatchResult };
+  resume?: { afterHookIds: HookId[]; total: DeliverDispatchResult };
 }
 
 /** Adds a call's tally to the dispatch's, and hands its failures on to their own workflows. */
@@ -130,7 +131,7 @@ async function deliverRemainingHooks(
   total: DeliverDispatchResult,
 ): Promise<CarryingOn | undefined> {
   const deliverToSubscribers = remainingHooksActivity();
-  let next: string | undefined = afterHookId;
+  let next: HookId | undefined = afterHookId;
   while (next) {
     const outcome: FanOutOutcome = await deliverToSubscribers({ event, afterHookId: next });
     await settle(outcome, total);
@@ -158,7 +159,7 @@ export async function deliverDispatch(input: DeliverDispatchRun): Promise<Delive
   };
   const resumed = input.resume?.afterHookIds;
   const carryingOn = resumed
-    ? input.events.map((event, i) => ({ event, afterHookId: resumed[i] as string }))
+    ? input.events.map((event, i) => ({ event, afterHookId: resumed[i] as HookId }))
     : await deliverFirstHooks(input.events, total);
   const unfinished = (await Promise.all(carryingOn.map((event) => deliverRemainingHooks(event, total)))).filter(
     (event) => event !== undefined,

@@ -1,5 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { HookId } from '../domain/ids';
 
 const { disableHook, emailHookDisabled } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -10,7 +11,7 @@ const { disableHook, emailHookDisabled } = proxyActivities<Activities>({
  * Switches a failing hook off and tells its owner. One runs per enabled spell
  * (see disableHookWorkflowId): however many deliveries notice, one mail goes out.
  */
-export async function disableFailingHook(input: { hookId: string; reason: string }): Promise<boolean> {
+export async function disableFailingHook(input: { hookId: HookId; reason: string }): Promise<boolean> {
   const disabledNow = await disableHook(input);
   if (disabledNow) await emailHookDisabled({ hookId: input.hookId });
   return disabledNow;

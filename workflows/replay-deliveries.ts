@@ -7,6 +7,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { ReplayId } from '../domain/ids';
 
 const { replayPage } = proxyActivities<Activities>({
   // A page is at most a second's worth of deliveries at the replay's rate, but receivers may be slow.
@@ -21,7 +22,7 @@ const { handOnFailures, finishReplay } = proxyActivities<Activities>({
 });
 
 export interface ReplayInput {
-  replayId: string;
+  replayId: ReplayId;
   /** Deliveries a second at most: a receiver just back on its feet is not flooded. */
   ratePerSecond: number;
   /** Where the previous run stopped, when the workflow continues as new. */

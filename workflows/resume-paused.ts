@@ -1,5 +1,6 @@
 import { continueAsNew, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { HookId } from '../domain/ids';
 
 /** 20 a second: a receiver just back on its feet is not flooded with everything it missed at once. */
 const BATCH = 20;
@@ -11,7 +12,7 @@ const { resumePausedPage } = proxyActivities<Activities>({
 });
 
 /** Puts a re-enabled hook's paused deliveries back on their way, oldest first, at a bounded rate. */
-export async function resumePausedDeliveries(input: { hookId: string }): Promise<void> {
+export async function resumePausedDeliveries(input: { hookId: HookId }): Promise<void> {
   for (let page = 0; ; page++) {
     const claim = `${workflowInfo().runId}:${page}`;
     const resumed = await resumePausedPage({ hookId: input.hookId, limit: BATCH, claim });

@@ -1,6 +1,7 @@
 import { proxyActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { SEARCH_ATTRIBUTES } from '../domain/temporal-names';
+import type { DeliveryId } from '../domain/ids';
 
 const { attemptDelivery } = proxyActivities<Activities>({
   // Longer than the longest per-hook timeout (60 s) plus bookkeeping.
@@ -13,7 +14,7 @@ const { attemptDelivery } = proxyActivities<Activities>({
  * Temporal timers, so the schedule survives worker and server restarts; the
  * activity decides each next step from the hook's settings at that moment.
  */
-export async function retryDelivery(input: { deliveryId: string; delayMs: number }): Promise<string> {
+export async function retryDelivery(input: { deliveryId: DeliveryId; delayMs: number }): Promise<string> {
   let delayMs = input.delayMs;
   for (;;) {
     await sleep(delayMs);

@@ -3,6 +3,7 @@ import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflo
 import type { Activities } from '../activities';
 import { replayWorkflowId, SCHEDULED_START_TIME, SEARCH_ATTRIBUTES } from '../domain/temporal-names';
 import { replayDeliveries } from './replay-deliveries';
+import type { ReplayScheduleId } from '../domain/ids';
 
 const { prepareScheduledRecoveries } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
@@ -15,7 +16,7 @@ const { prepareScheduledRecoveries } = proxyActivities<Activities>({
  * recovery per hook, and waits for them, so that the schedule's SKIP policy
  * keeps runs from piling up.
  */
-export async function scheduledRecovery(input: { scheduleId: string }): Promise<number> {
+export async function scheduledRecovery(input: { scheduleId: ReplayScheduleId }): Promise<number> {
   const tick = workflowInfo().typedSearchAttributes.get(SCHEDULED_START_TIME) ?? new Date();
   const recoveries = await prepareScheduledRecoveries({ scheduleId: input.scheduleId, at: tick.toISOString() });
   for (const recovery of recoveries) {

@@ -1,5 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { HookId } from '../domain/ids';
 
 const { sendTestDelivery } = proxyActivities<Activities>({
   // Longer than the longest per-hook timeout (60 s), and never retried: a test is one attempt.
@@ -8,6 +9,6 @@ const { sendTestDelivery } = proxyActivities<Activities>({
 });
 
 /** Sends one synthetic event to one hook and reports what the target answered. */
-export async function testHook(input: { hookId: string; type: string; data: Record<string, unknown> }) {
+export async function testHook(input: { hookId: HookId; type: string; data: Record<string, unknown> }) {
   return sendTestDelivery(input);
 }

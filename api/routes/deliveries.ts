@@ -1,4 +1,5 @@
 import { getDelivery, listDeliveries, listDeliveriesQuery } from '../../domain/deliveries';
+import { idOf } from '../../domain/ids';
 import type { Models } from '../../domain/models';
 import { defineRoute, type RouteDefinition } from '../route';
 import { CURSOR_REFUSED } from './refusals';
@@ -24,7 +25,7 @@ export function deliveryRoutes(models: Models): RouteDefinition[] {
       summary: 'Read a delivery with every attempt',
       access: 'tenant',
       success: { status: 200, description: 'The delivery', schema: deliverySchema },
-      handle: ({ params, caller }) => getDelivery(models, caller, params.id as string),
+      handle: ({ params, caller }) => getDelivery(models, caller, idOf('delivery', params.id as string)),
     }),
   ];
 }

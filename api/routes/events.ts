@@ -12,6 +12,7 @@ import {
 import { EVENT_DELIVERIES_PAGE } from '../../domain/deliveries';
 import { EventTypeCache } from '../../domain/event-types';
 import type { AppDependencies } from '../dependencies';
+import { idOf } from '../../domain/ids';
 import { IDEMPOTENCY_KEY, idempotencyKey } from '../idempotency-key';
 import { Reply } from '../reply';
 import { defineRoute, type RouteDefinition } from '../route';
@@ -99,7 +100,8 @@ export function eventRoutes({ models, dispatcher }: AppDependencies): RouteDefin
             .describe('The `cursor` of `GET /v1/deliveries?eventId=` for the next page; absent when this is all'),
         }),
       },
-      handle: ({ params, query, caller }) => getEventWithDeliveries(models, caller, params.id as string, query),
+      handle: ({ params, query, caller }) =>
+        getEventWithDeliveries(models, caller, idOf('event', params.id as string), query),
     }),
   ];
 }

@@ -15,6 +15,7 @@ import {
 } from '../../domain/hooks';
 import { sendTestEvent, testHookInput } from '../../domain/hook-test';
 import type { AppDependencies } from '../dependencies';
+import { idOf } from '../../domain/ids';
 import { defineRoute, type RouteDefinition } from '../route';
 import { CURSOR_REFUSED } from './refusals';
 import { hookSchema, pageOf, testOutcomeSchema } from './schemas';
@@ -30,7 +31,7 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
     deliveryDefaults: config.deliveryDefaults,
   };
   const runDeps = { ...deps, temporal, taskQueue: config.temporal.taskQueue, hookTestWait: config.hookTestWait };
-  const id = (params: Record<string, string>) => params.id as string;
+  const id = (params: Record<string, string>) => idOf('hook', params.id as string);
   return [
     defineRoute({
       method: 'post',

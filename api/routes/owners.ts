@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { issueApiKey, revokeApiKey } from '../../domain/api-keys';
+import { idOf } from '../../domain/ids';
 import type { Models } from '../../domain/models';
 import { assertOwnerExists, createOwner, createOwnerInput, getOwner } from '../../domain/owners';
 import { defineRoute, type RouteDefinition } from '../route';
 import { apiKeySchema, ownerSchema } from './schemas';
 
 export function ownerRoutes(models: Models): RouteDefinition[] {
+  const id = (params: Record<string, string>) => idOf('owner', params.id as string);
   return [
     defineRoute({
       method: 'post',
@@ -30,7 +32,7 @@ export function ownerRoutes(models: Models): RouteDefinition[] {
       summary: 'Read an owner and its API keys (hints only)',
       access: 'admin',
       success: { status: 200, description: 'The owner', schema: ownerSchema },
-      handle: ({ params }) => getOwner(models, params.id as string),
+      handle: ({ params }) => getOwner(models, id(params)),
     }),
     defineRoute({
       method: 'post',
@@ -41,8 +43,8 @@ export function ownerRoutes(models: Models): RouteDefinition[] {
       access: 'admin',
       success: { status: 201, description: 'The new key', schema: apiKeySchema.extend({ apiKey: z.string() }) },
       handle: async ({ params }) => {
-        await assertOwnerExists(models, params.id as string);
-        return issueApiKey(models, params.id as string);
+        await assertOwnerExists(models, id(params));
+        return issueApiKey(models, id(params));
       },
     }),
     defineRoute({
@@ -52,7 +54,7 @@ export function ownerRoutes(models: Models): RouteDefinition[] {
       summary: 'Revoke an API key, at once and for good',
       access: 'admin',
       success: { status: 200, description: 'The revoked key', schema: apiKeySchema },
-      handle: ({ params }) => revokeApiKey(models, params.id as string, params.keyId as string),
+      handle: ({ params }) => revokeApiKey(models, id(params), idOf('apiKey', params.keyId as string)),
     }),
   ];
 }

@@ -10,12 +10,13 @@ import {
   updateReplayScheduleInput,
 } from '../../domain/replay-schedules';
 import type { AppDependencies } from '../dependencies';
+import { idOf } from '../../domain/ids';
 import { defineRoute, type RouteDefinition } from '../route';
 import { replayScheduleSchema } from './schemas';
 
 export function replayScheduleRoutes({ models, temporal, config }: AppDependencies): RouteDefinition[] {
   const deps = { models, temporal, taskQueue: config.temporal.taskQueue, replayRate: config.replayRate };
-  const id = (params: Record<string, string>) => params.id as string;
+  const id = (params: Record<string, string>) => idOf('replaySchedule', params.id as string);
   return [
     defineRoute({
       method: 'post',

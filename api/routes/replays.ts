@@ -10,6 +10,7 @@ import {
   replayEventInput,
 } from '../../domain/replays';
 import type { AppDependencies } from '../dependencies';
+import { idOf } from '../../domain/ids';
 import { IDEMPOTENCY_KEY, idempotencyKey } from '../idempotency-key';
 import { Reply } from '../reply';
 import { defineRoute, type RouteDefinition } from '../route';
@@ -50,7 +51,7 @@ export function replayRoutes({ models, temporal, config }: AppDependencies): Rou
       success: STARTED,
       errors: { 409: DISABLED },
       handle: async ({ params, body, caller, req }) =>
-        started(await replayDelivery(deps, caller, params.id as string, body, idempotencyKey(req))),
+        started(await replayDelivery(deps, caller, idOf('delivery', params.id as string), body, idempotencyKey(req))),
     }),
     defineRoute({
       method: 'post',
@@ -65,7 +66,15 @@ export function replayRoutes({ models, temporal, config }: AppDependencies): Rou
       success: STARTED,
       errors: { 404: 'A hook of `hookIds` does not exist', 409: DISABLED },
       handle: async ({ params, query, body, caller, req }) =>
-        started(await replayEvent(deps, caller, { id: params.id as string, ...query }, body, idempotencyKey(req))),
+        started(
+          await replayEvent(
+            deps,
+            caller,
+            { id: idOf('event', params.id as string), ...query },
+            body,
+            idempotencyKey(req),
+          ),
+        ),
     }),
     defineRoute({
       method: 'post',
@@ -79,7 +88,7 @@ export function replayRoutes({ models, temporal, config }: AppDependencies): Rou
       success: STARTED,
       errors: { 409: DISABLED, 422: '`until` is not after `since`, or is in the future (`unprocessable`)' },
       handle: async ({ params, body, caller, req }) =>
-        started(await recoverHook(deps, caller, params.id as string, body, idempotencyKey(req))),
+        started(await recoverHook(deps, caller, idOf('hook', params.id as string), body, idempotencyKey(req))),
     }),
     defineRoute({
       method: 'get',
@@ -88,7 +97,7 @@ export function replayRoutes({ models, temporal, config }: AppDependencies): Rou
       summary: 'Read the progress of a replay or recovery',
       access: 'tenant',
       success: { status: 200, description: 'The replay and its progress', schema: replaySchema },
-      handle: ({ params, caller }) => getReplay(models, caller, params.id as string),
+      handle: ({ params, caller }) => getReplay(models, caller, idOf('replay', params.id as string)),
     }),
     defineRoute({
       method: 'post',
@@ -97,7 +106,7 @@ export function replayRoutes({ models, temporal, config }: AppDependencies): Rou
       summary: 'Stop a replay: no more pages, and no more retries of what it sent',
       access: 'tenant',
       success: { status: 202, description: 'Cancelling; read the replay for its final state', schema: replaySchema },
-      handle: ({ params, caller }) => cancelReplay(deps, caller, params.id as string),
+      handle: ({ params, caller }) => cancelReplay(deps, caller, idOf('replay', params.id as string)),
     }),
   ];
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
-import { newId } from '../../domain/ids';
+import { newId, type EventId, type HookId } from '../../domain/ids';
 import type { BenchApp } from '../app';
 import { startCosting, startScenarioApp, type BenchContext } from '../context';
 import { BENCH_EVENT_DATA, createHttpHooks, createOwner, webhookIds } from '../fixtures';
@@ -62,8 +62,8 @@ export async function postAtRate(url: string, apiKey: string, eventIds: readonly
 /** Each delivery's time from its event's 202 to its first arrival, and the last arrival. */
 export function deliveryLatencies(
   received: Received,
-  eventIds: readonly string[],
-  hookIds: readonly string[],
+  eventIds: readonly EventId[],
+  hookIds: readonly HookId[],
   acceptedAt: ReadonlyMap<string, number>,
 ) {
   const latencies: number[] = [];

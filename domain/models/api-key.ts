@@ -1,4 +1,6 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import type { ApiKeyId, OwnerId } from '../ids';
+import type { WithIds } from './with-ids';
 
 /** An owner's API key as stored: a digest, never the key itself. */
 const apiKeySchema = new Schema(
@@ -16,8 +18,8 @@ const apiKeySchema = new Schema(
 apiKeySchema.index({ hash: 1 }, { unique: true });
 apiKeySchema.index({ ownerId: 1 });
 
-export type ApiKey = InferSchemaType<typeof apiKeySchema>;
+export type ApiKey = WithIds<InferSchemaType<typeof apiKeySchema>, { _id: ApiKeyId; ownerId: OwnerId }>;
 
 export function apiKeyModel(connection: Connection) {
-  return connection.model('ApiKey', apiKeySchema, 'api_keys');
+  return connection.model<ApiKey>('ApiKey', apiKeySchema, 'api_keys');
 }

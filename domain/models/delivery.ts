@@ -1,5 +1,7 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import type { DeliveryId, EventId, HookId, OwnerId, ReplayId } from '../ids';
 import { sweptByRetention } from './swept-by-retention';
+import type { WithIds } from './with-ids';
 
 /**
  * `retrying` waits for `nextAttemptAt`; `failed` gave up; `paused` waits for
@@ -79,12 +81,24 @@ deliverySchema.index({ eventId: 1, hookId: 1 });
 deliverySchema.index({ replayId: 1, _id: 1 });
 deliverySchema.plugin(sweptByRetention);
 
-export type Delivery = InferSchemaType<typeof deliverySchema>;
+export type Delivery = WithIds<
+  InferSchemaType<typeof deliverySchema>,
+  {
+    _id: DeliveryId;
+    eventId: EventId;
+    hookId: HookId;
+    ownerId: OwnerId;
+    replayId?: ReplayId | null;
+    replayOf?: DeliveryId | null;
+    supersededBy?: DeliveryId | null;
+    supersededByReplay?: ReplayId | null;
+  }
+>;
 /** As stored and read lean: the headers as a plain list. */
 export type Attempt = Omit<InferSchemaType<typeof attemptSchema>, 'responseHeaders'> & {
   responseHeaders?: { name: string; value: string }[] | null;
 };
 
 export function deliveryModel(connection: Connection) {
-  return connection.model('Delivery', deliverySchema, 'deliveries');
+  return connection.model<Delivery>('Delivery', deliverySchema, 'deliveries');
 }

@@ -1,5 +1,7 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import type { DispatchId, EventId, EventKey, OwnerId } from '../ids';
 import { sweptByRetention } from './swept-by-retention';
+import type { WithIds } from './with-ids';
 
 /** Something that happened at a producer, kept as received. */
 const eventSchema = new Schema(
@@ -34,8 +36,11 @@ eventSchema.index({ dispatchId: 1 }, { sparse: true });
 // The admin key reads an event by its producer's id without naming the owner; the _id keeps (ownerId, id) unique.
 eventSchema.index({ id: 1 });
 
-export type StoredEvent = InferSchemaType<typeof eventSchema>;
+export type StoredEvent = WithIds<
+  InferSchemaType<typeof eventSchema>,
+  { _id: EventKey; id: EventId; ownerId: OwnerId; dispatchId?: DispatchId | null }
+>;
 
 export function eventModel(connection: Connection) {
-  return connection.model('Event', eventSchema, 'events');
+  return connection.model<StoredEvent>('Event', eventSchema, 'events');
 }

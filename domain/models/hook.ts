@@ -1,5 +1,7 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 import type { StoredTarget } from '../../targets/catalogue';
+import type { HookId, OwnerId } from '../ids';
+import type { WithIds } from './with-ids';
 
 export const PAYLOAD_FORMATS = ['standard', 'creads', 'misskey', 'ibm', 'chat', 'template'] as const;
 
@@ -73,7 +75,7 @@ const hookSchema = new Schema(
 hookSchema.index({ ownerId: 1, status: 1, events: 1, _id: 1 });
 hookSchema.index({ ownerId: 1, createdAt: -1, _id: -1 });
 
-export type Hook = Omit<InferSchemaType<typeof hookSchema>, 'target'> & { target: StoredTarget };
+export type Hook = WithIds<InferSchemaType<typeof hookSchema>, { _id: HookId; ownerId: OwnerId; target: StoredTarget }>;
 
 export function hookModel(connection: Connection) {
   return connection.model<Hook>('Hook', hookSchema, 'hooks');

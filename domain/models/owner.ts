@@ -1,4 +1,6 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import type { ApiKeyId, OwnerId } from '../ids';
+import type { WithIds } from './with-ids';
 
 /** A tenant: the person or team that subscribes hooks and is emailed about them. */
 const ownerSchema = new Schema(
@@ -21,8 +23,8 @@ const ownerSchema = new Schema(
   { timestamps: true, versionKey: false },
 );
 
-export type Owner = InferSchemaType<typeof ownerSchema>;
+export type Owner = WithIds<InferSchemaType<typeof ownerSchema>, { _id: OwnerId; liveKeyIds?: ApiKeyId[] | null }>;
 
 export function ownerModel(connection: Connection) {
-  return connection.model('Owner', ownerSchema, 'owners');
+  return connection.model<Owner>('Owner', ownerSchema, 'owners');
 }

@@ -1,4 +1,6 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import type { DispatchId, OwnerId } from '../ids';
+import type { WithIds } from './with-ids';
 
 /**
  * A dispatch whose events are stored and answered but whose workflow has not
@@ -20,8 +22,11 @@ const pendingDispatchSchema = new Schema(
 // Recovery reads the ones left past the age no live dispatch reaches.
 pendingDispatchSchema.index({ createdAt: 1 });
 
-export type PendingDispatch = InferSchemaType<typeof pendingDispatchSchema>;
+export type PendingDispatch = WithIds<
+  InferSchemaType<typeof pendingDispatchSchema>,
+  { _id: DispatchId; ownerId: OwnerId }
+>;
 
 export function pendingDispatchModel(connection: Connection) {
-  return connection.model('PendingDispatch', pendingDispatchSchema, 'pending_dispatches');
+  return connection.model<PendingDispatch>('PendingDispatch', pendingDispatchSchema, 'pending_dispatches');
 }

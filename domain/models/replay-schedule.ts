@@ -1,5 +1,7 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import type { HookId, OwnerId, ReplayScheduleId } from '../ids';
 import { DELIVERY_STATUSES } from './delivery';
+import type { WithIds } from './with-ids';
 
 /**
  * A recovery that runs on a Temporal Schedule: at each tick, what a hook (or
@@ -24,8 +26,11 @@ const replayScheduleSchema = new Schema(
 
 replayScheduleSchema.index({ ownerId: 1, createdAt: -1, _id: -1 });
 
-export type ReplaySchedule = InferSchemaType<typeof replayScheduleSchema>;
+export type ReplaySchedule = WithIds<
+  InferSchemaType<typeof replayScheduleSchema>,
+  { _id: ReplayScheduleId; ownerId: OwnerId; hookId?: HookId | null }
+>;
 
 export function replayScheduleModel(connection: Connection) {
-  return connection.model('ReplaySchedule', replayScheduleSchema, 'replay_schedules');
+  return connection.model<ReplaySchedule>('ReplaySchedule', replayScheduleSchema, 'replay_schedules');
 }

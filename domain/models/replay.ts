@@ -1,6 +1,8 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 import { sweptByRetention } from './swept-by-retention';
+import type { DeliveryId, EventId, HookId, OwnerId, ReplayId } from '../ids';
 import { DELIVERY_STATUSES } from './delivery';
+import type { WithIds } from './with-ids';
 
 export const REPLAY_KINDS = ['delivery', 'event', 'recovery'] as const;
 export const REPLAY_STATUSES = ['running', 'completed', 'cancelled'] as const;
@@ -39,8 +41,18 @@ const replaySchema = new Schema(
 );
 
 replaySchema.plugin(sweptByRetention);
-export type Replay = InferSchemaType<typeof replaySchema>;
+export type Replay = WithIds<
+  InferSchemaType<typeof replaySchema>,
+  {
+    _id: ReplayId;
+    ownerId: OwnerId;
+    deliveryId?: DeliveryId | null;
+    eventId?: EventId | null;
+    hookIds?: HookId[] | null;
+    hookId?: HookId | null;
+  }
+>;
 
 export function replayModel(connection: Connection) {
-  return connection.model('Replay', replaySchema, 'replays');
+  return connection.model<Replay>('Replay', replaySchema, 'replays');
 }

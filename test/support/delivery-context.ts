@@ -1,4 +1,5 @@
 import type { DeliveryContext, DeliveryEvent } from '../../targets/contract';
+import { idOf } from '../../domain/ids';
 
 export interface DeliveryContextOptions {
   /** Fields of the event that differ from the default one (see `deliveryContext`). */
@@ -25,9 +26,9 @@ export function deliveryContext<Config extends { type: string }>(
   return {
     deliveryId,
     event: {
-      id: 'evt_1',
+      id: idOf('event', 'evt_1'),
       type: 'dataset-published',
-      ownerId: 'own_1',
+      ownerId: idOf('owner', 'own_1'),
       resourceType: 'dataset',
       resourceId: 'ds-1',
       createdAt: new Date(),

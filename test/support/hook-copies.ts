@@ -1,4 +1,4 @@
-import { newId } from '../../domain/ids';
+import { newId, type HookId } from '../../domain/ids';
 import type { Models } from '../../domain/models';
 
 /**
@@ -9,10 +9,10 @@ import type { Models } from '../../domain/models';
  */
 export async function replaceByCopies(
   models: Models,
-  templateId: string,
+  templateId: HookId,
   count: number,
   urlFor: (hookId: string, index: number) => string,
-): Promise<string[]> {
+): Promise<HookId[]> {
   const template = await models.Hook.findById(templateId).lean();
   if (!template) throw new Error(`Hook ${templateId} does not exist`);
   await models.Hook.deleteOne({ _id: templateId });

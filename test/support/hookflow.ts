@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import { startApi } from '../../api/main';
 import { createHttpClient } from '../../activities/http/client';
 import { loadConfig, requireMasterKey, type Config } from '../../domain/config';
+import { idOf } from '../../domain/ids';
 import { createLogger } from '../../domain/logger';
 import { createModels } from '../../domain/models';
 import { connectMongo } from '../../domain/mongo';
@@ -96,7 +97,7 @@ export async function startHookflow(
       email: `${name.toLowerCase().replace(/\W/g, '')}@example.test`,
     });
     if (created.status !== 201) throw new Error(`Could not create owner: ${JSON.stringify(created.body)}`);
-    return { id: created.body.id as string, apiKey: created.body.apiKey as string };
+    return { id: idOf('owner', created.body.id as string), apiKey: created.body.apiKey as string };
   }
 
   return {

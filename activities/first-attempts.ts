@@ -1,5 +1,4 @@
 import { mapWithConcurrency } from '../domain/concurrency';
-import { recordedDeliveriesFilter } from '../domain/deliveries';
 import { deliveryId, type DeliveryId, type EventId, type HookId, type OwnerId, type ReplayId } from '../domain/ids';
 import type { Models } from '../domain/models';
 import type { Hook } from '../domain/models/hook';
@@ -53,6 +52,16 @@ export function retriesLeftOnRecord<
     const delayMs = Math.max(0, (record.nextAttemptAt?.getTime() ?? 0) - Date.now());
     return [{ deliveryId: record._id, hookId: record.hookId, ownerId: event.ownerId, eventType: event.type, delayMs }];
   });
+}
+
+/**
+ * The records among these delivery ids that an earlier try made, within one
+ * event's deliveries or one replay's: an equality FerretDB hands to its store
+ * (it evaluates `$in` itself, on every row it reads). Served by the _id index
+ * on MongoDB.
+ */
+function recordedDeliveriesFilter(within: { eventId: EventId } | { replayId: ReplayId }, ids: readonly DeliveryId[]) {
+  return { ...within, _id: { $in: [...ids] } };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Transporter } from 'nodemailer';
-import { disableHookFor } from '../domain/hooks';
+import { disableHookFor } from '../domain/hook-switch';
 import type { HookId } from '../domain/ids';
 import type { Models } from '../domain/models';
 import { describeTarget } from '../targets/catalogue';

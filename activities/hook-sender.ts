@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { effectiveDeliverySettings, type DeliverySettings } from '../domain/delivery-settings';
 import { durationMs } from '../domain/durations';
-import { templateView } from '../domain/hooks';
+import { templateView } from '../domain/hook-template';
 import type { Hook } from '../domain/models/hook';
 import { UnreadableSecretError, type SecretBox } from '../domain/secret-box';
 import { openTarget, type OpenedTarget } from '../targets/catalogue';

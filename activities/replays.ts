@@ -16,7 +16,7 @@ import type { Models } from '../domain/models';
 import type { Hook } from '../domain/models/hook';
 import type { Replay } from '../domain/models/replay';
 import { countReplayItems, eventReplayHooksFilter, recoveryFilter } from '../domain/replay-items';
-import { recordReplay } from '../domain/replays';
+import { recordReplay } from '../domain/replay-records';
 import type { HookToDisable } from './failure-streak';
 import {
   recordedAmong,

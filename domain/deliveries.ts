@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ownerScope, type Caller } from './caller';
 import { NotFoundError } from './errors';
-import type { DeliveryId, EventId, OwnerId, ReplayId } from './ids';
+import type { DeliveryId, EventId, OwnerId } from './ids';
 import type { Models } from './models';
 import { DELIVERY_STATUSES, type Attempt, type Delivery } from './models/delivery';
 import { paginate, pageQuery } from './pagination';
@@ -98,19 +98,6 @@ export async function getDelivery(models: Models, caller: Caller, id: DeliveryId
 /** The deliveries of one event: served by the {eventId, createdAt, _id} index, and FerretDB reads only the event's. */
 export function eventDeliveriesFilter(event: { id: EventId; ownerId: OwnerId }) {
   return { eventId: event.id, ownerId: event.ownerId };
-}
-
-/**
- * The records among these delivery ids that an earlier try made, within one
- * event's deliveries or one replay's: an equality FerretDB hands to its store
- * (it evaluates `$in` itself, on every row it reads). Served by the _id index
- * on MongoDB.
- */
-export function recordedDeliveriesFilter(
-  within: { eventId: EventId } | { replayId: ReplayId },
-  ids: readonly DeliveryId[],
-) {
-  return { ...within, _id: { $in: [...ids] } };
 }
 
 /** How many of an event's deliveries its page embeds; `GET /v1/deliveries?eventId=` pages through the rest. */

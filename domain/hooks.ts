@@ -12,6 +12,7 @@ import { paginate, pageQuery } from './pagination';
 import { FORM_TYPE } from './payloads';
 import { NOT_BLANK, withRules } from './schema-rules';
 import type { SecretBox } from './secret-box';
+import { templateView } from './hook-template';
 import { newSigningSecret, ROTATION_GRACE_MS, signingSecretInput } from './signing-secret';
 import {
   assertPublicTarget,
@@ -156,15 +157,6 @@ function storedTemplate(template: TemplateInput | undefined) {
   return { ...rest, ...(fields ? { fields: Object.entries(fields).map(([name, value]) => ({ name, value })) } : {}) };
 }
 
-/** The template as the API shows it, fields back as an object. */
-export function templateView(template: Hook['template']) {
-  if (!template) return undefined;
-  return {
-    contentType: template.contentType,
-    body: template.body ?? undefined,
-    fields: template.fields ? Object.fromEntries(template.fields.map((f) => [f.name, f.value])) : undefined,
-  };
-}
 /** What owners see: secret header values masked, signing secrets never, delivery settings as in force. */
 export function hookView(hook: StoredHook, deliveryDefaults: DeliverySettings) {
   return {
@@ -336,17 +328,4 @@ export async function rotateSigningSecret(deps: HookDependencies, caller: Caller
     { $set: { signingSecrets: [{ sealed: secrets.seal(secret), createdAt: now }, ...stillValid] } },
   );
   return { id, secret, previousSecretsExpireAt: graceUntil };
-}
-
-/**
- * The engine's way to switch a hook off (a 410, a long failure streak). The
- * update is conditional, so of several concurrent deliveries only one flips
- * it; that one gets `true` and is the one to tell the owner.
- */
-export async function disableHookFor(models: Models, hookId: HookId, reason: string): Promise<boolean> {
-  const flipped = await models.Hook.updateOne(
-    { _id: hookId, status: 'enabled' },
-    { $set: { status: 'disabled', disabledReason: reason, disabledAt: new Date() } },
-  );
-  return flipped.modifiedCount === 1;
 }

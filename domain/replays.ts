@@ -8,10 +8,9 @@ import { enableHook } from './hooks';
 import { newId, replayIdFor, type DeliveryId, type EventId, type HookId, type OwnerId, type ReplayId } from './ids';
 import type { Models } from './models';
 import { DELIVERY_STATUSES } from './models/delivery';
-import type { Replay } from './models/replay';
-import { countReplayItems, type ReplayScope } from './replay-items';
 import { BEYOND_SCHEMA } from './schema-rules';
 import { replayWorkflowId } from './temporal-names';
+import { recordReplay, type NewReplay, type StoredReplay } from './replay-records';
 import { startReplayWorkflow } from './workflow-starters';
 
 export interface ReplayDependencies {
@@ -58,9 +57,6 @@ export const recoverHookInput = z
     params: BEYOND_SCHEMA,
   });
 
-type StoredReplay = Replay & { _id: string; createdAt: Date; updatedAt: Date };
-export type NewReplay = Omit<ReplayScope, '_id'> & { ratePerSecond?: number };
-
 /** A hook that is off is refused, unless the caller asked to turn it back on. */
 async function assertHooksEnabled(
   deps: ReplayDependencies,
@@ -79,31 +75,6 @@ async function assertHooksEnabled(
     );
   }
   for (const id of disabled) await enableHook(deps, caller, id);
-}
-
-export /**
- * Stores the replay with the total it sets out to make, once: a second call
- * with the same id finds the first. The rate is held to the configured most.
- */
-async function recordReplay(
-  deps: Pick<ReplayDependencies, 'models' | 'replayRate'>,
-  id: ReplayId,
-  replay: NewReplay,
-): Promise<{ stored: StoredReplay; created: boolean }> {
-  const existing = await deps.models.Replay.findById(id).lean();
-  if (existing) return { stored: existing, created: false };
-  const rate = Math.min(replay.ratePerSecond ?? deps.replayRate, deps.replayRate);
-  const draft = { ...replay, _id: id, status: 'running' as const, ratePerSecond: rate, total: 0 };
-  draft.total = await countReplayItems(deps.models, draft);
-  try {
-    return { stored: (await deps.models.Replay.create(draft)).toObject(), created: true };
-  } catch (error) {
-    // Of two requests racing with one Idempotency-Key, the unique id lets one insert; the other finds it.
-    if ((error as { code?: number }).code !== 11000) throw error;
-    const first = await deps.models.Replay.findById(id).lean();
-    if (!first) throw error;
-    return { stored: first, created: false };
-  }
 }
 
 /**

@@ -6,6 +6,7 @@ import { loadConfig } from '../../domain/config';
 import { createLogger } from '../../domain/logger';
 import { addSearchAttributes } from '../../domain/temporal-client';
 import { bulkTaskQueue, SEARCH_ATTRIBUTES } from '../../domain/temporal-names';
+import { ensureTemporalCli } from '../../scripts/devstack/temporal';
 import { ensureTemporalTestServer } from '../../scripts/devstack/temporal-test-server';
 import { installTemporalLogging, workerGroup } from '../../worker';
 
@@ -44,6 +45,28 @@ export async function startTimeSkippingEnvironment(): Promise<TestWorkflowEnviro
     throw error;
   }
   return env;
+}
+
+/**
+ * A dev server of its own (the stack's CLI), for what the test server does not
+ * do: it never sets `continueAsNewSuggested`, which a real server sets once a
+ * history has `suggestContinueAsNewAfterEvents` events (4,096 unless told).
+ */
+export async function startDevServerEnvironment(options: {
+  suggestContinueAsNewAfterEvents: number;
+}): Promise<TestWorkflowEnvironment> {
+  quietTemporalLogs();
+  const path = await ensureTemporalCli();
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path },
+      ip: '127.0.0.1',
+      extraArgs: [
+        '--dynamic-config-value',
+        `limit.historyCount.suggestContinueAsNew=${options.suggestContinueAsNewAfterEvents}`,
+      ],
+    },
+  });
 }
 
 /** Bundled once per test file (webpack's report unprinted): it takes about a second for each worker otherwise. */

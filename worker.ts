@@ -43,7 +43,7 @@ export interface WorkerGroup {
   runUntil<T>(work: Promise<T> | (() => Promise<T>)): Promise<T>;
 }
 
-function workerGroup(workers: Worker[]): WorkerGroup {
+export function workerGroup(workers: Worker[]): WorkerGroup {
   const group: WorkerGroup = {
     run: async () => {
       await Promise.all(workers.map((worker) => worker.run()));

@@ -58,6 +58,16 @@ const INDEXED_VALUE_TYPES = {
   KEYWORD_LIST: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 } as const;
 
+type OurSearchAttribute = (typeof SEARCH_ATTRIBUTES)[keyof typeof SEARCH_ATTRIBUTES];
+
+/** Registers `keys` in the client's namespace. */
+export async function addSearchAttributes(client: Client, keys: readonly OurSearchAttribute[]): Promise<void> {
+  await client.connection.operatorService.addSearchAttributes({
+    namespace: client.options.namespace,
+    searchAttributes: Object.fromEntries(keys.map((key) => [key.name, INDEXED_VALUE_TYPES[key.type]])),
+  });
+}
+
 /**
  * Registers our search attributes where missing, so that a fresh Temporal
  * server (compose, a new namespace) works without a manual step.
@@ -66,9 +76,5 @@ export async function ensureSearchAttributes(client: Client): Promise<void> {
   const namespace = client.options.namespace;
   const { customAttributes } = await client.connection.operatorService.listSearchAttributes({ namespace });
   const missing = Object.values(SEARCH_ATTRIBUTES).filter((key) => !customAttributes?.[key.name]);
-  if (missing.length === 0) return;
-  await client.connection.operatorService.addSearchAttributes({
-    namespace,
-    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, INDEXED_VALUE_TYPES[key.type]])),
-  });
+  if (missing.length > 0) await addSearchAttributes(client, missing);
 }

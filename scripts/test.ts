@@ -11,6 +11,7 @@ import { childEnv } from '../domain/config';
 import { DEVSTACK_DIR, REPO_ROOT } from './devstack/paths';
 import { run } from './devstack/processes';
 import { freeStackPorts, startStack } from './devstack/stack';
+import { ensureTemporalTestServer } from './devstack/temporal-test-server';
 
 const bin = (name: string) => join(REPO_ROOT, 'node_modules', '.bin', name);
 
@@ -38,6 +39,9 @@ async function main(): Promise<number> {
   const requested = process.argv.slice(2);
   if (requested.length === 0) await staticChecks();
 
+  // Installed before any test file runs: with more cores than here they run side by side, and two workflow
+  // test files must not install it at once.
+  await ensureTemporalTestServer();
   const dataDir = join(DEVSTACK_DIR, `test-run-${process.pid}`);
   const ports = await freeStackPorts();
   console.log('[test] starting the test stack...');

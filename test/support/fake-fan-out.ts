@@ -1,0 +1,142 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Activities } from '../../activities';
+import type { FanOutTally } from '../../activities/fan-out';
+import type { DispatchedEvent } from '../../domain/dispatch';
+
+export type FanOutActivities = Pick<Activities, 'deliverFirstSlices' | 'deliverToSubscribers' | 'handOnFailures'>;
+
+/** What a fake delivery to a hook comes to: sent, a failure to retry, or a failure that disables the hook. */
+export type FakeOutcome = 'succeeded' | 'retrying' | 'disabling';
+
+/** One call of a fan-out activity, where it ran, and what it was given and answered. */
+export type FanOutCall = {
+  isLocal: boolean;
+  taskQueue: string;
+  runId: string;
+} & (
+  | { activity: 'deliverFirstSlices'; input: Parameters<FanOutActivities['deliverFirstSlices']>[0]; begun: number }
+  | {
+      activity: 'deliverToSubscribers';
+      input: Parameters<FanOutActivities['deliverToSubscribers']>[0];
+      next: string | undefined;
+    }
+  | { activity: 'handOnFailures'; input: Parameters<FanOutActivities['handOnFailures']>[0] }
+);
+
+/** One delivery of an event to a hook, and what it comes to. */
+export interface FakeDelivery {
+  deliveryId: string;
+  hookId: string;
+  outcome: FakeOutcome;
+}
+
+/**
+ * The fan-out activities of the dispatch workflow over an in-memory store:
+ * event `eventKey` has `hookCounts[eventKey]` subscribed hooks, in id order,
+ * and its delivery to the `index`th comes to `outcomeOf`. They keep the contract of
+ * the real ones (activities/fan-out.ts, first-slices.ts): deliverFirstSlices
+ * begins events in order up to `limit` deliveries in all and says where each
+ * begun one carries on; deliverToSubscribers delivers `hooksPerCall` hooks
+ * after `afterHookId` and answers `next` while hooks are left. Every call is
+ * logged in `calls`, every delivery in `delivered`; `deliveriesOf` answers
+ * all that an event should come to.
+ */
+export function fakeFanOut(options: {
+  hookCounts: Record<string, number>;
+  hooksPerCall: number;
+  outcomeOf: (hook: { eventKey: string; index: number }) => FakeOutcome;
+}) {
+  const calls: FanOutCall[] = [];
+  const delivered: FakeDelivery[] = [];
+
+  /** The event's deliveries, to its hooks in id order (`<eventKey>/h00000` on). */
+  function deliveriesOf({ eventKey }: DispatchedEvent): FakeDelivery[] {
+    const count = options.hookCounts[eventKey];
+    // Non-retryable, so that an event the workflow made up fails it instead of being retried forever.
+    if (count === undefined) throw ApplicationFailure.nonRetryable(`no event ${eventKey}`, 'UnknownEvent');
+    return Array.from({ length: count }, (_, index) => {
+      const hookId = `${eventKey}/h${String(index).padStart(5, '0')}`;
+      return { deliveryId: `${eventKey}>${hookId}`, hookId, outcome: options.outcomeOf({ eventKey, index }) };
+    });
+  }
+
+  function where() {
+    const { info } = Context.current();
+    return { isLocal: info.isLocal, taskQueue: info.taskQueue, runId: info.workflowExecution?.runId ?? '' };
+  }
+
+  /** Records the deliveries, and answers `tally` with them added. */
+  function deliver(deliveries: FakeDelivery[], tally: FanOutTally): FanOutTally {
+    delivered.push(...deliveries);
+    const failures = deliveries.filter((delivery) => delivery.outcome !== 'succeeded');
+    return {
+      hooks: tally.hooks + deliveries.length,
+      succeeded: tally.succeeded + deliveries.length - failures.length,
+      failed: tally.failed + failures.length,
+      skipped: 0,
+      retries: [
+        ...tally.retries,
+        ...failures
+          .filter((failure) => failure.outcome === 'retrying')
+          .map(({ deliveryId, hookId }) => ({
+            deliveryId,
+            hookId,
+            ownerId: 'owner',
+            eventType: 'fake',
+            delayMs: 5_000,
+          })),
+      ],
+      hooksToDisable: [
+        ...tally.hooksToDisable,
+        ...failures
+          .filter((failure) => failure.outcome === 'disabling')
+          .map(({ hookId }) => ({ hookId, spell: 1, reason: 'gone (410)' })),
+      ],
+    };
+  }
+
+  const nothingYet = (): FanOutTally => ({
+    hooks: 0,
+    succeeded: 0,
+    failed: 0,
+    skipped: 0,
+    retries: [],
+    hooksToDisable: [],
+  });
+
+  const activities: FanOutActivities = {
+    deliverFirstSlices(input) {
+      let tally = nothingYet();
+      const carryOn: { index: number; afterHookId: string }[] = [];
+      let begun = 0;
+      for (const [index, event] of input.events.entries()) {
+        const room = input.limit - tally.hooks;
+        if (room === 0) break;
+        const hooks = deliveriesOf(event);
+        const slice = hooks.slice(0, room);
+        tally = deliver(slice, tally);
+        begun++;
+        const last = slice.at(-1);
+        if (hooks.length > slice.length && last) carryOn.push({ index, afterHookId: last.hookId });
+      }
+      calls.push({ activity: 'deliverFirstSlices', ...where(), input, begun });
+      return Promise.resolve({ ...tally, begun, carryOn });
+    },
+
+    deliverToSubscribers(input) {
+      const hooks = deliveriesOf(input.event);
+      const from = hooks.findIndex((hook) => hook.hookId === input.afterHookId) + 1;
+      const slice = hooks.slice(from, from + options.hooksPerCall);
+      const next = from + slice.length < hooks.length ? slice.at(-1)?.hookId : undefined;
+      calls.push({ activity: 'deliverToSubscribers', ...where(), input, next });
+      return Promise.resolve({ ...deliver(slice, nothingYet()), next });
+    },
+
+    handOnFailures(input) {
+      calls.push({ activity: 'handOnFailures', ...where(), input });
+      return Promise.resolve();
+    },
+  };
+
+  return { activities, calls, delivered, deliveriesOf };
+}

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Activities } from '../activities';
+import type { NextStep } from '../activities/retry-plan';
+import { deliveryWorkflowId, SEARCH_ATTRIBUTES } from '../domain/temporal-names';
+import type { retryDelivery } from '../workflows';
+import { startTimeSkippingEnvironment, withMockWorkers } from './support/workflow-environment';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** How far past its timer an attempt may be scheduled: the worker's turn around, in real time. */
+const TURNAROUND_MS = 5_000;
+
+/**
+ * retryDelivery on the time-skipping test server, with a scripted
+ * attemptDelivery: the loop's waits are Temporal timers, so a schedule of
+ * hours is skipped through, and each wait is read off the server's clock (when
+ * each attempt was scheduled).
+ */
+describe('retryDelivery workflow', () => {
+  let env: TestWorkflowEnvironment;
+
+  before(async () => {
+    env = await startTimeSkippingEnvironment();
+  });
+  after(async () => {
+    await env?.teardown();
+  });
+
+  /**
+   * Runs retryDelivery for one delivery whose attempts answer `steps` in turn;
+   * answers its result, the server time it started at, when each attempt was
+   * scheduled, and its DeliveryStatus search attribute at the end; every
+   * attempt must be of that delivery.
+   */
+  async function retry(delayMs: number, steps: NextStep[], signal: AbortSignal) {
+    const deliveryId = `delivery-${randomBytes(4).toString('hex')}`;
+    const left = [...steps];
+    const attemptsAt: number[] = [];
+    const attemptedIds: string[] = [];
+    const mocks: Pick<Activities, 'attemptDelivery'> = {
+      attemptDelivery(input) {
+        attemptedIds.push(input.deliveryId);
+        attemptsAt.push(Context.current().info.currentAttemptScheduledTimestampMs);
+        const step = left.shift();
+        // Non-retryable, so that an attempt the loop should not have made fails the workflow instead of retrying forever.
+        if (!step) throw ApplicationFailure.nonRetryable('an attempt after the last step', 'UnexpectedAttempt');
+        return Promise.resolve(step);
+      },
+    };
+    return withMockWorkers(env, mocks, signal, async (taskQueue) => {
+      const handle = await env.client.workflow.start<typeof retryDelivery>('retryDelivery', {
+        taskQueue,
+        workflowId: deliveryWorkflowId(deliveryId),
+        args: [{ deliveryId, delayMs }],
+      });
+      const result = await handle.result();
+      const described = await handle.describe();
+      assert.deepEqual(new Set(attemptedIds), new Set([deliveryId]), 'every attempt is of the delivery given');
+      return {
+        result,
+        startedAt: described.startTime.getTime(),
+        attemptsAt,
+        status: described.typedSearchAttributes.get(SEARCH_ATTRIBUTES.deliveryStatus),
+      };
+    });
+  }
+
+  /** The waits before each attempt: from the start to the first, then between attempts. */
+  function waitsOf({ startedAt, attemptsAt }: { startedAt: number; attemptsAt: number[] }): number[] {
+    return attemptsAt.map((at, i) => at - (i === 0 ? startedAt : (attemptsAt[i - 1] as number)));
+  }
+
+  function assertWaits(actual: number[], expected: number[]) {
+    assert.equal(actual.length, expected.length, `waits ${actual.join(', ')} ms`);
+    actual.forEach((wait, i) => {
+      const planned = expected[i] as number;
+      assert.ok(wait >= planned && wait < planned + TURNAROUND_MS, `wait ${i + 1}: ${wait} ms, planned ${planned}`);
+    });
+  }
+
+  it('waits the first delay, then before each attempt what the last one asked, until one succeeds', async (t) => {
+    const steps: NextStep[] = [
+      { status: 'retrying', delayMs: 30 * MINUTE },
+      { status: 'retrying', delayMs: 2 * HOUR },
+      { status: 'succeeded' },
+    ];
+    const started = Date.now();
+    const run = await retry(5 * MINUTE, steps, t.signal);
+    assert.equal(run.result, 'succeeded');
+    assertWaits(waitsOf(run), [5 * MINUTE, 30 * MINUTE, 2 * HOUR]);
+    assert.equal(run.status, 'succeeded', 'DeliveryStatus follows the last attempt');
+    assert.ok(Date.now() - started < MINUTE, 'two and a half hours of waits are skipped through');
+  });
+
+  for (const ending of ['failed', 'paused', 'cancelled'] as const) {
+    it(`stops after an attempt that answers ${ending}, and says so in DeliveryStatus`, async (t) => {
+      const run = await retry(MINUTE, [{ status: 'retrying', delayMs: 10 * HOUR }, { status: ending }], t.signal);
+      assert.equal(run.result, ending);
+      assertWaits(waitsOf(run), [MINUTE, 10 * HOUR]);
+      assert.equal(run.status, ending);
+    });
+  }
+});

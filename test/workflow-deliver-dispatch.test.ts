@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DISPATCH_WORKFLOW, type DispatchedEvent } from '../domain/dispatch';
-import { bulkTaskQueue, dispatchWorkflowId } from '../domain/temporal-names';
+import type { DispatchedEvent } from '../domain/dispatch';
+import { idOf, type EventKey, type HookId } from '../domain/ids';
+import { bulkTaskQueue, DISPATCH_WORKFLOW, dispatchWorkflowId } from '../domain/temporal-names';
 import type { DeliverDispatchResult, DeliverDispatchRun, deliverDispatch } from '../workflows/deliver-dispatch';
 import { fakeFanOut, type FakeDelivery, type FakeOutcome, type FanOutCall } from './support/fake-fan-out';
 import { startDevServerEnvironment, withMockWorkers } from './support/workflow-environment';
 
+const OWNER = idOf('owner', 'owner');
 /**
  * A real server suggests continuing as new after this many history events
  * (4,096 unless told); an activity call adds about six, so the huge fan-out
@@ -47,7 +49,7 @@ describe('deliverDispatch workflow', () => {
   /** Runs one dispatch of `input` on workers over `fake`; answers its result, workflow id and task queue. */
   async function dispatch(fake: ReturnType<typeof fakeFanOut>, input: DeliverDispatchRun, signal: AbortSignal) {
     return withMockWorkers(env, fake.activities, signal, async (taskQueue) => {
-      const workflowId = dispatchWorkflowId(randomBytes(6).toString('hex'));
+      const workflowId = dispatchWorkflowId(idOf('dispatch', randomBytes(6).toString('hex')));
       const handle = await env.client.workflow.start<typeof deliverDispatch>(DISPATCH_WORKFLOW, {
         taskQueue,
         workflowId,
@@ -57,8 +59,9 @@ describe('deliverDispatch workflow', () => {
     });
   }
 
+  // A fake event's key is the name its hooks are counted under: the fake store looks them up by it.
   const eventsOf = (hookCounts: Record<string, number>): DispatchedEvent[] =>
-    Object.keys(hookCounts).map((eventKey) => ({ eventKey }));
+    Object.keys(hookCounts).map((name) => ({ eventKey: name as EventKey }));
 
   /** The result a dispatch of these deliveries comes to, on top of `before`. */
   function expectedResult(deliveries: FakeDelivery[], before?: DeliverDispatchResult): DeliverDispatchResult {
@@ -98,7 +101,7 @@ describe('deliverDispatch workflow', () => {
     const events = eventsOf(hookCounts);
     // Few calls, so that this history stays short of SUGGEST_CONTINUE_AS_NEW_AFTER_EVENTS.
     const fake = fakeFanOut({ hookCounts, hooksPerCall: 1_000, outcomeOf });
-    const { result, taskQueue } = await dispatch(fake, { ownerId: 'owner', events }, t.signal);
+    const { result, taskQueue } = await dispatch(fake, { ownerId: OWNER, events }, t.signal);
 
     const begins = ofActivity(fake.calls, 'deliverFirstSlices');
     assert.deepEqual(
@@ -137,7 +140,7 @@ describe('deliverDispatch workflow', () => {
       const hookCounts = { huge: 1_000, large: 1_500, small: 3 };
       const events = eventsOf(hookCounts);
       const fake = fakeFanOut({ hookCounts, hooksPerCall: 50, outcomeOf });
-      const { result, workflowId } = await dispatch(fake, { ownerId: 'owner', events }, t.signal);
+      const { result, workflowId } = await dispatch(fake, { ownerId: OWNER, events }, t.signal);
 
       const runs = [...new Set(fake.calls.map((call) => call.runId))];
       assert.ok(runs.length > 2, `${runs.length} runs`);
@@ -194,9 +197,9 @@ describe('deliverDispatch workflow', () => {
     const { result } = await dispatch(
       fake,
       {
-        ownerId: 'owner',
+        ownerId: OWNER,
         events,
-        resume: { afterHookIds: [first[599]?.hookId as string, second[9]?.hookId as string], total },
+        resume: { afterHookIds: [first[599]?.hookId as HookId, second[9]?.hookId as HookId], total },
       },
       t.signal,
     );

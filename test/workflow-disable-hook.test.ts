@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Activities } from '../activities';
-import { disableHookWorkflowId } from '../domain/temporal-names';
+import { idOf, type HookId } from '../domain/ids';
+import { DISABLE_HOOK_WORKFLOW, disableHookWorkflowId } from '../domain/temporal-names';
 import type { disableFailingHook } from '../workflows';
 import { startTimeSkippingEnvironment, withMockWorkers } from './support/workflow-environment';
 
@@ -52,14 +53,14 @@ describe('disableFailingHook workflow', () => {
   /** Runs disableFailingHook for each spell given, one run after another, on workers over `activities`. */
   async function disable(
     activities: DisablingActivities,
-    { hookId, reason, spells }: { hookId: string; reason: string; spells: number[] },
+    { hookId, reason, spells }: { hookId: HookId; reason: string; spells: number[] },
     signal: AbortSignal,
   ) {
     return withMockWorkers(env, activities, signal, async (taskQueue) => {
       const results: boolean[] = [];
       for (const spell of spells) {
         results.push(
-          await env.client.workflow.execute<typeof disableFailingHook>('disableFailingHook', {
+          await env.client.workflow.execute<typeof disableFailingHook>(DISABLE_HOOK_WORKFLOW, {
             taskQueue,
             workflowId: disableHookWorkflowId(hookId, spell),
             args: [{ hookId, reason }],
@@ -70,7 +71,7 @@ describe('disableFailingHook workflow', () => {
     });
   }
 
-  const newHookId = () => `hook-${randomBytes(4).toString('hex')}`;
+  const newHookId = () => idOf('hook', `hook-${randomBytes(4).toString('hex')}`);
 
   it('switches the hook off, then mails its owner', async (t) => {
     const { activities, asked } = disablingMocks();

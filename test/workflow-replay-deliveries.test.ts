@@ -8,7 +8,8 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Activities } from '../activities';
 import type { ReplayPageOutcome } from '../activities/replays';
-import { replayWorkflowId } from '../domain/temporal-names';
+import { idOf } from '../domain/ids';
+import { REPLAY_WORKFLOW, replayWorkflowId } from '../domain/temporal-names';
 import type { replayDeliveries, ReplayInput } from '../workflows/replay-deliveries';
 import { eventually } from './support/eventually';
 import { startTimeSkippingEnvironment, withMockWorkers } from './support/workflow-environment';
@@ -20,9 +21,9 @@ type ReplayActivities = Pick<Activities, 'replayPage' | 'handOnFailures' | 'fini
 /** A page of `sent` deliveries, `failing` of them handed back for retry, carrying on at `next`. */
 function page(sent: number, failing: number, next?: string): ReplayPageOutcome {
   const retries = Array.from({ length: failing }, (_, i) => ({
-    deliveryId: `${next ?? 'last'}-${i}`,
-    hookId: 'hook',
-    ownerId: 'owner',
+    deliveryId: idOf('delivery', `${next ?? 'last'}-${i}`),
+    hookId: idOf('hook', 'hook'),
+    ownerId: idOf('owner', 'owner'),
     eventType: 'fake',
     delayMs: 5_000,
   }));
@@ -75,7 +76,7 @@ describe('replayDeliveries workflow', () => {
 
   async function replay(activities: ReplayActivities, input: ReplayInput, signal: AbortSignal) {
     return withMockWorkers(env, activities, signal, async (taskQueue) => {
-      const handle = await env.client.workflow.start<typeof replayDeliveries>('replayDeliveries', {
+      const handle = await env.client.workflow.start<typeof replayDeliveries>(REPLAY_WORKFLOW, {
         taskQueue,
         workflowId: replayWorkflowId(input.replayId),
         args: [input],
@@ -88,7 +89,7 @@ describe('replayDeliveries workflow', () => {
     });
   }
 
-  const newReplayId = () => `replay-${randomBytes(4).toString('hex')}`;
+  const newReplayId = () => idOf('replay', `replay-${randomBytes(4).toString('hex')}`);
 
   it("asks for its pages in turn, a second's worth a second apart, hands each page's failures on and completes the replay", async (t) => {
     const pages = new Map([

@@ -5,7 +5,8 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Activities } from '../activities';
 import type { NextStep } from '../activities/retry-plan';
-import { deliveryWorkflowId, SEARCH_ATTRIBUTES } from '../domain/temporal-names';
+import { idOf } from '../domain/ids';
+import { deliveryWorkflowId, RETRY_WORKFLOW, SEARCH_ATTRIBUTES } from '../domain/temporal-names';
 import type { retryDelivery } from '../workflows';
 import { startTimeSkippingEnvironment, withMockWorkers } from './support/workflow-environment';
 
@@ -38,7 +39,7 @@ describe('retryDelivery workflow', () => {
    * attempt must be of that delivery.
    */
   async function retry(delayMs: number, steps: NextStep[], signal: AbortSignal) {
-    const deliveryId = `delivery-${randomBytes(4).toString('hex')}`;
+    const deliveryId = idOf('delivery', `delivery-${randomBytes(4).toString('hex')}`);
     const left = [...steps];
     const attemptsAt: number[] = [];
     const attemptedIds: string[] = [];
@@ -53,7 +54,7 @@ describe('retryDelivery workflow', () => {
       },
     };
     return withMockWorkers(env, mocks, signal, async (taskQueue) => {
-      const handle = await env.client.workflow.start<typeof retryDelivery>('retryDelivery', {
+      const handle = await env.client.workflow.start<typeof retryDelivery>(RETRY_WORKFLOW, {
         taskQueue,
         workflowId: deliveryWorkflowId(deliveryId),
         args: [{ deliveryId, delayMs }],

@@ -1,7 +1,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Activities } from '../../activities';
-import type { FanOutTally } from '../../activities/fan-out';
+import type { FanOutTally } from '../../activities/fan-out-tally';
 import type { DispatchedEvent } from '../../domain/dispatch';
+import { idOf, type DeliveryId, type HookId } from '../../domain/ids';
 
 export type FanOutActivities = Pick<Activities, 'deliverFirstSlices' | 'deliverToSubscribers' | 'handOnFailures'>;
 
@@ -25,8 +26,8 @@ export type FanOutCall = {
 
 /** One delivery of an event to a hook, and what it comes to. */
 export interface FakeDelivery {
-  deliveryId: string;
-  hookId: string;
+  deliveryId: DeliveryId;
+  hookId: HookId;
   outcome: FakeOutcome;
 }
 
@@ -55,8 +56,9 @@ export function fakeFanOut(options: {
     // Non-retryable, so that an event the workflow made up fails it instead of being retried forever.
     if (count === undefined) throw ApplicationFailure.nonRetryable(`no event ${eventKey}`, 'UnknownEvent');
     return Array.from({ length: count }, (_, index) => {
-      const hookId = `${eventKey}/h${String(index).padStart(5, '0')}`;
-      return { deliveryId: `${eventKey}>${hookId}`, hookId, outcome: options.outcomeOf({ eventKey, index }) };
+      const hookId = idOf('hook', `${eventKey}/h${String(index).padStart(5, '0')}`);
+      const deliveryId = idOf('delivery', `${eventKey}>${hookId}`);
+      return { deliveryId, hookId, outcome: options.outcomeOf({ eventKey, index }) };
     });
   }
 
@@ -81,7 +83,7 @@ export function fakeFanOut(options: {
           .map(({ deliveryId, hookId }) => ({
             deliveryId,
             hookId,
-            ownerId: 'owner',
+            ownerId: idOf('owner', 'owner'),
             eventType: 'fake',
             delayMs: 5_000,
           })),
@@ -107,7 +109,7 @@ export function fakeFanOut(options: {
   const activities: FanOutActivities = {
     deliverFirstSlices(input) {
       let tally = nothingYet();
-      const carryOn: { index: number; afterHookId: string }[] = [];
+      const carryOn: { index: number; afterHookId: HookId }[] = [];
       let begun = 0;
       for (const [index, event] of input.events.entries()) {
         const room = input.limit - tally.hooks;

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Activities } from '../activities';
 import { idOf, type HookId } from '../domain/ids';
 import { DISABLE_HOOK_WORKFLOW, disableHookWorkflowId } from '../domain/temporal-names';
 import type { disableFailingHook } from '../workflows';
-import { startTimeSkippingEnvironment, withMockWorkers } from './support/workflow-environment';
+import { useTimeSkippingEnvironment, withMockWorkers } from './support/workflow-environment';
 
 type DisablingActivities = Pick<Activities, 'disableHook' | 'emailHookDisabled'>;
 
@@ -17,14 +16,7 @@ type DisablingActivities = Pick<Activities, 'disableHook' | 'emailHookDisabled'>
  * disableHookFor does: only the call that switches a hook off answers true.
  */
 describe('disableFailingHook workflow', () => {
-  let env: TestWorkflowEnvironment;
-
-  before(async () => {
-    env = await startTimeSkippingEnvironment();
-  });
-  after(async () => {
-    await env?.teardown();
-  });
+  const environment = useTimeSkippingEnvironment();
 
   /** The mocks, and what they were asked in order; the first `mailFailures` mails fail as an SMTP outage would. */
   function disablingMocks({ mailFailures = 0 } = {}) {
@@ -56,11 +48,11 @@ describe('disableFailingHook workflow', () => {
     { hookId, reason, spells }: { hookId: HookId; reason: string; spells: number[] },
     signal: AbortSignal,
   ) {
-    return withMockWorkers(env, activities, signal, async (taskQueue) => {
+    return withMockWorkers(environment(), activities, signal, async (taskQueue) => {
       const results: boolean[] = [];
       for (const spell of spells) {
         results.push(
-          await env.client.workflow.execute<typeof disableFailingHook>(DISABLE_HOOK_WORKFLOW, {
+          await environment().client.workflow.execute<typeof disableFailingHook>(DISABLE_HOOK_WORKFLOW, {
             taskQueue,
             workflowId: disableHookWorkflowId(hookId, spell),
             args: [{ hookId, reason }],

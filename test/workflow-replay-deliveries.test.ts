@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Activities } from '../activities';
 import type { ReplayPageOutcome } from '../activities/replays';
 import { idOf } from '../domain/ids';
 import { REPLAY_WORKFLOW, replayWorkflowId } from '../domain/temporal-names';
 import type { replayDeliveries, ReplayInput } from '../workflows/replay-deliveries';
 import { eventually } from './support/eventually';
-import { startTimeSkippingEnvironment, withMockWorkers } from './support/workflow-environment';
+import { useTimeSkippingEnvironment, withMockWorkers } from './support/workflow-environment';
 
 const { EventType } = temporal.api.enums.v1;
 
@@ -36,14 +35,7 @@ function page(sent: number, failing: number, next?: string): ReplayPageOutcome {
  * for, what it hands on, how it closes the replay, and what a cancel stops.
  */
 describe('replayDeliveries workflow', () => {
-  let env: TestWorkflowEnvironment;
-
-  before(async () => {
-    env = await startTimeSkippingEnvironment();
-  });
-  after(async () => {
-    await env?.teardown();
-  });
+  const environment = useTimeSkippingEnvironment();
 
   /**
    * Mocks that answer `pages` by cursor (`undefined` for the first) and log
@@ -75,8 +67,8 @@ describe('replayDeliveries workflow', () => {
   }
 
   async function replay(activities: ReplayActivities, input: ReplayInput, signal: AbortSignal) {
-    return withMockWorkers(env, activities, signal, async (taskQueue) => {
-      const handle = await env.client.workflow.start<typeof replayDeliveries>(REPLAY_WORKFLOW, {
+    return withMockWorkers(environment(), activities, signal, async (taskQueue) => {
+      const handle = await environment().client.workflow.start<typeof replayDeliveries>(REPLAY_WORKFLOW, {
         taskQueue,
         workflowId: replayWorkflowId(input.replayId),
         args: [input],
@@ -147,7 +139,9 @@ describe('replayDeliveries workflow', () => {
     // workflow's cancel of a page that had just answered (ACTIVITY_UNKNOWN), task after task.
     const mocks = replayMocks(pages, async (cursor) => {
       if (cursor !== 'c1') return;
-      const handle = env.client.workflow.getHandle(Context.current().info.workflowExecution?.workflowId ?? '');
+      const handle = environment().client.workflow.getHandle(
+        Context.current().info.workflowExecution?.workflowId ?? '',
+      );
       await handle.cancel();
       await eventually(async () => {
         const { events } = await handle.fetchHistory();

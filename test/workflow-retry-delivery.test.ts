@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Activities } from '../activities';
 import type { NextStep } from '../activities/retry-plan';
 import { idOf } from '../domain/ids';
 import { deliveryWorkflowId, RETRY_WORKFLOW, SEARCH_ATTRIBUTES } from '../domain/temporal-names';
 import type { retryDelivery } from '../workflows';
-import { startTimeSkippingEnvironment, withMockWorkers } from './support/workflow-environment';
+import { useTimeSkippingEnvironment, withMockWorkers } from './support/workflow-environment';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -23,14 +22,7 @@ const TURNAROUND_MS = 5_000;
  * each attempt was scheduled).
  */
 describe('retryDelivery workflow', () => {
-  let env: TestWorkflowEnvironment;
-
-  before(async () => {
-    env = await startTimeSkippingEnvironment();
-  });
-  after(async () => {
-    await env?.teardown();
-  });
+  const environment = useTimeSkippingEnvironment();
 
   /**
    * Runs retryDelivery for one delivery whose attempts answer `steps` in turn;
@@ -53,8 +45,8 @@ describe('retryDelivery workflow', () => {
         return Promise.resolve(step);
       },
     };
-    return withMockWorkers(env, mocks, signal, async (taskQueue) => {
-      const handle = await env.client.workflow.start<typeof retryDelivery>(RETRY_WORKFLOW, {
+    return withMockWorkers(environment(), mocks, signal, async (taskQueue) => {
+      const handle = await environment().client.workflow.start<typeof retryDelivery>(RETRY_WORKFLOW, {
         taskQueue,
         workflowId: deliveryWorkflowId(deliveryId),
         args: [{ deliveryId, delayMs }],

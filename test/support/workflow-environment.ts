@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { after, before } from 'node:test';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Activities } from '../../activities';
@@ -45,6 +46,24 @@ export async function startTimeSkippingEnvironment(): Promise<TestWorkflowEnviro
     throw error;
   }
   return env;
+}
+
+/**
+ * One time-skipping environment for a whole suite: started before its first
+ * test, torn down after its last. Answers a getter for it.
+ */
+export function useTimeSkippingEnvironment(): () => TestWorkflowEnvironment {
+  let env: TestWorkflowEnvironment | undefined;
+  before(async () => {
+    env = await startTimeSkippingEnvironment();
+  });
+  after(async () => {
+    await env?.teardown();
+  });
+  return () => {
+    if (!env) throw new Error('the time-skipping environment is used before it started');
+    return env;
+  };
 }
 
 /**

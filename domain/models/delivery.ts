@@ -25,7 +25,7 @@ const attemptSchema = new Schema(
     /** Why no usable answer came back: `timeout`, `connection`, ... */
     errorKind: String,
     errorMessage: String,
-    /** The answer's headers, bounded (see targets/http.ts). */
+    /** The answer's headers, bounded (see targets/sending/outcome.ts). */
     responseHeaders: { type: [responseHeaderSchema], default: undefined },
     /** The first bytes of the answer, enough to debug, never the whole body. */
     responseBody: String,

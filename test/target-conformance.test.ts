@@ -14,7 +14,7 @@ import { TARGETS } from '../targets/registry';
 import { createSenders } from '../targets/senders';
 import { discordTargetFor, startFakeDiscord } from './support/fakes/discord';
 import { ga4TargetFor, startFakeGa4 } from './support/fakes/ga4';
-import type { ProviderAnswer } from './support/fakes/provider';
+import type { ProviderAnswer, ScriptedFake } from './support/fakes/provider';
 import { slackTargetFor, startFakeSlack } from './support/fakes/slack';
 import { emailTargetFor, startFakeSmtp } from './support/fakes/smtp';
 import { startFakeTelegram, telegramTargetFor } from './support/fakes/telegram';
@@ -25,13 +25,8 @@ import { startFakeProvider } from './support/fakes/provider';
 /** A Liquid filter that does not exist: every Liquid field fails to render with it, whatever the event. */
 const FAILING_LIQUID = '{{ event.type | no_such_filter }}';
 
-/** What every fake offers this suite: the SMTP one answers the three plain answers only. */
-interface Fake {
-  accepted: unknown[];
-  violations: unknown[];
-  script(...answers: ProviderAnswer[]): void;
-  close(): Promise<void>;
-}
+/** The fakes of this suite: the HTTP ones take `gone` and `echo` too (the SMTP one is never asked either). */
+type Fake = ScriptedFake<ProviderAnswer>;
 
 /** A hook of the type whose Liquid fails to render: its target, and HTTP's template format where that is the Liquid. */
 interface RenderFailure {

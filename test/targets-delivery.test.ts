@@ -5,7 +5,7 @@ import type { CaughtMail } from '../scripts/devstack/smtp-catcher';
 import { eventually } from './support/eventually';
 import { discordTargetFor, startFakeDiscord } from './support/fakes/discord';
 import { ga4TargetFor, startFakeGa4 } from './support/fakes/ga4';
-import type { FakeAnswer } from './support/fakes/provider';
+import type { ScriptedFake } from './support/fakes/provider';
 import { slackTargetFor, startFakeSlack } from './support/fakes/slack';
 import { emailTargetFor, startFakeSmtp } from './support/fakes/smtp';
 import { startFakeTelegram, telegramTargetFor } from './support/fakes/telegram';
@@ -14,17 +14,9 @@ import { startFakeUa, uaTargetFor } from './support/fakes/ua';
 import { startHookflow, type Hookflow } from './support/hookflow';
 import { startReceiver } from './support/receiver';
 
-/** What every fake offers the test, whatever it stands in for. */
-interface Fake {
-  accepted: unknown[];
-  violations: unknown[];
-  script(...answers: FakeAnswer[]): void;
-  close(): Promise<void>;
-}
-
 interface TargetKind {
   type: string;
-  fake: Fake;
+  fake: ScriptedFake;
   target: Record<string, unknown>;
 }
 
@@ -43,7 +35,7 @@ describe('every target type, same guarantees (real stack, local provider fakes)'
   before(async () => {
     hookflow = await startHookflow();
     httpReceiver = await startReceiver(() => httpAnswers.shift() ?? 200);
-    const http: Fake = {
+    const http: ScriptedFake = {
       accepted: httpReceiver.requests,
       violations: [],
       script: (...answers) => {

@@ -152,6 +152,12 @@ interface CheckedFake {
   close(): Promise<void>;
 }
 
+/** What every fake offers a test, whatever it stands in for: the SMTP one takes the plain answers only. */
+export interface ScriptedFake<Answer extends ProviderAnswer = FakeAnswer> extends CheckedFake {
+  /** Queues how the next requests (or mails) are answered, in order. */
+  script(...answers: Answer[]): void;
+}
+
 /**
  * One fake for a whole suite: `start` runs before the first test; after each
  * test the fake must have seen no violation, and forgets what it accepted;

@@ -1,6 +1,85 @@
 // @ts-check
 import tseslint from 'typescript-eslint';
 
+/**
+ * Who may import what. Lowest first: shared/ (workflow-safe names and types), core/ (rules without I/O),
+ * infra/ (configuration, logging, the store, the Temporal client and starters), records/ (store operations the
+ * API and the worker share), services/ (the API's use cases); above them api/, activities/ (the worker's),
+ * targets/ (config halves for everyone, senders for the worker) and workflows/. A folder imports only from
+ * below it; type-only imports may reach up where a type is all that is shared.
+ */
+const SENDERS = {
+  group: ['**/targets/*/sender', '**/targets/sending/*', '**/targets/senders'],
+  message: 'Senders belong to the worker: use targets/catalogue.ts (or a type from targets/contract.ts).',
+};
+const above = (folders, message) => ({
+  group: folders.flatMap((folder) => [`../${folder}`, `../${folder}/*`, `../../${folder}`, `../../${folder}/*`]),
+  allowTypeImports: true,
+  message,
+});
+const layer = (files, patterns) => ({ files, rules: { 'no-restricted-imports': ['error', { patterns }] } });
+const layerRules = [
+  layer(
+    ['shared/**/*.ts'],
+    [
+      above(
+        ['core', 'infra', 'records', 'services', 'api', 'activities', 'targets', 'workflows'],
+        'shared/ is workflow-safe: it imports nothing of ours but types.',
+      ),
+    ],
+  ),
+  layer(
+    ['core/**/*.ts'],
+    [
+      above(
+        ['infra', 'records', 'services', 'api', 'activities', 'targets', 'workflows'],
+        'core/ holds rules without I/O: it imports shared/ and core/ only.',
+      ),
+    ],
+  ),
+  layer(
+    ['infra/**/*.ts'],
+    [
+      above(
+        ['records', 'services', 'api', 'activities', 'targets', 'workflows'],
+        'infra/ imports shared/, core/ and infra/ only.',
+      ),
+    ],
+  ),
+  layer(
+    ['records/**/*.ts'],
+    [
+      above(
+        ['services', 'api', 'activities', 'targets', 'workflows'],
+        'records/ imports shared/, core/, infra/ and records/ only.',
+      ),
+    ],
+  ),
+  layer(
+    ['services/**/*.ts'],
+    [
+      above(
+        ['api', 'activities', 'workflows'],
+        "services/ are the API's use cases: they import what is below them and targets' config halves.",
+      ),
+      SENDERS,
+    ],
+  ),
+  layer(
+    ['api/**/*.ts'],
+    [above(['activities', 'workflows'], 'The API starts workflows through infra/workflow-starters.ts.'), SENDERS],
+  ),
+  layer(
+    ['activities/**/*.ts'],
+    [
+      above(
+        ['services', 'api'],
+        "Activities do not import the API's use cases: move what both need to records/ or core/.",
+      ),
+    ],
+  ),
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -61,23 +140,7 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    // Senders are the worker's: the API side reaches target types through targets/catalogue.ts only.
-    files: ['api/**/*.ts', 'domain/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/targets/*/sender', '**/targets/sending/*', '**/targets/senders'],
-              message: 'Senders belong to the worker: use targets/catalogue.ts (or a type from targets/contract.ts).',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...layerRules,
   {
     // Workflow code is replayed: it must be deterministic, so no I/O and no Node built-ins.
     files: ['workflows/**/*.ts'],
@@ -92,13 +155,13 @@ export default tseslint.config(
               message: 'Workflows must not do I/O: move the work to an activity.',
             },
             {
-              group: ['../activities', '../activities/*', '../domain/models*', '../domain/mongo', '../domain/config'],
+              group: ['../activities', '../activities/*', '../core/*', '../infra/*', '../infra/*/*', '../records/*'],
               allowTypeImports: true,
-              message: 'Import activities and models as types only (import type).',
+              message: 'Workflows import shared/ only; activities, models and ids as types (import type).',
             },
             {
-              group: ['../domain/workflow-starters'],
-              message: 'Workflows start other workflows with executeChild; the starters are for clients.',
+              group: ['../services/*', '../api/*', '../targets/*', '../targets/*/*'],
+              message: 'Workflows import shared/ only: move the work to an activity.',
             },
           ],
         },

@@ -4,14 +4,14 @@ import type { Client } from '@temporalio/client';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { createActivities } from './activities';
 import { createHttpClient, type HttpClient } from './activities/http/client';
-import { loadConfig, requireMasterKey, type Config } from './domain/config';
-import { createLogger, type Logger } from './domain/logger';
-import { createModels, type Models } from './domain/models';
-import { ensureRetentionSchedule } from './domain/retention';
-import { connectMongo, syncIndexes } from './domain/mongo';
-import { createSecretBox, type SecretBox } from './domain/secret-box';
-import { connectTemporalClient } from './domain/temporal-client';
-import { bulkTaskQueue } from './domain/temporal-names';
+import { loadConfig, requireMasterKey, type Config } from './infra/config';
+import { createLogger, type Logger } from './infra/logger';
+import { createModels, type Models } from './infra/models';
+import { ensureRetentionSchedule } from './infra/retention';
+import { connectMongo, syncIndexes } from './infra/mongo';
+import { createSecretBox, type SecretBox } from './infra/secret-box';
+import { connectTemporalClient } from './infra/temporal-client';
+import { bulkTaskQueue } from './shared/temporal-names';
 
 const TEMPORAL_LOG_LEVELS: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
 

@@ -1,6 +1,6 @@
-import { createdHourOf } from '../domain/created-hour';
-import type { DeliveryId, EventId, HookId, OwnerId, ReplayId } from '../domain/ids';
-import type { Attempt } from '../domain/models/delivery';
+import { createdHourOf } from '../core/created-hour';
+import type { DeliveryId, EventId, HookId, OwnerId, ReplayId } from '../core/ids';
+import type { Attempt } from '../infra/models/delivery';
 import type { NextStep } from './retry-plan';
 
 /** Where a delivery stands after an attempt: its status, when it tries next, why it ended. */

@@ -1,6 +1,6 @@
-import type { DispatchedEvent } from '../domain/dispatch';
-import { eventView } from '../domain/stored-events';
-import type { Models } from '../domain/models';
+import type { DispatchedEvent } from '../shared/dispatch';
+import { eventView } from '../core/stored-events';
+import type { Models } from '../infra/models';
 import type { DeliveryEvent } from '../targets/contract';
 
 /**

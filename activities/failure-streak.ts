@@ -1,7 +1,7 @@
-import { durationMs } from '../domain/durations';
-import type { HookId } from '../domain/ids';
-import type { Models } from '../domain/models';
-import type { DeliverySettings } from '../domain/delivery-settings';
+import { durationMs } from '../core/durations';
+import type { HookId } from '../core/ids';
+import type { Models } from '../infra/models';
+import type { DeliverySettings } from '../core/delivery-settings';
 
 /** A hook that must be switched off now, and the streak that decided it. */
 export interface HookToDisable {

@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
-import type { DispatchedEvent } from '../domain/dispatch';
-import { deliveryId, type HookId } from '../domain/ids';
-import type { Models } from '../domain/models';
-import { subscribedHooksFilter } from '../domain/subscriptions';
+import type { DispatchedEvent } from '../shared/dispatch';
+import { deliveryId, type HookId } from '../core/ids';
+import type { Models } from '../infra/models';
+import { subscribedHooksFilter } from '../records/subscriptions';
 import { deliveryEventsOf } from './dispatched-events';
 import { keepHeartbeating } from './heartbeat';
 import { recordedAmong, retriesLeftOnRecord, type AttemptAndRecord } from './first-attempts';

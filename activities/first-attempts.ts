@@ -1,7 +1,7 @@
-import { mapWithConcurrency } from '../domain/concurrency';
-import { deliveryId, type DeliveryId, type EventId, type HookId, type OwnerId, type ReplayId } from '../domain/ids';
-import type { Models } from '../domain/models';
-import type { Hook } from '../domain/models/hook';
+import { mapWithConcurrency } from '../core/concurrency';
+import { deliveryId, type DeliveryId, type EventId, type HookId, type OwnerId, type ReplayId } from '../core/ids';
+import type { Models } from '../infra/models';
+import type { Hook } from '../infra/models/hook';
 import { firstAttemptRecord } from './delivery-records';
 import { keepHeartbeating } from './heartbeat';
 import { recordStreaks, type HookToDisable } from './failure-streak';

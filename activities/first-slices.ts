@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
-import type { DispatchedEvent } from '../domain/dispatch';
-import { deliveryId, type DeliveryId, type EventId, type HookId } from '../domain/ids';
-import type { Models } from '../domain/models';
-import { subscribedHooksFilter, type SubscriptionKey } from '../domain/subscriptions';
+import type { DispatchedEvent } from '../shared/dispatch';
+import { deliveryId, type DeliveryId, type EventId, type HookId } from '../core/ids';
+import type { Models } from '../infra/models';
+import { subscribedHooksFilter, type SubscriptionKey } from '../records/subscriptions';
 import { deliveryEventsOf } from './dispatched-events';
 import type { FanOutTally } from './fan-out-tally';
 import { recordedAmong, retriesLeftOnRecord, type AttemptAndRecord, type FirstAttempt } from './first-attempts';

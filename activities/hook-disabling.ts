@@ -1,7 +1,7 @@
 import type { Transporter } from 'nodemailer';
-import { disableHookFor } from '../domain/hook-switch';
-import type { HookId } from '../domain/ids';
-import type { Models } from '../domain/models';
+import { disableHookFor } from '../records/hook-switch';
+import type { HookId } from '../core/ids';
+import type { Models } from '../infra/models';
 import { describeTarget } from '../targets/catalogue';
 
 export interface HookDisablingDependencies {

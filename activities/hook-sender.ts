@@ -1,9 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { effectiveDeliverySettings, type DeliverySettings } from '../domain/delivery-settings';
-import { durationMs } from '../domain/durations';
-import { templateView } from '../domain/hook-template';
-import type { Hook } from '../domain/models/hook';
-import { UnreadableSecretError, type SecretBox } from '../domain/secret-box';
+import { effectiveDeliverySettings, type DeliverySettings } from '../core/delivery-settings';
+import { durationMs } from '../core/durations';
+import { templateView } from '../core/hook-template';
+import type { Hook } from '../infra/models/hook';
+import { UnreadableSecretError, type SecretBox } from '../infra/secret-box';
 import { openTarget, type OpenedTarget } from '../targets/catalogue';
 import type { AttemptResult, DeliveryEvent, PreparedHook } from '../targets/contract';
 import { withoutSecrets } from '../targets/sending/outcome';

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { newId } from '../domain/ids';
-import type { Models } from '../domain/models';
+import { newId } from '../core/ids';
+import type { Models } from '../infra/models';
 import type { HookSender } from './hook-sender';
 import type { AttemptResult } from '../targets/contract';
 

@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { Transporter } from 'nodemailer';
-import type { DeliverySettings } from '../domain/delivery-settings';
-import type { Models } from '../domain/models';
-import type { SecretBox } from '../domain/secret-box';
+import type { DeliverySettings } from '../core/delivery-settings';
+import type { Models } from '../infra/models';
+import type { SecretBox } from '../infra/secret-box';
 import { createFanOutActivities } from './fan-out';
 import { createFirstAttempts } from './first-attempts';
 import { createHookDisablingActivities } from './hook-disabling';

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
-import { eventView } from '../domain/stored-events';
-import { durationMs } from '../domain/durations';
+import { eventView } from '../core/stored-events';
+import { durationMs } from '../core/durations';
 import {
   deliveryId,
   eventKey,
@@ -11,12 +11,12 @@ import {
   type EventId,
   type ReplayId,
   type ReplayScheduleId,
-} from '../domain/ids';
-import type { Models } from '../domain/models';
-import type { Hook } from '../domain/models/hook';
-import type { Replay } from '../domain/models/replay';
-import { countReplayItems, eventReplayHooksFilter, recoveryFilter } from '../domain/replay-items';
-import { recordReplay } from '../domain/replay-records';
+} from '../core/ids';
+import type { Models } from '../infra/models';
+import type { Hook } from '../infra/models/hook';
+import type { Replay } from '../infra/models/replay';
+import { countReplayItems, eventReplayHooksFilter, recoveryFilter } from '../records/replay-items';
+import { recordReplay } from '../records/replay-records';
 import type { HookToDisable } from './failure-streak';
 import {
   recordedAmong,

@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
 import type { Model, mongo } from 'mongoose';
-import { createdHourOf, hourAfter } from '../domain/created-hour';
-import { durationMs } from '../domain/durations';
-import type { Models } from '../domain/models';
+import { createdHourOf, hourAfter } from '../core/created-hour';
+import { durationMs } from '../core/durations';
+import type { Models } from '../infra/models';
 
 /** What retention reads and writes of a swept record. */
 interface SweptRecord {

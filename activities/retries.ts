@@ -1,10 +1,10 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { mapWithConcurrency } from '../domain/concurrency';
-import { eventView } from '../domain/stored-events';
-import { deliveryId, eventKey, type DeliveryId, type HookId } from '../domain/ids';
-import type { Models } from '../domain/models';
-import { startHookDisablingWorkflow, startRetryWorkflow } from '../domain/workflow-starters';
+import { mapWithConcurrency } from '../core/concurrency';
+import { eventView } from '../core/stored-events';
+import { deliveryId, eventKey, type DeliveryId, type HookId } from '../core/ids';
+import type { Models } from '../infra/models';
+import { startHookDisablingWorkflow, startRetryWorkflow } from '../infra/workflow-starters';
 import { laterAttemptUpdate } from './delivery-records';
 import type { RetryHandOff } from './first-attempts';
 import { recordStreaks, type HookToDisable } from './failure-streak';

@@ -1,5 +1,5 @@
-import { durationMs } from '../domain/durations';
-import type { DeliveryStatus } from '../domain/models/delivery';
+import { durationMs } from '../core/durations';
+import type { DeliveryStatus } from '../infra/models/delivery';
 import type { AttemptResult } from '../targets/contract';
 
 /** ±20 %, so that many deliveries failing together do not all come back at the same instant. */

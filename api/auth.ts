@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
-import { ApiKeyAuthenticator } from '../domain/api-keys';
-import type { Caller } from '../domain/caller';
-import { AppError, UnauthorizedError } from '../domain/errors';
-import type { Models } from '../domain/models';
+import { ApiKeyAuthenticator } from '../services/api-keys';
+import type { Caller } from '../core/caller';
+import { AppError, UnauthorizedError } from '../core/errors';
+import type { Models } from '../infra/models';
 import type { Authenticate } from './route';
 
 function digest(value: string): Buffer {

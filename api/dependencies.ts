@@ -1,9 +1,9 @@
 import type { Client } from '@temporalio/client';
-import type { Config } from '../domain/config';
-import type { EventDispatcher } from '../domain/event-dispatcher';
-import type { Logger } from '../domain/logger';
-import type { Models } from '../domain/models';
-import type { SecretBox } from '../domain/secret-box';
+import type { Config } from '../infra/config';
+import type { EventDispatcher } from '../services/event-dispatcher';
+import type { Logger } from '../infra/logger';
+import type { Models } from '../infra/models';
+import type { SecretBox } from '../infra/secret-box';
 import type { ReadinessCheck } from './routes/health';
 
 /** What the API is built from (api/main.ts wires it): the app and every route take it. */

@@ -4,11 +4,11 @@ import {
   recoverPendingDispatches,
   startPendingDispatch,
   storeInOpenDispatch,
-} from '../domain/dispatches';
-import type { DispatchDependencies } from '../domain/dispatch-start';
-import { EventDispatcher } from '../domain/event-dispatcher';
-import type { Logger } from '../domain/logger';
-import type { Models } from '../domain/models';
+} from '../services/dispatches';
+import type { DispatchDependencies } from '../services/dispatch-start';
+import { EventDispatcher } from '../services/event-dispatcher';
+import type { Logger } from '../infra/logger';
+import type { Models } from '../infra/models';
 
 /** How often an API process looks for dispatches whose API process died while they were open. */
 const RECOVERY_EVERY_MS = 60_000;

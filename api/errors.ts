@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import { AppError, ServiceUnavailableError } from '../domain/errors';
-import type { Logger } from '../domain/logger';
+import { AppError, ServiceUnavailableError } from '../core/errors';
+import type { Logger } from '../infra/logger';
 import { serviceOutage } from './service-outage';
 
 export const notFoundRoute: RequestHandler = (req, res) => {

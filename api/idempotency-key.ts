@@ -1,6 +1,6 @@
 import type { Request } from 'express';
-import { ValidationError } from '../domain/errors';
-import { eventIdInput } from '../domain/events';
+import { ValidationError } from '../core/errors';
+import { eventIdInput } from '../services/events';
 
 /** The header as the OpenAPI document describes it, on the routes that take it. */
 export const IDEMPOTENCY_KEY = {

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { ValidationError } from '../domain/errors';
+import { ValidationError } from '../core/errors';
 
 const NUL = '\u0000';
 

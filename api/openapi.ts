@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import type { Access, RouteDefinition } from './route';
 import { errorSchema } from './routes/schemas';
-import { STORABLE_VALUE_COMPONENT } from '../domain/storable-json';
+import { STORABLE_VALUE_COMPONENT } from '../core/storable-json';
 
 /** A JSON Schema (draft 2020-12), as OpenAPI 3.1 embeds it. */
 export type JsonSchema = Record<string, unknown>;

@@ -1,7 +1,7 @@
 import type { Request, Router } from 'express';
 import { z } from 'zod';
-import type { Caller } from '../domain/caller';
-import { AppError } from '../domain/errors';
+import type { Caller } from '../core/caller';
+import { AppError } from '../core/errors';
 import { HtmlReply, Reply } from './reply';
 import { parse } from './validate';
 

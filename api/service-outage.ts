@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import mongoose from 'mongoose';
-import { causeChain, ServiceUnavailableError } from '../domain/errors';
-import { temporalStatusOf } from '../domain/temporal-client';
+import { causeChain, ServiceUnavailableError } from '../core/errors';
+import { temporalStatusOf } from '../infra/temporal-client';
 
 const { MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError } = mongoose.mongo;
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { UnprocessableError, ValidationError } from '../domain/errors';
-import { isBeyondSchema } from '../domain/schema-rules';
+import { UnprocessableError, ValidationError } from '../core/errors';
+import { isBeyondSchema } from '../core/schema-rules';
 
 /** What zod found, in words: a record key's own problem, or each form a union allows, rather than "Invalid input". */
 function said(issue: z.core.$ZodIssue): string {

@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import { mapWithConcurrency } from '../domain/concurrency';
+import { mapWithConcurrency } from '../core/concurrency';
 
 /**
  * The physical limit of this machine for this work: a plain undici client

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Connection } from 'mongoose';
-import type { ConfigEnv } from '../domain/config';
+import type { ConfigEnv } from '../infra/config';
 import type { Stack } from '../scripts/devstack/stack';
 import { startBenchApp, type BenchApp } from './app';
 import { startCpuReading } from './cpu';

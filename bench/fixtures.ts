@@ -1,4 +1,4 @@
-import { deliveryId, idOf, newId, type EventId, type HookId, type OwnerId } from '../domain/ids';
+import { deliveryId, idOf, newId, type EventId, type HookId, type OwnerId } from '../core/ids';
 import { replaceByCopies } from '../test/support/hook-copies';
 import type { BenchApp } from './app';
 

@@ -5,14 +5,14 @@ import { recordStreaks } from '../activities/failure-streak';
 import { createFanOutActivities } from '../activities/fan-out';
 import type { AttemptAndRecord } from '../activities/first-attempts';
 import { createRetentionActivities } from '../activities/retention';
-import type { Caller } from '../domain/caller';
-import type { DeliverySettings } from '../domain/delivery-settings';
-import { getDelivery, listDeliveries } from '../domain/deliveries';
-import { findEvent } from '../domain/events';
-import { getHook, updateHook, updateHookInput } from '../domain/hooks';
-import { eventKey, idOf } from '../domain/ids';
-import type { Models } from '../domain/models';
-import { createSecretBox } from '../domain/secret-box';
+import type { Caller } from '../core/caller';
+import type { DeliverySettings } from '../core/delivery-settings';
+import { getDelivery, listDeliveries } from '../services/deliveries';
+import { findEvent } from '../services/events';
+import { getHook, updateHook, updateHookInput } from '../services/hooks';
+import { eventKey, idOf } from '../core/ids';
+import type { Models } from '../infra/models';
+import { createSecretBox } from '../infra/secret-box';
 import type { ProbeTenant } from './preload';
 
 export interface HotQuery {

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Connection } from 'mongoose';
-import { mapWithConcurrency } from '../domain/concurrency';
+import { mapWithConcurrency } from '../core/concurrency';
 
 /** Commands that read or write data; the driver's own hello/ping and our serverStatus calls are not work. */
 const DATA_COMMANDS = [

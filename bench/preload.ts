@@ -1,7 +1,7 @@
 import type { Model } from 'mongoose';
-import { createdHourOf } from '../domain/created-hour';
-import { deliveryId, eventKey, idOf, type DeliveryId, type EventId, type HookId, type OwnerId } from '../domain/ids';
-import type { Models } from '../domain/models';
+import { createdHourOf } from '../core/created-hour';
+import { deliveryId, eventKey, idOf, type DeliveryId, type EventId, type HookId, type OwnerId } from '../core/ids';
+import type { Models } from '../infra/models';
 import type { StoredHttpTarget } from '../targets/http';
 
 /** How much of each collection other owners hold; issue 13's "real data" is 1,000,000 / 200,000 / 10,000. */

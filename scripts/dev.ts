@@ -3,7 +3,7 @@
  * MongoDB-wire server, an SMTP catcher, the worker and the API), until Ctrl-C.
  */
 import { join } from 'node:path';
-import { externalServices, loadConfig } from '../domain/config';
+import { externalServices, loadConfig } from '../infra/config';
 import { devAdminKey, devMasterKey } from './devstack/dev-keys';
 import { startEntryPoint, startWorkerProcesses, waitForReadyApi } from './devstack/app-processes';
 import { DEVSTACK_DIR, LOG_DIR } from './devstack/paths';

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { childEnv } from '../domain/config';
+import { childEnv } from '../infra/config';
 import { DEVSTACK_DIR, REPO_ROOT } from './devstack/paths';
 import { run } from './devstack/processes';
 import { freeStackPorts, startStack } from './devstack/stack';
@@ -16,7 +16,21 @@ import { ensureTemporalTestServer } from './devstack/temporal-test-server';
 const bin = (name: string) => join(REPO_ROOT, 'node_modules', '.bin', name);
 
 /** Every folder of the project's own code, for the cycle check. */
-const SOURCE_FOLDERS = ['worker.ts', 'api', 'activities', 'targets', 'workflows', 'domain', 'scripts', 'bench', 'test'];
+const SOURCE_FOLDERS = [
+  'worker.ts',
+  'api',
+  'activities',
+  'targets',
+  'workflows',
+  'shared',
+  'core',
+  'infra',
+  'records',
+  'services',
+  'scripts',
+  'bench',
+  'test',
+];
 
 async function staticChecks(): Promise<void> {
   console.log('[test] type-checking...');

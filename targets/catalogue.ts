@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { targetProblem } from '../domain/address-guard';
-import { UnprocessableError } from '../domain/errors';
-import type { SecretBox } from '../domain/secret-box';
+import { targetProblem } from '../core/address-guard';
+import { UnprocessableError } from '../core/errors';
+import type { SecretBox } from '../infra/secret-box';
 import type { Opening, TargetDefinition } from './definition';
 import { TARGETS } from './registry';
 

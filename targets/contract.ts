@@ -1,7 +1,7 @@
 import type { Transporter } from 'nodemailer';
 import type { HttpClient } from '../activities/http/client';
-import type { DispatchedContent } from '../domain/dispatch';
-import type { Attempt } from '../domain/models/delivery';
+import type { DispatchedContent } from '../shared/dispatch';
+import type { Attempt } from '../infra/models/delivery';
 
 /**
  * What a target type's sender (targets/<type>/sender.ts, the worker's half)

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { UnprocessableError } from '../domain/errors';
-import { withRules, type ObjectRule } from '../domain/schema-rules';
-import type { SecretBox } from '../domain/secret-box';
+import { UnprocessableError } from '../core/errors';
+import { withRules, type ObjectRule } from '../core/schema-rules';
+import type { SecretBox } from '../infra/secret-box';
 import type { SenderModule } from './contract';
 
 /**

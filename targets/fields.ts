@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { checkTemplate } from '../domain/payloads';
-import { anyCase, BEYOND_SCHEMA } from '../domain/schema-rules';
+import { checkTemplate } from '../core/payloads';
+import { anyCase, BEYOND_SCHEMA } from '../core/schema-rules';
 
 /** Config fields that several target types share. */
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startApi, type RunningApi } from '../api/main';
-import { createLogger } from '../domain/logger';
+import { createLogger } from '../infra/logger';
 import { startHookflow, type Hookflow } from './support/hookflow';
 
 describe('the API caches what accepting an event reads, per owner version', () => {

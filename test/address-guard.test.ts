@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isPrivateAddress, targetProblem } from '../domain/address-guard';
+import { isPrivateAddress, targetProblem } from '../core/address-guard';
 
 describe('private address guard', () => {
   it('refuses loopback, private, link-local and metadata addresses', () => {

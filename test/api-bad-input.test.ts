@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
-import { MAX_JSON_DEPTH } from '../domain/storable-json';
+import { MAX_JSON_DEPTH } from '../core/storable-json';
 import { startHookflow, type Hookflow } from './support/hookflow';
 
 /** Hostile and broken requests: each gets a 4xx naming the problem, never a 500, and leaves nothing behind. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { eventKey, idOf, type OwnerId } from '../domain/ids';
-import { eventWorkflowId } from '../domain/temporal-names';
+import { eventKey, idOf, type OwnerId } from '../core/ids';
+import { eventWorkflowId } from '../shared/temporal-names';
 import { eventually } from './support/eventually';
 import { startHookflow, type Hookflow } from './support/hookflow';
 import { startReceiver } from './support/receiver';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startApi, type RunningApi } from '../api/main';
-import { hashApiKey } from '../domain/api-keys';
-import { createLogger } from '../domain/logger';
+import { hashApiKey } from '../services/api-keys';
+import { createLogger } from '../infra/logger';
 import { startHookflow, type Hookflow } from './support/hookflow';
 
 describe('owner keys are checked in one read and revoked at once, in every API process', () => {

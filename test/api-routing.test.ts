@@ -5,8 +5,8 @@ import express from 'express';
 import { z } from 'zod';
 import { errorHandler, notFoundRoute } from '../api/errors';
 import { defineRoute, mountRoutes } from '../api/route';
-import { createLogger } from '../domain/logger';
-import { BEYOND_SCHEMA } from '../domain/schema-rules';
+import { createLogger } from '../infra/logger';
+import { BEYOND_SCHEMA } from '../core/schema-rules';
 
 const noon = z.strictObject({
   at: z.iso.datetime().refine((at) => at.endsWith('T12:00:00Z'), { message: 'must be noon', params: BEYOND_SCHEMA }),

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ownerIdFor, ownerScope } from '../domain/caller';
-import { NotFoundError, UnauthorizedError, UnprocessableError } from '../domain/errors';
-import { idOf } from '../domain/ids';
+import { ownerIdFor, ownerScope } from '../core/caller';
+import { NotFoundError, UnauthorizedError, UnprocessableError } from '../core/errors';
+import { idOf } from '../core/ids';
 
 describe('caller scoping', () => {
   const ownA = idOf('owner', 'own_a');

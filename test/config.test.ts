@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, externalServices, loadConfig } from '../domain/config';
+import { ConfigError, externalServices, loadConfig } from '../infra/config';
 
 describe('config', () => {
   it('has working defaults for local development', () => {

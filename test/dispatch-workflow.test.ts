@@ -6,9 +6,9 @@ import type { Client } from '@temporalio/client';
 import { temporal as temporalApi } from '@temporalio/proto';
 import nodemailer from 'nodemailer';
 import { createHttpClient } from '../activities/http/client';
-import type { Config } from '../domain/config';
-import type { DeliverDispatchInput, DispatchedEvent } from '../domain/dispatch';
-import { eventView } from '../domain/stored-events';
+import type { Config } from '../infra/config';
+import type { DeliverDispatchInput, DispatchedEvent } from '../shared/dispatch';
+import { eventView } from '../core/stored-events';
 import {
   deliveryId,
   eventKey,
@@ -18,8 +18,8 @@ import {
   type EventId,
   type EventKey,
   type HookId,
-} from '../domain/ids';
-import { bulkTaskQueue, DISPATCH_WORKFLOW, eventWorkflowId } from '../domain/temporal-names';
+} from '../core/ids';
+import { bulkTaskQueue, DISPATCH_WORKFLOW, eventWorkflowId } from '../shared/temporal-names';
 import { createWorker } from '../worker';
 import type { deliverDispatch, DeliverDispatchResult } from '../workflows/deliver-dispatch';
 import { replaceByCopies } from './support/hook-copies';

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { CONFIG_VARIABLES, loadConfig, type Config } from '../domain/config';
+import { CONFIG_VARIABLES, loadConfig, type Config } from '../infra/config';
 import { WORKER_NODE_ARGS } from '../scripts/devstack/app-processes';
 
 /**
@@ -223,7 +223,7 @@ describe('docker-compose.yml', () => {
   });
 
   describe('API and worker configuration', () => {
-    it('sets only variables that domain/config.ts knows', () => {
+    it('sets only variables that infra/config.ts knows', () => {
       const known = new Set<string>(CONFIG_VARIABLES);
       for (const name of APPS) {
         const unknown = Object.keys(rawEnvironment(service(name))).filter((variable) => !known.has(variable));

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MAX_EVENTS_PER_DISPATCH } from '../domain/dispatch';
-import type { Outcome } from '../domain/dispatches';
-import type { NewEvent, StoredEventRecord } from '../domain/stored-events';
-import { EventDispatcher, MAX_DISPATCH_WAIT_MS, type Dispatching } from '../domain/event-dispatcher';
-import { eventKey, idOf } from '../domain/ids';
+import { MAX_EVENTS_PER_DISPATCH } from '../shared/dispatch';
+import type { Outcome } from '../services/dispatches';
+import type { NewEvent, StoredEventRecord } from '../core/stored-events';
+import { EventDispatcher, MAX_DISPATCH_WAIT_MS, type Dispatching } from '../services/event-dispatcher';
+import { eventKey, idOf } from '../core/ids';
 
 const event = (id: string, ownerId = 'own_a'): NewEvent => ({
   id: idOf('event', id),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isPattern, subscriptionKeysFor } from '../domain/event-patterns';
+import { isPattern, subscriptionKeysFor } from '../core/event-patterns';
 
 describe('event subscriptions', () => {
   it('lists every key that matches a dotted event type', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EventTypeCache } from '../domain/event-types';
-import type { Models } from '../domain/models';
+import { EventTypeCache } from '../services/event-types';
+import type { Models } from '../infra/models';
 
 /** A catalogue of the given type names that counts its reads. */
 function catalogue(names: string[]) {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Connection } from 'mongoose';
-import { loadConfig } from '../domain/config';
-import { AppError, ConflictError, UnprocessableError } from '../domain/errors';
-import { EVENT_CATALOGUE } from '../domain/event-catalogue';
+import { loadConfig } from '../infra/config';
+import { AppError, ConflictError, UnprocessableError } from '../core/errors';
+import { EVENT_CATALOGUE } from '../core/event-catalogue';
 import {
   assertEventAccepted,
   assertSubscribable,
@@ -12,9 +12,9 @@ import {
   createEventTypeInput,
   listEventTypes,
   seedEventCatalogue,
-} from '../domain/event-types';
-import { createModels, type Models } from '../domain/models';
-import { connectMongo, syncIndexes } from '../domain/mongo';
+} from '../services/event-types';
+import { createModels, type Models } from '../infra/models';
+import { connectMongo, syncIndexes } from '../infra/mongo';
 
 /** The names each product documents, from the docs in shared/seeds. */
 const PRODUCT_EVENTS = {

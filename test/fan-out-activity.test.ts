@@ -10,17 +10,17 @@ import { createFirstAttempts } from '../activities/first-attempts';
 import { createHttpClient } from '../activities/http/client';
 import { createHookSender } from '../activities/hook-sender';
 import { createSender as createHttpSender } from '../targets/http/sender';
-import { BUILT_IN_DELIVERY_SETTINGS } from '../domain/delivery-settings';
-import { eventView } from '../domain/stored-events';
-import { loadConfig } from '../domain/config';
-import { seedEventCatalogue } from '../domain/event-types';
-import { createHook } from '../domain/hooks';
-import { deliveryId, eventKey, idOf, type EventKey, type HookId, type OwnerId } from '../domain/ids';
-import { createModels, type Models } from '../domain/models';
-import { connectMongo, syncIndexes } from '../domain/mongo';
-import { createOwner } from '../domain/owners';
-import { createSecretBox } from '../domain/secret-box';
-import { disableHookWorkflowId } from '../domain/temporal-names';
+import { BUILT_IN_DELIVERY_SETTINGS } from '../core/delivery-settings';
+import { eventView } from '../core/stored-events';
+import { loadConfig } from '../infra/config';
+import { seedEventCatalogue } from '../services/event-types';
+import { createHook } from '../services/hooks';
+import { deliveryId, eventKey, idOf, type EventKey, type HookId, type OwnerId } from '../core/ids';
+import { createModels, type Models } from '../infra/models';
+import { connectMongo, syncIndexes } from '../infra/mongo';
+import { createOwner } from '../services/owners';
+import { createSecretBox } from '../infra/secret-box';
+import { disableHookWorkflowId } from '../shared/temporal-names';
 import { startReceiver } from './support/receiver';
 
 /** Runs an activity as Temporal would on its given try (1 is the first), as a local activity if asked. */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
-import { deliveryId, eventKey, idOf, type EventId, type HookId } from '../domain/ids';
-import { eventWorkflowId } from '../domain/temporal-names';
+import { deliveryId, eventKey, idOf, type EventId, type HookId } from '../core/ids';
+import { eventWorkflowId } from '../shared/temporal-names';
 import type { DeliverDispatchResult } from '../workflows/deliver-dispatch';
 import { eventually } from './support/eventually';
 import { replaceByCopies } from './support/hook-copies';

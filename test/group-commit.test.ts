@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startApi } from '../api/main';
-import { createdHourOf } from '../domain/created-hour';
-import { INLINE_CONTENT_LIMIT } from '../domain/dispatch';
-import { ORPHANED_AFTER_MS, recoverPendingDispatches } from '../domain/dispatches';
-import { eventKey, idOf, type DispatchId, type OwnerId } from '../domain/ids';
-import { createLogger } from '../domain/logger';
-import { dispatchWorkflowId, eventWorkflowId } from '../domain/temporal-names';
+import { createdHourOf } from '../core/created-hour';
+import { INLINE_CONTENT_LIMIT } from '../shared/dispatch';
+import { ORPHANED_AFTER_MS, recoverPendingDispatches } from '../services/dispatches';
+import { eventKey, idOf, type DispatchId, type OwnerId } from '../core/ids';
+import { createLogger } from '../infra/logger';
+import { dispatchWorkflowId, eventWorkflowId } from '../shared/temporal-names';
 import { startDispatchRecorder } from './support/dispatch-recorder';
 import { eventually } from './support/eventually';
 import { startHookflow, type Hookflow } from './support/hookflow';

@@ -2,17 +2,17 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Connection } from 'mongoose';
-import type { Caller } from '../domain/caller';
-import { loadConfig } from '../domain/config';
-import { BUILT_IN_DELIVERY_SETTINGS } from '../domain/delivery-settings';
-import { UnprocessableError } from '../domain/errors';
-import { seedEventCatalogue } from '../domain/event-types';
-import { createHook, createHookInput, getHook, updateHook, updateHookInput } from '../domain/hooks';
-import { idOf } from '../domain/ids';
-import { createModels, type Models } from '../domain/models';
-import { connectMongo, syncIndexes } from '../domain/mongo';
-import { createOwner } from '../domain/owners';
-import { createSecretBox } from '../domain/secret-box';
+import type { Caller } from '../core/caller';
+import { loadConfig } from '../infra/config';
+import { BUILT_IN_DELIVERY_SETTINGS } from '../core/delivery-settings';
+import { UnprocessableError } from '../core/errors';
+import { seedEventCatalogue } from '../services/event-types';
+import { createHook, createHookInput, getHook, updateHook, updateHookInput } from '../services/hooks';
+import { idOf } from '../core/ids';
+import { createModels, type Models } from '../infra/models';
+import { connectMongo, syncIndexes } from '../infra/mongo';
+import { createOwner } from '../services/owners';
+import { createSecretBox } from '../infra/secret-box';
 
 /** Every target type as the API takes it, with the secrets each keeps. */
 const TARGETS = {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { hotQueries } from '../bench/hot-queries';
 import { loadProbeTenant, preloadOthers } from '../bench/preload';
-import { loadConfig } from '../domain/config';
-import { createModels } from '../domain/models';
-import { syncIndexes } from '../domain/mongo';
+import { loadConfig } from '../infra/config';
+import { createModels } from '../infra/models';
+import { syncIndexes } from '../infra/mongo';
 import { connectRecording, readsOf, scanReason } from './support/query-plans';
 
 /**

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { LookupAddress } from 'node:dns';
 import { createHttpClient, guardedLookup, MAX_RESPONSE_BODY_BYTES } from '../activities/http/client';
-import { PrivateAddressError } from '../domain/address-guard';
+import { PrivateAddressError } from '../core/address-guard';
 
 /** What Universal Analytics answers a hit with: a 1x1 GIF, NUL bytes included. */
 const ONE_PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { listDeliveriesQuery } from '../domain/deliveries';
-import { deliveryId, eventKey, newId, type EventId, type HookId } from '../domain/ids';
+import { listDeliveriesQuery } from '../services/deliveries';
+import { deliveryId, eventKey, newId, type EventId, type HookId } from '../core/ids';
 
 /**
  * Ids of different kinds do not mix, at compile time: `tsc --noEmit` (which

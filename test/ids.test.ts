@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { eventIdInput } from '../domain/events';
-import { deliveryId, eventKey, idOf, newId } from '../domain/ids';
+import { eventIdInput } from '../services/events';
+import { deliveryId, eventKey, idOf, newId } from '../core/ids';
 
 const owner = (id: string) => idOf('owner', id);
 const event = (id: string) => idOf('event', id);

@@ -13,7 +13,7 @@ import { HtmlReply } from '../api/reply';
 import { docsRoutes } from '../api/routes/docs';
 import { apiRoutes } from '../api/routes';
 import { errorSchema } from '../api/routes/schemas';
-import { isBeyondSchema, withRules } from '../domain/schema-rules';
+import { isBeyondSchema, withRules } from '../core/schema-rules';
 
 const info = { title: 'Widgets API', version: '1.2.3', description: 'A **test** API.' };
 const none = () => Promise.resolve(undefined);

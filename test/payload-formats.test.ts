@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DeliveryContext } from '../targets/contract';
-import { idOf } from '../domain/ids';
-import { checkTemplate, renderPayload, RenderError } from '../domain/payloads';
+import { idOf } from '../core/ids';
+import { checkTemplate, renderPayload, RenderError } from '../core/payloads';
 
 const PUBLIC_URL = 'https://hooks.example.test';
 const created = new Date('2026-11-24T10:00:00.000Z');

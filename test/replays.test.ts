@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { idOf, replayIdFor } from '../domain/ids';
-import { recordReplay } from '../domain/replay-records';
+import { idOf, replayIdFor } from '../core/ids';
+import { recordReplay } from '../records/replay-records';
 import { eventually } from './support/eventually';
 import { startHookflow, type Hookflow } from './support/hookflow';
 import { startReceiver } from './support/receiver';

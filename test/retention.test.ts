@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { firstAttemptRecord } from '../activities/delivery-records';
-import { createdHourOf } from '../domain/created-hour';
-import { eventKey, idOf } from '../domain/ids';
-import { ensureRetentionSchedule, RETENTION_SCHEDULE_ID } from '../domain/retention';
-import { RETENTION_WORKFLOW } from '../domain/temporal-names';
+import { createdHourOf } from '../core/created-hour';
+import { eventKey, idOf } from '../core/ids';
+import { ensureRetentionSchedule, RETENTION_SCHEDULE_ID } from '../infra/retention';
+import { RETENTION_WORKFLOW } from '../shared/temporal-names';
 import type { enforceRetention } from '../workflows';
 import { startHookflow, type Hookflow } from './support/hookflow';
 

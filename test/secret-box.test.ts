@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { createSecretBox, UnreadableSecretError } from '../domain/secret-box';
+import { createSecretBox, UnreadableSecretError } from '../infra/secret-box';
 
 describe('secret box', () => {
   const box = createSecretBox(randomBytes(32));

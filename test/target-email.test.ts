@@ -5,7 +5,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { createSender as createEmailSender } from '../targets/email/sender';
 import type { AttemptResult, DeliveryContext } from '../targets/contract';
 import type { EmailConfig } from '../targets/email/config';
-import { idOf } from '../domain/ids';
+import { idOf } from '../core/ids';
 import { deliveryContext } from './support/delivery-context';
 import { emailTargetFor, FAKE_SMTP_PASSWORD, startFakeSmtp, type FakeSmtp } from './support/fakes/smtp';
 

@@ -4,7 +4,7 @@ import { createHttpClient } from '../activities/http/client';
 import { createSender as createGa4Sender } from '../targets/ga4/sender';
 import type { DeliveryContext, DeliveryEvent } from '../targets/contract';
 import type { Ga4Config } from '../targets/ga4/config';
-import { idOf } from '../domain/ids';
+import { idOf } from '../core/ids';
 import { deliveryContext } from './support/delivery-context';
 import { ga4TargetFor, startFakeGa4 } from './support/fakes/ga4';
 import { useFake, type FakeProvider } from './support/fakes/provider';

@@ -5,7 +5,7 @@ import { createHttpClient } from '../activities/http/client';
 import type { DeliveryContext, DeliveryEvent } from '../targets/contract';
 import type { UaConfig } from '../targets/ua/config';
 import { createSender as createUaSender } from '../targets/ua/sender';
-import { idOf } from '../domain/ids';
+import { idOf } from '../core/ids';
 import { deliveryContext } from './support/delivery-context';
 import { useFake, type FakeProvider } from './support/fakes/provider';
 import { startFakeUa, uaTargetFor } from './support/fakes/ua';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../domain/config';
+import { loadConfig } from '../infra/config';
 import type { CaughtMail } from '../scripts/devstack/smtp-catcher';
 import { eventually } from './support/eventually';
 import { discordTargetFor, startFakeDiscord } from './support/fakes/discord';

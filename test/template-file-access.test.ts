@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { Liquid } from 'liquidjs';
 import type { DeliveryContext } from '../targets/contract';
-import { idOf } from '../domain/ids';
-import { liquid } from '../domain/liquid-engine';
-import { renderPayload, RenderError, renderText } from '../domain/payloads';
+import { idOf } from '../core/ids';
+import { liquid } from '../core/liquid-engine';
+import { renderPayload, RenderError, renderText } from '../core/payloads';
 import { startHookflow, type Hookflow } from './support/hookflow';
 
 /** Files on the worker's disk a template once read: the repository's own and one liquidjs resolved through node_modules. */

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Activities } from '../activities';
-import { idOf, type HookId } from '../domain/ids';
-import { DISABLE_HOOK_WORKFLOW, disableHookWorkflowId } from '../domain/temporal-names';
+import { idOf, type HookId } from '../core/ids';
+import { DISABLE_HOOK_WORKFLOW, disableHookWorkflowId } from '../shared/temporal-names';
 import type { disableFailingHook } from '../workflows';
 import { useTimeSkippingEnvironment, withMockWorkers } from './support/workflow-environment';
 

@@ -4,8 +4,8 @@ import { describe, it } from 'node:test';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Activities } from '../activities';
 import type { NextStep } from '../activities/retry-plan';
-import { idOf } from '../domain/ids';
-import { deliveryWorkflowId, RETRY_WORKFLOW, SEARCH_ATTRIBUTES } from '../domain/temporal-names';
+import { idOf } from '../core/ids';
+import { deliveryWorkflowId, RETRY_WORKFLOW, SEARCH_ATTRIBUTES } from '../shared/temporal-names';
 import type { retryDelivery } from '../workflows';
 import { useTimeSkippingEnvironment, withMockWorkers } from './support/workflow-environment';
 

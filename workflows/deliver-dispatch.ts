@@ -2,9 +2,9 @@ import { continueAsNew, proxyActivities, proxyLocalActivities, workflowInfo } fr
 import type { Activities } from '../activities';
 import type { FanOutOutcome } from '../activities/fan-out';
 import type { FanOutTally } from '../activities/fan-out-tally';
-import type { DeliverDispatchInput, DispatchedEvent } from '../domain/dispatch';
-import type { HookId } from '../domain/ids';
-import { bulkTaskQueue } from '../domain/temporal-names';
+import type { DeliverDispatchInput, DispatchedEvent } from '../shared/dispatch';
+import type { HookId } from '../core/ids';
+import { bulkTaskQueue } from '../shared/temporal-names';
 
 const FAN_OUT_CALL = {
   // One call of deliverToSubscribers reads every subscribed hook of an event through one cursor: on FerretDB

@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { HookId } from '../domain/ids';
+import type { HookId } from '../core/ids';
 
 const { disableHook, emailHookDisabled } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',

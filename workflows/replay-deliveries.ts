@@ -7,7 +7,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { ReplayId } from '../domain/ids';
+import type { ReplayId } from '../core/ids';
 
 const { replayPage } = proxyActivities<Activities>({
   // A page is at most a second's worth of deliveries at the replay's rate, but receivers may be slow.

@@ -1,6 +1,6 @@
 import { continueAsNew, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { HookId } from '../domain/ids';
+import type { HookId } from '../core/ids';
 
 /** 20 a second: a receiver just back on its feet is not flooded with everything it missed at once. */
 const BATCH = 20;

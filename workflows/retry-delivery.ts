@@ -1,7 +1,7 @@
 import { proxyActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { SEARCH_ATTRIBUTES } from '../domain/temporal-names';
-import type { DeliveryId } from '../domain/ids';
+import { SEARCH_ATTRIBUTES } from '../shared/temporal-names';
+import type { DeliveryId } from '../core/ids';
 
 const { attemptDelivery } = proxyActivities<Activities>({
   // Longer than the longest per-hook timeout (60 s) plus bookkeeping.

@@ -1,9 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { replayWorkflowId, SCHEDULED_START_TIME, SEARCH_ATTRIBUTES } from '../domain/temporal-names';
+import { replayWorkflowId, SCHEDULED_START_TIME, SEARCH_ATTRIBUTES } from '../shared/temporal-names';
 import { replayDeliveries } from './replay-deliveries';
-import type { ReplayScheduleId } from '../domain/ids';
+import type { ReplayScheduleId } from '../core/ids';
 
 const { prepareScheduledRecoveries } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',

@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { HookId } from '../domain/ids';
+import type { HookId } from '../core/ids';
 
 const { sendTestDelivery } = proxyActivities<Activities>({
   // Longer than the longest per-hook timeout (60 s), and never retried: a test is one attempt.

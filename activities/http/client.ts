@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
-import { isPrivateAddress, PrivateAddressError, targetProblem } from '../../domain/address-guard';
+import { isPrivateAddress, PrivateAddressError, targetProblem } from '../../core/address-guard';
 
 export const MAX_RESPONSE_BODY_BYTES = 4 * 1024;
 const USER_AGENT = 'Hookflow/0.1 (+webhooks)';

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { SIGNING_SECRET_PREFIX } from '../../domain/signing-secret';
+import { SIGNING_SECRET_PREFIX } from '../../core/signing-secret';
 
 /**
  * The Standard Webhooks signature: HMAC-SHA256 over `id.timestamp.body`, keyed

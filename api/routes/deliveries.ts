@@ -1,6 +1,6 @@
-import { getDelivery, listDeliveries, listDeliveriesQuery } from '../../domain/deliveries';
-import { idOf } from '../../domain/ids';
-import type { Models } from '../../domain/models';
+import { getDelivery, listDeliveries, listDeliveriesQuery } from '../../services/deliveries';
+import { idOf } from '../../core/ids';
+import type { Models } from '../../infra/models';
 import { defineRoute, type RouteDefinition } from '../route';
 import { CURSOR_REFUSED } from './refusals';
 import { deliverySchema, deliverySummarySchema, pageOf } from './schemas';

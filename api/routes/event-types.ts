@@ -1,5 +1,5 @@
-import { createEventType, createEventTypeInput, listEventTypes } from '../../domain/event-types';
-import type { Models } from '../../domain/models';
+import { createEventType, createEventTypeInput, listEventTypes } from '../../services/event-types';
+import type { Models } from '../../infra/models';
 import { defineRoute, type RouteDefinition } from '../route';
 import { eventTypeListSchema, eventTypeSchema } from './schemas';
 

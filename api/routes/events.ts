@@ -8,11 +8,11 @@ import {
   listEventsQuery,
   postEventBatchInput,
   postEventInput,
-} from '../../domain/events';
-import { EVENT_DELIVERIES_PAGE } from '../../domain/deliveries';
-import { EventTypeCache } from '../../domain/event-types';
+} from '../../services/events';
+import { EVENT_DELIVERIES_PAGE } from '../../services/deliveries';
+import { EventTypeCache } from '../../services/event-types';
 import type { AppDependencies } from '../dependencies';
-import { idOf } from '../../domain/ids';
+import { idOf } from '../../core/ids';
 import { IDEMPOTENCY_KEY, idempotencyKey } from '../idempotency-key';
 import { Reply } from '../reply';
 import { defineRoute, type RouteDefinition } from '../route';

@@ -12,10 +12,10 @@ import {
   rotateSigningSecret,
   updateHook,
   updateHookInput,
-} from '../../domain/hooks';
-import { sendTestEvent, testHookInput } from '../../domain/hook-test';
+} from '../../services/hooks';
+import { sendTestEvent, testHookInput } from '../../services/hook-test';
 import type { AppDependencies } from '../dependencies';
-import { idOf } from '../../domain/ids';
+import { idOf } from '../../core/ids';
 import { defineRoute, type RouteDefinition } from '../route';
 import { CURSOR_REFUSED } from './refusals';
 import { hookSchema, pageOf, testOutcomeSchema } from './schemas';

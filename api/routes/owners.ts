@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { issueApiKey, revokeApiKey } from '../../domain/api-keys';
-import { idOf } from '../../domain/ids';
-import type { Models } from '../../domain/models';
-import { assertOwnerExists, createOwner, createOwnerInput, getOwner } from '../../domain/owners';
+import { issueApiKey, revokeApiKey } from '../../services/api-keys';
+import { idOf } from '../../core/ids';
+import type { Models } from '../../infra/models';
+import { assertOwnerExists, createOwner, createOwnerInput, getOwner } from '../../services/owners';
 import { defineRoute, type RouteDefinition } from '../route';
 import { apiKeySchema, ownerSchema } from './schemas';
 

@@ -8,9 +8,9 @@ import {
   listReplaySchedules,
   updateReplaySchedule,
   updateReplayScheduleInput,
-} from '../../domain/replay-schedules';
+} from '../../services/replay-schedules';
 import type { AppDependencies } from '../dependencies';
-import { idOf } from '../../domain/ids';
+import { idOf } from '../../core/ids';
 import { defineRoute, type RouteDefinition } from '../route';
 import { replayScheduleSchema } from './schemas';
 

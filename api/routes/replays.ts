@@ -1,4 +1,4 @@
-import { eventOwnerQuery } from '../../domain/events';
+import { eventOwnerQuery } from '../../services/events';
 import {
   cancelReplay,
   getReplay,
@@ -8,9 +8,9 @@ import {
   replayDeliveryInput,
   replayEvent,
   replayEventInput,
-} from '../../domain/replays';
+} from '../../services/replays';
 import type { AppDependencies } from '../dependencies';
-import { idOf } from '../../domain/ids';
+import { idOf } from '../../core/ids';
 import { IDEMPOTENCY_KEY, idempotencyKey } from '../idempotency-key';
 import { Reply } from '../reply';
 import { defineRoute, type RouteDefinition } from '../route';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TARGET_TYPES } from '../../targets/catalogue';
-import { ownerEmail } from '../../domain/owners';
+import { ownerEmail } from '../../services/owners';
 
 /**
  * The shapes the API answers with, for the OpenAPI document. Requests are

@@ -1,5 +1,5 @@
-import { eventKey } from '../../domain/ids';
-import { eventWorkflowId } from '../../domain/temporal-names';
+import { eventKey } from '../../core/ids';
+import { eventWorkflowId } from '../../shared/temporal-names';
 import type { deliverDispatch } from '../../workflows/deliver-dispatch';
 import { startCosting, startScenarioApp, type BenchContext } from '../context';
 import { createHttpHooks, createOwner, postEvent } from '../fixtures';

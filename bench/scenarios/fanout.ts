@@ -1,5 +1,5 @@
-import { eventKey } from '../../domain/ids';
-import { eventWorkflowId } from '../../domain/temporal-names';
+import { eventKey } from '../../core/ids';
+import { eventWorkflowId } from '../../shared/temporal-names';
 import { postDirectly } from '../baseline';
 import { startCosting, startScenarioApp, type BenchContext } from '../context';
 import { BENCH_EVENT_DATA, createHttpHooks, createOwner, postEvent, webhookIds } from '../fixtures';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { newId } from '../../domain/ids';
+import { newId } from '../../core/ids';
 import { startScenarioApp, type BenchContext } from '../context';
 import { createHttpHooks, createOwner, postEvent, webhookIds } from '../fixtures';
 import { latencySummary, round } from '../stats';

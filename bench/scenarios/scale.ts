@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig } from '../../domain/config';
-import { createModels } from '../../domain/models';
-import { connectMongo, syncIndexes } from '../../domain/mongo';
+import { loadConfig } from '../../infra/config';
+import { createModels } from '../../infra/models';
+import { connectMongo, syncIndexes } from '../../infra/mongo';
 import type { BenchContext } from '../context';
 import { startCpuReading } from '../cpu';
 import { hotQueries, type HotQuery } from '../hot-queries';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
-import { newId, type EventId, type HookId } from '../../domain/ids';
+import { newId, type EventId, type HookId } from '../../core/ids';
 import type { BenchApp } from '../app';
 import { startCosting, startScenarioApp, type BenchContext } from '../context';
 import { BENCH_EVENT_DATA, createHttpHooks, createOwner, webhookIds } from '../fixtures';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { childEnv, type ConfigEnv } from '../../domain/config';
+import { childEnv, type ConfigEnv } from '../../infra/config';
 import { REPO_ROOT } from './paths';
 import { startProcess, waitUntil, type Managed } from './processes';
 

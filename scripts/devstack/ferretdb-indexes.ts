@@ -1,6 +1,6 @@
 import type { Client } from 'pg';
 import mongoose from 'mongoose';
-import { createModels } from '../../domain/models';
+import { createModels } from '../../infra/models';
 
 /**
  * FerretDB 1.24 on PostgreSQL turns an equality filter into

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectMongo, pingMongo } from '../../domain/mongo';
+import { connectMongo, pingMongo } from '../../infra/mongo';
 import { expressionIndexFields, installExpressionIndexes } from './ferretdb-indexes';
 import { ensurePostgresDatabase, postgresUrl, startPostgres, withPostgres } from './postgres';
 import { freePort } from './ports';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { externalServices, type ConfigEnv } from '../../domain/config';
+import { externalServices, type ConfigEnv } from '../../infra/config';
 import { ensureMongoServer, startMongo, type FerretDbStore } from './mongo';
 import type { Managed } from './processes';
 import { freePort } from './ports';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SEARCH_ATTRIBUTE_TYPES } from '../../domain/temporal-names';
-import { connectTemporalClient, pingTemporal } from '../../domain/temporal-client';
+import { SEARCH_ATTRIBUTE_TYPES } from '../../shared/temporal-names';
+import { connectTemporalClient, pingTemporal } from '../../infra/temporal-client';
 import { onPath, run, startProcess, waitUntil, type Managed } from './processes';
 import { BIN_DIR, DEVSTACK_DIR, VERSIONS } from './paths';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BEYOND_SCHEMA } from '../../domain/schema-rules';
+import { BEYOND_SCHEMA } from '../../core/schema-rules';
 import { hasPort0, liquidSource } from '../fields';
 
 /**

@@ -1,4 +1,4 @@
-import { hostProblem } from '../../domain/address-guard';
+import { hostProblem } from '../../core/address-guard';
 import { defineTarget } from '../definition';
 import { shape, smtpUrlAsHttp } from './config';
 

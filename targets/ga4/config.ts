@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { anyCase, maxEntries } from '../../domain/schema-rules';
+import { anyCase, maxEntries } from '../../core/schema-rules';
 import { liquidSource, targetUrl } from '../fields';
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { renderText, templateScope } from '../../domain/payloads';
+import { renderText, templateScope } from '../../core/payloads';
 import type { HttpResult } from '../../activities/http/client';
 import { judgeHttpResult, rendered, withoutSecrets, type HttpJudgement } from '../sending/outcome';
 import type { Ga4Config } from './config';

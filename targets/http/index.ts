@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { UnprocessableError } from '../../domain/errors';
-import { anyCase, maxEntries } from '../../domain/schema-rules';
-import type { SecretBox } from '../../domain/secret-box';
+import { UnprocessableError } from '../../core/errors';
+import { anyCase, maxEntries } from '../../core/schema-rules';
+import type { SecretBox } from '../../infra/secret-box';
 import { defineTarget } from '../definition';
 import { targetUrl } from '../fields';
 import { HTTP_METHODS, type HttpConfig } from './config';

@@ -1,4 +1,4 @@
-import { renderPayload } from '../../domain/payloads';
+import { renderPayload } from '../../core/payloads';
 import { standardWebhookSignature } from '../../activities/http/signature';
 import { judgeHttpResult, rendered } from '../sending/outcome';
 import type { HttpConfig } from './config';

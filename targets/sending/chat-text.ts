@@ -1,4 +1,4 @@
-import { cutText, eventHeadline, eventLink, RenderError, renderText, templateScope } from '../../domain/payloads';
+import { cutText, eventHeadline, eventLink, RenderError, renderText, templateScope } from '../../core/payloads';
 import type { HttpClient } from '../../activities/http/client';
 import { judgeHttpResult, type HttpJudgement } from './outcome';
 import type { AttemptResult, DeliveryContext } from '../contract';

@@ -1,4 +1,4 @@
-import { RenderError } from '../../domain/payloads';
+import { RenderError } from '../../core/payloads';
 import type { HttpResult } from '../../activities/http/client';
 import type { AttemptResult, Outcome } from '../contract';
 

@@ -1,4 +1,4 @@
-import { RenderError, renderText, templateScope } from '../../domain/payloads';
+import { RenderError, renderText, templateScope } from '../../core/payloads';
 import { chatText, postMessage, secretPath } from '../sending/chat-text';
 import { rendered } from '../sending/outcome';
 import type { SlackConfig } from './config';

@@ -1,4 +1,4 @@
-import { cutText, eventHeadline, FORM_TYPE, RenderError, renderText, templateScope } from '../../domain/payloads';
+import { cutText, eventHeadline, FORM_TYPE, RenderError, renderText, templateScope } from '../../core/payloads';
 import type { HttpResult } from '../../activities/http/client';
 import { jsonObject, judgeHttpResult, rendered } from '../sending/outcome';
 import type { TwilioSmsConfig } from './config';

@@ -1,4 +1,4 @@
-import { FORM_TYPE } from '../../domain/payloads';
+import { FORM_TYPE } from '../../core/payloads';
 import { analyticsUrl, subjectDigest } from '../ga4/sender';
 import { judgeHttpResult } from '../sending/outcome';
 import type { UaConfig } from './config';

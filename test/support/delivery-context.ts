@@ -1,5 +1,5 @@
 import type { DeliveryContext, DeliveryEvent } from '../../targets/contract';
-import { idOf } from '../../domain/ids';
+import { idOf } from '../../core/ids';
 
 export interface DeliveryContextOptions {
   /** Fields of the event that differ from the default one (see `deliveryContext`). */

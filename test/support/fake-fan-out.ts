@@ -1,8 +1,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Activities } from '../../activities';
 import type { FanOutTally } from '../../activities/fan-out-tally';
-import type { DispatchedEvent } from '../../domain/dispatch';
-import { idOf, type DeliveryId, type HookId } from '../../domain/ids';
+import type { DispatchedEvent } from '../../shared/dispatch';
+import { idOf, type DeliveryId, type HookId } from '../../core/ids';
 
 export type FanOutActivities = Pick<Activities, 'deliverFirstSlices' | 'deliverToSubscribers' | 'handOnFailures'>;
 

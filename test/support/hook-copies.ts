@@ -1,5 +1,5 @@
-import { newId, type HookId } from '../../domain/ids';
-import type { Models } from '../../domain/models';
+import { newId, type HookId } from '../../core/ids';
+import type { Models } from '../../infra/models';
 
 /**
  * Replaces a hook the API created by `count` copies of it under their own

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { startApi } from '../../api/main';
 import { createHttpClient } from '../../activities/http/client';
-import { loadConfig, requireMasterKey, type Config } from '../../domain/config';
-import { idOf } from '../../domain/ids';
-import { createLogger } from '../../domain/logger';
-import { createModels } from '../../domain/models';
-import { connectMongo } from '../../domain/mongo';
-import { createSecretBox } from '../../domain/secret-box';
-import { connectTemporalClient } from '../../domain/temporal-client';
+import { loadConfig, requireMasterKey, type Config } from '../../infra/config';
+import { idOf } from '../../core/ids';
+import { createLogger } from '../../infra/logger';
+import { createModels } from '../../infra/models';
+import { connectMongo } from '../../infra/mongo';
+import { createSecretBox } from '../../infra/secret-box';
+import { connectTemporalClient } from '../../infra/temporal-client';
 import { createWorker, installTemporalLogging } from '../../worker';
 
 /**

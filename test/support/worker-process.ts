@@ -1,4 +1,4 @@
-import type { Config } from '../../domain/config';
+import type { Config } from '../../infra/config';
 import { startWorkerEntryPoint } from '../../scripts/devstack/app-processes';
 import type { Managed } from '../../scripts/devstack/processes';
 

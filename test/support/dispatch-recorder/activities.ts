@@ -1,4 +1,4 @@
-import type { DeliverDispatchInput } from '../../../domain/dispatch';
+import type { DeliverDispatchInput } from '../../../shared/dispatch';
 
 export interface RecordedDispatch {
   workflowId: string;

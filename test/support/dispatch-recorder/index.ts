@@ -1,5 +1,5 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
-import type { Config } from '../../../domain/config';
+import type { Config } from '../../../infra/config';
 import { recorderActivities, type RecordedDispatch } from './activities';
 
 /**

@@ -4,7 +4,7 @@
  * each workflow delivers, and under which workflow id.
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { DeliverDispatchInput } from '../../../domain/dispatch';
+import type { DeliverDispatchInput } from '../../../shared/dispatch';
 import type { RecorderActivities } from './activities';
 
 const { recordDispatch } = proxyActivities<RecorderActivities>({ startToCloseTimeout: '10 seconds' });

@@ -1,0 +1,82 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import type { StoredTarget } from '../../targets/catalogue';
+import type { HookId, OwnerId } from '../../core/ids';
+import type { WithIds } from './with-ids';
+
+export const PAYLOAD_FORMATS = ['standard', 'creads', 'misskey', 'ibm', 'chat', 'template'] as const;
+
+const templateFieldSchema = new Schema(
+  { name: { type: String, required: true }, value: { type: String, required: true } },
+  { _id: false },
+);
+
+/** A Liquid template for the body (JSON or text), or per form field. Fields are a list: names may hold dots. */
+const templateSchema = new Schema(
+  {
+    contentType: { type: String, required: true },
+    body: String,
+    fields: { type: [templateFieldSchema], default: undefined },
+  },
+  { _id: false },
+);
+
+/** Signing secrets, sealed. The newest signs; a rotated-out one keeps signing until it expires. */
+const signingSecretSchema = new Schema(
+  { sealed: { type: String, required: true }, createdAt: { type: Date, required: true }, expiresAt: Date },
+  { _id: false },
+);
+
+/** The hook's own delivery settings; what it leaves out follows the global defaults (delivery-settings.ts). */
+const deliverySettingsSchema = new Schema(
+  {
+    timeout: String,
+    // Absent, not empty: an empty schedule is a hook's choice to never retry.
+    retrySchedule: { type: [String], default: undefined },
+    disableAfter: { failures: Number, window: String },
+  },
+  { _id: false },
+);
+
+/** A subscriber: which events it wants, where they go, and how hard to try. */
+const hookSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    ownerId: { type: String, required: true },
+    name: { type: String, required: true },
+    /** Exact event names, `prefix.*` patterns or `*`; see event-patterns.ts. */
+    events: { type: [String], required: true },
+    /** Only events about these resource types; absent means every resource type. */
+    resourceTypes: { type: [String], default: undefined },
+    /** One of the registered target types' shapes (targets/), secret fields sealed; its module checks it on the way in. */
+    target: { type: Schema.Types.Mixed, required: true },
+    /** HTTP targets only. */
+    format: { type: String, enum: PAYLOAD_FORMATS },
+    template: { type: templateSchema, default: undefined },
+    status: { type: String, enum: ['enabled', 'disabled'], default: 'enabled' },
+    disabledReason: String,
+    disabledAt: Date,
+    delivery: { type: deliverySettingsSchema, default: () => ({}) },
+    signingSecrets: { type: [signingSecretSchema], default: [] },
+    /** Failed attempts in a row, and since when; a success resets both. */
+    failureCount: { type: Number, default: 0 },
+    failingSince: Date,
+    /**
+     * How many times the hook was turned back on. Each disabled spell is named
+     * by it, so that however many deliveries fail at once, one workflow
+     * disables the hook and mails its owner: an id, not a conditional update,
+     * which FerretDB does not make atomic under concurrent writers.
+     */
+    enabledCount: { type: Number, default: 0 },
+  },
+  { timestamps: true, versionKey: false },
+);
+
+// Serves the fan-out query: an owner's enabled hooks subscribed to one of a few keys, in id order.
+hookSchema.index({ ownerId: 1, status: 1, events: 1, _id: 1 });
+hookSchema.index({ ownerId: 1, createdAt: -1, _id: -1 });
+
+export type Hook = WithIds<InferSchemaType<typeof hookSchema>, { _id: HookId; ownerId: OwnerId; target: StoredTarget }>;
+
+export function hookModel(connection: Connection) {
+  return connection.model<Hook>('Hook', hookSchema, 'hooks');
+}

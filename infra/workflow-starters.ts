@@ -1,0 +1,225 @@
+import {
+  WorkflowExecutionAlreadyStartedError,
+  type Client,
+  type ScheduleOptionsStartWorkflowAction,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import type * as workflows from '../workflows';
+import type { DeliverDispatchInput } from '../shared/dispatch';
+import {
+  newId,
+  type DeliveryId,
+  type DispatchId,
+  type HookId,
+  type OwnerId,
+  type ReplayId,
+  type ReplayScheduleId,
+} from '../core/ids';
+import {
+  deliveryWorkflowId,
+  DISABLE_HOOK_WORKFLOW,
+  disableHookWorkflowId,
+  DISPATCH_WORKFLOW,
+  dispatchWorkflowId,
+  eventWorkflowId,
+  HOOK_TEST_WORKFLOW,
+  REPLAY_WORKFLOW,
+  replayWorkflowId,
+  RESUME_PAUSED_WORKFLOW,
+  RETENTION_WORKFLOW,
+  RETRY_WORKFLOW,
+  SCHEDULED_RECOVERY_WORKFLOW,
+  SEARCH_ATTRIBUTES,
+} from '../shared/temporal-names';
+
+/**
+ * Every start of a workflow from outside workflow code (the API, activities,
+ * schedules, benches): per workflow, its id, its reuse policy, its task
+ * queue and its search attributes, so that these are decided once. Each start
+ * is typed by the workflow it starts, through a type-only import: the API
+ * never loads workflow code, and a changed workflow input breaks its starter
+ * at compile time. Workflows never import this file (they start children with
+ * executeChild).
+ */
+
+/** The workflow the worker registers under `name` (workflows/index.ts's export of that name). */
+type WorkflowNamed<Name extends keyof typeof workflows> = (typeof workflows)[Name];
+
+/** Where a start goes: the worker's own task queue, on which every workflow runs. */
+export interface StartDependencies {
+  temporal: Client;
+  taskQueue: string;
+}
+
+/** Starts a workflow whose id refuses a second run, taking "already started" as done: every caller may retry. */
+async function startUnlessStarted(start: Promise<unknown>): Promise<void> {
+  try {
+    await start;
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}
+
+export interface DispatchStart {
+  /** Names the dispatch of several events; a dispatch of one is that event's workflow, as before group commit. */
+  dispatchId: DispatchId | null | undefined;
+  input: DeliverDispatchInput;
+  /** The type all the dispatch's events share, when they share one. */
+  eventType: string | undefined;
+}
+
+function dispatchWorkflowIdOf({ dispatchId, input }: DispatchStart): string {
+  const [first, ...others] = input.events;
+  if (dispatchId && others.length > 0) return dispatchWorkflowId(dispatchId);
+  if (!first || others.length > 0) throw new Error('A dispatch without an id holds one event');
+  return eventWorkflowId(first.eventKey);
+}
+
+/** The workflow that delivers a dispatch; one that started before is left alone. */
+export async function startDispatchWorkflow({ temporal, taskQueue }: StartDependencies, dispatch: DispatchStart) {
+  const { input, eventType } = dispatch;
+  await startUnlessStarted(
+    temporal.workflow.start<WorkflowNamed<typeof DISPATCH_WORKFLOW>>(DISPATCH_WORKFLOW, {
+      workflowId: dispatchWorkflowIdOf(dispatch),
+      taskQueue,
+      // A closed workflow for this dispatch means it was handled; never run it twice.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      args: [input],
+      typedSearchAttributes: [
+        { key: SEARCH_ATTRIBUTES.ownerId, value: input.ownerId },
+        { key: SEARCH_ATTRIBUTES.eventIds, value: input.events.map((event) => event.eventKey) },
+        ...(eventType ? [{ key: SEARCH_ATTRIBUTES.eventType, value: eventType }] : []),
+      ],
+    }),
+  );
+}
+
+export interface RetryChainStart {
+  delivery: { deliveryId: DeliveryId; hookId: HookId; ownerId: OwnerId; eventType?: string };
+  delayMs: number;
+  /** A new chain refuses to start where one ever ran; a resumed one carries on after its parked chain ended, or joins the one still waiting. */
+  mode: 'new' | 'resume';
+}
+
+/** The retry chain of one delivery. */
+export async function startRetryWorkflow(
+  { temporal, taskQueue }: StartDependencies,
+  { delivery, delayMs, mode }: RetryChainStart,
+) {
+  await startUnlessStarted(
+    temporal.workflow.start<WorkflowNamed<typeof RETRY_WORKFLOW>>(RETRY_WORKFLOW, {
+      workflowId: deliveryWorkflowId(delivery.deliveryId),
+      taskQueue,
+      ...(mode === 'new'
+        ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const }
+        : { workflowIdReusePolicy: 'ALLOW_DUPLICATE' as const, workflowIdConflictPolicy: 'USE_EXISTING' as const }),
+      args: [{ deliveryId: delivery.deliveryId, delayMs }],
+      typedSearchAttributes: [
+        { key: SEARCH_ATTRIBUTES.hookId, value: delivery.hookId },
+        { key: SEARCH_ATTRIBUTES.ownerId, value: delivery.ownerId },
+        ...(delivery.eventType ? [{ key: SEARCH_ATTRIBUTES.eventType, value: delivery.eventType }] : []),
+        { key: SEARCH_ATTRIBUTES.deliveryStatus, value: 'retrying' },
+      ],
+    }),
+  );
+}
+
+/** The workflow that disables a failing hook and mails its owner: one per enabled spell (disableHookWorkflowId). */
+export async function startHookDisablingWorkflow(
+  { temporal, taskQueue }: StartDependencies,
+  { hookId, spell, reason }: { hookId: HookId; spell: number; reason: string },
+) {
+  await startUnlessStarted(
+    temporal.workflow.start<WorkflowNamed<typeof DISABLE_HOOK_WORKFLOW>>(DISABLE_HOOK_WORKFLOW, {
+      workflowId: disableHookWorkflowId(hookId, spell),
+      taskQueue,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      args: [{ hookId, reason }],
+      typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.hookId, value: hookId }],
+    }),
+  );
+}
+
+/** Resumes a re-enabled hook's paused deliveries. A resume already running goes on; one that finished may run again. */
+export async function startResumePausedWorkflow({ temporal, taskQueue }: StartDependencies, hookId: HookId) {
+  await temporal.workflow.start<WorkflowNamed<typeof RESUME_PAUSED_WORKFLOW>>(RESUME_PAUSED_WORKFLOW, {
+    workflowId: `resume-paused:${hookId}`,
+    taskQueue,
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    args: [{ hookId }],
+    typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.hookId, value: hookId }],
+  });
+}
+
+export interface ReplayStart {
+  replay: { _id: ReplayId; ownerId: OwnerId; hookId?: HookId | null };
+  ratePerSecond: number;
+}
+
+/** A replay's workflow; its id refuses a second run, so that one Idempotency-Key is one replay. */
+export async function startReplayWorkflow(
+  { temporal, taskQueue }: StartDependencies,
+  { replay, ratePerSecond }: ReplayStart,
+) {
+  await startUnlessStarted(
+    temporal.workflow.start<WorkflowNamed<typeof REPLAY_WORKFLOW>>(REPLAY_WORKFLOW, {
+      workflowId: replayWorkflowId(replay._id),
+      taskQueue,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      args: [{ replayId: replay._id, ratePerSecond }],
+      // How ops find a replay's workflow in the Web UI.
+      typedSearchAttributes: [
+        { key: SEARCH_ATTRIBUTES.replayId, value: replay._id },
+        { key: SEARCH_ATTRIBUTES.ownerId, value: replay.ownerId },
+        ...(replay.hookId ? [{ key: SEARCH_ATTRIBUTES.hookId, value: replay.hookId }] : []),
+      ],
+    }),
+  );
+}
+
+/**
+ * A hook test: a fresh workflow each time, whose execution timeout bounds the
+ * wait for its answer (`waitMs`), so that a worker that starts later never
+ * sends a stale test.
+ */
+export function startHookTestWorkflow(
+  { temporal, taskQueue }: StartDependencies,
+  input: Parameters<WorkflowNamed<typeof HOOK_TEST_WORKFLOW>>[0],
+  waitMs: number,
+): Promise<WorkflowHandle<WorkflowNamed<typeof HOOK_TEST_WORKFLOW>>> {
+  return temporal.workflow.start<WorkflowNamed<typeof HOOK_TEST_WORKFLOW>>(HOOK_TEST_WORKFLOW, {
+    workflowId: `hook-test:${input.hookId}:${newId('event')}`,
+    taskQueue,
+    workflowExecutionTimeout: waitMs,
+    args: [input],
+  });
+}
+
+/** What each tick of a replay schedule starts: the schedule's recovery, one run per tick. */
+export function scheduledRecoveryAction(
+  taskQueue: string,
+  scheduleId: ReplayScheduleId,
+): ScheduleOptionsStartWorkflowAction<WorkflowNamed<typeof SCHEDULED_RECOVERY_WORKFLOW>> {
+  return {
+    type: 'startWorkflow',
+    workflowType: SCHEDULED_RECOVERY_WORKFLOW,
+    workflowId: `scheduled-recovery:${scheduleId}`,
+    taskQueue,
+    args: [{ scheduleId }],
+  };
+}
+
+/** What each tick of the retention schedule (`scheduleId`, one per task queue) starts. */
+export function retentionAction(
+  taskQueue: string,
+  scheduleId: string,
+  retention: string,
+): ScheduleOptionsStartWorkflowAction<WorkflowNamed<typeof RETENTION_WORKFLOW>> {
+  return {
+    type: 'startWorkflow',
+    workflowType: RETENTION_WORKFLOW,
+    workflowId: scheduleId,
+    taskQueue,
+    args: [{ retention }],
+  };
+}

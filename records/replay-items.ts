@@ -1,0 +1,77 @@
+import { eventKey, type DeliveryId, type EventId, type HookId, type OwnerId, type ReplayId } from '../core/ids';
+import type { Models } from '../infra/models';
+import type { StoredEvent } from '../infra/models/event';
+import type { DeliveryStatus } from '../infra/models/delivery';
+import type { Replay } from '../infra/models/replay';
+import { subscribedHooksFilter } from './subscriptions';
+
+/**
+ * What a replay delivers again, page by page, in a stable order: the one
+ * delivery; an event's hooks in id order; a hook's missed deliveries oldest
+ * first. The API counts a replay's total with the same filters the worker
+ * pages through, so that its progress adds up.
+ */
+
+/** What decides a replay's items, as stored or about to be. */
+export interface ReplayScope {
+  _id: ReplayId;
+  ownerId: OwnerId;
+  kind: Replay['kind'];
+  deliveryId?: DeliveryId | null;
+  /** The producer's id, within the replay's owner. */
+  eventId?: EventId | null;
+  hookIds?: HookId[] | null;
+  includeNewHooks?: boolean | null;
+  hookId?: HookId | null;
+  since?: Date | null;
+  until?: Date | null;
+  statuses?: DeliveryStatus[] | null;
+}
+
+/**
+ * An event replay's hooks: those subscribed now (with `includeNewHooks`), or
+ * those its first delivery reached. Either way only enabled ones, and only
+ * the named ones when the request named some.
+ */
+export async function eventReplayHooksFilter(models: Models, replay: ReplayScope, event: StoredEvent) {
+  const reached = replay.includeNewHooks
+    ? undefined
+    : await models.Delivery.distinct('hookId', { eventId: event.id, ownerId: event.ownerId, replayId: null });
+  const allowed = [replay.hookIds, reached].filter((ids): ids is HookId[] => Array.isArray(ids));
+  const ids = allowed.reduce<HookId[] | undefined>(
+    (kept, list) => (kept === undefined ? list : kept.filter((id) => list.includes(id))),
+    undefined,
+  );
+  const base = replay.includeNewHooks
+    ? subscribedHooksFilter(event)
+    : { ownerId: event.ownerId, status: 'enabled' as const };
+  return { ...base, ...(ids ? { _id: { $in: ids } } : {}) };
+}
+
+/**
+ * A recovery's deliveries: the hook's, created in the window, in the asked
+ * statuses, not already done again by another replay (this one's own claims
+ * stay visible, so that a retried page finds them again).
+ */
+export function recoveryFilter(replay: ReplayScope) {
+  return {
+    hookId: replay.hookId ?? undefined,
+    createdAt: { $gte: replay.since ?? undefined, $lt: replay.until ?? undefined },
+    status: { $in: replay.statuses ?? [] },
+    $or: [{ supersededBy: null }, { supersededByReplay: replay._id }],
+  };
+}
+
+/** How many deliveries a replay sets out to make. */
+export async function countReplayItems(models: Models, replay: ReplayScope): Promise<number> {
+  switch (replay.kind) {
+    case 'delivery':
+      return 1;
+    case 'event': {
+      const event = replay.eventId && (await models.Event.findById(eventKey(replay.ownerId, replay.eventId)).lean());
+      return event ? models.Hook.countDocuments(await eventReplayHooksFilter(models, replay, event)) : 0;
+    }
+    case 'recovery':
+      return models.Delivery.countDocuments(recoveryFilter(replay));
+  }
+}

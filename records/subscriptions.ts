@@ -1,0 +1,18 @@
+import { subscriptionKeysFor } from '../core/event-patterns';
+import type { HookId } from '../core/ids';
+import type { StoredEvent } from '../infra/models/event';
+
+/** What decides who subscribes to an event: the events of a dispatch that agree on these share their hooks. */
+export type SubscriptionKey = Pick<StoredEvent, 'ownerId' | 'type' | 'resourceType'>;
+
+/** The owner's enabled hooks that want this event (type and resource type), after the given hook id. */
+export function subscribedHooksFilter(event: SubscriptionKey, afterHookId?: HookId) {
+  return {
+    ownerId: event.ownerId,
+    status: 'enabled' as const,
+    events: { $in: subscriptionKeysFor(event.type) },
+    // A hook without a resource-type filter takes every event; one with a filter, only those it lists.
+    resourceTypes: { $in: [null, ...(event.resourceType ? [event.resourceType] : [])] },
+    ...(afterHookId ? { _id: { $gt: afterHookId } } : {}),
+  };
+}

@@ -1,0 +1,45 @@
+import type { Client } from '@temporalio/client';
+import { INLINE_CONTENT_LIMIT, type DeliverDispatchInput, type DispatchedEvent } from '../shared/dispatch';
+import type { DispatchId } from '../core/ids';
+import type { Models } from '../infra/models';
+import { eventView, type StoredEventRecord } from '../core/stored-events';
+import { startDispatchWorkflow } from '../infra/workflow-starters';
+
+/**
+ * Starting a dispatch's workflow from its stored events: what committing a
+ * dispatch, closing an open one, recovering an orphan and a producer's retry
+ * all end with. Idempotent: the starter keeps each dispatch one workflow.
+ */
+
+/** The event as it travels in the workflow input; inline only when small, so that the input stays bounded. */
+function dispatched(event: StoredEventRecord): DispatchedEvent {
+  const content = { ...eventView(event), createdAt: event.createdAt.toISOString() };
+  const small = Buffer.byteLength(JSON.stringify(content)) <= INLINE_CONTENT_LIMIT;
+  return small ? { eventKey: event._id, content } : { eventKey: event._id };
+}
+
+/** What storing and starting dispatches need. */
+export interface DispatchDependencies {
+  models: Models;
+  temporal: Client;
+  taskQueue: string;
+}
+
+/** Starts the workflow that delivers `events` (stored, of one owner); one that started before is left alone. */
+export async function startDispatch(
+  deps: DispatchDependencies,
+  dispatchId: DispatchId | null | undefined,
+  events: StoredEventRecord[],
+): Promise<void> {
+  const [first] = events;
+  if (!first) return;
+  const input: DeliverDispatchInput = { ownerId: first.ownerId, events: events.map(dispatched) };
+  const oneType = events.every((event) => event.type === first.type);
+  await startDispatchWorkflow(deps, { dispatchId, input, eventType: oneType ? first.type : undefined });
+}
+
+/** The events that a dispatch stored, oldest first: what its workflow delivers. */
+export async function eventsOfDispatch(models: Models, dispatchId: DispatchId): Promise<StoredEventRecord[]> {
+  const events = await models.Event.find({ dispatchId }).lean<StoredEventRecord[]>();
+  return events.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a._id.localeCompare(b._id));
+}

@@ -1,0 +1,76 @@
+/**
+ * Names shared by the API (which starts workflows) and the worker (which runs
+ * them). Workflow code imports this file too, so it must stay free of I/O.
+ */
+import { defineSearchAttributeKey } from '@temporalio/common';
+import type { DeliveryId, DispatchId, EventKey, HookId, ReplayId, ReplayScheduleId } from '../core/ids';
+
+/**
+ * The workflow types, as the worker registers them: the names of
+ * workflows/index.ts's exports. Starters (workflow-starters.ts) type each
+ * start by the workflow of its name, so a name that no workflow has does not
+ * compile there.
+ */
+export const DISPATCH_WORKFLOW = 'deliverDispatch';
+export const RETRY_WORKFLOW = 'retryDelivery';
+export const DISABLE_HOOK_WORKFLOW = 'disableFailingHook';
+export const RESUME_PAUSED_WORKFLOW = 'resumePausedDeliveries';
+export const REPLAY_WORKFLOW = 'replayDeliveries';
+export const SCHEDULED_RECOVERY_WORKFLOW = 'scheduledRecovery';
+export const RETENTION_WORKFLOW = 'enforceRetention';
+export const HOOK_TEST_WORKFLOW = 'testHook';
+
+export const SEARCH_ATTRIBUTES = {
+  hookId: defineSearchAttributeKey('HookId', 'KEYWORD'),
+  ownerId: defineSearchAttributeKey('OwnerId', 'KEYWORD'),
+  eventType: defineSearchAttributeKey('EventType', 'KEYWORD'),
+  deliveryStatus: defineSearchAttributeKey('DeliveryStatus', 'KEYWORD'),
+  replayId: defineSearchAttributeKey('ReplayId', 'KEYWORD'),
+  /** Every event key of a dispatch (at most MAX_EVENTS_PER_DISPATCH), so that the Web UI finds each event's workflow. */
+  eventIds: defineSearchAttributeKey('EventIds', 'KEYWORD_LIST'),
+} as const;
+
+/** The Temporal types of our search attributes, as `temporal server start-dev --search-attribute` spells them. */
+export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'KeywordList'> = Object.fromEntries(
+  Object.values(SEARCH_ATTRIBUTES).map((key) => [key.name, key.type === 'KEYWORD_LIST' ? 'KeywordList' : 'Keyword']),
+);
+
+/** Takes the event's record id (eventKey), which holds its owner: producers' ids are only unique per owner. */
+export function eventWorkflowId(eventKey: EventKey): string {
+  return `event:${eventKey}`;
+}
+
+/** A dispatch of several events; a dispatch of one is that event's workflow (eventWorkflowId). */
+export function dispatchWorkflowId(dispatchId: DispatchId): string {
+  return `dispatch:${dispatchId}`;
+}
+
+/**
+ * Where a large fan-out's remaining hooks are delivered: a task queue beside
+ * the worker's own, whose activities each worker runs one at a time, so that
+ * other owners' dispatches (local activities on the worker's queue) never
+ * wait behind several big fan-outs at once (issue 13, point 2).
+ */
+export function bulkTaskQueue(taskQueue: string): string {
+  return `${taskQueue}-bulk`;
+}
+
+export function deliveryWorkflowId(deliveryId: DeliveryId): string {
+  return `delivery:${deliveryId}`;
+}
+
+/** One per enabled spell of a hook (Hook.enabledCount): however many failures notice, it is disabled and its owner mailed once. */
+export function disableHookWorkflowId(hookId: HookId, spell: number): string {
+  return `disable-hook:${hookId}:${spell}`;
+}
+
+export function replayWorkflowId(replayId: ReplayId): string {
+  return `replay:${replayId}`;
+}
+
+export function replayScheduleId(scheduleId: ReplayScheduleId): string {
+  return `replay-schedule:${scheduleId}`;
+}
+
+/** Set by Temporal on each workflow a Schedule starts: the tick it stands for, backfilled ones included. */
+export const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', 'DATETIME');

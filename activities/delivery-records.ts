@@ -1,6 +1,7 @@
 import { createdHourOf } from '../core/created-hour';
 import type { DeliveryId, EventId, HookId, OwnerId, ReplayId } from '../core/ids';
 import type { Attempt } from '../infra/models/delivery';
+import type { Hook } from '../infra/models/hook';
 import type { NextStep } from './retry-plan';
 
 /** Where a delivery stands after an attempt: its status, when it tries next, why it ended. */
@@ -10,6 +11,11 @@ function stepFields(step: NextStep, now: number) {
     ...(step.delayMs !== undefined ? { nextAttemptAt: new Date(now + step.delayMs) } : {}),
     ...(step.failureReason ? { failureReason: step.failureReason } : {}),
   };
+}
+
+/** Where a delivery for a hook that is off goes: kept, paused, until the hook is enabled again. */
+export function parkedStep(hook: Pick<Hook, 'disabledReason'>): NextStep {
+  return { status: 'paused', failureReason: `Hook disabled: ${hook.disabledReason ?? 'by its owner'}` };
 }
 
 /**
@@ -23,7 +29,8 @@ function definedOnly<T extends object>(value: T): T {
 /**
  * The record of a delivery's first attempt, inserted whole (nothing can be on
  * record for it yet) and as it is: fan-out inserts these by the thousand
- * without mongoose's casting, so the record carries its own timestamps.
+ * without mongoose's casting, so the record carries its own timestamps. A
+ * delivery parked for a hook that is off has no attempt yet.
  */
 export function firstAttemptRecord(
   ids: {
@@ -35,7 +42,7 @@ export function firstAttemptRecord(
     replayOf?: DeliveryId;
   },
   step: NextStep,
-  attempt: Attempt,
+  attempt: Attempt | undefined,
   now: number,
 ) {
   const { deliveryId, ...owners } = ids;
@@ -44,7 +51,7 @@ export function firstAttemptRecord(
     _id: deliveryId,
     ...definedOnly(owners),
     ...stepFields(step, now),
-    attempts: [definedOnly(attempt)],
+    attempts: attempt ? [definedOnly(attempt)] : [],
     createdAt: at,
     updatedAt: at,
     createdHour: createdHourOf(at),

@@ -37,7 +37,15 @@ export interface FanOutProgress {
   outcome: FanOutTally;
 }
 
-const NOTHING_YET: FanOutTally = { hooks: 0, succeeded: 0, failed: 0, skipped: 0, retries: [], hooksToDisable: [] };
+const NOTHING_YET: FanOutTally = {
+  hooks: 0,
+  succeeded: 0,
+  failed: 0,
+  parked: 0,
+  skipped: 0,
+  retries: [],
+  hooksToDisable: [],
+};
 
 /** The cursor's documents, `size` at a time. */
 async function* batchesOf<T>(cursor: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
@@ -124,6 +132,7 @@ export function createFanOutActivities({
                     hooks: outcome.hooks + slice.length,
                     succeeded: outcome.succeeded + sent.succeeded,
                     failed: outcome.failed + sent.failed,
+                    parked: outcome.parked + sent.parked,
                     skipped: outcome.skipped,
                     retries: [...outcome.retries, ...sent.retries],
                     hooksToDisable: [...outcome.hooksToDisable, ...sent.hooksToDisable],

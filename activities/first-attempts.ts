@@ -2,12 +2,13 @@ import { mapWithConcurrency } from '../core/concurrency';
 import { deliveryId, type DeliveryId, type EventId, type HookId, type OwnerId, type ReplayId } from '../core/ids';
 import type { Models } from '../infra/models';
 import type { Hook } from '../infra/models/hook';
-import { firstAttemptRecord } from './delivery-records';
+import { firstAttemptRecord, parkedStep } from './delivery-records';
 import { keepHeartbeating } from './heartbeat';
 import { recordStreaks, type HookToDisable } from './failure-streak';
 import type { HookSender } from './hook-sender';
-import { nextStep } from './retry-plan';
-import type { DeliveryEvent } from '../targets/contract';
+import { nextStep, type NextStep } from './retry-plan';
+import type { AttemptResult, DeliveryEvent } from '../targets/contract';
+import type { DeliverySettings } from '../core/delivery-settings';
 
 /** Deliveries recorded together: a crash re-sends at most two such slices that had already gone out (pipelined). */
 const RECORD_SLICE = 200;
@@ -33,9 +34,20 @@ export interface FirstAttempt {
 export interface FirstAttemptsOutcome {
   succeeded: number;
   failed: number;
+  /** Kept, paused, for hooks that are parking while off. */
+  parked: number;
   retries: RetryHandOff[];
   /** Hooks past their failure threshold, or gone (410). */
   hooksToDisable: HookToDisable[];
+}
+
+const NO_OUTCOME = { succeeded: 0, failed: 0, parked: 0 };
+
+/** A delivery of a slice and where it goes next; `sent` unless it was parked. */
+interface SliceResult {
+  item: FirstAttempt;
+  step: NextStep;
+  sent?: { settings: DeliverySettings; result: AttemptResult };
 }
 
 /**
@@ -104,23 +116,27 @@ export function createFirstAttempts({
   /** How many deliveries run at once. */
   concurrency: number;
 }) {
-  /** Sends one slice, with bounded concurrency. */
-  function sendSlice(slice: readonly FirstAttempt[]) {
+  /**
+   * Sends one slice with at most `inFlight` at once, in order when that is one.
+   * A delivery for a hook that is parking is not sent: it is kept, paused.
+   */
+  function sendSlice(slice: readonly FirstAttempt[], inFlight: number) {
     const now = new Date();
-    return mapWithConcurrency(slice, concurrency, async (item) => {
+    return mapWithConcurrency(slice, inFlight, async (item): Promise<SliceResult> => {
+      if (item.hook.status === 'parking') return { item, step: parkedStep(item.hook) };
       const settings = sender.settingsOf(item.hook);
       // A replay's delivery is a new record, but the same message to its receiver (Standard Webhooks).
       const messageId = deliveryId(item.event.id, item.hook._id);
       const result = await sender.send(item.hook, messageId, item.event, now);
-      return { item, settings, result, step: nextStep(result, settings.retrySchedule, 1) };
+      return { item, step: nextStep(result, settings.retrySchedule, 1), sent: { settings, result } };
     });
   }
 
   /** Records one sent slice and keeps its hooks' failure streaks. */
-  async function recordSlice(results: Awaited<ReturnType<typeof sendSlice>>): Promise<FirstAttemptsOutcome> {
+  async function recordSlice(results: readonly SliceResult[]): Promise<FirstAttemptsOutcome> {
     const recordedAt = Date.now();
     await models.Delivery.insertMany(
-      results.map(({ item, result, step }) =>
+      results.map(({ item, step, sent }) =>
         firstAttemptRecord(
           {
             deliveryId: item.deliveryId,
@@ -130,7 +146,7 @@ export function createFirstAttempts({
             ...item.replay,
           },
           step,
-          result.attempt,
+          sent?.result.attempt,
           recordedAt,
         ),
       ),
@@ -140,18 +156,25 @@ export function createFirstAttempts({
     );
     const hooksToDisable = await recordStreaks(
       models,
-      results.map(({ item, settings, result, step }) => ({
-        hookId: item.hook._id,
-        disableAfter: settings.disableAfter,
-        failureCountBefore: item.hook.failureCount,
-        succeeded: step.status === 'succeeded',
-        disableHook: result.disableHook,
-      })),
+      results.flatMap(({ item, step, sent }) =>
+        sent
+          ? [
+              {
+                hookId: item.hook._id,
+                disableAfter: sent.settings.disableAfter,
+                failureCountBefore: item.hook.failureCount,
+                succeeded: step.status === 'succeeded',
+                disableHook: sent.result.disableHook,
+              },
+            ]
+          : [],
+      ),
     );
-    const outcome: FirstAttemptsOutcome = { succeeded: 0, failed: 0, retries: [], hooksToDisable };
+    const outcome: FirstAttemptsOutcome = { ...NO_OUTCOME, retries: [], hooksToDisable };
     for (const { item, step } of results) {
       if (step.status === 'succeeded') outcome.succeeded++;
       else if (step.status === 'failed') outcome.failed++;
+      else if (step.status === 'paused') outcome.parked++;
       else if (step.status === 'retrying') {
         outcome.retries.push({
           deliveryId: item.deliveryId,
@@ -169,21 +192,28 @@ export function createFirstAttempts({
    * Slices are pipelined: while one is being recorded the next is sent, so
    * the worker and the database work at once (measured with `npm run bench --
    * fanout`). A crash therefore re-sends at most two slices. `onSliceRecorded`
-   * hears of each slice once it is on record, in order.
+   * hears of each slice once it is on record, in order. `inOrder` sends one
+   * at a time, in the order given (a recovery: its receiver sees the
+   * deliveries in the order they were first made).
    */
   return function attemptAndRecord(
     items: readonly FirstAttempt[],
-    options: { onSliceRecorded?: (outcome: FirstAttemptsOutcome, slice: readonly FirstAttempt[]) => void } = {},
+    options: {
+      onSliceRecorded?: (outcome: FirstAttemptsOutcome, slice: readonly FirstAttempt[]) => void;
+      inOrder?: boolean;
+    } = {},
   ): Promise<FirstAttemptsOutcome> {
+    const inFlight = options.inOrder ? 1 : concurrency;
     return keepHeartbeating(async () => {
-      const total: FirstAttemptsOutcome = { succeeded: 0, failed: 0, retries: [], hooksToDisable: [] };
+      const total: FirstAttemptsOutcome = { ...NO_OUTCOME, retries: [], hooksToDisable: [] };
       let recording: Promise<void> = Promise.resolve();
       for (const slice of slices(items, RECORD_SLICE)) {
-        const results = await sendSlice(slice);
+        const results = await sendSlice(slice, inFlight);
         await recording;
         recording = recordSlice(results).then((outcome) => {
           total.succeeded += outcome.succeeded;
           total.failed += outcome.failed;
+          total.parked += outcome.parked;
           total.retries.push(...outcome.retries);
           total.hooksToDisable.push(...outcome.hooksToDisable);
           options.onSliceRecorded?.(outcome, slice);

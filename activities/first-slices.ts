@@ -107,6 +107,7 @@ export function createFirstSlices({
       hooks: attempts.length,
       succeeded: sent.succeeded,
       failed: sent.failed,
+      parked: sent.parked,
       skipped: onRecord.size,
       retries: [...retriesLeftOnRecord(recorded, (record) => eventOf.get(record._id)), ...sent.retries],
       hooksToDisable: sent.hooksToDisable,

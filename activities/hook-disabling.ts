@@ -17,7 +17,8 @@ const RECENT_FAILURES = 5;
 export function createHookDisablingActivities({ models, mailer, emailFrom, publicUrl }: HookDisablingDependencies) {
   return {
     /**
-     * Switches the hook off and parks its retrying deliveries as `paused`.
+     * Switches the hook off (parking: the events that arrive meanwhile are
+     * kept) and parks its retrying deliveries as `paused`.
      * Answers whether this call did it, so that only one caller tells the owner.
      */
     async disableHook(input: { hookId: HookId; reason: string }): Promise<boolean> {
@@ -65,7 +66,10 @@ export function createHookDisablingActivities({ models, mailer, emailFrom, publi
           ...(errors.length > 0 ? errors : ['  (none recorded)']),
           '',
           'Deliveries that were waiting for a retry are kept, paused, not dropped.',
-          'Once the endpoint works again, enable the hook and they resume:',
+          ...(hook.status === 'parking'
+            ? ['New events are being kept too: each gets its delivery, paused, until the hook is back.']
+            : []),
+          'Once the endpoint works again, enable the hook and they resume, oldest first:',
           '',
           `  curl -X POST -H "Authorization: Bearer <your API key>" ${publicUrl}/v1/hooks/${hook._id}/enable`,
           '',

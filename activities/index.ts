@@ -9,7 +9,9 @@ import { createHookDisablingActivities } from './hook-disabling';
 import { createHookTestActivities } from './hook-test';
 import type { HttpClient } from './http/client';
 import { createHookSender } from './hook-sender';
+import { createLaterAttempt } from './later-attempts';
 import { createReplayActivities } from './replays';
+import { createResumeActivities } from './resume';
 import { createRetentionActivities } from './retention';
 import { createRetryActivities } from './retries';
 import { createSenders } from '../targets/senders';
@@ -52,11 +54,13 @@ export async function createActivities({
   const senders = await createSenders({ http, mailer, emailFrom, publicUrl, allowPrivateTargets });
   const sender = createHookSender({ senders, secrets, deliveryDefaults });
   const attemptAndRecord = createFirstAttempts({ models, sender, concurrency: SEND_CONCURRENCY });
+  const attemptLater = createLaterAttempt({ models, sender, temporal });
   return {
     ...createFanOutActivities({ models, attemptAndRecord }),
     ...createReplayActivities({ models, attemptAndRecord, replayRate }),
     ...createHookTestActivities({ models, sender }),
-    ...createRetryActivities({ models, sender, temporal }),
+    ...createRetryActivities({ temporal, attemptLater }),
+    ...createResumeActivities({ models, temporal, attemptLater }),
     ...createHookDisablingActivities({ models, mailer, emailFrom, publicUrl }),
     ...createRetentionActivities({ models }),
   };

@@ -186,7 +186,9 @@ export function createReplayActivities({
         if (!event || recorded.has(id)) return [];
         return [{ deliveryId: id, event, hook: item.hook, replay: { replayId: replay._id, replayOf: item.replayOf } }];
       });
-      const outcome = await attemptAndRecord(attempts);
+      // A recovery's deliveries are one hook's, oldest first: sent one at a time, its receiver gets them in
+      // the order they were first made (sent together, they arrive in the order their sends happen to finish).
+      const outcome = await attemptAndRecord(attempts, { inOrder: replay.kind === 'recovery' });
       return {
         next,
         sent: attempts.length,

@@ -51,6 +51,9 @@ export function maxEntries<T extends z.ZodType<Record<string, unknown>>>(schema:
  */
 export const NOT_BLANK = /[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
 
+/** A name or a reason a person writes: not blank, at most `max` characters, trimmed. */
+export const label = (max: number) => z.string().max(max).regex(NOT_BLANK, 'must not be blank').trim();
+
 /** A pattern that matches `word` in any letter case, for JSON Schema patterns, which take no flags. */
 export function anyCase(word: string): string {
   return word.replace(/[a-z]/gi, (letter) => `[${letter.toUpperCase()}${letter.toLowerCase()}]`);

@@ -4,6 +4,7 @@ import type { StoredEvent } from '../infra/models/event';
 import type { DeliveryStatus } from '../infra/models/delivery';
 import type { Replay } from '../infra/models/replay';
 import { subscribedHooksFilter } from './subscriptions';
+import { RECEIVING_STATES } from '../infra/models/hook';
 
 /**
  * What a replay delivers again, page by page, in a stable order: the one
@@ -30,8 +31,9 @@ export interface ReplayScope {
 
 /**
  * An event replay's hooks: those subscribed now (with `includeNewHooks`), or
- * those its first delivery reached. Either way only enabled ones, and only
- * the named ones when the request named some.
+ * those its first delivery reached. Either way only those that receive
+ * events (a parking hook keeps its delivery for later), and only the named
+ * ones when the request named some.
  */
 export async function eventReplayHooksFilter(models: Models, replay: ReplayScope, event: StoredEvent) {
   const reached = replay.includeNewHooks
@@ -44,7 +46,7 @@ export async function eventReplayHooksFilter(models: Models, replay: ReplayScope
   );
   const base = replay.includeNewHooks
     ? subscribedHooksFilter(event)
-    : { ownerId: event.ownerId, status: 'enabled' as const };
+    : { ownerId: event.ownerId, status: { $in: [...RECEIVING_STATES] } };
   return { ...base, ...(ids ? { _id: { $in: ids } } : {}) };
 }
 

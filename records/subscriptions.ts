@@ -1,15 +1,20 @@
 import { subscriptionKeysFor } from '../core/event-patterns';
 import type { HookId } from '../core/ids';
 import type { StoredEvent } from '../infra/models/event';
+import { RECEIVING_STATES } from '../infra/models/hook';
 
 /** What decides who subscribes to an event: the events of a dispatch that agree on these share their hooks. */
 export type SubscriptionKey = Pick<StoredEvent, 'ownerId' | 'type' | 'resourceType'>;
 
-/** The owner's enabled hooks that want this event (type and resource type), after the given hook id. */
+/**
+ * The owner's hooks that want this event (type and resource type), after the
+ * given hook id: the enabled ones, and those parking their deliveries while
+ * they are off, so that nothing is dropped meanwhile.
+ */
 export function subscribedHooksFilter(event: SubscriptionKey, afterHookId?: HookId) {
   return {
     ownerId: event.ownerId,
-    status: 'enabled' as const,
+    status: { $in: [...RECEIVING_STATES] },
     events: { $in: subscriptionKeysFor(event.type) },
     // A hook without a resource-type filter takes every event; one with a filter, only those it lists.
     resourceTypes: { $in: [null, ...(event.resourceType ? [event.resourceType] : [])] },

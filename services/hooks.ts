@@ -1,4 +1,3 @@
-import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ownerIdFor, ownerScope, type Caller } from '../core/caller';
 import { deliverySetting, effectiveDeliverySettings, type DeliverySettings } from '../core/delivery-settings';
@@ -10,7 +9,7 @@ import { PAYLOAD_FORMATS, type Hook } from '../infra/models/hook';
 import { assertOwnerExists } from './owners';
 import { paginate, pageQuery } from './pagination';
 import { FORM_TYPE } from '../core/payloads';
-import { NOT_BLANK, withRules } from '../core/schema-rules';
+import { label, withRules } from '../core/schema-rules';
 import type { SecretBox } from '../infra/secret-box';
 import { templateView } from '../core/hook-template';
 import { newSigningSecret, ROTATION_GRACE_MS, signingSecretInput } from '../core/signing-secret';
@@ -23,7 +22,7 @@ import {
   targetWarnings,
 } from '../targets/catalogue';
 import { liquidSource } from '../targets/fields';
-import { startResumePausedWorkflow } from '../infra/workflow-starters';
+import { parkedDeliveriesOf } from '../records/hook-switch';
 
 const subscription = z
   .string()
@@ -64,7 +63,6 @@ const templateInput = withRules(
 );
 
 /** Trimmed, and not blank. */
-const label = (max: number) => z.string().max(max).regex(NOT_BLANK, 'must not be blank').trim();
 
 const hookFields = {
   name: label(200),
@@ -136,8 +134,6 @@ export const listHooksQuery = pageQuery.extend({
   status: z.enum(['enabled', 'disabled']).optional(),
 });
 
-export const disableHookInput = z.strictObject({ reason: label(500).optional() });
-
 export interface HookDependencies {
   models: Models;
   secrets: SecretBox;
@@ -168,7 +164,9 @@ export function hookView(hook: StoredHook, deliveryDefaults: DeliverySettings) {
     target: targetView(hook.target),
     format: hook.format ?? undefined,
     template: templateView(hook.template),
-    status: hook.status,
+    // Owners see a hook on or off; `parking` tells whether an off one keeps the events that arrive meanwhile.
+    status: hook.status === 'enabled' ? ('enabled' as const) : ('disabled' as const),
+    parking: hook.status === 'parking',
     disabledReason: hook.disabledReason ?? undefined,
     disabledAt: hook.disabledAt ?? undefined,
     delivery: effectiveDeliverySettings(deliveryDefaults, hook.delivery),
@@ -216,7 +214,7 @@ export async function listHooks(deps: ViewDependencies, caller: Caller, query: z
   const filter = {
     ...(query.ownerId ? { ownerId: query.ownerId } : {}),
     ...ownerScope(caller),
-    ...(query.status ? { status: query.status } : {}),
+    ...(query.status ? { status: { $in: query.status === 'enabled' ? ['enabled'] : ['parking', 'disabled'] } } : {}),
   };
   const page = await paginate<StoredHook>(deps.models.Hook, filter, query);
   return { data: page.items.map((hook) => hookView(hook, deps.deliveryDefaults)), nextCursor: page.nextCursor };
@@ -270,44 +268,13 @@ function patchDeliverySettings(
   }
 }
 
-/** Deletes the hook; its past deliveries stay on record. */
+/** Deletes the hook; its past deliveries stay on record, and what it kept while off is cancelled. */
 export async function deleteHook(models: Models, caller: Caller, id: HookId): Promise<void> {
   const deleted = await models.Hook.deleteOne({ _id: id, ...ownerScope(caller) });
   if (deleted.deletedCount === 0) throw new NotFoundError('hook', id);
-}
-
-export async function disableHookByOwner(deps: ViewDependencies, caller: Caller, id: HookId, reason?: string) {
-  const update = {
-    $set: { status: 'disabled', disabledReason: reason ?? 'Disabled by its owner', disabledAt: new Date() },
-  };
-  const updated = await deps.models.Hook.findOneAndUpdate({ _id: id, ...ownerScope(caller) }, update, {
-    returnDocument: 'after',
-  }).lean();
-  if (!updated) throw new NotFoundError('hook', id);
-  return hookView(updated, deps.deliveryDefaults);
-}
-
-/**
- * Turns the hook back on with a clean failure streak, and resumes the
- * deliveries parked while it was off, at a bounded rate, in a workflow.
- */
-export async function enableHook(
-  deps: ViewDependencies & { temporal: Client; taskQueue: string },
-  caller: Caller,
-  id: HookId,
-) {
-  const updated = await deps.models.Hook.findOneAndUpdate(
-    { _id: id, ...ownerScope(caller) },
-    {
-      $set: { status: 'enabled', failureCount: 0 },
-      $inc: { enabledCount: 1 },
-      $unset: { disabledReason: 1, disabledAt: 1, failingSince: 1 },
-    },
-    { returnDocument: 'after' },
-  ).lean();
-  if (!updated) throw new NotFoundError('hook', id);
-  await startResumePausedWorkflow(deps, id);
-  return hookView(updated, deps.deliveryDefaults);
+  await models.Delivery.updateMany(parkedDeliveriesOf(id), {
+    $set: { status: 'cancelled', failureReason: 'The hook was deleted' },
+  });
 }
 
 /**

@@ -4,7 +4,7 @@ import { NotFoundError } from '../core/errors';
 import { newId, type OwnerId } from '../core/ids';
 import type { Models } from '../infra/models';
 import type { Owner } from '../infra/models/owner';
-import { BEYOND_SCHEMA, NOT_BLANK } from '../core/schema-rules';
+import { BEYOND_SCHEMA, label } from '../core/schema-rules';
 
 /**
  * An address mail servers take (RFC 5321): dot-atoms before the @ (at most 64 characters), and a domain of
@@ -22,7 +22,7 @@ export const ownerEmail = z
   )
   .superRefine((email, ctx) => {
     const [local = '', domain = ''] = email.split('@');
-    const reservedLabel = domain.split('.').some((label) => /^.{2}--/.test(label) && !/^xn--/i.test(label));
+    const reservedLabel = domain.split('.').some((part) => /^.{2}--/.test(part) && !/^xn--/i.test(part));
     if (local.length > 64 || reservedLabel) {
       const message = 'must have at most 64 characters before the @, and `--` in a label only after `xn`';
       ctx.addIssue({ code: 'custom', message, params: BEYOND_SCHEMA });
@@ -30,7 +30,7 @@ export const ownerEmail = z
   });
 
 export const createOwnerInput = z.strictObject({
-  name: z.string().max(200).regex(NOT_BLANK, 'must not be blank').trim(),
+  name: label(200),
   email: ownerEmail,
 });
 

@@ -4,7 +4,7 @@ import { ownerScope, type Caller } from '../core/caller';
 import type { DeliverySettings } from '../core/delivery-settings';
 import { ConflictError, NotFoundError, UnprocessableError } from '../core/errors';
 import { findEvent } from './events';
-import { enableHook } from './hooks';
+import { enableHook } from './hook-switching';
 import {
   newId,
   replayIdFor,

@@ -108,7 +108,7 @@ describe('deliveries API', () => {
       hookId: idOf('hook', 'hook_foreign'),
       ownerId: owner.id,
     };
-    const foreignRecord = firstAttemptRecord(foreign, { status: 'succeeded' }, records[0]!.attempts[0]!, start + count);
+    const foreignRecord = firstAttemptRecord(foreign, { status: 'succeeded' }, records[0]!.attempts[0], start + count);
     await hookflow.mongo.collection('deliveries').insertMany([...records, foreignRecord] as never[]);
     const asFanOut = (path: string) => hookflow.request('GET', path, undefined, { key: fanOut.apiKey });
 

@@ -103,6 +103,7 @@ describe('event delivery, end to end', () => {
       deliveries: 1,
       succeeded: 1,
       failed: 0,
+      parked: 0,
       retrying: 0,
       alreadyAttempted: 0,
     });

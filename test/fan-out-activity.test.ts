@@ -293,6 +293,7 @@ describe('fan-out and replay page activities', () => {
         hooks: 200,
         succeeded: 180,
         failed: 0,
+        parked: 0,
         skipped: 0,
         retries: crashed.retries.filter((retry) => retry.hookId <= heartbeated),
         hooksToDisable: [],

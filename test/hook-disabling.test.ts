@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createHttpClient } from '../activities/http/client';
 import { createHookSender } from '../activities/hook-sender';
-import { createRetryActivities } from '../activities/retries';
+import { createLaterAttempt } from '../activities/later-attempts';
+import { createResumeActivities } from '../activities/resume';
 import { createSender as createHttpSender } from '../targets/http/sender';
 import { loadConfig } from '../infra/config';
 import { deliveryId, eventKey, idOf, type EventId } from '../core/ids';
@@ -110,7 +111,7 @@ describe('a failing hook is disabled and its owner emailed once', () => {
     assert.equal(raw?.failingSince, undefined);
   });
 
-  it('a resume page retried after a crash between claiming a delivery and starting its workflow still resumes it', async () => {
+  it('a resume page retried after a crash between claiming a delivery and sending it still sends it, once', async () => {
     status = 200;
     const owner = await hookflow.createOwner('Resumer');
     const hook = await hookflow.request(
@@ -141,7 +142,15 @@ describe('a failing hook is disabled and its owner emailed once', () => {
       });
       return id;
     };
-    // What the first try left: one delivery claimed under its claim, no workflow started for it; one still paused.
+    // What the first try left: one delivery claimed and not sent; one claimed, sent, failed again, and never
+    // handed on to its retry workflow; one still paused.
+    const sentThenCrashed = await delivery(idOf('event', 'evt_sent_then_crashed'), {
+      status: 'retrying',
+      attempts: [failedAttempt, failedAttempt],
+      nextAttemptAt: new Date(),
+      attemptsBeforeResume: 1,
+      resumeClaim: 'crashed-run:0',
+    });
     const orphan = await delivery(idOf('event', 'evt_claimed_then_crashed'), {
       status: 'retrying',
       nextAttemptAt: new Date(),
@@ -159,21 +168,26 @@ describe('a failing hook is disabled and its owner emailed once', () => {
       secrets: hookflow.secrets,
       deliveryDefaults: hookflow.config.deliveryDefaults,
     });
-    const activities = createRetryActivities({ models: hookflow.models, sender, temporal: hookflow.temporal });
+    const attemptLater = createLaterAttempt({ models: hookflow.models, sender, temporal: hookflow.temporal });
+    const activities = createResumeActivities({ models: hookflow.models, temporal: hookflow.temporal, attemptLater });
     const retried = new MockActivityEnvironment({ attempt: 2, taskQueue: hookflow.config.temporal.taskQueue });
     const resumed = await retried.run(() =>
       activities.resumePausedPage({ hookId: hook.body.id, limit: 20, claim: 'crashed-run:0' }),
     );
     await http.close();
-    assert.equal(resumed, 2);
+    assert.equal(resumed, 3);
 
-    for (const id of [orphan, paused]) {
+    for (const [id, attempts] of [
+      [sentThenCrashed, 3],
+      [orphan, 2],
+      [paused, 2],
+    ] as const) {
       const current = await eventually(async () => {
         const read = await hookflow.request('GET', `/v1/deliveries/${id}`);
         assert.equal(read.body.status, 'succeeded', JSON.stringify(read.body));
         return read.body;
       }, 20_000);
-      assert.equal(current.attempts.length, 2);
+      assert.equal(current.attempts.length, attempts);
       assert.equal(receiver.requests.filter((r) => r.headers['webhook-id'] === id).length, 1);
     }
   });

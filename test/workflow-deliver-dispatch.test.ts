@@ -19,9 +19,13 @@ const OWNER = idOf('owner', 'owner');
  */
 const SUGGEST_CONTINUE_AS_NEW_AFTER_EVENTS = 100;
 
-/** Every tenth hook fails and is retried; the hooks of an event named `gone` are gone, and disabled. */
+/**
+ * Every tenth hook fails and is retried, and every tenth from the fifth is off, its delivery parked; the hooks of
+ * an event named `gone` are gone, and disabled.
+ */
 function outcomeOf({ eventKey, index }: { eventKey: string; index: number }): FakeOutcome {
   if (eventKey === 'gone') return 'disabling';
+  if (index % 10 === 4) return 'parked';
   return index % 10 === 9 ? 'retrying' : 'succeeded';
 }
 
@@ -70,6 +74,7 @@ describe('deliverDispatch workflow', () => {
       deliveries: (before?.deliveries ?? 0) + deliveries.length,
       succeeded: (before?.succeeded ?? 0) + count('succeeded'),
       failed: (before?.failed ?? 0) + count('retrying') + count('disabling'),
+      parked: (before?.parked ?? 0) + count('parked'),
       retrying: (before?.retrying ?? 0) + count('retrying'),
       alreadyAttempted: before?.alreadyAttempted ?? 0,
     };
@@ -190,8 +195,9 @@ describe('deliverDispatch workflow', () => {
     const total: DeliverDispatchResult = {
       deliveries: 700,
       succeeded: 640,
-      failed: 60,
-      retrying: 55,
+      failed: 50,
+      parked: 10,
+      retrying: 45,
       alreadyAttempted: 3,
     };
     const { result } = await dispatch(

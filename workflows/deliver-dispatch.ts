@@ -64,11 +64,22 @@ export interface DeliverDispatchResult {
   deliveries: number;
   succeeded: number;
   failed: number;
+  /** Kept, paused, for hooks that are off but parking their deliveries. */
+  parked: number;
   /** Handed to their own retry workflows. */
   retrying: number;
   /** Found recorded by an earlier try of a call (after a worker crash, say) and not sent again. */
   alreadyAttempted: number;
 }
+
+const NO_DELIVERIES: DeliverDispatchResult = {
+  deliveries: 0,
+  succeeded: 0,
+  failed: 0,
+  parked: 0,
+  retrying: 0,
+  alreadyAttempted: 0,
+};
 
 /** An event whose first hooks have their deliveries, and the hook after which the rest begin. */
 interface CarryingOn {
@@ -90,6 +101,7 @@ async function settle(outcome: FanOutTally, total: DeliverDispatchResult): Promi
   total.succeeded += outcome.succeeded;
   total.alreadyAttempted += outcome.skipped;
   total.failed += outcome.failed;
+  total.parked += outcome.parked;
   total.retrying += outcome.retries.length;
   if (outcome.retries.length > 0 || outcome.hooksToDisable.length > 0) {
     await handOnFailures({ retries: outcome.retries, hooksToDisable: outcome.hooksToDisable });
@@ -150,13 +162,8 @@ async function deliverRemainingHooks(
  * carrying where each unfinished event stands.
  */
 export async function deliverDispatch(input: DeliverDispatchRun): Promise<DeliverDispatchResult> {
-  const total: DeliverDispatchResult = input.resume?.total ?? {
-    deliveries: 0,
-    succeeded: 0,
-    failed: 0,
-    retrying: 0,
-    alreadyAttempted: 0,
-  };
+  // Over the zeros: a run continued from one that predates a count carries on with that count at 0.
+  const total: DeliverDispatchResult = { ...NO_DELIVERIES, ...input.resume?.total };
   const resumed = input.resume?.afterHookIds;
   const carryingOn = resumed
     ? input.events.map((event, i) => ({ event, afterHookId: resumed[i] as HookId }))

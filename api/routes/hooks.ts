@@ -3,9 +3,6 @@ import {
   createHook,
   createHookInput,
   deleteHook,
-  disableHookByOwner,
-  disableHookInput,
-  enableHook,
   getHook,
   listHooks,
   listHooksQuery,
@@ -13,12 +10,13 @@ import {
   updateHook,
   updateHookInput,
 } from '../../services/hooks';
+import { disableHookByOwner, disableHookInput, enableHook, enableHookInput } from '../../services/hook-switching';
 import { sendTestEvent, testHookInput } from '../../services/hook-test';
 import type { AppDependencies } from '../dependencies';
 import { idOf } from '../../core/ids';
 import { defineRoute, type RouteDefinition } from '../route';
 import { CURSOR_REFUSED } from './refusals';
-import { hookSchema, pageOf, testOutcomeSchema } from './schemas';
+import { enabledHookSchema, hookSchema, pageOf, testOutcomeSchema } from './schemas';
 
 const HOOK_REFUSED =
   'An event name that is not in the catalogue, a template that does not parse, a target on a loopback or private address, or no `ownerId` with the admin key (`unprocessable`)';
@@ -98,20 +96,31 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
       method: 'post',
       path: '/v1/hooks/:id/enable',
       tag: 'Hooks',
-      summary: 'Enable a hook; deliveries paused while it was off resume',
+      summary: 'Enable a hook; what it kept while off resumes, oldest first',
+      description:
+        'The deliveries kept while the hook was off go out one at a time, oldest first, at a bounded rate; `parked` ' +
+        'says how many will go. With `resume: false` they are cancelled instead, each on record with its reason.',
       access: 'tenant',
-      success: { status: 200, description: 'The hook', schema: hookSchema },
-      handle: ({ params, caller }) => enableHook(runDeps, caller, id(params)),
+      body: enableHookInput,
+      success: {
+        status: 200,
+        description: 'The hook, and what became of its parked deliveries',
+        schema: enabledHookSchema,
+      },
+      handle: ({ params, body, caller }) => enableHook(runDeps, caller, id(params), body),
     }),
     defineRoute({
       method: 'post',
       path: '/v1/hooks/:id/disable',
       tag: 'Hooks',
       summary: 'Disable a hook',
+      description:
+        'With `park` (the default), each event that arrives while the hook is off still gets its delivery, kept as ' +
+        '`paused` (subject to retention) until the hook is enabled again; with `park: false` such events pass it by.',
       access: 'tenant',
       body: disableHookInput,
       success: { status: 200, description: 'The hook', schema: hookSchema },
-      handle: ({ params, body, caller }) => disableHookByOwner(deps, caller, id(params), body.reason),
+      handle: ({ params, body, caller }) => disableHookByOwner(deps, caller, id(params), body),
     }),
     defineRoute({
       method: 'post',

@@ -64,6 +64,7 @@ export const hookSchema = z.object({
     .describe('With format `template`: how the body is rendered'),
   warnings: z.array(z.string()).optional().describe('Things to fix about this hook that do not stop it'),
   status: z.enum(['enabled', 'disabled']),
+  parking: z.boolean().describe('While disabled: whether the events that arrive are kept, paused, for the hook'),
   disabledReason: z.string().optional(),
   disabledAt: z.iso.datetime().optional(),
   delivery: z.object({
@@ -73,6 +74,15 @@ export const hookSchema = z.object({
   }),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
+});
+
+export const enabledHookSchema = hookSchema.extend({
+  parked: z
+    .object({
+      resuming: z.number().int().describe('Deliveries kept while the hook was off that now go, oldest first'),
+      cancelled: z.number().int().describe('Deliveries kept while the hook was off, cancelled (`resume: false`)'),
+    })
+    .describe('What became of the deliveries the hook kept while it was off'),
 });
 
 export const attemptSchema = z.object({

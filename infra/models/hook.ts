@@ -5,6 +5,19 @@ import type { WithIds } from './with-ids';
 
 export const PAYLOAD_FORMATS = ['standard', 'creads', 'misskey', 'ibm', 'chat', 'template'] as const;
 
+/**
+ * `enabled`: events are delivered. `parking`: the hook is off, but each new
+ * event still gets its delivery, kept `paused` until the hook is enabled again
+ * (Hookflow always parks when it disables a hook; an owner chooses). `disabled`:
+ * off, and new events pass the hook by. Owners see the last two as `disabled`,
+ * with `parking` telling them apart (services/hooks.ts).
+ */
+export const HOOK_STATES = ['enabled', 'parking', 'disabled'] as const;
+export type HookState = (typeof HOOK_STATES)[number];
+
+/** The states in which an event gets a delivery for the hook: sent while enabled, kept while parking. */
+export const RECEIVING_STATES = ['enabled', 'parking'] as const satisfies readonly HookState[];
+
 const templateFieldSchema = new Schema(
   { name: { type: String, required: true }, value: { type: String, required: true } },
   { _id: false },
@@ -52,7 +65,7 @@ const hookSchema = new Schema(
     /** HTTP targets only. */
     format: { type: String, enum: PAYLOAD_FORMATS },
     template: { type: templateSchema, default: undefined },
-    status: { type: String, enum: ['enabled', 'disabled'], default: 'enabled' },
+    status: { type: String, enum: HOOK_STATES, default: 'enabled' },
     disabledReason: String,
     disabledAt: Date,
     delivery: { type: deliverySettingsSchema, default: () => ({}) },

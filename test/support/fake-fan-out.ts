@@ -7,7 +7,7 @@ import { idOf, type DeliveryId, type HookId } from '../../core/ids';
 export type FanOutActivities = Pick<Activities, 'deliverFirstSlices' | 'deliverToSubscribers' | 'handOnFailures'>;
 
 /** What a fake delivery to a hook comes to: sent, a failure to retry, or a failure that disables the hook. */
-export type FakeOutcome = 'succeeded' | 'retrying' | 'disabling';
+export type FakeOutcome = 'succeeded' | 'retrying' | 'disabling' | 'parked';
 
 /** One call of a fan-out activity, where it ran, and what it was given and answered. */
 export type FanOutCall = {
@@ -70,11 +70,13 @@ export function fakeFanOut(options: {
   /** Records the deliveries, and answers `tally` with them added. */
   function deliver(deliveries: FakeDelivery[], tally: FanOutTally): FanOutTally {
     delivered.push(...deliveries);
-    const failures = deliveries.filter((delivery) => delivery.outcome !== 'succeeded');
+    const sent = deliveries.filter((delivery) => delivery.outcome !== 'parked');
+    const failures = sent.filter((delivery) => delivery.outcome !== 'succeeded');
     return {
       hooks: tally.hooks + deliveries.length,
-      succeeded: tally.succeeded + deliveries.length - failures.length,
+      succeeded: tally.succeeded + sent.length - failures.length,
       failed: tally.failed + failures.length,
+      parked: tally.parked + deliveries.length - sent.length,
       skipped: 0,
       retries: [
         ...tally.retries,
@@ -101,6 +103,7 @@ export function fakeFanOut(options: {
     hooks: 0,
     succeeded: 0,
     failed: 0,
+    parked: 0,
     skipped: 0,
     retries: [],
     hooksToDisable: [],

@@ -1,0 +1,108 @@
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import type { DeliveryId, HookId, OwnerId } from '../core/ids';
+import type { Models } from '../infra/models';
+import { startRetryWorkflow } from '../infra/workflow-starters';
+import { parkedDeliveriesOf } from '../records/hook-switch';
+import { keepHeartbeating } from './heartbeat';
+import type { AttemptLater } from './later-attempts';
+
+/** What a resume reads of a delivery it takes on. */
+interface Resumed {
+  _id: DeliveryId;
+  hookId: HookId;
+  ownerId: OwnerId;
+  attempts: unknown[];
+  attemptsBeforeResume?: number | null;
+  nextAttemptAt?: Date | null;
+}
+
+const RESUMED_FIELDS = { _id: 1, hookId: 1, ownerId: 1, attempts: 1, attemptsBeforeResume: 1, nextAttemptAt: 1 };
+
+export function createResumeActivities({
+  models,
+  temporal,
+  attemptLater,
+}: {
+  models: Models;
+  temporal: Client;
+  attemptLater: AttemptLater;
+}) {
+  /** Claims a parked delivery for this page: it becomes `retrying`, its attempts from here counted afresh. */
+  async function claim(delivery: Resumed, claimName: string): Promise<boolean> {
+    const claimed = await models.Delivery.updateOne(
+      { ...parkedDeliveriesOf(delivery.hookId), _id: delivery._id },
+      {
+        $set: {
+          status: 'retrying',
+          nextAttemptAt: new Date(),
+          attemptsBeforeResume: delivery.attempts.length,
+          resumeClaim: claimName,
+        },
+        $unset: { failureReason: 1 },
+      },
+    );
+    return claimed.modifiedCount === 1;
+  }
+
+  /**
+   * Attempts a claimed delivery; one that fails again goes on to its retry
+   * workflow. Answers false when the hook went off again meanwhile (the
+   * delivery is parked once more), which ends the page.
+   */
+  async function attempt(delivery: Resumed, taskQueue: string): Promise<boolean> {
+    const step = await attemptLater(delivery._id, taskQueue);
+    if (step.status === 'retrying') await handOn(delivery, step.delayMs ?? 0, taskQueue);
+    return step.status !== 'paused';
+  }
+
+  function handOn(delivery: Resumed, delayMs: number, taskQueue: string) {
+    const resumed = { deliveryId: delivery._id, hookId: delivery.hookId, ownerId: delivery.ownerId };
+    return startRetryWorkflow({ temporal, taskQueue }, { delivery: resumed, delayMs, mode: 'resume' });
+  }
+
+  return {
+    /**
+     * Sends up to `limit` of a re-enabled hook's parked deliveries, oldest
+     * first and one at a time, so that its receiver gets them in the order they
+     * were made; each failing one goes on to its retry workflow. Each claimed
+     * delivery carries the page's `claim`: a retry of this activity after a
+     * crash finds what it claimed, sends what it had not sent yet, and hands on
+     * what it had. Answers how many deliveries this page went through.
+     */
+    async resumePausedPage(input: { hookId: HookId; limit: number; claim: string }): Promise<number> {
+      const { taskQueue } = Context.current().info;
+      const hook = await models.Hook.findById(input.hookId, { status: 1 }).lean();
+      if (hook?.status !== 'enabled') return 0;
+      return keepHeartbeating(async () => {
+        const claimedEarlier = await models.Delivery.find(
+          { hookId: input.hookId, status: 'retrying', resumeClaim: input.claim },
+          RESUMED_FIELDS,
+        )
+          .sort({ createdAt: 1, _id: 1 })
+          .lean<Resumed[]>();
+        for (const delivery of claimedEarlier) {
+          const sentSinceClaim = delivery.attempts.length > (delivery.attemptsBeforeResume ?? 0);
+          const waitMs = Math.max(0, (delivery.nextAttemptAt?.getTime() ?? 0) - Date.now());
+          if (sentSinceClaim) await handOn(delivery, waitMs, taskQueue);
+          else if (!(await attempt(delivery, taskQueue))) return claimedEarlier.length;
+        }
+        const room = input.limit - claimedEarlier.length;
+        const parked =
+          room > 0
+            ? await models.Delivery.find(parkedDeliveriesOf(input.hookId), RESUMED_FIELDS)
+                .sort({ createdAt: 1, _id: 1 })
+                .limit(room)
+                .lean<Resumed[]>()
+            : [];
+        let went = claimedEarlier.length;
+        for (const delivery of parked) {
+          if (!(await claim(delivery, input.claim))) continue;
+          went++;
+          if (!(await attempt(delivery, taskQueue))) return went;
+        }
+        return claimedEarlier.length + parked.length;
+      });
+    },
+  };
+}

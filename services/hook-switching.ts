@@ -1,0 +1,90 @@
+import type { Client } from '@temporalio/client';
+import { z } from 'zod';
+import { ownerScope, type Caller } from '../core/caller';
+import type { DeliverySettings } from '../core/delivery-settings';
+import { NotFoundError } from '../core/errors';
+import type { HookId } from '../core/ids';
+import type { Models } from '../infra/models';
+import { startResumePausedWorkflow } from '../infra/workflow-starters';
+import { parkedDeliveriesOf } from '../records/hook-switch';
+import { label } from '../core/schema-rules';
+import { hookView } from './hooks';
+
+export const disableHookInput = z.strictObject({
+  reason: label(500).optional(),
+  park: z
+    .boolean()
+    .default(true)
+    .describe('Keep the events that arrive while the hook is off, as paused deliveries, for when it is enabled again'),
+});
+
+export const enableHookInput = z.strictObject({
+  resume: z
+    .boolean()
+    .default(true)
+    .describe('Send what was kept while the hook was off, oldest first; false cancels it, on record'),
+});
+
+interface SwitchDependencies {
+  models: Models;
+  deliveryDefaults: DeliverySettings;
+}
+
+/**
+ * Switches the hook off. Parking (the default) keeps each event that arrives
+ * meanwhile as a paused delivery; without it, those events pass the hook by.
+ */
+export async function disableHookByOwner(
+  deps: SwitchDependencies,
+  caller: Caller,
+  id: HookId,
+  input: z.infer<typeof disableHookInput>,
+) {
+  const update = {
+    $set: {
+      status: input.park ? 'parking' : 'disabled',
+      disabledReason: input.reason ?? 'Disabled by its owner',
+      disabledAt: new Date(),
+    },
+  };
+  const updated = await deps.models.Hook.findOneAndUpdate({ _id: id, ...ownerScope(caller) }, update, {
+    returnDocument: 'after',
+  }).lean();
+  if (!updated) throw new NotFoundError('hook', id);
+  return hookView(updated, deps.deliveryDefaults);
+}
+
+/**
+ * Turns the hook back on with a clean failure streak. What it kept while off
+ * is resumed by a workflow (oldest first, one at a time, at a bounded rate),
+ * or, with `resume: false`, cancelled with its reason on record. The answer
+ * says how many deliveries go, or how many were cancelled.
+ */
+export async function enableHook(
+  deps: SwitchDependencies & { temporal: Client; taskQueue: string },
+  caller: Caller,
+  id: HookId,
+  input: z.infer<typeof enableHookInput> = { resume: true },
+) {
+  const updated = await deps.models.Hook.findOneAndUpdate(
+    { _id: id, ...ownerScope(caller) },
+    {
+      $set: { status: 'enabled', failureCount: 0 },
+      $inc: { enabledCount: 1 },
+      $unset: { disabledReason: 1, disabledAt: 1, failingSince: 1 },
+    },
+    { returnDocument: 'after' },
+  ).lean();
+  if (!updated) throw new NotFoundError('hook', id);
+  const view = hookView(updated, deps.deliveryDefaults);
+  if (!input.resume) {
+    const cancelled = await deps.models.Delivery.updateMany(parkedDeliveriesOf(id), {
+      $set: { status: 'cancelled', failureReason: 'Not resumed: the hook was enabled with resume: false' },
+    });
+    return { ...view, parked: { resuming: 0, cancelled: cancelled.modifiedCount } };
+  }
+  // Counted before the resume starts, so that none it already sent is missed from the count.
+  const resuming = await deps.models.Delivery.countDocuments(parkedDeliveriesOf(id));
+  await startResumePausedWorkflow(deps, id);
+  return { ...view, parked: { resuming, cancelled: 0 } };
+}

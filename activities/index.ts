@@ -7,6 +7,7 @@ import { createFanOutActivities } from './fan-out';
 import { createFirstAttempts } from './first-attempts';
 import { createHookDisablingActivities } from './hook-disabling';
 import { createHookTestActivities } from './hook-test';
+import { createOwnerRemovalActivities } from './owner-removal';
 import type { HttpClient } from './http/client';
 import { createHookSender } from './hook-sender';
 import { createLaterAttempt } from './later-attempts';
@@ -63,6 +64,7 @@ export async function createActivities({
     ...createResumeActivities({ models, temporal, attemptLater }),
     ...createHookDisablingActivities({ models, mailer, emailFrom, publicUrl }),
     ...createRetentionActivities({ models }),
+    ...createOwnerRemovalActivities({ models, temporal }),
   };
 }
 

@@ -16,6 +16,8 @@ import {
   type ReplayScheduleId,
 } from '../core/ids';
 import {
+  DELETE_OWNER_WORKFLOW,
+  deleteOwnerWorkflowId,
   deliveryWorkflowId,
   DISABLE_HOOK_WORKFLOW,
   disableHookWorkflowId,
@@ -148,6 +150,20 @@ export async function startResumePausedWorkflow({ temporal, taskQueue }: StartDe
     workflowIdConflictPolicy: 'USE_EXISTING',
     args: [{ hookId }],
     typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.hookId, value: hookId }],
+  });
+}
+
+/**
+ * An owner's deletion. Asked again while it runs, it goes on (one per owner);
+ * a retried request after a crash still gets it started.
+ */
+export async function startOwnerDeletionWorkflow({ temporal, taskQueue }: StartDependencies, ownerId: OwnerId) {
+  await temporal.workflow.start<WorkflowNamed<typeof DELETE_OWNER_WORKFLOW>>(DELETE_OWNER_WORKFLOW, {
+    workflowId: deleteOwnerWorkflowId(ownerId),
+    taskQueue,
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    args: [{ ownerId }],
+    typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.ownerId, value: ownerId }],
   });
 }
 

@@ -1,10 +1,13 @@
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { issueApiKey, listApiKeys } from './api-keys';
-import { NotFoundError } from '../core/errors';
+import { paginate, pageQuery } from './pagination';
+import { startOwnerDeletionWorkflow } from '../infra/workflow-starters';
+import { ConflictError, NotFoundError } from '../core/errors';
 import { newId, type OwnerId } from '../core/ids';
 import type { Models } from '../infra/models';
 import type { Owner } from '../infra/models/owner';
-import { BEYOND_SCHEMA, label } from '../core/schema-rules';
+import { BEYOND_SCHEMA, label, withRules } from '../core/schema-rules';
 
 /**
  * An address mail servers take (RFC 5321): dot-atoms before the @ (at most 64 characters), and a domain of
@@ -34,9 +37,35 @@ export const createOwnerInput = z.strictObject({
   email: ownerEmail,
 });
 
-function ownerView(owner: Owner & { _id: string; createdAt: Date }, apiKeys: Awaited<ReturnType<typeof listApiKeys>>) {
-  return { id: owner._id, name: owner.name, email: owner.email, apiKeys, createdAt: owner.createdAt };
+export const updateOwnerInput = withRules(
+  z.strictObject({ name: label(200).optional(), email: ownerEmail.optional() }),
+  [{ schema: { minProperties: 1 }, message: 'nothing to update', path: [] }],
+);
+
+export const listOwnersQuery = pageQuery;
+
+type StoredOwner = Owner & { _id: OwnerId; createdAt: Date };
+
+/** An owner as the admin lists it: with its deletion's progress while it is being deleted. */
+function ownerSummaryView(owner: StoredOwner) {
+  return {
+    id: owner._id,
+    name: owner.name,
+    email: owner.email,
+    // The store keeps no empty object (mongoose minimizes it away): nothing removed yet reads as none.
+    deletion: owner.deletion
+      ? { requestedAt: owner.deletion.requestedAt, removed: owner.deletion.removed ?? {} }
+      : undefined,
+    createdAt: owner.createdAt,
+  };
 }
+
+function ownerView(owner: StoredOwner, apiKeys: Awaited<ReturnType<typeof listApiKeys>>) {
+  return { ...ownerSummaryView(owner), apiKeys };
+}
+
+/** An owner that is there and not being deleted: the only kind hooks and events may be made for. */
+const liveOwner = (id: OwnerId) => ({ _id: id, deletion: null });
 
 /** Creates the owner with its first API key, which is shown here and never again. */
 export async function createOwner(models: Models, input: z.infer<typeof createOwnerInput>) {
@@ -45,15 +74,48 @@ export async function createOwner(models: Models, input: z.infer<typeof createOw
   return { ...ownerView(owner.toObject(), [key]), apiKey };
 }
 
+/** An owner, with its keys; one being deleted shows how far its deletion has come. */
 export async function getOwner(models: Models, id: OwnerId) {
   const owner = await models.Owner.findById(id).lean();
   if (!owner) throw new NotFoundError('owner', id);
   return ownerView(owner, await listApiKeys(models, id));
 }
 
+export async function listOwners(models: Models, query: z.infer<typeof listOwnersQuery>) {
+  const page = await paginate<StoredOwner>(models.Owner, {}, query);
+  return { data: page.items.map(ownerSummaryView), nextCursor: page.nextCursor };
+}
+
+/** Changes an owner's name or the address its alerts go to. */
+export async function updateOwner(models: Models, id: OwnerId, input: z.infer<typeof updateOwnerInput>) {
+  const updated = await models.Owner.updateOne(liveOwner(id), { $set: input });
+  if (updated.matchedCount === 0 && (await models.Owner.exists({ _id: id }))) {
+    throw new ConflictError(`Owner ${id} is being deleted`);
+  }
+  return getOwner(models, id);
+}
+
+/**
+ * Starts deleting the owner: its keys stop working at once, no hook or event
+ * can be made for it any more, and a workflow removes its data in batches
+ * (hooks first), stopping its schedules, replays and retries. The owner's
+ * record shows the progress until it goes, last. Asking again while it runs
+ * answers the same deletion.
+ */
+export async function deleteOwner(deps: { models: Models; temporal: Client; taskQueue: string }, id: OwnerId) {
+  const { models } = deps;
+  await models.Owner.updateOne(liveOwner(id), {
+    $set: { deletion: { requestedAt: new Date(), removed: {} }, liveKeyIds: [] },
+  });
+  const owner = await models.Owner.findById(id).lean();
+  if (!owner) throw new NotFoundError('owner', id);
+  await startOwnerDeletionWorkflow(deps, id);
+  return ownerView(owner, await listApiKeys(models, id));
+}
+
 /** The owner's acceptanceVersion (one read by _id), which keys the API's caches; a 404 if there is no such owner. */
 export async function acceptanceVersionOf(models: Models, id: OwnerId): Promise<number> {
-  const owner = await models.Owner.findById(id, { acceptanceVersion: 1 }).lean();
+  const owner = await models.Owner.findOne(liveOwner(id), { acceptanceVersion: 1 }).lean();
   if (!owner) throw new NotFoundError('owner', id);
   return owner.acceptanceVersion ?? 0;
 }
@@ -68,5 +130,5 @@ export async function invalidateAcceptance(models: Models): Promise<void> {
 }
 
 export async function assertOwnerExists(models: Models, id: OwnerId): Promise<void> {
-  if (!(await models.Owner.exists({ _id: id }))) throw new NotFoundError('owner', id);
+  if (!(await models.Owner.exists(liveOwner(id)))) throw new NotFoundError('owner', id);
 }

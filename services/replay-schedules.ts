@@ -1,4 +1,4 @@
-import { ScheduleNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ownerIdFor, ownerScope, type Caller } from '../core/caller';
 import { duration } from '../core/durations';
@@ -10,6 +10,7 @@ import type { ReplaySchedule } from '../infra/models/replay-schedule';
 import { BEYOND_SCHEMA, withRules } from '../core/schema-rules';
 import { replayScheduleId } from '../shared/temporal-names';
 import { scheduledRecoveryAction } from '../infra/workflow-starters';
+import { removeReplaySchedule } from '../infra/workflow-stops';
 
 export interface ReplayScheduleDependencies {
   models: Models;
@@ -156,11 +157,7 @@ export async function updateReplaySchedule(
 /** Removes the schedule; the recoveries it already made stay on record. */
 export async function deleteReplaySchedule(deps: ReplayScheduleDependencies, caller: Caller, id: ReplayScheduleId) {
   await findSchedule(deps.models, caller, id);
-  try {
-    await deps.temporal.schedule.getHandle(replayScheduleId(id)).delete();
-  } catch (error) {
-    if (!(error instanceof ScheduleNotFoundError)) throw error;
-  }
+  await removeReplaySchedule(deps.temporal, id);
   await deps.models.ReplaySchedule.deleteOne({ _id: id });
 }
 

@@ -1,4 +1,4 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ownerScope, type Caller } from '../core/caller';
 import type { DeliverySettings } from '../core/delivery-settings';
@@ -17,7 +17,7 @@ import {
 import type { Models } from '../infra/models';
 import { DELIVERY_STATUSES } from '../infra/models/delivery';
 import { BEYOND_SCHEMA } from '../core/schema-rules';
-import { replayWorkflowId } from '../shared/temporal-names';
+import { cancelReplayWorkflow } from '../infra/workflow-stops';
 import { recordReplay, type NewReplay, type StoredReplay } from '../records/replay-records';
 import { startReplayWorkflow } from '../infra/workflow-starters';
 
@@ -201,13 +201,6 @@ export async function getReplay(models: Models, caller: Caller, id: ReplayId) {
 /** Stops the replay's pages and the retries of what it sent; what was delivered stays delivered. */
 export async function cancelReplay(deps: ReplayDependencies, caller: Caller, id: ReplayId) {
   const replay = await findReplay(deps.models, caller, id);
-  if (replay.status === 'running') {
-    try {
-      await deps.temporal.workflow.getHandle(replayWorkflowId(id)).cancel();
-    } catch (error) {
-      // It finished in the meantime: nothing is left to stop.
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-    }
-  }
+  if (replay.status === 'running') await cancelReplayWorkflow(deps.temporal, id);
   return replayView(deps.models, replay);
 }

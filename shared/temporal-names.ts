@@ -3,7 +3,7 @@
  * them). Workflow code imports this file too, so it must stay free of I/O.
  */
 import { defineSearchAttributeKey } from '@temporalio/common';
-import type { DeliveryId, DispatchId, EventKey, HookId, ReplayId, ReplayScheduleId } from '../core/ids';
+import type { DeliveryId, DispatchId, EventKey, HookId, OwnerId, ReplayId, ReplayScheduleId } from '../core/ids';
 
 /**
  * The workflow types, as the worker registers them: the names of
@@ -19,6 +19,7 @@ export const REPLAY_WORKFLOW = 'replayDeliveries';
 export const SCHEDULED_RECOVERY_WORKFLOW = 'scheduledRecovery';
 export const RETENTION_WORKFLOW = 'enforceRetention';
 export const HOOK_TEST_WORKFLOW = 'testHook';
+export const DELETE_OWNER_WORKFLOW = 'deleteOwner';
 
 export const SEARCH_ATTRIBUTES = {
   hookId: defineSearchAttributeKey('HookId', 'KEYWORD'),
@@ -62,6 +63,11 @@ export function deliveryWorkflowId(deliveryId: DeliveryId): string {
 /** One per enabled spell of a hook (Hook.enabledCount): however many failures notice, it is disabled and its owner mailed once. */
 export function disableHookWorkflowId(hookId: HookId, spell: number): string {
   return `disable-hook:${hookId}:${spell}`;
+}
+
+/** One per owner: asking twice for its deletion finds the first one at work. */
+export function deleteOwnerWorkflowId(ownerId: OwnerId): string {
+  return `delete-owner:${ownerId}`;
 }
 
 export function replayWorkflowId(replayId: ReplayId): string {

@@ -1,3 +1,4 @@
+export { deleteOwner } from './delete-owner';
 export { deliverDispatch } from './deliver-dispatch';
 export { disableFailingHook } from './disable-hook';
 export { enforceRetention } from './enforce-retention';

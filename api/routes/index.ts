@@ -11,7 +11,7 @@ import { replayRoutes } from './replays';
 /** Every documented route, in the order the OpenAPI document lists them. */
 export function apiRoutes(deps: AppDependencies): RouteDefinition[] {
   return [
-    ...ownerRoutes(deps.models),
+    ...ownerRoutes(deps),
     ...eventTypeRoutes(deps.models),
     ...hookRoutes(deps),
     ...eventRoutes(deps),

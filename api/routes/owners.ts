@@ -1,12 +1,26 @@
 import { z } from 'zod';
 import { issueApiKey, revokeApiKey } from '../../services/api-keys';
 import { idOf } from '../../core/ids';
-import type { Models } from '../../infra/models';
-import { assertOwnerExists, createOwner, createOwnerInput, getOwner } from '../../services/owners';
+import type { AppDependencies } from '../dependencies';
+import {
+  assertOwnerExists,
+  createOwner,
+  createOwnerInput,
+  deleteOwner,
+  getOwner,
+  listOwners,
+  listOwnersQuery,
+  updateOwner,
+  updateOwnerInput,
+} from '../../services/owners';
 import { defineRoute, type RouteDefinition } from '../route';
-import { apiKeySchema, ownerSchema } from './schemas';
+import { CURSOR_REFUSED } from './refusals';
+import { apiKeySchema, ownerSchema, ownerSummarySchema, pageOf } from './schemas';
 
-export function ownerRoutes(models: Models): RouteDefinition[] {
+/** What the email's schema cannot say, refused with a 422. */
+const EMAIL_REFUSED = 'The email has over 64 characters before the @, or a reserved `--` label';
+
+export function ownerRoutes({ models, temporal, config }: AppDependencies): RouteDefinition[] {
   const id = (params: Record<string, string>) => idOf('owner', params.id as string);
   return [
     defineRoute({
@@ -22,8 +36,44 @@ export function ownerRoutes(models: Models): RouteDefinition[] {
         description: 'The owner, with its API key',
         schema: ownerSchema.extend({ apiKey: z.string() }),
       },
-      errors: { 422: 'The email has over 64 characters before the @, or a reserved `--` label' },
+      errors: { 422: EMAIL_REFUSED },
       handle: ({ body }) => createOwner(models, body),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/owners',
+      tag: 'Owners',
+      summary: 'List owners, newest first',
+      access: 'admin',
+      query: listOwnersQuery,
+      success: { status: 200, description: 'A page of owners', schema: pageOf(ownerSummarySchema) },
+      errors: { 422: CURSOR_REFUSED },
+      handle: ({ query }) => listOwners(models, query),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/v1/owners/:id',
+      tag: 'Owners',
+      summary: "Change an owner's name or the email its alerts go to",
+      access: 'admin',
+      body: updateOwnerInput,
+      success: { status: 200, description: 'The owner as changed', schema: ownerSchema },
+      errors: { 409: 'The owner is being deleted', 422: EMAIL_REFUSED },
+      handle: ({ params, body }) => updateOwner(models, id(params), body),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/v1/owners/:id',
+      tag: 'Owners',
+      summary: 'Delete an owner and all its data',
+      description:
+        'Its API keys stop working at once. A `deleteOwner` workflow (`delete-owner:<id>`) then removes its hooks, ' +
+        'replay schedules, replays, deliveries, events and keys in batches, stopping the schedules, replays and ' +
+        'retries Temporal runs for them; `GET /v1/owners/:id` shows `deletion.removed` as it goes, and answers 404 ' +
+        'once the owner itself is gone. Asked again meanwhile, it answers the same deletion.',
+      access: 'admin',
+      success: { status: 202, description: 'The deletion has started', schema: ownerSchema },
+      handle: ({ params }) => deleteOwner({ models, temporal, taskQueue: config.temporal.taskQueue }, id(params)),
     }),
     defineRoute({
       method: 'get',

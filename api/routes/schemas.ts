@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OWNER_DATA_PARTS } from '../../shared/owner-data';
 import { TARGET_TYPES } from '../../targets/catalogue';
 import { ownerEmail } from '../../services/owners';
 
@@ -13,13 +14,23 @@ export const apiKeySchema = z.object({
   revokedAt: z.iso.datetime().optional(),
 });
 
-export const ownerSchema = z.object({
+export const ownerSummarySchema = z.object({
   id: z.string(),
   name: z.string(),
   email: ownerEmail,
-  apiKeys: z.array(apiKeySchema),
+  deletion: z
+    .object({
+      requestedAt: z.iso.datetime(),
+      removed: z
+        .partialRecord(z.enum(OWNER_DATA_PARTS), z.number().int())
+        .describe('Records removed so far, per kind: hooks first, keys last'),
+    })
+    .optional()
+    .describe('Present once the owner is being deleted'),
   createdAt: z.iso.datetime(),
 });
+
+export const ownerSchema = ownerSummarySchema.extend({ apiKeys: z.array(apiKeySchema) });
 
 export const errorSchema = z.object({
   error: z.object({

@@ -73,10 +73,15 @@ export function eventHeadline(event: DeliveryContext['event']): string {
 }
 
 const formats: Record<string, (context: DeliveryContext, publicUrl: string) => RenderedPayload> = {
-  /** Standard Webhooks' envelope. */
+  /** Standard Webhooks' envelope, and the event's messageId (a batch's shared one) when it has one, else none. */
   standard: ({ event }) => ({
     contentType: JSON_TYPE,
-    body: JSON.stringify({ type: event.type, timestamp: event.createdAt.toISOString(), data: event.data }),
+    body: JSON.stringify({
+      type: event.type,
+      timestamp: event.createdAt.toISOString(),
+      data: event.data,
+      messageId: event.messageId,
+    }),
   }),
 
   /** Creads Partners: the resource in its new state, absent on deletion. */
@@ -105,7 +110,11 @@ const formats: Record<string, (context: DeliveryContext, publicUrl: string) => R
     headers: { 'X-Misskey-Hook-Id': hook.id, 'X-Misskey-Hook-Secret': hook.signingSecrets[0] ?? '' },
   }),
 
-  /** IBM Push Notifications: the entity, its application, and a millisecond timestamp. */
+  /**
+   * IBM Push Notifications: the entity, its application, a millisecond timestamp, and the messageId that the
+   * webhook events of one batched send share (POST /v1/events/batch, or an event's own): absent, not null,
+   * when the event has none, as JSON.stringify leaves undefined out.
+   */
   ibm: ({ event }) => ({
     contentType: JSON_TYPE,
     body: JSON.stringify({
@@ -113,6 +122,7 @@ const formats: Record<string, (context: DeliveryContext, publicUrl: string) => R
       entity: event.data,
       applicationId: event.ownerId,
       eventTimeStamp: event.createdAt.getTime(),
+      messageId: event.messageId,
     }),
   }),
 

@@ -40,6 +40,21 @@ describe('payload formats, byte for byte', () => {
     });
   });
 
+  it("standard and ibm: the batch's shared messageId when the event has one, and no key at all otherwise", () => {
+    const batched = context({ messageId: 'msg-42' });
+    assert.equal(
+      render('standard', batched).body,
+      '{"type":"resource.updated","timestamp":"2026-11-24T10:00:00.000Z","data":{"title":"Logo","budget":1200},"messageId":"msg-42"}',
+    );
+    assert.equal(
+      render('ibm', { ...batched, event: { ...batched.event, type: 'onNotificationSend', data: { platform: 'A' } } })
+        .body,
+      '{"type":"onNotificationSend","entity":{"platform":"A"},"applicationId":"own_1","eventTimeStamp":1795514400000,"messageId":"msg-42"}',
+    );
+    assert.doesNotMatch(render('standard').body, /messageId/);
+    assert.doesNotMatch(render('ibm').body, /messageId/);
+  });
+
   it('creads: the resource in its new state, and none on delete', () => {
     assert.equal(
       render('creads').body,

@@ -619,8 +619,8 @@ describe("Hookflow's own document", () => {
   const cases: [string, string, unknown, boolean][] = [
     ['post', '/v1/hooks', hook, true],
     ['post', '/v1/hooks', { ...hook, name: ' \t ' }, false],
-    ['post', '/v1/hooks', { ...hook, delivery: { timeout: '60s' } }, true],
-    ['post', '/v1/hooks', { ...hook, delivery: { timeout: '61s' } }, false],
+    ['post', '/v1/hooks', { ...hook, delivery: { timeout: '90s' } }, true],
+    ['post', '/v1/hooks', { ...hook, delivery: { timeout: '91s' } }, false],
     ['post', '/v1/hooks', { ...hook, delivery: { timeout: '99ms' } }, false],
     ['post', '/v1/hooks', { ...hook, delivery: { retrySchedule: ['1s', '7d'] } }, true],
     ['post', '/v1/hooks', { ...hook, delivery: { retrySchedule: ['0s'] } }, false],

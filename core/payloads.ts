@@ -95,7 +95,7 @@ const formats: Record<string, (context: DeliveryContext, publicUrl: string) => R
     }),
   }),
 
-  /** Misskey: its envelope, and the secret in clear in a header, as Misskey receivers check it. */
+  /** Misskey: its envelope, and the secret in clear in a header, as Misskey receivers check it (see PreparedHook). */
   misskey: ({ event, hook }, publicUrl) => ({
     contentType: JSON_TYPE,
     body: JSON.stringify({
@@ -107,7 +107,7 @@ const formats: Record<string, (context: DeliveryContext, publicUrl: string) => R
       type: event.type,
       body: event.data,
     }),
-    headers: { 'X-Misskey-Hook-Id': hook.id, 'X-Misskey-Hook-Secret': hook.signingSecrets[0] ?? '' },
+    headers: { 'X-Misskey-Hook-Id': hook.id, 'X-Misskey-Hook-Secret': hook.misskeySecret ?? '' },
   }),
 
   /**

@@ -67,12 +67,13 @@ describe('payload formats, byte for byte', () => {
   });
 
   it('misskey: its envelope, with the hook id and the plain secret in headers', () => {
-    const rendered = render('misskey', context({ type: 'note', data: { note: { id: 'n1' } } }));
+    const note = context({ type: 'note', data: { note: { id: 'n1' } } });
+    const rendered = render('misskey', { ...note, hook: { ...note.hook, misskeySecret: 'my misskey secret' } });
     assert.equal(
       rendered.body,
       '{"server":"https://hooks.example.test","hookId":"hook_1","userId":"own_1","eventId":"evt_1","createdAt":1795514400000,"type":"note","body":{"note":{"id":"n1"}}}',
     );
-    assert.deepEqual(rendered.headers, { 'X-Misskey-Hook-Id': 'hook_1', 'X-Misskey-Hook-Secret': 'whsec_c2VjcmV0' });
+    assert.deepEqual(rendered.headers, { 'X-Misskey-Hook-Id': 'hook_1', 'X-Misskey-Hook-Secret': 'my misskey secret' });
   });
 
   it('ibm: type, entity, application and a millisecond timestamp', () => {

@@ -1,4 +1,5 @@
 import type { DeliveryContext, HookTemplate } from '../targets/contract';
+import type { Liquid } from 'liquidjs';
 import { FileTagRefusedError, liquid } from './liquid-engine';
 
 /** The bytes to send and how to label them. */
@@ -27,12 +28,15 @@ export function templateScope(context: DeliveryContext, publicUrl: string) {
   };
 }
 
-/** Renders one Liquid template over a templateScope(); a failure is a RenderError. */
-export function renderText(template: string, scope: object): string {
+/**
+ * Renders one Liquid template over a templateScope(); a failure is a RenderError that says `what` failed.
+ * `engine` is the bounded engine for the text (urlLiquid for a URL).
+ */
+export function renderText(template: string, scope: object, what = 'The template', engine: Liquid = liquid): string {
   try {
-    return liquid.parseAndRenderSync(template, scope) as string;
+    return engine.parseAndRenderSync(template, scope) as string;
   } catch (error) {
-    throw new RenderError(`The template failed to render: ${(error as Error).message}`);
+    throw new RenderError(`${what} failed to render: ${(error as Error).message}`);
   }
 }
 

@@ -12,22 +12,27 @@ import type { Senders } from '../targets/senders';
 type StoredHook = Hook & { _id: string };
 
 /**
- * Opens a stored hook's secrets for one send: its target's (with their
- * values, which the attempt record must not show) and the signing secrets
- * still in force.
+ * Opens a stored hook's secrets for one send: its target's and the one the
+ * Misskey format sends in the clear (with their values, which the attempt
+ * record must not show) and the signing secrets still in force.
  */
 function prepareHook(hook: StoredHook, secrets: SecretBox, timeout: string, now: Date) {
-  const { target, secretValues } = openTarget(secrets, hook.target);
+  const opened = openTarget(secrets, hook.target);
+  const signingSecrets = hook.signingSecrets
+    .filter((s) => !s.expiresAt || s.expiresAt > now)
+    .map((s) => secrets.open(s.sealed));
+  const misskeySecret =
+    hook.format === 'misskey' ? (hook.misskeySecret ? secrets.open(hook.misskeySecret) : signingSecrets[0]) : undefined;
   const prepared: PreparedHook<OpenedTarget> = {
     id: hook._id,
     format: hook.format ?? undefined,
     template: templateView(hook.template),
     timeoutMs: durationMs(timeout),
-    signingSecrets: hook.signingSecrets
-      .filter((s) => !s.expiresAt || s.expiresAt > now)
-      .map((s) => secrets.open(s.sealed)),
-    target,
+    signingSecrets,
+    misskeySecret,
+    target: opened.target,
   };
+  const secretValues = misskeySecret ? [...opened.secretValues, misskeySecret] : opened.secretValues;
   return { prepared, secretValues };
 }
 

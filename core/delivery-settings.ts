@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_HOOK_TIMEOUT_MS } from '../shared/delivery-limits';
 import { duration } from './durations';
 
 /** How hard Hookflow tries for a hook: per-attempt timeout, waits between attempts, when to give up on the hook. */
@@ -24,9 +25,15 @@ export const BUILT_IN_DELIVERY_SETTINGS: DeliverySettings = {
   disableAfter: { failures: 100, window: '24h' },
 };
 
-/** The bounds of each setting, the same for the global defaults and for a hook's own values. */
+/** The bounds of each setting, the same for the global defaults and for a hook's own values but the timeout's. */
 export const deliverySetting = {
-  timeout: duration({ min: '100ms', max: '60s' }),
+  /** A hook's own: up to 90 s, for a receiver known to be slow. */
+  timeout: duration({ min: '100ms', max: `${MAX_HOOK_TIMEOUT_MS / 1000}s` }),
+  /**
+   * The global default (HOOKFLOW_DELIVERY_TIMEOUT) stays within 60 s: it holds a send slot that long for every
+   * hook that sets none, where a hook's own 90 s is its owner's choice for one receiver.
+   */
+  defaultTimeout: duration({ min: '100ms', max: '60s' }),
   retrySchedule: z.array(duration({ min: '1s', max: '7d' })).max(30),
   disableAfterFailures: z.number().int().min(1).max(100_000),
   disableAfterWindow: duration({ max: '30d' }),

@@ -1,4 +1,4 @@
-import { Liquid, Tag, type TagToken, type TopLevelToken } from 'liquidjs';
+import { Liquid, Tag, type Context, type LiquidOptions, type TagToken, type TopLevelToken } from 'liquidjs';
 
 /**
  * The one Liquid engine Hookflow renders owners' templates with. It can do no
@@ -45,14 +45,53 @@ class RefusedTag extends Tag {
 // with a RenderError instead of taking the process down with it.
 // `templates: {}` makes the loader an empty in-memory map instead of the disk, with no require.resolve fallback:
 // should a file tag ever get past RefusedTag (a new liquidjs tag, say), it finds nothing.
-export const liquid = new Liquid({
-  strictFilters: true,
-  strictVariables: false,
-  cache: 500,
-  parseLimit: 256 * 1024,
-  renderLimit: 1_000,
-  memoryLimit: 10_000_000,
-  templates: {},
-});
+function boundedLiquid(options: Pick<LiquidOptions, 'outputEscape'> = {}): Liquid {
+  const engine = new Liquid({
+    strictFilters: true,
+    strictVariables: false,
+    cache: 500,
+    parseLimit: 256 * 1024,
+    renderLimit: 1_000,
+    memoryLimit: 10_000_000,
+    templates: {},
+    ...options,
+  });
+  for (const tag of FILE_TAGS) engine.registerTag(tag, RefusedTag);
+  return engine;
+}
 
-for (const tag of FILE_TAGS) liquid.registerTag(tag, RefusedTag);
+export const liquid = boundedLiquid();
+
+/** A value as Liquid prints it (nothing for nil, arrays joined), but an object as its JSON, not `[object Object]`. */
+function printed(value: unknown): string {
+  if (Array.isArray(value)) return value.map(printed).join('');
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(value);
+    default:
+      // Nil prints nothing; JSON has no text for a function or a symbol either, which no event holds.
+      return value === null ? '' : (JSON.stringify(value) ?? '');
+  }
+}
+
+/**
+ * Percent-encodes a printed value as a URI component (a space as %20, which a path and a query both read as
+ * one), counted against the render's memory limit as liquidjs's own `escape` is.
+ */
+function encodeForUrl(this: { context: Context }, value: unknown): string {
+  const encoded = encodeURIComponent(printed(value));
+  this.context.memoryLimit.use(encoded.length);
+  return encoded;
+}
+
+/**
+ * The engine of URL templates: every `{{ }}` output is percent-encoded, so
+ * that an event's value can neither end the query or the path (`&`, `#`,
+ * `?`, `/`) nor smuggle a character a URL cannot hold; `| raw` last in an
+ * output sends it as it is.
+ */
+export const urlLiquid = boundedLiquid({ outputEscape: encodeForUrl });

@@ -1,4 +1,5 @@
 import type { DeliveryContext, HookTemplate } from '../targets/contract';
+import type { Liquid } from 'liquidjs';
 import { FileTagRefusedError, liquid } from './liquid-engine';
 
 /** The bytes to send and how to label them. */
@@ -27,12 +28,15 @@ export function templateScope(context: DeliveryContext, publicUrl: string) {
   };
 }
 
-/** Renders one Liquid template over a templateScope(); a failure is a RenderError. */
-export function renderText(template: string, scope: object): string {
+/**
+ * Renders one Liquid template over a templateScope(); a failure is a RenderError that says `what` failed.
+ * `engine` is the bounded engine for the text (urlLiquid for a URL).
+ */
+export function renderText(template: string, scope: object, what = 'The template', engine: Liquid = liquid): string {
   try {
-    return liquid.parseAndRenderSync(template, scope) as string;
+    return engine.parseAndRenderSync(template, scope) as string;
   } catch (error) {
-    throw new RenderError(`The template failed to render: ${(error as Error).message}`);
+    throw new RenderError(`${what} failed to render: ${(error as Error).message}`);
   }
 }
 
@@ -73,10 +77,15 @@ export function eventHeadline(event: DeliveryContext['event']): string {
 }
 
 const formats: Record<string, (context: DeliveryContext, publicUrl: string) => RenderedPayload> = {
-  /** Standard Webhooks' envelope. */
+  /** Standard Webhooks' envelope, and the event's messageId (a batch's shared one) when it has one, else none. */
   standard: ({ event }) => ({
     contentType: JSON_TYPE,
-    body: JSON.stringify({ type: event.type, timestamp: event.createdAt.toISOString(), data: event.data }),
+    body: JSON.stringify({
+      type: event.type,
+      timestamp: event.createdAt.toISOString(),
+      data: event.data,
+      messageId: event.messageId,
+    }),
   }),
 
   /** Creads Partners: the resource in its new state, absent on deletion. */
@@ -90,7 +99,7 @@ const formats: Record<string, (context: DeliveryContext, publicUrl: string) => R
     }),
   }),
 
-  /** Misskey: its envelope, and the secret in clear in a header, as Misskey receivers check it. */
+  /** Misskey: its envelope, and the secret in clear in a header, as Misskey receivers check it (see PreparedHook). */
   misskey: ({ event, hook }, publicUrl) => ({
     contentType: JSON_TYPE,
     body: JSON.stringify({
@@ -102,10 +111,14 @@ const formats: Record<string, (context: DeliveryContext, publicUrl: string) => R
       type: event.type,
       body: event.data,
     }),
-    headers: { 'X-Misskey-Hook-Id': hook.id, 'X-Misskey-Hook-Secret': hook.signingSecrets[0] ?? '' },
+    headers: { 'X-Misskey-Hook-Id': hook.id, 'X-Misskey-Hook-Secret': hook.misskeySecret ?? '' },
   }),
 
-  /** IBM Push Notifications: the entity, its application, and a millisecond timestamp. */
+  /**
+   * IBM Push Notifications: the entity, its application, a millisecond timestamp, and the messageId that the
+   * webhook events of one batched send share (POST /v1/events/batch, or an event's own): absent, not null,
+   * when the event has none, as JSON.stringify leaves undefined out.
+   */
   ibm: ({ event }) => ({
     contentType: JSON_TYPE,
     body: JSON.stringify({
@@ -113,6 +126,7 @@ const formats: Record<string, (context: DeliveryContext, publicUrl: string) => R
       entity: event.data,
       applicationId: event.ownerId,
       eventTimeStamp: event.createdAt.getTime(),
+      messageId: event.messageId,
     }),
   }),
 

@@ -91,7 +91,7 @@ const envSchema = z.object({
    */
   HOOKFLOW_DISPATCH_INTERVAL: duration({ max: '1s' }).default(`${DISPATCH_INTERVAL_MS}ms`),
   /** Delivery defaults for every hook that does not set its own; see delivery-settings.ts for the bounds. */
-  HOOKFLOW_DELIVERY_TIMEOUT: deliverySetting.timeout.default(BUILT_IN_DELIVERY_SETTINGS.timeout),
+  HOOKFLOW_DELIVERY_TIMEOUT: deliverySetting.defaultTimeout.default(BUILT_IN_DELIVERY_SETTINGS.timeout),
   /** Comma-separated waits, for example `5s,5m,30m`; `none` retries nothing. */
   HOOKFLOW_RETRY_SCHEDULE: z
     .string()

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ownerIdFor, ownerScope, type Caller } from '../core/caller';
 import { deliverySetting, effectiveDeliverySettings, type DeliverySettings } from '../core/delivery-settings';
-import { NotFoundError } from '../core/errors';
+import { NotFoundError, UnprocessableError } from '../core/errors';
 import { assertSubscribable } from './event-types';
 import { newId, type HookId } from '../core/ids';
 import type { Models } from '../infra/models';
@@ -12,7 +12,13 @@ import { FORM_TYPE } from '../core/payloads';
 import { label, withRules } from '../core/schema-rules';
 import type { SecretBox } from '../infra/secret-box';
 import { templateView } from '../core/hook-template';
-import { newSigningSecret, ROTATION_GRACE_MS, signingSecretInput } from '../core/signing-secret';
+import {
+  misskeySecretInput,
+  newSigningSecret,
+  ROTATION_GRACE_MS,
+  SIGNING_SECRET,
+  SIGNING_SECRET_RULE,
+} from '../core/signing-secret';
 import {
   assertPublicTarget,
   sealTarget,
@@ -102,15 +108,38 @@ const FORMAT_FITS_TARGET = {
   path: ['format'],
 };
 
+/** The format is given, and it is `misskey`. */
+const MISSKEY_FORMAT = { required: ['format'], properties: { format: { const: 'misskey' } } };
+
+/**
+ * On creation `secret` is the signing secret (`whsec_...`), except for the misskey format, where it is the
+ * plain secret Misskey receivers check (X-Misskey-Hook-Secret) and the signing secret is generated.
+ */
+const SIGNING_SECRET_UNLESS_MISSKEY = {
+  schema: {
+    if: { required: ['secret'], not: MISSKEY_FORMAT },
+    then: { properties: { secret: { pattern: SIGNING_SECRET.source } } },
+  },
+  message: `${SIGNING_SECRET_RULE} (any other secret is for hooks of format "misskey")`,
+  path: ['secret'],
+};
+
 export const createHookInput = withRules(
   z.strictObject({
     /** Required with the admin key; an owner's key implies its owner. */
     ownerId: z.string().min(1).brand<'owner'>().optional(),
     ...hookFields,
-    secret: signingSecretInput.optional(),
+    secret: misskeySecretInput.optional(),
   }),
-  [TEMPLATE_MATCHES_FORMAT, FORMAT_FITS_TARGET],
+  [TEMPLATE_MATCHES_FORMAT, FORMAT_FITS_TARGET, SIGNING_SECRET_UNLESS_MISSKEY],
 );
+
+/** A patch's `secret` is a misskey hook's own; a patch naming another format may not carry one. */
+const SECRET_ONLY_FOR_MISSKEY = {
+  schema: { if: { required: ['secret', 'format'] }, then: MISSKEY_FORMAT },
+  message: 'only hooks of format "misskey" have a secret of their own (rotate signing secrets with rotate-secret)',
+  path: ['secret'],
+};
 
 export const updateHookInput = withRules(
   z.strictObject({
@@ -121,11 +150,14 @@ export const updateHookInput = withRules(
     format: z.enum(PAYLOAD_FORMATS).optional(),
     template: templateInput.optional(),
     delivery: deliveryInput.optional(),
+    /** A misskey hook's own secret; null goes back to sending the signing secret. */
+    secret: misskeySecretInput.nullable().optional(),
   }),
   [
     { schema: { minProperties: 1 }, message: 'nothing to update', path: [] },
     TEMPLATE_MATCHES_FORMAT,
     FORMAT_FITS_TARGET,
+    SECRET_ONLY_FOR_MISSKEY,
   ],
 );
 
@@ -189,7 +221,10 @@ export async function createHook(deps: HookDependencies, caller: Caller, input: 
   if (!deps.allowPrivateTargets) assertPublicTarget(input.target);
   await assertSubscribable(models, input.events);
   await assertOwnerExists(models, ownerId);
-  const secret = input.secret ?? newSigningSecret();
+  const format = input.target.type === 'http' ? (input.format ?? 'standard') : undefined;
+  // A misskey hook's given secret is its receivers' own; its signatures get a generated key.
+  const misskeySecret = format === 'misskey' ? input.secret : undefined;
+  const secret = (format === 'misskey' ? undefined : input.secret) ?? newSigningSecret();
   const hook = await models.Hook.create({
     _id: newId('hook'),
     ownerId,
@@ -197,8 +232,9 @@ export async function createHook(deps: HookDependencies, caller: Caller, input: 
     events: input.events,
     resourceTypes: input.resourceTypes?.length ? input.resourceTypes : undefined,
     target: sealTarget(secrets, input.target),
-    format: input.target.type === 'http' ? (input.format ?? 'standard') : undefined,
+    format,
     template: storedTemplate(input.template),
+    misskeySecret: misskeySecret === undefined ? undefined : secrets.seal(misskeySecret),
     delivery: input.delivery,
     status: 'enabled',
     signingSecrets: [{ sealed: secrets.seal(secret), createdAt: new Date() }],
@@ -230,7 +266,7 @@ export async function updateHook(
   const hook = await findHook(models, caller, id);
   if (patch.target && !deps.allowPrivateTargets) assertPublicTarget(patch.target);
   if (patch.events) await assertSubscribable(models, patch.events);
-  const { resourceTypes, target, template, delivery, ...rest } = patch;
+  const { resourceTypes, target, template, delivery, secret, ...rest } = patch;
   const set: Record<string, unknown> = { ...rest };
   const unset: Record<string, 1> = {};
   if (delivery) patchDeliverySettings(delivery, set, unset);
@@ -239,6 +275,12 @@ export async function updateHook(
   if (target) set.target = sealTarget(secrets, target, hook.target);
   if (target && target.type !== 'http') Object.assign(unset, { format: 1, template: 1 });
   else if (target && !hook.format && !patch.format) set.format = 'standard';
+  patchMisskeySecret(
+    secrets,
+    { given: secret, format: formatAfter(hook, patch), stored: !!hook.misskeySecret },
+    set,
+    unset,
+  );
   if (resourceTypes === null || resourceTypes?.length === 0) unset.resourceTypes = 1;
   else if (resourceTypes) set.resourceTypes = resourceTypes;
   const updated = await models.Hook.findOneAndUpdate(
@@ -248,6 +290,32 @@ export async function updateHook(
   ).lean();
   if (!updated) throw new NotFoundError('hook', id);
   return hookView(updated, deps.deliveryDefaults);
+}
+
+/** The hook's format once `patch` applies: another target type than http has none. */
+function formatAfter(hook: StoredHook, patch: z.infer<typeof updateHookInput>): string | undefined {
+  if (patch.target && patch.target.type !== 'http') return undefined;
+  return patch.format ?? hook.format ?? (patch.target ? 'standard' : undefined);
+}
+
+/**
+ * A misskey hook's own secret: set, or dropped by null (the header goes back to the signing secret). A hook
+ * that leaves the misskey format drops it. Whether a patch without `format` may set one depends on the
+ * stored format, which the document cannot know: a 422, where a patch naming another format is a 400.
+ */
+function patchMisskeySecret(
+  secrets: SecretBox,
+  { given, format, stored }: { given: string | null | undefined; format: string | undefined; stored: boolean },
+  set: Record<string, unknown>,
+  unset: Record<string, 1>,
+): void {
+  if (given !== undefined && format !== 'misskey') {
+    throw new UnprocessableError(
+      `secret: only hooks of format "misskey" have a secret of their own; this hook's format is ${JSON.stringify(format ?? 'none')}`,
+    );
+  }
+  if (typeof given === 'string') set.misskeySecret = secrets.seal(given);
+  else if (stored && (given === null || format !== 'misskey')) unset.misskeySecret = 1;
 }
 
 /** A patch touches only the settings it names: a value overrides the default, null goes back to it. */

@@ -29,6 +29,8 @@ export interface PreparedHook<Config = unknown> {
   timeoutMs: number;
   /** The signing secrets in force, newest first. */
   signingSecrets: string[];
+  /** Misskey format only: what X-Misskey-Hook-Secret carries, the hook's own secret or else its newest signing secret. */
+  misskeySecret?: string;
   /** The hook's target as its type's `open` gives it: secrets in the clear. */
   target: Config;
 }

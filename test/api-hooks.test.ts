@@ -159,7 +159,7 @@ describe('hooks API', () => {
       ],
       [hookBody({ events: [] }), /events/],
       [hookBody({ events: ['resource.*.x'] }), /events\.0/],
-      [hookBody({ delivery: { timeout: '2m' } }), /delivery\.timeout: must be a duration from 100ms to 60s/],
+      [hookBody({ delivery: { timeout: '2m' } }), /delivery\.timeout: must be a duration from 100ms to 90s/],
       [hookBody({ delivery: { timeout: 'soon' } }), /delivery\.timeout/],
       [hookBody({ delivery: { retrySchedule: ['5s', 'x'] } }), /delivery\.retrySchedule\.1/],
       [hookBody({ delivery: { disableAfter: { failures: 0 } } }), /delivery\.disableAfter\.failures/],

@@ -37,6 +37,8 @@ describe('config', () => {
       () => loadConfig({ HOOKFLOW_DELIVERY_TIMEOUT: '5m' }),
       /HOOKFLOW_DELIVERY_TIMEOUT: must be a duration from 100ms to 60s/,
     );
+    // A hook may ask for 90 s; the default for every hook stays within 60 s.
+    assert.throws(() => loadConfig({ HOOKFLOW_DELIVERY_TIMEOUT: '90s' }), /HOOKFLOW_DELIVERY_TIMEOUT/);
     assert.throws(() => loadConfig({ HOOKFLOW_DISABLE_AFTER_FAILURES: '0' }), /HOOKFLOW_DISABLE_AFTER_FAILURES/);
   });
 

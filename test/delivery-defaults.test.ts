@@ -80,13 +80,23 @@ describe('global delivery defaults, overridden per hook', () => {
   });
 
   it('refuses a setting out of bounds with a 400 naming it', async () => {
-    const refused = await as('POST', '/v1/hooks', {
-      name: 'too slow',
-      events: ['reaction'],
-      target: { type: 'http', url: `${receiver.url}/slow` },
-      delivery: { timeout: '2m' },
-    });
-    assert.equal(refused.status, 400);
-    assert.match(JSON.stringify(refused.body.error), /delivery\.timeout/);
+    for (const timeout of ['2m', '91s', '90001ms']) {
+      const refused = await as('POST', '/v1/hooks', {
+        name: 'too slow',
+        events: ['reaction'],
+        target: { type: 'http', url: `${receiver.url}/slow` },
+        delivery: { timeout },
+      });
+      assert.equal(refused.status, 400, timeout);
+      assert.match(JSON.stringify(refused.body.error), /delivery\.timeout.*from 100ms to 90s/, timeout);
+    }
+  });
+
+  it("takes a hook's own timeout up to 90 s, beyond the 60 s its default may be", async () => {
+    const hook = await createHook('/patient', { timeout: '90s' });
+    assert.equal(hook.delivery.timeout, '90s');
+    const patched = await as('PATCH', `/v1/hooks/${hook.id}`, { delivery: { timeout: '1m' } });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    assert.equal(patched.body.delivery.timeout, '1m');
   });
 });

@@ -92,4 +92,70 @@ describe('payload formats as received, byte for byte (real stack)', () => {
       assert.ok(read.body.deliveries.every((d: { status: string }) => d.status === 'succeeded'));
     });
   });
+
+  it("carries a batch's shared messageId in the ibm and standard bodies, and no messageId key without one", async () => {
+    for (const format of ['ibm', 'standard']) {
+      const created = await hookflow.request(
+        'POST',
+        '/v1/hooks',
+        {
+          name: `push ${format}`,
+          events: ['onNotificationSend', 'onNotificationFailure'],
+          format,
+          target: { type: 'http', url: `${receiver.url}/push-${format}` },
+        },
+        { key: owner.apiKey },
+      );
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+    }
+    const before = receiver.requests.length;
+    // The seed: a dispatch goes out in batches, and its webhook events, successes and failures, share its messageID.
+    const batch = await hookflow.request(
+      'POST',
+      '/v1/events/batch',
+      {
+        messageId: '55cb688',
+        events: [
+          { id: 'push-sent', type: 'onNotificationSend', data: { deviceIds: ['device1'], platform: 'A' } },
+          { id: 'push-failed', type: 'onNotificationFailure', data: { deviceIds: ['device2'], platform: 'G' } },
+        ],
+      },
+      { key: owner.apiKey },
+    );
+    assert.equal(batch.status, 202, JSON.stringify(batch.body));
+    const alone = await hookflow.request(
+      'POST',
+      '/v1/events',
+      { id: 'push-alone', type: 'onNotificationSend', data: { deviceIds: ['device3'], platform: 'A' } },
+      { key: owner.apiKey },
+    );
+    assert.equal(alone.status, 202, JSON.stringify(alone.body));
+    const createdAt = Object.fromEntries(
+      [...batch.body.events, alone.body].map((e: { id: string; createdAt: string }) => [e.id, e.createdAt]),
+    );
+    const ms = (id: string) => new Date(createdAt[id] as string).getTime();
+
+    await receiver.waitForRequests(before + 6);
+    const bodies = (path: string) =>
+      receiver.requests
+        .filter((r) => r.path === path)
+        .map((r) => r.body)
+        .sort();
+    assert.deepEqual(
+      bodies('/push-ibm'),
+      [
+        `{"type":"onNotificationFailure","entity":{"deviceIds":["device2"],"platform":"G"},"applicationId":"${owner.id}","eventTimeStamp":${ms('push-failed')},"messageId":"55cb688"}`,
+        `{"type":"onNotificationSend","entity":{"deviceIds":["device1"],"platform":"A"},"applicationId":"${owner.id}","eventTimeStamp":${ms('push-sent')},"messageId":"55cb688"}`,
+        `{"type":"onNotificationSend","entity":{"deviceIds":["device3"],"platform":"A"},"applicationId":"${owner.id}","eventTimeStamp":${ms('push-alone')}}`,
+      ].sort(),
+    );
+    assert.deepEqual(
+      bodies('/push-standard'),
+      [
+        `{"type":"onNotificationFailure","timestamp":"${createdAt['push-failed']}","data":{"deviceIds":["device2"],"platform":"G"},"messageId":"55cb688"}`,
+        `{"type":"onNotificationSend","timestamp":"${createdAt['push-sent']}","data":{"deviceIds":["device1"],"platform":"A"},"messageId":"55cb688"}`,
+        `{"type":"onNotificationSend","timestamp":"${createdAt['push-alone']}","data":{"deviceIds":["device3"],"platform":"A"}}`,
+      ].sort(),
+    );
+  });
 });

@@ -40,6 +40,21 @@ describe('payload formats, byte for byte', () => {
     });
   });
 
+  it("standard and ibm: the batch's shared messageId when the event has one, and no key at all otherwise", () => {
+    const batched = context({ messageId: 'msg-42' });
+    assert.equal(
+      render('standard', batched).body,
+      '{"type":"resource.updated","timestamp":"2026-11-24T10:00:00.000Z","data":{"title":"Logo","budget":1200},"messageId":"msg-42"}',
+    );
+    assert.equal(
+      render('ibm', { ...batched, event: { ...batched.event, type: 'onNotificationSend', data: { platform: 'A' } } })
+        .body,
+      '{"type":"onNotificationSend","entity":{"platform":"A"},"applicationId":"own_1","eventTimeStamp":1795514400000,"messageId":"msg-42"}',
+    );
+    assert.doesNotMatch(render('standard').body, /messageId/);
+    assert.doesNotMatch(render('ibm').body, /messageId/);
+  });
+
   it('creads: the resource in its new state, and none on delete', () => {
     assert.equal(
       render('creads').body,
@@ -52,12 +67,13 @@ describe('payload formats, byte for byte', () => {
   });
 
   it('misskey: its envelope, with the hook id and the plain secret in headers', () => {
-    const rendered = render('misskey', context({ type: 'note', data: { note: { id: 'n1' } } }));
+    const note = context({ type: 'note', data: { note: { id: 'n1' } } });
+    const rendered = render('misskey', { ...note, hook: { ...note.hook, misskeySecret: 'my misskey secret' } });
     assert.equal(
       rendered.body,
       '{"server":"https://hooks.example.test","hookId":"hook_1","userId":"own_1","eventId":"evt_1","createdAt":1795514400000,"type":"note","body":{"note":{"id":"n1"}}}',
     );
-    assert.deepEqual(rendered.headers, { 'X-Misskey-Hook-Id': 'hook_1', 'X-Misskey-Hook-Secret': 'whsec_c2VjcmV0' });
+    assert.deepEqual(rendered.headers, { 'X-Misskey-Hook-Id': 'hook_1', 'X-Misskey-Hook-Secret': 'my misskey secret' });
   });
 
   it('ibm: type, entity, application and a millisecond timestamp', () => {

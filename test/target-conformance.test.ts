@@ -28,11 +28,16 @@ const FAILING_LIQUID = '{{ event.type | no_such_filter }}';
 /** The fakes of this suite: the HTTP ones take `gone` and `echo` too (the SMTP one is never asked either). */
 type Fake = ScriptedFake<ProviderAnswer>;
 
-/** A hook of the type whose Liquid fails to render: its target, and HTTP's template format where that is the Liquid. */
-interface RenderFailure {
-  target: TargetInput;
+/** What a stored hook holds besides its target: HTTP's format and template, a misskey hook's own secret (plain). */
+interface HookExtras {
   format?: string;
   template?: Hook['template'];
+  misskeySecret?: string;
+}
+
+/** A hook of the type whose Liquid fails to render: its target, and HTTP's template format where that is the Liquid. */
+interface RenderFailure extends HookExtras {
+  target: TargetInput;
 }
 
 /**
@@ -42,8 +47,14 @@ interface RenderFailure {
  * to the registry without its line here does not compile.
  */
 interface Conformance {
-  /** `renderFailure` is there when the type has Liquid fields (see `liquid`). */
-  start(): Promise<{ fake: Fake; target: TargetInput; secrets: string[]; renderFailure?: RenderFailure }>;
+  /** `renderFailure` is there when the type has Liquid fields (see `liquid`); `hook`, what its hooks hold besides. */
+  start(): Promise<{
+    fake: Fake;
+    target: TargetInput;
+    secrets: string[];
+    hook?: HookExtras;
+    renderFailure?: RenderFailure;
+  }>;
   /** The type renders Liquid; otherwise why not. */
   liquid: true | { none: string };
   /** The provider can say the target is gone for good (and the fake says it); otherwise why not. */
@@ -72,7 +83,9 @@ const CONFORMANCE: Record<TargetType, Conformance> = {
       return {
         fake,
         target,
-        secrets: ['Bearer conformance-secret-header'],
+        // The misskey format sends its own secret in the clear (X-Misskey-Hook-Secret): an echo must not record it.
+        hook: { format: 'misskey', misskeySecret: 'conformance misskey secret' },
+        secrets: ['Bearer conformance-secret-header', 'conformance misskey secret'],
         renderFailure: {
           target,
           format: 'template',
@@ -181,7 +194,7 @@ const CONFORMANCE: Record<TargetType, Conformance> = {
 const secrets = createSecretBox(randomBytes(32));
 
 /** A stored hook of `target`, sealed as the API stores it: the senders' own way in. */
-function storedHook(target: TargetInput, extra: { format?: string; template?: Hook['template'] } = {}) {
+function storedHook(target: TargetInput, extra: HookExtras = {}) {
   // As the worker reads it (lean): plain arrays where mongoose's type says DocumentArray.
   return {
     _id: `hook_conformance_${target.type}`,
@@ -191,6 +204,7 @@ function storedHook(target: TargetInput, extra: { format?: string; template?: Ho
     target: sealTarget(secrets, target),
     format: extra.format ?? (target.type === 'http' ? 'standard' : undefined),
     template: extra.template,
+    misskeySecret: extra.misskeySecret === undefined ? undefined : secrets.seal(extra.misskeySecret),
     status: 'enabled',
     delivery: {},
     signingSecrets: [],
@@ -244,11 +258,12 @@ describe('every target type conforms', () => {
     describe(type, () => {
       let fake: Fake;
       let target: TargetInput;
+      let extras: HookExtras | undefined;
       let mustNotShow: string[];
       let renderFailure: RenderFailure | undefined;
 
       before(async () => {
-        ({ fake, target, renderFailure, secrets: mustNotShow } = await conformance.start());
+        ({ fake, target, hook: extras, renderFailure, secrets: mustNotShow } = await conformance.start());
         // What the type itself declares secret, and what the case knows is: a type that forgets one fails here.
         mustNotShow = [...mustNotShow, ...openTarget(secrets, sealTarget(secrets, target)).secretValues];
       });
@@ -257,7 +272,7 @@ describe('every target type conforms', () => {
         await fake.close();
       });
 
-      const send = (answer?: ProviderAnswer, hook = storedHook(target)) => {
+      const send = (answer?: ProviderAnswer, hook = storedHook(target, extras)) => {
         if (answer) fake.script(answer);
         return sender.send(hook, `dlv_conformance_${type}`, event());
       };

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { Liquid } from 'liquidjs';
 import type { DeliveryContext } from '../targets/contract';
 import { idOf } from '../core/ids';
-import { liquid } from '../core/liquid-engine';
+import { liquid, urlLiquid } from '../core/liquid-engine';
 import { renderPayload, RenderError, renderText } from '../core/payloads';
 import { startHookflow, type Hookflow } from './support/hookflow';
 
@@ -67,14 +67,16 @@ describe('Liquid templates cannot read files', () => {
     }
   });
 
-  it("the engine's loader resolves nothing on disk, even for a file tag that got past the refusal", () => {
-    // The same options with liquidjs's own file tags: what a new liquidjs tag, or a refusal forgotten, would meet.
-    const withFileTags = new Liquid(liquid.options);
-    for (const name of FILE_NAMES) {
-      for (const source of [`{% render '${name}' %}`, `{% include '${name}' %}`, `{% layout '${name}' %}`]) {
-        assert.throws(() => withFileTags.parseAndRenderSync(source), /ENOENT/, source);
+  it("the engines' loaders resolve nothing on disk, even for a file tag that got past the refusal", () => {
+    for (const engine of [liquid, urlLiquid]) {
+      // The same options with liquidjs's own file tags: what a new liquidjs tag, or a refusal forgotten, would meet.
+      const withFileTags = new Liquid(engine.options);
+      for (const name of FILE_NAMES) {
+        for (const source of [`{% render '${name}' %}`, `{% include '${name}' %}`, `{% layout '${name}' %}`]) {
+          assert.throws(() => withFileTags.parseAndRenderSync(source), /ENOENT/, source);
+        }
+        assert.throws(() => engine.renderFileSync(name), /ENOENT/, name);
       }
-      assert.throws(() => liquid.renderFileSync(name), /ENOENT/, name);
     }
   });
 });
@@ -97,6 +99,17 @@ describe('hooks API refuses file tags in every Liquid field', () => {
   /** A hook with `liquid` in one Liquid field, and that field's path as errors name it. */
   const LIQUID_FIELDS: [path: string, hook: (liquid: string) => Record<string, unknown>][] = [
     ['template.body', (l) => httpHook({ format: 'template', template: { contentType: 'text/plain', body: l } })],
+    ['target.url', (l) => ({ target: { type: 'http', url: `https://example.com/notes?q=${l}` } })],
+    [
+      'target.headers.X-Note',
+      (l) => ({ target: { type: 'http', url: 'https://example.com/notes', headers: { 'X-Note': l } } }),
+    ],
+    [
+      'target.headers.X-Note.value',
+      (l) => ({
+        target: { type: 'http', url: 'https://example.com/notes', headers: { 'X-Note': { value: l, secret: false } } },
+      }),
+    ],
     [
       'template.fields.text',
       (l) =>

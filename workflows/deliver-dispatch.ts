@@ -4,12 +4,13 @@ import type { FanOutOutcome } from '../activities/fan-out';
 import type { FanOutTally } from '../activities/fan-out-tally';
 import type { DeliverDispatchInput, DispatchedEvent } from '../shared/dispatch';
 import type { HookId } from '../core/ids';
+import { ATTEMPT_BOOKKEEPING_MS, MAX_HOOK_TIMEOUT_MS } from '../shared/delivery-limits';
 import { bulkTaskQueue } from '../shared/temporal-names';
 
 const FAN_OUT_CALL = {
   // One call of deliverToSubscribers reads every subscribed hook of an event through one cursor: on FerretDB
   // each query for hooks scans the owner's hooks, so a call per page of hooks would make a fan-out cost a
-  // scan per page. A call may therefore deliver to 100,000 hooks and more (sends 50 at a time, up to 60 s
+  // scan per page. A call may therefore deliver to 100,000 hooks and more (sends 50 at a time, up to 90 s
   // each on slow receivers). The heartbeat notices a dead worker within seconds; a retried call, after a
   // crash or this timeout, skips what is on record.
   startToCloseTimeout: '2 hours',
@@ -48,8 +49,9 @@ const DELIVERIES_PER_LOCAL_CALL = 200;
 const DELIVERIES_PER_CALL = 1_000;
 
 const { deliverFirstSlices: beginEventsLocally } = proxyLocalActivities<Activities>({
-  // 200 sends, 50 at a time, up to 60 s each on slow receivers; the worker keeps its workflow task alive meanwhile.
-  startToCloseTimeout: '5 minutes',
+  // 200 sends, 50 at a time (SEND_CONCURRENCY): four rounds of up to the longest hook timeout each on slow
+  // receivers, and the recording; the worker keeps its workflow task alive meanwhile.
+  startToCloseTimeout: 4 * MAX_HOOK_TIMEOUT_MS + ATTEMPT_BOOKKEEPING_MS,
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 

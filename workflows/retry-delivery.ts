@@ -2,10 +2,11 @@ import { proxyActivities, sleep, upsertSearchAttributes } from '@temporalio/work
 import type { Activities } from '../activities';
 import { SEARCH_ATTRIBUTES } from '../shared/temporal-names';
 import type { DeliveryId } from '../core/ids';
+import { ATTEMPT_BOOKKEEPING_MS, MAX_HOOK_TIMEOUT_MS } from '../shared/delivery-limits';
 
 const { attemptDelivery } = proxyActivities<Activities>({
-  // Longer than the longest per-hook timeout (60 s) plus bookkeeping.
-  startToCloseTimeout: '2 minutes',
+  // Longer than the longest per-hook timeout plus bookkeeping.
+  startToCloseTimeout: MAX_HOOK_TIMEOUT_MS + ATTEMPT_BOOKKEEPING_MS,
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 

@@ -1,10 +1,11 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { HookId } from '../core/ids';
+import { ATTEMPT_BOOKKEEPING_MS, MAX_HOOK_TIMEOUT_MS } from '../shared/delivery-limits';
 
 const { sendTestDelivery } = proxyActivities<Activities>({
-  // Longer than the longest per-hook timeout (60 s), and never retried: a test is one attempt.
-  startToCloseTimeout: '90 seconds',
+  // Longer than the longest per-hook timeout plus bookkeeping, and never retried: a test is one attempt.
+  startToCloseTimeout: MAX_HOOK_TIMEOUT_MS + ATTEMPT_BOOKKEEPING_MS,
   retry: { maximumAttempts: 1 },
 });
 

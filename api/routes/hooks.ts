@@ -37,7 +37,7 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
       tag: 'Hooks',
       summary: 'Subscribe a hook to events',
       description:
-        'The answer carries the signing `secret` (`whsec_...`); it is shown here and at rotation only. With the admin key, give `ownerId`.',
+        'The answer carries the signing `secret` (`whsec_...`); it is shown here and at rotation only. A `secret` given is that signing secret, except with `format: "misskey"`: there it is the plain secret Misskey receivers check (`X-Misskey-Hook-Secret`), never shown back, and the signing secret is generated. With the admin key, give `ownerId`.',
       access: 'tenant',
       body: createHookInput,
       success: {
@@ -74,12 +74,12 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
       tag: 'Hooks',
       summary: 'Change a hook',
       description:
-        'Fields given replace the stored ones. A secret header sent back as `{"secret": true}` keeps its stored value; `resourceTypes: null` removes the filter.',
+        'Fields given replace the stored ones. A secret header sent back as `{"secret": true}` keeps its stored value; `resourceTypes: null` removes the filter. `secret` sets a misskey hook\'s own secret (`null` sends the signing secret instead); leaving the misskey format drops it.',
       access: 'tenant',
       body: updateHookInput,
       success: { status: 200, description: 'The hook as changed', schema: hookSchema },
       errors: {
-        422: `${HOOK_REFUSED}; or a secret left out that was never stored`,
+        422: `${HOOK_REFUSED}; a secret left out that was never stored; or a \`secret\` for a hook whose format is not misskey`,
       },
       handle: ({ params, body, caller }) => updateHook(deps, caller, id(params), body),
     }),

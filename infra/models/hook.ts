@@ -65,6 +65,11 @@ const hookSchema = new Schema(
     /** HTTP targets only. */
     format: { type: String, enum: PAYLOAD_FORMATS },
     template: { type: templateSchema, default: undefined },
+    /**
+     * Misskey format only: the plain secret its receivers check (X-Misskey-Hook-Secret), sealed; without it
+     * the header carries the newest signing secret. Signatures always use the signing secrets.
+     */
+    misskeySecret: String,
     status: { type: String, enum: HOOK_STATES, default: 'enabled' },
     disabledReason: String,
     disabledAt: Date,

@@ -3,7 +3,7 @@ import { UnprocessableError } from '../../core/errors';
 import { anyCase, maxEntries } from '../../core/schema-rules';
 import type { SecretBox } from '../../infra/secret-box';
 import { defineTarget } from '../definition';
-import { targetUrl } from '../fields';
+import { addLiquidProblem, liquidProblem, urlTemplate } from '../fields';
 import { HTTP_METHODS, type HttpConfig } from './config';
 
 /** Headers Hookflow sets itself; a hook may not override them. */
@@ -31,16 +31,22 @@ const headerValue = z
   .regex(/^[^\r\n\x00]*$/, 'must not contain line breaks');
 
 /**
- * `"value"`, or `{value, secret: true}` to store it encrypted and mask it in answers. On update,
- * `{secret: true}` alone keeps the stored value.
+ * `"value"` (Liquid over the event, rendered at each send), or `{value, secret: true}` to store it
+ * encrypted, mask it in answers and send it as it is. On update, `{secret: true}` alone keeps the stored value.
  */
 const headersInput = (on: 'create' | 'update') =>
   maxEntries(
     z.record(
       headerName,
       z.union([
-        headerValue,
-        z.strictObject({ value: on === 'create' ? headerValue : headerValue.optional(), secret: z.boolean() }),
+        headerValue.superRefine((value, ctx) => addLiquidProblem(ctx, liquidProblem(value))),
+        z
+          .strictObject({ value: on === 'create' ? headerValue : headerValue.optional(), secret: z.boolean() })
+          .superRefine((header, ctx) => {
+            if (!header.secret && header.value !== undefined) {
+              addLiquidProblem(ctx, liquidProblem(header.value), ['value']);
+            }
+          }),
       ]),
     ),
     30,
@@ -50,7 +56,7 @@ const headersInput = (on: 'create' | 'update') =>
 const httpShape = (on: 'create' | 'update') =>
   z.strictObject({
     type: z.literal('http'),
-    url: targetUrl,
+    url: urlTemplate,
     method: z.enum(HTTP_METHODS).default('POST'),
     headers: headersInput(on).default({}),
   });
@@ -113,14 +119,15 @@ export const http = defineTarget({
       ),
     }),
     open: (secrets, target) => {
-      const opened = target.headers.map((h) => ({ ...h, value: h.secret ? secrets.open(h.value) : h.value }));
+      const secretHeaders = target.headers.filter((h) => h.secret).map((h) => ({ ...h, value: secrets.open(h.value) }));
       const config: HttpConfig = {
         type: target.type,
         url: target.url,
         method: target.method,
-        headers: Object.fromEntries(opened.map((h) => [h.name, h.value] as const)),
+        headers: Object.fromEntries(target.headers.filter((h) => !h.secret).map((h) => [h.name, h.value] as const)),
+        secretHeaders: Object.fromEntries(secretHeaders.map((h) => [h.name, h.value] as const)),
       };
-      return { target: config, secretValues: opened.filter((h) => h.secret).map((h) => h.value) };
+      return { target: config, secretValues: secretHeaders.map((h) => h.value) };
     },
   },
   loadSender: () => import('./sender.js'),

@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { createActivities } from './activities';
 import { createHttpClient, type HttpClient } from './activities/http/client';
+import { createHostBreaker } from './activities/host-breaker';
 import { loadConfig, requireMasterKey, type Config } from './infra/config';
 import { createLogger, type Logger } from './infra/logger';
 import { createModels, type Models } from './infra/models';
@@ -43,10 +44,14 @@ export interface WorkerGroup {
   runUntil<T>(work: Promise<T> | (() => Promise<T>)): Promise<T>;
 }
 
-export function workerGroup(workers: Worker[]): WorkerGroup {
+export function workerGroup(workers: Worker[], afterStop?: () => Promise<void>): WorkerGroup {
   const group: WorkerGroup = {
     run: async () => {
-      await Promise.all(workers.map((worker) => worker.run()));
+      try {
+        await Promise.all(workers.map((worker) => worker.run()));
+      } finally {
+        await afterStop?.();
+      }
     },
     shutdown: () => workers.forEach((worker) => worker.shutdown()),
     runUntil: async (work) => {
@@ -82,8 +87,17 @@ export async function createWorker(
   deps: { models: Models; http: HttpClient; secrets: SecretBox; temporal: Client; mailer: Transporter },
 ) {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const breakerLog = createLogger(config.logLevel, 'host-breaker');
+  const hostBreaker = createHostBreaker({
+    models: deps.models,
+    temporal: deps.temporal,
+    taskQueue: config.temporal.taskQueue,
+    settings: config.hostBreaker,
+    onError: (error) => breakerLog.warn({ err: error }, 'could not sync the host breaker; trying again in a second'),
+  });
   const activities = await createActivities({
     ...deps,
+    hostBreaker,
     emailFrom: config.emailFrom,
     publicUrl: config.publicUrl,
     deliveryDefaults: config.deliveryDefaults,
@@ -116,7 +130,7 @@ export async function createWorker(
       }),
     );
   }
-  return { worker: workerGroup(workers), connection };
+  return { worker: workerGroup(workers, () => hostBreaker.close()), connection };
 }
 
 async function main(): Promise<void> {

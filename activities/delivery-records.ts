@@ -18,6 +18,18 @@ export function parkedStep(hook: Pick<Hook, 'disabledReason'>): NextStep {
   return { status: 'paused', failureReason: `Hook disabled: ${hook.disabledReason ?? 'by its owner'}` };
 }
 
+/** Spreads the deliveries a host's pause held over its first second, so that they do not all come back at once. */
+const HELD_SPREAD_MS = 1_000;
+
+/** Where a delivery to a paused host goes: not sent, retried once the pause is over; no attempt is spent. */
+export function heldStep(host: string, until: Date, now: number): NextStep {
+  return {
+    status: 'retrying',
+    delayMs: Math.max(0, until.getTime() - now) + Math.round(Math.random() * HELD_SPREAD_MS),
+    failureReason: `Waiting: sends to ${host} are paused until ${until.toISOString()} after too many failures`,
+  };
+}
+
 /**
  * The fields that have a value: the driver would write an undefined one as
  * null, where mongoose's casting leaves it out.
@@ -58,11 +70,16 @@ export function firstAttemptRecord(
   };
 }
 
-/** The MongoDB update that records a later attempt and where the delivery goes next. */
-export function laterAttemptUpdate(step: NextStep, attempt: Attempt, now: number) {
+/** The MongoDB update that records a later attempt (none when it was held) and where the delivery goes next. */
+export function laterAttemptUpdate(step: NextStep, attempt: Attempt | undefined, now: number) {
+  // A step leaves out what no longer holds: a success after a wait on a paused host drops the wait's reason.
+  const unset = {
+    ...(step.delayMs === undefined ? { nextAttemptAt: 1 } : {}),
+    ...(step.failureReason ? {} : { failureReason: 1 }),
+  };
   return {
     $set: stepFields(step, now),
-    ...(step.delayMs === undefined ? { $unset: { nextAttemptAt: 1 } } : {}),
-    $push: { attempts: attempt },
+    ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}),
+    ...(attempt ? { $push: { attempts: attempt } } : {}),
   };
 }

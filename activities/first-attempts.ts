@@ -2,7 +2,8 @@ import { mapWithConcurrency } from '../core/concurrency';
 import { deliveryId, type DeliveryId, type EventId, type HookId, type OwnerId, type ReplayId } from '../core/ids';
 import type { Models } from '../infra/models';
 import type { Hook } from '../infra/models/hook';
-import { firstAttemptRecord, parkedStep } from './delivery-records';
+import { firstAttemptRecord, heldStep, parkedStep } from './delivery-records';
+import type { HostBreaker } from './host-breaker';
 import { keepHeartbeating } from './heartbeat';
 import { recordStreaks, type HookToDisable } from './failure-streak';
 import type { HookSender } from './hook-sender';
@@ -109,25 +110,32 @@ function slices<T>(items: readonly T[], size: number): T[][] {
 export function createFirstAttempts({
   models,
   sender,
+  hostBreaker,
   concurrency,
 }: {
   models: Models;
   sender: HookSender;
+  hostBreaker: HostBreaker;
   /** How many deliveries run at once. */
   concurrency: number;
 }) {
   /**
    * Sends one slice with at most `inFlight` at once, in order when that is one.
-   * A delivery for a hook that is parking is not sent: it is kept, paused.
+   * A delivery for a hook that is parking is not sent: it is kept, paused; one
+   * to a host the breaker paused waits, retrying, for the pause to end.
    */
   function sendSlice(slice: readonly FirstAttempt[], inFlight: number) {
     const now = new Date();
     return mapWithConcurrency(slice, inFlight, async (item): Promise<SliceResult> => {
       if (item.hook.status === 'parking') return { item, step: parkedStep(item.hook) };
+      const targetHost = sender.hostOf(item.hook);
+      const heldUntil = hostBreaker.pausedUntil(targetHost);
+      if (targetHost && heldUntil) return { item, step: heldStep(targetHost, heldUntil, now.getTime()) };
       const settings = sender.settingsOf(item.hook);
       // A replay's delivery is a new record, but the same message to its receiver (Standard Webhooks).
       const messageId = deliveryId(item.event.id, item.hook._id);
       const result = await sender.send(item.hook, messageId, item.event, now);
+      hostBreaker.noteOutcome(targetHost, result.outcome);
       return { item, step: nextStep(result, settings.retrySchedule, 1), sent: { settings, result } };
     });
   }

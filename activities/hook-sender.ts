@@ -4,7 +4,7 @@ import { durationMs } from '../core/durations';
 import { templateView } from '../core/hook-template';
 import type { Hook } from '../infra/models/hook';
 import { UnreadableSecretError, type SecretBox } from '../infra/secret-box';
-import { openTarget, type OpenedTarget } from '../targets/catalogue';
+import { openTarget, targetHostOf, type OpenedTarget } from '../targets/catalogue';
 import type { AttemptResult, DeliveryEvent, PreparedHook } from '../targets/contract';
 import { withoutSecrets } from '../targets/sending/outcome';
 import type { Senders } from '../targets/senders';
@@ -78,8 +78,24 @@ export function createHookSender({ senders, secrets, deliveryDefaults }: HookSen
     return withoutSecrets(result, opened.secretValues);
   }
 
+  /**
+   * Where the hook's requests go, for the breaker: stored with the hook since the breaker exists, read off its
+   * opened target for hooks made before (opening costs a decryption per secret field).
+   */
+  const hostOf = (hook: StoredHook): string | undefined => {
+    if (hook.targetHost) return hook.targetHost;
+    try {
+      return targetHostOf(openTarget(secrets, hook.target).target);
+    } catch (error) {
+      // An unreadable secret fails the send itself, on record; the breaker just does not count it.
+      if (error instanceof UnreadableSecretError) return undefined;
+      throw error;
+    }
+  };
+
   return {
     settingsOf,
+    hostOf,
     send: (hook: StoredHook, deliveryId: string, event: DeliveryEvent, now = new Date()) =>
       run(hook, deliveryId, event, now, 'send'),
     /** A hook test: the provider's dry run where it has one, a real send otherwise. */

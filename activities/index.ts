@@ -7,6 +7,8 @@ import { createFanOutActivities } from './fan-out';
 import { createFirstAttempts } from './first-attempts';
 import { createHookDisablingActivities } from './hook-disabling';
 import { createHookTestActivities } from './hook-test';
+import type { HostBreaker } from './host-breaker';
+import { createHostPauseActivities } from './host-pauses';
 import { createOwnerRemovalActivities } from './owner-removal';
 import type { HttpClient } from './http/client';
 import { createHookSender } from './hook-sender';
@@ -31,6 +33,8 @@ export interface ActivityDependencies {
   replayRate: number;
   /** Lets targets reach loopback and private hosts (local development and tests). */
   allowPrivateTargets: boolean;
+  /** The worker's view of which target hosts are paused, and its count of their failures. */
+  hostBreaker: HostBreaker;
 }
 
 /**
@@ -51,11 +55,12 @@ export async function createActivities({
   deliveryDefaults,
   replayRate,
   allowPrivateTargets,
+  hostBreaker,
 }: ActivityDependencies) {
   const senders = await createSenders({ http, mailer, emailFrom, publicUrl, allowPrivateTargets });
   const sender = createHookSender({ senders, secrets, deliveryDefaults });
-  const attemptAndRecord = createFirstAttempts({ models, sender, concurrency: SEND_CONCURRENCY });
-  const attemptLater = createLaterAttempt({ models, sender, temporal });
+  const attemptAndRecord = createFirstAttempts({ models, sender, hostBreaker, concurrency: SEND_CONCURRENCY });
+  const attemptLater = createLaterAttempt({ models, sender, hostBreaker, temporal });
   return {
     ...createFanOutActivities({ models, attemptAndRecord }),
     ...createReplayActivities({ models, attemptAndRecord, replayRate }),
@@ -64,6 +69,7 @@ export async function createActivities({
     ...createResumeActivities({ models, temporal, attemptLater }),
     ...createHookDisablingActivities({ models, mailer, emailFrom, publicUrl }),
     ...createRetentionActivities({ models }),
+    ...createHostPauseActivities({ models }),
     ...createOwnerRemovalActivities({ models, temporal }),
   };
 }

@@ -3,7 +3,8 @@ import { eventView } from '../core/stored-events';
 import { deliveryId, eventKey, type DeliveryId } from '../core/ids';
 import type { Models } from '../infra/models';
 import { startHookDisablingWorkflow } from '../infra/workflow-starters';
-import { laterAttemptUpdate, parkedStep } from './delivery-records';
+import { heldStep, laterAttemptUpdate, parkedStep } from './delivery-records';
+import type { HostBreaker } from './host-breaker';
 import { recordStreaks, type HookToDisable } from './failure-streak';
 import type { HookSender } from './hook-sender';
 import { nextStep, type NextStep } from './retry-plan';
@@ -11,6 +12,7 @@ import { nextStep, type NextStep } from './retry-plan';
 export interface LaterAttemptDependencies {
   models: Models;
   sender: HookSender;
+  hostBreaker: HostBreaker;
   temporal: Client;
 }
 
@@ -22,9 +24,10 @@ export function startDisabling(temporal: Client, hooks: HookToDisable[], taskQue
 /**
  * One more attempt of a delivery that is `retrying`, recorded, with what comes
  * next: a retry's next attempt, or a resumed delivery's first since its hook
- * came back. A delivery whose hook is off again is kept, paused.
+ * came back. A delivery whose hook is off again is kept, paused; one to a host
+ * the breaker paused waits for the pause to end, no attempt spent.
  */
-export function createLaterAttempt({ models, sender, temporal }: LaterAttemptDependencies) {
+export function createLaterAttempt({ models, sender, hostBreaker, temporal }: LaterAttemptDependencies) {
   return async function attemptLater(id: DeliveryId, taskQueue: string): Promise<NextStep> {
     const delivery = await models.Delivery.findById(id).lean();
     if (!delivery || delivery.status !== 'retrying') return { status: delivery?.status ?? 'cancelled' };
@@ -39,8 +42,16 @@ export function createLaterAttempt({ models, sender, temporal }: LaterAttemptDep
     }
     const event = await models.Event.findById(eventKey(delivery.ownerId, delivery.eventId)).lean();
     if (!event) return { status: 'cancelled', failureReason: 'The event no longer exists' };
+    const targetHost = sender.hostOf(hook);
+    const heldUntil = hostBreaker.pausedUntil(targetHost);
+    if (targetHost && heldUntil) {
+      const step = heldStep(targetHost, heldUntil, Date.now());
+      await models.Delivery.updateOne({ _id: delivery._id }, laterAttemptUpdate(step, undefined, Date.now()));
+      return step;
+    }
     const settings = sender.settingsOf(hook);
     const result = await sender.send(hook, deliveryId(delivery.eventId, delivery.hookId), eventView(event));
+    hostBreaker.noteOutcome(targetHost, result.outcome);
     const attemptsMade = delivery.attempts.length + 1 - (delivery.attemptsBeforeResume ?? 0);
     const step = nextStep(result, settings.retrySchedule, attemptsMade);
     await models.Delivery.updateOne({ _id: delivery._id }, laterAttemptUpdate(step, result.attempt, Date.now()));

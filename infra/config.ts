@@ -3,6 +3,13 @@ import { BUILT_IN_DELIVERY_SETTINGS, deliverySetting, type DeliverySettings } fr
 import { duration } from '../core/durations';
 import { DISPATCH_INTERVAL_MS } from '../shared/dispatch';
 
+/** After `failures` failed attempts to one host within `window`, sends to it wait `pause`. */
+export interface HostBreakerSettings {
+  failures: number;
+  window: string;
+  pause: string;
+}
+
 /**
  * The one place that reads the environment. Everything else receives a typed
  * `Config` (or the pieces it needs) from its caller.
@@ -90,6 +97,14 @@ const envSchema = z.object({
    * that long after its 202. `0ms`: a workflow for every post.
    */
   HOOKFLOW_DISPATCH_INTERVAL: duration({ max: '1s' }).default(`${DISPATCH_INTERVAL_MS}ms`),
+  /**
+   * The breaker per target host: after this many failed attempts to one host
+   * within the window, over all hooks and workers, sends to that host wait
+   * for the pause (Braze's rule: 3,000 errors in a minute pause it a minute).
+   */
+  HOOKFLOW_HOST_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000_000).default(3_000),
+  HOOKFLOW_HOST_BREAKER_WINDOW: duration({ min: '1s', max: '1h' }).default('1m'),
+  HOOKFLOW_HOST_BREAKER_PAUSE: duration({ min: '1s', max: '1h' }).default('1m'),
   /** Delivery defaults for every hook that does not set its own; see delivery-settings.ts for the bounds. */
   HOOKFLOW_DELIVERY_TIMEOUT: deliverySetting.defaultTimeout.default(BUILT_IN_DELIVERY_SETTINGS.timeout),
   /** Comma-separated waits, for example `5s,5m,30m`; `none` retries nothing. */
@@ -136,6 +151,8 @@ export interface Config {
   hookTestWait: string;
   /** How long events, deliveries and replays are kept. */
   retention: string;
+  /** When a target host's failures pause it (HOOKFLOW_HOST_BREAKER_*). */
+  hostBreaker: HostBreakerSettings;
   /** At most one workflow per owner and API process per this interval (HOOKFLOW_DISPATCH_INTERVAL). */
   dispatchInterval: string;
   /** A prebuilt workflow bundle for the worker; absent, it bundles workflows/ at start. */
@@ -200,6 +217,11 @@ export function loadConfig(env: Env = process.env): Config {
     hookTestWait: e.HOOKFLOW_HOOK_TEST_WAIT,
     retention: e.HOOKFLOW_RETENTION,
     dispatchInterval: e.HOOKFLOW_DISPATCH_INTERVAL,
+    hostBreaker: {
+      failures: e.HOOKFLOW_HOST_BREAKER_FAILURES,
+      window: e.HOOKFLOW_HOST_BREAKER_WINDOW,
+      pause: e.HOOKFLOW_HOST_BREAKER_PAUSE,
+    },
     workflowBundle: e.HOOKFLOW_WORKFLOW_BUNDLE,
     workerQueues: e.HOOKFLOW_WORKER_QUEUES,
   };

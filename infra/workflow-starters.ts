@@ -25,6 +25,8 @@ import {
   dispatchWorkflowId,
   eventWorkflowId,
   HOOK_TEST_WORKFLOW,
+  hostPauseWorkflowId,
+  PAUSE_HOST_WORKFLOW,
   REPLAY_WORKFLOW,
   replayWorkflowId,
   RESUME_PAUSED_WORKFLOW,
@@ -164,6 +166,23 @@ export async function startOwnerDeletionWorkflow({ temporal, taskQueue }: StartD
     workflowIdConflictPolicy: 'USE_EXISTING',
     args: [{ ownerId }],
     typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.ownerId, value: ownerId }],
+  });
+}
+
+/**
+ * Pauses a target host (see workflows/pause-host.ts). While one pause runs,
+ * another start finds it; once it ended, the host may be paused again.
+ */
+export async function startHostPauseWorkflow(
+  { temporal, taskQueue }: StartDependencies,
+  input: { host: string; failures: number; pause: string },
+) {
+  await temporal.workflow.start<WorkflowNamed<typeof PAUSE_HOST_WORKFLOW>>(PAUSE_HOST_WORKFLOW, {
+    workflowId: hostPauseWorkflowId(input.host),
+    taskQueue,
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    args: [input],
+    staticSummary: `Sends to ${input.host} paused for ${input.pause}: ${input.failures} failures`,
   });
 }
 

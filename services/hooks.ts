@@ -22,6 +22,7 @@ import {
 import {
   assertPublicTarget,
   sealTarget,
+  targetHostOf,
   targetInput,
   targetPatchInput,
   targetView,
@@ -186,7 +187,7 @@ function storedTemplate(template: TemplateInput | undefined) {
 }
 
 /** What owners see: secret header values masked, signing secrets never, delivery settings as in force. */
-export function hookView(hook: StoredHook, deliveryDefaults: DeliverySettings) {
+export function hookView(hook: StoredHook, deliveryDefaults: DeliverySettings, hostPausedUntil?: Date) {
   return {
     id: hook._id,
     ownerId: hook.ownerId,
@@ -202,6 +203,7 @@ export function hookView(hook: StoredHook, deliveryDefaults: DeliverySettings) {
     disabledReason: hook.disabledReason ?? undefined,
     disabledAt: hook.disabledAt ?? undefined,
     delivery: effectiveDeliverySettings(deliveryDefaults, hook.delivery),
+    hostPausedUntil,
     warnings: targetWarnings(hook.target),
     createdAt: hook.createdAt,
     updatedAt: hook.updatedAt,
@@ -232,6 +234,7 @@ export async function createHook(deps: HookDependencies, caller: Caller, input: 
     events: input.events,
     resourceTypes: input.resourceTypes?.length ? input.resourceTypes : undefined,
     target: sealTarget(secrets, input.target),
+    targetHost: targetHostOf(input.target),
     format,
     template: storedTemplate(input.template),
     misskeySecret: misskeySecret === undefined ? undefined : secrets.seal(misskeySecret),
@@ -242,8 +245,24 @@ export async function createHook(deps: HookDependencies, caller: Caller, input: 
   return { ...hookView(hook.toObject(), deps.deliveryDefaults), secret };
 }
 
+/** Until when the breaker paused each of these hooks' target hosts, for those paused now: one small read. */
+async function hostPausesOf(models: Models, hooks: StoredHook[]): Promise<Map<string, Date>> {
+  const hosts = [...new Set(hooks.flatMap((hook) => (hook.targetHost ? [hook.targetHost] : [])))];
+  if (hosts.length === 0) return new Map();
+  // Only hosts paused now are on record (the pause workflow removes its record), so this reads a few at most.
+  const paused = await models.HostPause.find({ _id: { $in: hosts }, pausedUntil: { $gt: new Date() } }).lean();
+  return new Map(paused.map((pause) => [pause._id, pause.pausedUntil]));
+}
+
+/** Hooks as owners read them, with their host's pause when the breaker paused it. */
+async function hookViews(deps: ViewDependencies, hooks: StoredHook[]) {
+  const pauses = await hostPausesOf(deps.models, hooks);
+  return hooks.map((hook) => hookView(hook, deps.deliveryDefaults, pauses.get(hook.targetHost ?? '')));
+}
+
 export async function getHook(deps: ViewDependencies, caller: Caller, id: HookId) {
-  return hookView(await findHook(deps.models, caller, id), deps.deliveryDefaults);
+  const [view] = await hookViews(deps, [await findHook(deps.models, caller, id)]);
+  return view;
 }
 
 export async function listHooks(deps: ViewDependencies, caller: Caller, query: z.infer<typeof listHooksQuery>) {
@@ -253,7 +272,7 @@ export async function listHooks(deps: ViewDependencies, caller: Caller, query: z
     ...(query.status ? { status: { $in: query.status === 'enabled' ? ['enabled'] : ['parking', 'disabled'] } } : {}),
   };
   const page = await paginate<StoredHook>(deps.models.Hook, filter, query);
-  return { data: page.items.map((hook) => hookView(hook, deps.deliveryDefaults)), nextCursor: page.nextCursor };
+  return { data: await hookViews(deps, page.items), nextCursor: page.nextCursor };
 }
 
 export async function updateHook(
@@ -272,7 +291,13 @@ export async function updateHook(
   if (delivery) patchDeliverySettings(delivery, set, unset);
   if (template) set.template = storedTemplate(template);
   else if (patch.format) unset.template = 1;
-  if (target) set.target = sealTarget(secrets, target, hook.target);
+  if (target) {
+    set.target = sealTarget(secrets, target, hook.target);
+    // A patch of the same type may leave the URL as it was.
+    const host = targetHostOf(target);
+    if (host) set.targetHost = host;
+    else if (target.type !== hook.target.type) unset.targetHost = 1;
+  }
   if (target && target.type !== 'http') Object.assign(unset, { format: 1, template: 1 });
   else if (target && !hook.format && !patch.format) set.format = 'standard';
   patchMisskeySecret(

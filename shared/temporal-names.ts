@@ -20,6 +20,7 @@ export const SCHEDULED_RECOVERY_WORKFLOW = 'scheduledRecovery';
 export const RETENTION_WORKFLOW = 'enforceRetention';
 export const HOOK_TEST_WORKFLOW = 'testHook';
 export const DELETE_OWNER_WORKFLOW = 'deleteOwner';
+export const PAUSE_HOST_WORKFLOW = 'pauseHost';
 
 export const SEARCH_ATTRIBUTES = {
   hookId: defineSearchAttributeKey('HookId', 'KEYWORD'),
@@ -68,6 +69,11 @@ export function disableHookWorkflowId(hookId: HookId, spell: number): string {
 /** One per owner: asking twice for its deletion finds the first one at work. */
 export function deleteOwnerWorkflowId(ownerId: OwnerId): string {
   return `delete-owner:${ownerId}`;
+}
+
+/** One per target host at a time: workers that notice its failures together start one pause. */
+export function hostPauseWorkflowId(host: string): string {
+  return `host-pause:${host}`;
 }
 
 export function replayWorkflowId(replayId: ReplayId): string {

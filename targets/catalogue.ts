@@ -89,6 +89,22 @@ export function describeTarget(target: StoredTarget): string {
 }
 
 /**
+ * The host (with its port) a target's requests go to, by which the breaker
+ * counts failures and pauses sends: its first URL's. Undefined for a type
+ * that names no URL (its provider's API: GA4, Telegram, Twilio, email).
+ */
+export function targetHostOf(target: TargetPatch | OpenedTarget): string | undefined {
+  // Each type's addresses read its own URL fields off any object of its shape.
+  const [first] = definitionOf(target.type).addresses(target as unknown as Record<string, unknown>);
+  if (!first) return undefined;
+  try {
+    return new URL(first.url).host.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Refuses, at creation, addresses the delivery-time guard would refuse anyway,
  * so that the owner hears it now.
  */

@@ -11,6 +11,7 @@ import { loadConfig } from '../infra/config';
 import { deliveryId, eventKey, idOf, type EventId } from '../core/ids';
 import type { CaughtMail } from '../scripts/devstack/smtp-catcher';
 import { eventually } from './support/eventually';
+import { closedBreaker } from './support/closed-breaker';
 import { startHookflow, type Hookflow } from './support/hookflow';
 import { startReceiver } from './support/receiver';
 
@@ -168,7 +169,12 @@ describe('a failing hook is disabled and its owner emailed once', () => {
       secrets: hookflow.secrets,
       deliveryDefaults: hookflow.config.deliveryDefaults,
     });
-    const attemptLater = createLaterAttempt({ models: hookflow.models, sender, temporal: hookflow.temporal });
+    const attemptLater = createLaterAttempt({
+      models: hookflow.models,
+      sender,
+      hostBreaker: closedBreaker,
+      temporal: hookflow.temporal,
+    });
     const activities = createResumeActivities({ models: hookflow.models, temporal: hookflow.temporal, attemptLater });
     const retried = new MockActivityEnvironment({ attempt: 2, taskQueue: hookflow.config.temporal.taskQueue });
     const resumed = await retried.run(() =>

@@ -2,6 +2,7 @@ export { deleteOwner } from './delete-owner';
 export { deliverDispatch } from './deliver-dispatch';
 export { disableFailingHook } from './disable-hook';
 export { enforceRetention } from './enforce-retention';
+export { pauseHost } from './pause-host';
 export { replayDeliveries } from './replay-deliveries';
 export { resumePausedDeliveries } from './resume-paused';
 export { retryDelivery } from './retry-delivery';

@@ -78,6 +78,10 @@ export const hookSchema = z.object({
   parking: z.boolean().describe('While disabled: whether the events that arrive are kept, paused, for the hook'),
   disabledReason: z.string().optional(),
   disabledAt: z.iso.datetime().optional(),
+  hostPausedUntil: z.iso
+    .datetime()
+    .optional()
+    .describe("Set while the breaker holds sends to the target's host, after too many failures there from all hooks"),
   delivery: z.object({
     timeout: z.string(),
     retrySchedule: z.array(z.string()),

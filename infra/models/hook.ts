@@ -62,6 +62,8 @@ const hookSchema = new Schema(
     resourceTypes: { type: [String], default: undefined },
     /** One of the registered target types' shapes (targets/), secret fields sealed; its module checks it on the way in. */
     target: { type: Schema.Types.Mixed, required: true },
+    /** Where the target's requests go (targetHostOf), for the breaker per host; absent for provider APIs. */
+    targetHost: String,
     /** HTTP targets only. */
     format: { type: String, enum: PAYLOAD_FORMATS },
     template: { type: templateSchema, default: undefined },

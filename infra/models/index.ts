@@ -4,6 +4,8 @@ import { deliveryModel } from './delivery';
 import { eventModel } from './event';
 import { eventTypeModel } from './event-type';
 import { hookModel } from './hook';
+import { hostFailuresModel } from './host-failures';
+import { hostPauseModel } from './host-pause';
 import { ownerModel } from './owner';
 import { pendingDispatchModel } from './pending-dispatch';
 import { replayModel } from './replay';
@@ -23,6 +25,8 @@ export function createModels(connection: Connection) {
     ReplaySchedule: replayScheduleModel(connection),
     RetentionState: retentionStateModel(connection),
     PendingDispatch: pendingDispatchModel(connection),
+    HostFailures: hostFailuresModel(connection),
+    HostPause: hostPauseModel(connection),
   };
 }
 

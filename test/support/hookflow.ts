@@ -20,7 +20,7 @@ import { createWorker, installTemporalLogging } from '../../worker';
  * `temporalAddress` and `mongodbUri` point it at a Temporal server or a store
  * the test runs itself.
  * `allowPrivateTargets: false` turns the address guard on, as in production;
- * `hookTestWait` stands for HOOKFLOW_HOOK_TEST_WAIT.
+ * `hookTestWait` stands for HOOKFLOW_HOOK_TEST_WAIT, `hostBreaker` for HOOKFLOW_HOST_BREAKER_*.
  */
 export async function startHookflow(
   options: {
@@ -30,6 +30,7 @@ export async function startHookflow(
     allowPrivateTargets?: boolean;
     hookTestWait?: string;
     mongodbUri?: string;
+    hostBreaker?: Config['hostBreaker'];
   } = {},
 ) {
   const base = loadConfig();
@@ -48,6 +49,7 @@ export async function startHookflow(
     deliveryDefaults: options.deliveryDefaults ?? base.deliveryDefaults,
     allowPrivateTargets: options.allowPrivateTargets ?? base.allowPrivateTargets,
     hookTestWait: options.hookTestWait ?? base.hookTestWait,
+    hostBreaker: options.hostBreaker ?? base.hostBreaker,
   };
   const logger = createLogger(config.logLevel, 'test');
   installTemporalLogging(logger);

@@ -27,7 +27,10 @@ import { startResumePausedWorkflow } from '../infra/workflow-starters';
 
 const subscription = z
   .string()
-  .regex(/^(\*|[A-Za-z][\w-]*(\.[A-Za-z][\w-]*)*(\.\*)?)$/, 'must be an event name, a `prefix.*` pattern or `*`');
+  .regex(
+    /^(\*|[A-Za-z][\w-]*(\.[A-Za-z][\w-]*)*([.-]\*)?)$/,
+    'must be an event name, a `prefix.*` or `prefix-*` pattern, or `*`',
+  );
 
 /** A hook's own delivery settings. Left out (or null), a setting follows the global defaults. */
 const deliveryInput = z.strictObject({

@@ -677,6 +677,8 @@ describe("Hookflow's own document", () => {
       { ...hook, target: { type: 'email', to: 'a@b.example', from: 'c@d.example', smtpUrl: 'smtp://mx.example' } },
       true,
     ],
+    ['post', '/v1/hooks', { ...hook, events: ['dataset-*'] }, true],
+    ['post', '/v1/hooks', { ...hook, events: ['dataset*'] }, false],
     ['patch', '/v1/hooks/:id', {}, false],
     ['patch', '/v1/hooks/:id', { name: 'm' }, true],
     ['patch', '/v1/hooks/:id', { target: { ...hook.target, headers: { 'X-Key': { secret: true } } } }, true],

@@ -10,7 +10,7 @@ export function eventTypeRoutes(models: Models): RouteDefinition[] {
       path: '/v1/event-types',
       tag: 'Event types',
       summary: 'List the event types hooks may subscribe to',
-      description: 'Sorted by name. A hook subscribes to these names, or to `prefix.*` patterns or `*`.',
+      description: 'Sorted by name. A hook subscribes to these names, or to `prefix.*` and `prefix-*` patterns or `*`.',
       access: 'tenant',
       success: { status: 200, description: 'Every event type', schema: eventTypeListSchema },
       handle: async () => ({ data: await listEventTypes(models) }),

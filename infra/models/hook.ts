@@ -43,7 +43,7 @@ const hookSchema = new Schema(
     _id: { type: String, required: true },
     ownerId: { type: String, required: true },
     name: { type: String, required: true },
-    /** Exact event names, `prefix.*` patterns or `*`; see event-patterns.ts. */
+    /** Exact event names, `prefix.*` and `prefix-*` patterns or `*`; see event-patterns.ts. */
     events: { type: [String], required: true },
     /** Only events about these resource types; absent means every resource type. */
     resourceTypes: { type: [String], default: undefined },

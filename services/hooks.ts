@@ -192,7 +192,7 @@ export async function createHook(deps: HookDependencies, caller: Caller, input: 
   const { models, secrets } = deps;
   const ownerId = ownerIdFor(caller, input.ownerId);
   if (!deps.allowPrivateTargets) assertPublicTarget(input.target);
-  await assertSubscribable(models, input.events);
+  await assertSubscribable(models, input.events, input.resourceTypes);
   await assertOwnerExists(models, ownerId);
   const secret = input.secret ?? newSigningSecret();
   const hook = await models.Hook.create({
@@ -234,7 +234,11 @@ export async function updateHook(
   const { models, secrets } = deps;
   const hook = await findHook(models, caller, id);
   if (patch.target && !deps.allowPrivateTargets) assertPublicTarget(patch.target);
-  if (patch.events) await assertSubscribable(models, patch.events);
+  if (patch.events || patch.resourceTypes !== undefined) {
+    // The events and resource types the hook will have, whichever of them the patch changes.
+    const resourceTypes = patch.resourceTypes === null ? [] : (patch.resourceTypes ?? hook.resourceTypes ?? []);
+    await assertSubscribable(models, patch.events ?? hook.events, resourceTypes);
+  }
   const { resourceTypes, target, template, delivery, ...rest } = patch;
   const set: Record<string, unknown> = { ...rest };
   const unset: Record<string, 1> = {};

@@ -21,7 +21,7 @@ import { CURSOR_REFUSED } from './refusals';
 import { hookSchema, pageOf, testOutcomeSchema } from './schemas';
 
 const HOOK_REFUSED =
-  'An event name that is not in the catalogue, a template that does not parse, a target on a loopback or private address, or no `ownerId` with the admin key (`unprocessable`)';
+  'An event name that is not in the catalogue, or that none of `resourceTypes` has (or a resource type none of the events has); a template that does not parse; a target on a loopback or private address; or no `ownerId` with the admin key (`unprocessable`)';
 
 export function hookRoutes({ models, secrets, temporal, config }: AppDependencies): RouteDefinition[] {
   const deps = {

@@ -112,7 +112,7 @@ export function createFirstAttempts({
       // A replay's delivery is a new record, but the same message to its receiver (Standard Webhooks).
       const messageId = deliveryId(item.event.id, item.hook._id);
       const result = await sender.send(item.hook, messageId, item.event, now);
-      return { item, settings, result, step: nextStep(result, settings.retrySchedule, 1) };
+      return { item, settings, result, step: nextStep(result, settings, 1) };
     });
   }
 

@@ -106,7 +106,7 @@ export function createRetryActivities({ models, sender, temporal }: RetryDepende
       const settings = sender.settingsOf(hook);
       const result = await sender.send(hook, deliveryId(delivery.eventId, delivery.hookId), eventView(event));
       const attemptsMade = delivery.attempts.length + 1 - (delivery.attemptsBeforeResume ?? 0);
-      const step = nextStep(result, settings.retrySchedule, attemptsMade);
+      const step = nextStep(result, settings, attemptsMade);
       await models.Delivery.updateOne({ _id: delivery._id }, laterAttemptUpdate(step, result.attempt, Date.now()));
       const toDisable = await recordStreaks(models, [
         {

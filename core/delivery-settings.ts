@@ -1,11 +1,20 @@
 import { z } from 'zod';
 import { duration } from './durations';
 
+/**
+ * Which failed attempts are tried again: `transient` ones (network errors, timeouts, 408, 425, 429, 5xx), or
+ * `any-error`, every 4xx as well (Creads retries on any HTTP error), but for a target that is gone (410 and
+ * the providers' own ways of saying so), which still disables the hook.
+ */
+export const RETRY_ON = ['transient', 'any-error'] as const;
+export type RetryOn = (typeof RETRY_ON)[number];
+
 /** How hard Hookflow tries for a hook: per-attempt timeout, waits between attempts, when to give up on the hook. */
 export interface DeliverySettings {
   timeout: string;
   /** The waits after the first attempt; one more attempt per entry. */
   retrySchedule: string[];
+  retryOn: RetryOn;
   /** Disable the hook once this many attempts in a row failed over at least this long. */
   disableAfter: { failures: number; window: string };
 }
@@ -14,6 +23,7 @@ export interface DeliverySettings {
 export interface DeliveryOverrides {
   timeout?: string | null;
   retrySchedule?: string[] | null;
+  retryOn?: RetryOn | null;
   disableAfter?: { failures?: number | null; window?: string | null } | null;
 }
 
@@ -21,6 +31,7 @@ export interface DeliveryOverrides {
 export const BUILT_IN_DELIVERY_SETTINGS: DeliverySettings = {
   timeout: '15s',
   retrySchedule: ['5s', '5m', '30m', '2h', '5h', '10h', '10h'],
+  retryOn: 'transient',
   disableAfter: { failures: 100, window: '24h' },
 };
 
@@ -28,6 +39,7 @@ export const BUILT_IN_DELIVERY_SETTINGS: DeliverySettings = {
 export const deliverySetting = {
   timeout: duration({ min: '100ms', max: '60s' }),
   retrySchedule: z.array(duration({ min: '1s', max: '7d' })).max(30),
+  retryOn: z.enum(RETRY_ON),
   disableAfterFailures: z.number().int().min(1).max(100_000),
   disableAfterWindow: duration({ max: '30d' }),
 };
@@ -40,6 +52,7 @@ export function effectiveDeliverySettings(
   return {
     timeout: overrides?.timeout ?? defaults.timeout,
     retrySchedule: overrides?.retrySchedule ?? defaults.retrySchedule,
+    retryOn: overrides?.retryOn ?? defaults.retryOn,
     disableAfter: {
       failures: overrides?.disableAfter?.failures ?? defaults.disableAfter.failures,
       window: overrides?.disableAfter?.window ?? defaults.disableAfter.window,

@@ -36,6 +36,7 @@ const subscription = z
 const deliveryInput = z.strictObject({
   timeout: deliverySetting.timeout.nullish(),
   retrySchedule: deliverySetting.retrySchedule.nullish(),
+  retryOn: deliverySetting.retryOn.nullish(),
   disableAfter: z
     .strictObject({
       failures: deliverySetting.disableAfterFailures.nullish(),
@@ -268,6 +269,7 @@ function patchDeliverySettings(
   const paths = {
     'delivery.timeout': delivery.timeout,
     'delivery.retrySchedule': delivery.retrySchedule,
+    'delivery.retryOn': delivery.retryOn,
     'delivery.disableAfter.failures': delivery.disableAfter?.failures,
     'delivery.disableAfter.window': delivery.disableAfter?.window,
   };

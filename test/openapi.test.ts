@@ -679,6 +679,8 @@ describe("Hookflow's own document", () => {
     ],
     ['post', '/v1/hooks', { ...hook, events: ['dataset-*'] }, true],
     ['post', '/v1/hooks', { ...hook, events: ['dataset*'] }, false],
+    ['post', '/v1/hooks', { ...hook, delivery: { retryOn: 'any-error' } }, true],
+    ['post', '/v1/hooks', { ...hook, delivery: { retryOn: 'always' } }, false],
     ['patch', '/v1/hooks/:id', {}, false],
     ['patch', '/v1/hooks/:id', { name: 'm' }, true],
     ['patch', '/v1/hooks/:id', { target: { ...hook.target, headers: { 'X-Key': { secret: true } } } }, true],

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TARGET_TYPES } from '../../targets/catalogue';
 import { ownerEmail } from '../../services/owners';
+import { RETRY_ON } from '../../core/delivery-settings';
 
 /**
  * The shapes the API answers with, for the OpenAPI document. Requests are
@@ -69,6 +70,7 @@ export const hookSchema = z.object({
   delivery: z.object({
     timeout: z.string(),
     retrySchedule: z.array(z.string()),
+    retryOn: z.enum(RETRY_ON),
     disableAfter: z.object({ failures: z.number(), window: z.string() }),
   }),
   createdAt: z.iso.datetime(),

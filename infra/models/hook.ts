@@ -1,6 +1,7 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 import type { StoredTarget } from '../../targets/catalogue';
 import type { HookId, OwnerId } from '../../core/ids';
+import { RETRY_ON } from '../../core/delivery-settings';
 import type { WithIds } from './with-ids';
 
 export const PAYLOAD_FORMATS = ['standard', 'creads', 'misskey', 'ibm', 'chat', 'template'] as const;
@@ -32,6 +33,7 @@ const deliverySettingsSchema = new Schema(
     timeout: String,
     // Absent, not empty: an empty schedule is a hook's choice to never retry.
     retrySchedule: { type: [String], default: undefined },
+    retryOn: { type: String, enum: RETRY_ON },
     disableAfter: { failures: Number, window: String },
   },
   { _id: false },

@@ -23,6 +23,7 @@ import {
   targetWarnings,
 } from '../targets/catalogue';
 import { liquidSource } from '../targets/fields';
+import { hookFilterInput, type HookFilter } from '../core/hook-filter';
 import { startResumePausedWorkflow } from '../infra/workflow-starters';
 
 const subscription = z
@@ -77,6 +78,8 @@ const hookFields = {
     .array(z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'must be a lower-case resource type name'))
     .max(100)
     .optional(),
+  /** Only the events this query matches, among those the hook subscribes to. */
+  filter: hookFilterInput.optional(),
   target: targetInput,
   /** HTTP targets only (default `standard`); other target types have fields of their own. */
   format: z.enum(PAYLOAD_FORMATS).optional(),
@@ -123,6 +126,7 @@ export const updateHookInput = withRules(
     name: hookFields.name.optional(),
     events: hookFields.events.optional(),
     resourceTypes: hookFields.resourceTypes.nullable(),
+    filter: hookFilterInput.nullish(),
     target: targetPatchInput.optional(),
     format: z.enum(PAYLOAD_FORMATS).optional(),
     template: templateInput.optional(),
@@ -169,6 +173,7 @@ export function hookView(hook: StoredHook, deliveryDefaults: DeliverySettings) {
     name: hook.name,
     events: hook.events,
     resourceTypes: hook.resourceTypes ?? undefined,
+    filter: hook.filterJson ? (JSON.parse(hook.filterJson) as HookFilter) : undefined,
     target: targetView(hook.target),
     format: hook.format ?? undefined,
     template: templateView(hook.template),
@@ -202,6 +207,7 @@ export async function createHook(deps: HookDependencies, caller: Caller, input: 
     name: input.name,
     events: input.events,
     resourceTypes: input.resourceTypes?.length ? input.resourceTypes : undefined,
+    filterJson: input.filter ? JSON.stringify(input.filter) : undefined,
     target: sealTarget(secrets, input.target),
     format: input.target.type === 'http' ? (input.format ?? 'standard') : undefined,
     template: storedTemplate(input.template),
@@ -240,7 +246,7 @@ export async function updateHook(
     const resourceTypes = patch.resourceTypes === null ? [] : (patch.resourceTypes ?? hook.resourceTypes ?? []);
     await assertSubscribable(models, patch.events ?? hook.events, resourceTypes);
   }
-  const { resourceTypes, target, template, delivery, ...rest } = patch;
+  const { resourceTypes, filter, target, template, delivery, ...rest } = patch;
   const set: Record<string, unknown> = { ...rest };
   const unset: Record<string, 1> = {};
   if (delivery) patchDeliverySettings(delivery, set, unset);
@@ -251,6 +257,8 @@ export async function updateHook(
   else if (target && !hook.format && !patch.format) set.format = 'standard';
   if (resourceTypes === null || resourceTypes?.length === 0) unset.resourceTypes = 1;
   else if (resourceTypes) set.resourceTypes = resourceTypes;
+  if (filter === null) unset.filterJson = 1;
+  else if (filter) set.filterJson = JSON.stringify(filter);
   const updated = await models.Hook.findOneAndUpdate(
     { _id: id, ...ownerScope(caller) },
     { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) },

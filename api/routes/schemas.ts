@@ -42,6 +42,10 @@ export const hookSchema = z.object({
   name: z.string(),
   events: z.array(z.string()),
   resourceTypes: z.array(z.string()).optional(),
+  filter: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('Only the events this MongoDB-style query matches (see HookFilter)'),
   target: z.union([
     z.object({
       type: z.literal('http'),

@@ -49,6 +49,12 @@ const hookSchema = new Schema(
     events: { type: [String], required: true },
     /** Only events about these resource types; absent means every resource type. */
     resourceTypes: { type: [String], default: undefined },
+    /**
+     * The hook's filter (core/hook-filter.ts) as JSON: its keys (`$gte`,
+     * `data.amount`) are not all storable as document keys. Absent: every
+     * event the hook subscribes to.
+     */
+    filterJson: String,
     /** One of the registered target types' shapes (targets/), secret fields sealed; its module checks it on the way in. */
     target: { type: Schema.Types.Mixed, required: true },
     /** HTTP targets only. */

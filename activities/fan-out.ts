@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { DispatchedEvent } from '../shared/dispatch';
+import { filterMatcher } from '../core/hook-filter';
 import { deliveryId, type HookId } from '../core/ids';
 import type { Models } from '../infra/models';
 import { subscribedHooksFilter } from '../records/subscriptions';
@@ -71,9 +72,10 @@ export function createFanOutActivities({
     deliverFirstSlices: createFirstSlices({ models, attemptAndRecord }),
 
     /**
-     * Delivers the event to its subscribed hooks after `afterHookId`, in id
-     * order, and records every outcome, a slice at a time. One cursor reads
-     * them all: on FerretDB 1.24 a range such as `_id > last` is evaluated on every row,
+     * Delivers the event to its subscribed hooks after `afterHookId` whose
+     * filter takes it, in id order, and records every outcome, a slice at a
+     * time. One cursor reads them all (filters run here, on each hook it
+     * reads): on FerretDB 1.24 a range such as `_id > last` is evaluated on every row,
      * so a query per page would make a fan-out cost a scan per page. Stops
      * early only to hand back the failures it gathered (see `next`). The
      * common path of a first try that succeeds inserts records and nothing
@@ -91,6 +93,7 @@ export function createFanOutActivities({
       // record, no later one has. What an earlier try recorded stands, and the deliveries it left
       // retrying still need their retry workflows.
       let mayBeOnRecord = info.attempt > 1;
+      const takes = filterMatcher();
 
       return keepHeartbeating(async (progress) => {
         // Beats carry where this try stands from the first on (a bare one would wipe what an earlier try
@@ -106,14 +109,18 @@ export function createFanOutActivities({
             if (outcome.retries.length + outcome.hooksToDisable.length >= failuresPerCall) {
               return { ...outcome, next };
             }
-            const recorded = mayBeOnRecord
-              ? await recordedAmong(
-                  models,
-                  { eventId: event.id },
-                  batch.map((hook) => deliveryId(event.id, hook._id)),
-                )
-              : [];
-            mayBeOnRecord = recorded.length > 0;
+            // Hooks whose filter passes the event over get no delivery, and are not counted.
+            const taking = batch.filter((hook) => takes(hook, event));
+            const recorded =
+              mayBeOnRecord && taking.length > 0
+                ? await recordedAmong(
+                    models,
+                    { eventId: event.id },
+                    taking.map((hook) => deliveryId(event.id, hook._id)),
+                  )
+                : [];
+            // A batch with none of its hooks taking the event tells nothing about the next one.
+            if (taking.length > 0) mayBeOnRecord = recorded.length > 0;
             const alreadyAttempted = new Set(recorded.map((delivery) => delivery.hookId));
             // New tallies rather than changes to the one last reported, which a heartbeat may still carry.
             outcome = {
@@ -123,7 +130,7 @@ export function createFanOutActivities({
               retries: [...outcome.retries, ...retriesLeftOnRecord(recorded, () => event)],
             };
             await attemptAndRecord(
-              batch
+              taking
                 .filter((hook) => !alreadyAttempted.has(hook._id))
                 .map((hook) => ({ deliveryId: deliveryId(event.id, hook._id), event, hook })),
               {

@@ -136,7 +136,7 @@ export function createFirstAttempts({
       const messageId = deliveryId(item.event.id, item.hook._id);
       const result = await sender.send(item.hook, messageId, item.event, now);
       hostBreaker.noteOutcome(targetHost, result.outcome);
-      return { item, step: nextStep(result, settings.retrySchedule, 1), sent: { settings, result } };
+      return { item, step: nextStep(result, settings, 1), sent: { settings, result } };
     });
   }
 

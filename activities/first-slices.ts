@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { DispatchedEvent } from '../shared/dispatch';
+import { filterMatcher, type FilterMatcher } from '../core/hook-filter';
 import { deliveryId, type DeliveryId, type EventId, type HookId } from '../core/ids';
 import type { Models } from '../infra/models';
 import { subscribedHooksFilter, type SubscriptionKey } from '../records/subscriptions';
@@ -24,27 +25,36 @@ function subscriptionOf({ ownerId, type, resourceType }: SubscriptionKey): strin
 
 /**
  * Picks the deliveries of one call: the events in order, each to its first
- * hooks in id order, until `limit` deliveries in all. Every event it begins
- * but does not finish carries on after its last hook here; the events it does
- * not begin are the next call's.
+ * hooks in id order whose filter takes it, until `limit` deliveries in all.
+ * Every event it begins but does not finish carries on after the last hook it
+ * looked at (a hook filtered out is passed over, never recorded); the events
+ * it does not begin are the next call's. `hooksOf` gives at most `limit + 1`
+ * hooks: when it gives that many, there may be more after them.
  */
 async function chooseDeliveries(
   events: readonly DeliveryEvent[],
   limit: number,
   hooksOf: (event: DeliveryEvent) => Promise<SubscribedHook[]>,
+  takes: FilterMatcher,
 ) {
   const attempts: FirstAttempt[] = [];
   const carryOn: FirstSlicesOutcome['carryOn'] = [];
   let begun = 0;
   for (const [index, event] of events.entries()) {
-    const room = limit - attempts.length;
-    if (room === 0) break;
+    if (attempts.length === limit) break;
     const hooks = await hooksOf(event);
-    const slice = hooks.slice(0, room);
-    attempts.push(...slice.map((hook) => ({ deliveryId: deliveryId(event.id, hook._id), event, hook })));
     begun++;
-    const last = slice.at(-1);
-    if (hooks.length > slice.length && last) carryOn.push({ index, afterHookId: last._id });
+    let lastLooked: HookId | undefined;
+    let full = false;
+    for (const hook of hooks) {
+      if (attempts.length === limit) {
+        full = true;
+        break;
+      }
+      lastLooked = hook._id;
+      if (takes(hook, event)) attempts.push({ deliveryId: deliveryId(event.id, hook._id), event, hook });
+    }
+    if ((full || hooks.length > limit) && lastLooked) carryOn.push({ index, afterHookId: lastLooked });
   }
   return { attempts, carryOn, begun };
 }
@@ -95,7 +105,7 @@ export function createFirstSlices({
       lookups.set(key, lookup);
       return lookup;
     };
-    const { attempts, carryOn, begun } = await chooseDeliveries(events, input.limit, hooksOf);
+    const { attempts, carryOn, begun } = await chooseDeliveries(events, input.limit, hooksOf, filterMatcher());
 
     // Only a retried try can find deliveries on record (see deliverToSubscribers). What an earlier try
     // recorded stands, and the deliveries it left retrying still need their retry workflows.

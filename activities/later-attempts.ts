@@ -53,7 +53,7 @@ export function createLaterAttempt({ models, sender, hostBreaker, temporal }: La
     const result = await sender.send(hook, deliveryId(delivery.eventId, delivery.hookId), eventView(event));
     hostBreaker.noteOutcome(targetHost, result.outcome);
     const attemptsMade = delivery.attempts.length + 1 - (delivery.attemptsBeforeResume ?? 0);
-    const step = nextStep(result, settings.retrySchedule, attemptsMade);
+    const step = nextStep(result, settings, attemptsMade);
     await models.Delivery.updateOne({ _id: delivery._id }, laterAttemptUpdate(step, result.attempt, Date.now()));
     const toDisable = await recordStreaks(models, [
       {

@@ -15,7 +15,7 @@ import {
 import type { Models } from '../infra/models';
 import type { Hook } from '../infra/models/hook';
 import type { Replay } from '../infra/models/replay';
-import { countReplayItems, eventReplayHooksFilter, recoveryFilter } from '../records/replay-items';
+import { countReplayItems, eventReplayHooksFilter, eventReplayTakers, recoveryFilter } from '../records/replay-items';
 import { recordReplay } from '../records/replay-records';
 import type { HookToDisable } from './failure-streak';
 import {
@@ -59,7 +59,7 @@ export function createReplayActivities({
 }) {
   const { Delivery, Event, Hook } = models;
 
-  /** An event replay's page: its hooks after the cursor, in id order. */
+  /** An event replay's page: its hooks after the cursor, in id order, those whose filter takes the event. */
   async function eventItems(replay: StoredReplay, cursor: string | undefined, limit: number) {
     const event = replay.eventId && (await Event.findById(eventKey(replay.ownerId, replay.eventId)).lean());
     if (!event) return { items: [] };
@@ -70,15 +70,16 @@ export function createReplayActivities({
       .limit(limit + 1)
       .lean();
     const page = hooks.slice(0, limit);
+    const taking = eventReplayTakers(page, event);
     const originals = new Set(
       await Delivery.distinct('hookId', {
         eventId: event.id,
         replayId: null,
-        hookId: { $in: page.map((h) => h._id) },
+        hookId: { $in: taking.map((h) => h._id) },
       }),
     );
     return {
-      items: page.map((hook) => ({
+      items: taking.map((hook) => ({
         eventId: event.id,
         hook,
         replayOf: originals.has(hook._id) ? deliveryId(event.id, hook._id) : undefined,

@@ -1,3 +1,4 @@
+import type { DeliverySettings, RetryOn } from '../core/delivery-settings';
 import { durationMs } from '../core/durations';
 import type { DeliveryStatus } from '../infra/models/delivery';
 import type { AttemptResult } from '../targets/contract';
@@ -20,13 +21,31 @@ function describe(result: AttemptResult): string {
 }
 
 /**
+ * Whether a failed attempt is worth another: what its target judged
+ * retryable, and with `any-error` any 4xx answer too, unless the target is
+ * gone (that disables the hook whatever the setting).
+ */
+function worthRetrying(result: AttemptResult, retryOn: RetryOn): boolean {
+  if (result.outcome === 'retryable') return true;
+  if (retryOn !== 'any-error' || result.disableHook) return false;
+  const status = result.attempt.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/**
  * What follows an attempt: done, another try after the hook's schedule (or the
  * target's Retry-After), or giving up. `attemptsMade` counts this attempt.
  */
-export function nextStep(result: AttemptResult, retrySchedule: readonly string[], attemptsMade: number): NextStep {
+export function nextStep(
+  result: AttemptResult,
+  settings: Pick<DeliverySettings, 'retrySchedule' | 'retryOn'>,
+  attemptsMade: number,
+): NextStep {
   if (result.outcome === 'succeeded') return { status: 'succeeded' };
-  if (result.outcome === 'permanent') return { status: 'failed', failureReason: `Not retried: ${describe(result)}` };
-  const planned = retrySchedule[attemptsMade - 1];
+  if (!worthRetrying(result, settings.retryOn)) {
+    return { status: 'failed', failureReason: `Not retried: ${describe(result)}` };
+  }
+  const planned = settings.retrySchedule[attemptsMade - 1];
   if (planned === undefined) {
     return { status: 'failed', failureReason: `Gave up after ${attemptsMade} attempts; last: ${describe(result)}` };
   }

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import type { Access, RouteDefinition } from './route';
 import { errorSchema } from './routes/schemas';
+import { HOOK_FILTER_COMPONENTS } from '../core/hook-filter';
 import { STORABLE_VALUE_COMPONENT } from '../core/storable-json';
 
 /** A JSON Schema (draft 2020-12), as OpenAPI 3.1 embeds it. */
@@ -400,18 +401,32 @@ function operation(route: RouteDefinition, operationId: string, converter: Schem
   };
 }
 
+/** Components written as JSON Schema rather than derived from zod: free-form JSON (event data), hook filters. */
+const HAND_WRITTEN_COMPONENTS: readonly { name: string; schema: JsonSchema }[] = [
+  STORABLE_VALUE_COMPONENT,
+  ...HOOK_FILTER_COMPONENTS,
+];
+
+/** The hand-written components that some schema refers to, and those they refer to in turn. */
+function withHandWritten(schemas: Record<string, JsonSchema>, paths: unknown): Record<string, JsonSchema> {
+  const added: Record<string, JsonSchema> = {};
+  for (let grew = true; grew;) {
+    grew = false;
+    const text = JSON.stringify([schemas, paths, added]);
+    for (const { name, schema } of HAND_WRITTEN_COMPONENTS) {
+      if (added[name] || !text.includes(`"#/components/schemas/${name}"`)) continue;
+      added[name] = schema;
+      grew = true;
+    }
+  }
+  return { ...schemas, ...added };
+}
+
 /**
  * The OpenAPI 3.1 document of the given routes: the same zod schemas that
  * validate requests describe them (input side, so fields with defaults are
  * optional) and their answers (output side).
  */
-/** The free-form JSON component, when some schema refers to it (event data does). */
-function withStorableValue(schemas: Record<string, JsonSchema>, paths: unknown): Record<string, JsonSchema> {
-  const { name, schema } = STORABLE_VALUE_COMPONENT;
-  const referred = JSON.stringify([schemas, paths]).includes(`"#/components/schemas/${name}"`);
-  return referred ? { ...schemas, [name]: schema } : schemas;
-}
-
 export function buildOpenApiDocument(routes: RouteDefinition[], info: OpenApiInfo): OpenApiDocument {
   const schemas: Record<string, JsonSchema> = {};
   const converter = new SchemaConverter(schemas);
@@ -439,7 +454,7 @@ export function buildOpenApiDocument(routes: RouteDefinition[], info: OpenApiInf
     tags: tags.map((name) => ({ name })),
     paths,
     components: {
-      schemas: withStorableValue(schemas, paths),
+      schemas: withHandWritten(schemas, paths),
       securitySchemes: { [SECURITY_SCHEME]: { type: 'http', scheme: 'bearer', description: SECURITY_DESCRIPTION } },
     },
   };

@@ -2,11 +2,20 @@ import { z } from 'zod';
 import { MAX_HOOK_TIMEOUT_MS } from '../shared/delivery-limits';
 import { duration } from './durations';
 
+/**
+ * Which failed attempts are tried again: `transient` ones (network errors, timeouts, 408, 425, 429, 5xx), or
+ * `any-error`, every 4xx as well (Creads retries on any HTTP error), but for a target that is gone (410 and
+ * the providers' own ways of saying so), which still disables the hook.
+ */
+export const RETRY_ON = ['transient', 'any-error'] as const;
+export type RetryOn = (typeof RETRY_ON)[number];
+
 /** How hard Hookflow tries for a hook: per-attempt timeout, waits between attempts, when to give up on the hook. */
 export interface DeliverySettings {
   timeout: string;
   /** The waits after the first attempt; one more attempt per entry. */
   retrySchedule: string[];
+  retryOn: RetryOn;
   /** Disable the hook once this many attempts in a row failed over at least this long. */
   disableAfter: { failures: number; window: string };
 }
@@ -15,6 +24,7 @@ export interface DeliverySettings {
 export interface DeliveryOverrides {
   timeout?: string | null;
   retrySchedule?: string[] | null;
+  retryOn?: RetryOn | null;
   disableAfter?: { failures?: number | null; window?: string | null } | null;
 }
 
@@ -22,6 +32,7 @@ export interface DeliveryOverrides {
 export const BUILT_IN_DELIVERY_SETTINGS: DeliverySettings = {
   timeout: '15s',
   retrySchedule: ['5s', '5m', '30m', '2h', '5h', '10h', '10h'],
+  retryOn: 'transient',
   disableAfter: { failures: 100, window: '24h' },
 };
 
@@ -35,6 +46,7 @@ export const deliverySetting = {
    */
   defaultTimeout: duration({ min: '100ms', max: '60s' }),
   retrySchedule: z.array(duration({ min: '1s', max: '7d' })).max(30),
+  retryOn: z.enum(RETRY_ON),
   disableAfterFailures: z.number().int().min(1).max(100_000),
   disableAfterWindow: duration({ max: '30d' }),
 };
@@ -47,6 +59,7 @@ export function effectiveDeliverySettings(
   return {
     timeout: overrides?.timeout ?? defaults.timeout,
     retrySchedule: overrides?.retrySchedule ?? defaults.retrySchedule,
+    retryOn: overrides?.retryOn ?? defaults.retryOn,
     disableAfter: {
       failures: overrides?.disableAfter?.failures ?? defaults.disableAfter.failures,
       window: overrides?.disableAfter?.window ?? defaults.disableAfter.window,

@@ -17,18 +17,32 @@ export interface CatalogueEventType {
   resourceTypes?: readonly string[];
 }
 
-/** Creads: one event per change, about a resource of one of these types. */
-export const CREADS_RESOURCE_TYPES = [
-  'invitation',
-  'organization',
-  'product',
-  'membership',
-  'project',
-  'project-message',
-  'work',
-  'webhook',
-  'comment',
-] as const;
+/**
+ * Creads: which changes each resource type reports, as its webhook page
+ * lists them (Organization only `resource.updated`, Project Message only
+ * `resource.created`...). The catalogue gives each event the resource types
+ * that have it, so an event or a subscription a type does not have is refused.
+ */
+export const CREADS_EVENTS_BY_RESOURCE_TYPE = {
+  invitation: ['created', 'updated', 'deleted'],
+  organization: ['updated'],
+  product: ['updated'],
+  membership: ['created', 'updated', 'deleted'],
+  project: ['created', 'updated', 'deleted'],
+  'project-message': ['created'],
+  work: ['created'],
+  webhook: ['created', 'updated', 'deleted'],
+  comment: ['created'],
+} as const;
+
+type CreadsChange = (typeof CREADS_EVENTS_BY_RESOURCE_TYPE)[keyof typeof CREADS_EVENTS_BY_RESOURCE_TYPE][number];
+
+/** The resource types that report this change, in the page's order. */
+function creadsTypesWith(change: CreadsChange): string[] {
+  return Object.entries(CREADS_EVENTS_BY_RESOURCE_TYPE)
+    .filter(([, changes]) => (changes as readonly string[]).includes(change))
+    .map(([resourceType]) => resourceType);
+}
 
 /** A body that must carry `property` as an object (a Misskey user or note). */
 function bodyWith(property: string, description: string): JsonSchema {
@@ -43,17 +57,17 @@ const creads: CatalogueEventType[] = [
   {
     name: 'resource.created',
     description: 'A resource was just created; the payload carries it.',
-    resourceTypes: CREADS_RESOURCE_TYPES,
+    resourceTypes: creadsTypesWith('created'),
   },
   {
     name: 'resource.updated',
     description: 'A resource was modified; the payload carries it in its new state.',
-    resourceTypes: CREADS_RESOURCE_TYPES,
+    resourceTypes: creadsTypesWith('updated'),
   },
   {
     name: 'resource.deleted',
     description: 'A resource was deleted; the payload carries its id but not the resource.',
-    resourceTypes: CREADS_RESOURCE_TYPES,
+    resourceTypes: creadsTypesWith('deleted'),
   },
 ];
 

@@ -49,9 +49,12 @@ export class RegExpBudgetError extends Error {
 
 let remaining = Infinity;
 
-/** Runs `validate` (synchronous, as Ajv's validators are) with REGEXP_BUDGET for every pattern it tests. */
-export function withRegExpBudget<T>(validate: () => T): T {
-  remaining = REGEXP_BUDGET;
+/**
+ * Runs `validate` (synchronous, as Ajv's validators and hook filters are) with `budget` RE2 steps for every
+ * pattern it tests.
+ */
+export function withRegExpBudget<T>(validate: () => T, budget = REGEXP_BUDGET): T {
+  remaining = budget;
   try {
     return validate();
   } finally {
@@ -64,7 +67,10 @@ function programSize(compiled: RE2JS): number {
   return (compiled.re2() as unknown as { prog: { numInst(): number } }).prog.numInst();
 }
 
-function compile(pattern: string): RE2JS {
+/** The flags of a JavaScript or MongoDB regular expression that RE2 has too; `u` is how RE2 reads any pattern. */
+const FLAGS: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL, u: 0 };
+
+function compile(pattern: string, flags: string): RE2JS {
   // JSON Schema patterns are ECMA-262 regular expressions: one JavaScript would refuse is refused here too.
   // Building a RegExp only parses it; it never runs here, so it cannot backtrack.
   try {
@@ -73,14 +79,21 @@ function compile(pattern: string): RE2JS {
     throw new UnsupportedPatternError(pattern, (error as Error).message);
   }
   try {
-    return RE2JS.compile(RE2JS.translateRegExp(pattern));
+    const bits = [...flags].reduce((all, flag) => all | (FLAGS[flag] ?? 0), 0);
+    return RE2JS.compile(RE2JS.translateRegExp(pattern), bits);
   } catch (error) {
     throw new UnsupportedPatternError(pattern, (error as Error).message);
   }
 }
 
-function meteredRegExp(pattern: string) {
-  const compiled = compile(pattern);
+/**
+ * A pattern compiled for RE2 (flags among `i`, `m`, `s`, `u`), whose test() spends the budget of the
+ * enclosing withRegExpBudget(); outside one, it is unmetered.
+ */
+export function meteredRegExp(pattern: string, flags = '') {
+  const unknown = [...flags].find((flag) => !(flag in FLAGS));
+  if (unknown) throw new UnsupportedPatternError(pattern, `flag "${unknown}" is not one RE2 has (i, m, s)`);
+  const compiled = compile(pattern, flags);
   const size = programSize(compiled);
   return {
     test(text: string): boolean {

@@ -211,6 +211,8 @@ export function loadConfig(env: Env = process.env): Config {
     deliveryDefaults: {
       timeout: e.HOOKFLOW_DELIVERY_TIMEOUT,
       retrySchedule: e.HOOKFLOW_RETRY_SCHEDULE,
+      // A hook's own choice only: the default classification is the platform's.
+      retryOn: BUILT_IN_DELIVERY_SETTINGS.retryOn,
       disableAfter: { failures: e.HOOKFLOW_DISABLE_AFTER_FAILURES, window: e.HOOKFLOW_DISABLE_AFTER_WINDOW },
     },
     replayRate: e.HOOKFLOW_REPLAY_RATE,

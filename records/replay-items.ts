@@ -1,3 +1,5 @@
+import { filterMatcher } from '../core/hook-filter';
+import { eventView, type StoredEventRecord } from '../core/stored-events';
 import { eventKey, type DeliveryId, type EventId, type HookId, type OwnerId, type ReplayId } from '../core/ids';
 import type { Models } from '../infra/models';
 import type { StoredEvent } from '../infra/models/event';
@@ -33,7 +35,9 @@ export interface ReplayScope {
  * An event replay's hooks: those subscribed now (with `includeNewHooks`), or
  * those its first delivery reached. Either way only those that receive
  * events (a parking hook keeps its delivery for later), and only the named
- * ones when the request named some.
+ * ones when the request named some. Their filters are not in the query (they
+ * run on the event, see eventReplayTakers): a hook whose filter passes the
+ * event over gets nothing.
  */
 export async function eventReplayHooksFilter(models: Models, replay: ReplayScope, event: StoredEvent) {
   const reached = replay.includeNewHooks
@@ -48,6 +52,13 @@ export async function eventReplayHooksFilter(models: Models, replay: ReplayScope
     ? subscribedHooksFilter(event)
     : { ownerId: event.ownerId, status: { $in: [...RECEIVING_STATES] } };
   return { ...base, ...(ids ? { _id: { $in: ids } } : {}) };
+}
+
+/** The hooks among these whose filter (as it is now) takes the event, as the replay's pages and its count see them. */
+export function eventReplayTakers<H extends { filterJson?: string | null }>(hooks: H[], event: StoredEventRecord): H[] {
+  const takes = filterMatcher();
+  const subject = eventView(event);
+  return hooks.filter((hook) => takes(hook, subject));
 }
 
 /**
@@ -71,7 +82,11 @@ export async function countReplayItems(models: Models, replay: ReplayScope): Pro
       return 1;
     case 'event': {
       const event = replay.eventId && (await models.Event.findById(eventKey(replay.ownerId, replay.eventId)).lean());
-      return event ? models.Hook.countDocuments(await eventReplayHooksFilter(models, replay, event)) : 0;
+      if (!event) return 0;
+      const hooks = await models.Hook.find(await eventReplayHooksFilter(models, replay, event), {
+        filterJson: 1,
+      }).lean();
+      return eventReplayTakers(hooks, event).length;
     }
     case 'recovery':
       return models.Delivery.countDocuments(recoveryFilter(replay));

@@ -131,23 +131,67 @@ export async function listEventTypes(models: Models) {
   return eventTypes.map(eventTypeView);
 }
 
-/** Every subscription must be a pattern or a catalogued name, so that a typo does not silently receive nothing. */
-export async function assertSubscribable(models: Models, subscriptions: string[]): Promise<void> {
+/**
+ * Every subscription must be a pattern or a catalogued name, so that a typo does not silently receive nothing;
+ * with `resourceTypes`, each named event must be one that some of them have, and each of them must have some of
+ * the named events (when every subscription is a name), as the catalogue lists them: Creads' organizations are
+ * only ever updated, so a hook for created organizations would wait in vain.
+ */
+export async function assertSubscribable(
+  models: Models,
+  subscriptions: string[],
+  resourceTypes: string[] = [],
+): Promise<void> {
   const names = [...new Set(subscriptions.filter((subscription) => !isPattern(subscription)))];
   if (names.length === 0) return;
-  const known = await models.EventType.find({ _id: { $in: names } }, { _id: 1 }).lean();
+  const known = await models.EventType.find({ _id: { $in: names } }, { _id: 1, resourceTypes: 1 }).lean();
   const knownNames = new Set(known.map((eventType) => eventType._id));
   const unknown = names.filter((name) => !knownNames.has(name));
-  if (unknown.length === 0) return;
-  const quoted = unknown.map((name) => JSON.stringify(name)).join(', ');
-  const message =
-    unknown.length === 1
-      ? `events: unknown event type ${quoted}; register it with POST /v1/event-types or use a pattern`
-      : `events: unknown event types ${quoted}; register them with POST /v1/event-types or use patterns`;
-  throw new UnprocessableError(
-    message,
-    unknown.map((name) => ({ path: `events.${subscriptions.indexOf(name)}`, message: 'unknown event type' })),
-  );
+  if (unknown.length > 0) {
+    const quoted = unknown.map((name) => JSON.stringify(name)).join(', ');
+    const message =
+      unknown.length === 1
+        ? `events: unknown event type ${quoted}; register it with POST /v1/event-types or use a pattern`
+        : `events: unknown event types ${quoted}; register them with POST /v1/event-types or use patterns`;
+    throw new UnprocessableError(
+      message,
+      unknown.map((name) => ({ path: `events.${subscriptions.indexOf(name)}`, message: 'unknown event type' })),
+    );
+  }
+  if (resourceTypes.length === 0) return;
+  assertResourceTypesFit(subscriptions, resourceTypes, known);
+}
+
+/** See assertSubscribable: each named event for some of the resource types, and each resource type for some event. */
+function assertResourceTypesFit(
+  subscriptions: string[],
+  resourceTypes: string[],
+  known: { _id: string; resourceTypes?: string[] | null }[],
+): void {
+  const about = (eventType: (typeof known)[number], resourceType: string) =>
+    !eventType.resourceTypes?.length || eventType.resourceTypes.includes(resourceType);
+  // Only types with a list fail either rule, so the list is there to name.
+  const onlyTo = (eventType: (typeof known)[number]) =>
+    `"${eventType._id}" happens only to ${eventType.resourceTypes?.join(', ')}`;
+  const eventsWithout = known
+    .filter((eventType) => !resourceTypes.some((resourceType) => about(eventType, resourceType)))
+    .map((eventType) => ({
+      path: `events.${subscriptions.indexOf(eventType._id)}`,
+      message: `not an event of ${resourceTypes.map((type) => JSON.stringify(type)).join(', ')}: ${onlyTo(eventType)}`,
+    }));
+  // The second rule only when the first found nothing: an event of none of the types already says it all.
+  const typesWithout =
+    eventsWithout.length > 0 || subscriptions.some(isPattern)
+      ? []
+      : resourceTypes
+          .filter((resourceType) => !known.some((eventType) => about(eventType, resourceType)))
+          .map((resourceType) => ({
+            path: `resourceTypes.${resourceTypes.indexOf(resourceType)}`,
+            message: `none of the subscribed events happens to "${resourceType}": ${known.map(onlyTo).join('; ')}`,
+          }));
+  const problems = [...eventsWithout, ...typesWithout];
+  if (problems.length === 0) return;
+  throw new UnprocessableError(problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
 }
 
 interface CachedValidator {

@@ -30,15 +30,20 @@ import {
 } from '../targets/catalogue';
 import { liquidSource } from '../targets/fields';
 import { parkedDeliveriesOf } from '../records/hook-switch';
+import { hookFilterInput, type HookFilter } from '../core/hook-filter';
 
 const subscription = z
   .string()
-  .regex(/^(\*|[A-Za-z][\w-]*(\.[A-Za-z][\w-]*)*(\.\*)?)$/, 'must be an event name, a `prefix.*` pattern or `*`');
+  .regex(
+    /^(\*|[A-Za-z][\w-]*(\.[A-Za-z][\w-]*)*([.-]\*)?)$/,
+    'must be an event name, a `prefix.*` or `prefix-*` pattern, or `*`',
+  );
 
 /** A hook's own delivery settings. Left out (or null), a setting follows the global defaults. */
 const deliveryInput = z.strictObject({
   timeout: deliverySetting.timeout.nullish(),
   retrySchedule: deliverySetting.retrySchedule.nullish(),
+  retryOn: deliverySetting.retryOn.nullish(),
   disableAfter: z
     .strictObject({
       failures: deliverySetting.disableAfterFailures.nullish(),
@@ -78,6 +83,8 @@ const hookFields = {
     .array(z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'must be a lower-case resource type name'))
     .max(100)
     .optional(),
+  /** Only the events this query matches, among those the hook subscribes to. */
+  filter: hookFilterInput.optional(),
   target: targetInput,
   /** HTTP targets only (default `standard`); other target types have fields of their own. */
   format: z.enum(PAYLOAD_FORMATS).optional(),
@@ -147,6 +154,7 @@ export const updateHookInput = withRules(
     name: hookFields.name.optional(),
     events: hookFields.events.optional(),
     resourceTypes: hookFields.resourceTypes.nullable(),
+    filter: hookFilterInput.nullish(),
     target: targetPatchInput.optional(),
     format: z.enum(PAYLOAD_FORMATS).optional(),
     template: templateInput.optional(),
@@ -194,6 +202,7 @@ export function hookView(hook: StoredHook, deliveryDefaults: DeliverySettings, h
     name: hook.name,
     events: hook.events,
     resourceTypes: hook.resourceTypes ?? undefined,
+    filter: hook.filterJson ? (JSON.parse(hook.filterJson) as HookFilter) : undefined,
     target: targetView(hook.target),
     format: hook.format ?? undefined,
     template: templateView(hook.template),
@@ -221,7 +230,7 @@ export async function createHook(deps: HookDependencies, caller: Caller, input: 
   const { models, secrets } = deps;
   const ownerId = ownerIdFor(caller, input.ownerId);
   if (!deps.allowPrivateTargets) assertPublicTarget(input.target);
-  await assertSubscribable(models, input.events);
+  await assertSubscribable(models, input.events, input.resourceTypes);
   await assertOwnerExists(models, ownerId);
   const format = input.target.type === 'http' ? (input.format ?? 'standard') : undefined;
   // A misskey hook's given secret is its receivers' own; its signatures get a generated key.
@@ -233,6 +242,7 @@ export async function createHook(deps: HookDependencies, caller: Caller, input: 
     name: input.name,
     events: input.events,
     resourceTypes: input.resourceTypes?.length ? input.resourceTypes : undefined,
+    filterJson: input.filter ? JSON.stringify(input.filter) : undefined,
     target: sealTarget(secrets, input.target),
     targetHost: targetHostOf(input.target),
     format,
@@ -284,8 +294,12 @@ export async function updateHook(
   const { models, secrets } = deps;
   const hook = await findHook(models, caller, id);
   if (patch.target && !deps.allowPrivateTargets) assertPublicTarget(patch.target);
-  if (patch.events) await assertSubscribable(models, patch.events);
-  const { resourceTypes, target, template, delivery, secret, ...rest } = patch;
+  if (patch.events || patch.resourceTypes !== undefined) {
+    // The events and resource types the hook will have, whichever of them the patch changes.
+    const resourceTypes = patch.resourceTypes === null ? [] : (patch.resourceTypes ?? hook.resourceTypes ?? []);
+    await assertSubscribable(models, patch.events ?? hook.events, resourceTypes);
+  }
+  const { resourceTypes, filter, target, template, delivery, secret, ...rest } = patch;
   const set: Record<string, unknown> = { ...rest };
   const unset: Record<string, 1> = {};
   if (delivery) patchDeliverySettings(delivery, set, unset);
@@ -308,6 +322,8 @@ export async function updateHook(
   );
   if (resourceTypes === null || resourceTypes?.length === 0) unset.resourceTypes = 1;
   else if (resourceTypes) set.resourceTypes = resourceTypes;
+  if (filter === null) unset.filterJson = 1;
+  else if (filter) set.filterJson = JSON.stringify(filter);
   const updated = await models.Hook.findOneAndUpdate(
     { _id: id, ...ownerScope(caller) },
     { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) },
@@ -352,6 +368,7 @@ function patchDeliverySettings(
   const paths = {
     'delivery.timeout': delivery.timeout,
     'delivery.retrySchedule': delivery.retrySchedule,
+    'delivery.retryOn': delivery.retryOn,
     'delivery.disableAfter.failures': delivery.disableAfter?.failures,
     'delivery.disableAfter.window': delivery.disableAfter?.window,
   };

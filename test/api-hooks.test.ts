@@ -49,6 +49,7 @@ describe('hooks API', () => {
     assert.deepEqual(created.body.delivery, {
       timeout: '15s',
       retrySchedule: ['5s', '5m', '30m', '2h', '5h', '10h', '10h'],
+      retryOn: 'transient',
       disableAfter: { failures: 100, window: '24h' },
     });
     assert.equal(created.body.target.method, 'POST');

@@ -15,6 +15,7 @@ describe('config', () => {
     assert.deepEqual(config.deliveryDefaults, {
       timeout: '15s',
       retrySchedule: ['5s', '5m', '30m', '2h', '5h', '10h', '10h'],
+      retryOn: 'transient',
       disableAfter: { failures: 100, window: '24h' },
     });
   });
@@ -29,6 +30,7 @@ describe('config', () => {
     assert.deepEqual(config.deliveryDefaults, {
       timeout: '30s',
       retrySchedule: ['10s', '1m', '1h'],
+      retryOn: 'transient',
       disableAfter: { failures: 20, window: '6h' },
     });
     assert.deepEqual(loadConfig({ HOOKFLOW_RETRY_SCHEDULE: 'none' }).deliveryDefaults.retrySchedule, []);

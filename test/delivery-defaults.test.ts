@@ -10,7 +10,12 @@ import { startReceiver } from './support/receiver';
  * them, and a hook's own values win setting by setting.
  */
 describe('global delivery defaults, overridden per hook', () => {
-  const defaults = { timeout: '3s', retrySchedule: ['1s'], disableAfter: { failures: 50, window: '1h' } };
+  const defaults = {
+    timeout: '3s',
+    retrySchedule: ['1s'],
+    retryOn: 'transient' as const,
+    disableAfter: { failures: 50, window: '1h' },
+  };
   let hookflow: Hookflow;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let owner: { id: string; apiKey: string };
@@ -72,6 +77,7 @@ describe('global delivery defaults, overridden per hook', () => {
     assert.deepEqual(patched.body.delivery, {
       timeout: '10s',
       retrySchedule: ['2s'],
+      retryOn: 'transient',
       disableAfter: { failures: 5, window: '1h' },
     });
     const reset = await as('PATCH', `/v1/hooks/${hook.id}`, { delivery: { timeout: null, retrySchedule: null } });

@@ -61,8 +61,17 @@ describe('fan-out and replay page activities', () => {
     await mongo?.close();
   });
 
-  /** `count` enabled hooks of a new owner for `eventType`, in id order; by default every tenth one's receiver is down. */
-  async function insertHooks(name: string, eventType: string, count: number, isDown = (i: number) => i % 10 === 0) {
+  /**
+   * `count` enabled hooks of a new owner for `eventType`, in id order; by default every tenth one's receiver is
+   * down; `filterOf` gives a hook its filter.
+   */
+  async function insertHooks(
+    name: string,
+    eventType: string,
+    count: number,
+    isDown = (i: number) => i % 10 === 0,
+    filterOf: (i: number) => object | undefined = () => undefined,
+  ) {
     const owner = await createOwner(models, { name, email: `${name.toLowerCase()}@example.test` });
     const sealed = secrets.seal('whsec_' + randomBytes(32).toString('base64'));
     const hooks = Array.from({ length: count }, (_, i) => ({
@@ -75,6 +84,7 @@ describe('fan-out and replay page activities', () => {
       status: 'enabled',
       delivery: { timeout: '5s', retrySchedule: ['1m'], disableAfter: { failures: 100, window: '24h' } },
       signingSecrets: [{ sealed, createdAt: new Date() }],
+      ...(filterOf(i) ? { filterJson: JSON.stringify(filterOf(i)) } : {}),
     }));
     await models.Hook.insertMany(hooks);
     return { owner, hooks };
@@ -458,6 +468,39 @@ describe('fan-out and replay page activities', () => {
     assert.equal(outcome.begun, 2, 'the third event is left to the next call');
     assert.deepEqual(outcome.carryOn, [{ index: 1, afterHookId: hooks[49]?._id }]);
     assert.equal(await models.Delivery.countDocuments({ eventId: idOf('event', 'evt_bounded_1') }), 50);
+  });
+
+  it('passes over hooks whose filter does not take the event, and carries on after the last one it looked at', async () => {
+    // Every even hook's filter wants a user the event does not have.
+    const { owner, hooks } = await insertHooks(
+      'Sifted',
+      'note',
+      250,
+      () => false,
+      (i) => (i % 2 === 0 ? { 'data.user.id': 'nobody' } : undefined),
+    );
+    const key = await storeEvent(owner.id, 'evt_sifted', 'note');
+    const activities = createFanOutActivities({
+      models,
+      attemptAndRecord: createFirstAttempts({ models, sender, hostBreaker: closedBreaker, concurrency: 50 }),
+    });
+    // The first 101 hooks looked at (the limit and one more), 50 of them taking the event: room is left, but
+    // hooks may follow the 101st.
+    const first = await onTry(1, () => activities.deliverFirstSlices({ events: [{ eventKey: key }], limit: 100 }), {
+      isLocal: true,
+    });
+    assert.deepEqual([first.hooks, first.succeeded, first.begun], [50, 50, 1]);
+    assert.deepEqual(first.carryOn, [{ index: 0, afterHookId: hooks[100]?._id }]);
+    const rest = await onTry(1, () =>
+      activities.deliverToSubscribers({ event: { eventKey: key }, afterHookId: hooks[100]?._id }),
+    );
+    assert.deepEqual([rest.hooks, rest.succeeded, rest.next], [75, 75, undefined]);
+    const recorded = await models.Delivery.find({ eventId: idOf('event', 'evt_sifted') }, { hookId: 1 }).lean();
+    assert.deepEqual(
+      recorded.map((delivery) => delivery.hookId).sort(),
+      hooks.filter((_, i) => i % 2 === 1).map((hook) => hook._id),
+      'one delivery for each hook without a filter, none for the others',
+    );
   });
 
   it('counts each failure of a hook that fails more than once in one call (several events of a dispatch)', async () => {

@@ -10,7 +10,7 @@ export function eventTypeRoutes(models: Models): RouteDefinition[] {
       path: '/v1/event-types',
       tag: 'Event types',
       summary: 'List the event types hooks may subscribe to',
-      description: 'Sorted by name. A hook subscribes to these names, or to `prefix.*` patterns or `*`.',
+      description: 'Sorted by name. A hook subscribes to these names, or to `prefix.*` and `prefix-*` patterns or `*`.',
       access: 'tenant',
       success: { status: 200, description: 'Every event type', schema: eventTypeListSchema },
       handle: async () => ({ data: await listEventTypes(models) }),
@@ -22,7 +22,8 @@ export function eventTypeRoutes(models: Models): RouteDefinition[] {
       summary: 'Register an event type',
       description:
         'Events of a type with a `schema` are refused with a 422 `schema_mismatch` when their `data` does not match it; ' +
-        'with `resourceTypes`, events about other resource types are refused with a 400.',
+        'with `resourceTypes`, events about other resource types, and hooks that could only want it for other ' +
+        'resource types, are refused with a 422.',
       access: 'admin',
       body: createEventTypeInput,
       success: { status: 201, description: 'The event type', schema: eventTypeSchema },

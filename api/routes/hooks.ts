@@ -19,7 +19,7 @@ import { CURSOR_REFUSED } from './refusals';
 import { enabledHookSchema, hookSchema, pageOf, testOutcomeSchema } from './schemas';
 
 const HOOK_REFUSED =
-  'An event name that is not in the catalogue, a template that does not parse, a target on a loopback or private address, or no `ownerId` with the admin key (`unprocessable`)';
+  'An event name that is not in the catalogue, or that none of `resourceTypes` has (or a resource type none of the events has); a template that does not parse; a `filter` too large or deep, or whose `$regex` RE2 cannot run in linear time; a target on a loopback or private address; or no `ownerId` with the admin key (`unprocessable`)';
 
 export function hookRoutes({ models, secrets, temporal, config }: AppDependencies): RouteDefinition[] {
   const deps = {
@@ -74,7 +74,7 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
       tag: 'Hooks',
       summary: 'Change a hook',
       description:
-        'Fields given replace the stored ones. A secret header sent back as `{"secret": true}` keeps its stored value; `resourceTypes: null` removes the filter. `secret` sets a misskey hook\'s own secret (`null` sends the signing secret instead); leaving the misskey format drops it.',
+        'Fields given replace the stored ones. A secret header sent back as `{"secret": true}` keeps its stored value; `resourceTypes: null` removes the resource-type restriction, `filter: null` the filter. `secret` sets a misskey hook\'s own secret (`null` sends the signing secret instead); leaving the misskey format drops it.',
       access: 'tenant',
       body: updateHookInput,
       success: { status: 200, description: 'The hook as changed', schema: hookSchema },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OWNER_DATA_PARTS } from '../../shared/owner-data';
 import { TARGET_TYPES } from '../../targets/catalogue';
 import { ownerEmail } from '../../services/owners';
+import { RETRY_ON } from '../../core/delivery-settings';
 
 /**
  * The shapes the API answers with, for the OpenAPI document. Requests are
@@ -52,6 +53,10 @@ export const hookSchema = z.object({
   name: z.string(),
   events: z.array(z.string()),
   resourceTypes: z.array(z.string()).optional(),
+  filter: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('Only the events this MongoDB-style query matches (see HookFilter)'),
   target: z.union([
     z.object({
       type: z.literal('http'),
@@ -85,6 +90,7 @@ export const hookSchema = z.object({
   delivery: z.object({
     timeout: z.string(),
     retrySchedule: z.array(z.string()),
+    retryOn: z.enum(RETRY_ON),
     disableAfter: z.object({ failures: z.number(), window: z.string() }),
   }),
   createdAt: z.iso.datetime(),

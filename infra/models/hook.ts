@@ -1,6 +1,7 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 import type { StoredTarget } from '../../targets/catalogue';
 import type { HookId, OwnerId } from '../../core/ids';
+import { RETRY_ON } from '../../core/delivery-settings';
 import type { WithIds } from './with-ids';
 
 export const PAYLOAD_FORMATS = ['standard', 'creads', 'misskey', 'ibm', 'chat', 'template'] as const;
@@ -45,6 +46,7 @@ const deliverySettingsSchema = new Schema(
     timeout: String,
     // Absent, not empty: an empty schedule is a hook's choice to never retry.
     retrySchedule: { type: [String], default: undefined },
+    retryOn: { type: String, enum: RETRY_ON },
     disableAfter: { failures: Number, window: String },
   },
   { _id: false },
@@ -56,10 +58,16 @@ const hookSchema = new Schema(
     _id: { type: String, required: true },
     ownerId: { type: String, required: true },
     name: { type: String, required: true },
-    /** Exact event names, `prefix.*` patterns or `*`; see event-patterns.ts. */
+    /** Exact event names, `prefix.*` and `prefix-*` patterns or `*`; see event-patterns.ts. */
     events: { type: [String], required: true },
     /** Only events about these resource types; absent means every resource type. */
     resourceTypes: { type: [String], default: undefined },
+    /**
+     * The hook's filter (core/hook-filter.ts) as JSON: its keys (`$gte`,
+     * `data.amount`) are not all storable as document keys. Absent: every
+     * event the hook subscribes to.
+     */
+    filterJson: String,
     /** One of the registered target types' shapes (targets/), secret fields sealed; its module checks it on the way in. */
     target: { type: Schema.Types.Mixed, required: true },
     /** Where the target's requests go (targetHostOf), for the breaker per host; absent for provider APIs. */

@@ -2,10 +2,13 @@ import { mapWithConcurrency } from '../core/concurrency';
 import { deliveryId, type DeliveryId, type EventId, type HookId, type OwnerId, type ReplayId } from '../core/ids';
 import type { Models } from '../infra/models';
 import type { Hook } from '../infra/models/hook';
-import { firstAttemptRecord, parkedStep } from './delivery-records';
+import { isPaced } from '../core/pacing';
+import { firstAttemptRecord, LANE_STEP, parkedStep } from './delivery-records';
 import { keepHeartbeating } from './heartbeat';
 import { recordStreaks, type HookToDisable } from './failure-streak';
 import type { HookSender } from './hook-sender';
+import type { HandToLanes } from './lane-hand-off';
+import { throttleHooksAsked } from './throttling';
 import { nextStep, type NextStep } from './retry-plan';
 import type { AttemptResult, DeliveryEvent } from '../targets/contract';
 import type { DeliverySettings } from '../core/delivery-settings';
@@ -36,14 +39,16 @@ export interface FirstAttemptsOutcome {
   failed: number;
   /** Kept, paused, for hooks that are parking while off. */
   parked: number;
+  /** Left pending for their hooks' lanes (paced hooks, core/pacing.ts). */
+  paced: number;
   retries: RetryHandOff[];
   /** Hooks past their failure threshold, or gone (410). */
   hooksToDisable: HookToDisable[];
 }
 
-const NO_OUTCOME = { succeeded: 0, failed: 0, parked: 0 };
+const NO_OUTCOME = { succeeded: 0, failed: 0, parked: 0, paced: 0 };
 
-/** A delivery of a slice and where it goes next; `sent` unless it was parked. */
+/** A delivery of a slice and where it goes next; `sent` unless it was parked or left to its hook's lane. */
 interface SliceResult {
   item: FirstAttempt;
   step: NextStep;
@@ -110,20 +115,24 @@ export function createFirstAttempts({
   models,
   sender,
   concurrency,
+  handToLanes,
 }: {
   models: Models;
   sender: HookSender;
   /** How many deliveries run at once. */
   concurrency: number;
+  handToLanes: HandToLanes;
 }) {
   /**
    * Sends one slice with at most `inFlight` at once, in order when that is one.
-   * A delivery for a hook that is parking is not sent: it is kept, paused.
+   * A delivery for a hook that is parking is not sent: it is kept, paused. Nor
+   * is one for a paced hook: it is left pending, for the hook's lane.
    */
   function sendSlice(slice: readonly FirstAttempt[], inFlight: number) {
     const now = new Date();
     return mapWithConcurrency(slice, inFlight, async (item): Promise<SliceResult> => {
       if (item.hook.status === 'parking') return { item, step: parkedStep(item.hook) };
+      if (isPaced(item.hook, now.getTime())) return { item, step: LANE_STEP };
       const settings = sender.settingsOf(item.hook);
       // A replay's delivery is a new record, but the same message to its receiver (Standard Webhooks).
       const messageId = deliveryId(item.event.id, item.hook._id);
@@ -154,6 +163,13 @@ export function createFirstAttempts({
       // (measured with `npm run bench -- fanout`); firstAttemptRecord builds whole, typed records.
       { ordered: false, lean: true },
     );
+    // Once on record, so that a lane that takes the signal finds them; once per hook per slice.
+    const laned = results.filter(({ step }) => step.status === 'pending').map(({ item }) => item.hook._id);
+    if (laned.length > 0) await handToLanes(laned);
+    const sentResults = results.flatMap(({ item, sent }) =>
+      sent ? [{ hookId: item.hook._id, result: sent.result }] : [],
+    );
+    await throttleHooksAsked(models, sentResults, recordedAt);
     const hooksToDisable = await recordStreaks(
       models,
       results.flatMap(({ item, step, sent }) =>
@@ -175,6 +191,7 @@ export function createFirstAttempts({
       if (step.status === 'succeeded') outcome.succeeded++;
       else if (step.status === 'failed') outcome.failed++;
       else if (step.status === 'paused') outcome.parked++;
+      else if (step.status === 'pending') outcome.paced++;
       else if (step.status === 'retrying') {
         outcome.retries.push({
           deliveryId: item.deliveryId,
@@ -214,6 +231,7 @@ export function createFirstAttempts({
           total.succeeded += outcome.succeeded;
           total.failed += outcome.failed;
           total.parked += outcome.parked;
+          total.paced += outcome.paced;
           total.retries.push(...outcome.retries);
           total.hooksToDisable.push(...outcome.hooksToDisable);
           options.onSliceRecorded?.(outcome, slice);

@@ -108,6 +108,7 @@ export function createFirstSlices({
       succeeded: sent.succeeded,
       failed: sent.failed,
       parked: sent.parked,
+      paced: sent.paced,
       skipped: onRecord.size,
       retries: [...retriesLeftOnRecord(recorded, (record) => eventOf.get(record._id)), ...sent.retries],
       hooksToDisable: sent.hooksToDisable,

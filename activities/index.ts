@@ -9,6 +9,8 @@ import { createHookDisablingActivities } from './hook-disabling';
 import { createHookTestActivities } from './hook-test';
 import type { HttpClient } from './http/client';
 import { createHookSender } from './hook-sender';
+import { createLaneActivities } from './lane';
+import { createLaneHandOff } from './lane-hand-off';
 import { createLaterAttempt } from './later-attempts';
 import { createReplayActivities } from './replays';
 import { createResumeActivities } from './resume';
@@ -22,6 +24,8 @@ export interface ActivityDependencies {
   secrets: SecretBox;
   /** For activities that hand work on to other workflows. */
   temporal: Client;
+  /** The worker's main task queue, where hooks' lanes run. */
+  taskQueue: string;
   mailer: Transporter;
   emailFrom: string;
   publicUrl: string;
@@ -44,6 +48,7 @@ export async function createActivities({
   http,
   secrets,
   temporal,
+  taskQueue,
   mailer,
   emailFrom,
   publicUrl,
@@ -53,14 +58,17 @@ export async function createActivities({
 }: ActivityDependencies) {
   const senders = await createSenders({ http, mailer, emailFrom, publicUrl, allowPrivateTargets });
   const sender = createHookSender({ senders, secrets, deliveryDefaults });
-  const attemptAndRecord = createFirstAttempts({ models, sender, concurrency: SEND_CONCURRENCY });
-  const attemptLater = createLaterAttempt({ models, sender, temporal });
+  const handToLanes = createLaneHandOff({ temporal, taskQueue });
+  const attemptAndRecord = createFirstAttempts({ models, sender, concurrency: SEND_CONCURRENCY, handToLanes });
+  const laterAttempts = createLaterAttempt({ models, sender, temporal, handToLanes });
+  const { attemptLater } = laterAttempts;
   return {
     ...createFanOutActivities({ models, attemptAndRecord }),
     ...createReplayActivities({ models, attemptAndRecord, replayRate }),
     ...createHookTestActivities({ models, sender }),
     ...createRetryActivities({ temporal, attemptLater }),
-    ...createResumeActivities({ models, temporal, attemptLater }),
+    ...createResumeActivities({ models, temporal, attemptLater, handToLanes }),
+    ...createLaneActivities({ models, laterAttempts, concurrency: SEND_CONCURRENCY }),
     ...createHookDisablingActivities({ models, mailer, emailFrom, publicUrl }),
     ...createRetentionActivities({ models }),
   };

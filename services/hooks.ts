@@ -9,6 +9,7 @@ import { PAYLOAD_FORMATS, type Hook } from '../infra/models/hook';
 import { assertOwnerExists } from './owners';
 import { paginate, pageQuery } from './pagination';
 import { FORM_TYPE } from '../core/payloads';
+import { isThrottled } from '../core/pacing';
 import { label, withRules } from '../core/schema-rules';
 import type { SecretBox } from '../infra/secret-box';
 import { templateView } from '../core/hook-template';
@@ -38,6 +39,9 @@ const deliveryInput = z.strictObject({
       window: deliverySetting.disableAfterWindow.nullish(),
     })
     .optional(),
+  /** Pacing (core/pacing.ts): each hook's own, no global default; null takes it off. */
+  rateLimit: z.strictObject({ perSecond: deliverySetting.rateLimitPerSecond }).nullish(),
+  maxInFlight: deliverySetting.maxInFlight.nullish(),
 });
 
 const templateInput = withRules(
@@ -169,7 +173,13 @@ export function hookView(hook: StoredHook, deliveryDefaults: DeliverySettings) {
     parking: hook.status === 'parking',
     disabledReason: hook.disabledReason ?? undefined,
     disabledAt: hook.disabledAt ?? undefined,
-    delivery: effectiveDeliverySettings(deliveryDefaults, hook.delivery),
+    delivery: {
+      ...effectiveDeliverySettings(deliveryDefaults, hook.delivery),
+      rateLimit: hook.delivery?.rateLimit ? { perSecond: hook.delivery.rateLimit.perSecond } : null,
+      maxInFlight: hook.delivery?.maxInFlight ?? null,
+    },
+    // A receiver's Retry-After holds the hook back until then; shown only while it lasts.
+    throttledUntil: isThrottled(hook, Date.now()) ? (hook.throttledUntil ?? undefined) : undefined,
     warnings: targetWarnings(hook.target),
     createdAt: hook.createdAt,
     updatedAt: hook.updatedAt,
@@ -261,6 +271,8 @@ function patchDeliverySettings(
     'delivery.retrySchedule': delivery.retrySchedule,
     'delivery.disableAfter.failures': delivery.disableAfter?.failures,
     'delivery.disableAfter.window': delivery.disableAfter?.window,
+    'delivery.rateLimit': delivery.rateLimit,
+    'delivery.maxInFlight': delivery.maxInFlight,
   };
   for (const [path, value] of Object.entries(paths)) {
     if (value === null) unset[path] = 1;

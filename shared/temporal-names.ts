@@ -19,6 +19,10 @@ export const REPLAY_WORKFLOW = 'replayDeliveries';
 export const SCHEDULED_RECOVERY_WORKFLOW = 'scheduledRecovery';
 export const RETENTION_WORKFLOW = 'enforceRetention';
 export const HOOK_TEST_WORKFLOW = 'testHook';
+export const HOOK_LANE_WORKFLOW = 'hookLane';
+
+/** Tells a hook's lane that deliveries were handed to it; signal-with-start starts the lane if it is not running. */
+export const LANE_SIGNAL = 'moreDeliveries';
 
 export const SEARCH_ATTRIBUTES = {
   hookId: defineSearchAttributeKey('HookId', 'KEYWORD'),
@@ -62,6 +66,11 @@ export function deliveryWorkflowId(deliveryId: DeliveryId): string {
 /** One per enabled spell of a hook (Hook.enabledCount): however many failures notice, it is disabled and its owner mailed once. */
 export function disableHookWorkflowId(hookId: HookId, spell: number): string {
   return `disable-hook:${hookId}:${spell}`;
+}
+
+/** The one sender of a paced hook's deliveries (core/pacing.ts): one lane per hook. */
+export function hookLaneWorkflowId(hookId: HookId): string {
+  return `hook-lane:${hookId}`;
 }
 
 export function replayWorkflowId(replayId: ReplayId): string {

@@ -50,6 +50,8 @@ describe('hooks API', () => {
       timeout: '15s',
       retrySchedule: ['5s', '5m', '30m', '2h', '5h', '10h', '10h'],
       disableAfter: { failures: 100, window: '24h' },
+      rateLimit: null,
+      maxInFlight: null,
     });
     assert.equal(created.body.target.method, 'POST');
 

@@ -46,6 +46,12 @@ const deliverySettingsSchema = new Schema(
     // Absent, not empty: an empty schedule is a hook's choice to never retry.
     retrySchedule: { type: [String], default: undefined },
     disableAfter: { failures: Number, window: String },
+    /** Pacing (core/pacing.ts): with either, the hook's deliveries go through its lane (workflows/hook-lane.ts). */
+    rateLimit: {
+      type: new Schema({ perSecond: { type: Number, required: true } }, { _id: false }),
+      default: undefined,
+    },
+    maxInFlight: Number,
   },
   { _id: false },
 );
@@ -73,6 +79,8 @@ const hookSchema = new Schema(
     /** Failed attempts in a row, and since when; a success resets both. */
     failureCount: { type: Number, default: 0 },
     failingSince: Date,
+    /** A receiver's 429 or 503 asked, with Retry-After, to hear nothing until then: the hook is paced meanwhile. */
+    throttledUntil: Date,
     /**
      * How many times the hook was turned back on. Each disabled spell is named
      * by it, so that however many deliveries fail at once, one workflow

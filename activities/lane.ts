@@ -1,29 +1,18 @@
 import { Context } from '@temporalio/activity';
 import type { HookId } from '../core/ids';
 import { startPaced } from '../core/paced-starts';
-import { isThrottled, pacingOf } from '../core/pacing';
+import { isThrottled, pacingOf, rateAfterTurn } from '../core/pacing';
 import type { Models } from '../infra/models';
 import type { Hook } from '../infra/models/hook';
+import { dueAt, laneDeliveriesOf, nextInLane, OPEN_IN_LANE } from '../records/lane-deliveries';
 import { parkedStep } from './delivery-records';
 import { keepHeartbeating } from './heartbeat';
-import type { LaterAttempts, LaterDelivery } from './later-attempts';
+import type { LaterAttempts } from './later-attempts';
 import type { NextStep } from './retry-plan';
 import { throttledUntilOf } from './throttling';
 
-/** The statuses of the deliveries a lane holds: waiting for a first attempt, or for the next. */
-const OPEN_IN_LANE = ['pending', 'retrying'] as const;
-
 /** What a lane's turn takes of its hook's deliveries without a rate: a second's worth of work on a fast receiver. */
 const TURN_WITHOUT_RATE = 200;
-
-/**
- * After a 429 the lane's rate halves (not below 1 a second), then climbs back
- * by a tenth of the hook's rate at each turn (about a second) without one:
- * the way TCP answers congestion, slowed down fast and recovered gently.
- */
-const BACK_OFF = 0.5;
-const RECOVERY_PER_TURN = 0.1;
-const LOWEST_RATE = 1;
 
 /** How a lane stands between turns: carried by the lane workflow, across continue-as-new too. */
 export interface LanePace {
@@ -43,36 +32,6 @@ export interface LaneTurn {
   sent: number;
 }
 
-/** A lane's deliveries of one status, in the order they are due (see the index notes in infra/models/delivery.ts). */
-export function laneDueFilter(hookId: HookId, status: (typeof OPEN_IN_LANE)[number]) {
-  return { hookId, status, inLane: true };
-}
-
-type LaneDelivery = LaterDelivery & { nextAttemptAt?: Date | null; createdAt: Date };
-
-const LANE_FIELDS = {
-  _id: 1,
-  eventId: 1,
-  hookId: 1,
-  ownerId: 1,
-  attempts: 1,
-  attemptsBeforeResume: 1,
-  nextAttemptAt: 1,
-  createdAt: 1,
-};
-
-function dueAt(delivery: { nextAttemptAt?: Date | null }): number {
-  return delivery.nextAttemptAt?.getTime() ?? 0;
-}
-
-/** The rate after a turn: lowered by a 429, recovering otherwise; absent at the hook's own. */
-function rateAfter(inForce: number, hookRate: number, sawTooMany: boolean): number | undefined {
-  const next = sawTooMany
-    ? Math.max(LOWEST_RATE, inForce * BACK_OFF)
-    : Math.min(hookRate, inForce + hookRate * RECOVERY_PER_TURN);
-  return next < hookRate ? next : undefined;
-}
-
 /**
  * A hook's lane (workflows/hook-lane.ts) sends its deliveries through these:
  * the only sender of a paced hook's deliveries (core/pacing.ts), so its rate
@@ -88,27 +47,11 @@ export function createLaneActivities({
   /** Sends at once for a hook without its own bound. */
   concurrency: number;
 }) {
-  /** The lane's next `limit` deliveries, in the order they are due: a query per status, merged. */
-  async function nextInLane(hookId: HookId, limit: number): Promise<LaneDelivery[]> {
-    const found = await Promise.all(
-      OPEN_IN_LANE.map((status) =>
-        models.Delivery.find(laneDueFilter(hookId, status), LANE_FIELDS)
-          .sort({ nextAttemptAt: 1, _id: 1 })
-          .limit(limit)
-          .lean<LaneDelivery[]>(),
-      ),
-    );
-    return found
-      .flat()
-      .sort((a, b) => dueAt(a) - dueAt(b) || a.createdAt.getTime() - b.createdAt.getTime())
-      .slice(0, limit);
-  }
-
   /** A hook off or gone: its lane's deliveries are kept, paused, for its return, or cancelled with it. */
   async function closeLane(hookId: HookId, hook: Pick<Hook, 'disabledReason'> | null): Promise<void> {
     const step: NextStep = hook ? parkedStep(hook) : { status: 'cancelled', failureReason: 'The hook was deleted' };
     for (const status of OPEN_IN_LANE) {
-      await models.Delivery.updateMany(laneDueFilter(hookId, status), {
+      await models.Delivery.updateMany(laneDeliveriesOf(hookId, status), {
         $set: { status: step.status, failureReason: step.failureReason },
         $unset: { nextAttemptAt: 1 },
       });
@@ -138,7 +81,7 @@ export function createLaneActivities({
       const pacing = pacingOf(hook);
       const rate = pacing.perSecond && Math.min(input.pace.perSecond ?? pacing.perSecond, pacing.perSecond);
       const batch = rate ? Math.ceil(rate) : TURN_WITHOUT_RATE;
-      const open = await nextInLane(input.hookId, batch);
+      const open = await nextInLane(models, input.hookId, batch);
       const due = open.filter((delivery) => dueAt(delivery) <= startedAt);
       let throttledUntil: number | undefined;
       let sawTooMany = false;
@@ -161,12 +104,12 @@ export function createLaneActivities({
           },
         ),
       );
-      const lowered = rate && pacing.perSecond ? rateAfter(rate, pacing.perSecond, sawTooMany) : undefined;
+      const lowered = rate && pacing.perSecond ? rateAfterTurn(rate, pacing.perSecond, sawTooMany) : undefined;
       const pace: LanePace = { notBefore, ...(lowered === undefined ? {} : { perSecond: lowered }) };
       if (throttledUntil !== undefined) return { stop: false, wakeAt: throttledUntil, pace, sent: started };
       // A full turn may have left more due already; otherwise the lane's earliest delivery says when to look again.
       if (started === batch) return { stop: false, wakeAt: Date.now(), pace, sent: started };
-      const [next] = await nextInLane(input.hookId, 1);
+      const [next] = await nextInLane(models, input.hookId, 1);
       return { stop: false, ...(next ? { wakeAt: dueAt(next) } : {}), pace, sent: started };
     },
   };

@@ -33,3 +33,20 @@ export function isPaced(hook: PacedHook, now: number): boolean {
 
 /** The HTTP answers whose Retry-After holds back the whole hook, not only the delivery that got it. */
 export const THROTTLING_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+
+/**
+ * After a 429 the lane's rate halves (not below 1 a second), then climbs back
+ * by a tenth of the hook's rate at each turn (about a second) without one:
+ * the way TCP answers congestion, slowed down fast and recovered gently.
+ */
+const BACK_OFF = 0.5;
+const RECOVERY_PER_TURN = 0.1;
+const LOWEST_RATE = 1;
+
+/** The rate after a turn: lowered by a 429, recovering otherwise; absent at the hook's own. */
+export function rateAfterTurn(inForce: number, hookRate: number, sawTooMany: boolean): number | undefined {
+  const next = sawTooMany
+    ? Math.max(LOWEST_RATE, inForce * BACK_OFF)
+    : Math.min(hookRate, inForce + hookRate * RECOVERY_PER_TURN);
+  return next < hookRate ? next : undefined;
+}

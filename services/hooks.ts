@@ -24,6 +24,7 @@ import {
 } from '../targets/catalogue';
 import { liquidSource } from '../targets/fields';
 import { parkedDeliveriesOf } from '../records/hook-switch';
+import { laneDeliveriesOf, OPEN_IN_LANE } from '../records/lane-deliveries';
 
 const subscription = z
   .string()
@@ -280,13 +281,19 @@ function patchDeliverySettings(
   }
 }
 
-/** Deletes the hook; its past deliveries stay on record, and what it kept while off is cancelled. */
+/**
+ * Deletes the hook; its past deliveries stay on record, and what it kept while
+ * off, or its lane held (a lane waiting hours for a retry would only find out then), is cancelled.
+ */
 export async function deleteHook(models: Models, caller: Caller, id: HookId): Promise<void> {
   const deleted = await models.Hook.deleteOne({ _id: id, ...ownerScope(caller) });
   if (deleted.deletedCount === 0) throw new NotFoundError('hook', id);
-  await models.Delivery.updateMany(parkedDeliveriesOf(id), {
-    $set: { status: 'cancelled', failureReason: 'The hook was deleted' },
-  });
+  for (const kept of [parkedDeliveriesOf(id), ...OPEN_IN_LANE.map((status) => laneDeliveriesOf(id, status))]) {
+    await models.Delivery.updateMany(kept, {
+      $set: { status: 'cancelled', failureReason: 'The hook was deleted' },
+      $unset: { nextAttemptAt: 1 },
+    });
+  }
 }
 
 /**

@@ -74,7 +74,7 @@ const deliverySchema = new Schema(
  *   `{[ownerId,] hookId[, status]}` by {hookId[, status], createdAt, _id}; `{[ownerId,] eventId}` (and
  *   eventDeliveriesFilter, GET /v1/events/:id's first page) by {eventId, createdAt, _id}.
  * - recordedDeliveriesFilter (what a retried fan-out or replay page recorded): the _id index.
- * - laneDueFilter (a lane's next deliveries, in nextAttemptAt order): {hookId, status, inLane, nextAttemptAt}.
+ * - laneDeliveriesOf (a lane's next deliveries, in nextAttemptAt order): {hookId, status, inLane, nextAttemptAt}.
  * - expiredHourFilter, cutoffHourFilter (retention): {createdHour, createdAt}, see sweptByRetention.
  */
 deliverySchema.index({ createdAt: -1, _id: -1 });

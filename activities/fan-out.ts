@@ -5,7 +5,7 @@ import type { Models } from '../infra/models';
 import { subscribedHooksFilter } from '../records/subscriptions';
 import { deliveryEventsOf } from './dispatched-events';
 import { keepHeartbeating } from './heartbeat';
-import { recordedAmong, retriesLeftOnRecord, type AttemptAndRecord } from './first-attempts';
+import { lanesLeftOnRecord, recordedAmong, retriesLeftOnRecord, type AttemptAndRecord } from './first-attempts';
 import type { FanOutTally } from './fan-out-tally';
 import { createFirstSlices } from './first-slices';
 
@@ -128,6 +128,7 @@ export function createFanOutActivities({
                 .filter((hook) => !alreadyAttempted.has(hook._id))
                 .map((hook) => ({ deliveryId: deliveryId(event.id, hook._id), event, hook })),
               {
+                lanesOnRecord: lanesLeftOnRecord(recorded),
                 onSliceRecorded: (sent, slice) => {
                   outcome = {
                     hooks: outcome.hooks + slice.length,

@@ -72,6 +72,15 @@ export function retriesLeftOnRecord<
 }
 
 /**
+ * The hooks whose lanes an earlier try may not have told of the deliveries it
+ * left pending for them (it may have died between recording and signalling):
+ * told again, which is harmless.
+ */
+export function lanesLeftOnRecord(records: readonly { hookId: HookId; status: string }[]): HookId[] {
+  return records.filter((record) => record.status === 'pending').map((record) => record.hookId);
+}
+
+/**
  * The records among these delivery ids that an earlier try made, within one
  * event's deliveries or one replay's: an equality FerretDB hands to its store
  * (it evaluates `$in` itself, on every row it reads). Served by the _id index
@@ -211,17 +220,20 @@ export function createFirstAttempts({
    * fanout`). A crash therefore re-sends at most two slices. `onSliceRecorded`
    * hears of each slice once it is on record, in order. `inOrder` sends one
    * at a time, in the order given (a recovery: its receiver sees the
-   * deliveries in the order they were first made).
+   * deliveries in the order they were first made). `lanesOnRecord` are the
+   * hooks whose lanes to tell again of what an earlier try left pending for them.
    */
   return function attemptAndRecord(
     items: readonly FirstAttempt[],
     options: {
       onSliceRecorded?: (outcome: FirstAttemptsOutcome, slice: readonly FirstAttempt[]) => void;
       inOrder?: boolean;
+      lanesOnRecord?: readonly HookId[];
     } = {},
   ): Promise<FirstAttemptsOutcome> {
     const inFlight = options.inOrder ? 1 : concurrency;
     return keepHeartbeating(async () => {
+      if (options.lanesOnRecord?.length) await handToLanes(options.lanesOnRecord);
       const total: FirstAttemptsOutcome = { ...NO_OUTCOME, retries: [], hooksToDisable: [] };
       let recording: Promise<void> = Promise.resolve();
       for (const slice of slices(items, RECORD_SLICE)) {

@@ -1,18 +1,25 @@
 import { Context } from '@temporalio/activity';
-import type { HookId } from '../core/ids';
-import { startPaced } from '../core/paced-starts';
-import { isThrottled, pacingOf, rateAfterTurn } from '../core/pacing';
+import type { DeliveryId, HookId } from '../core/ids';
+import { PacedStarts } from '../core/paced-starts';
+import { isThrottled, pacingOf, recoveredRate, slowedRate } from '../core/pacing';
 import type { Models } from '../infra/models';
 import type { Hook } from '../infra/models/hook';
-import { dueAt, laneDeliveriesOf, nextInLane, OPEN_IN_LANE } from '../records/lane-deliveries';
+import { dueAt, laneDeliveriesOf, nextInLane, OPEN_IN_LANE, type LaneDelivery } from '../records/lane-deliveries';
 import { parkedStep } from './delivery-records';
 import { keepHeartbeating } from './heartbeat';
 import type { LaterAttempts } from './later-attempts';
 import type { NextStep } from './retry-plan';
 import { throttledUntilOf } from './throttling';
 
-/** What a lane's turn takes of its hook's deliveries without a rate: a second's worth of work on a fast receiver. */
-const TURN_WITHOUT_RATE = 200;
+/** Deliveries a lane reads at a time without a rate; with one, a second's worth. */
+const BATCH_WITHOUT_RATE = 200;
+
+/**
+ * How long one turn sends: reading the next deliveries while earlier ones are
+ * in flight, so that a slow receiver does not slow the rate (a turn that waited
+ * for all its sends before the next would lose their latency every second).
+ */
+const TURN_MS = 10_000;
 
 /** How a lane stands between turns: carried by the lane workflow, across continue-as-new too. */
 export interface LanePace {
@@ -31,6 +38,9 @@ export interface LaneTurn {
   /** Deliveries sent in this turn. */
   sent: number;
 }
+
+type StoredHook = Hook & { _id: string };
+type StoredEvent = Awaited<ReturnType<LaterAttempts['eventOf']>>;
 
 /**
  * A hook's lane (workflows/hook-lane.ts) sends its deliveries through these:
@@ -60,57 +70,99 @@ export function createLaneActivities({
 
   return {
     /**
-     * One turn of a hook's lane: sends the deliveries due now, about a
-     * second's worth at its rate (evenly spaced, carrying on the last turn's
-     * spacing), at most its in-flight bound at once, each recorded with what
+     * One turn of a hook's lane: for up to 10 s, sends the deliveries due,
+     * oldest first, read a second's worth at a time (at its rate) while
+     * earlier ones are in flight: evenly spaced, carrying on the last turn's
+     * spacing, at most its in-flight bound at once, each recorded with what
      * comes next on its retry schedule. A Retry-After (429, 503) holds the
-     * whole hook back; a 429 lowers the lane's rate for a while. Answers when
-     * the lane's next delivery may go.
+     * whole hook back and ends the turn; a 429 lowers the lane's rate for a
+     * while. Answers when the lane's next delivery may go.
      */
     async laneTurn(input: { hookId: HookId; pace: LanePace }): Promise<LaneTurn> {
       const { taskQueue } = Context.current().info;
-      const hook = await models.Hook.findById(input.hookId).lean();
-      if (!hook || hook.status !== 'enabled') {
-        await closeLane(input.hookId, hook);
+      const found = await models.Hook.findById(input.hookId).lean();
+      if (!found || found.status !== 'enabled') {
+        await closeLane(input.hookId, found);
         return { stop: true, pace: input.pace, sent: 0 };
       }
+      let hook = found;
       const startedAt = Date.now();
       if (isThrottled(hook, startedAt)) {
         return { stop: false, wakeAt: hook.throttledUntil?.getTime(), pace: input.pace, sent: 0 };
       }
       const pacing = pacingOf(hook);
-      const rate = pacing.perSecond && Math.min(input.pace.perSecond ?? pacing.perSecond, pacing.perSecond);
-      const batch = rate ? Math.ceil(rate) : TURN_WITHOUT_RATE;
-      const open = await nextInLane(models, input.hookId, batch);
-      const due = open.filter((delivery) => dueAt(delivery) <= startedAt);
+      const hookRate = pacing.perSecond;
+      let rate = hookRate && Math.min(input.pace.perSecond ?? hookRate, hookRate);
+      let rateSetAt = startedAt;
+      const batch = rate ? Math.ceil(rate) : BATCH_WITHOUT_RATE;
+      const starts = new PacedStarts({
+        intervalMs: rate ? 1000 / rate : 0,
+        inFlight: pacing.maxInFlight ?? concurrency,
+        notBefore: input.pace.notBefore,
+      });
+      const setRate = (next: number) => {
+        rate = next;
+        rateSetAt = Date.now();
+        starts.intervalMs = 1000 / next;
+      };
+      /** In flight, and when each finished: a read that began before one finished may still show it due. */
+      const sending = new Set<DeliveryId>();
+      const finishedAt = new Map<DeliveryId, number>();
       let throttledUntil: number | undefined;
-      let sawTooMany = false;
-      const { started, notBefore } = await keepHeartbeating(() =>
-        startPaced(
-          due,
-          {
-            intervalMs: rate ? 1000 / rate : 0,
-            inFlight: pacing.maxInFlight ?? concurrency,
-            notBefore: input.pace.notBefore,
-            stopped: () => throttledUntil !== undefined,
-          },
-          // With the hook as the turn found it: switched off meanwhile, it has at most this turn's sends more.
-          async (delivery) => {
-            const { result } = await laterAttempts.sendAgain(delivery, hook, taskQueue);
-            if (!result) return;
-            if (result.attempt.statusCode === 429) sawTooMany = true;
-            const until = throttledUntilOf(result, Date.now());
-            if (until !== undefined) throttledUntil = Math.max(until, throttledUntil ?? 0);
-          },
-        ),
-      );
-      const lowered = rate && pacing.perSecond ? rateAfterTurn(rate, pacing.perSecond, sawTooMany) : undefined;
-      const pace: LanePace = { notBefore, ...(lowered === undefined ? {} : { perSecond: lowered }) };
-      if (throttledUntil !== undefined) return { stop: false, wakeAt: throttledUntil, pace, sent: started };
-      // A full turn may have left more due already; otherwise the lane's earliest delivery says when to look again.
-      if (started === batch) return { stop: false, wakeAt: Date.now(), pace, sent: started };
+      let slowedAt = 0;
+      const holdBack = () => throttledUntil !== undefined || starts.failed || Date.now() >= startedAt + TURN_MS;
+
+      async function send(delivery: LaneDelivery, to: StoredHook, event: StoredEvent): Promise<void> {
+        try {
+          const { result } = await laterAttempts.sendAgain(delivery, to, event, taskQueue);
+          if (!result) return;
+          // Several sends in flight may all get a 429 for the same overload: one halving a second.
+          if (rate && result.attempt.statusCode === 429 && Date.now() - slowedAt >= 1000) {
+            slowedAt = Date.now();
+            setRate(slowedRate(rate));
+          }
+          const until = throttledUntilOf(result, Date.now());
+          if (until !== undefined) throttledUntil = Math.max(until, throttledUntil ?? 0);
+        } finally {
+          sending.delete(delivery._id);
+          finishedAt.set(delivery._id, Date.now());
+        }
+      }
+
+      await keepHeartbeating(async () => {
+        while (!holdBack()) {
+          const readAt = Date.now();
+          const busy = new Set(sending);
+          const due = (await nextInLane(models, input.hookId, batch + busy.size))
+            .filter((d) => !busy.has(d._id) && (finishedAt.get(d._id) ?? 0) < readAt && dueAt(d) <= readAt)
+            .slice(0, batch);
+          if (due.length === 0) break;
+          // Read before their turns: what is paced is the request, not a read of the store before it.
+          const events = await Promise.all(due.map((delivery) => laterAttempts.eventOf(delivery)));
+          for (const [i, delivery] of due.entries()) {
+            await starts.turn();
+            if (holdBack()) break;
+            sending.add(delivery._id);
+            const to = hook;
+            const event = events[i] ?? null;
+            starts.start(() => send(delivery, to, event));
+          }
+          if (rate && hookRate && rate < hookRate) setRate(recoveredRate(rate, hookRate, Date.now() - rateSetAt));
+          // Switched off meanwhile, the hook gets no more sends; the next turn parks what the lane holds.
+          const current = await models.Hook.findById(input.hookId).lean();
+          if (!current || current.status !== 'enabled') break;
+          hook = current;
+        }
+        await starts.finish();
+      });
+      const pace: LanePace = {
+        notBefore: starts.notBefore,
+        ...(rate && hookRate && rate < hookRate ? { perSecond: rate } : {}),
+      };
+      if (throttledUntil !== undefined) return { stop: false, wakeAt: throttledUntil, pace, sent: starts.started };
+      // Due now or earlier (more came, or the turn ran its length): at once.
       const [next] = await nextInLane(models, input.hookId, 1);
-      return { stop: false, ...(next ? { wakeAt: dueAt(next) } : {}), pace, sent: started };
+      return { stop: false, ...(next ? { wakeAt: dueAt(next) } : {}), pace, sent: starts.started };
     },
   };
 }

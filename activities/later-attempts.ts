@@ -45,13 +45,23 @@ export interface SentAgain {
  * kept, paused; a retry of a hook that became paced goes to the hook's lane.
  */
 export function createLaterAttempt({ models, sender, temporal, handToLanes }: LaterAttemptDependencies) {
+  /** The delivery's event, as stored; null once retention (or its owner's deletion) took it. */
+  function eventOf(delivery: Pick<Delivery, 'ownerId' | 'eventId'>) {
+    return models.Event.findById(eventKey(delivery.ownerId, delivery.eventId)).lean();
+  }
+
   /**
-   * Sends the delivery to the hook as it stands, records the attempt, keeps
-   * the hook's failure streak and Retry-After (activities/throttling.ts), and
-   * starts disabling a hook past its threshold.
+   * Sends the delivery's event (`eventOf`, read by the caller: a lane reads
+   * them before their turn to send comes) to the hook as it stands, records
+   * the attempt, keeps the hook's failure streak and Retry-After
+   * (activities/throttling.ts), and starts disabling a hook past its threshold.
    */
-  async function sendAgain(delivery: LaterDelivery, hook: Hook & { _id: string }, taskQueue: string) {
-    const event = await models.Event.findById(eventKey(delivery.ownerId, delivery.eventId)).lean();
+  async function sendAgain(
+    delivery: LaterDelivery,
+    hook: Hook & { _id: string },
+    event: Awaited<ReturnType<typeof eventOf>>,
+    taskQueue: string,
+  ) {
     if (!event) {
       const step: NextStep = { status: 'cancelled', failureReason: 'The event no longer exists' };
       await models.Delivery.updateOne(
@@ -84,8 +94,12 @@ export function createLaterAttempt({ models, sender, temporal, handToLanes }: La
   async function attemptLater(id: DeliveryId, taskQueue: string): Promise<NextStep> {
     const delivery = await models.Delivery.findById(id).lean();
     if (!delivery || delivery.status !== 'retrying') return { status: delivery?.status ?? 'cancelled' };
-    // Its hook's lane sends it: the retry workflow ends here.
-    if (delivery.inLane) return { status: 'retrying' };
+    // Its hook's lane sends it: the retry workflow ends here, telling the lane again (a try that handed it over
+    // may have died before its signal).
+    if (delivery.inLane) {
+      await handToLanes([delivery.hookId]);
+      return { status: 'retrying' };
+    }
     const hook = await models.Hook.findById(delivery.hookId).lean();
     if (!hook || hook.status !== 'enabled') {
       const step: NextStep = hook ? parkedStep(hook) : { status: 'cancelled', failureReason: 'The hook was deleted' };
@@ -101,10 +115,10 @@ export function createLaterAttempt({ models, sender, temporal, handToLanes }: La
       await handToLanes([hook._id]);
       return { status: 'retrying' };
     }
-    return (await sendAgain(delivery, hook, taskQueue)).step;
+    return (await sendAgain(delivery, hook, await eventOf(delivery), taskQueue)).step;
   }
 
-  return { attemptLater, sendAgain };
+  return { attemptLater, eventOf, sendAgain };
 }
 
 export type LaterAttempts = ReturnType<typeof createLaterAttempt>;

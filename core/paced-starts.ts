@@ -1,35 +1,59 @@
 /**
- * Runs `work` over `items` in order, starting each at least `intervalMs` after
- * the one before and no sooner than `notBefore` (epoch ms), with at most
- * `inFlight` running at once: starts evenly spaced, so that any second holds
- * at most 1000 / intervalMs of them. Stops starting once `stopped()` says so,
- * or once a run failed (whose error it throws when the others are done). Answers how many started, and when the next start may be (for the next
- * call to carry on the spacing).
+ * Starts runs evenly spaced, `intervalMs` apart and none before `notBefore`
+ * (epoch ms), with at most `inFlight` running at once: any second then holds
+ * at most 1000 / intervalMs starts. The caller decides what to start next
+ * between starts (a lane reads its next deliveries while earlier ones are in
+ * flight). The first run that fails stops it: `failed` says so, and `finish`
+ * throws that failure once the other runs are done.
  */
-export async function startPaced<T>(
-  items: readonly T[],
-  options: { intervalMs: number; inFlight: number; notBefore: number; stopped: () => boolean },
-  work: (item: T) => Promise<void>,
-): Promise<{ started: number; notBefore: number }> {
-  const running = new Set<Promise<void>>();
-  let notBefore = options.notBefore;
-  let started = 0;
-  let failure: { error: unknown } | undefined;
-  for (const item of items) {
-    while (running.size >= options.inFlight) await Promise.race(running);
-    const wait = notBefore - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    if (failure || options.stopped()) break;
-    notBefore = Math.max(notBefore, Date.now()) + options.intervalMs;
-    const run: Promise<void> = work(item)
-      .catch((error: unknown) => {
-        failure ??= { error };
-      })
-      .finally(() => running.delete(run));
-    running.add(run);
-    started++;
+export class PacedStarts {
+  private readonly running = new Set<Promise<void>>();
+  private failure: { error: unknown } | undefined;
+  private next: number;
+  started = 0;
+  /** The spacing from the next start on: a lane slows down after a 429, and recovers. */
+  intervalMs: number;
+  private readonly inFlight: number;
+
+  constructor(options: { intervalMs: number; inFlight: number; notBefore: number }) {
+    this.next = options.notBefore;
+    this.intervalMs = options.intervalMs;
+    this.inFlight = options.inFlight;
   }
-  await Promise.all(running);
-  if (failure) throw failure.error;
-  return { started, notBefore };
+
+  /** When the start after the last may be: the next turn carries on the spacing from here. */
+  get notBefore(): number {
+    return this.next;
+  }
+
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
+  /** Waits until a run may start: a free slot, and its time in the spacing. */
+  async turn(): Promise<void> {
+    while (this.running.size >= this.inFlight) await Promise.race(this.running);
+    // Again until it is time: a timer may fire a millisecond early, and 5 starts 199 ms apart fit in a second.
+    for (let wait = this.next - Date.now(); wait > 0; wait = this.next - Date.now()) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
+  /** Starts `work` now (call `turn` first), not waiting for it. */
+  start(work: () => Promise<void>): void {
+    this.next = Math.max(this.next, Date.now()) + this.intervalMs;
+    this.started++;
+    const run: Promise<void> = work()
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      })
+      .finally(() => this.running.delete(run));
+    this.running.add(run);
+  }
+
+  /** Waits for every run started; throws the first failure. */
+  async finish(): Promise<void> {
+    await Promise.all(this.running);
+    if (this.failure) throw this.failure.error;
+  }
 }

@@ -35,18 +35,21 @@ export function isPaced(hook: PacedHook, now: number): boolean {
 export const THROTTLING_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 
 /**
- * After a 429 the lane's rate halves (not below 1 a second), then climbs back
- * by a tenth of the hook's rate at each turn (about a second) without one:
- * the way TCP answers congestion, slowed down fast and recovered gently.
+ * After a 429 the lane's rate halves (not below 1 a second, at most once a
+ * second however many sends in flight got one), then climbs back
+ * by a tenth of the hook's rate for each second without one: the way TCP
+ * answers congestion, slowed down fast and recovered gently.
  */
 const BACK_OFF = 0.5;
-const RECOVERY_PER_TURN = 0.1;
+const RECOVERY_PER_SECOND = 0.1;
 const LOWEST_RATE = 1;
 
-/** The rate after a turn: lowered by a 429, recovering otherwise; absent at the hook's own. */
-export function rateAfterTurn(inForce: number, hookRate: number, sawTooMany: boolean): number | undefined {
-  const next = sawTooMany
-    ? Math.max(LOWEST_RATE, inForce * BACK_OFF)
-    : Math.min(hookRate, inForce + hookRate * RECOVERY_PER_TURN);
-  return next < hookRate ? next : undefined;
+/** The rate after a 429. */
+export function slowedRate(inForce: number): number {
+  return Math.max(LOWEST_RATE, inForce * BACK_OFF);
+}
+
+/** The rate after `elapsedMs` without a 429, never above the hook's own. */
+export function recoveredRate(inForce: number, hookRate: number, elapsedMs: number): number {
+  return Math.min(hookRate, inForce + (hookRate * RECOVERY_PER_SECOND * elapsedMs) / 1000);
 }

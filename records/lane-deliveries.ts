@@ -46,7 +46,7 @@ export async function nextInLane(models: Models, hookId: HookId, limit: number):
   const found = await Promise.all(
     OPEN_IN_LANE.map((status) =>
       models.Delivery.find(laneDeliveriesOf(hookId, status), LANE_FIELDS)
-        .sort({ nextAttemptAt: 1, _id: 1 })
+        .sort({ nextAttemptAt: 1, createdAt: 1, _id: 1 })
         .limit(limit)
         .lean<LaneDelivery[]>(),
     ),

@@ -6,10 +6,22 @@ import { startReceiver, type Answer, type ReceivedRequest } from './support/rece
 
 /**
  * How much sooner than its pace a request may reach the receiver: the path
- * from the lane's send to the receiver's clock (sockets, the event loop) is
- * not the same for every request.
+ * from the lane's send to the receiver's clock (sockets, an event loop shared
+ * with the API and the worker in this process, other test files on the same
+ * cores) is not the same for every request. The pace itself is checked on
+ * the attempts' recorded start times, which the lane spaces (START_JITTER_MS).
  */
-const PATH_JITTER_MS = 50;
+const PATH_JITTER_MS = 100;
+
+/**
+ * How much later than its slot in the lane's spacing an attempt may record
+ * its start: the few synchronous steps between (opening the hook's secrets,
+ * rendering) take milliseconds, more when the machine's two cores are shared
+ * with the stack and other test files and the process is paused. A window of
+ * 950 ms holding at most 5 still tells 5 a second from 6 (whose 6 starts take
+ * 833 ms).
+ */
+const START_JITTER_MS = 50;
 
 interface DeliveryView {
   id: string;
@@ -113,13 +125,44 @@ describe('rate limits, in-flight bounds and Retry-After', () => {
     });
     assert.equal(requests.length, 50);
     assert.deepEqual(sorted(numbersOn('/five')), range(50), 'each event reached the receiver exactly once');
-    const times = requests.map((r) => r.receivedAt).sort((a, b) => a - b);
-    for (const [i, start] of times.entries()) {
-      const inWindow = times.slice(i).filter((at) => at < start + 1_000 - PATH_JITTER_MS).length;
-      assert.ok(inWindow <= 5, `${inWindow} requests in the second from request ${i + 1}`);
+    // When each request went out, as its delivery's attempt records it (GET /v1/deliveries/:id).
+    const sentAt = (
+      await Promise.all(
+        (await deliveriesOf(as, hookId)).map(async (d) => {
+          const detail = (await as('GET', `/v1/deliveries/${d.id}`)).body as { attempts: { startedAt: string }[] };
+          assert.equal(detail.attempts.length, 1, 'one attempt each');
+          return Date.parse(detail.attempts[0]?.startedAt ?? '');
+        }),
+      )
+    ).sort((a, b) => a - b);
+    for (const [i, start] of sentAt.entries()) {
+      const inWindow = sentAt.slice(i).filter((at) => at < start + 1_000 - START_JITTER_MS).length;
+      assert.ok(
+        inWindow <= 5,
+        `${inWindow} requests went out in the second from request ${i + 1}: ${sentAt.map((at) => at - (sentAt[0] ?? 0)).join(', ')}`,
+      );
     }
+    const times = requests.map((r) => r.receivedAt).sort((a, b) => a - b);
     const spread = (times.at(-1) ?? 0) - (times[0] ?? 0);
-    assert.ok(spread >= 9_000 && spread < 15_000, `the 50 requests spread over ${spread} ms`);
+    assert.ok(spread >= 9_000 - PATH_JITTER_MS && spread < 15_000, `the 50 requests reached it over ${spread} ms`);
+  });
+
+  it('keeps its rate with a receiver slower than the spacing of its requests', async () => {
+    delays['/slow'] = 3_000;
+    const { as, hookId } = await ownerWithHook('/slow', { rateLimit: { perSecond: 5 } });
+    await postAtOnce(as, 15);
+    await eventually(async () => {
+      const deliveries = await deliveriesOf(as, hookId);
+      assert.equal(deliveries.filter((d) => d.status === 'succeeded').length, 15);
+    }, 30_000);
+    assert.deepEqual(sorted(numbersOn('/slow')), range(15));
+    const times = received('/slow')
+      .map((r) => r.receivedAt)
+      .sort((a, b) => a - b);
+    const spread = (times.at(-1) ?? 0) - (times[0] ?? 0);
+    // 14 gaps of 200 ms: requests go out while earlier ones wait for their answers. Waiting for a second's
+    // requests to be answered before the next would take 3 s more for each second's worth (8.4 s in all).
+    assert.ok(spread >= 2_800 - PATH_JITTER_MS && spread < 5_500, `15 requests spread over ${spread} ms`);
   });
 
   it('never has more than maxInFlight requests open at a slow receiver', async () => {
@@ -146,8 +189,10 @@ describe('rate limits, in-flight bounds and Retry-After', () => {
       assert.equal(received('/busy').length, 1);
       return received('/busy');
     });
-    const view = (await as('GET', `/v1/hooks/${hookId}`)).body as { throttledUntil?: string };
-    assert.ok(view.throttledUntil, 'the hook shows until when it is held back');
+    await eventually(async () => {
+      const view = (await as('GET', `/v1/hooks/${hookId}`)).body as { throttledUntil?: string };
+      assert.ok(view.throttledUntil, 'the hook shows until when it is held back');
+    });
     await postAtOnce(as, 5, 1);
 
     await eventually(async () => {
@@ -159,6 +204,31 @@ describe('rate limits, in-flight bounds and Retry-After', () => {
     const soonest = Math.min(...after429.map((r) => r.receivedAt)) - (refused?.receivedAt ?? 0);
     assert.ok(soonest >= 2_000 - PATH_JITTER_MS, `the next request came ${soonest} ms after the 429`);
     assert.ok(soonest < 6_000, `and not much later (${soonest} ms)`);
+  });
+
+  it("resumes a paced hook's parked deliveries through its lane: oldest first, at its rate", async () => {
+    const { as, hookId } = await ownerWithHook('/resumed', { rateLimit: { perSecond: 2 } });
+    const off = await as('POST', `/v1/hooks/${hookId}/disable`, { reason: 'maintenance' });
+    assert.equal(off.status, 200, JSON.stringify(off.body));
+    for (const n of range(6)) {
+      await postAtOnce(as, 1, n);
+      await eventually(async () => assert.equal((await deliveriesOf(as, hookId)).length, n + 1));
+    }
+    assert.ok((await deliveriesOf(as, hookId)).every((d) => d.status === 'paused'));
+    assert.deepEqual(received('/resumed'), [], 'nothing is sent while the hook is off');
+
+    const on = await as('POST', `/v1/hooks/${hookId}/enable`, {});
+    assert.deepEqual(on.body.parked, { resuming: 6, cancelled: 0 });
+    await eventually(async () => {
+      const deliveries = await deliveriesOf(as, hookId);
+      assert.equal(deliveries.filter((d) => d.status === 'succeeded').length, 6, JSON.stringify(deliveries));
+    }, 20_000);
+    assert.deepEqual(numbersOn('/resumed'), range(6), 'in the order they were made');
+    const times = received('/resumed').map((r) => r.receivedAt);
+    for (let i = 1; i < times.length; i++) {
+      const gap = (times[i] ?? 0) - (times[i - 1] ?? 0);
+      assert.ok(gap >= 500 - PATH_JITTER_MS, `request ${i + 1} came ${gap} ms after the one before, at 2 a second`);
+    }
   });
 
   it('takes the settings on a PATCH, clears them with null, and refuses bad values naming the field', async () => {

@@ -107,6 +107,42 @@ describe('hookLane workflow', () => {
     assert.equal(described.typedSearchAttributes.get(SEARCH_ATTRIBUTES.hookId), first.hookId, 'HookId for the Web UI');
   });
 
+  it('stays until its spacing allows the next send, and a second more, before it ends', async (t) => {
+    const { calls, described } = await runLane(
+      environment(),
+      [(call) => ({ stop: false, pace: { notBefore: call.at + 5 * MINUTE }, sent: 1 })],
+      t.signal,
+    );
+    const [turn] = calls as [TurnCall];
+    const closedAfter = (described.closeTime?.getTime() ?? 0) - turn.at;
+    assert.ok(
+      closedAfter >= 5 * MINUTE + 1_000 && closedAfter < 5 * MINUTE + 1_000 + TURNAROUND_MS,
+      `closed ${closedAfter} ms after its turn`,
+    );
+  });
+
+  it('takes deliveries handed to it while it stays in the same run', async (t) => {
+    const { calls } = await runLane(
+      environment(),
+      [(call) => ({ stop: false, pace: { notBefore: call.at + HOUR }, sent: 1 }), nothingLeft(0)],
+      t.signal,
+      async (seen, laneId) => {
+        await eventually(() => assert.equal(seen.length, 1));
+        const handle = environment().client.workflow.getHandle(laneId);
+        await eventually(async () => {
+          const { events } = await handle.fetchHistory();
+          assert.ok(
+            events?.some((event) => event.timerStartedEventAttributes),
+            'the lane stays, on its timer',
+          );
+        });
+        await handle.signal(LANE_SIGNAL);
+      },
+    );
+    assert.equal(calls.length, 2);
+    assert.equal(calls[1]?.runId, calls[0]?.runId, 'one run');
+  });
+
   it('ends after one turn when it holds nothing', async (t) => {
     const { calls, described } = await runLane(environment(), [nothingLeft(0)], t.signal);
     assert.equal(calls.length, 1);

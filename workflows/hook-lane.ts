@@ -20,6 +20,13 @@ const { laneTurn } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
+/** Past the next send's time in the spacing: a second, which also covers the worker's and server's clocks. */
+const LINGER_MS = 1_000;
+
+function lingerMs(pace: LanePace): number {
+  return Math.max(0, pace.notBefore - Date.now()) + LINGER_MS;
+}
+
 export interface HookLaneInput {
   hookId: HookId;
   /** Where the last run stood, when it continued as new. */
@@ -45,9 +52,12 @@ export async function hookLane(input: HookLaneInput): Promise<void> {
     const turn = await laneTurn({ hookId: input.hookId, pace });
     pace = turn.pace;
     if (turn.stop || turn.wakeAt === undefined) {
-      // Nothing left (or the hook is off, its deliveries parked): the lane ends, unless deliveries were handed
-      // to it meanwhile, which the next turn takes (or parks). A signal that lands while the run completes makes
-      // the server refuse the completion: the workflow then runs on with it, the SDK handing signals in first.
+      // Nothing left: before it ends, the lane stays until its spacing allows the next send, and a second more,
+      // since a run started afresh knows no spacing (the next deliveries of a burst often come a moment later).
+      if (!turn.stop && !handedMore) await condition(() => handedMore, lingerMs(pace));
+      // Then it ends (or the hook is off, its deliveries parked), unless deliveries were handed to it meanwhile,
+      // which the next turn takes (or parks). A signal that lands while the run completes makes the server refuse
+      // the completion: the workflow then runs on with it, the SDK handing signals in first.
       if (!handedMore) return;
       continue;
     }

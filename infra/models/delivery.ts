@@ -74,7 +74,8 @@ const deliverySchema = new Schema(
  *   `{[ownerId,] hookId[, status]}` by {hookId[, status], createdAt, _id}; `{[ownerId,] eventId}` (and
  *   eventDeliveriesFilter, GET /v1/events/:id's first page) by {eventId, createdAt, _id}.
  * - recordedDeliveriesFilter (what a retried fan-out or replay page recorded): the _id index.
- * - laneDeliveriesOf (a lane's next deliveries, in nextAttemptAt order): {hookId, status, inLane, nextAttemptAt}.
+ * - laneDeliveriesOf + nextInLane's sort (a lane's next deliveries, due first, then oldest):
+ *   {hookId, status, inLane, nextAttemptAt, createdAt, _id}.
  * - expiredHourFilter, cutoffHourFilter (retention): {createdHour, createdAt}, see sweptByRetention.
  */
 deliverySchema.index({ createdAt: -1, _id: -1 });
@@ -84,7 +85,7 @@ deliverySchema.index({ ownerId: 1, status: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ hookId: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ hookId: 1, status: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ eventId: 1, createdAt: -1, _id: -1 });
-deliverySchema.index({ hookId: 1, status: 1, inLane: 1, nextAttemptAt: 1 });
+deliverySchema.index({ hookId: 1, status: 1, inLane: 1, nextAttemptAt: 1, createdAt: 1, _id: 1 });
 deliverySchema.index({ eventId: 1, hookId: 1 });
 deliverySchema.index({ replayId: 1, _id: 1 });
 deliverySchema.plugin(sweptByRetention);

@@ -101,6 +101,7 @@ export async function createWorker(
     emailFrom: config.emailFrom,
     publicUrl: config.publicUrl,
     deliveryDefaults: config.deliveryDefaults,
+    taskQueue: config.temporal.taskQueue,
     replayRate: config.replayRate,
     allowPrivateTargets: config.allowPrivateTargets,
   });

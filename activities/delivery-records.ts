@@ -30,6 +30,9 @@ export function heldStep(host: string, until: Date, now: number): NextStep {
   };
 }
 
+/** Where a paced hook's new delivery goes (core/pacing.ts): pending in the hook's lane, due at once. */
+export const LANE_STEP: NextStep = { status: 'pending', delayMs: 0 };
+
 /**
  * The fields that have a value: the driver would write an undefined one as
  * null, where mongoose's casting leaves it out.
@@ -42,7 +45,8 @@ function definedOnly<T extends object>(value: T): T {
  * The record of a delivery's first attempt, inserted whole (nothing can be on
  * record for it yet) and as it is: fan-out inserts these by the thousand
  * without mongoose's casting, so the record carries its own timestamps. A
- * delivery parked for a hook that is off has no attempt yet.
+ * delivery parked for a hook that is off has no attempt yet, nor one pending in
+ * its hook's lane (LANE_STEP).
  */
 export function firstAttemptRecord(
   ids: {
@@ -63,6 +67,7 @@ export function firstAttemptRecord(
     _id: deliveryId,
     ...definedOnly(owners),
     ...stepFields(step, now),
+    ...(step.status === 'pending' ? { inLane: true } : {}),
     attempts: attempt ? [definedOnly(attempt)] : [],
     createdAt: at,
     updatedAt: at,

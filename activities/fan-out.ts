@@ -6,7 +6,7 @@ import type { Models } from '../infra/models';
 import { subscribedHooksFilter } from '../records/subscriptions';
 import { deliveryEventsOf } from './dispatched-events';
 import { keepHeartbeating } from './heartbeat';
-import { recordedAmong, retriesLeftOnRecord, type AttemptAndRecord } from './first-attempts';
+import { lanesLeftOnRecord, recordedAmong, retriesLeftOnRecord, type AttemptAndRecord } from './first-attempts';
 import type { FanOutTally } from './fan-out-tally';
 import { createFirstSlices } from './first-slices';
 
@@ -43,6 +43,7 @@ const NOTHING_YET: FanOutTally = {
   succeeded: 0,
   failed: 0,
   parked: 0,
+  paced: 0,
   skipped: 0,
   retries: [],
   hooksToDisable: [],
@@ -134,12 +135,14 @@ export function createFanOutActivities({
                 .filter((hook) => !alreadyAttempted.has(hook._id))
                 .map((hook) => ({ deliveryId: deliveryId(event.id, hook._id), event, hook })),
               {
+                lanesOnRecord: lanesLeftOnRecord(recorded),
                 onSliceRecorded: (sent, slice) => {
                   outcome = {
                     hooks: outcome.hooks + slice.length,
                     succeeded: outcome.succeeded + sent.succeeded,
                     failed: outcome.failed + sent.failed,
                     parked: outcome.parked + sent.parked,
+                    paced: outcome.paced + sent.paced,
                     skipped: outcome.skipped,
                     retries: [...outcome.retries, ...sent.retries],
                     hooksToDisable: [...outcome.hooksToDisable, ...sent.hooksToDisable],

@@ -2,11 +2,14 @@ import { mapWithConcurrency } from '../core/concurrency';
 import { deliveryId, type DeliveryId, type EventId, type HookId, type OwnerId, type ReplayId } from '../core/ids';
 import type { Models } from '../infra/models';
 import type { Hook } from '../infra/models/hook';
-import { firstAttemptRecord, heldStep, parkedStep } from './delivery-records';
+import { isPaced } from '../core/pacing';
+import { firstAttemptRecord, heldStep, LANE_STEP, parkedStep } from './delivery-records';
 import type { HostBreaker } from './host-breaker';
 import { keepHeartbeating } from './heartbeat';
 import { recordStreaks, type HookToDisable } from './failure-streak';
 import type { HookSender } from './hook-sender';
+import type { HandToLanes } from './lane-hand-off';
+import { throttleHooksAsked } from './throttling';
 import { nextStep, type NextStep } from './retry-plan';
 import type { AttemptResult, DeliveryEvent } from '../targets/contract';
 import type { DeliverySettings } from '../core/delivery-settings';
@@ -37,14 +40,16 @@ export interface FirstAttemptsOutcome {
   failed: number;
   /** Kept, paused, for hooks that are parking while off. */
   parked: number;
+  /** Left pending for their hooks' lanes (paced hooks, core/pacing.ts). */
+  paced: number;
   retries: RetryHandOff[];
   /** Hooks past their failure threshold, or gone (410). */
   hooksToDisable: HookToDisable[];
 }
 
-const NO_OUTCOME = { succeeded: 0, failed: 0, parked: 0 };
+const NO_OUTCOME = { succeeded: 0, failed: 0, parked: 0, paced: 0 };
 
-/** A delivery of a slice and where it goes next; `sent` unless it was parked. */
+/** A delivery of a slice and where it goes next; `sent` unless it was parked or left to its hook's lane. */
 interface SliceResult {
   item: FirstAttempt;
   step: NextStep;
@@ -65,6 +70,15 @@ export function retriesLeftOnRecord<
     const delayMs = Math.max(0, (record.nextAttemptAt?.getTime() ?? 0) - Date.now());
     return [{ deliveryId: record._id, hookId: record.hookId, ownerId: event.ownerId, eventType: event.type, delayMs }];
   });
+}
+
+/**
+ * The hooks whose lanes an earlier try may not have told of the deliveries it
+ * left pending for them (it may have died between recording and signalling):
+ * told again, which is harmless.
+ */
+export function lanesLeftOnRecord(records: readonly { hookId: HookId; status: string }[]): HookId[] {
+  return records.filter((record) => record.status === 'pending').map((record) => record.hookId);
 }
 
 /**
@@ -112,22 +126,26 @@ export function createFirstAttempts({
   sender,
   hostBreaker,
   concurrency,
+  handToLanes,
 }: {
   models: Models;
   sender: HookSender;
   hostBreaker: HostBreaker;
   /** How many deliveries run at once. */
   concurrency: number;
+  handToLanes: HandToLanes;
 }) {
   /**
    * Sends one slice with at most `inFlight` at once, in order when that is one.
-   * A delivery for a hook that is parking is not sent: it is kept, paused; one
-   * to a host the breaker paused waits, retrying, for the pause to end.
+   * A delivery for a hook that is parking is not sent: it is kept, paused. Nor
+   * is one for a paced hook: it is left pending, for the hook's lane. One to a
+   * host the breaker paused waits, retrying, for the pause to end.
    */
   function sendSlice(slice: readonly FirstAttempt[], inFlight: number) {
     const now = new Date();
     return mapWithConcurrency(slice, inFlight, async (item): Promise<SliceResult> => {
       if (item.hook.status === 'parking') return { item, step: parkedStep(item.hook) };
+      if (isPaced(item.hook, now.getTime())) return { item, step: LANE_STEP };
       const targetHost = sender.hostOf(item.hook);
       const heldUntil = hostBreaker.pausedUntil(targetHost);
       if (targetHost && heldUntil) return { item, step: heldStep(targetHost, heldUntil, now.getTime()) };
@@ -162,6 +180,13 @@ export function createFirstAttempts({
       // (measured with `npm run bench -- fanout`); firstAttemptRecord builds whole, typed records.
       { ordered: false, lean: true },
     );
+    // Once on record, so that a lane that takes the signal finds them; once per hook per slice.
+    const laned = results.filter(({ step }) => step.status === 'pending').map(({ item }) => item.hook._id);
+    if (laned.length > 0) await handToLanes(laned);
+    const sentResults = results.flatMap(({ item, sent }) =>
+      sent ? [{ hookId: item.hook._id, result: sent.result }] : [],
+    );
+    await throttleHooksAsked(models, sentResults, recordedAt);
     const hooksToDisable = await recordStreaks(
       models,
       results.flatMap(({ item, step, sent }) =>
@@ -183,6 +208,7 @@ export function createFirstAttempts({
       if (step.status === 'succeeded') outcome.succeeded++;
       else if (step.status === 'failed') outcome.failed++;
       else if (step.status === 'paused') outcome.parked++;
+      else if (step.status === 'pending') outcome.paced++;
       else if (step.status === 'retrying') {
         outcome.retries.push({
           deliveryId: item.deliveryId,
@@ -202,17 +228,20 @@ export function createFirstAttempts({
    * fanout`). A crash therefore re-sends at most two slices. `onSliceRecorded`
    * hears of each slice once it is on record, in order. `inOrder` sends one
    * at a time, in the order given (a recovery: its receiver sees the
-   * deliveries in the order they were first made).
+   * deliveries in the order they were first made). `lanesOnRecord` are the
+   * hooks whose lanes to tell again of what an earlier try left pending for them.
    */
   return function attemptAndRecord(
     items: readonly FirstAttempt[],
     options: {
       onSliceRecorded?: (outcome: FirstAttemptsOutcome, slice: readonly FirstAttempt[]) => void;
       inOrder?: boolean;
+      lanesOnRecord?: readonly HookId[];
     } = {},
   ): Promise<FirstAttemptsOutcome> {
     const inFlight = options.inOrder ? 1 : concurrency;
     return keepHeartbeating(async () => {
+      if (options.lanesOnRecord?.length) await handToLanes(options.lanesOnRecord);
       const total: FirstAttemptsOutcome = { ...NO_OUTCOME, retries: [], hooksToDisable: [] };
       let recording: Promise<void> = Promise.resolve();
       for (const slice of slices(items, RECORD_SLICE)) {
@@ -222,6 +251,7 @@ export function createFirstAttempts({
           total.succeeded += outcome.succeeded;
           total.failed += outcome.failed;
           total.parked += outcome.parked;
+          total.paced += outcome.paced;
           total.retries.push(...outcome.retries);
           total.hooksToDisable.push(...outcome.hooksToDisable);
           options.onSliceRecorded?.(outcome, slice);

@@ -6,7 +6,13 @@ import type { Models } from '../infra/models';
 import { subscribedHooksFilter, type SubscriptionKey } from '../records/subscriptions';
 import { deliveryEventsOf } from './dispatched-events';
 import type { FanOutTally } from './fan-out-tally';
-import { recordedAmong, retriesLeftOnRecord, type AttemptAndRecord, type FirstAttempt } from './first-attempts';
+import {
+  lanesLeftOnRecord,
+  recordedAmong,
+  retriesLeftOnRecord,
+  type AttemptAndRecord,
+  type FirstAttempt,
+} from './first-attempts';
 import type { DeliveryEvent } from '../targets/contract';
 
 export interface FirstSlicesOutcome extends FanOutTally {
@@ -112,12 +118,16 @@ export function createFirstSlices({
     const recorded = info.attempt > 1 ? await recordedForEach(models, attempts) : [];
     const onRecord = new Set(recorded.map((delivery) => delivery._id));
     const eventOf = new Map(attempts.map((attempt) => [attempt.deliveryId, attempt.event]));
-    const sent = await attemptAndRecord(attempts.filter((attempt) => !onRecord.has(attempt.deliveryId)));
+    const sent = await attemptAndRecord(
+      attempts.filter((attempt) => !onRecord.has(attempt.deliveryId)),
+      { lanesOnRecord: lanesLeftOnRecord(recorded) },
+    );
     return {
       hooks: attempts.length,
       succeeded: sent.succeeded,
       failed: sent.failed,
       parked: sent.parked,
+      paced: sent.paced,
       skipped: onRecord.size,
       retries: [...retriesLeftOnRecord(recorded, (record) => eventOf.get(record._id)), ...sent.retries],
       hooksToDisable: sent.hooksToDisable,

@@ -12,6 +12,8 @@ import { createHostPauseActivities } from './host-pauses';
 import { createOwnerRemovalActivities } from './owner-removal';
 import type { HttpClient } from './http/client';
 import { createHookSender } from './hook-sender';
+import { createLaneActivities } from './lane';
+import { createLaneHandOff } from './lane-hand-off';
 import { createLaterAttempt } from './later-attempts';
 import { createReplayActivities } from './replays';
 import { createResumeActivities } from './resume';
@@ -25,6 +27,8 @@ export interface ActivityDependencies {
   secrets: SecretBox;
   /** For activities that hand work on to other workflows. */
   temporal: Client;
+  /** The worker's main task queue, where hooks' lanes run. */
+  taskQueue: string;
   mailer: Transporter;
   emailFrom: string;
   publicUrl: string;
@@ -49,6 +53,7 @@ export async function createActivities({
   http,
   secrets,
   temporal,
+  taskQueue,
   mailer,
   emailFrom,
   publicUrl,
@@ -59,14 +64,23 @@ export async function createActivities({
 }: ActivityDependencies) {
   const senders = await createSenders({ http, mailer, emailFrom, publicUrl, allowPrivateTargets });
   const sender = createHookSender({ senders, secrets, deliveryDefaults });
-  const attemptAndRecord = createFirstAttempts({ models, sender, hostBreaker, concurrency: SEND_CONCURRENCY });
-  const attemptLater = createLaterAttempt({ models, sender, hostBreaker, temporal });
+  const handToLanes = createLaneHandOff({ temporal, taskQueue });
+  const attemptAndRecord = createFirstAttempts({
+    models,
+    sender,
+    hostBreaker,
+    concurrency: SEND_CONCURRENCY,
+    handToLanes,
+  });
+  const laterAttempts = createLaterAttempt({ models, sender, hostBreaker, temporal, handToLanes });
+  const { attemptLater } = laterAttempts;
   return {
     ...createFanOutActivities({ models, attemptAndRecord }),
     ...createReplayActivities({ models, attemptAndRecord, replayRate }),
     ...createHookTestActivities({ models, sender }),
     ...createRetryActivities({ temporal, attemptLater }),
-    ...createResumeActivities({ models, temporal, attemptLater }),
+    ...createResumeActivities({ models, temporal, attemptLater, handToLanes }),
+    ...createLaneActivities({ models, laterAttempts, concurrency: SEND_CONCURRENCY }),
     ...createHookDisablingActivities({ models, mailer, emailFrom, publicUrl }),
     ...createRetentionActivities({ models }),
     ...createHostPauseActivities({ models }),

@@ -1,19 +1,26 @@
 import type { Client } from '@temporalio/client';
 import { eventView } from '../core/stored-events';
 import { deliveryId, eventKey, type DeliveryId } from '../core/ids';
+import { isPaced } from '../core/pacing';
 import type { Models } from '../infra/models';
+import type { Delivery } from '../infra/models/delivery';
+import type { Hook } from '../infra/models/hook';
 import { startHookDisablingWorkflow } from '../infra/workflow-starters';
+import type { AttemptResult } from '../targets/contract';
 import { heldStep, laterAttemptUpdate, parkedStep } from './delivery-records';
 import type { HostBreaker } from './host-breaker';
 import { recordStreaks, type HookToDisable } from './failure-streak';
 import type { HookSender } from './hook-sender';
+import type { HandToLanes } from './lane-hand-off';
 import { nextStep, type NextStep } from './retry-plan';
+import { throttleHooksAsked } from './throttling';
 
 export interface LaterAttemptDependencies {
   models: Models;
   sender: HookSender;
   hostBreaker: HostBreaker;
   temporal: Client;
+  handToLanes: HandToLanes;
 }
 
 /** Starts the workflows that switch these hooks off and tell their owners. */
@@ -21,40 +28,66 @@ export function startDisabling(temporal: Client, hooks: HookToDisable[], taskQue
   return Promise.all(hooks.map((hook) => startHookDisablingWorkflow({ temporal, taskQueue }, hook)));
 }
 
+/** What sending a delivery again reads of it. */
+export type LaterDelivery = Pick<
+  Delivery,
+  '_id' | 'eventId' | 'hookId' | 'ownerId' | 'attempts' | 'attemptsBeforeResume'
+>;
+
+/** What sending it again came to: the step recorded, and the answer when there was a send. */
+export interface SentAgain {
+  step: NextStep;
+  result?: AttemptResult;
+}
+
 /**
- * One more attempt of a delivery that is `retrying`, recorded, with what comes
- * next: a retry's next attempt, or a resumed delivery's first since its hook
- * came back. A delivery whose hook is off again is kept, paused; one to a host
- * the breaker paused waits for the pause to end, no attempt spent.
+ * One more attempt of a delivery, recorded, with what comes next: a retry's
+ * next attempt, a resumed delivery's first since its hook came back, or a
+ * paced hook's delivery its lane sends. A delivery whose hook is off again is
+ * kept, paused; a retry of a hook that became paced goes to the hook's lane;
+ * one to a host the breaker paused waits for the pause to end, no attempt spent.
  */
-export function createLaterAttempt({ models, sender, hostBreaker, temporal }: LaterAttemptDependencies) {
-  return async function attemptLater(id: DeliveryId, taskQueue: string): Promise<NextStep> {
-    const delivery = await models.Delivery.findById(id).lean();
-    if (!delivery || delivery.status !== 'retrying') return { status: delivery?.status ?? 'cancelled' };
-    const hook = await models.Hook.findById(delivery.hookId).lean();
-    if (!hook || hook.status !== 'enabled') {
-      const step: NextStep = hook ? parkedStep(hook) : { status: 'cancelled', failureReason: 'The hook was deleted' };
+export function createLaterAttempt({ models, sender, hostBreaker, temporal, handToLanes }: LaterAttemptDependencies) {
+  /** The delivery's event, as stored; null once retention (or its owner's deletion) took it. */
+  function eventOf(delivery: Pick<Delivery, 'ownerId' | 'eventId'>) {
+    return models.Event.findById(eventKey(delivery.ownerId, delivery.eventId)).lean();
+  }
+
+  /**
+   * Sends the delivery's event (`eventOf`, read by the caller: a lane reads
+   * them before their turn to send comes) to the hook as it stands, records
+   * the attempt, keeps the hook's failure streak and Retry-After
+   * (activities/throttling.ts), and starts disabling a hook past its threshold.
+   */
+  async function sendAgain(
+    delivery: LaterDelivery,
+    hook: Hook & { _id: string },
+    event: Awaited<ReturnType<typeof eventOf>>,
+    taskQueue: string,
+  ) {
+    if (!event) {
+      const step: NextStep = { status: 'cancelled', failureReason: 'The event no longer exists' };
       await models.Delivery.updateOne(
-        { _id: delivery._id, status: 'retrying' },
+        { _id: delivery._id },
         { $set: { status: step.status, failureReason: step.failureReason }, $unset: { nextAttemptAt: 1 } },
       );
-      return step;
+      return { step } satisfies SentAgain;
     }
-    const event = await models.Event.findById(eventKey(delivery.ownerId, delivery.eventId)).lean();
-    if (!event) return { status: 'cancelled', failureReason: 'The event no longer exists' };
     const targetHost = sender.hostOf(hook);
     const heldUntil = hostBreaker.pausedUntil(targetHost);
     if (targetHost && heldUntil) {
       const step = heldStep(targetHost, heldUntil, Date.now());
       await models.Delivery.updateOne({ _id: delivery._id }, laterAttemptUpdate(step, undefined, Date.now()));
-      return step;
+      return { step } satisfies SentAgain;
     }
     const settings = sender.settingsOf(hook);
     const result = await sender.send(hook, deliveryId(delivery.eventId, delivery.hookId), eventView(event));
     hostBreaker.noteOutcome(targetHost, result.outcome);
     const attemptsMade = delivery.attempts.length + 1 - (delivery.attemptsBeforeResume ?? 0);
     const step = nextStep(result, settings, attemptsMade);
-    await models.Delivery.updateOne({ _id: delivery._id }, laterAttemptUpdate(step, result.attempt, Date.now()));
+    const now = Date.now();
+    await models.Delivery.updateOne({ _id: delivery._id }, laterAttemptUpdate(step, result.attempt, now));
+    await throttleHooksAsked(models, [{ hookId: hook._id, result }], now);
     const toDisable = await recordStreaks(models, [
       {
         hookId: hook._id,
@@ -65,8 +98,39 @@ export function createLaterAttempt({ models, sender, hostBreaker, temporal }: La
       },
     ]);
     await startDisabling(temporal, toDisable, taskQueue);
-    return step;
-  };
+    return { step, result } satisfies SentAgain;
+  }
+
+  /** A retry workflow's attempt of a delivery that is `retrying`. */
+  async function attemptLater(id: DeliveryId, taskQueue: string): Promise<NextStep> {
+    const delivery = await models.Delivery.findById(id).lean();
+    if (!delivery || delivery.status !== 'retrying') return { status: delivery?.status ?? 'cancelled' };
+    // Its hook's lane sends it: the retry workflow ends here, telling the lane again (a try that handed it over
+    // may have died before its signal).
+    if (delivery.inLane) {
+      await handToLanes([delivery.hookId]);
+      return { status: 'retrying' };
+    }
+    const hook = await models.Hook.findById(delivery.hookId).lean();
+    if (!hook || hook.status !== 'enabled') {
+      const step: NextStep = hook ? parkedStep(hook) : { status: 'cancelled', failureReason: 'The hook was deleted' };
+      await models.Delivery.updateOne(
+        { _id: delivery._id, status: 'retrying' },
+        { $set: { status: step.status, failureReason: step.failureReason }, $unset: { nextAttemptAt: 1 } },
+      );
+      return step;
+    }
+    if (isPaced(hook, Date.now())) {
+      // Its attempts count against the hook's pace from now on: its lane takes it, at its nextAttemptAt.
+      await models.Delivery.updateOne({ _id: delivery._id, status: 'retrying' }, { $set: { inLane: true } });
+      await handToLanes([hook._id]);
+      return { status: 'retrying' };
+    }
+    return (await sendAgain(delivery, hook, await eventOf(delivery), taskQueue)).step;
+  }
+
+  return { attemptLater, eventOf, sendAgain };
 }
 
-export type AttemptLater = ReturnType<typeof createLaterAttempt>;
+export type LaterAttempts = ReturnType<typeof createLaterAttempt>;
+export type AttemptLater = LaterAttempts['attemptLater'];

@@ -19,6 +19,7 @@ import { countReplayItems, eventReplayHooksFilter, eventReplayTakers, recoveryFi
 import { recordReplay } from '../records/replay-records';
 import type { HookToDisable } from './failure-streak';
 import {
+  lanesLeftOnRecord,
   recordedAmong,
   retriesLeftOnRecord,
   type AttemptAndRecord,
@@ -189,7 +190,10 @@ export function createReplayActivities({
       });
       // A recovery's deliveries are one hook's, oldest first: sent one at a time, its receiver gets them in
       // the order they were first made (sent together, they arrive in the order their sends happen to finish).
-      const outcome = await attemptAndRecord(attempts, { inOrder: replay.kind === 'recovery' });
+      const outcome = await attemptAndRecord(attempts, {
+        inOrder: replay.kind === 'recovery',
+        lanesOnRecord: lanesLeftOnRecord(onRecord),
+      });
       return {
         next,
         sent: attempts.length,

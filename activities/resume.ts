@@ -1,10 +1,12 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { DeliveryId, HookId, OwnerId } from '../core/ids';
+import { isPaced } from '../core/pacing';
 import type { Models } from '../infra/models';
 import { startRetryWorkflow } from '../infra/workflow-starters';
 import { parkedDeliveriesOf } from '../records/hook-switch';
 import { keepHeartbeating } from './heartbeat';
+import type { HandToLanes } from './lane-hand-off';
 import type { AttemptLater } from './later-attempts';
 
 /** What a resume reads of a delivery it takes on. */
@@ -23,13 +25,19 @@ export function createResumeActivities({
   models,
   temporal,
   attemptLater,
+  handToLanes,
 }: {
   models: Models;
   temporal: Client;
   attemptLater: AttemptLater;
+  handToLanes: HandToLanes;
 }) {
-  /** Claims a parked delivery for this page: it becomes `retrying`, its attempts from here counted afresh. */
-  async function claim(delivery: Resumed, claimName: string): Promise<boolean> {
+  /**
+   * Claims a parked delivery for this page: it becomes `retrying`, its
+   * attempts from here counted afresh, and its hook's lane's when the hook is
+   * paced (core/pacing.ts), its retry workflow's otherwise.
+   */
+  async function claim(delivery: Resumed, claimName: string, inLane: boolean): Promise<boolean> {
     const claimed = await models.Delivery.updateOne(
       { ...parkedDeliveriesOf(delivery.hookId), _id: delivery._id },
       {
@@ -38,8 +46,9 @@ export function createResumeActivities({
           nextAttemptAt: new Date(),
           attemptsBeforeResume: delivery.attempts.length,
           resumeClaim: claimName,
+          ...(inLane ? { inLane } : {}),
         },
-        $unset: { failureReason: 1 },
+        $unset: { failureReason: 1, ...(inLane ? {} : { inLane: 1 }) },
       },
     );
     return claimed.modifiedCount === 1;
@@ -52,13 +61,29 @@ export function createResumeActivities({
    */
   async function attempt(delivery: Resumed, taskQueue: string): Promise<boolean> {
     const step = await attemptLater(delivery._id, taskQueue);
-    if (step.status === 'retrying') await handOn(delivery, step.delayMs ?? 0, taskQueue);
+    // Without a delay, its hook's lane took it (the hook became paced meanwhile).
+    if (step.status === 'retrying' && step.delayMs !== undefined) await handOn(delivery, step.delayMs, taskQueue);
     return step.status !== 'paused';
   }
 
   function handOn(delivery: Resumed, delayMs: number, taskQueue: string) {
     const resumed = { deliveryId: delivery._id, hookId: delivery.hookId, ownerId: delivery.ownerId };
     return startRetryWorkflow({ temporal, taskQueue }, { delivery: resumed, delayMs, mode: 'resume' });
+  }
+
+  /**
+   * Claims up to `limit` parked deliveries, oldest first, for the hook's lane
+   * (in that order: each is due as it is claimed), and tells the lane once.
+   * A retried page claims what is still parked and tells the lane again.
+   */
+  async function handPageToLane(input: { hookId: HookId; limit: number; claim: string }): Promise<number> {
+    const parked = await models.Delivery.find(parkedDeliveriesOf(input.hookId), RESUMED_FIELDS)
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(input.limit)
+      .lean<Resumed[]>();
+    for (const delivery of parked) await claim(delivery, input.claim, true);
+    await handToLanes([input.hookId]);
+    return parked.length;
   }
 
   return {
@@ -68,12 +93,15 @@ export function createResumeActivities({
      * were made; each failing one goes on to its retry workflow. Each claimed
      * delivery carries the page's `claim`: a retry of this activity after a
      * crash finds what it claimed, sends what it had not sent yet, and hands on
-     * what it had. Answers how many deliveries this page went through.
+     * what it had. A paced hook's page is claimed for its lane, which sends
+     * it at the hook's pace, oldest first. Answers how many deliveries this
+     * page went through.
      */
     async resumePausedPage(input: { hookId: HookId; limit: number; claim: string }): Promise<number> {
       const { taskQueue } = Context.current().info;
-      const hook = await models.Hook.findById(input.hookId, { status: 1 }).lean();
+      const hook = await models.Hook.findById(input.hookId, { status: 1, delivery: 1, throttledUntil: 1 }).lean();
       if (hook?.status !== 'enabled') return 0;
+      if (isPaced(hook, Date.now())) return handPageToLane(input);
       return keepHeartbeating(async () => {
         const claimedEarlier = await models.Delivery.find(
           { hookId: input.hookId, status: 'retrying', resumeClaim: input.claim },
@@ -97,7 +125,7 @@ export function createResumeActivities({
             : [];
         let went = claimedEarlier.length;
         for (const delivery of parked) {
-          if (!(await claim(delivery, input.claim))) continue;
+          if (!(await claim(delivery, input.claim, false))) continue;
           went++;
           if (!(await attempt(delivery, taskQueue))) return went;
         }

@@ -8,7 +8,10 @@ const JITTER = 0.2;
 
 export interface NextStep {
   status: DeliveryStatus;
-  /** With `retrying`: how long to wait before the next attempt. */
+  /**
+   * With `retrying`: how long to wait before the next attempt. A `retrying`
+   * step without it is the hook's lane's to send (workflows/hook-lane.ts).
+   */
   delayMs?: number;
   failureReason?: string;
 }

@@ -13,6 +13,7 @@ import { getHook, updateHook, updateHookInput } from '../services/hooks';
 import { eventKey, idOf } from '../core/ids';
 import type { Models } from '../infra/models';
 import { createSecretBox } from '../infra/secret-box';
+import { nextInLane } from '../records/lane-deliveries';
 import type { ProbeTenant } from './preload';
 
 export interface HotQuery {
@@ -27,7 +28,7 @@ export interface HotQuery {
  * own reading of the event and the cursor over its hooks, without the sending.
  */
 const countOnly: AttemptAndRecord = (items, options = {}) => {
-  const outcome = { succeeded: items.length, failed: 0, parked: 0, retries: [], hooksToDisable: [] };
+  const outcome = { succeeded: items.length, failed: 0, parked: 0, paced: 0, retries: [], hooksToDisable: [] };
   options.onSliceRecorded?.(outcome, items);
   return Promise.resolve(outcome);
 };
@@ -125,6 +126,8 @@ export function hotQueries(models: Models, probe: ProbeTenant, deliveryDefaults:
       prepare: hourlySweep,
       run: hourlySweep,
     },
+    // A paced hook's lane's turn (activities/lane.ts): its next deliveries, a second's worth at 100 a second.
+    { name: "lane's next deliveries", run: () => nextInLane(models, probe.hookId, 100) },
     {
       name: 'subscription lookup (fan-out)',
       run: () =>

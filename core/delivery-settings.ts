@@ -26,6 +26,9 @@ export interface DeliveryOverrides {
   retrySchedule?: string[] | null;
   retryOn?: RetryOn | null;
   disableAfter?: { failures?: number | null; window?: string | null } | null;
+  /** Pacing (core/pacing.ts): per hook only, no global default. */
+  rateLimit?: { perSecond?: number | null } | null;
+  maxInFlight?: number | null;
 }
 
 /** About 27 hours of retries in all, with ±20 % jitter: a receiver down for a day loses nothing. */
@@ -49,6 +52,9 @@ export const deliverySetting = {
   retryOn: z.enum(RETRY_ON),
   disableAfterFailures: z.number().int().min(1).max(100_000),
   disableAfterWindow: duration({ max: '30d' }),
+  // Whole requests a second: a lane's budget is counted in requests, and a receiver's limits are too.
+  rateLimitPerSecond: z.number().int().min(1).max(1_000),
+  maxInFlight: z.number().int().min(1).max(1_000),
 };
 
 /** A hook's settings in force: its own values where it has them, the defaults elsewhere. */

@@ -24,9 +24,12 @@ import {
   DISPATCH_WORKFLOW,
   dispatchWorkflowId,
   eventWorkflowId,
+  HOOK_LANE_WORKFLOW,
   HOOK_TEST_WORKFLOW,
   hostPauseWorkflowId,
   PAUSE_HOST_WORKFLOW,
+  hookLaneWorkflowId,
+  LANE_SIGNAL,
   REPLAY_WORKFLOW,
   replayWorkflowId,
   RESUME_PAUSED_WORKFLOW,
@@ -183,6 +186,23 @@ export async function startHostPauseWorkflow(
     workflowIdConflictPolicy: 'USE_EXISTING',
     args: [input],
     staticSummary: `Sends to ${input.host} paused for ${input.pause}: ${input.failures} failures`,
+  });
+}
+
+/**
+ * Tells a paced hook's lane that deliveries wait for it, starting the lane if
+ * none runs (signal-with-start): a lane that closed is started again, and one
+ * closing as the signal lands takes it in before it completes (workflows/hook-lane.ts).
+ */
+export async function signalHookLane({ temporal, taskQueue }: StartDependencies, hookId: HookId) {
+  await temporal.workflow.signalWithStart<WorkflowNamed<typeof HOOK_LANE_WORKFLOW>, []>(HOOK_LANE_WORKFLOW, {
+    workflowId: hookLaneWorkflowId(hookId),
+    taskQueue,
+    args: [{ hookId }],
+    signal: LANE_SIGNAL,
+    signalArgs: [],
+    // How ops find a hook's lane in the Web UI.
+    typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.hookId, value: hookId }],
   });
 }
 

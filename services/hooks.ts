@@ -9,6 +9,7 @@ import { PAYLOAD_FORMATS, type Hook } from '../infra/models/hook';
 import { assertOwnerExists } from './owners';
 import { paginate, pageQuery } from './pagination';
 import { FORM_TYPE } from '../core/payloads';
+import { isThrottled } from '../core/pacing';
 import { label, withRules } from '../core/schema-rules';
 import type { SecretBox } from '../infra/secret-box';
 import { templateView } from '../core/hook-template';
@@ -31,6 +32,7 @@ import {
 import { liquidSource } from '../targets/fields';
 import { parkedDeliveriesOf } from '../records/hook-switch';
 import { hookFilterInput, type HookFilter } from '../core/hook-filter';
+import { laneDeliveriesOf, OPEN_IN_LANE } from '../records/lane-deliveries';
 
 const subscription = z
   .string()
@@ -50,6 +52,9 @@ const deliveryInput = z.strictObject({
       window: deliverySetting.disableAfterWindow.nullish(),
     })
     .optional(),
+  /** Pacing (core/pacing.ts): each hook's own, no global default; null takes it off. */
+  rateLimit: z.strictObject({ perSecond: deliverySetting.rateLimitPerSecond }).nullish(),
+  maxInFlight: deliverySetting.maxInFlight.nullish(),
 });
 
 const templateInput = withRules(
@@ -211,8 +216,14 @@ export function hookView(hook: StoredHook, deliveryDefaults: DeliverySettings, h
     parking: hook.status === 'parking',
     disabledReason: hook.disabledReason ?? undefined,
     disabledAt: hook.disabledAt ?? undefined,
-    delivery: effectiveDeliverySettings(deliveryDefaults, hook.delivery),
+    delivery: {
+      ...effectiveDeliverySettings(deliveryDefaults, hook.delivery),
+      rateLimit: hook.delivery?.rateLimit ? { perSecond: hook.delivery.rateLimit.perSecond } : null,
+      maxInFlight: hook.delivery?.maxInFlight ?? null,
+    },
     hostPausedUntil,
+    // A receiver's Retry-After holds the hook back until then; shown only while it lasts.
+    throttledUntil: isThrottled(hook, Date.now()) ? (hook.throttledUntil ?? undefined) : undefined,
     warnings: targetWarnings(hook.target),
     createdAt: hook.createdAt,
     updatedAt: hook.updatedAt,
@@ -371,6 +382,8 @@ function patchDeliverySettings(
     'delivery.retryOn': delivery.retryOn,
     'delivery.disableAfter.failures': delivery.disableAfter?.failures,
     'delivery.disableAfter.window': delivery.disableAfter?.window,
+    'delivery.rateLimit': delivery.rateLimit,
+    'delivery.maxInFlight': delivery.maxInFlight,
   };
   for (const [path, value] of Object.entries(paths)) {
     if (value === null) unset[path] = 1;
@@ -378,13 +391,19 @@ function patchDeliverySettings(
   }
 }
 
-/** Deletes the hook; its past deliveries stay on record, and what it kept while off is cancelled. */
+/**
+ * Deletes the hook; its past deliveries stay on record, and what it kept while
+ * off, or its lane held (a lane waiting hours for a retry would only find out then), is cancelled.
+ */
 export async function deleteHook(models: Models, caller: Caller, id: HookId): Promise<void> {
   const deleted = await models.Hook.deleteOne({ _id: id, ...ownerScope(caller) });
   if (deleted.deletedCount === 0) throw new NotFoundError('hook', id);
-  await models.Delivery.updateMany(parkedDeliveriesOf(id), {
-    $set: { status: 'cancelled', failureReason: 'The hook was deleted' },
-  });
+  for (const kept of [parkedDeliveriesOf(id), ...OPEN_IN_LANE.map((status) => laneDeliveriesOf(id, status))]) {
+    await models.Delivery.updateMany(kept, {
+      $set: { status: 'cancelled', failureReason: 'The hook was deleted' },
+      $unset: { nextAttemptAt: 1 },
+    });
+  }
 }
 
 /**

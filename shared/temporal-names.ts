@@ -21,6 +21,10 @@ export const RETENTION_WORKFLOW = 'enforceRetention';
 export const HOOK_TEST_WORKFLOW = 'testHook';
 export const DELETE_OWNER_WORKFLOW = 'deleteOwner';
 export const PAUSE_HOST_WORKFLOW = 'pauseHost';
+export const HOOK_LANE_WORKFLOW = 'hookLane';
+
+/** Tells a hook's lane that deliveries were handed to it; signal-with-start starts the lane if it is not running. */
+export const LANE_SIGNAL = 'moreDeliveries';
 
 export const SEARCH_ATTRIBUTES = {
   hookId: defineSearchAttributeKey('HookId', 'KEYWORD'),
@@ -74,6 +78,11 @@ export function deleteOwnerWorkflowId(ownerId: OwnerId): string {
 /** One per target host at a time: workers that notice its failures together start one pause. */
 export function hostPauseWorkflowId(host: string): string {
   return `host-pause:${host}`;
+}
+
+/** The one sender of a paced hook's deliveries (core/pacing.ts): one lane per hook. */
+export function hookLaneWorkflowId(hookId: HookId): string {
+  return `hook-lane:${hookId}`;
 }
 
 export function replayWorkflowId(replayId: ReplayId): string {

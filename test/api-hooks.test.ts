@@ -51,6 +51,8 @@ describe('hooks API', () => {
       retrySchedule: ['5s', '5m', '30m', '2h', '5h', '10h', '10h'],
       retryOn: 'transient',
       disableAfter: { failures: 100, window: '24h' },
+      rateLimit: null,
+      maxInFlight: null,
     });
     assert.equal(created.body.target.method, 'POST');
 

@@ -16,6 +16,8 @@ describe('global delivery defaults, overridden per hook', () => {
     retryOn: 'transient' as const,
     disableAfter: { failures: 50, window: '1h' },
   };
+  /** Pacing has no global default: a hook without its own shows none. */
+  const shown = { ...defaults, rateLimit: null, maxInFlight: null };
   let hookflow: Hookflow;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let owner: { id: string; apiKey: string };
@@ -58,14 +60,14 @@ describe('global delivery defaults, overridden per hook', () => {
 
   it('shows and applies the global defaults to a hook that sets none', async () => {
     const hook = await createHook('/plain');
-    assert.deepEqual(hook.delivery, defaults);
+    assert.deepEqual(hook.delivery, shown);
     const delivery = await failedDelivery('/plain');
     assert.equal(delivery.failureReason, 'Gave up after 2 attempts; last: HTTP 500');
   });
 
   it("uses a hook's own schedule over the default one, and keeps the other defaults", async () => {
     const hook = await createHook('/own', { retrySchedule: ['1s', '1s'] });
-    assert.deepEqual(hook.delivery, { ...defaults, retrySchedule: ['1s', '1s'] });
+    assert.deepEqual(hook.delivery, { ...shown, retrySchedule: ['1s', '1s'] });
     const delivery = await failedDelivery('/own');
     assert.equal(delivery.failureReason, 'Gave up after 3 attempts; last: HTTP 500');
   });
@@ -75,6 +77,7 @@ describe('global delivery defaults, overridden per hook', () => {
     const patched = await as('PATCH', `/v1/hooks/${hook.id}`, { delivery: { disableAfter: { failures: 5 } } });
     assert.equal(patched.status, 200, JSON.stringify(patched.body));
     assert.deepEqual(patched.body.delivery, {
+      ...shown,
       timeout: '10s',
       retrySchedule: ['2s'],
       retryOn: 'transient',
@@ -82,7 +85,7 @@ describe('global delivery defaults, overridden per hook', () => {
     });
     const reset = await as('PATCH', `/v1/hooks/${hook.id}`, { delivery: { timeout: null, retrySchedule: null } });
     assert.equal(reset.status, 200, JSON.stringify(reset.body));
-    assert.deepEqual(reset.body.delivery, { ...defaults, disableAfter: { failures: 5, window: '1h' } });
+    assert.deepEqual(reset.body.delivery, { ...shown, disableAfter: { failures: 5, window: '1h' } });
   });
 
   it('refuses a setting out of bounds with a 400 naming it', async () => {

@@ -170,7 +170,15 @@ describe('dispatch workflow', () => {
       }
       const body = JSON.parse(receiver.requests.find((r) => r.path === `/h/${noteOnly}`)?.body ?? '{}');
       assert.deepEqual(body.data, { note: { id: 'n1' } }, 'the event content arrives as stored');
-      assert.deepEqual(result, { deliveries: 7, succeeded: 7, failed: 0, parked: 0, retrying: 0, alreadyAttempted: 0 });
+      assert.deepEqual(result, {
+        deliveries: 7,
+        succeeded: 7,
+        failed: 0,
+        parked: 0,
+        paced: 0,
+        retrying: 0,
+        alreadyAttempted: 0,
+      });
       const recorded = await hookflow.models.Delivery.countDocuments({ ownerId: owner.id, status: 'succeeded' });
       assert.equal(recorded, 7, 'every delivery is on record');
     } finally {

@@ -104,6 +104,7 @@ describe('event delivery, end to end', () => {
       succeeded: 1,
       failed: 0,
       parked: 0,
+      paced: 0,
       retrying: 0,
       alreadyAttempted: 0,
     });

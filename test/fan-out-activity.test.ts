@@ -21,6 +21,7 @@ import { connectMongo, syncIndexes } from '../infra/mongo';
 import { createOwner } from '../services/owners';
 import { createSecretBox } from '../infra/secret-box';
 import { disableHookWorkflowId } from '../shared/temporal-names';
+import { noLanes } from './support/no-lanes';
 import { startReceiver } from './support/receiver';
 import { closedBreaker } from './support/closed-breaker';
 
@@ -114,7 +115,13 @@ describe('fan-out and replay page activities', () => {
     const fanoutKey = await storeEvent(owner.id, 'evt_fanout', 'follow');
     const activities = createFanOutActivities({
       models,
-      attemptAndRecord: createFirstAttempts({ models, sender, hostBreaker: closedBreaker, concurrency: 4 }),
+      attemptAndRecord: createFirstAttempts({
+        models,
+        sender,
+        hostBreaker: closedBreaker,
+        concurrency: 4,
+        handToLanes: noLanes,
+      }),
     });
 
     const lookups = t.mock.method(models.Delivery, 'find');
@@ -143,7 +150,13 @@ describe('fan-out and replay page activities', () => {
     const pageKey = await storeEvent(owner.id, 'evt_page', 'unfollow');
     const activities = createFanOutActivities({
       models,
-      attemptAndRecord: createFirstAttempts({ models, sender, hostBreaker: closedBreaker, concurrency: 50 }),
+      attemptAndRecord: createFirstAttempts({
+        models,
+        sender,
+        hostBreaker: closedBreaker,
+        concurrency: 50,
+        handToLanes: noLanes,
+      }),
     });
     const outcome = await onTry(1, () => activities.deliverToSubscribers({ event: { eventKey: pageKey } }));
     assert.equal(outcome.hooks, 200);
@@ -189,7 +202,13 @@ describe('fan-out and replay page activities', () => {
     const rekeyedKey = await storeEvent(owner.id, 'evt_rekeyed', 'follow');
     const activities = createFanOutActivities({
       models,
-      attemptAndRecord: createFirstAttempts({ models, sender, hostBreaker: closedBreaker, concurrency: 4 }),
+      attemptAndRecord: createFirstAttempts({
+        models,
+        sender,
+        hostBreaker: closedBreaker,
+        concurrency: 4,
+        handToLanes: noLanes,
+      }),
     });
     const outcome = await onTry(1, () => activities.deliverToSubscribers({ event: { eventKey: rekeyedKey } }));
     assert.equal(outcome.succeeded, 1);
@@ -232,7 +251,13 @@ describe('fan-out and replay page activities', () => {
     });
     const activities = createReplayActivities({
       models,
-      attemptAndRecord: createFirstAttempts({ models, sender, hostBreaker: closedBreaker, concurrency: 4 }),
+      attemptAndRecord: createFirstAttempts({
+        models,
+        sender,
+        hostBreaker: closedBreaker,
+        concurrency: 4,
+        handToLanes: noLanes,
+      }),
       replayRate: 10,
     });
     const sentBefore = receiver.requests.length;
@@ -285,7 +310,13 @@ describe('fan-out and replay page activities', () => {
     const event = await models.Event.findById(resumedKey).lean();
     assert.ok(event);
     const hooks = await models.Hook.find({ ownerId: owner.id }).sort({ _id: 1 }).lean();
-    const attemptAndRecord = createFirstAttempts({ models, sender, hostBreaker: closedBreaker, concurrency: 50 });
+    const attemptAndRecord = createFirstAttempts({
+      models,
+      sender,
+      hostBreaker: closedBreaker,
+      concurrency: 50,
+      handToLanes: noLanes,
+    });
     const activities = createFanOutActivities({ models, attemptAndRecord });
 
     // The try that crashed recorded two slices, but only its heartbeat after the first reached Temporal.
@@ -305,6 +336,7 @@ describe('fan-out and replay page activities', () => {
         succeeded: 180,
         failed: 0,
         parked: 0,
+        paced: 0,
         skipped: 0,
         retries: crashed.retries.filter((retry) => retry.hookId <= heartbeated),
         hooksToDisable: [],
@@ -358,7 +390,13 @@ describe('fan-out and replay page activities', () => {
     const cappedKey = await storeEvent(owner.id, 'evt_capped', 'unfollow');
     const activities = createFanOutActivities({
       models,
-      attemptAndRecord: createFirstAttempts({ models, sender, hostBreaker: closedBreaker, concurrency: 50 }),
+      attemptAndRecord: createFirstAttempts({
+        models,
+        sender,
+        hostBreaker: closedBreaker,
+        concurrency: 50,
+        handToLanes: noLanes,
+      }),
       failuresPerCall: 5,
     });
     const first = await onTry(1, () => activities.deliverToSubscribers({ event: { eventKey: cappedKey } }));
@@ -379,7 +417,13 @@ describe('fan-out and replay page activities', () => {
     const localKey = await storeEvent(owner.id, 'evt_local', 'mention');
     const activities = createFanOutActivities({
       models,
-      attemptAndRecord: createFirstAttempts({ models, sender, hostBreaker: closedBreaker, concurrency: 50 }),
+      attemptAndRecord: createFirstAttempts({
+        models,
+        sender,
+        hostBreaker: closedBreaker,
+        concurrency: 50,
+        handToLanes: noLanes,
+      }),
     });
     const local = (attempt: number) =>
       onTry(attempt, () => activities.deliverFirstSlices({ events: [{ eventKey: localKey }], limit: 200 }), {
@@ -424,7 +468,13 @@ describe('fan-out and replay page activities', () => {
     });
     const activities = createFanOutActivities({
       models,
-      attemptAndRecord: createFirstAttempts({ models, sender, hostBreaker: closedBreaker, concurrency: 50 }),
+      attemptAndRecord: createFirstAttempts({
+        models,
+        sender,
+        hostBreaker: closedBreaker,
+        concurrency: 50,
+        handToLanes: noLanes,
+      }),
     });
     const eventReads = t.mock.method(models.Event, 'findById');
     const hookLookups = t.mock.method(models.Hook, 'find');
@@ -457,7 +507,13 @@ describe('fan-out and replay page activities', () => {
     const keys = await Promise.all([0, 1, 2].map((i) => storeEvent(owner.id, `evt_bounded_${i}`, 'renote')));
     const activities = createFanOutActivities({
       models,
-      attemptAndRecord: createFirstAttempts({ models, sender, hostBreaker: closedBreaker, concurrency: 50 }),
+      attemptAndRecord: createFirstAttempts({
+        models,
+        sender,
+        hostBreaker: closedBreaker,
+        concurrency: 50,
+        handToLanes: noLanes,
+      }),
     });
     const outcome = await onTry(
       1,
@@ -482,7 +538,13 @@ describe('fan-out and replay page activities', () => {
     const key = await storeEvent(owner.id, 'evt_sifted', 'note');
     const activities = createFanOutActivities({
       models,
-      attemptAndRecord: createFirstAttempts({ models, sender, hostBreaker: closedBreaker, concurrency: 50 }),
+      attemptAndRecord: createFirstAttempts({
+        models,
+        sender,
+        hostBreaker: closedBreaker,
+        concurrency: 50,
+        handToLanes: noLanes,
+      }),
     });
     // The first 101 hooks looked at (the limit and one more), 50 of them taking the event: room is left, but
     // hooks may follow the 101st.

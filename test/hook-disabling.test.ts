@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createHttpClient } from '../activities/http/client';
 import { createHookSender } from '../activities/hook-sender';
+import { createLaneHandOff } from '../activities/lane-hand-off';
 import { createLaterAttempt } from '../activities/later-attempts';
 import { createResumeActivities } from '../activities/resume';
 import { createSender as createHttpSender } from '../targets/http/sender';
@@ -169,13 +170,10 @@ describe('a failing hook is disabled and its owner emailed once', () => {
       secrets: hookflow.secrets,
       deliveryDefaults: hookflow.config.deliveryDefaults,
     });
-    const attemptLater = createLaterAttempt({
-      models: hookflow.models,
-      sender,
-      hostBreaker: closedBreaker,
-      temporal: hookflow.temporal,
-    });
-    const activities = createResumeActivities({ models: hookflow.models, temporal: hookflow.temporal, attemptLater });
+    const { temporal, models } = hookflow;
+    const handToLanes = createLaneHandOff({ temporal, taskQueue: hookflow.config.temporal.taskQueue });
+    const { attemptLater } = createLaterAttempt({ models, sender, hostBreaker: closedBreaker, temporal, handToLanes });
+    const activities = createResumeActivities({ models, temporal, attemptLater, handToLanes });
     const retried = new MockActivityEnvironment({ attempt: 2, taskQueue: hookflow.config.temporal.taskQueue });
     const resumed = await retried.run(() =>
       activities.resumePausedPage({ hookId: hook.body.id, limit: 20, claim: 'crashed-run:0' }),

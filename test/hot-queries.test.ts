@@ -53,6 +53,7 @@ describe('hot queries', () => {
     "owner's deliveries",
     "owner's deliveries ?status=failed",
     'retention sweep, nothing due',
+    "lane's next deliveries",
     'subscription lookup (fan-out)',
   ];
   for (const name of names) {

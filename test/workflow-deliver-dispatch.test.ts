@@ -75,6 +75,7 @@ describe('deliverDispatch workflow', () => {
       succeeded: (before?.succeeded ?? 0) + count('succeeded'),
       failed: (before?.failed ?? 0) + count('retrying') + count('disabling'),
       parked: (before?.parked ?? 0) + count('parked'),
+      paced: before?.paced ?? 0,
       retrying: (before?.retrying ?? 0) + count('retrying'),
       alreadyAttempted: before?.alreadyAttempted ?? 0,
     };
@@ -197,6 +198,7 @@ describe('deliverDispatch workflow', () => {
       succeeded: 640,
       failed: 50,
       parked: 10,
+      paced: 0,
       retrying: 45,
       alreadyAttempted: 3,
     };

@@ -68,6 +68,8 @@ export interface DeliverDispatchResult {
   failed: number;
   /** Kept, paused, for hooks that are off but parking their deliveries. */
   parked: number;
+  /** Left pending for their hooks' lanes: paced hooks (rate limit, in-flight bound, Retry-After). */
+  paced: number;
   /** Handed to their own retry workflows. */
   retrying: number;
   /** Found recorded by an earlier try of a call (after a worker crash, say) and not sent again. */
@@ -79,6 +81,7 @@ const NO_DELIVERIES: DeliverDispatchResult = {
   succeeded: 0,
   failed: 0,
   parked: 0,
+  paced: 0,
   retrying: 0,
   alreadyAttempted: 0,
 };
@@ -104,6 +107,7 @@ async function settle(outcome: FanOutTally, total: DeliverDispatchResult): Promi
   total.alreadyAttempted += outcome.skipped;
   total.failed += outcome.failed;
   total.parked += outcome.parked;
+  total.paced += outcome.paced;
   total.retrying += outcome.retries.length;
   if (outcome.retries.length > 0 || outcome.hooksToDisable.length > 0) {
     await handOnFailures({ retries: outcome.retries, hooksToDisable: outcome.hooksToDisable });

@@ -3,6 +3,7 @@ export { deliverDispatch } from './deliver-dispatch';
 export { disableFailingHook } from './disable-hook';
 export { enforceRetention } from './enforce-retention';
 export { pauseHost } from './pause-host';
+export { hookLane } from './hook-lane';
 export { replayDeliveries } from './replay-deliveries';
 export { resumePausedDeliveries } from './resume-paused';
 export { retryDelivery } from './retry-delivery';

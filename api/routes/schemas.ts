@@ -92,7 +92,16 @@ export const hookSchema = z.object({
     retrySchedule: z.array(z.string()),
     retryOn: z.enum(RETRY_ON),
     disableAfter: z.object({ failures: z.number(), window: z.string() }),
+    rateLimit: z
+      .object({ perSecond: z.number() })
+      .nullable()
+      .describe("At most this many requests a second to the hook's receiver; null: no limit"),
+    maxInFlight: z.number().nullable().describe('At most this many requests open at once; null: no bound'),
   }),
+  throttledUntil: z.iso
+    .datetime()
+    .optional()
+    .describe("The receiver's 429 or 503 asked, with Retry-After, to hear nothing until then: deliveries wait"),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

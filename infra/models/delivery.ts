@@ -4,7 +4,8 @@ import { sweptByRetention } from './swept-by-retention';
 import type { WithIds } from './with-ids';
 
 /**
- * `retrying` waits for `nextAttemptAt`; `failed` gave up; `paused` waits for
+ * `pending` waits in its hook's lane for its first attempt (at `nextAttemptAt`
+ * or later); `retrying` waits for `nextAttemptAt`; `failed` gave up; `paused` waits for
  * its disabled hook to be enabled again; `cancelled` lost its hook for good.
  */
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'retrying', 'failed', 'paused', 'cancelled'] as const;
@@ -42,6 +43,11 @@ const deliverySchema = new Schema(
     ownerId: { type: String, required: true },
     status: { type: String, enum: DELIVERY_STATUSES, required: true },
     nextAttemptAt: Date,
+    /**
+     * The hook's lane (workflows/hook-lane.ts) sends it, not a retry workflow of its own: set on a paced hook's
+     * deliveries, and on those handed to the lane later (a hook that became paced, a resume).
+     */
+    inLane: Boolean,
     /** Attempts made before the last resume: the retry schedule starts over after them. */
     attemptsBeforeResume: { type: Number, default: 0 },
     /** The resume page that last put it back on its way (see resumePausedPage). */
@@ -68,6 +74,8 @@ const deliverySchema = new Schema(
  *   `{[ownerId,] hookId[, status]}` by {hookId[, status], createdAt, _id}; `{[ownerId,] eventId}` (and
  *   eventDeliveriesFilter, GET /v1/events/:id's first page) by {eventId, createdAt, _id}.
  * - recordedDeliveriesFilter (what a retried fan-out or replay page recorded): the _id index.
+ * - laneDeliveriesOf + nextInLane's sort (a lane's next deliveries, due first, then oldest):
+ *   {hookId, status, inLane, nextAttemptAt, createdAt, _id}.
  * - expiredHourFilter, cutoffHourFilter (retention): {createdHour, createdAt}, see sweptByRetention.
  */
 deliverySchema.index({ createdAt: -1, _id: -1 });
@@ -77,6 +85,7 @@ deliverySchema.index({ ownerId: 1, status: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ hookId: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ hookId: 1, status: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ eventId: 1, createdAt: -1, _id: -1 });
+deliverySchema.index({ hookId: 1, status: 1, inLane: 1, nextAttemptAt: 1, createdAt: 1, _id: 1 });
 deliverySchema.index({ eventId: 1, hookId: 1 });
 deliverySchema.index({ replayId: 1, _id: 1 });
 deliverySchema.plugin(sweptByRetention);

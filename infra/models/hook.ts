@@ -48,6 +48,12 @@ const deliverySettingsSchema = new Schema(
     retrySchedule: { type: [String], default: undefined },
     retryOn: { type: String, enum: RETRY_ON },
     disableAfter: { failures: Number, window: String },
+    /** Pacing (core/pacing.ts): with either, the hook's deliveries go through its lane (workflows/hook-lane.ts). */
+    rateLimit: {
+      type: new Schema({ perSecond: { type: Number, required: true } }, { _id: false }),
+      default: undefined,
+    },
+    maxInFlight: Number,
   },
   { _id: false },
 );
@@ -88,6 +94,8 @@ const hookSchema = new Schema(
     /** Failed attempts in a row, and since when; a success resets both. */
     failureCount: { type: Number, default: 0 },
     failingSince: Date,
+    /** A receiver's 429 or 503 asked, with Retry-After, to hear nothing until then: the hook is paced meanwhile. */
+    throttledUntil: Date,
     /**
      * How many times the hook was turned back on. Each disabled spell is named
      * by it, so that however many deliveries fail at once, one workflow

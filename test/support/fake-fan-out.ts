@@ -77,6 +77,7 @@ export function fakeFanOut(options: {
       succeeded: tally.succeeded + sent.length - failures.length,
       failed: tally.failed + failures.length,
       parked: tally.parked + deliveries.length - sent.length,
+      paced: 0,
       skipped: 0,
       retries: [
         ...tally.retries,
@@ -104,6 +105,7 @@ export function fakeFanOut(options: {
     succeeded: 0,
     failed: 0,
     parked: 0,
+    paced: 0,
     skipped: 0,
     retries: [],
     hooksToDisable: [],

@@ -1,0 +1,58 @@
+import type { HookId } from '../core/ids';
+import type { Models } from '../infra/models';
+import type { Delivery } from '../infra/models/delivery';
+
+/** The statuses of the deliveries a hook's lane holds: waiting for a first attempt, or for the next. */
+export const OPEN_IN_LANE = ['pending', 'retrying'] as const;
+
+/**
+ * A hook's lane's deliveries of one status (workflows/hook-lane.ts): one
+ * query per status, equalities only, which FerretDB hands to its store; see
+ * the index notes in infra/models/delivery.ts.
+ */
+export function laneDeliveriesOf(hookId: HookId, status: (typeof OPEN_IN_LANE)[number]) {
+  return { hookId, status, inLane: true };
+}
+
+/** What a lane reads of a delivery: what sending it again needs (activities/later-attempts.ts), and its order. */
+export type LaneDelivery = Pick<
+  Delivery,
+  '_id' | 'eventId' | 'hookId' | 'ownerId' | 'attempts' | 'attemptsBeforeResume' | 'nextAttemptAt' | 'createdAt'
+>;
+
+const LANE_FIELDS = {
+  _id: 1,
+  eventId: 1,
+  hookId: 1,
+  ownerId: 1,
+  attempts: 1,
+  attemptsBeforeResume: 1,
+  nextAttemptAt: 1,
+  createdAt: 1,
+};
+
+/** When a delivery of a lane is due (its nextAttemptAt; at once without one). */
+export function dueAt(delivery: { nextAttemptAt?: Date | null }): number {
+  return delivery.nextAttemptAt?.getTime() ?? 0;
+}
+
+/**
+ * A lane's next `limit` deliveries, due or not, in the order they are due
+ * (then oldest first): a query per status, merged. Not due is left to the
+ * caller: a range on nextAttemptAt is one FerretDB would evaluate itself, row
+ * by row, where the sort and limit serve it on MongoDB.
+ */
+export async function nextInLane(models: Models, hookId: HookId, limit: number): Promise<LaneDelivery[]> {
+  const found = await Promise.all(
+    OPEN_IN_LANE.map((status) =>
+      models.Delivery.find(laneDeliveriesOf(hookId, status), LANE_FIELDS)
+        .sort({ nextAttemptAt: 1, createdAt: 1, _id: 1 })
+        .limit(limit)
+        .lean<LaneDelivery[]>(),
+    ),
+  );
+  return found
+    .flat()
+    .sort((a, b) => dueAt(a) - dueAt(b) || a.createdAt.getTime() - b.createdAt.getTime())
+    .slice(0, limit);
+}

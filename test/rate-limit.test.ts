@@ -150,7 +150,15 @@ describe('rate limits, in-flight bounds and Retry-After', () => {
   it('keeps its rate with a receiver slower than the spacing of its requests', async () => {
     delays['/slow'] = 3_000;
     const { as, hookId } = await ownerWithHook('/slow', { rateLimit: { perSecond: 5 } });
+    // Kept while the hook is off, then handed to the lane all at once on enable: the spread is the lane's alone,
+    // not also the fan-out's, whose slices take their time on a loaded machine.
+    await as('POST', `/v1/hooks/${hookId}/disable`, {});
     await postAtOnce(as, 15);
+    await eventually(async () => {
+      const deliveries = await deliveriesOf(as, hookId);
+      assert.equal(deliveries.filter((d) => d.status === 'paused').length, 15);
+    });
+    assert.equal((await as('POST', `/v1/hooks/${hookId}/enable`, {})).status, 200);
     await eventually(async () => {
       const deliveries = await deliveriesOf(as, hookId);
       assert.equal(deliveries.filter((d) => d.status === 'succeeded').length, 15);

@@ -85,13 +85,13 @@ describe('Liquid in an HTTP hook URL and headers (real stack)', () => {
     const created = await as(
       'POST',
       '/v1/hooks',
-      hookBody('work', { url: `${receiver.url}/raw?q={{ event.data.name | raw }}` }),
+      hookBody('membership', { url: `${receiver.url}/raw?q={{ event.data.name | raw }}` }),
     );
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const before = receiver.requests.length;
     const posted = await as('POST', '/v1/events', {
       type: 'resource.updated',
-      resourceType: 'work',
+      resourceType: 'membership',
       data: { name: 'two words' },
     });
     const delivery = await eventually(async () => {
@@ -124,14 +124,14 @@ describe('Liquid in an HTTP hook URL and headers (real stack)', () => {
       ],
     ];
     for (const [target, status, message] of refusals) {
-      const refused = await as('POST', '/v1/hooks', hookBody('comment', target));
+      const refused = await as('POST', '/v1/hooks', hookBody('invitation', target));
       assert.equal(refused.status, status, JSON.stringify([target, refused.body]));
       assert.match(refused.body.error.message, message);
     }
     const secret = await as(
       'POST',
       '/v1/hooks',
-      hookBody('comment', { url: receiver.url, headers: { 'X-Key': { value: '{{ any text', secret: true } } }),
+      hookBody('invitation', { url: receiver.url, headers: { 'X-Key': { value: '{{ any text', secret: true } } }),
     );
     assert.equal(secret.status, 201, 'a secret header is no template: anything goes');
   });

@@ -45,6 +45,9 @@ describe('fan-out and replay page activities', () => {
     secrets,
     deliveryDefaults: BUILT_IN_DELIVERY_SETTINGS,
   });
+  /** The worker's first attempts on this file's store, `concurrency` at a time, with no breaker and no lanes. */
+  const firstAttempts = (concurrency: number) =>
+    createFirstAttempts({ models, sender, hostBreaker: closedBreaker, concurrency, handToLanes: noLanes });
 
   before(async () => {
     const url = new URL(loadConfig().mongodbUri);
@@ -115,13 +118,7 @@ describe('fan-out and replay page activities', () => {
     const fanoutKey = await storeEvent(owner.id, 'evt_fanout', 'follow');
     const activities = createFanOutActivities({
       models,
-      attemptAndRecord: createFirstAttempts({
-        models,
-        sender,
-        hostBreaker: closedBreaker,
-        concurrency: 4,
-        handToLanes: noLanes,
-      }),
+      attemptAndRecord: firstAttempts(4),
     });
 
     const lookups = t.mock.method(models.Delivery, 'find');
@@ -150,13 +147,7 @@ describe('fan-out and replay page activities', () => {
     const pageKey = await storeEvent(owner.id, 'evt_page', 'unfollow');
     const activities = createFanOutActivities({
       models,
-      attemptAndRecord: createFirstAttempts({
-        models,
-        sender,
-        hostBreaker: closedBreaker,
-        concurrency: 50,
-        handToLanes: noLanes,
-      }),
+      attemptAndRecord: firstAttempts(50),
     });
     const outcome = await onTry(1, () => activities.deliverToSubscribers({ event: { eventKey: pageKey } }));
     assert.equal(outcome.hooks, 200);
@@ -202,13 +193,7 @@ describe('fan-out and replay page activities', () => {
     const rekeyedKey = await storeEvent(owner.id, 'evt_rekeyed', 'follow');
     const activities = createFanOutActivities({
       models,
-      attemptAndRecord: createFirstAttempts({
-        models,
-        sender,
-        hostBreaker: closedBreaker,
-        concurrency: 4,
-        handToLanes: noLanes,
-      }),
+      attemptAndRecord: firstAttempts(4),
     });
     const outcome = await onTry(1, () => activities.deliverToSubscribers({ event: { eventKey: rekeyedKey } }));
     assert.equal(outcome.succeeded, 1);
@@ -251,13 +236,7 @@ describe('fan-out and replay page activities', () => {
     });
     const activities = createReplayActivities({
       models,
-      attemptAndRecord: createFirstAttempts({
-        models,
-        sender,
-        hostBreaker: closedBreaker,
-        concurrency: 4,
-        handToLanes: noLanes,
-      }),
+      attemptAndRecord: firstAttempts(4),
       replayRate: 10,
     });
     const sentBefore = receiver.requests.length;
@@ -310,13 +289,7 @@ describe('fan-out and replay page activities', () => {
     const event = await models.Event.findById(resumedKey).lean();
     assert.ok(event);
     const hooks = await models.Hook.find({ ownerId: owner.id }).sort({ _id: 1 }).lean();
-    const attemptAndRecord = createFirstAttempts({
-      models,
-      sender,
-      hostBreaker: closedBreaker,
-      concurrency: 50,
-      handToLanes: noLanes,
-    });
+    const attemptAndRecord = firstAttempts(50);
     const activities = createFanOutActivities({ models, attemptAndRecord });
 
     // The try that crashed recorded two slices, but only its heartbeat after the first reached Temporal.
@@ -390,13 +363,7 @@ describe('fan-out and replay page activities', () => {
     const cappedKey = await storeEvent(owner.id, 'evt_capped', 'unfollow');
     const activities = createFanOutActivities({
       models,
-      attemptAndRecord: createFirstAttempts({
-        models,
-        sender,
-        hostBreaker: closedBreaker,
-        concurrency: 50,
-        handToLanes: noLanes,
-      }),
+      attemptAndRecord: firstAttempts(50),
       failuresPerCall: 5,
     });
     const first = await onTry(1, () => activities.deliverToSubscribers({ event: { eventKey: cappedKey } }));
@@ -417,13 +384,7 @@ describe('fan-out and replay page activities', () => {
     const localKey = await storeEvent(owner.id, 'evt_local', 'mention');
     const activities = createFanOutActivities({
       models,
-      attemptAndRecord: createFirstAttempts({
-        models,
-        sender,
-        hostBreaker: closedBreaker,
-        concurrency: 50,
-        handToLanes: noLanes,
-      }),
+      attemptAndRecord: firstAttempts(50),
     });
     const local = (attempt: number) =>
       onTry(attempt, () => activities.deliverFirstSlices({ events: [{ eventKey: localKey }], limit: 200 }), {
@@ -468,13 +429,7 @@ describe('fan-out and replay page activities', () => {
     });
     const activities = createFanOutActivities({
       models,
-      attemptAndRecord: createFirstAttempts({
-        models,
-        sender,
-        hostBreaker: closedBreaker,
-        concurrency: 50,
-        handToLanes: noLanes,
-      }),
+      attemptAndRecord: firstAttempts(50),
     });
     const eventReads = t.mock.method(models.Event, 'findById');
     const hookLookups = t.mock.method(models.Hook, 'find');
@@ -507,13 +462,7 @@ describe('fan-out and replay page activities', () => {
     const keys = await Promise.all([0, 1, 2].map((i) => storeEvent(owner.id, `evt_bounded_${i}`, 'renote')));
     const activities = createFanOutActivities({
       models,
-      attemptAndRecord: createFirstAttempts({
-        models,
-        sender,
-        hostBreaker: closedBreaker,
-        concurrency: 50,
-        handToLanes: noLanes,
-      }),
+      attemptAndRecord: firstAttempts(50),
     });
     const outcome = await onTry(
       1,
@@ -538,13 +487,7 @@ describe('fan-out and replay page activities', () => {
     const key = await storeEvent(owner.id, 'evt_sifted', 'note');
     const activities = createFanOutActivities({
       models,
-      attemptAndRecord: createFirstAttempts({
-        models,
-        sender,
-        hostBreaker: closedBreaker,
-        concurrency: 50,
-        handToLanes: noLanes,
-      }),
+      attemptAndRecord: firstAttempts(50),
     });
     // The first 101 hooks looked at (the limit and one more), 50 of them taking the event: room is left, but
     // hooks may follow the 101st.

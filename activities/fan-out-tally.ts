@@ -7,3 +7,15 @@ export interface FanOutTally extends FirstAttemptsOutcome {
   /** Deliveries an earlier try of this activity already attempted. */
   skipped: number;
 }
+
+/** A call that went through nothing yet: where a tally starts. Tallies are replaced, never changed in place. */
+export const NOTHING_YET: FanOutTally = {
+  hooks: 0,
+  succeeded: 0,
+  failed: 0,
+  parked: 0,
+  paced: 0,
+  skipped: 0,
+  retries: [],
+  hooksToDisable: [],
+};

@@ -7,7 +7,7 @@ import { subscribedHooksFilter } from '../records/subscriptions';
 import { deliveryEventsOf } from './dispatched-events';
 import { keepHeartbeating } from './heartbeat';
 import { lanesLeftOnRecord, recordedAmong, retriesLeftOnRecord, type AttemptAndRecord } from './first-attempts';
-import type { FanOutTally } from './fan-out-tally';
+import { NOTHING_YET, type FanOutTally } from './fan-out-tally';
 import { createFirstSlices } from './first-slices';
 
 /**
@@ -37,17 +37,6 @@ export interface FanOutProgress {
   next?: HookId;
   outcome: FanOutTally;
 }
-
-const NOTHING_YET: FanOutTally = {
-  hooks: 0,
-  succeeded: 0,
-  failed: 0,
-  parked: 0,
-  paced: 0,
-  skipped: 0,
-  retries: [],
-  hooksToDisable: [],
-};
 
 /** The cursor's documents, `size` at a time. */
 async function* batchesOf<T>(cursor: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {

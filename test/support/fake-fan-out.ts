@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Activities } from '../../activities';
-import type { FanOutTally } from '../../activities/fan-out-tally';
+import { NOTHING_YET, type FanOutTally } from '../../activities/fan-out-tally';
 import type { DispatchedEvent } from '../../shared/dispatch';
 import { idOf, type DeliveryId, type HookId } from '../../core/ids';
 
@@ -100,20 +100,9 @@ export function fakeFanOut(options: {
     };
   }
 
-  const nothingYet = (): FanOutTally => ({
-    hooks: 0,
-    succeeded: 0,
-    failed: 0,
-    parked: 0,
-    paced: 0,
-    skipped: 0,
-    retries: [],
-    hooksToDisable: [],
-  });
-
   const activities: FanOutActivities = {
     deliverFirstSlices(input) {
-      let tally = nothingYet();
+      let tally = NOTHING_YET;
       const carryOn: { index: number; afterHookId: HookId }[] = [];
       let begun = 0;
       for (const [index, event] of input.events.entries()) {
@@ -136,7 +125,7 @@ export function fakeFanOut(options: {
       const slice = hooks.slice(from, from + options.hooksPerCall);
       const next = from + slice.length < hooks.length ? slice.at(-1)?.hookId : undefined;
       calls.push({ activity: 'deliverToSubscribers', ...where(), input, next });
-      return Promise.resolve({ ...deliver(slice, nothingYet()), next });
+      return Promise.resolve({ ...deliver(slice, NOTHING_YET), next });
     },
 
     handOnFailures(input) {

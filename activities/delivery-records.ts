@@ -30,7 +30,7 @@ export function heldStep(host: string, until: Date, now: number): NextStep {
   };
 }
 
-/** Where a paced hook's new delivery goes (core/pacing.ts): pending in the hook's lane, due at once. */
+/** Where an ordered or paced hook's new delivery goes (core/ordering.ts, core/pacing.ts): pending in its lane, due at once. */
 export const LANE_STEP: NextStep = { status: 'pending', delayMs: 0 };
 
 /**
@@ -46,7 +46,8 @@ function definedOnly<T extends object>(value: T): T {
  * record for it yet) and as it is: fan-out inserts these by the thousand
  * without mongoose's casting, so the record carries its own timestamps. A
  * delivery parked for a hook that is off has no attempt yet, nor one pending in
- * its hook's lane (LANE_STEP).
+ * its lane (LANE_STEP). An ordered hook's carries its `ordering`: its key's
+ * lane sends it; any other pending one, its hook's lane.
  */
 export function firstAttemptRecord(
   ids: {
@@ -56,6 +57,9 @@ export function firstAttemptRecord(
     ownerId: OwnerId;
     replayId?: ReplayId;
     replayOf?: DeliveryId;
+    /** An ordered hook's delivery (core/ordering.ts). */
+    orderingKey?: string;
+    sequence?: number;
   },
   step: NextStep,
   attempt: Attempt | undefined,
@@ -67,7 +71,7 @@ export function firstAttemptRecord(
     _id: deliveryId,
     ...definedOnly(owners),
     ...stepFields(step, now),
-    ...(step.status === 'pending' ? { inLane: true } : {}),
+    ...(step.status === 'pending' && ids.orderingKey === undefined ? { inLane: true } : {}),
     attempts: attempt ? [definedOnly(attempt)] : [],
     createdAt: at,
     updatedAt: at,

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { DispatchedEvent } from '../shared/dispatch';
 import { filterMatcher } from '../core/hook-filter';
-import { deliveryId, type HookId } from '../core/ids';
+import { deliveryId, type DispatchId, type HookId } from '../core/ids';
 import type { Models } from '../infra/models';
 import { subscribedHooksFilter } from '../records/subscriptions';
 import { deliveryEventsOf } from './dispatched-events';
@@ -9,6 +9,7 @@ import { keepHeartbeating } from './heartbeat';
 import { lanesLeftOnRecord, recordedAmong, retriesLeftOnRecord, type AttemptAndRecord } from './first-attempts';
 import { NOTHING_YET, type FanOutTally } from './fan-out-tally';
 import { createFirstSlices } from './first-slices';
+import { markFannedOut } from './fanned-out';
 
 /**
  * The most failures one call gathers before it hands them back: they travel
@@ -60,6 +61,9 @@ export function createFanOutActivities({
 
   return {
     deliverFirstSlices: createFirstSlices({ models, attemptAndRecord }),
+
+    /** A dispatch has gone through every hook of its events (one that the first call did not finish). */
+    markFannedOut: (input: { dispatchId: DispatchId }) => markFannedOut(models, input.dispatchId),
 
     /**
      * Delivers the event to its subscribed hooks after `afterHookId` whose
@@ -122,7 +126,12 @@ export function createFanOutActivities({
             await attemptAndRecord(
               taking
                 .filter((hook) => !alreadyAttempted.has(hook._id))
-                .map((hook) => ({ deliveryId: deliveryId(event.id, hook._id), event, hook })),
+                .map((hook) => ({
+                  deliveryId: deliveryId(event.id, hook._id),
+                  event,
+                  hook,
+                  sequence: input.event.sequence,
+                })),
               {
                 lanesOnRecord: lanesLeftOnRecord(recorded),
                 onSliceRecorded: (sent, slice) => {

@@ -3,12 +3,14 @@ import { deliveryId, type DeliveryId, type EventId, type HookId, type OwnerId, t
 import type { Models } from '../infra/models';
 import type { Hook } from '../infra/models/hook';
 import { isPaced } from '../core/pacing';
+import { isOrdered, orderingKeyOf, sequenceOf } from '../core/ordering';
+import type { LaneAddress } from '../shared/temporal-names';
 import { firstAttemptRecord, heldStep, LANE_STEP, parkedStep } from './delivery-records';
 import type { HostBreaker } from './host-breaker';
 import { keepHeartbeating } from './heartbeat';
 import { recordStreaks, type HookToDisable } from './failure-streak';
 import type { HookSender } from './hook-sender';
-import type { HandToLanes } from './lane-hand-off';
+import { laneOf, type HandToLanes } from './lane-hand-off';
 import { throttleHooksAsked } from './throttling';
 import { nextStep, type NextStep } from './retry-plan';
 import type { AttemptResult, DeliveryEvent } from '../targets/contract';
@@ -33,6 +35,8 @@ export interface FirstAttempt {
   hook: Hook & { _id: string };
   /** For a replay: the replay it belongs to, and the delivery it does again. */
   replay?: { replayId: ReplayId; replayOf?: DeliveryId };
+  /** The event's place in the order events were accepted (core/ordering.ts), when the caller has it. */
+  sequence?: number;
 }
 
 export interface FirstAttemptsOutcome {
@@ -40,7 +44,7 @@ export interface FirstAttemptsOutcome {
   failed: number;
   /** Kept, paused, for hooks that are parking while off. */
   parked: number;
-  /** Left pending for their hooks' lanes (paced hooks, core/pacing.ts). */
+  /** Left pending for their lanes (paced hooks, core/pacing.ts; ordered ones, core/ordering.ts). */
   paced: number;
   retries: RetryHandOff[];
   /** Hooks past their failure threshold, or gone (410). */
@@ -49,36 +53,50 @@ export interface FirstAttemptsOutcome {
 
 const NO_OUTCOME = { succeeded: 0, failed: 0, parked: 0, paced: 0 };
 
-/** A delivery of a slice and where it goes next; `sent` unless it was parked or left to its hook's lane. */
+/** A delivery of a slice and where it goes next; `sent` unless it was parked or left to its lane. */
 interface SliceResult {
   item: FirstAttempt;
   step: NextStep;
   sent?: { settings: DeliverySettings; result: AttemptResult };
 }
 
+/** What a retried try reads of the deliveries an earlier one recorded. */
+interface OnRecord {
+  _id: DeliveryId;
+  hookId: HookId;
+  status: string;
+  nextAttemptAt?: Date | null;
+  inLane?: boolean | null;
+  orderingKey?: string | null;
+}
+
 /**
  * What an earlier try of an activity left retrying, for their retry workflows
  * once more (starting one again is harmless): a try may die between recording
- * its deliveries and handing their failures on.
+ * its deliveries and handing their failures on. A lane's deliveries have none.
  */
-export function retriesLeftOnRecord<
-  R extends { _id: DeliveryId; hookId: HookId; status: string; nextAttemptAt?: Date | null },
->(records: R[], eventOf: (record: R) => { ownerId: OwnerId; type: string } | undefined): RetryHandOff[] {
+export function retriesLeftOnRecord<R extends OnRecord>(
+  records: R[],
+  eventOf: (record: R) => { ownerId: OwnerId; type: string } | undefined,
+): RetryHandOff[] {
   return records.flatMap((record) => {
     const event = eventOf(record);
-    if (record.status !== 'retrying' || !event) return [];
+    if (record.status !== 'retrying' || !event || laneOf(record)) return [];
     const delayMs = Math.max(0, (record.nextAttemptAt?.getTime() ?? 0) - Date.now());
     return [{ deliveryId: record._id, hookId: record.hookId, ownerId: event.ownerId, eventType: event.type, delayMs }];
   });
 }
 
 /**
- * The hooks whose lanes an earlier try may not have told of the deliveries it
- * left pending for them (it may have died between recording and signalling):
+ * The lanes an earlier try may not have told of the deliveries it left
+ * pending for them (it may have died between recording and signalling):
  * told again, which is harmless.
  */
-export function lanesLeftOnRecord(records: readonly { hookId: HookId; status: string }[]): HookId[] {
-  return records.filter((record) => record.status === 'pending').map((record) => record.hookId);
+export function lanesLeftOnRecord(records: readonly OnRecord[]): LaneAddress[] {
+  return records.flatMap((record) => {
+    const lane = record.status === 'pending' ? laneOf(record) : undefined;
+    return lane ? [lane] : [];
+  });
 }
 
 /**
@@ -107,7 +125,15 @@ export function recordedAmong(
     hookId: 1,
     status: 1,
     nextAttemptAt: 1,
+    inLane: 1,
+    orderingKey: 1,
   }).lean();
+}
+
+/** An ordered hook's delivery carries its event's key and place in order, whatever its status (parked ones too). */
+function orderingOf(item: FirstAttempt) {
+  if (!isOrdered(item.hook)) return undefined;
+  return { orderingKey: orderingKeyOf(item.event), sequence: item.sequence ?? sequenceOf(item.event) };
 }
 
 function slices<T>(items: readonly T[], size: number): T[][] {
@@ -138,14 +164,15 @@ export function createFirstAttempts({
   /**
    * Sends one slice with at most `inFlight` at once, in order when that is one.
    * A delivery for a hook that is parking is not sent: it is kept, paused. Nor
-   * is one for a paced hook: it is left pending, for the hook's lane. One to a
-   * host the breaker paused waits, retrying, for the pause to end.
+   * is one for an ordered or a paced hook: it is left pending, for its key's
+   * lane or its hook's. One to a host the breaker paused waits, retrying, for
+   * the pause to end.
    */
   function sendSlice(slice: readonly FirstAttempt[], inFlight: number) {
     const now = new Date();
     return mapWithConcurrency(slice, inFlight, async (item): Promise<SliceResult> => {
       if (item.hook.status === 'parking') return { item, step: parkedStep(item.hook) };
-      if (isPaced(item.hook, now.getTime())) return { item, step: LANE_STEP };
+      if (isOrdered(item.hook) || isPaced(item.hook, now.getTime())) return { item, step: LANE_STEP };
       const targetHost = sender.hostOf(item.hook);
       const heldUntil = hostBreaker.pausedUntil(targetHost);
       if (targetHost && heldUntil) return { item, step: heldStep(targetHost, heldUntil, now.getTime()) };
@@ -170,6 +197,7 @@ export function createFirstAttempts({
             hookId: item.hook._id,
             ownerId: item.event.ownerId,
             ...item.replay,
+            ...orderingOf(item),
           },
           step,
           sent?.result.attempt,
@@ -180,8 +208,13 @@ export function createFirstAttempts({
       // (measured with `npm run bench -- fanout`); firstAttemptRecord builds whole, typed records.
       { ordered: false, lean: true },
     );
-    // Once on record, so that a lane that takes the signal finds them; once per hook per slice.
-    const laned = results.filter(({ step }) => step.status === 'pending').map(({ item }) => item.hook._id);
+    // Once on record, so that a lane that takes the signal finds them; once per lane per slice.
+    const laned = results
+      .filter(({ step }) => step.status === 'pending')
+      .map(({ item }): LaneAddress => {
+        const ordering = orderingOf(item);
+        return ordering ? { hookId: item.hook._id, orderingKey: ordering.orderingKey } : { hookId: item.hook._id };
+      });
     if (laned.length > 0) await handToLanes(laned);
     const sentResults = results.flatMap(({ item, sent }) =>
       sent ? [{ hookId: item.hook._id, result: sent.result }] : [],
@@ -236,7 +269,7 @@ export function createFirstAttempts({
     options: {
       onSliceRecorded?: (outcome: FirstAttemptsOutcome, slice: readonly FirstAttempt[]) => void;
       inOrder?: boolean;
-      lanesOnRecord?: readonly HookId[];
+      lanesOnRecord?: readonly LaneAddress[];
     } = {},
   ): Promise<FirstAttemptsOutcome> {
     const inFlight = options.inOrder ? 1 : concurrency;

@@ -1,10 +1,11 @@
 import { Context } from '@temporalio/activity';
 import type { DispatchedEvent } from '../shared/dispatch';
 import { filterMatcher, type FilterMatcher } from '../core/hook-filter';
-import { deliveryId, type DeliveryId, type EventId, type HookId } from '../core/ids';
+import { deliveryId, type DeliveryId, type DispatchId, type EventId, type HookId } from '../core/ids';
 import type { Models } from '../infra/models';
 import { subscribedHooksFilter, type SubscriptionKey } from '../records/subscriptions';
 import { deliveryEventsOf } from './dispatched-events';
+import { markFannedOut } from './fanned-out';
 import type { FanOutTally } from './fan-out-tally';
 import {
   lanesLeftOnRecord,
@@ -20,6 +21,8 @@ export interface FirstSlicesOutcome extends FanOutTally {
   begun: number;
   /** The begun events with hooks left (by their index in the call's events), and the hook to carry on after. */
   carryOn: { index: number; afterHookId: HookId }[];
+  /** The call went through every hook of the dispatch `fannedOut` named, and marked its events so. */
+  fannedOut: boolean;
 }
 
 type SubscribedHook = FirstAttempt['hook'];
@@ -39,6 +42,7 @@ function subscriptionOf({ ownerId, type, resourceType }: SubscriptionKey): strin
  */
 async function chooseDeliveries(
   events: readonly DeliveryEvent[],
+  sequences: readonly (number | undefined)[],
   limit: number,
   hooksOf: (event: DeliveryEvent) => Promise<SubscribedHook[]>,
   takes: FilterMatcher,
@@ -58,7 +62,8 @@ async function chooseDeliveries(
         break;
       }
       lastLooked = hook._id;
-      if (takes(hook, event)) attempts.push({ deliveryId: deliveryId(event.id, hook._id), event, hook });
+      const sequence = sequences[index];
+      if (takes(hook, event)) attempts.push({ deliveryId: deliveryId(event.id, hook._id), event, hook, sequence });
     }
     if ((full || hooks.length > limit) && lastLooked) carryOn.push({ index, afterHookId: lastLooked });
   }
@@ -94,6 +99,11 @@ export function createFirstSlices({
   return async function deliverFirstSlices(input: {
     events: DispatchedEvent[];
     limit: number;
+    /**
+     * The dispatch these events are all of: a call that goes through all their hooks marks them fanned out
+     * (activities/fanned-out.ts), which spares the common dispatch an activity of its own for it.
+     */
+    fannedOut?: DispatchId;
   }): Promise<FirstSlicesOutcome> {
     const { info } = Context.current();
     const events = await deliveryEventsOf(models, input.events);
@@ -111,7 +121,14 @@ export function createFirstSlices({
       lookups.set(key, lookup);
       return lookup;
     };
-    const { attempts, carryOn, begun } = await chooseDeliveries(events, input.limit, hooksOf, filterMatcher());
+    const sequences = input.events.map((event) => event.sequence);
+    const { attempts, carryOn, begun } = await chooseDeliveries(
+      events,
+      sequences,
+      input.limit,
+      hooksOf,
+      filterMatcher(),
+    );
 
     // Only a retried try can find deliveries on record (see deliverToSubscribers). What an earlier try
     // recorded stands, and the deliveries it left retrying still need their retry workflows.
@@ -122,7 +139,10 @@ export function createFirstSlices({
       attempts.filter((attempt) => !onRecord.has(attempt.deliveryId)),
       { lanesOnRecord: lanesLeftOnRecord(recorded) },
     );
+    const whole = begun === input.events.length && carryOn.length === 0;
+    if (whole && input.fannedOut) await markFannedOut(models, input.fannedOut);
     return {
+      fannedOut: whole && input.fannedOut !== undefined,
       hooks: attempts.length,
       succeeded: sent.succeeded,
       failed: sent.failed,

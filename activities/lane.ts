@@ -4,11 +4,12 @@ import { PacedStarts } from '../core/paced-starts';
 import { isThrottled, pacingOf, recoveredRate, slowedRate } from '../core/pacing';
 import type { Models } from '../infra/models';
 import type { Hook } from '../infra/models/hook';
-import { dueAt, laneDeliveriesOf, nextInLane, OPEN_IN_LANE, type LaneDelivery } from '../records/lane-deliveries';
-import { parkedStep } from './delivery-records';
+import { dueAt, nextInLane, type LaneDelivery } from '../records/lane-deliveries';
 import { keepHeartbeating } from './heartbeat';
+import { closeLane } from './lane-closing';
+import type { LanePace, LaneTurn } from './lane-turn';
+import { createOrderedLane } from './ordered-lane';
 import type { LaterAttempts } from './later-attempts';
-import type { NextStep } from './retry-plan';
 import { throttledUntilOf } from './throttling';
 
 /** Deliveries a lane reads at a time without a rate; with one, a second's worth. */
@@ -20,24 +21,6 @@ const BATCH_WITHOUT_RATE = 200;
  * for all its sends before the next would lose their latency every second).
  */
 const TURN_MS = 10_000;
-
-/** How a lane stands between turns: carried by the lane workflow, across continue-as-new too. */
-export interface LanePace {
-  /** Epoch ms before which the next send may not start: the spacing goes on from one turn to the next. */
-  notBefore: number;
-  /** The rate in force when a 429 lowered it below the hook's; absent at the hook's own. */
-  perSecond?: number;
-}
-
-export interface LaneTurn {
-  /** The hook is off or gone: what the lane held is parked or cancelled, and the lane stops. */
-  stop: boolean;
-  /** When the lane's next delivery may go (now or earlier: at once); absent when it holds none. */
-  wakeAt?: number;
-  pace: LanePace;
-  /** Deliveries sent in this turn. */
-  sent: number;
-}
 
 type StoredHook = Hook & { _id: string };
 type StoredEvent = Awaited<ReturnType<LaterAttempts['eventOf']>>;
@@ -57,16 +40,7 @@ export function createLaneActivities({
   /** Sends at once for a hook without its own bound. */
   concurrency: number;
 }) {
-  /** A hook off or gone: its lane's deliveries are kept, paused, for its return, or cancelled with it. */
-  async function closeLane(hookId: HookId, hook: Pick<Hook, 'disabledReason'> | null): Promise<void> {
-    const step: NextStep = hook ? parkedStep(hook) : { status: 'cancelled', failureReason: 'The hook was deleted' };
-    for (const status of OPEN_IN_LANE) {
-      await models.Delivery.updateMany(laneDeliveriesOf(hookId, status), {
-        $set: { status: step.status, failureReason: step.failureReason },
-        $unset: { nextAttemptAt: 1 },
-      });
-    }
-  }
+  const orderedTurn = createOrderedLane({ models, laterAttempts });
 
   return {
     /**
@@ -78,17 +52,19 @@ export function createLaneActivities({
      * whole hook back and ends the turn; a 429 lowers the lane's rate for a
      * while. Answers when the lane's next delivery may go.
      */
-    async laneTurn(input: { hookId: HookId; pace: LanePace }): Promise<LaneTurn> {
+    async laneTurn(input: { hookId: HookId; orderingKey?: string; pace: LanePace }): Promise<LaneTurn> {
+      const { orderingKey } = input;
+      if (orderingKey !== undefined) return orderedTurn({ ...input, orderingKey });
       const { taskQueue } = Context.current().info;
       const found = await models.Hook.findById(input.hookId).lean();
       if (!found || found.status !== 'enabled') {
-        await closeLane(input.hookId, found);
+        await closeLane(models, { hookId: input.hookId }, found);
         return { stop: true, pace: input.pace, sent: 0 };
       }
       let hook = found;
       const startedAt = Date.now();
       if (isThrottled(hook, startedAt)) {
-        return { stop: false, wakeAt: hook.throttledUntil?.getTime(), pace: input.pace, sent: 0 };
+        return { stop: false, held: true, wakeAt: hook.throttledUntil?.getTime(), pace: input.pace, sent: 0 };
       }
       const pacing = pacingOf(hook);
       const hookRate = pacing.perSecond;

@@ -11,7 +11,7 @@ import { heldStep, laterAttemptUpdate, parkedStep } from './delivery-records';
 import type { HostBreaker } from './host-breaker';
 import { recordStreaks, type HookToDisable } from './failure-streak';
 import type { HookSender } from './hook-sender';
-import type { HandToLanes } from './lane-hand-off';
+import { laneOf, type HandToLanes } from './lane-hand-off';
 import { nextStep, type NextStep } from './retry-plan';
 import { throttleHooksAsked } from './throttling';
 
@@ -105,10 +105,11 @@ export function createLaterAttempt({ models, sender, hostBreaker, temporal, hand
   async function attemptLater(id: DeliveryId, taskQueue: string): Promise<NextStep> {
     const delivery = await models.Delivery.findById(id).lean();
     if (!delivery || delivery.status !== 'retrying') return { status: delivery?.status ?? 'cancelled' };
-    // Its hook's lane sends it: the retry workflow ends here, telling the lane again (a try that handed it over
-    // may have died before its signal).
-    if (delivery.inLane) {
-      await handToLanes([delivery.hookId]);
+    // Its lane sends it (its hook's, or its key's when ordered): the retry workflow ends here, telling the lane
+    // again (a try that handed it over may have died before its signal).
+    const lane = laneOf(delivery);
+    if (lane) {
+      await handToLanes([lane]);
       return { status: 'retrying' };
     }
     const hook = await models.Hook.findById(delivery.hookId).lean();
@@ -123,7 +124,7 @@ export function createLaterAttempt({ models, sender, hostBreaker, temporal, hand
     if (isPaced(hook, Date.now())) {
       // Its attempts count against the hook's pace from now on: its lane takes it, at its nextAttemptAt.
       await models.Delivery.updateOne({ _id: delivery._id, status: 'retrying' }, { $set: { inLane: true } });
-      await handToLanes([hook._id]);
+      await handToLanes([{ hookId: hook._id }]);
       return { status: 'retrying' };
     }
     return (await sendAgain(delivery, hook, await eventOf(delivery), taskQueue)).step;

@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { sequenceOf } from '../core/ordering';
 import { eventView } from '../core/stored-events';
 import { durationMs } from '../core/durations';
 import {
@@ -180,13 +181,16 @@ export function createReplayActivities({
       const recorded = new Set(onRecord.map((delivery) => delivery._id));
       // Every item of a replay is an event of the replay's owner.
       const keys = [...new Set(claimed.map((item) => eventKey(replay.ownerId, item.eventId)))];
-      const events = new Map((await Event.find({ _id: { $in: keys } }).lean()).map((e) => [e.id, eventView(e)]));
+      const stored = await Event.find({ _id: { $in: keys } }).lean();
+      const events = new Map(stored.map((e) => [e.id, eventView(e)]));
+      const sequences = new Map(stored.map((e) => [e.id, sequenceOf(e)]));
       const leftRetrying = retriesLeftOnRecord(onRecord, (record) => events.get(record.eventId));
       const attempts: FirstAttempt[] = claimed.flatMap((item, index) => {
         const event = events.get(item.eventId);
         const id = ids[index] as DeliveryId;
         if (!event || recorded.has(id)) return [];
-        return [{ deliveryId: id, event, hook: item.hook, replay: { replayId: replay._id, replayOf: item.replayOf } }];
+        const replayed = { replayId: replay._id, replayOf: item.replayOf };
+        return [{ deliveryId: id, event, hook: item.hook, replay: replayed, sequence: sequences.get(item.eventId) }];
       });
       // A recovery's deliveries are one hook's, oldest first: sent one at a time, its receiver gets them in
       // the order they were first made (sent together, they arrive in the order their sends happen to finish).

@@ -4,9 +4,10 @@ import type { DeliveryId, HookId, OwnerId } from '../core/ids';
 import { isPaced } from '../core/pacing';
 import type { Models } from '../infra/models';
 import { startRetryWorkflow } from '../infra/workflow-starters';
-import { parkedDeliveriesOf } from '../records/hook-switch';
+import { parkedDeliveriesOf, resumedFields } from '../records/hook-switch';
 import { keepHeartbeating } from './heartbeat';
-import type { HandToLanes } from './lane-hand-off';
+import { laneOf, type HandToLanes } from './lane-hand-off';
+import type { LaneAddress } from '../shared/temporal-names';
 import type { AttemptLater } from './later-attempts';
 
 /** What a resume reads of a delivery it takes on. */
@@ -17,9 +18,24 @@ interface Resumed {
   attempts: unknown[];
   attemptsBeforeResume?: number | null;
   nextAttemptAt?: Date | null;
+  /** An ordered hook's delivery: its key's lane sends it (core/ordering.ts). */
+  orderingKey?: string | null;
 }
 
-const RESUMED_FIELDS = { _id: 1, hookId: 1, ownerId: 1, attempts: 1, attemptsBeforeResume: 1, nextAttemptAt: 1 };
+const RESUMED_FIELDS = {
+  _id: 1,
+  hookId: 1,
+  ownerId: 1,
+  attempts: 1,
+  attemptsBeforeResume: 1,
+  nextAttemptAt: 1,
+  orderingKey: 1,
+};
+
+/** The lane a resumed delivery goes to when its hook is paced: its key's if it has one, else its hook's. */
+function pacedLaneOf(delivery: Resumed): LaneAddress {
+  return laneOf(delivery) ?? { hookId: delivery.hookId };
+}
 
 export function createResumeActivities({
   models,
@@ -35,16 +51,16 @@ export function createResumeActivities({
   /**
    * Claims a parked delivery for this page: it becomes `retrying`, its
    * attempts from here counted afresh, and its hook's lane's when the hook is
-   * paced (core/pacing.ts), its retry workflow's otherwise.
+   * paced (core/pacing.ts), its retry workflow's otherwise. An ordered one
+   * stays its key's lane's.
    */
-  async function claim(delivery: Resumed, claimName: string, inLane: boolean): Promise<boolean> {
+  async function claim(delivery: Resumed, claimName: string, paced: boolean): Promise<boolean> {
+    const inLane = paced && !laneOf(delivery);
     const claimed = await models.Delivery.updateOne(
       { ...parkedDeliveriesOf(delivery.hookId), _id: delivery._id },
       {
         $set: {
-          status: 'retrying',
-          nextAttemptAt: new Date(),
-          attemptsBeforeResume: delivery.attempts.length,
+          ...resumedFields(delivery),
           resumeClaim: claimName,
           ...(inLane ? { inLane } : {}),
         },
@@ -82,7 +98,7 @@ export function createResumeActivities({
       .limit(input.limit)
       .lean<Resumed[]>();
     for (const delivery of parked) await claim(delivery, input.claim, true);
-    await handToLanes([input.hookId]);
+    await handToLanes(parked.length > 0 ? parked.map(pacedLaneOf) : [{ hookId: input.hookId }]);
     return parked.length;
   }
 
@@ -112,8 +128,10 @@ export function createResumeActivities({
         for (const delivery of claimedEarlier) {
           const sentSinceClaim = delivery.attempts.length > (delivery.attemptsBeforeResume ?? 0);
           const waitMs = Math.max(0, (delivery.nextAttemptAt?.getTime() ?? 0) - Date.now());
-          if (sentSinceClaim) await handOn(delivery, waitMs, taskQueue);
-          else if (!(await attempt(delivery, taskQueue))) return claimedEarlier.length;
+          if (!sentSinceClaim) {
+            if (!(await attempt(delivery, taskQueue))) return claimedEarlier.length;
+          } else if (!laneOf(delivery)) await handOn(delivery, waitMs, taskQueue);
+          // An ordered one sent since its claim is its key's lane's, which sent it and goes on with it.
         }
         const room = input.limit - claimedEarlier.length;
         const parked =

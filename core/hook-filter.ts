@@ -343,6 +343,7 @@ export interface FilterSubject {
   ownerId: string;
   resourceType?: string;
   resourceId?: string;
+  orderingKey?: string;
   messageId?: string;
   data: unknown;
   createdAt: Date;
@@ -350,8 +351,11 @@ export interface FilterSubject {
 
 /** What filters run on: the date as templates show it, fields the event does not have left out (not undefined). */
 function filterView(subject: FilterSubject): Record<string, unknown> {
-  const { id, type, ownerId, resourceType, resourceId, messageId, data, createdAt } = subject;
-  const view = { id, type, ownerId, resourceType, resourceId, messageId, data, createdAt: createdAt.toISOString() };
+  const { id, type, ownerId, resourceType, resourceId, orderingKey, messageId, data, createdAt } = subject;
+  const view = {
+    ...{ id, type, ownerId, resourceType, resourceId, orderingKey, messageId, data },
+    createdAt: createdAt.toISOString(),
+  };
   return Object.fromEntries(Object.entries(view).filter(([, value]) => value !== undefined));
 }
 

@@ -11,8 +11,11 @@ export interface NewEvent {
   type: string;
   resourceType?: string;
   resourceId?: string;
+  orderingKey?: string;
   messageId?: string;
   data: Record<string, unknown>;
+  /** Where it stands in the order its API process accepted events (core/ordering.ts). */
+  sequence: number;
 }
 
 /** An event as the API shows it and as the worker hands it to a target: the record's own fields left out. */
@@ -23,6 +26,7 @@ export function eventView(event: StoredEventRecord) {
     ownerId: event.ownerId,
     resourceType: event.resourceType ?? undefined,
     resourceId: event.resourceId ?? undefined,
+    orderingKey: event.orderingKey ?? undefined,
     messageId: event.messageId ?? undefined,
     data: event.data as unknown,
     createdAt: event.createdAt,

@@ -37,6 +37,7 @@ import {
   RETRY_WORKFLOW,
   SCHEDULED_RECOVERY_WORKFLOW,
   SEARCH_ATTRIBUTES,
+  type LaneAddress,
 } from '../shared/temporal-names';
 
 /**
@@ -190,19 +191,24 @@ export async function startHostPauseWorkflow(
 }
 
 /**
- * Tells a paced hook's lane that deliveries wait for it, starting the lane if
- * none runs (signal-with-start): a lane that closed is started again, and one
- * closing as the signal lands takes it in before it completes (workflows/hook-lane.ts).
+ * Tells a lane (a paced hook's, or an ordered hook's for one key) that
+ * deliveries wait for it, starting the lane if none runs (signal-with-start):
+ * a lane that closed is started again, and one closing as the signal lands
+ * takes it in before it completes (workflows/hook-lane.ts).
  */
-export async function signalHookLane({ temporal, taskQueue }: StartDependencies, hookId: HookId) {
+export async function signalHookLane({ temporal, taskQueue }: StartDependencies, lane: LaneAddress) {
   await temporal.workflow.signalWithStart<WorkflowNamed<typeof HOOK_LANE_WORKFLOW>, []>(HOOK_LANE_WORKFLOW, {
-    workflowId: hookLaneWorkflowId(hookId),
+    workflowId: hookLaneWorkflowId(lane),
     taskQueue,
-    args: [{ hookId }],
+    args: [lane],
     signal: LANE_SIGNAL,
     signalArgs: [],
-    // How ops find a hook's lane in the Web UI.
-    typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.hookId, value: hookId }],
+    // How ops find a hook's lanes in the Web UI.
+    typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.hookId, value: lane.hookId }],
+    staticSummary:
+      lane.orderingKey === undefined
+        ? `Paced deliveries of hook ${lane.hookId}`
+        : `Ordered deliveries of hook ${lane.hookId}, key ${JSON.stringify(lane.orderingKey)}`,
   });
 }
 

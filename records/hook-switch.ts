@@ -19,3 +19,11 @@ export async function disableHookFor(models: Models, hookId: HookId, reason: str
 export function parkedDeliveriesOf(hookId: HookId) {
   return { hookId, status: 'paused' as const, supersededBy: null };
 }
+
+/**
+ * What puts a parked delivery back on its way: due now, its attempts from
+ * here counted afresh (its retry schedule starts over), the parking reason gone.
+ */
+export function resumedFields(delivery: { attempts: unknown[] }) {
+  return { status: 'retrying' as const, nextAttemptAt: new Date(), attemptsBeforeResume: delivery.attempts.length };
+}

@@ -1,6 +1,7 @@
 import type { HookId } from '../core/ids';
 import type { Models } from '../infra/models';
 import type { Delivery } from '../infra/models/delivery';
+import { parkedDeliveriesOf } from './hook-switch';
 
 /** The statuses of the deliveries a hook's lane holds: waiting for a first attempt, or for the next. */
 export const OPEN_IN_LANE = ['pending', 'retrying'] as const;
@@ -55,4 +56,44 @@ export async function nextInLane(models: Models, hookId: HookId, limit: number):
     .flat()
     .sort((a, b) => dueAt(a) - dueAt(b) || a.createdAt.getTime() - b.createdAt.getTime())
     .slice(0, limit);
+}
+
+/**
+ * An ordered hook's deliveries of one key and status (core/ordering.ts):
+ * equalities only, as laneDeliveriesOf. Parked ones are those a resume would
+ * take (parkedDeliveriesOf).
+ */
+export function keyDeliveriesOf(hookId: HookId, orderingKey: string, status: KeyStatus) {
+  return status === 'paused' ? { ...parkedDeliveriesOf(hookId), orderingKey } : { hookId, orderingKey, status };
+}
+
+/** Every key's deliveries of one status (a hook's deletion cancels them): `$exists` runs on the equalities' rows. */
+export function orderedDeliveriesOf(hookId: HookId, status: (typeof OPEN_IN_LANE)[number]) {
+  return { hookId, status, orderingKey: { $exists: true } };
+}
+
+/** Where a key's deliveries wait: for their turn, for their next attempt, or parked while the hook was off. */
+const OPEN_IN_KEY = [...OPEN_IN_LANE, 'paused'] as const;
+type KeyStatus = (typeof OPEN_IN_KEY)[number];
+
+/** What an ordered lane reads of its key's next delivery: what sending it needs, its place and its status. */
+export type KeyDelivery = LaneDelivery & { status: KeyStatus; sequence: number };
+
+/**
+ * The key's next delivery: of those not done, the one whose event was
+ * accepted first, whatever its status (a parked one waits for the resume, a
+ * retrying one for its next attempt, and the later ones wait for it). A query
+ * per status, each its lowest sequence.
+ */
+export async function headOfKey(models: Models, hookId: HookId, orderingKey: string): Promise<KeyDelivery | undefined> {
+  const heads = await Promise.all(
+    OPEN_IN_KEY.map((status) =>
+      models.Delivery.findOne(keyDeliveriesOf(hookId, orderingKey, status), { ...LANE_FIELDS, status: 1, sequence: 1 })
+        .sort({ sequence: 1, _id: 1 })
+        .lean<KeyDelivery>(),
+    ),
+  );
+  return heads
+    .filter((head): head is KeyDelivery => head !== null)
+    .sort((a, b) => a.sequence - b.sequence || a._id.localeCompare(b._id))[0];
 }

@@ -1,4 +1,5 @@
 import { subscriptionKeysFor } from '../core/event-patterns';
+import type { FilterMatcher, FilterSubject } from '../core/hook-filter';
 import type { HookId } from '../core/ids';
 import type { StoredEvent } from '../infra/models/event';
 import { RECEIVING_STATES } from '../infra/models/hook';
@@ -20,4 +21,20 @@ export function subscribedHooksFilter(event: SubscriptionKey, afterHookId?: Hook
     resourceTypes: { $in: [null, ...(event.resourceType ? [event.resourceType] : [])] },
     ...(afterHookId ? { _id: { $gt: afterHookId } } : {}),
   };
+}
+
+/**
+ * Whether a hook takes an event, judged in code as subscribedHooksFilter and
+ * the fan-out's filter would (for an ordered lane's look at an event whose
+ * fan-out is under way: activities/ordered-lane.ts).
+ */
+export function hookTakes(
+  hook: { events: string[]; resourceTypes?: string[] | null; filterJson?: string | null },
+  event: FilterSubject,
+  takes: FilterMatcher,
+): boolean {
+  const keys = new Set(subscriptionKeysFor(event.type));
+  if (!hook.events.some((subscription) => keys.has(subscription))) return false;
+  if (hook.resourceTypes?.length && !hook.resourceTypes.includes(event.resourceType ?? '')) return false;
+  return takes(hook, event);
 }

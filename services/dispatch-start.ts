@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { sequenceOf } from '../core/ordering';
 import { INLINE_CONTENT_LIMIT, type DeliverDispatchInput, type DispatchedEvent } from '../shared/dispatch';
 import type { DispatchId } from '../core/ids';
 import type { Models } from '../infra/models';
@@ -15,7 +16,8 @@ import { startDispatchWorkflow } from '../infra/workflow-starters';
 function dispatched(event: StoredEventRecord): DispatchedEvent {
   const content = { ...eventView(event), createdAt: event.createdAt.toISOString() };
   const small = Buffer.byteLength(JSON.stringify(content)) <= INLINE_CONTENT_LIMIT;
-  return small ? { eventKey: event._id, content } : { eventKey: event._id };
+  const sequence = sequenceOf(event);
+  return small ? { eventKey: event._id, sequence, content } : { eventKey: event._id, sequence };
 }
 
 /** What storing and starting dispatches need. */
@@ -33,13 +35,17 @@ export async function startDispatch(
 ): Promise<void> {
   const [first] = events;
   if (!first) return;
-  const input: DeliverDispatchInput = { ownerId: first.ownerId, events: events.map(dispatched) };
+  const input: DeliverDispatchInput = {
+    ownerId: first.ownerId,
+    ...(dispatchId ? { dispatchId } : {}),
+    events: events.map(dispatched),
+  };
   const oneType = events.every((event) => event.type === first.type);
   await startDispatchWorkflow(deps, { dispatchId, input, eventType: oneType ? first.type : undefined });
 }
 
-/** The events that a dispatch stored, oldest first: what its workflow delivers. */
+/** The events that a dispatch stored, in the order they were accepted: what its workflow delivers. */
 export async function eventsOfDispatch(models: Models, dispatchId: DispatchId): Promise<StoredEventRecord[]> {
   const events = await models.Event.find({ dispatchId }).lean<StoredEventRecord[]>();
-  return events.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a._id.localeCompare(b._id));
+  return events.sort((a, b) => sequenceOf(a) - sequenceOf(b) || a._id.localeCompare(b._id));
 }

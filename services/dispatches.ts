@@ -57,6 +57,7 @@ function sameContent(stored: StoredEventRecord, event: NewEvent): boolean {
     stored.ownerId === event.ownerId &&
     (stored.resourceType ?? undefined) === event.resourceType &&
     (stored.resourceId ?? undefined) === event.resourceId &&
+    (stored.orderingKey ?? undefined) === event.orderingKey &&
     (stored.messageId ?? undefined) === event.messageId &&
     isDeepStrictEqual(stored.data, event.data)
   );
@@ -77,6 +78,7 @@ async function insertEvents(models: Models, dispatchId: DispatchId, events: NewE
     _id: eventKey(event.ownerId, event.id),
     ...event,
     dispatchId,
+    fanOutPending: true,
     createdAt,
     // What retention deletes by (see created-hour.ts); mongoose would set it, the plain driver does not.
     createdHour: createdHourOf(createdAt),

@@ -11,6 +11,10 @@ import { acceptanceVersionOf } from './owners';
 import { paginate, pageQuery } from './pagination';
 import { storableObject } from '../core/storable-json';
 import { eventView, type NewEvent, type StoredEventRecord } from '../core/stored-events';
+import { AcceptanceClock } from '../core/ordering';
+
+/** This process's numbering of the events it accepts, in the order it accepts them (ordered hooks). */
+const acceptance = new AcceptanceClock();
 
 /**
  * Producers may name their events (or send an Idempotency-Key), which makes a
@@ -25,6 +29,8 @@ const eventFields = {
   ownerId: z.string().min(1).brand<'owner'>().optional(),
   resourceType: z.string().min(1).max(64).optional(),
   resourceId: z.string().min(1).max(256).optional(),
+  /** Ordered hooks (core/ordering.ts) deliver the events of one key in the order they were accepted. */
+  orderingKey: z.string().min(1).max(256).optional(),
   data: storableObject(),
 };
 
@@ -71,7 +77,8 @@ async function prepare(
       ? caller.acceptanceVersion
       : await acceptanceVersionOf(models, ownerId);
   await assertEventAccepted(models, input, eventTypes.reader(models, ownerId, version));
-  return { ...input, ownerId, id: id ?? newId('event') };
+  // Numbered once checked: a refused event takes no number, and a batch's events are numbered in its order.
+  return { ...input, ownerId, id: id ?? newId('event'), sequence: acceptance.next() };
 }
 
 /**

@@ -32,7 +32,8 @@ import {
 import { liquidSource } from '../targets/fields';
 import { parkedDeliveriesOf } from '../records/hook-switch';
 import { hookFilterInput, type HookFilter } from '../core/hook-filter';
-import { laneDeliveriesOf, OPEN_IN_LANE } from '../records/lane-deliveries';
+import { laneDeliveriesOf, OPEN_IN_LANE, orderedDeliveriesOf } from '../records/lane-deliveries';
+import { ORDERINGS } from '../core/ordering';
 
 const subscription = z
   .string()
@@ -41,21 +42,42 @@ const subscription = z
     'must be an event name, a `prefix.*` or `prefix-*` pattern, or `*`',
   );
 
+/**
+ * An ordered hook's lanes send one delivery per key at a time, each key on its own: no one sender could keep
+ * a rate or an in-flight bound across its keys (the hook lane that does for other hooks sends in due order).
+ */
+const ORDERING_UNPACED = {
+  schema: {
+    if: { required: ['ordering'], properties: { ordering: { const: 'fifo' } } },
+    then: {
+      properties: { rateLimit: { not: { type: 'object' } }, maxInFlight: { not: { type: 'number' } } },
+    },
+  },
+  message:
+    'an ordered hook (ordering "fifo") sends one delivery per key at a time: it takes no rateLimit or maxInFlight',
+  path: ['ordering'],
+};
+
 /** A hook's own delivery settings. Left out (or null), a setting follows the global defaults. */
-const deliveryInput = z.strictObject({
-  timeout: deliverySetting.timeout.nullish(),
-  retrySchedule: deliverySetting.retrySchedule.nullish(),
-  retryOn: deliverySetting.retryOn.nullish(),
-  disableAfter: z
-    .strictObject({
-      failures: deliverySetting.disableAfterFailures.nullish(),
-      window: deliverySetting.disableAfterWindow.nullish(),
-    })
-    .optional(),
-  /** Pacing (core/pacing.ts): each hook's own, no global default; null takes it off. */
-  rateLimit: z.strictObject({ perSecond: deliverySetting.rateLimitPerSecond }).nullish(),
-  maxInFlight: deliverySetting.maxInFlight.nullish(),
-});
+const deliveryInput = withRules(
+  z.strictObject({
+    timeout: deliverySetting.timeout.nullish(),
+    retrySchedule: deliverySetting.retrySchedule.nullish(),
+    retryOn: deliverySetting.retryOn.nullish(),
+    disableAfter: z
+      .strictObject({
+        failures: deliverySetting.disableAfterFailures.nullish(),
+        window: deliverySetting.disableAfterWindow.nullish(),
+      })
+      .optional(),
+    /** Pacing (core/pacing.ts): each hook's own, no global default; null takes it off. */
+    rateLimit: z.strictObject({ perSecond: deliverySetting.rateLimitPerSecond }).nullish(),
+    maxInFlight: deliverySetting.maxInFlight.nullish(),
+    /** `fifo`: each orderingKey's deliveries in the order their events were accepted (core/ordering.ts). */
+    ordering: z.enum(ORDERINGS).nullish(),
+  }),
+  [ORDERING_UNPACED],
+);
 
 const templateInput = withRules(
   z.strictObject({
@@ -220,6 +242,7 @@ export function hookView(hook: StoredHook, deliveryDefaults: DeliverySettings, h
       ...effectiveDeliverySettings(deliveryDefaults, hook.delivery),
       rateLimit: hook.delivery?.rateLimit ? { perSecond: hook.delivery.rateLimit.perSecond } : null,
       maxInFlight: hook.delivery?.maxInFlight ?? null,
+      ordering: hook.delivery?.ordering ?? null,
     },
     hostPausedUntil,
     // A receiver's Retry-After holds the hook back until then; shown only while it lasts.
@@ -313,7 +336,10 @@ export async function updateHook(
   const { resourceTypes, filter, target, template, delivery, secret, ...rest } = patch;
   const set: Record<string, unknown> = { ...rest };
   const unset: Record<string, 1> = {};
-  if (delivery) patchDeliverySettings(delivery, set, unset);
+  if (delivery) {
+    assertOrderingUnpaced(hook, delivery);
+    patchDeliverySettings(delivery, set, unset);
+  }
   if (template) set.template = storedTemplate(template);
   else if (patch.format) unset.template = 1;
   if (target) {
@@ -370,6 +396,15 @@ function patchMisskeySecret(
   else if (stored && (given === null || format !== 'misskey')) unset.misskeySecret = 1;
 }
 
+/** ORDERING_UNPACED, on the settings a patch leaves the hook with: what it names over what is stored. */
+function assertOrderingUnpaced(hook: StoredHook, delivery: z.infer<typeof deliveryInput>): void {
+  const after = <K extends 'ordering' | 'rateLimit' | 'maxInFlight'>(key: K) =>
+    delivery[key] === undefined ? hook.delivery?.[key] : delivery[key];
+  if (after('ordering') === 'fifo' && (after('rateLimit') || after('maxInFlight'))) {
+    throw new UnprocessableError(`delivery.ordering: ${ORDERING_UNPACED.message}`);
+  }
+}
+
 /** A patch touches only the settings it names: a value overrides the default, null goes back to it. */
 function patchDeliverySettings(
   delivery: z.infer<typeof deliveryInput>,
@@ -384,6 +419,7 @@ function patchDeliverySettings(
     'delivery.disableAfter.window': delivery.disableAfter?.window,
     'delivery.rateLimit': delivery.rateLimit,
     'delivery.maxInFlight': delivery.maxInFlight,
+    'delivery.ordering': delivery.ordering,
   };
   for (const [path, value] of Object.entries(paths)) {
     if (value === null) unset[path] = 1;
@@ -393,12 +429,13 @@ function patchDeliverySettings(
 
 /**
  * Deletes the hook; its past deliveries stay on record, and what it kept while
- * off, or its lane held (a lane waiting hours for a retry would only find out then), is cancelled.
+ * off, or its lanes held (a lane waiting hours for a retry would only find out then), is cancelled.
  */
 export async function deleteHook(models: Models, caller: Caller, id: HookId): Promise<void> {
   const deleted = await models.Hook.deleteOne({ _id: id, ...ownerScope(caller) });
   if (deleted.deletedCount === 0) throw new NotFoundError('hook', id);
-  for (const kept of [parkedDeliveriesOf(id), ...OPEN_IN_LANE.map((status) => laneDeliveriesOf(id, status))]) {
+  const held = OPEN_IN_LANE.flatMap((status) => [laneDeliveriesOf(id, status), orderedDeliveriesOf(id, status)]);
+  for (const kept of [parkedDeliveriesOf(id), ...held]) {
     await models.Delivery.updateMany(kept, {
       $set: { status: 'cancelled', failureReason: 'The hook was deleted' },
       $unset: { nextAttemptAt: 1 },

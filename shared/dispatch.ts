@@ -6,7 +6,7 @@
  * which stores events and starts their dispatch, and the workflows, which
  * deliver it: free of I/O.
  */
-import type { EventId, EventKey, OwnerId } from '../core/ids';
+import type { DispatchId, EventId, EventKey, OwnerId } from '../core/ids';
 
 /** The event as targets render it, as it travels in a workflow's input (JSON: the date as ISO text). */
 export interface DispatchedContent {
@@ -15,6 +15,7 @@ export interface DispatchedContent {
   ownerId: OwnerId;
   resourceType?: string;
   resourceId?: string;
+  orderingKey?: string;
   messageId?: string;
   /** ISO 8601. */
   createdAt: string;
@@ -24,6 +25,8 @@ export interface DispatchedContent {
 export interface DispatchedEvent {
   /** The event's record id (eventKey). */
   eventKey: EventKey;
+  /** Where it stands in the order events were accepted (core/ordering.ts); absent in dispatches started before. */
+  sequence?: number;
   /**
    * The event itself when its JSON is at most INLINE_CONTENT_LIMIT bytes, so
    * that the worker does not read it back; otherwise the worker reads it by eventKey.
@@ -33,6 +36,8 @@ export interface DispatchedEvent {
 
 export interface DeliverDispatchInput {
   ownerId: OwnerId;
+  /** What its events name as their dispatch: the fan-out clears their fanOutPending by it. */
+  dispatchId?: DispatchId;
   /** In arrival order; at most MAX_EVENTS_PER_DISPATCH. */
   events: DispatchedEvent[];
 }

@@ -80,9 +80,18 @@ export function hostPauseWorkflowId(host: string): string {
   return `host-pause:${host}`;
 }
 
-/** The one sender of a paced hook's deliveries (core/pacing.ts): one lane per hook. */
-export function hookLaneWorkflowId(hookId: HookId): string {
-  return `hook-lane:${hookId}`;
+/**
+ * Which lane sends a delivery: a paced hook's one (core/pacing.ts), or, for
+ * an ordered hook (core/ordering.ts), the lane of the delivery's key.
+ */
+export interface LaneAddress {
+  hookId: HookId;
+  orderingKey?: string;
+}
+
+/** One lane per paced hook, and one per key of an ordered hook (the default key '' ends the id with its colon). */
+export function hookLaneWorkflowId({ hookId, orderingKey }: LaneAddress): string {
+  return orderingKey === undefined ? `hook-lane:${hookId}` : `hook-order:${hookId}:${orderingKey}`;
 }
 
 export function replayWorkflowId(replayId: ReplayId): string {

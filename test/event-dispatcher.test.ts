@@ -12,6 +12,7 @@ const event = (id: string, ownerId = 'own_a'): NewEvent => ({
   ownerId: idOf('owner', ownerId),
   type: 'follow',
   data: {},
+  sequence: 0,
 });
 const recordOf = (e: NewEvent): StoredEventRecord => ({ _id: eventKey(e.ownerId, e.id), ...e, createdAt: new Date() });
 const acceptedAll = (events: NewEvent[]): Outcome[] =>

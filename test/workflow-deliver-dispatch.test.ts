@@ -107,7 +107,8 @@ describe('deliverDispatch workflow', () => {
     const events = eventsOf(hookCounts);
     // Few calls, so that this history stays short of SUGGEST_CONTINUE_AS_NEW_AFTER_EVENTS.
     const fake = fakeFanOut({ hookCounts, hooksPerCall: 1_000, outcomeOf });
-    const { result, taskQueue } = await dispatch(fake, { ownerId: OWNER, events }, t.signal);
+    const dispatchId = idOf('dispatch', 'dsp_wide');
+    const { result, taskQueue } = await dispatch(fake, { ownerId: OWNER, dispatchId, events }, t.signal);
 
     const begins = ofActivity(fake.calls, 'deliverFirstSlices');
     assert.deepEqual(
@@ -136,6 +137,28 @@ describe('deliverDispatch workflow', () => {
     assert.deepEqual(idsOf(fake.delivered), idsOf(all), 'every hook of every event, once');
     assertHandedOn(fake, all);
     assert.deepEqual(result, expectedResult(all));
+    // Ordered lanes hold later events back until then: the marking comes once, after the last delivery.
+    assert.equal(begins[0]?.input.fannedOut, dispatchId, 'the local call may mark the dispatch');
+    assert.deepEqual(
+      ofActivity(fake.calls, 'markFannedOut').map(({ isLocal, taskQueue, input }) => ({ isLocal, taskQueue, input })),
+      [{ isLocal: false, taskQueue, input: { dispatchId } }],
+    );
+    assert.equal(fake.calls.at(-1)?.activity, 'markFannedOut', 'marked after every other call');
+  });
+
+  it('leaves a dispatch that its local call went through to that call to mark', async (t) => {
+    const hookCounts = { few: 5, none: 0, gone: 1 };
+    const fake = fakeFanOut({ hookCounts, hooksPerCall: 1_000, outcomeOf });
+    const dispatchId = idOf('dispatch', 'dsp_few');
+    const { result } = await dispatch(fake, { ownerId: OWNER, dispatchId, events: eventsOf(hookCounts) }, t.signal);
+
+    assert.deepEqual(
+      fake.calls.map((call) => call.activity),
+      ['deliverFirstSlices', 'handOnFailures'],
+      'one local call, the hand-off of its failures, and no activity to mark the dispatch',
+    );
+    assert.equal(ofActivity(fake.calls, 'deliverFirstSlices')[0]?.input.fannedOut, dispatchId);
+    assert.deepEqual(result, expectedResult(eventsOf(hookCounts).flatMap((event) => fake.deliveriesOf(event))));
   });
 
   // A run that does not carry on makes a chain of runs that never ends: it fails here, not at the runner's limit.

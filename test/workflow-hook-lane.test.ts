@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Activities } from '../activities';
-import type { LanePace, LaneTurn } from '../activities/lane';
+import type { LanePace, LaneTurn } from '../activities/lane-turn';
 import { idOf, type HookId } from '../core/ids';
 import { ensureSearchAttributes } from '../infra/temporal-client';
 import { signalHookLane } from '../infra/workflow-starters';
@@ -48,7 +48,7 @@ async function runLane(
   whileRunning: (calls: TurnCall[], laneId: string) => Promise<void> = () => Promise.resolve(),
 ) {
   const hookId = idOf('hook', `hook_${randomBytes(4).toString('hex')}`);
-  const laneId = hookLaneWorkflowId(hookId);
+  const laneId = hookLaneWorkflowId({ hookId });
   const calls: TurnCall[] = [];
   const mocks: Pick<Activities, 'laneTurn'> = {
     async laneTurn(input) {
@@ -65,7 +65,7 @@ async function runLane(
     },
   };
   return withMockWorkers(env, mocks, signal, async (taskQueue) => {
-    await signalHookLane({ temporal: env.client, taskQueue }, hookId);
+    await signalHookLane({ temporal: env.client, taskQueue }, { hookId });
     const handle = env.client.workflow.getHandle<typeof hookLane>(laneId);
     await whileRunning(calls, laneId);
     await handle.result();

@@ -55,8 +55,9 @@ const { deliverFirstSlices: beginEventsLocally } = proxyLocalActivities<Activiti
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-const { handOnFailures } = proxyActivities<Activities>({
-  // Starting a call's retry workflows takes seconds; a worker lost meanwhile must not hold the retries back long.
+const { handOnFailures, markFannedOut } = proxyActivities<Activities>({
+  // Starting a call's retry workflows takes seconds (marking a dispatch fanned out, a write); a worker lost
+  // meanwhile must not hold them back long.
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -120,22 +121,27 @@ async function settle(outcome: FanOutTally, total: DeliverDispatchResult): Promi
  * call is a local activity, the others (for large dispatches) activity calls.
  * Answers the events with hooks left.
  */
-async function deliverFirstHooks(events: DispatchedEvent[], total: DeliverDispatchResult): Promise<CarryingOn[]> {
+async function deliverFirstHooks(
+  input: DeliverDispatchInput,
+  total: DeliverDispatchResult,
+): Promise<{ carryingOn: CarryingOn[]; fannedOut: boolean }> {
   const carryingOn: CarryingOn[] = [];
-  let notBegun = events;
+  let notBegun = input.events;
   let local = true;
+  let fannedOut = false;
   while (notBegun.length > 0) {
     const outcome = local
-      ? await beginEventsLocally({ events: notBegun, limit: DELIVERIES_PER_LOCAL_CALL })
+      ? await beginEventsLocally({ events: notBegun, limit: DELIVERIES_PER_LOCAL_CALL, fannedOut: input.dispatchId })
       : await beginEvents({ events: notBegun, limit: DELIVERIES_PER_CALL });
     local = false;
+    fannedOut ||= outcome.fannedOut;
     await settle(outcome, total);
     for (const { index, afterHookId } of outcome.carryOn) {
       carryingOn.push({ event: notBegun[index] as DispatchedEvent, afterHookId });
     }
     notBegun = notBegun.slice(outcome.begun);
   }
-  return carryingOn;
+  return { carryingOn, fannedOut };
 }
 
 /**
@@ -171,18 +177,21 @@ export async function deliverDispatch(input: DeliverDispatchRun): Promise<Delive
   // Over the zeros: a run continued from one that predates a count carries on with that count at 0.
   const total: DeliverDispatchResult = { ...NO_DELIVERIES, ...input.resume?.total };
   const resumed = input.resume?.afterHookIds;
-  const carryingOn = resumed
-    ? input.events.map((event, i) => ({ event, afterHookId: resumed[i] as HookId }))
-    : await deliverFirstHooks(input.events, total);
+  const { carryingOn, fannedOut } = resumed
+    ? { carryingOn: input.events.map((event, i) => ({ event, afterHookId: resumed[i] as HookId })), fannedOut: false }
+    : await deliverFirstHooks(input, total);
   const unfinished = (await Promise.all(carryingOn.map((event) => deliverRemainingHooks(event, total)))).filter(
     (event) => event !== undefined,
   );
   if (unfinished.length > 0) {
     return continueAsNew<typeof deliverDispatch>({
       ownerId: input.ownerId,
+      ...(input.dispatchId ? { dispatchId: input.dispatchId } : {}),
       events: unfinished.map(({ event }) => event),
       resume: { afterHookIds: unfinished.map(({ afterHookId }) => afterHookId), total },
     });
   }
+  // Most dispatches are marked by their first call; ordered lanes wait for the others until here.
+  if (input.dispatchId && !fannedOut) await markFannedOut({ dispatchId: input.dispatchId });
   return total;
 }

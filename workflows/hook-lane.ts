@@ -4,12 +4,13 @@ import {
   defineSignal,
   proxyActivities,
   setHandler,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { LanePace } from '../activities/lane';
+import type { LanePace } from '../activities/lane-turn';
 import type { HookId } from '../core/ids';
-import { LANE_SIGNAL } from '../shared/temporal-names';
+import { LANE_SIGNAL, type LaneAddress } from '../shared/temporal-names';
 
 const moreDeliveries = defineSignal(LANE_SIGNAL);
 
@@ -27,19 +28,21 @@ function lingerMs(pace: LanePace): number {
   return Math.max(0, pace.notBefore - Date.now()) + LINGER_MS;
 }
 
-export interface HookLaneInput {
+export interface HookLaneInput extends LaneAddress {
   hookId: HookId;
   /** Where the last run stood, when it continued as new. */
   pace?: LanePace;
 }
 
 /**
- * The one sender of a paced hook's deliveries (core/pacing.ts): turn after
- * turn it sends what is due, at the hook's rate and in-flight bound, then
- * waits for the next due delivery or a signal that more were handed to it
+ * The one sender of a paced hook's deliveries (core/pacing.ts), or of one
+ * key's deliveries of an ordered hook (core/ordering.ts, with `orderingKey`):
+ * turn after turn it sends what is due (at the hook's rate and in-flight
+ * bound; or the key's deliveries one after the other, in order), then waits
+ * for the next due delivery or a signal that more were handed to it
  * (signalHookLane in infra/workflow-starters.ts), and ends when it holds
- * nothing. Being one workflow per hook, its bounds hold across every
- * workflow and worker that hands it deliveries.
+ * nothing. Being one workflow per hook (or key), its bounds and its order
+ * hold across every workflow and worker that hands it deliveries.
  */
 export async function hookLane(input: HookLaneInput): Promise<void> {
   let handedMore = false;
@@ -47,9 +50,13 @@ export async function hookLane(input: HookLaneInput): Promise<void> {
     handedMore = true;
   });
   let pace: LanePace = input.pace ?? { notBefore: 0 };
+  const address: LaneAddress =
+    input.orderingKey === undefined
+      ? { hookId: input.hookId }
+      : { hookId: input.hookId, orderingKey: input.orderingKey };
   for (;;) {
     handedMore = false;
-    const turn = await laneTurn({ hookId: input.hookId, pace });
+    const turn = await laneTurn({ ...address, pace });
     pace = turn.pace;
     if (turn.stop || turn.wakeAt === undefined) {
       // Nothing left: before it ends, the lane stays until its spacing allows the next send, and a second more,
@@ -62,7 +69,9 @@ export async function hookLane(input: HookLaneInput): Promise<void> {
       continue;
     }
     const waitMs = turn.wakeAt - Date.now();
-    if (waitMs > 0) await condition(() => handedMore, waitMs);
-    if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof hookLane>({ hookId: input.hookId, pace });
+    // Held, nothing handed to it could go sooner: it sleeps through the signals (the SDK records them meanwhile).
+    if (waitMs > 0 && turn.held) await sleep(waitMs);
+    else if (waitMs > 0) await condition(() => handedMore, waitMs);
+    if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof hookLane>({ ...address, pace });
   }
 }

@@ -3,6 +3,7 @@ import { OWNER_DATA_PARTS } from '../../shared/owner-data';
 import { TARGET_TYPES } from '../../targets/catalogue';
 import { ownerEmail } from '../../services/owners';
 import { RETRY_ON } from '../../core/delivery-settings';
+import { ORDERINGS } from '../../core/ordering';
 
 /**
  * The shapes the API answers with, for the OpenAPI document. Requests are
@@ -97,6 +98,10 @@ export const hookSchema = z.object({
       .nullable()
       .describe("At most this many requests a second to the hook's receiver; null: no limit"),
     maxInFlight: z.number().nullable().describe('At most this many requests open at once; null: no bound'),
+    ordering: z
+      .enum(ORDERINGS)
+      .nullable()
+      .describe("`fifo`: each orderingKey's deliveries one at a time, in the order their events were accepted"),
   }),
   throttledUntil: z.iso
     .datetime()
@@ -192,6 +197,7 @@ export const eventSchema = z.object({
   ownerId: z.string(),
   resourceType: z.string().optional(),
   resourceId: z.string().optional(),
+  orderingKey: z.string().optional(),
   messageId: z.string().optional(),
   data: z.record(z.string(), z.unknown()),
   createdAt: z.iso.datetime(),

@@ -48,6 +48,12 @@ const deliverySchema = new Schema(
      * deliveries, and on those handed to the lane later (a hook that became paced, a resume).
      */
     inLane: Boolean,
+    /**
+     * An ordered hook's delivery (core/ordering.ts): its key's lane sends it, after every delivery of the key whose
+     * event has a lower `sequence` (the event's) is done. The key is '' for events that carry none.
+     */
+    orderingKey: String,
+    sequence: Number,
     /** Attempts made before the last resume: the retry schedule starts over after them. */
     attemptsBeforeResume: { type: Number, default: 0 },
     /** The resume page that last put it back on its way (see resumePausedPage). */
@@ -76,6 +82,7 @@ const deliverySchema = new Schema(
  * - recordedDeliveriesFilter (what a retried fan-out or replay page recorded): the _id index.
  * - laneDeliveriesOf + nextInLane's sort (a lane's next deliveries, due first, then oldest):
  *   {hookId, status, inLane, nextAttemptAt, createdAt, _id}.
+ * - keyDeliveriesOf + headOfKey's sort (an ordered lane's next delivery): {hookId, orderingKey, status, sequence}.
  * - expiredHourFilter, cutoffHourFilter (retention): {createdHour, createdAt}, see sweptByRetention.
  */
 deliverySchema.index({ createdAt: -1, _id: -1 });
@@ -86,6 +93,7 @@ deliverySchema.index({ hookId: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ hookId: 1, status: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ eventId: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ hookId: 1, status: 1, inLane: 1, nextAttemptAt: 1, createdAt: 1, _id: 1 });
+deliverySchema.index({ hookId: 1, orderingKey: 1, status: 1, sequence: 1 });
 deliverySchema.index({ eventId: 1, hookId: 1 });
 deliverySchema.index({ replayId: 1, _id: 1 });
 deliverySchema.plugin(sweptByRetention);

@@ -2,6 +2,7 @@ import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 import type { StoredTarget } from '../../targets/catalogue';
 import type { HookId, OwnerId } from '../../core/ids';
 import { RETRY_ON } from '../../core/delivery-settings';
+import { ORDERINGS } from '../../core/ordering';
 import type { WithIds } from './with-ids';
 
 export const PAYLOAD_FORMATS = ['standard', 'creads', 'misskey', 'ibm', 'chat', 'template'] as const;
@@ -54,6 +55,8 @@ const deliverySettingsSchema = new Schema(
       default: undefined,
     },
     maxInFlight: Number,
+    /** `fifo`: each key's deliveries in the order their events were accepted (core/ordering.ts). */
+    ordering: { type: String, enum: ORDERINGS },
   },
   { _id: false },
 );

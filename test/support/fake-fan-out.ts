@@ -4,7 +4,10 @@ import { NOTHING_YET, type FanOutTally } from '../../activities/fan-out-tally';
 import type { DispatchedEvent } from '../../shared/dispatch';
 import { idOf, type DeliveryId, type HookId } from '../../core/ids';
 
-export type FanOutActivities = Pick<Activities, 'deliverFirstSlices' | 'deliverToSubscribers' | 'handOnFailures'>;
+export type FanOutActivities = Pick<
+  Activities,
+  'deliverFirstSlices' | 'deliverToSubscribers' | 'handOnFailures' | 'markFannedOut'
+>;
 
 /** What a fake delivery to a hook comes to: sent, a failure to retry, or a failure that disables the hook. */
 export type FakeOutcome = 'succeeded' | 'retrying' | 'disabling' | 'parked';
@@ -22,6 +25,7 @@ export type FanOutCall = {
       next: string | undefined;
     }
   | { activity: 'handOnFailures'; input: Parameters<FanOutActivities['handOnFailures']>[0] }
+  | { activity: 'markFannedOut'; input: Parameters<FanOutActivities['markFannedOut']>[0] }
 );
 
 /** One delivery of an event to a hook, and what it comes to. */
@@ -116,7 +120,8 @@ export function fakeFanOut(options: {
         if (hooks.length > slice.length && last) carryOn.push({ index, afterHookId: last.hookId });
       }
       calls.push({ activity: 'deliverFirstSlices', ...where(), input, begun });
-      return Promise.resolve({ ...tally, begun, carryOn });
+      const fannedOut = input.fannedOut !== undefined && begun === input.events.length && carryOn.length === 0;
+      return Promise.resolve({ ...tally, begun, carryOn, fannedOut });
     },
 
     deliverToSubscribers(input) {
@@ -130,6 +135,11 @@ export function fakeFanOut(options: {
 
     handOnFailures(input) {
       calls.push({ activity: 'handOnFailures', ...where(), input });
+      return Promise.resolve();
+    },
+
+    markFannedOut(input) {
+      calls.push({ activity: 'markFannedOut', ...where(), input });
       return Promise.resolve();
     },
   };

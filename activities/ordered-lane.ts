@@ -35,23 +35,25 @@ type StoredHook = Hook & { _id: HookId };
 export function createOrderedLane({ models, laterAttempts }: { models: Models; laterAttempts: LaterAttempts }) {
   /**
    * Whether an event of the key accepted before the head may still get a
-   * delivery for this hook: its dispatch has not gone through every hook
-   * (fanOutPending), the hook takes it, and its delivery is not on record yet.
-   * Without this, a later event's dispatch that ran first would send its
-   * delivery ahead. One read of the owner's events being fanned out (a few
-   * at any time: the sparse fanOutPending index).
+   * delivery for this hook: its dispatch has not gone through every hook yet
+   * (models/fan-out-pending.ts), the hook takes it, and its delivery is not
+   * on record. Without this, a later event's dispatch that ran first would
+   * send its delivery ahead. A read of the owner's dispatches under way (a
+   * few at a time), and of each one's events of the key.
    */
   async function earlierEventComing(head: KeyDelivery, hook: StoredHook, orderingKey: string): Promise<boolean> {
-    const coming = await models.Event.find({
-      ownerId: head.ownerId,
-      fanOutPending: true,
-      ...(orderingKey === DEFAULT_ORDERING_KEY ? {} : { orderingKey }),
-    }).lean();
+    const underWay = await models.FanOutPending.find({ ownerId: head.ownerId }, { _id: 1 }).lean();
     const takes = filterMatcher();
-    for (const stored of coming) {
-      if (orderingKeyOf(stored) !== orderingKey || sequenceOf(stored) >= head.sequence) continue;
-      if (!hookTakes(hook, eventView(stored), takes)) continue;
-      if (!(await models.Delivery.exists({ _id: deliveryId(stored.id, hook._id) }))) return true;
+    for (const { _id: dispatchId } of underWay) {
+      const events = await models.Event.find({
+        dispatchId,
+        ...(orderingKey === DEFAULT_ORDERING_KEY ? {} : { orderingKey }),
+      }).lean();
+      for (const stored of events) {
+        if (orderingKeyOf(stored) !== orderingKey || sequenceOf(stored) >= head.sequence) continue;
+        if (!hookTakes(hook, eventView(stored), takes)) continue;
+        if (!(await models.Delivery.exists({ _id: deliveryId(stored.id, hook._id) }))) return true;
+      }
     }
     return false;
   }

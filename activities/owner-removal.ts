@@ -44,6 +44,7 @@ export function createOwnerRemovalActivities({ models, temporal }: { models: Mod
     },
     events: { model: models.Event },
     pendingDispatches: { model: models.PendingDispatch },
+    fanOutsPending: { model: models.FanOutPending },
     apiKeys: { model: models.ApiKey },
   } satisfies Record<OwnerDataPart, Part>;
 

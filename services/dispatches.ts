@@ -63,6 +63,23 @@ function sameContent(stored: StoredEventRecord, event: NewEvent): boolean {
   );
 }
 
+/** Creates a record, unless it is there already (a duplicate key). */
+async function createUnlessThere(create: () => Promise<unknown>): Promise<void> {
+  try {
+    await create();
+  } catch (error) {
+    if (!(error instanceof mongo.MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+  }
+}
+
+/**
+ * Records that the dispatch's fan-out is to come, before any of its events is
+ * stored (models/fan-out-pending.ts): ordered lanes wait for its events.
+ */
+function recordFanOutPending(models: Models, dispatchId: DispatchId, ownerId: NewEvent['ownerId']): Promise<void> {
+  return createUnlessThere(() => models.FanOutPending.create({ _id: dispatchId, ownerId }));
+}
+
 /**
  * Inserts every event that is new (ordered: false, so that a duplicate does
  * not stop the others) and answers, by position, the record of each one
@@ -78,7 +95,6 @@ async function insertEvents(models: Models, dispatchId: DispatchId, events: NewE
     _id: eventKey(event.ownerId, event.id),
     ...event,
     dispatchId,
-    fanOutPending: true,
     createdAt,
     // What retention deletes by (see created-hour.ts); mongoose would set it, the plain driver does not.
     createdHour: createdHourOf(createdAt),
@@ -173,7 +189,10 @@ function outcomesOf(
  * once its workflow has started, so that an accepted event is durable.
  */
 export async function commitDispatch(deps: DispatchDependencies, events: NewEvent[]): Promise<Outcome[]> {
+  const [first] = events;
+  if (!first) return [];
   const dispatchId = newId('dispatch');
+  await recordFanOutPending(deps.models, dispatchId, first.ownerId);
   const inserted = await insertEvents(deps.models, dispatchId, events);
   await startDispatch(
     deps,
@@ -198,12 +217,11 @@ export async function storeInOpenDispatch(
   const [first] = events;
   if (!first) return [];
   if (recordPending) {
-    try {
-      await deps.models.PendingDispatch.create({ _id: dispatchId, ownerId: first.ownerId });
-    } catch (error) {
-      // Two inserts of one dispatch may both open it: the record is there either way.
-      if (!(error instanceof mongo.MongoServerError && error.code === DUPLICATE_KEY)) throw error;
-    }
+    // Two inserts of one dispatch may both open it: the records are there either way.
+    await Promise.all([
+      createUnlessThere(() => deps.models.PendingDispatch.create({ _id: dispatchId, ownerId: first.ownerId })),
+      recordFanOutPending(deps.models, dispatchId, first.ownerId),
+    ]);
   }
   const inserted = await insertEvents(deps.models, dispatchId, events);
   return outcomesOf(deps, dispatchId, events, inserted);

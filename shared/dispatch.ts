@@ -36,7 +36,7 @@ export interface DispatchedEvent {
 
 export interface DeliverDispatchInput {
   ownerId: OwnerId;
-  /** What its events name as their dispatch: the fan-out clears their fanOutPending by it. */
+  /** What its events name as their dispatch: the fan-out records it done by it (models/fan-out-pending.ts). */
   dispatchId?: DispatchId;
   /** In arrival order; at most MAX_EVENTS_PER_DISPATCH. */
   events: DispatchedEvent[];

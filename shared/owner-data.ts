@@ -9,6 +9,7 @@ export const OWNER_DATA_PARTS = [
   'deliveries',
   'events',
   'pendingDispatches',
+  'fanOutsPending',
   'apiKeys',
 ] as const;
 

@@ -53,6 +53,7 @@ describe('hooks API', () => {
       disableAfter: { failures: 100, window: '24h' },
       rateLimit: null,
       maxInFlight: null,
+      ordering: null,
     });
     assert.equal(created.body.target.method, 'POST');
 

@@ -17,7 +17,7 @@ describe('global delivery defaults, overridden per hook', () => {
     disableAfter: { failures: 50, window: '1h' },
   };
   /** Pacing has no global default: a hook without its own shows none. */
-  const shown = { ...defaults, rateLimit: null, maxInFlight: null };
+  const shown = { ...defaults, rateLimit: null, maxInFlight: null, ordering: null };
   let hookflow: Hookflow;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let owner: { id: string; apiKey: string };

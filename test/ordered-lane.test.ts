@@ -44,20 +44,21 @@ describe('ordered lane: an earlier event still being fanned out', () => {
     assert.equal(hook.status, 201, JSON.stringify(hook.body));
     const hookId = idOf('hook', hook.body.id as string);
     const { models } = hookflow;
+    // Every event below is of one dispatch, whose fan-out is under way until the test says it is done.
     const dispatchId = idOf('dispatch', `dsp_${hookId}`);
+    await models.FanOutPending.create({ _id: dispatchId, ownerId: owner.id });
 
-    /** An event of the key, at `sequence`, marked as being fanned out when `pending`. */
-    async function event(id: string, sequence: number, options: { type?: string; pending?: boolean } = {}) {
+    /** An event of the key, at `sequence`, in the dispatch. */
+    async function event(id: string, sequence: number, type = 'resource.updated') {
       await models.Event.collection.insertOne({
         _id: eventKey(owner.id, idOf('event', id)) as never,
         id,
         ownerId: owner.id,
-        type: options.type ?? 'resource.updated',
+        type,
         orderingKey: KEY,
         sequence,
         data: { id },
         dispatchId,
-        ...(options.pending ? { fanOutPending: true } : {}),
         createdAt: new Date(),
       });
     }
@@ -100,8 +101,8 @@ describe('ordered lane: an earlier event still being fanned out', () => {
   it('holds the next delivery until the earlier event has its own, then sends both in order', async () => {
     const lane = await setUp();
     // Another type is no concern of the hook's: its mark holds nothing back.
-    await lane.event('unrelated', 1, { type: 'other.thing', pending: true });
-    await lane.event('first', 2, { pending: true });
+    await lane.event('unrelated', 1, 'other.thing');
+    await lane.event('first', 2);
     await lane.event('second', 3);
     await lane.delivery('second', 3);
     const turn = lane.startTurn();
@@ -114,7 +115,7 @@ describe('ordered lane: an earlier event still being fanned out', () => {
 
   it('lets the next delivery go once the earlier event turns out to have none (its dispatch is done)', async () => {
     const lane = await setUp();
-    await lane.event('passed-over', 2, { pending: true });
+    await lane.event('passed-over', 2);
     await lane.event('after', 3);
     await lane.delivery('after', 3);
     const turn = lane.startTurn();

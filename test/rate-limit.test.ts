@@ -214,6 +214,35 @@ describe('rate limits, in-flight bounds and Retry-After', () => {
     assert.ok(soonest < 6_000, `and not much later (${soonest} ms)`);
   });
 
+  it('halves the rate after a 429 without Retry-After, then climbs back, delivering everything', async () => {
+    // The third request is refused with a bare 429: no Retry-After, so nothing holds the hook, but its lane slows.
+    answers['/crowded'] = [200, 200, 429];
+    const { as, hookId } = await ownerWithHook('/crowded', { rateLimit: { perSecond: 10 }, retrySchedule: ['1s'] });
+    // Parked, then handed to the lane at once on enable: the lane alone spaces them (as for the slow receiver).
+    await as('POST', `/v1/hooks/${hookId}/disable`, {});
+    await postAtOnce(as, 40);
+    await eventually(async () => {
+      assert.equal((await deliveriesOf(as, hookId)).filter((d) => d.status === 'paused').length, 40);
+    });
+    assert.equal((await as('POST', `/v1/hooks/${hookId}/enable`, {})).status, 200);
+    await eventually(async () => {
+      const deliveries = await deliveriesOf(as, hookId);
+      assert.equal(deliveries.filter((d) => d.status === 'succeeded').length, 40);
+    }, 30_000);
+    assert.deepEqual(sorted(numbersOn('/crowded')), range(40), 'the refused one went again, none lost');
+
+    const times = received('/crowded').map((r) => r.receivedAt);
+    const refusedAt = times[2] ?? 0;
+    // At the hook's 10 a second, the second after the 429 would hold 10 requests; halved to 5, climbing back by
+    // 1 a second, it holds 5 or 6 (one more for the spacing's edges and the path's jitter).
+    const nextSecond = times.filter((at) => at > refusedAt && at < refusedAt + 1_000 - PATH_JITTER_MS).length;
+    assert.ok(nextSecond >= 3 && nextSecond <= 7, `${nextSecond} requests in the second after the 429`);
+    // Then it climbs back by 1 a second: the other 37 take about 5 s (5t + t²/2 = 37), where the hook's own rate
+    // alone would send them in 3.7 s, and a rate left halved in 7.4 s.
+    const rest = (times.at(-1) ?? 0) - refusedAt;
+    assert.ok(rest >= 4_300 && rest < 7_000, `the 37 after the 429 took ${rest} ms`);
+  });
+
   it("resumes a paced hook's parked deliveries through its lane: oldest first, at its rate", async () => {
     const { as, hookId } = await ownerWithHook('/resumed', { rateLimit: { perSecond: 2 } });
     const off = await as('POST', `/v1/hooks/${hookId}/disable`, { reason: 'maintenance' });

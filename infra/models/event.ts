@@ -18,12 +18,6 @@ const eventSchema = new Schema(
     /** Ordered hooks deliver the events of one key in `sequence` order (core/ordering.ts). */
     orderingKey: String,
     sequence: Number,
-    /**
-     * Set from the event's insert until its dispatch has gone through every hook: an ordered hook's lane holds
-     * back the deliveries of later events of the key while an earlier one may still get a delivery
-     * (activities/ordered-lane.ts).
-     */
-    fanOutPending: Boolean,
     /** Shared by the events of one dispatch, as push services report batched sends. */
     messageId: String,
     data: { type: Schema.Types.Mixed, required: true },
@@ -40,10 +34,9 @@ eventSchema.index({ createdAt: -1, _id: -1 });
 eventSchema.index({ ownerId: 1, type: 1, createdAt: -1, _id: -1 });
 eventSchema.index({ type: 1, createdAt: -1, _id: -1 });
 eventSchema.index({ messageId: 1 }, { sparse: true });
-// A dispatch is rebuilt from its events when a producer retries a post whose workflow start failed.
+// A dispatch is rebuilt from its events when a producer retries a post whose workflow start failed, and an
+// ordered lane reads the events of a dispatch still being fanned out (activities/ordered-lane.ts).
 eventSchema.index({ dispatchId: 1 }, { sparse: true });
-// An ordered lane's look at the events still being fanned out: sparse, so it holds only those (a few at a time).
-eventSchema.index({ fanOutPending: 1 }, { sparse: true });
 // The admin key reads an event by its producer's id without naming the owner; the _id keeps (ownerId, id) unique.
 eventSchema.index({ id: 1 });
 

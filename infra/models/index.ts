@@ -3,6 +3,7 @@ import { apiKeyModel } from './api-key';
 import { deliveryModel } from './delivery';
 import { eventModel } from './event';
 import { eventTypeModel } from './event-type';
+import { fanOutPendingModel } from './fan-out-pending';
 import { hookModel } from './hook';
 import { hostFailuresModel } from './host-failures';
 import { hostPauseModel } from './host-pause';
@@ -25,6 +26,7 @@ export function createModels(connection: Connection) {
     ReplaySchedule: replayScheduleModel(connection),
     RetentionState: retentionStateModel(connection),
     PendingDispatch: pendingDispatchModel(connection),
+    FanOutPending: fanOutPendingModel(connection),
     HostFailures: hostFailuresModel(connection),
     HostPause: hostPauseModel(connection),
   };

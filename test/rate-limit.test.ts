@@ -229,7 +229,12 @@ describe('rate limits, in-flight bounds and Retry-After', () => {
       const deliveries = await deliveriesOf(as, hookId);
       assert.equal(deliveries.filter((d) => d.status === 'succeeded').length, 40);
     }, 30_000);
-    assert.deepEqual(sorted(numbersOn('/crowded')), range(40), 'the refused one went again, none lost');
+    const refused = numbersOn('/crowded')[2] ?? -1;
+    assert.deepEqual(
+      sorted(numbersOn('/crowded')),
+      sorted([...range(40), refused]),
+      'the refused one again, none lost',
+    );
 
     const times = received('/crowded').map((r) => r.receivedAt);
     const refusedAt = times[2] ?? 0;

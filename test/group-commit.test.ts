@@ -53,10 +53,15 @@ describe('group commit of posted events', () => {
       return found;
     });
     assert.equal(dispatch?.workflowId, eventWorkflowId(keyOf(posted.body.id)));
+    // Its place in acceptance order and its dispatch travel with it, for ordered hooks.
+    const [event] = dispatch?.input.events ?? [];
+    assert.ok(event?.sequence && event.sequence > 0, JSON.stringify(dispatch?.input));
     assert.deepEqual(dispatch?.input, {
       ownerId: owner.id,
-      events: [{ eventKey: keyOf(posted.body.id), content: { ...posted.body, createdAt: posted.body.createdAt } }],
+      dispatchId: dispatch?.input.dispatchId,
+      events: [{ eventKey: keyOf(posted.body.id), sequence: event.sequence, content: { ...posted.body } }],
     });
+    assert.match(dispatch?.input.dispatchId ?? '', /^dsp_/);
     assert.deepEqual(await eventually(() => workflowIdsListing(posted.body.id).then(nonEmpty)), [dispatch?.workflowId]);
   });
 
@@ -222,7 +227,11 @@ describe('group commit of posted events', () => {
     });
     assert.equal(posted.status, 202, JSON.stringify(posted.body));
     const [dispatch] = await eventually(() => nonEmpty(dispatchesOf(posted.body.id)));
-    assert.deepEqual(dispatch?.input.events, [{ eventKey: keyOf(posted.body.id) }]);
+    assert.deepEqual(
+      dispatch?.input.events.map(({ eventKey, content }) => ({ eventKey, content })),
+      [{ eventKey: keyOf(posted.body.id), content: undefined }],
+      'by key only',
+    );
   });
 
   it('answers a retried post 200 and starts the dispatch its first post stored but never started', async () => {

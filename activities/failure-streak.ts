@@ -1,5 +1,6 @@
 import { durationMs } from '../core/durations';
 import type { HookId } from '../core/ids';
+import { bulkWriteInCommands } from '../infra/bulk-writes';
 import type { Models } from '../infra/models';
 import type { DeliverySettings } from '../core/delivery-settings';
 
@@ -59,7 +60,7 @@ export async function recordStreaks(models: Models, outcomes: StreakOutcome[]): 
       },
     ]),
   ];
-  if (updates.length > 0) await models.Hook.bulkWrite(updates, { ordered: true });
+  await bulkWriteInCommands(models.Hook, updates, { ordered: true });
   if (failed.length === 0) return [];
   const hooks = (
     await Promise.all(

@@ -3,6 +3,7 @@ import type { Model, mongo } from 'mongoose';
 import { createdHourOf, hourAfter } from '../core/created-hour';
 import { durationMs } from '../core/durations';
 import type { Models } from '../infra/models';
+import { bulkWriteInCommands } from '../infra/bulk-writes';
 
 /** What retention reads and writes of a swept record. */
 interface SweptRecord {
@@ -82,7 +83,8 @@ export function createRetentionActivities({ models }: { models: Models }) {
         const cursor = raw.find(undatedFilter(), { projection: { createdAt: 1 } });
         let batch: SweptRecord[] = [];
         const stamp = async () => {
-          await raw.bulkWrite(
+          await bulkWriteInCommands(
+            raw,
             batch.map((record) => ({
               updateOne: {
                 filter: { _id: record._id },

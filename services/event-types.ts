@@ -6,6 +6,7 @@ import { EVENT_CATALOGUE, type JsonSchema } from '../core/event-catalogue';
 import { isPattern } from '../core/event-patterns';
 import { compileEventSchema, UnusableSchemaError } from '../core/event-schema';
 import { RegExpBudgetError, withRegExpBudget } from '../core/linear-regexp';
+import { bulkWriteInCommands } from '../infra/bulk-writes';
 import type { Models } from '../infra/models';
 import type { EventType } from '../infra/models/event-type';
 import { invalidateAcceptance } from './owners';
@@ -80,7 +81,8 @@ export async function seedEventCatalogue(models: Models): Promise<void> {
     timestamps: false,
   }));
   try {
-    const result = await models.EventType.bulkWrite(
+    const result = await bulkWriteInCommands(
+      models.EventType,
       upserts.map((updateOne) => ({ updateOne })),
       { ordered: false },
     );

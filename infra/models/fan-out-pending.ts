@@ -9,9 +9,8 @@ import type { WithIds } from './with-ids';
  * (activities/fanned-out.ts). An ordered hook's lane holds a later event's
  * delivery back while an earlier event of its key is in one of these
  * (activities/ordered-lane.ts). A document per dispatch rather than a mark
- * on each event: FerretDB 1.24 holds a PostgreSQL connection for every
- * document an updateMany changes until it ends, and a few of them at once
- * over a dispatch's events took all 50 of its pool and hung the store.
+ * on each of its events: clearing those took an updateMany per dispatch,
+ * which FerretDB 1.24 runs as one transaction per document it changes.
  */
 const fanOutPendingSchema = new Schema(
   {

@@ -69,7 +69,7 @@ export interface DeliverDispatchResult {
   failed: number;
   /** Kept, paused, for hooks that are off but parking their deliveries. */
   parked: number;
-  /** Left pending for their hooks' lanes: paced hooks (rate limit, in-flight bound, Retry-After). */
+  /** Left pending for their lanes: paced hooks' (rate limit, in-flight bound, Retry-After) and ordered hooks'. */
   paced: number;
   /** Handed to their own retry workflows. */
   retrying: number;

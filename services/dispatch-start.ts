@@ -27,14 +27,21 @@ export interface DispatchDependencies {
   taskQueue: string;
 }
 
-/** Starts the workflow that delivers `events` (stored, of one owner); one that started before is left alone. */
+/**
+ * Starts the workflow that delivers `events` (stored, of one owner); one that started before is left alone. A
+ * dispatch that stored none (each of its events was a retry of one stored before, or a conflict) has nothing to
+ * fan out: its record as under way goes (models/fan-out-pending.ts), or ordered lanes would read it for ever.
+ */
 export async function startDispatch(
   deps: DispatchDependencies,
   dispatchId: DispatchId | null | undefined,
   events: StoredEventRecord[],
 ): Promise<void> {
   const [first] = events;
-  if (!first) return;
+  if (!first) {
+    if (dispatchId) await deps.models.FanOutPending.deleteOne({ _id: dispatchId });
+    return;
+  }
   const input: DeliverDispatchInput = {
     ownerId: first.ownerId,
     ...(dispatchId ? { dispatchId } : {}),

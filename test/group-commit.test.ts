@@ -270,6 +270,11 @@ describe('group commit of posted events', () => {
     assert.equal(other.body.error.code, 'conflict');
     await eventually(() => assert.equal(dispatchesOf(id).length, 1));
     assert.deepEqual(dispatchesOf(id)[0]?.input.events[0]?.content?.data, { v: 1 });
+    // The refused post's dispatch stored nothing: it is not left on record as under way, for lanes to read.
+    const underWay = await hookflow.models.FanOutPending.find({ ownerId: owner.id }).lean();
+    for (const { _id: dispatchId } of underWay) {
+      assert.ok(await hookflow.models.Event.exists({ dispatchId }), `${dispatchId} is under way with no event`);
+    }
   });
 });
 

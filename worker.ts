@@ -87,7 +87,7 @@ export async function createWorker(
   deps: { models: Models; http: HttpClient; secrets: SecretBox; temporal: Client; mailer: Transporter },
 ) {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const breakerLog = createLogger(config.logLevel, 'host-breaker');
+  const breakerLog = createLogger(config.logLevel, 'host-breaker', config.logFormat);
   const hostBreaker = createHostBreaker({
     models: deps.models,
     temporal: deps.temporal,
@@ -137,7 +137,7 @@ export async function createWorker(
 async function main(): Promise<void> {
   const config = loadConfig();
   if (config.workerQueues === 'bulk') setPriority(BULK_WORKER_NICENESS);
-  const logger = createLogger(config.logLevel, 'worker');
+  const logger = createLogger(config.logLevel, 'worker', config.logFormat);
   installTemporalLogging(logger);
   const mongo = await connectMongo(config.mongodbUri);
   const models = createModels(mongo);

@@ -15,6 +15,7 @@ import { throttleHooksAsked } from './throttling';
 import { nextStep, type NextStep } from './retry-plan';
 import type { AttemptResult, DeliveryEvent } from '../targets/contract';
 import type { DeliverySettings } from '../core/delivery-settings';
+import type { RecordedStep, TellWatchers } from './attempt-watchers';
 
 /** Deliveries recorded together: a crash re-sends at most two such slices that had already gone out (pipelined). */
 const RECORD_SLICE = 200;
@@ -136,6 +137,22 @@ function orderingOf(item: FirstAttempt) {
   return { orderingKey: orderingKeyOf(item.event), sequence: item.sequence ?? sequenceOf(item.event) };
 }
 
+/** A first attempt's step, as the watchers hear of it. */
+function recordedStep({ item, step, sent }: SliceResult, recordedAt: number): RecordedStep {
+  return {
+    deliveryId: item.deliveryId,
+    eventId: item.event.id,
+    hookId: item.hook._id,
+    ownerId: item.event.ownerId,
+    eventType: item.event.type,
+    targetType: item.hook.target.type,
+    step,
+    ...(sent ? { result: sent.result } : {}),
+    attemptsMade: sent ? 1 : 0,
+    recordedAt,
+  };
+}
+
 function slices<T>(items: readonly T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
@@ -153,6 +170,7 @@ export function createFirstAttempts({
   hostBreaker,
   concurrency,
   handToLanes,
+  tellWatchers,
 }: {
   models: Models;
   sender: HookSender;
@@ -160,6 +178,8 @@ export function createFirstAttempts({
   /** How many deliveries run at once. */
   concurrency: number;
   handToLanes: HandToLanes;
+  /** Hears of each slice once it is on record (activities/attempt-watchers.ts). */
+  tellWatchers: TellWatchers;
 }) {
   /**
    * Sends one slice with at most `inFlight` at once, in order when that is one.
@@ -236,6 +256,7 @@ export function createFirstAttempts({
           : [],
       ),
     );
+    await tellWatchers(results.map((result) => recordedStep(result, recordedAt)));
     const outcome: FirstAttemptsOutcome = { ...NO_OUTCOME, retries: [], hooksToDisable };
     for (const { item, step } of results) {
       if (step.status === 'succeeded') outcome.succeeded++;

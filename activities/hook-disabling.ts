@@ -1,3 +1,4 @@
+import { log } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
 import { disableHookFor } from '../records/hook-switch';
 import type { HookId } from '../core/ids';
@@ -23,10 +24,17 @@ export function createHookDisablingActivities({ models, mailer, emailFrom, publi
      */
     async disableHook(input: { hookId: HookId; reason: string }): Promise<boolean> {
       const flipped = await disableHookFor(models, input.hookId, input.reason);
-      await models.Delivery.updateMany(
+      const parked = await models.Delivery.updateMany(
         { hookId: input.hookId, status: 'retrying' },
         { $set: { status: 'paused', failureReason: `Hook disabled: ${input.reason}` }, $unset: { nextAttemptAt: 1 } },
       );
+      if (flipped) {
+        log.warn('Hook disabled', {
+          hookId: input.hookId,
+          reason: input.reason,
+          pausedDeliveries: parked.modifiedCount,
+        });
+      }
       return flipped;
     },
 
@@ -49,7 +57,7 @@ export function createHookDisablingActivities({ models, mailer, emailFrom, publi
             : `${attempt.errorKind}: ${attempt.errorMessage}`;
           return `  - ${attempt.startedAt.toISOString()}  ${what}`;
         });
-      await mailer.sendMail({
+      const sent = await mailer.sendMail({
         from: emailFrom,
         to: owner.email,
         subject: `Hookflow disabled your hook "${hook.name}"`,
@@ -76,6 +84,7 @@ export function createHookDisablingActivities({ models, mailer, emailFrom, publi
           '— Hookflow',
         ].join('\n'),
       });
+      log.info('Owner mailed: hook disabled', { hookId: hook._id, ownerId: owner._id, messageId: sent.messageId });
     },
   };
 }

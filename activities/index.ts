@@ -1,8 +1,11 @@
+import { log } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Transporter } from 'nodemailer';
 import type { DeliverySettings } from '../core/delivery-settings';
 import type { Models } from '../infra/models';
 import type { SecretBox } from '../infra/secret-box';
+import { tellWatchers, type AttemptWatcher } from './attempt-watchers';
+import { finalFailureLog } from './final-failure-log';
 import { createFanOutActivities } from './fan-out';
 import { createFirstAttempts } from './first-attempts';
 import { createHookDisablingActivities } from './hook-disabling';
@@ -39,6 +42,8 @@ export interface ActivityDependencies {
   allowPrivateTargets: boolean;
   /** The worker's view of which target hosts are paused, and its count of their failures. */
   hostBreaker: HostBreaker;
+  /** Hear of every delivery step on record: metrics, stats, logs (activities/attempt-watchers.ts). */
+  watchers?: readonly AttemptWatcher[];
 }
 
 /**
@@ -61,18 +66,24 @@ export async function createActivities({
   replayRate,
   allowPrivateTargets,
   hostBreaker,
+  watchers = [],
 }: ActivityDependencies) {
   const senders = await createSenders({ http, mailer, emailFrom, publicUrl, allowPrivateTargets });
   const sender = createHookSender({ senders, secrets, deliveryDefaults });
   const handToLanes = createLaneHandOff({ temporal, taskQueue });
+  // Called inside activities only, where the SDK's activity logger carries the workflow and activity ids.
+  const tell = tellWatchers([finalFailureLog, ...watchers], (watcher, error) => {
+    log.warn('A watcher of delivery steps failed; the steps are on record', { watcher, err: error });
+  });
   const attemptAndRecord = createFirstAttempts({
     models,
     sender,
     hostBreaker,
     concurrency: SEND_CONCURRENCY,
     handToLanes,
+    tellWatchers: tell,
   });
-  const laterAttempts = createLaterAttempt({ models, sender, hostBreaker, temporal, handToLanes });
+  const laterAttempts = createLaterAttempt({ models, sender, hostBreaker, temporal, handToLanes, tellWatchers: tell });
   const { attemptLater } = laterAttempts;
   return {
     ...createFanOutActivities({ models, attemptAndRecord }),

@@ -14,6 +14,7 @@ import type { HookSender } from './hook-sender';
 import { laneOf, type HandToLanes } from './lane-hand-off';
 import { nextStep, type NextStep } from './retry-plan';
 import { throttleHooksAsked } from './throttling';
+import type { TellWatchers } from './attempt-watchers';
 
 export interface LaterAttemptDependencies {
   models: Models;
@@ -21,6 +22,8 @@ export interface LaterAttemptDependencies {
   hostBreaker: HostBreaker;
   temporal: Client;
   handToLanes: HandToLanes;
+  /** Hears of each attempt once it is on record (activities/attempt-watchers.ts). */
+  tellWatchers: TellWatchers;
 }
 
 /** Starts the workflows that switch these hooks off and tell their owners. */
@@ -47,7 +50,14 @@ export interface SentAgain {
  * kept, paused; a retry of a hook that became paced goes to the hook's lane;
  * one to a host the breaker paused waits for the pause to end, no attempt spent.
  */
-export function createLaterAttempt({ models, sender, hostBreaker, temporal, handToLanes }: LaterAttemptDependencies) {
+export function createLaterAttempt({
+  models,
+  sender,
+  hostBreaker,
+  temporal,
+  handToLanes,
+  tellWatchers,
+}: LaterAttemptDependencies) {
   /** The delivery's event, as stored; null once retention (or its owner's deletion) took it. */
   function eventOf(delivery: Pick<Delivery, 'ownerId' | 'eventId'>) {
     return models.Event.findById(eventKey(delivery.ownerId, delivery.eventId)).lean();
@@ -98,6 +108,20 @@ export function createLaterAttempt({ models, sender, hostBreaker, temporal, hand
       },
     ]);
     await startDisabling(temporal, toDisable, taskQueue);
+    await tellWatchers([
+      {
+        deliveryId: delivery._id,
+        eventId: delivery.eventId,
+        hookId: hook._id,
+        ownerId: delivery.ownerId,
+        eventType: event.type,
+        targetType: hook.target.type,
+        step,
+        result,
+        attemptsMade: delivery.attempts.length + 1,
+        recordedAt: now,
+      },
+    ]);
     return { step, result } satisfies SentAgain;
   }
 

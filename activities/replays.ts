@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { sequenceOf } from '../core/ordering';
 import { eventView } from '../core/stored-events';
 import { durationMs } from '../core/durations';
@@ -30,6 +30,20 @@ import {
 
 type StoredReplay = Replay & { _id: string };
 type StoredHook = Hook & { _id: string };
+
+/** What a replay's log lines say of it: which replay, whose, of what, how big. */
+function replayLogFields(replay: StoredReplay) {
+  return {
+    replayId: replay._id,
+    ownerId: replay.ownerId,
+    kind: replay.kind,
+    status: replay.status,
+    total: replay.total,
+    ...(replay.hookId ? { hookId: replay.hookId } : {}),
+    ...(replay.eventId ? { eventId: replay.eventId } : {}),
+    ...(replay.deliveryId ? { deliveryId: replay.deliveryId } : {}),
+  };
+}
 
 export interface ReplayPageOutcome {
   /** Pass back for the next page; absent on the last one. */
@@ -241,10 +255,12 @@ export function createReplayActivities({
 
     /** Closes the replay; a cancelled one also stops the retries of the deliveries it made. */
     async finishReplay(input: { replayId: ReplayId; status: 'completed' | 'cancelled' }): Promise<void> {
-      await models.Replay.updateOne(
+      const finished = await models.Replay.findOneAndUpdate(
         { _id: input.replayId, status: 'running' },
         { $set: { status: input.status, finishedAt: new Date() } },
-      );
+        { new: true },
+      ).lean();
+      if (finished) log.info('Replay finished', replayLogFields(finished));
       if (input.status !== 'cancelled') return;
       await Delivery.updateMany(
         { replayId: input.replayId, status: 'retrying' },

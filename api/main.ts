@@ -72,7 +72,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel, 'api');
+  const logger = createLogger(config.logLevel, 'api', config.logFormat);
   const api = await startApi(config, logger);
   logger.info({ url: api.url }, 'API listening');
   const shutdown = (signal: string) => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BUILT_IN_DELIVERY_SETTINGS, deliverySetting, type DeliverySettings } from '../core/delivery-settings';
 import { duration } from '../core/durations';
 import { DISPATCH_INTERVAL_MS } from '../shared/dispatch';
+import { LOG_FORMATS, type LogFormat } from './logger';
 
 /** After `failures` failed attempts to one host within `window`, sends to it wait `pause`. */
 export interface HostBreakerSettings {
@@ -68,6 +69,7 @@ const envSchema = z.object({
   /** Where the dev stack's SMTP catcher lists the mails it caught; unset with a real SMTP server. */
   HOOKFLOW_MAILBOX_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(LOG_FORMATS).default('json'),
   /** Events, deliveries and replays older than this are deleted by a scheduled workflow. */
   HOOKFLOW_RETENTION: duration({ min: '1h', max: '3650d' }).default('30d'),
   /** Deliveries a second a replay or recovery sends to one hook, unless the request asks for fewer. */
@@ -143,6 +145,8 @@ export interface Config {
   /** Defaults to http://HOST:PORT. */
   publicUrl: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** `json` lines for log shippers, or `pretty` for a terminal (infra/logger.ts). */
+  logFormat: LogFormat;
   /** For hooks that do not set their own. */
   deliveryDefaults: DeliverySettings;
   /** Replays and recoveries send at most this many deliveries a second. */
@@ -208,6 +212,7 @@ export function loadConfig(env: Env = process.env): Config {
       '',
     ),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     deliveryDefaults: {
       timeout: e.HOOKFLOW_DELIVERY_TIMEOUT,
       retrySchedule: e.HOOKFLOW_RETRY_SCHEDULE,

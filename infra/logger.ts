@@ -2,6 +2,16 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
-export function createLogger(level: string, name: string): Logger {
-  return pino({ level, name });
+/** `json`: one JSON object a line, for log shippers; `pretty`: readable lines for a terminal, coloured when it is one (pino-pretty). */
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+export function createLogger(level: string, name: string, format: LogFormat = 'json'): Logger {
+  if (format === 'json') return pino({ level, name });
+  // pino-pretty runs in a worker thread of pino's transport, off the event loop that serves requests.
+  return pino({
+    level,
+    name,
+    transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } },
+  });
 }

@@ -7,6 +7,7 @@ import { createFanOutActivities, type FanOutOutcome, type FanOutProgress } from 
 import { recordStreaks } from '../activities/failure-streak';
 import { createReplayActivities } from '../activities/replays';
 import { createFirstAttempts } from '../activities/first-attempts';
+import { NO_WATCHERS } from '../activities/attempt-watchers';
 import { createHttpClient } from '../activities/http/client';
 import { createHookSender } from '../activities/hook-sender';
 import { createSender as createHttpSender } from '../targets/http/sender';
@@ -47,7 +48,14 @@ describe('fan-out and replay page activities', () => {
   });
   /** The worker's first attempts on this file's store, `concurrency` at a time, with no breaker and no lanes. */
   const firstAttempts = (concurrency: number) =>
-    createFirstAttempts({ models, sender, hostBreaker: closedBreaker, concurrency, handToLanes: noLanes });
+    createFirstAttempts({
+      models,
+      sender,
+      hostBreaker: closedBreaker,
+      concurrency,
+      handToLanes: noLanes,
+      tellWatchers: NO_WATCHERS,
+    });
 
   before(async () => {
     const url = new URL(loadConfig().mongodbUri);

@@ -6,6 +6,7 @@ import { createHttpClient } from '../activities/http/client';
 import { createHookSender } from '../activities/hook-sender';
 import { createLaneHandOff } from '../activities/lane-hand-off';
 import { createLaterAttempt } from '../activities/later-attempts';
+import { NO_WATCHERS } from '../activities/attempt-watchers';
 import { createResumeActivities } from '../activities/resume';
 import { createSender as createHttpSender } from '../targets/http/sender';
 import { loadConfig } from '../infra/config';
@@ -172,7 +173,14 @@ describe('a failing hook is disabled and its owner emailed once', () => {
     });
     const { temporal, models } = hookflow;
     const handToLanes = createLaneHandOff({ temporal, taskQueue: hookflow.config.temporal.taskQueue });
-    const { attemptLater } = createLaterAttempt({ models, sender, hostBreaker: closedBreaker, temporal, handToLanes });
+    const { attemptLater } = createLaterAttempt({
+      models,
+      sender,
+      hostBreaker: closedBreaker,
+      temporal,
+      handToLanes,
+      tellWatchers: NO_WATCHERS,
+    });
     const activities = createResumeActivities({ models, temporal, attemptLater, handToLanes });
     const retried = new MockActivityEnvironment({ attempt: 2, taskQueue: hookflow.config.temporal.taskQueue });
     const resumed = await retried.run(() =>

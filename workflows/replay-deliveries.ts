@@ -2,6 +2,7 @@ import {
   CancellationScope,
   continueAsNew,
   isCancellation,
+  log,
   proxyActivities,
   sleep,
   workflowInfo,
@@ -36,6 +37,9 @@ export interface ReplayInput {
  */
 export async function replayDeliveries(input: ReplayInput): Promise<void> {
   let cursor = input.cursor;
+  // Once per replay: a run that continues as new carries a cursor. The SDK logs it once, not on each replay of history.
+  if (cursor === undefined)
+    log.info('Replay started', { replayId: input.replayId, ratePerSecond: input.ratePerSecond });
   try {
     do {
       const page = await replayPage({ replayId: input.replayId, cursor, limit: input.ratePerSecond });

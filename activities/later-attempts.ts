@@ -128,7 +128,11 @@ export function createLaterAttempt({
   /** A retry workflow's attempt of a delivery that is `retrying`. */
   async function attemptLater(id: DeliveryId, taskQueue: string): Promise<NextStep> {
     const delivery = await models.Delivery.findById(id).lean();
-    if (!delivery || delivery.status !== 'retrying') return { status: delivery?.status ?? 'cancelled' };
+    if (!delivery) return { status: 'cancelled' };
+    // Already past its retries (an earlier try of this activity recorded the step): what it came to, and why.
+    if (delivery.status !== 'retrying') {
+      return { status: delivery.status, ...(delivery.failureReason ? { failureReason: delivery.failureReason } : {}) };
+    }
     // Its lane sends it (its hook's, or its key's when ordered): the retry workflow ends here, telling the lane
     // again (a try that handed it over may have died before its signal).
     const lane = laneOf(delivery);

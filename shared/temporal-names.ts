@@ -23,6 +23,13 @@ export const DELETE_OWNER_WORKFLOW = 'deleteOwner';
 export const PAUSE_HOST_WORKFLOW = 'pauseHost';
 export const HOOK_LANE_WORKFLOW = 'hookLane';
 
+/**
+ * The failure type of a retry workflow whose delivery failed for good: it
+ * ends as a failed workflow, so that the Web UI's failure views list it, its
+ * message the delivery's failure reason.
+ */
+export const DELIVERY_FAILED = 'DeliveryFailed';
+
 /** Tells a hook's lane that deliveries were handed to it; signal-with-start starts the lane if it is not running. */
 export const LANE_SIGNAL = 'moreDeliveries';
 

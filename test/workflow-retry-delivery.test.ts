@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { WorkflowFailedError } from '@temporalio/client';
 import type { Activities } from '../activities';
 import type { NextStep } from '../activities/retry-plan';
 import { idOf } from '../core/ids';
-import { deliveryWorkflowId, RETRY_WORKFLOW, SEARCH_ATTRIBUTES } from '../shared/temporal-names';
+import { DELIVERY_FAILED, deliveryWorkflowId, RETRY_WORKFLOW, SEARCH_ATTRIBUTES } from '../shared/temporal-names';
 import type { retryDelivery } from '../workflows';
 import { useTimeSkippingEnvironment, withMockWorkers } from './support/workflow-environment';
 
@@ -51,11 +52,17 @@ describe('retryDelivery workflow', () => {
         workflowId: deliveryWorkflowId(deliveryId),
         args: [{ deliveryId, delayMs }],
       });
-      const result = await handle.result();
+      const result = await handle.result().catch((error: unknown) => {
+        // A delivery that gives up fails its workflow, for the Web UI's failure views.
+        assert.ok(error instanceof WorkflowFailedError, String(error));
+        assert.ok(error.cause instanceof ApplicationFailure, String(error.cause));
+        return error.cause;
+      });
       const described = await handle.describe();
       assert.deepEqual(new Set(attemptedIds), new Set([deliveryId]), 'every attempt is of the delivery given');
       return {
         result,
+        workflowStatus: described.status.name,
         startedAt: described.startTime.getTime(),
         attemptsAt,
         status: described.typedSearchAttributes.get(SEARCH_ATTRIBUTES.deliveryStatus),
@@ -90,12 +97,32 @@ describe('retryDelivery workflow', () => {
     assert.ok(Date.now() - started < MINUTE, 'two and a half hours of waits are skipped through');
   });
 
-  for (const ending of ['failed', 'paused', 'cancelled'] as const) {
+  for (const ending of ['paused', 'cancelled'] as const) {
     it(`stops after an attempt that answers ${ending}, and says so in DeliveryStatus`, async (t) => {
       const run = await retry(MINUTE, [{ status: 'retrying', delayMs: 10 * HOUR }, { status: ending }], t.signal);
       assert.equal(run.result, ending);
+      assert.equal(run.workflowStatus, 'COMPLETED');
       assertWaits(waitsOf(run), [MINUTE, 10 * HOUR]);
       assert.equal(run.status, ending);
     });
   }
+
+  it('fails the workflow with DeliveryFailed and the reason when the delivery gives up', async (t) => {
+    const failureReason = 'Gave up after 2 attempts; last: HTTP 503';
+    const run = await retry(
+      MINUTE,
+      [
+        { status: 'retrying', delayMs: 10 * HOUR },
+        { status: 'failed', failureReason },
+      ],
+      t.signal,
+    );
+    assert.equal(run.workflowStatus, 'FAILED', 'the Web UI lists it among failed workflows');
+    assert.ok(run.result instanceof ApplicationFailure);
+    assert.equal(run.result.type, DELIVERY_FAILED);
+    assert.equal(run.result.message, failureReason);
+    assert.equal(run.result.nonRetryable, true);
+    assertWaits(waitsOf(run), [MINUTE, 10 * HOUR]);
+    assert.equal(run.status, 'failed', 'and DeliveryStatus still says why it is there');
+  });
 });

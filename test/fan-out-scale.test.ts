@@ -14,9 +14,9 @@ type Owner = Awaited<ReturnType<Hookflow['createOwner']>>;
 
 /**
  * History events an all-success fan-out may take, every run together, however many hooks it has: one activity
- * call and its closing `markFannedOut` (18 events), plus a workflow task or two more (3 events each) when the
- * machine is busy: 21 was seen beside the whole suite. A fan-out that went back to a call per page would take
- * over a hundred.
+ * call and its closing `markFannedOut` (18 events), plus a workflow task or two more (3 events each) that
+ * timing adds: 21 was seen on 2026-12-02, alone and beside the whole suite. A fan-out that went back to a call
+ * per page would take over a hundred.
  */
 const ALL_SUCCESS_HISTORY_EVENTS = 25;
 

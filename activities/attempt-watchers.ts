@@ -17,7 +17,10 @@ export interface RecordedStep {
   targetType: string;
   /** Its status from now on, and why it ended when it did. */
   step: NextStep;
-  /** Absent when nothing was sent: kept paused, left to a lane, held for a paused host, or its event gone. */
+  /**
+   * Absent when nothing was sent: a first attempt kept paused, left to a lane or held for a paused host. Later
+   * attempts tell only what they sent (their holds and cancellations are not attempts).
+   */
   result?: AttemptResult;
   /** Attempts the delivery has made, this one included (0 while none was sent). */
   attemptsMade: number;

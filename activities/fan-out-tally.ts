@@ -1,3 +1,4 @@
+import type { HookId } from '../core/ids';
 import type { FirstAttemptsOutcome } from './first-attempts';
 
 /** What one fan-out call went through: the first attempts it made, and those an earlier try had made. */
@@ -6,6 +7,8 @@ export interface FanOutTally extends FirstAttemptsOutcome {
   hooks: number;
   /** Deliveries an earlier try of this activity already attempted. */
   skipped: number;
+  /** The hooks gone through, for the event workflow's HookIds (listHookIds); absent when too many to list. */
+  hookIds?: HookId[];
 }
 
 /** A call that went through nothing yet: where a tally starts. Tallies are replaced, never changed in place. */
@@ -16,6 +19,8 @@ export const NOTHING_YET: FanOutTally = {
   parked: 0,
   paced: 0,
   skipped: 0,
+  hookIds: [],
   retries: [],
+  failures: [],
   hooksToDisable: [],
 };

@@ -6,10 +6,11 @@ import type { Models } from '../infra/models';
 import { subscribedHooksFilter } from '../records/subscriptions';
 import { deliveryEventsOf } from './dispatched-events';
 import { keepHeartbeating } from './heartbeat';
-import { lanesLeftOnRecord, recordedAmong, retriesLeftOnRecord, type AttemptAndRecord } from './first-attempts';
+import { handOffsLeftOnRecord, lanesLeftOnRecord, recordedAmong, type AttemptAndRecord } from './first-attempts';
 import { NOTHING_YET, type FanOutTally } from './fan-out-tally';
 import { createFirstSlices } from './first-slices';
 import { markFannedOut } from './fanned-out';
+import { listHookIds } from '../shared/temporal-names';
 
 /**
  * The most failures one call gathers before it hands them back: they travel
@@ -100,7 +101,7 @@ export function createFanOutActivities({
         try {
           // A batch at a time, so that the slices in it are sent and recorded pipelined (see attemptAndRecord).
           for await (const batch of batchesOf(cursor, CURSOR_BATCH)) {
-            if (outcome.retries.length + outcome.hooksToDisable.length >= failuresPerCall) {
+            if (outcome.retries.length + outcome.failures.length + outcome.hooksToDisable.length >= failuresPerCall) {
               return { ...outcome, next };
             }
             // Hooks whose filter passes the event over get no delivery, and are not counted.
@@ -116,12 +117,19 @@ export function createFanOutActivities({
             // A batch with none of its hooks taking the event tells nothing about the next one.
             if (taking.length > 0) mayBeOnRecord = recorded.length > 0;
             const alreadyAttempted = new Set(recorded.map((delivery) => delivery.hookId));
+            const hookOf = new Map(taking.map((hook) => [hook._id, hook]));
+            const left = handOffsLeftOnRecord(recorded, (record) => {
+              const hook = hookOf.get(record.hookId);
+              return hook && { deliveryId: record._id, event, hook };
+            });
             // New tallies rather than changes to the one last reported, which a heartbeat may still carry.
             outcome = {
               ...outcome,
               hooks: outcome.hooks + alreadyAttempted.size,
               skipped: outcome.skipped + alreadyAttempted.size,
-              retries: [...outcome.retries, ...retriesLeftOnRecord(recorded, () => event)],
+              hookIds: listHookIds(outcome.hookIds, alreadyAttempted),
+              retries: [...outcome.retries, ...left.retries],
+              failures: [...outcome.failures, ...left.failures],
             };
             await attemptAndRecord(
               taking
@@ -142,7 +150,12 @@ export function createFanOutActivities({
                     parked: outcome.parked + sent.parked,
                     paced: outcome.paced + sent.paced,
                     skipped: outcome.skipped,
+                    hookIds: listHookIds(
+                      outcome.hookIds,
+                      slice.map((item) => item.hook._id),
+                    ),
                     retries: [...outcome.retries, ...sent.retries],
+                    failures: [...outcome.failures, ...sent.failures],
                     hooksToDisable: [...outcome.hooksToDisable, ...sent.hooksToDisable],
                   };
                   next = slice.at(-1)?.hook._id;

@@ -16,17 +16,35 @@ import { nextStep, type NextStep } from './retry-plan';
 import type { AttemptResult, DeliveryEvent } from '../targets/contract';
 import type { DeliverySettings } from '../core/delivery-settings';
 import type { RecordedStep, TellWatchers } from './attempt-watchers';
+import { deliverySummary } from './delivery-summary';
 
 /** Deliveries recorded together: a crash re-sends at most two such slices that had already gone out (pipelined). */
 const RECORD_SLICE = 200;
 
-/** A failure worth another try, for its own retry workflow. */
-export interface RetryHandOff {
+/** A delivery handed on to a workflow of its own, with what its Web UI page says of it. */
+interface DeliveryHandOff {
   deliveryId: DeliveryId;
   hookId: HookId;
   ownerId: OwnerId;
   eventType: string;
+  /** The workflow's summary (activities/delivery-summary.ts). */
+  summary: string;
+}
+
+/** A failure worth another try, for its own retry workflow. */
+export interface RetryHandOff extends DeliveryHandOff {
   delayMs: number;
+  /** What the attempt came to, for the workflow's details; absent when a retried try finds it on record. */
+  lastError?: string;
+}
+
+/**
+ * A delivery that failed for good outside a retry workflow (on its first
+ * attempt, in a lane, on its resumed attempt), for the workflow that puts it
+ * on record in the Web UI (workflows/failed-delivery.ts).
+ */
+export interface FailureHandOff extends DeliveryHandOff {
+  failureReason: string;
 }
 
 /** One delivery to make for the first time: which event to which hook, under which id. */
@@ -48,9 +66,13 @@ export interface FirstAttemptsOutcome {
   /** Left pending for their lanes (paced hooks, core/pacing.ts; ordered ones, core/ordering.ts). */
   paced: number;
   retries: RetryHandOff[];
+  failures: FailureHandOff[];
   /** Hooks past their failure threshold, or gone (410). */
   hooksToDisable: HookToDisable[];
 }
+
+/** What a delivering call hands on to other workflows: retries, final failures, hooks to disable (handOnFailures). */
+export type HandOffs = Pick<FirstAttemptsOutcome, 'retries' | 'failures' | 'hooksToDisable'>;
 
 const NO_OUTCOME = { succeeded: 0, failed: 0, parked: 0, paced: 0 };
 
@@ -67,25 +89,46 @@ interface OnRecord {
   hookId: HookId;
   status: string;
   nextAttemptAt?: Date | null;
+  failureReason?: string | null;
   inLane?: boolean | null;
   orderingKey?: string | null;
 }
 
+/** What the hand-offs of a delivery read of its first attempt. */
+type Attempted = Pick<FirstAttempt, 'deliveryId' | 'event' | 'hook'>;
+
+function handOffOf({ deliveryId, event, hook }: Attempted): DeliveryHandOff {
+  return {
+    deliveryId,
+    hookId: hook._id,
+    ownerId: event.ownerId,
+    eventType: event.type,
+    summary: deliverySummary(hook, event.type),
+  };
+}
+
 /**
- * What an earlier try of an activity left retrying, for their retry workflows
- * once more (starting one again is harmless): a try may die between recording
- * its deliveries and handing their failures on. A lane's deliveries have none.
+ * What an earlier try of an activity left retrying or failed, for their
+ * workflows once more (starting one again is harmless): a try may die between
+ * recording its deliveries and handing them on. A lane's retrying deliveries
+ * have no retry workflow.
  */
-export function retriesLeftOnRecord<R extends OnRecord>(
+export function handOffsLeftOnRecord<R extends OnRecord>(
   records: R[],
-  eventOf: (record: R) => { ownerId: OwnerId; type: string } | undefined,
-): RetryHandOff[] {
-  return records.flatMap((record) => {
-    const event = eventOf(record);
-    if (record.status !== 'retrying' || !event || laneOf(record)) return [];
-    const delayMs = Math.max(0, (record.nextAttemptAt?.getTime() ?? 0) - Date.now());
-    return [{ deliveryId: record._id, hookId: record.hookId, ownerId: event.ownerId, eventType: event.type, delayMs }];
-  });
+  attemptOf: (record: R) => Attempted | undefined,
+): Omit<HandOffs, 'hooksToDisable'> {
+  const left: Omit<HandOffs, 'hooksToDisable'> = { retries: [], failures: [] };
+  for (const record of records) {
+    const attempted = attemptOf(record);
+    if (!attempted) continue;
+    if (record.status === 'retrying' && !laneOf(record)) {
+      const delayMs = Math.max(0, (record.nextAttemptAt?.getTime() ?? 0) - Date.now());
+      left.retries.push({ ...handOffOf(attempted), delayMs });
+    } else if (record.status === 'failed') {
+      left.failures.push({ ...handOffOf(attempted), failureReason: record.failureReason ?? 'Failed' });
+    }
+  }
+  return left;
 }
 
 /**
@@ -126,6 +169,7 @@ export function recordedAmong(
     hookId: 1,
     status: 1,
     nextAttemptAt: 1,
+    failureReason: 1,
     inLane: 1,
     orderingKey: 1,
   }).lean();
@@ -257,19 +301,19 @@ export function createFirstAttempts({
       ),
     );
     await tellWatchers(results.map((result) => recordedStep(result, recordedAt)));
-    const outcome: FirstAttemptsOutcome = { ...NO_OUTCOME, retries: [], hooksToDisable };
+    const outcome: FirstAttemptsOutcome = { ...NO_OUTCOME, retries: [], failures: [], hooksToDisable };
     for (const { item, step } of results) {
       if (step.status === 'succeeded') outcome.succeeded++;
-      else if (step.status === 'failed') outcome.failed++;
       else if (step.status === 'paused') outcome.parked++;
       else if (step.status === 'pending') outcome.paced++;
-      else if (step.status === 'retrying') {
+      else if (step.status === 'failed') {
+        outcome.failed++;
+        outcome.failures.push({ ...handOffOf(item), failureReason: step.failureReason ?? 'Failed' });
+      } else if (step.status === 'retrying') {
         outcome.retries.push({
-          deliveryId: item.deliveryId,
-          hookId: item.hook._id,
-          ownerId: item.event.ownerId,
-          eventType: item.event.type,
+          ...handOffOf(item),
           delayMs: step.delayMs ?? 0,
+          ...(step.lastError ? { lastError: step.lastError } : {}),
         });
       }
     }
@@ -296,7 +340,7 @@ export function createFirstAttempts({
     const inFlight = options.inOrder ? 1 : concurrency;
     return keepHeartbeating(async () => {
       if (options.lanesOnRecord?.length) await handToLanes(options.lanesOnRecord);
-      const total: FirstAttemptsOutcome = { ...NO_OUTCOME, retries: [], hooksToDisable: [] };
+      const total: FirstAttemptsOutcome = { ...NO_OUTCOME, retries: [], failures: [], hooksToDisable: [] };
       let recording: Promise<void> = Promise.resolve();
       for (const slice of slices(items, RECORD_SLICE)) {
         const results = await sendSlice(slice, inFlight);
@@ -307,6 +351,7 @@ export function createFirstAttempts({
           total.parked += outcome.parked;
           total.paced += outcome.paced;
           total.retries.push(...outcome.retries);
+          total.failures.push(...outcome.failures);
           total.hooksToDisable.push(...outcome.hooksToDisable);
           options.onSliceRecorded?.(outcome, slice);
         });

@@ -6,11 +6,12 @@ import type { Models } from '../infra/models';
 import { subscribedHooksFilter, type SubscriptionKey } from '../records/subscriptions';
 import { deliveryEventsOf } from './dispatched-events';
 import { markFannedOut } from './fanned-out';
+import { listHookIds } from '../shared/temporal-names';
 import type { FanOutTally } from './fan-out-tally';
 import {
+  handOffsLeftOnRecord,
   lanesLeftOnRecord,
   recordedAmong,
-  retriesLeftOnRecord,
   type AttemptAndRecord,
   type FirstAttempt,
 } from './first-attempts';
@@ -134,11 +135,12 @@ export function createFirstSlices({
     // recorded stands, and the deliveries it left retrying still need their retry workflows.
     const recorded = info.attempt > 1 ? await recordedForEach(models, attempts) : [];
     const onRecord = new Set(recorded.map((delivery) => delivery._id));
-    const eventOf = new Map(attempts.map((attempt) => [attempt.deliveryId, attempt.event]));
+    const attemptOf = new Map(attempts.map((attempt) => [attempt.deliveryId, attempt]));
     const sent = await attemptAndRecord(
       attempts.filter((attempt) => !onRecord.has(attempt.deliveryId)),
       { lanesOnRecord: lanesLeftOnRecord(recorded) },
     );
+    const left = handOffsLeftOnRecord(recorded, (record) => attemptOf.get(record._id));
     const whole = begun === input.events.length && carryOn.length === 0;
     if (whole && input.fannedOut) await markFannedOut(models, input.fannedOut);
     return {
@@ -149,7 +151,12 @@ export function createFirstSlices({
       parked: sent.parked,
       paced: sent.paced,
       skipped: onRecord.size,
-      retries: [...retriesLeftOnRecord(recorded, (record) => eventOf.get(record._id)), ...sent.retries],
+      hookIds: listHookIds(
+        [],
+        attempts.map((attempt) => attempt.hook._id),
+      ),
+      retries: [...left.retries, ...sent.retries],
+      failures: [...left.failures, ...sent.failures],
       hooksToDisable: sent.hooksToDisable,
       begun,
       carryOn,

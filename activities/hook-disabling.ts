@@ -4,6 +4,7 @@ import { disableHookFor } from '../records/hook-switch';
 import type { HookId } from '../core/ids';
 import type { Models } from '../infra/models';
 import { describeTarget } from '../targets/catalogue';
+import { describeAttempt } from './retry-plan';
 
 export interface HookDisablingDependencies {
   models: Models;
@@ -51,12 +52,7 @@ export function createHookDisablingActivities({ models, mailer, emailFrom, publi
       const errors = recent
         .map((delivery) => delivery.attempts.at(-1))
         .filter((attempt) => attempt !== undefined)
-        .map((attempt) => {
-          const what = attempt.statusCode
-            ? `HTTP ${attempt.statusCode}`
-            : `${attempt.errorKind}: ${attempt.errorMessage}`;
-          return `  - ${attempt.startedAt.toISOString()}  ${what}`;
-        });
+        .map((attempt) => `  - ${attempt.startedAt.toISOString()}  ${describeAttempt(attempt)}`);
       const sent = await mailer.sendMail({
         from: emailFrom,
         to: owner.email,

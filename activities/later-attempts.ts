@@ -5,7 +5,8 @@ import { isPaced } from '../core/pacing';
 import type { Models } from '../infra/models';
 import type { Delivery } from '../infra/models/delivery';
 import type { Hook } from '../infra/models/hook';
-import { startHookDisablingWorkflow } from '../infra/workflow-starters';
+import { startFailedDeliveryWorkflow, startHookDisablingWorkflow } from '../infra/workflow-starters';
+import { deliverySummary } from './delivery-summary';
 import type { AttemptResult } from '../targets/contract';
 import { heldStep, laterAttemptUpdate, parkedStep } from './delivery-records';
 import type { HostBreaker } from './host-breaker';
@@ -36,6 +37,15 @@ export type LaterDelivery = Pick<
   Delivery,
   '_id' | 'eventId' | 'hookId' | 'ownerId' | 'attempts' | 'attemptsBeforeResume'
 >;
+
+/**
+ * Who sends a delivery again. Its retry workflow fails itself when the
+ * delivery gives up; any other sender (a lane, a resume) starts the
+ * delivery's failed record for the Web UI (workflows/failed-delivery.ts).
+ */
+export interface SentBy {
+  inRetryWorkflow?: boolean;
+}
 
 /** What sending it again came to: the step recorded, and the answer when there was a send. */
 export interface SentAgain {
@@ -74,6 +84,7 @@ export function createLaterAttempt({
     hook: Hook & { _id: string },
     event: Awaited<ReturnType<typeof eventOf>>,
     taskQueue: string,
+    { inRetryWorkflow = false }: SentBy = {},
   ) {
     if (!event) {
       const step: NextStep = { status: 'cancelled', failureReason: 'The event no longer exists' };
@@ -108,6 +119,21 @@ export function createLaterAttempt({
       },
     ]);
     await startDisabling(temporal, toDisable, taskQueue);
+    if (step.status === 'failed' && !inRetryWorkflow) {
+      const delivered = {
+        deliveryId: delivery._id,
+        hookId: hook._id,
+        ownerId: delivery.ownerId,
+        eventType: event.type,
+      };
+      await startFailedDeliveryWorkflow(
+        { temporal, taskQueue },
+        {
+          delivery: { ...delivered, summary: deliverySummary(hook, event.type) },
+          failureReason: step.failureReason ?? 'Failed',
+        },
+      );
+    }
     await tellWatchers([
       {
         deliveryId: delivery._id,
@@ -126,7 +152,7 @@ export function createLaterAttempt({
   }
 
   /** A retry workflow's attempt of a delivery that is `retrying`. */
-  async function attemptLater(id: DeliveryId, taskQueue: string): Promise<NextStep> {
+  async function attemptLater(id: DeliveryId, taskQueue: string, sentBy: SentBy = {}): Promise<NextStep> {
     const delivery = await models.Delivery.findById(id).lean();
     if (!delivery) return { status: 'cancelled' };
     // Already past its retries (an earlier try of this activity recorded the step): what it came to, and why.
@@ -155,7 +181,7 @@ export function createLaterAttempt({
       await handToLanes([{ hookId: hook._id }]);
       return { status: 'retrying' };
     }
-    return (await sendAgain(delivery, hook, await eventOf(delivery), taskQueue)).step;
+    return (await sendAgain(delivery, hook, await eventOf(delivery), taskQueue, sentBy)).step;
   }
 
   return { attemptLater, eventOf, sendAgain };

@@ -18,14 +18,13 @@ import type { Hook } from '../infra/models/hook';
 import type { Replay } from '../infra/models/replay';
 import { countReplayItems, eventReplayHooksFilter, eventReplayTakers, recoveryFilter } from '../records/replay-items';
 import { recordReplay } from '../records/replay-records';
-import type { HookToDisable } from './failure-streak';
 import {
+  handOffsLeftOnRecord,
   lanesLeftOnRecord,
   recordedAmong,
-  retriesLeftOnRecord,
   type AttemptAndRecord,
   type FirstAttempt,
-  type RetryHandOff,
+  type HandOffs,
 } from './first-attempts';
 
 type StoredReplay = Replay & { _id: string };
@@ -45,12 +44,10 @@ function replayLogFields(replay: StoredReplay) {
   };
 }
 
-export interface ReplayPageOutcome {
+export interface ReplayPageOutcome extends HandOffs {
   /** Pass back for the next page; absent on the last one. */
   next?: string;
   sent: number;
-  retries: RetryHandOff[];
-  hooksToDisable: HookToDisable[];
 }
 
 /** What to deliver again: an event to a hook, and the delivery it does again when there is one. */
@@ -61,7 +58,7 @@ interface ReplayItem {
   replayOf?: DeliveryId;
 }
 
-const NOTHING: ReplayPageOutcome = { sent: 0, retries: [], hooksToDisable: [] };
+const NOTHING: ReplayPageOutcome = { sent: 0, retries: [], failures: [], hooksToDisable: [] };
 
 export function createReplayActivities({
   models,
@@ -198,14 +195,16 @@ export function createReplayActivities({
       const stored = await Event.find({ _id: { $in: keys } }).lean();
       const events = new Map(stored.map((e) => [e.id, eventView(e)]));
       const sequences = new Map(stored.map((e) => [e.id, sequenceOf(e)]));
-      const leftRetrying = retriesLeftOnRecord(onRecord, (record) => events.get(record.eventId));
-      const attempts: FirstAttempt[] = claimed.flatMap((item, index) => {
+      const replayed: FirstAttempt[] = claimed.flatMap((item, index) => {
         const event = events.get(item.eventId);
         const id = ids[index] as DeliveryId;
-        if (!event || recorded.has(id)) return [];
-        const replayed = { replayId: replay._id, replayOf: item.replayOf };
-        return [{ deliveryId: id, event, hook: item.hook, replay: replayed, sequence: sequences.get(item.eventId) }];
+        if (!event) return [];
+        const replayOf = { replayId: replay._id, replayOf: item.replayOf };
+        return [{ deliveryId: id, event, hook: item.hook, replay: replayOf, sequence: sequences.get(item.eventId) }];
       });
+      const attemptOf = new Map(replayed.map((attempt) => [attempt.deliveryId, attempt]));
+      const left = handOffsLeftOnRecord(onRecord, (record) => attemptOf.get(record._id));
+      const attempts = replayed.filter((attempt) => !recorded.has(attempt.deliveryId));
       // A recovery's deliveries are one hook's, oldest first: sent one at a time, its receiver gets them in
       // the order they were first made (sent together, they arrive in the order their sends happen to finish).
       const outcome = await attemptAndRecord(attempts, {
@@ -215,7 +214,8 @@ export function createReplayActivities({
       return {
         next,
         sent: attempts.length,
-        retries: [...leftRetrying, ...outcome.retries],
+        retries: [...left.retries, ...outcome.retries],
+        failures: [...left.failures, ...outcome.failures],
         hooksToDisable: outcome.hooksToDisable,
       };
     },

@@ -4,6 +4,7 @@ import type { DeliveryId, HookId, OwnerId } from '../core/ids';
 import { isPaced } from '../core/pacing';
 import type { Models } from '../infra/models';
 import { startRetryWorkflow } from '../infra/workflow-starters';
+import { deliverySummary, type SummarizedHook } from './delivery-summary';
 import { parkedDeliveriesOf, resumedFields } from '../records/hook-switch';
 import { keepHeartbeating } from './heartbeat';
 import { laneOf, type HandToLanes } from './lane-hand-off';
@@ -75,16 +76,26 @@ export function createResumeActivities({
    * workflow. Answers false when the hook went off again meanwhile (the
    * delivery is parked once more), which ends the page.
    */
-  async function attempt(delivery: Resumed, taskQueue: string): Promise<boolean> {
+  async function attempt(delivery: Resumed, hook: SummarizedHook, taskQueue: string): Promise<boolean> {
     const step = await attemptLater(delivery._id, taskQueue);
     // Without a delay, its hook's lane took it (the hook became paced meanwhile).
-    if (step.status === 'retrying' && step.delayMs !== undefined) await handOn(delivery, step.delayMs, taskQueue);
+    if (step.status === 'retrying' && step.delayMs !== undefined) {
+      await handOn(delivery, hook, step.delayMs, taskQueue, step.lastError);
+    }
     return step.status !== 'paused';
   }
 
-  function handOn(delivery: Resumed, delayMs: number, taskQueue: string) {
-    const resumed = { deliveryId: delivery._id, hookId: delivery.hookId, ownerId: delivery.ownerId };
-    return startRetryWorkflow({ temporal, taskQueue }, { delivery: resumed, delayMs, mode: 'resume' });
+  function handOn(delivery: Resumed, hook: SummarizedHook, delayMs: number, taskQueue: string, lastError?: string) {
+    const resumed = {
+      deliveryId: delivery._id,
+      hookId: delivery.hookId,
+      ownerId: delivery.ownerId,
+      summary: deliverySummary(hook),
+    };
+    return startRetryWorkflow(
+      { temporal, taskQueue },
+      { delivery: resumed, delayMs, ...(lastError ? { lastError } : {}), mode: 'resume' },
+    );
   }
 
   /**
@@ -115,7 +126,14 @@ export function createResumeActivities({
      */
     async resumePausedPage(input: { hookId: HookId; limit: number; claim: string }): Promise<number> {
       const { taskQueue } = Context.current().info;
-      const hook = await models.Hook.findById(input.hookId, { status: 1, delivery: 1, throttledUntil: 1 }).lean();
+      const hook = await models.Hook.findById(input.hookId, {
+        status: 1,
+        delivery: 1,
+        throttledUntil: 1,
+        name: 1,
+        targetHost: 1,
+        'target.type': 1,
+      }).lean();
       if (hook?.status !== 'enabled') return 0;
       if (isPaced(hook, Date.now())) return handPageToLane(input);
       return keepHeartbeating(async () => {
@@ -129,8 +147,8 @@ export function createResumeActivities({
           const sentSinceClaim = delivery.attempts.length > (delivery.attemptsBeforeResume ?? 0);
           const waitMs = Math.max(0, (delivery.nextAttemptAt?.getTime() ?? 0) - Date.now());
           if (!sentSinceClaim) {
-            if (!(await attempt(delivery, taskQueue))) return claimedEarlier.length;
-          } else if (!laneOf(delivery)) await handOn(delivery, waitMs, taskQueue);
+            if (!(await attempt(delivery, hook, taskQueue))) return claimedEarlier.length;
+          } else if (!laneOf(delivery)) await handOn(delivery, hook, waitMs, taskQueue);
           // An ordered one sent since its claim is its key's lane's, which sent it and goes on with it.
         }
         const room = input.limit - claimedEarlier.length;
@@ -145,7 +163,7 @@ export function createResumeActivities({
         for (const delivery of parked) {
           if (!(await claim(delivery, input.claim, false))) continue;
           went++;
-          if (!(await attempt(delivery, taskQueue))) return went;
+          if (!(await attempt(delivery, hook, taskQueue))) return went;
         }
         return claimedEarlier.length + parked.length;
       });

@@ -1,6 +1,7 @@
 import type { DeliverySettings, RetryOn } from '../core/delivery-settings';
 import { durationMs } from '../core/durations';
-import type { DeliveryStatus } from '../infra/models/delivery';
+import { shorten } from '../core/shorten';
+import type { Attempt, DeliveryStatus } from '../infra/models/delivery';
 import type { AttemptResult } from '../targets/contract';
 
 /** ±20 %, so that many deliveries failing together do not all come back at the same instant. */
@@ -14,13 +15,18 @@ export interface NextStep {
    */
   delayMs?: number;
   failureReason?: string;
+  /** With `retrying` after a send: what the attempt came to, for the retry workflow's details in the Web UI. */
+  lastError?: string;
 }
 
-function describe(result: AttemptResult): string {
-  const { attempt } = result;
+/** The most characters of an error message a description keeps: it ends up in mails and Web UI pages, and a receiver's or a template's message can be long. */
+const ERROR_MESSAGE_CHARS = 300;
+
+/** An attempt's answer in a few words: its HTTP status, or the error that kept it from one. */
+export function describeAttempt(attempt: Pick<Attempt, 'statusCode' | 'errorKind' | 'errorMessage'>): string {
   return attempt.statusCode !== undefined && attempt.statusCode !== null
     ? `HTTP ${attempt.statusCode}`
-    : `${attempt.errorKind ?? 'error'}: ${attempt.errorMessage ?? 'no answer'}`;
+    : `${attempt.errorKind ?? 'error'}: ${shorten(attempt.errorMessage ?? 'no answer', ERROR_MESSAGE_CHARS)}`;
 }
 
 /**
@@ -46,12 +52,19 @@ export function nextStep(
 ): NextStep {
   if (result.outcome === 'succeeded') return { status: 'succeeded' };
   if (!worthRetrying(result, settings.retryOn)) {
-    return { status: 'failed', failureReason: `Not retried: ${describe(result)}` };
+    return { status: 'failed', failureReason: `Not retried: ${describeAttempt(result.attempt)}` };
   }
   const planned = settings.retrySchedule[attemptsMade - 1];
   if (planned === undefined) {
-    return { status: 'failed', failureReason: `Gave up after ${attemptsMade} attempts; last: ${describe(result)}` };
+    return {
+      status: 'failed',
+      failureReason: `Gave up after ${attemptsMade} attempts; last: ${describeAttempt(result.attempt)}`,
+    };
   }
   const jittered = durationMs(planned) * (1 - JITTER + Math.random() * 2 * JITTER);
-  return { status: 'retrying', delayMs: Math.round(result.retryAfterMs ?? jittered) };
+  return {
+    status: 'retrying',
+    delayMs: Math.round(result.retryAfterMs ?? jittered),
+    lastError: describeAttempt(result.attempt),
+  };
 }

@@ -28,7 +28,15 @@ export interface HotQuery {
  * own reading of the event and the cursor over its hooks, without the sending.
  */
 const countOnly: AttemptAndRecord = (items, options = {}) => {
-  const outcome = { succeeded: items.length, failed: 0, parked: 0, paced: 0, retries: [], hooksToDisable: [] };
+  const outcome = {
+    succeeded: items.length,
+    failed: 0,
+    parked: 0,
+    paced: 0,
+    retries: [],
+    failures: [],
+    hooksToDisable: [],
+  };
   options.onSliceRecorded?.(outcome, items);
   return Promise.resolve(outcome);
 };

@@ -24,6 +24,8 @@ import {
   DISPATCH_WORKFLOW,
   dispatchWorkflowId,
   eventWorkflowId,
+  FAILED_DELIVERY_WORKFLOW,
+  failedDeliveryWorkflowId,
   HOOK_LANE_WORKFLOW,
   HOOK_TEST_WORKFLOW,
   hostPauseWorkflowId,
@@ -102,9 +104,30 @@ export async function startDispatchWorkflow({ temporal, taskQueue }: StartDepend
   );
 }
 
+/** A delivery as its workflow's search attributes and Web UI summary name it. */
+export interface DeliveryOfWorkflow {
+  deliveryId: DeliveryId;
+  hookId: HookId;
+  ownerId: OwnerId;
+  eventType?: string;
+  /** The page's one-line summary (activities/delivery-summary.ts). */
+  summary: string;
+}
+
+function deliverySearchAttributes(delivery: DeliveryOfWorkflow, status: 'retrying' | 'failed') {
+  return [
+    { key: SEARCH_ATTRIBUTES.hookId, value: delivery.hookId },
+    { key: SEARCH_ATTRIBUTES.ownerId, value: delivery.ownerId },
+    ...(delivery.eventType ? [{ key: SEARCH_ATTRIBUTES.eventType, value: delivery.eventType }] : []),
+    { key: SEARCH_ATTRIBUTES.deliveryStatus, value: status },
+  ];
+}
+
 export interface RetryChainStart {
-  delivery: { deliveryId: DeliveryId; hookId: HookId; ownerId: OwnerId; eventType?: string };
+  delivery: DeliveryOfWorkflow;
   delayMs: number;
+  /** What the attempt before the chain came to: the page's details until the chain's first attempt. */
+  lastError?: string;
   /** A new chain refuses to start where one ever ran; a resumed one carries on after its parked chain ended, or joins the one still waiting. */
   mode: 'new' | 'resume';
 }
@@ -112,7 +135,7 @@ export interface RetryChainStart {
 /** The retry chain of one delivery. */
 export async function startRetryWorkflow(
   { temporal, taskQueue }: StartDependencies,
-  { delivery, delayMs, mode }: RetryChainStart,
+  { delivery, delayMs, lastError, mode }: RetryChainStart,
 ) {
   await startUnlessStarted(
     temporal.workflow.start<WorkflowNamed<typeof RETRY_WORKFLOW>>(RETRY_WORKFLOW, {
@@ -122,12 +145,31 @@ export async function startRetryWorkflow(
         ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const }
         : { workflowIdReusePolicy: 'ALLOW_DUPLICATE' as const, workflowIdConflictPolicy: 'USE_EXISTING' as const }),
       args: [{ deliveryId: delivery.deliveryId, delayMs }],
-      typedSearchAttributes: [
-        { key: SEARCH_ATTRIBUTES.hookId, value: delivery.hookId },
-        { key: SEARCH_ATTRIBUTES.ownerId, value: delivery.ownerId },
-        ...(delivery.eventType ? [{ key: SEARCH_ATTRIBUTES.eventType, value: delivery.eventType }] : []),
-        { key: SEARCH_ATTRIBUTES.deliveryStatus, value: 'retrying' },
-      ],
+      typedSearchAttributes: deliverySearchAttributes(delivery, 'retrying'),
+      staticSummary: delivery.summary,
+      ...(lastError ? { staticDetails: `Retrying after: ${lastError}` } : {}),
+    }),
+  );
+}
+
+/**
+ * Puts a delivery that failed for good outside a retry workflow on record in
+ * the Web UI (workflows/failed-delivery.ts): one run per delivery, so a
+ * retried call starts nothing twice.
+ */
+export async function startFailedDeliveryWorkflow(
+  { temporal, taskQueue }: StartDependencies,
+  { delivery, failureReason }: { delivery: DeliveryOfWorkflow; failureReason: string },
+) {
+  await startUnlessStarted(
+    temporal.workflow.start<WorkflowNamed<typeof FAILED_DELIVERY_WORKFLOW>>(FAILED_DELIVERY_WORKFLOW, {
+      workflowId: failedDeliveryWorkflowId(delivery.deliveryId),
+      taskQueue,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      args: [{ deliveryId: delivery.deliveryId, failureReason }],
+      typedSearchAttributes: deliverySearchAttributes(delivery, 'failed'),
+      staticSummary: delivery.summary,
+      staticDetails: failureReason,
     }),
   );
 }

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { mongo } from 'mongoose';
 import { MAX_EVENTS_PER_DISPATCH } from '../shared/dispatch';
+import { KEYWORD_LIST_BUDGET_BYTES } from '../shared/temporal-names';
 import { eventsOfDispatch, startDispatch, type DispatchDependencies } from './dispatch-start';
 import { ConflictError } from '../core/errors';
 import { createdHourOf } from '../core/created-hour';
@@ -28,14 +29,6 @@ export type Outcome = { accepted: Accepted } | { refused: Error };
 const DUPLICATE_KEY = 11000;
 
 /**
- * Temporal refuses a search attribute value over 2,048 bytes (INVALID_ARGUMENT
- * "search attribute EventIds value size 2561 exceeds size limit 2048", seen in
- * the stream bench at 100 events/s): a dispatch's EventIds, as JSON text, must
- * fit. A little is kept back for the encoding's own bytes.
- */
-const EVENT_IDS_BUDGET_BYTES = 2_000;
-
-/**
  * How many of `events` (from the first) one dispatch can hold: at most
  * MAX_EVENTS_PER_DISPATCH, and as many as their keys fit in EventIds; never
  * fewer than one.
@@ -45,7 +38,7 @@ export function dispatchSize(events: readonly NewEvent[]): number {
   let count = 0;
   for (const event of events.slice(0, MAX_EVENTS_PER_DISPATCH)) {
     bytes += Buffer.byteLength(JSON.stringify(eventKey(event.ownerId, event.id))) + (count > 0 ? 1 : 0);
-    if (count > 0 && bytes > EVENT_IDS_BUDGET_BYTES) break;
+    if (count > 0 && bytes > KEYWORD_LIST_BUDGET_BYTES) break;
     count += 1;
   }
   return count;

@@ -13,6 +13,7 @@ import type { DeliveryId, DispatchId, EventKey, HookId, OwnerId, ReplayId, Repla
  */
 export const DISPATCH_WORKFLOW = 'deliverDispatch';
 export const RETRY_WORKFLOW = 'retryDelivery';
+export const FAILED_DELIVERY_WORKFLOW = 'failedDelivery';
 export const DISABLE_HOOK_WORKFLOW = 'disableFailingHook';
 export const RESUME_PAUSED_WORKFLOW = 'resumePausedDeliveries';
 export const REPLAY_WORKFLOW = 'replayDeliveries';
@@ -24,9 +25,10 @@ export const PAUSE_HOST_WORKFLOW = 'pauseHost';
 export const HOOK_LANE_WORKFLOW = 'hookLane';
 
 /**
- * The failure type of a retry workflow whose delivery failed for good: it
- * ends as a failed workflow, so that the Web UI's failure views list it, its
- * message the delivery's failure reason.
+ * The failure type of a delivery workflow whose delivery failed for good (a
+ * retry workflow's, or a failedDelivery record's): it ends as a failed
+ * workflow, so that the Web UI's failure views list it, its message the
+ * delivery's failure reason.
  */
 export const DELIVERY_FAILED = 'DeliveryFailed';
 
@@ -41,7 +43,31 @@ export const SEARCH_ATTRIBUTES = {
   replayId: defineSearchAttributeKey('ReplayId', 'KEYWORD'),
   /** Every event key of a dispatch (at most MAX_EVENTS_PER_DISPATCH), so that the Web UI finds each event's workflow. */
   eventIds: defineSearchAttributeKey('EventIds', 'KEYWORD_LIST'),
+  /**
+   * The hooks an event workflow delivered to, when their ids fit in one value
+   * (KEYWORD_LIST_BUDGET_BYTES: some 60 hooks); a larger fan-out leaves it unset.
+   */
+  hookIds: defineSearchAttributeKey('HookIds', 'KEYWORD_LIST'),
 } as const;
+
+/**
+ * Temporal refuses a search attribute value over 2,048 bytes (INVALID_ARGUMENT
+ * "search attribute EventIds value size 2561 exceeds size limit 2048", seen in
+ * the stream bench at 100 events/s): a keyword list, as JSON text, must fit. A
+ * little is kept back for the encoding's own bytes.
+ */
+export const KEYWORD_LIST_BUDGET_BYTES = 2_000;
+
+/**
+ * The hooks listed so far with `more` added, each once, for HookIds; undefined
+ * once they no longer fit (or `listed` is, which stays so). Ids are ASCII
+ * (core/ids.ts): a character is a byte.
+ */
+export function listHookIds(listed: readonly HookId[] | undefined, more: Iterable<HookId>): HookId[] | undefined {
+  if (!listed) return undefined;
+  const ids = [...new Set([...listed, ...more])];
+  return JSON.stringify(ids).length <= KEYWORD_LIST_BUDGET_BYTES ? ids : undefined;
+}
 
 /** The Temporal types of our search attributes, as `temporal server start-dev --search-attribute` spells them. */
 export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'KeywordList'> = Object.fromEntries(
@@ -70,6 +96,16 @@ export function bulkTaskQueue(taskQueue: string): string {
 
 export function deliveryWorkflowId(deliveryId: DeliveryId): string {
   return `delivery:${deliveryId}`;
+}
+
+/**
+ * The Web UI's record of a delivery that failed for good outside a retry
+ * workflow (workflows/failed-delivery.ts). An id of its own: a delivery a
+ * retry workflow handed to a lane has a closed `delivery:` run already, and a
+ * delivery fails for good once, so each failed delivery has one failed run.
+ */
+export function failedDeliveryWorkflowId(deliveryId: DeliveryId): string {
+  return `delivery-failed:${deliveryId}`;
 }
 
 /** One per enabled spell of a hook (Hook.enabledCount): however many failures notice, it is disabled and its owner mailed once. */

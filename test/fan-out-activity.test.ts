@@ -320,6 +320,7 @@ describe('fan-out and replay page activities', () => {
         paced: 0,
         skipped: 0,
         retries: crashed.retries.filter((retry) => retry.hookId <= heartbeated),
+        failures: [],
         hooksToDisable: [],
       },
     };

@@ -54,7 +54,11 @@ describe('retry policy', () => {
 
   it("lets the target's Retry-After replace the scheduled delay", () => {
     const throttled: AttemptResult = { outcome: 'retryable', attempt: attempt(429), retryAfterMs: 120_000 };
-    assert.deepEqual(nextStep(throttled, plan(['5s']), 1), { status: 'retrying', delayMs: 120_000 });
+    assert.deepEqual(nextStep(throttled, plan(['5s']), 1), {
+      status: 'retrying',
+      delayMs: 120_000,
+      lastError: 'HTTP 429',
+    });
   });
 
   it('ends at once on success or a permanent failure', () => {

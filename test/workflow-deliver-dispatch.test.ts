@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DispatchedEvent } from '../shared/dispatch';
 import { idOf, type EventKey, type HookId } from '../core/ids';
-import { bulkTaskQueue, DISPATCH_WORKFLOW, dispatchWorkflowId } from '../shared/temporal-names';
+import { bulkTaskQueue, DISPATCH_WORKFLOW, dispatchWorkflowId, SEARCH_ATTRIBUTES } from '../shared/temporal-names';
 import type { DeliverDispatchResult, DeliverDispatchRun, deliverDispatch } from '../workflows/deliver-dispatch';
 import { fakeFanOut, type FakeDelivery, type FakeOutcome, type FanOutCall } from './support/fake-fan-out';
 import { startDevServerEnvironment, withMockWorkers } from './support/workflow-environment';
@@ -20,12 +20,13 @@ const OWNER = idOf('owner', 'owner');
 const SUGGEST_CONTINUE_AS_NEW_AFTER_EVENTS = 100;
 
 /**
- * Every tenth hook fails and is retried, and every tenth from the fifth is off, its delivery parked; the hooks of
- * an event named `gone` are gone, and disabled.
+ * Every tenth hook fails and is retried, every tenth from the eighth fails for good, and every tenth from the
+ * fifth is off, its delivery parked; the hooks of an event named `gone` are gone, and disabled.
  */
 function outcomeOf({ eventKey, index }: { eventKey: string; index: number }): FakeOutcome {
   if (eventKey === 'gone') return 'disabling';
   if (index % 10 === 4) return 'parked';
+  if (index % 10 === 7) return 'failing';
   return index % 10 === 9 ? 'retrying' : 'succeeded';
 }
 
@@ -50,7 +51,10 @@ describe('deliverDispatch workflow', () => {
     await env?.teardown();
   });
 
-  /** Runs one dispatch of `input` on workers over `fake`; answers its result, workflow id and task queue. */
+  /**
+   * Runs one dispatch of `input` on workers over `fake`; answers its result,
+   * workflow id, task queue and the hooks its HookIds search attribute lists.
+   */
   async function dispatch(fake: ReturnType<typeof fakeFanOut>, input: DeliverDispatchRun, signal: AbortSignal) {
     return withMockWorkers(env, fake.activities, signal, async (taskQueue) => {
       const workflowId = dispatchWorkflowId(idOf('dispatch', randomBytes(6).toString('hex')));
@@ -59,7 +63,9 @@ describe('deliverDispatch workflow', () => {
         workflowId,
         args: [input],
       });
-      return { result: await handle.result(), workflowId, taskQueue };
+      const result = await handle.result();
+      const hookIds = (await handle.describe()).typedSearchAttributes.get(SEARCH_ATTRIBUTES.hookIds);
+      return { result, workflowId, taskQueue, hookIds };
     });
   }
 
@@ -73,7 +79,7 @@ describe('deliverDispatch workflow', () => {
     return {
       deliveries: (before?.deliveries ?? 0) + deliveries.length,
       succeeded: (before?.succeeded ?? 0) + count('succeeded'),
-      failed: (before?.failed ?? 0) + count('retrying') + count('disabling'),
+      failed: (before?.failed ?? 0) + count('retrying') + count('failing') + count('disabling'),
       parked: (before?.parked ?? 0) + count('parked'),
       paced: before?.paced ?? 0,
       retrying: (before?.retrying ?? 0) + count('retrying'),
@@ -85,11 +91,17 @@ describe('deliverDispatch workflow', () => {
   function assertHandedOn(fake: ReturnType<typeof fakeFanOut>, deliveries: FakeDelivery[]) {
     const handOffs = ofActivity(fake.calls, 'handOnFailures').map((call) => call.input);
     for (const handOff of handOffs) {
-      assert.ok(handOff.retries.length + handOff.hooksToDisable.length > 0, 'a hand-off with nothing in it');
+      const count = handOff.retries.length + handOff.failures.length + handOff.hooksToDisable.length;
+      assert.ok(count > 0, 'a hand-off with nothing in it');
     }
     assert.deepEqual(
       handOffs.flatMap((handOff) => handOff.retries.map((retry) => retry.deliveryId)).sort(),
       idsOf(deliveries.filter((delivery) => delivery.outcome === 'retrying')),
+    );
+    assert.deepEqual(
+      handOffs.flatMap((handOff) => handOff.failures.map((failure) => failure.deliveryId)).sort(),
+      idsOf(deliveries.filter((delivery) => delivery.outcome === 'failing')),
+      'each failure for good is handed on to be put on record',
     );
     assert.deepEqual(
       handOffs.flatMap((handOff) => handOff.hooksToDisable.map((hook) => hook.hookId)).sort(),
@@ -108,7 +120,7 @@ describe('deliverDispatch workflow', () => {
     // Few calls, so that this history stays short of SUGGEST_CONTINUE_AS_NEW_AFTER_EVENTS.
     const fake = fakeFanOut({ hookCounts, hooksPerCall: 1_000, outcomeOf });
     const dispatchId = idOf('dispatch', 'dsp_wide');
-    const { result, taskQueue } = await dispatch(fake, { ownerId: OWNER, dispatchId, events }, t.signal);
+    const { result, taskQueue, hookIds } = await dispatch(fake, { ownerId: OWNER, dispatchId, events }, t.signal);
 
     const begins = ofActivity(fake.calls, 'deliverFirstSlices');
     assert.deepEqual(
@@ -144,13 +156,15 @@ describe('deliverDispatch workflow', () => {
       [{ isLocal: false, taskQueue, input: { dispatchId } }],
     );
     assert.equal(fake.calls.at(-1)?.activity, 'markFannedOut', 'marked after every other call');
+    assert.equal(hookIds, undefined, 'thousands of hooks do not fit in HookIds, which is left unset');
   });
 
   it('leaves a dispatch that its local call went through to that call to mark', async (t) => {
     const hookCounts = { few: 5, none: 0, gone: 1 };
     const fake = fakeFanOut({ hookCounts, hooksPerCall: 1_000, outcomeOf });
     const dispatchId = idOf('dispatch', 'dsp_few');
-    const { result } = await dispatch(fake, { ownerId: OWNER, dispatchId, events: eventsOf(hookCounts) }, t.signal);
+    const events = eventsOf(hookCounts);
+    const { result, hookIds } = await dispatch(fake, { ownerId: OWNER, dispatchId, events }, t.signal);
 
     assert.deepEqual(
       fake.calls.map((call) => call.activity),
@@ -158,7 +172,13 @@ describe('deliverDispatch workflow', () => {
       'one local call, the hand-off of its failures, and no activity to mark the dispatch',
     );
     assert.equal(ofActivity(fake.calls, 'deliverFirstSlices')[0]?.input.fannedOut, dispatchId);
-    assert.deepEqual(result, expectedResult(eventsOf(hookCounts).flatMap((event) => fake.deliveriesOf(event))));
+    const all = events.flatMap((event) => fake.deliveriesOf(event));
+    assert.deepEqual(result, expectedResult(all));
+    assert.deepEqual(
+      [...(hookIds ?? [])].sort(),
+      all.map((delivery) => delivery.hookId).sort(),
+      'HookIds lists every hook the dispatch delivered to, parked ones too',
+    );
   });
 
   // A run that does not carry on makes a chain of runs that never ends: it fails here, not at the runner's limit.
@@ -169,7 +189,7 @@ describe('deliverDispatch workflow', () => {
       const hookCounts = { huge: 1_000, large: 1_500, small: 3 };
       const events = eventsOf(hookCounts);
       const fake = fakeFanOut({ hookCounts, hooksPerCall: 50, outcomeOf });
-      const { result, workflowId } = await dispatch(fake, { ownerId: OWNER, events }, t.signal);
+      const { result, workflowId, hookIds } = await dispatch(fake, { ownerId: OWNER, events }, t.signal);
 
       const runs = [...new Set(fake.calls.map((call) => call.runId))];
       assert.ok(runs.length > 2, `${runs.length} runs`);
@@ -208,6 +228,7 @@ describe('deliverDispatch workflow', () => {
       assert.deepEqual(idsOf(fake.delivered), idsOf(all), 'every hook of every event, once over all runs');
       assertHandedOn(fake, all);
       assert.deepEqual(result, expectedResult(all), 'the tally carried through every run');
+      assert.equal(hookIds, undefined, 'a run continued as new lists no hooks');
     },
   );
 

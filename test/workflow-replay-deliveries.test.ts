@@ -24,9 +24,10 @@ function page(sent: number, failing: number, next?: string): ReplayPageOutcome {
     hookId: idOf('hook', 'hook'),
     ownerId: idOf('owner', 'owner'),
     eventType: 'fake',
+    summary: 'fake',
     delayMs: 5_000,
   }));
-  return { sent, retries, hooksToDisable: [], next };
+  return { sent, retries, failures: [], hooksToDisable: [], next };
 }
 
 /**

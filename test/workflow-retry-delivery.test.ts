@@ -28,8 +28,8 @@ describe('retryDelivery workflow', () => {
   /**
    * Runs retryDelivery for one delivery whose attempts answer `steps` in turn;
    * answers its result, the server time it started at, when each attempt was
-   * scheduled, and its DeliveryStatus search attribute at the end; every
-   * attempt must be of that delivery.
+   * scheduled, and its DeliveryStatus search attribute and current details
+   * (its Web UI page's) at the end; every attempt must be of that delivery.
    */
   async function retry(delayMs: number, steps: NextStep[], signal: AbortSignal) {
     const deliveryId = idOf('delivery', `delivery-${randomBytes(4).toString('hex')}`);
@@ -59,6 +59,8 @@ describe('retryDelivery workflow', () => {
         return error.cause;
       });
       const described = await handle.describe();
+      // The SDK's built-in query answers the details setCurrentDetails last set.
+      const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
       assert.deepEqual(new Set(attemptedIds), new Set([deliveryId]), 'every attempt is of the delivery given');
       return {
         result,
@@ -66,6 +68,7 @@ describe('retryDelivery workflow', () => {
         startedAt: described.startTime.getTime(),
         attemptsAt,
         status: described.typedSearchAttributes.get(SEARCH_ATTRIBUTES.deliveryStatus),
+        details: metadata.currentDetails,
       };
     });
   }
@@ -85,7 +88,7 @@ describe('retryDelivery workflow', () => {
 
   it('waits the first delay, then before each attempt what the last one asked, until one succeeds', async (t) => {
     const steps: NextStep[] = [
-      { status: 'retrying', delayMs: 30 * MINUTE },
+      { status: 'retrying', delayMs: 30 * MINUTE, lastError: 'HTTP 503' },
       { status: 'retrying', delayMs: 2 * HOUR },
       { status: 'succeeded' },
     ];
@@ -97,15 +100,53 @@ describe('retryDelivery workflow', () => {
     assert.ok(Date.now() - started < MINUTE, 'two and a half hours of waits are skipped through');
   });
 
-  for (const ending of ['paused', 'cancelled'] as const) {
-    it(`stops after an attempt that answers ${ending}, and says so in DeliveryStatus`, async (t) => {
-      const run = await retry(MINUTE, [{ status: 'retrying', delayMs: 10 * HOUR }, { status: ending }], t.signal);
-      assert.equal(run.result, ending);
-      assert.equal(run.workflowStatus, 'COMPLETED');
-      assertWaits(waitsOf(run), [MINUTE, 10 * HOUR]);
-      assert.equal(run.status, ending);
+  it('says on its page what the last attempt came to while it waits for the next', async (t) => {
+    // The second attempt waits ten hours of test-server time: the query below is answered while it does.
+    const deliveryId = idOf('delivery', `delivery-${randomBytes(4).toString('hex')}`);
+    const steps: NextStep[] = [{ status: 'retrying', delayMs: 10 * HOUR, lastError: 'HTTP 502' }];
+    const mocks: Pick<Activities, 'attemptDelivery'> = {
+      attemptDelivery: () => Promise.resolve(steps.shift() ?? { status: 'succeeded' }),
+    };
+    await withMockWorkers(environment(), mocks, t.signal, async (taskQueue) => {
+      const handle = await environment().client.workflow.start<typeof retryDelivery>(RETRY_WORKFLOW, {
+        taskQueue,
+        workflowId: deliveryWorkflowId(deliveryId),
+        args: [{ deliveryId, delayMs: MINUTE }],
+      });
+      await environment().sleep(2 * MINUTE);
+      const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+      assert.equal(metadata.currentDetails, 'Retrying after: HTTP 502');
+      const described = await handle.describe();
+      assert.equal(described.typedSearchAttributes.get(SEARCH_ATTRIBUTES.deliveryStatus), 'retrying');
+      assert.equal(await handle.result(), 'succeeded');
     });
-  }
+  });
+
+  it('stops after an attempt that answers cancelled, and says so in DeliveryStatus', async (t) => {
+    const run = await retry(MINUTE, [{ status: 'retrying', delayMs: 10 * HOUR }, { status: 'cancelled' }], t.signal);
+    assert.equal(run.result, 'cancelled');
+    assert.equal(run.workflowStatus, 'COMPLETED');
+    assertWaits(waitsOf(run), [MINUTE, 10 * HOUR]);
+    assert.equal(run.status, 'cancelled');
+    assert.equal(run.details, 'cancelled');
+  });
+
+  it('clears DeliveryStatus when it hands the delivery on to a resume, which runs a workflow of its own', async (t) => {
+    const failureReason = 'Its hook was disabled';
+    const run = await retry(MINUTE, [{ status: 'paused', failureReason }], t.signal);
+    assert.equal(run.result, 'paused');
+    assert.equal(run.workflowStatus, 'COMPLETED');
+    assert.equal(run.status, undefined, 'a closed run says nothing of where the delivery stands later');
+    assert.equal(run.details, `Paused: ${failureReason}; resumed when it is enabled`);
+  });
+
+  it("clears DeliveryStatus when it hands the delivery on to its hook's lane", async (t) => {
+    const run = await retry(MINUTE, [{ status: 'retrying' }], t.signal);
+    assert.equal(run.result, 'retrying');
+    assert.equal(run.workflowStatus, 'COMPLETED');
+    assert.equal(run.status, undefined);
+    assert.equal(run.details, "Handed to its hook's lane, which sends it from now on");
+  });
 
   it('fails the workflow with DeliveryFailed and the reason when the delivery gives up', async (t) => {
     const failureReason = 'Gave up after 2 attempts; last: HTTP 503';
@@ -124,5 +165,6 @@ describe('retryDelivery workflow', () => {
     assert.equal(run.result.nonRetryable, true);
     assertWaits(waitsOf(run), [MINUTE, 10 * HOUR]);
     assert.equal(run.status, 'failed', 'and DeliveryStatus still says why it is there');
+    assert.equal(run.details, `failed: ${failureReason}`);
   });
 });

@@ -1,11 +1,18 @@
-import { continueAsNew, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  continueAsNew,
+  proxyActivities,
+  proxyLocalActivities,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { FanOutOutcome } from '../activities/fan-out';
 import type { FanOutTally } from '../activities/fan-out-tally';
+import { hasHandOffs } from './hand-offs';
 import type { DeliverDispatchInput, DispatchedEvent } from '../shared/dispatch';
 import type { HookId } from '../core/ids';
 import { ATTEMPT_BOOKKEEPING_MS, MAX_HOOK_TIMEOUT_MS } from '../shared/delivery-limits';
-import { bulkTaskQueue } from '../shared/temporal-names';
+import { bulkTaskQueue, listHookIds, SEARCH_ATTRIBUTES } from '../shared/temporal-names';
 
 const FAN_OUT_CALL = {
   // One call of deliverToSubscribers reads every subscribed hook of an event through one cursor: on FerretDB
@@ -101,8 +108,16 @@ export interface DeliverDispatchRun extends DeliverDispatchInput {
   resume?: { afterHookIds: HookId[]; total: DeliverDispatchResult };
 }
 
+/** The dispatch's tally so far, and the hooks it went through while they fit in HookIds. */
+interface Progress {
+  total: DeliverDispatchResult;
+  hookIds: HookId[] | undefined;
+}
+
 /** Adds a call's tally to the dispatch's, and hands its failures on to their own workflows. */
-async function settle(outcome: FanOutTally, total: DeliverDispatchResult): Promise<void> {
+async function settle(outcome: FanOutTally, progress: Progress): Promise<void> {
+  const { total } = progress;
+  progress.hookIds = outcome.hookIds && listHookIds(progress.hookIds, outcome.hookIds);
   total.deliveries += outcome.hooks;
   total.succeeded += outcome.succeeded;
   total.alreadyAttempted += outcome.skipped;
@@ -110,8 +125,9 @@ async function settle(outcome: FanOutTally, total: DeliverDispatchResult): Promi
   total.parked += outcome.parked;
   total.paced += outcome.paced;
   total.retrying += outcome.retries.length;
-  if (outcome.retries.length > 0 || outcome.hooksToDisable.length > 0) {
-    await handOnFailures({ retries: outcome.retries, hooksToDisable: outcome.hooksToDisable });
+  if (hasHandOffs(outcome)) {
+    const { retries, failures, hooksToDisable } = outcome;
+    await handOnFailures({ retries, failures, hooksToDisable });
   }
 }
 
@@ -123,7 +139,7 @@ async function settle(outcome: FanOutTally, total: DeliverDispatchResult): Promi
  */
 async function deliverFirstHooks(
   input: DeliverDispatchInput,
-  total: DeliverDispatchResult,
+  progress: Progress,
 ): Promise<{ carryingOn: CarryingOn[]; fannedOut: boolean }> {
   const carryingOn: CarryingOn[] = [];
   let notBegun = input.events;
@@ -135,7 +151,7 @@ async function deliverFirstHooks(
       : await beginEvents({ events: notBegun, limit: DELIVERIES_PER_CALL });
     local = false;
     fannedOut ||= outcome.fannedOut;
-    await settle(outcome, total);
+    await settle(outcome, progress);
     for (const { index, afterHookId } of outcome.carryOn) {
       carryingOn.push({ event: notBegun[index] as DispatchedEvent, afterHookId });
     }
@@ -152,13 +168,13 @@ async function deliverFirstHooks(
  */
 async function deliverRemainingHooks(
   { event, afterHookId }: CarryingOn,
-  total: DeliverDispatchResult,
+  progress: Progress,
 ): Promise<CarryingOn | undefined> {
   const deliverToSubscribers = remainingHooksActivity();
   let next: HookId | undefined = afterHookId;
   while (next) {
     const outcome: FanOutOutcome = await deliverToSubscribers({ event, afterHookId: next });
-    await settle(outcome, total);
+    await settle(outcome, progress);
     next = outcome.next;
     if (next && workflowInfo().continueAsNewSuggested) return { event, afterHookId: next };
   }
@@ -177,10 +193,12 @@ export async function deliverDispatch(input: DeliverDispatchRun): Promise<Delive
   // Over the zeros: a run continued from one that predates a count carries on with that count at 0.
   const total: DeliverDispatchResult = { ...NO_DELIVERIES, ...input.resume?.total };
   const resumed = input.resume?.afterHookIds;
+  // A run continued as new went through too many hooks to list.
+  const progress: Progress = { total, hookIds: resumed ? undefined : [] };
   const { carryingOn, fannedOut } = resumed
     ? { carryingOn: input.events.map((event, i) => ({ event, afterHookId: resumed[i] as HookId })), fannedOut: false }
-    : await deliverFirstHooks(input, total);
-  const unfinished = (await Promise.all(carryingOn.map((event) => deliverRemainingHooks(event, total)))).filter(
+    : await deliverFirstHooks(input, progress);
+  const unfinished = (await Promise.all(carryingOn.map((event) => deliverRemainingHooks(event, progress)))).filter(
     (event) => event !== undefined,
   );
   if (unfinished.length > 0) {
@@ -191,6 +209,8 @@ export async function deliverDispatch(input: DeliverDispatchRun): Promise<Delive
       resume: { afterHookIds: unfinished.map(({ afterHookId }) => afterHookId), total },
     });
   }
+  // How the Web UI finds an event's workflow by a hook it delivered to.
+  if (progress.hookIds?.length) upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.hookIds, value: progress.hookIds }]);
   // Most dispatches are marked by their first call; ordered lanes wait for the others until here.
   if (input.dispatchId && !fannedOut) await markFannedOut({ dispatchId: input.dispatchId });
   return total;

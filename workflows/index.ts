@@ -2,6 +2,7 @@ export { deleteOwner } from './delete-owner';
 export { deliverDispatch } from './deliver-dispatch';
 export { disableFailingHook } from './disable-hook';
 export { enforceRetention } from './enforce-retention';
+export { failedDelivery } from './failed-delivery';
 export { pauseHost } from './pause-host';
 export { hookLane } from './hook-lane';
 export { replayDeliveries } from './replay-deliveries';

@@ -8,6 +8,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { hasHandOffs } from './hand-offs';
 import type { ReplayId } from '../core/ids';
 
 const { replayPage } = proxyActivities<Activities>({
@@ -43,8 +44,9 @@ export async function replayDeliveries(input: ReplayInput): Promise<void> {
   try {
     do {
       const page = await replayPage({ replayId: input.replayId, cursor, limit: input.ratePerSecond });
-      if (page.retries.length > 0 || page.hooksToDisable.length > 0) {
-        await handOnFailures({ retries: page.retries, hooksToDisable: page.hooksToDisable });
+      if (hasHandOffs(page)) {
+        const { retries, failures, hooksToDisable } = page;
+        await handOnFailures({ retries, failures, hooksToDisable });
       }
       cursor = page.next;
       if (cursor && workflowInfo().continueAsNewSuggested) {

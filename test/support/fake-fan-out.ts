@@ -2,6 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Activities } from '../../activities';
 import { NOTHING_YET, type FanOutTally } from '../../activities/fan-out-tally';
 import type { DispatchedEvent } from '../../shared/dispatch';
+import { listHookIds } from '../../shared/temporal-names';
 import { idOf, type DeliveryId, type HookId } from '../../core/ids';
 
 export type FanOutActivities = Pick<
@@ -9,8 +10,11 @@ export type FanOutActivities = Pick<
   'deliverFirstSlices' | 'deliverToSubscribers' | 'handOnFailures' | 'markFannedOut'
 >;
 
-/** What a fake delivery to a hook comes to: sent, a failure to retry, or a failure that disables the hook. */
-export type FakeOutcome = 'succeeded' | 'retrying' | 'disabling' | 'parked';
+/**
+ * What a fake delivery to a hook comes to: sent, a failure to retry, a failure
+ * for good on the first attempt, a failure that disables the hook, or parked.
+ */
+export type FakeOutcome = 'succeeded' | 'retrying' | 'failing' | 'disabling' | 'parked';
 
 /** One call of a fan-out activity, where it ran, and what it was given and answered. */
 export type FanOutCall = {
@@ -83,6 +87,10 @@ export function fakeFanOut(options: {
       parked: tally.parked + deliveries.length - sent.length,
       paced: 0,
       skipped: 0,
+      hookIds: listHookIds(
+        tally.hookIds,
+        deliveries.map((delivery) => delivery.hookId),
+      ),
       retries: [
         ...tally.retries,
         ...failures
@@ -92,7 +100,21 @@ export function fakeFanOut(options: {
             hookId,
             ownerId: idOf('owner', 'owner'),
             eventType: 'fake',
+            summary: 'fake',
             delayMs: 5_000,
+          })),
+      ],
+      failures: [
+        ...tally.failures,
+        ...failures
+          .filter((failure) => failure.outcome === 'failing')
+          .map(({ deliveryId, hookId }) => ({
+            deliveryId,
+            hookId,
+            ownerId: idOf('owner', 'owner'),
+            eventType: 'fake',
+            summary: 'fake',
+            failureReason: 'Not retried: HTTP 400',
           })),
       ],
       hooksToDisable: [

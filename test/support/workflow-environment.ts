@@ -80,6 +80,8 @@ export async function startDevServerEnvironment(options: {
     server: {
       executable: { type: 'existing-path', path },
       ip: '127.0.0.1',
+      // As `npm test`'s Temporal has them: the dispatch workflow sets HookIds.
+      searchAttributes: Object.values(SEARCH_ATTRIBUTES),
       extraArgs: [
         '--dynamic-config-value',
         `limit.historyCount.suggestContinueAsNew=${options.suggestContinueAsNewAfterEvents}`,

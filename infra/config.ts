@@ -259,6 +259,8 @@ export function externalServices(env: Env = process.env): {
   adminKey?: string;
   /** Only when set explicitly, so that the dev stack can pick its own default. */
   allowPrivateTargets?: boolean;
+  /** Only when set explicitly, as above; 0 when it turns the worker's metrics off. */
+  workerMetricsPort?: number;
 } {
   const config = loadConfig(env);
   const set = withoutEmpty(env);
@@ -268,6 +270,7 @@ export function externalServices(env: Env = process.env): {
     smtpUrl: set.SMTP_URL && config.smtpUrl,
     adminKey: config.adminKey,
     allowPrivateTargets: set.HOOKFLOW_ALLOW_PRIVATE_TARGETS === undefined ? undefined : config.allowPrivateTargets,
+    workerMetricsPort: set.HOOKFLOW_WORKER_METRICS_PORT === undefined ? undefined : (config.workerMetricsPort ?? 0),
   };
 }
 

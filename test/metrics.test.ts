@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ID_PREFIX } from '../core/ids';
 import type { Managed } from '../scripts/devstack/processes';
 import { freePort } from '../scripts/devstack/ports';
+import { dashboardSeries } from './support/dashboard';
 import { eventually } from './support/eventually';
 import { startHookflow, type Hookflow } from './support/hookflow';
 import { parsePrometheusText, type MetricFamily } from './support/prometheus-text';
@@ -219,6 +220,13 @@ describe('Prometheus metrics of the API and the worker', () => {
         family.samples.some((sample) => sample.labels.task_queue === hookflow.config.temporal.taskQueue),
       ),
       "the SDK's metrics are this worker's",
+    );
+
+    const served = new Set([...api, ...workerFamilies].flatMap((family) => family.samples.map((s) => s.name)));
+    assert.deepEqual(
+      dashboardSeries().filter((series) => !served.has(series)),
+      [],
+      'the Grafana dashboard (ops/grafana/) reads only series the API and the worker serve',
     );
 
     const ids = [owner.id, ...Object.values(hooks), ...Object.values(settled).map((d) => d.id), replay.body.id, 'm-1'];

@@ -2,10 +2,9 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import { createMetricsRegistry } from './registry';
 
 /**
- * How long a count of the retries waiting is reused. The count reads an
- * index ({status, createdAt, _id}) key by key, so its cost grows with the
- * backlog; Prometheus scrapes every 15 s by default, and several scrapers
- * (or a human reloading the page) within that time share one count.
+ * How long a count of the retries waiting is reused. Its cost grows with
+ * the backlog (records/delivery-backlog.ts); Prometheus scrapes every 15 s
+ * by default, and scrapers within this time of each other share one count.
  */
 export const RETRIES_WAITING_CACHE_MS = 5_000;
 
@@ -25,7 +24,7 @@ export function createWorkerMetrics({
   countRetriesWaiting,
   onCountFailed,
 }: {
-  /** Deliveries waiting for a retry, in the whole store. */
+  /** Deliveries waiting for a retry, in the whole store (up to a bound of its own). */
   countRetriesWaiting: () => Promise<number>;
   /** The gauge then keeps its last count. */
   onCountFailed: (error: unknown) => void;
@@ -50,7 +49,7 @@ export function createWorkerMetrics({
     }),
     retriesWaiting: new Gauge({
       name: 'hookflow_retries_waiting',
-      help: `Deliveries waiting for a retry, in the whole store (every worker reports the same count: take max, not sum); counted at most every ${RETRIES_WAITING_CACHE_MS / 1000} s`,
+      help: `Deliveries waiting for a retry, in the whole store, up to a bound (every worker reports the same count: take max, not sum); counted at most every ${RETRIES_WAITING_CACHE_MS / 1000} s`,
       registers,
       async collect() {
         const now = Date.now();

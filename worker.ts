@@ -7,19 +7,27 @@ import { createHttpClient, type HttpClient } from './activities/http/client';
 import { createHostBreaker } from './activities/host-breaker';
 import { loadConfig, requireMasterKey, type Config } from './infra/config';
 import { createLogger, type Logger } from './infra/logger';
+import { freeLoopbackAddress, serveWorkerMetrics } from './infra/metrics/worker-endpoint';
+import { createWorkerMetrics } from './infra/metrics/worker-metrics';
 import { createModels, type Models } from './infra/models';
 import { ensureRetentionSchedule } from './infra/retention';
 import { connectMongo, syncIndexes } from './infra/mongo';
 import { createSecretBox, type SecretBox } from './infra/secret-box';
 import { connectTemporalClient } from './infra/temporal-client';
+import { countRetriesWaiting } from './records/delivery-backlog';
 import { bulkTaskQueue } from './shared/temporal-names';
 
 const TEMPORAL_LOG_LEVELS: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
 
-/** Sends the SDK's own logs through our logger, at our level. Once per process. */
-export function installTemporalLogging(logger: Logger): void {
+/**
+ * Sends the SDK's own logs through our logger, at our level, and, given an
+ * address, has it serve its Prometheus metrics there (names as the SDK's
+ * defaults make them, which Temporal's published dashboards expect). Once per process.
+ */
+export function installTemporalLogging(logger: Logger, prometheusAddress?: string): void {
   const level = TEMPORAL_LOG_LEVELS[logger.level] ?? 'ERROR';
   Runtime.install({
+    ...(prometheusAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: prometheusAddress } } } } : {}),
     logger: new DefaultLogger(level, ({ level: entryLevel, message, meta }) => {
       const method =
         entryLevel === 'TRACE' ? 'trace' : (entryLevel.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
@@ -95,8 +103,14 @@ export async function createWorker(
     settings: config.hostBreaker,
     onError: (error) => breakerLog.warn({ err: error }, 'could not sync the host breaker; trying again in a second'),
   });
+  const metricsLog = createLogger(config.logLevel, 'metrics', config.logFormat);
+  const metrics = createWorkerMetrics({
+    countRetriesWaiting: () => countRetriesWaiting(deps.models),
+    onCountFailed: (error) => metricsLog.warn({ err: error }, 'could not count the retries waiting'),
+  });
   const activities = await createActivities({
     ...deps,
+    metrics,
     hostBreaker,
     emailFrom: config.emailFrom,
     publicUrl: config.publicUrl,
@@ -131,14 +145,15 @@ export async function createWorker(
       }),
     );
   }
-  return { worker: workerGroup(workers, () => hostBreaker.close()), connection };
+  return { worker: workerGroup(workers, () => hostBreaker.close()), connection, metrics };
 }
 
 async function main(): Promise<void> {
   const config = loadConfig();
   if (config.workerQueues === 'bulk') setPriority(BULK_WORKER_NICENESS);
   const logger = createLogger(config.logLevel, 'worker', config.logFormat);
-  installTemporalLogging(logger);
+  const temporalMetricsAddress = config.workerMetricsPort ? await freeLoopbackAddress() : undefined;
+  installTemporalLogging(logger, temporalMetricsAddress);
   const mongo = await connectMongo(config.mongodbUri);
   const models = createModels(mongo);
   await syncIndexes(mongo);
@@ -146,16 +161,32 @@ async function main(): Promise<void> {
   const secrets = createSecretBox(requireMasterKey(config));
   const temporal = await connectTemporalClient(config.temporal);
   const mailer = nodemailer.createTransport(config.smtpUrl);
-  const { worker, connection } = await createWorker(config, { models, http, secrets, temporal, mailer });
+  const { worker, connection, metrics } = await createWorker(config, { models, http, secrets, temporal, mailer });
+  const metricsEndpoint =
+    config.workerMetricsPort && temporalMetricsAddress
+      ? await serveWorkerMetrics({
+          registry: metrics.registry,
+          host: config.host,
+          port: config.workerMetricsPort,
+          temporalMetricsAddress,
+          onError: (error) => logger.warn({ err: error }, 'a metrics scrape went wrong'),
+        })
+      : undefined;
   if (config.workerQueues !== 'bulk') {
     await ensureRetentionSchedule(temporal, config.temporal.taskQueue, config.retention);
   }
   logger.info(
-    { taskQueue: config.temporal.taskQueue, queues: config.workerQueues, temporal: config.temporal.address },
+    {
+      taskQueue: config.temporal.taskQueue,
+      queues: config.workerQueues,
+      temporal: config.temporal.address,
+      metrics: metricsEndpoint?.url,
+    },
     'worker started',
   );
   // The SDK stops polling on SIGINT/SIGTERM and lets running tasks finish before run() resolves.
   await worker.run();
+  await metricsEndpoint?.close();
   mailer.close();
   await Promise.all([connection.close(), temporal.connection.close(), http.close(), mongo.close()]);
   logger.info('worker stopped');

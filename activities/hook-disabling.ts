@@ -3,6 +3,7 @@ import type { Transporter } from 'nodemailer';
 import { disableHookFor } from '../records/hook-switch';
 import type { HookId } from '../core/ids';
 import type { Models } from '../infra/models';
+import type { WorkerMetrics } from '../infra/metrics/worker-metrics';
 import { describeTarget } from '../targets/catalogue';
 import { describeAttempt } from './retry-plan';
 
@@ -11,12 +12,19 @@ export interface HookDisablingDependencies {
   mailer: Transporter;
   emailFrom: string;
   publicUrl: string;
+  metrics: Pick<WorkerMetrics, 'hooksDisabled'>;
 }
 
 /** How many recent failures the owner's mail quotes. */
 const RECENT_FAILURES = 5;
 
-export function createHookDisablingActivities({ models, mailer, emailFrom, publicUrl }: HookDisablingDependencies) {
+export function createHookDisablingActivities({
+  models,
+  mailer,
+  emailFrom,
+  publicUrl,
+  metrics,
+}: HookDisablingDependencies) {
   return {
     /**
      * Switches the hook off (parking: the events that arrive meanwhile are
@@ -30,6 +38,7 @@ export function createHookDisablingActivities({ models, mailer, emailFrom, publi
         { $set: { status: 'paused', failureReason: `Hook disabled: ${input.reason}` }, $unset: { nextAttemptAt: 1 } },
       );
       if (flipped) {
+        metrics.hooksDisabled.inc();
         log.warn('Hook disabled', {
           hookId: input.hookId,
           reason: input.reason,

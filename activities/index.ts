@@ -6,6 +6,8 @@ import type { Models } from '../infra/models';
 import type { SecretBox } from '../infra/secret-box';
 import { tellWatchers, type AttemptWatcher } from './attempt-watchers';
 import { finalFailureLog } from './final-failure-log';
+import { deliveryMetrics } from './delivery-metrics';
+import type { WorkerMetrics } from '../infra/metrics/worker-metrics';
 import { createFanOutActivities } from './fan-out';
 import { createFirstAttempts } from './first-attempts';
 import { createHookDisablingActivities } from './hook-disabling';
@@ -44,6 +46,8 @@ export interface ActivityDependencies {
   hostBreaker: HostBreaker;
   /** Hear of every delivery step on record: metrics, stats, logs (activities/attempt-watchers.ts). */
   watchers?: readonly AttemptWatcher[];
+  /** The worker's Prometheus metrics (infra/metrics/worker-metrics.ts). */
+  metrics: WorkerMetrics;
 }
 
 /**
@@ -67,12 +71,13 @@ export async function createActivities({
   allowPrivateTargets,
   hostBreaker,
   watchers = [],
+  metrics,
 }: ActivityDependencies) {
   const senders = await createSenders({ http, mailer, emailFrom, publicUrl, allowPrivateTargets });
   const sender = createHookSender({ senders, secrets, deliveryDefaults });
   const handToLanes = createLaneHandOff({ temporal, taskQueue });
   // Called inside activities only, where the SDK's activity logger carries the workflow and activity ids.
-  const tell = tellWatchers([finalFailureLog, ...watchers], (watcher, error) => {
+  const tell = tellWatchers([finalFailureLog, deliveryMetrics(metrics), ...watchers], (watcher, error) => {
     log.warn('A watcher of delivery steps failed; the steps are on record', { watcher, err: error });
   });
   const attemptAndRecord = createFirstAttempts({
@@ -87,12 +92,12 @@ export async function createActivities({
   const { attemptLater } = laterAttempts;
   return {
     ...createFanOutActivities({ models, attemptAndRecord }),
-    ...createReplayActivities({ models, attemptAndRecord, replayRate }),
+    ...createReplayActivities({ models, attemptAndRecord, replayRate, metrics }),
     ...createHookTestActivities({ models, sender }),
     ...createRetryActivities({ temporal, attemptLater }),
     ...createResumeActivities({ models, temporal, attemptLater, handToLanes }),
     ...createLaneActivities({ models, laterAttempts, concurrency: SEND_CONCURRENCY }),
-    ...createHookDisablingActivities({ models, mailer, emailFrom, publicUrl }),
+    ...createHookDisablingActivities({ models, mailer, emailFrom, publicUrl, metrics }),
     ...createRetentionActivities({ models }),
     ...createHostPauseActivities({ models }),
     ...createOwnerRemovalActivities({ models, temporal }),

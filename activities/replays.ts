@@ -14,6 +14,7 @@ import {
   type ReplayScheduleId,
 } from '../core/ids';
 import type { Models } from '../infra/models';
+import type { WorkerMetrics } from '../infra/metrics/worker-metrics';
 import type { Hook } from '../infra/models/hook';
 import type { Replay } from '../infra/models/replay';
 import { countReplayItems, eventReplayHooksFilter, eventReplayTakers, recoveryFilter } from '../records/replay-items';
@@ -64,11 +65,13 @@ export function createReplayActivities({
   models,
   attemptAndRecord,
   replayRate,
+  metrics,
 }: {
   models: Models;
   attemptAndRecord: AttemptAndRecord;
   /** The most deliveries a second a replay may send. */
   replayRate: number;
+  metrics: Pick<WorkerMetrics, 'replayDeliveries' | 'replaysFinished'>;
 }) {
   const { Delivery, Event, Hook } = models;
 
@@ -211,6 +214,7 @@ export function createReplayActivities({
         inOrder: replay.kind === 'recovery',
         lanesOnRecord: lanesLeftOnRecord(onRecord),
       });
+      metrics.replayDeliveries.inc({ kind: replay.kind }, attempts.length);
       return {
         next,
         sent: attempts.length,
@@ -260,7 +264,10 @@ export function createReplayActivities({
         { $set: { status: input.status, finishedAt: new Date() } },
         { new: true },
       ).lean();
-      if (finished) log.info('Replay finished', replayLogFields(finished));
+      if (finished) {
+        metrics.replaysFinished.inc({ kind: finished.kind, status: input.status });
+        log.info('Replay finished', replayLogFields(finished));
+      }
       if (input.status !== 'cancelled') return;
       await Delivery.updateMany(
         { replayId: input.replayId, status: 'retrying' },

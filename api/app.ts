@@ -4,6 +4,7 @@ import { pinoHttp } from 'pino-http';
 import { createAuthenticator } from './auth';
 import type { AppDependencies } from './dependencies';
 import { errorHandler, notFoundRoute } from './errors';
+import { measureRequests } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { mountRoutes } from './route';
 import { docsRoutes } from './routes/docs';
@@ -33,6 +34,7 @@ export function createApp(deps: AppDependencies): Express {
       redact: ['req.headers.authorization'],
     }),
   );
+  app.use(measureRequests(deps.metrics));
   app.use(healthRoutes(deps.readinessChecks));
   app.use(express.json({ limit: config.maxBodyBytes }));
   app.use(refuseNulCharacters);

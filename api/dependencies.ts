@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../infra/config';
 import type { EventDispatcher } from '../services/event-dispatcher';
 import type { Logger } from '../infra/logger';
+import type { ApiMetrics } from '../infra/metrics/api-metrics';
 import type { Models } from '../infra/models';
 import type { SecretBox } from '../infra/secret-box';
 import type { ReadinessCheck } from './routes/health';
@@ -27,4 +28,6 @@ export interface AppDependencies {
   readinessChecks: Record<string, ReadinessCheck>;
   /** Stores and starts the posted events (api/dispatching.ts). */
   dispatcher: EventDispatcher;
+  /** This process's Prometheus metrics, served at `GET /metrics`. */
+  metrics: ApiMetrics;
 }

@@ -1,9 +1,19 @@
-import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { AppError, ServiceUnavailableError } from '../core/errors';
 import type { Logger } from '../infra/logger';
 import { serviceOutage } from './service-outage';
 
+/** Where an error answer's code is kept for the request's metrics (api/metrics.ts). */
+const ERROR_CODE = 'errorCode';
+
+/** The `error.code` the answer carried, if it was an error answer. */
+export function answeredErrorCode(res: Response): string | undefined {
+  const code: unknown = res.locals[ERROR_CODE];
+  return typeof code === 'string' ? code : undefined;
+}
+
 export const notFoundRoute: RequestHandler = (req, res) => {
+  res.locals[ERROR_CODE] = 'route_not_found';
   res.status(404).json({ error: { code: 'route_not_found', message: `No route for ${req.method} ${req.path}` } });
 };
 
@@ -62,6 +72,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.set('retry-after', String(known.retryAfterSeconds));
     }
     if (known) {
+      res.locals[ERROR_CODE] = known.code;
       res
         .status(known.status)
         .json({ error: { code: known.code, message: known.message, details: known.details, requestId } });
@@ -69,6 +80,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     // The stack trace goes to the log, never to the caller.
     logger.error({ err: error, requestId, method: req.method, path: req.path }, 'request failed');
+    res.locals[ERROR_CODE] = 'internal';
     res.status(500).json({ error: { code: 'internal', message: 'Internal error; it has been logged', requestId } });
   };
 }

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { loadConfig, requireMasterKey, type Config } from '../infra/config';
 import { durationMs } from '../core/durations';
 import { createLogger, type Logger } from '../infra/logger';
+import { createApiMetrics } from '../infra/metrics/api-metrics';
 import { seedEventCatalogue } from '../services/event-types';
 import { createModels } from '../infra/models';
 import { connectMongo, pingMongo, QUICK_HANG_DETECTION, syncIndexes } from '../infra/mongo';
@@ -43,6 +44,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     secrets,
     logger,
     dispatcher: dispatching.dispatcher,
+    metrics: createApiMetrics(),
     readinessChecks: {
       mongodb: (signal) => pingMongo(mongo, signal),
       temporal: (signal) => pingTemporal(temporal, signal),

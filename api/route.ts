@@ -2,7 +2,7 @@ import type { Request, Router } from 'express';
 import { z } from 'zod';
 import type { Caller } from '../core/caller';
 import { AppError } from '../core/errors';
-import { HtmlReply, Reply } from './reply';
+import { HtmlReply, Reply, TextReply } from './reply';
 import { parse } from './validate';
 
 /** `public`: anyone. `admin`: the producer's key only. `tenant`: the admin key or an owner's key. */
@@ -117,6 +117,10 @@ export function mountRoutes(
       });
       if (result instanceof HtmlReply) {
         res.status(route.success.status).type('html').send(result.html);
+        return;
+      }
+      if (result instanceof TextReply) {
+        res.status(route.success.status).type(result.contentType).send(result.text);
         return;
       }
       const body = result instanceof Reply ? result.body : result;

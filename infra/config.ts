@@ -93,6 +93,12 @@ const envSchema = z.object({
    */
   HOOKFLOW_WORKER_QUEUES: z.enum(['all', 'main', 'bulk']).default('all'),
   /**
+   * The worker's Prometheus metrics (its own and the Temporal SDK's) on this
+   * port, at HOST; unset or 0: none. Off by default because a host runs
+   * several worker processes (main and bulk), which cannot share one port.
+   */
+  HOOKFLOW_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /**
    * An owner's events start at most one workflow per this interval and API
    * process (see EventDispatcher): a longer one makes an owner's stream share
    * fewer, larger workflows, cheaper in CPU, and lets each delivery wait up to
@@ -163,6 +169,8 @@ export interface Config {
   workflowBundle: string | undefined;
   /** The task queues a worker process serves (HOOKFLOW_WORKER_QUEUES). */
   workerQueues: 'all' | 'main' | 'bulk';
+  /** Where the worker serves its metrics (HOOKFLOW_WORKER_METRICS_PORT); absent: it serves none. */
+  workerMetricsPort: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -231,6 +239,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     workflowBundle: e.HOOKFLOW_WORKFLOW_BUNDLE,
     workerQueues: e.HOOKFLOW_WORKER_QUEUES,
+    workerMetricsPort: e.HOOKFLOW_WORKER_METRICS_PORT || undefined,
   };
 }
 
@@ -250,6 +259,8 @@ export function externalServices(env: Env = process.env): {
   adminKey?: string;
   /** Only when set explicitly, so that the dev stack can pick its own default. */
   allowPrivateTargets?: boolean;
+  /** Only when set explicitly, as above; 0 when it turns the worker's metrics off. */
+  workerMetricsPort?: number;
 } {
   const config = loadConfig(env);
   const set = withoutEmpty(env);
@@ -259,6 +270,7 @@ export function externalServices(env: Env = process.env): {
     smtpUrl: set.SMTP_URL && config.smtpUrl,
     adminKey: config.adminKey,
     allowPrivateTargets: set.HOOKFLOW_ALLOW_PRIVATE_TARGETS === undefined ? undefined : config.allowPrivateTargets,
+    workerMetricsPort: set.HOOKFLOW_WORKER_METRICS_PORT === undefined ? undefined : (config.workerMetricsPort ?? 0),
   };
 }
 

@@ -11,10 +11,28 @@ import { assertPortFree } from './devstack/ports';
 import { startStack } from './devstack/stack';
 
 const DEV_PORTS = { temporal: 7233, temporalUi: 8233, mongo: 27017, smtp: 1025, mailbox: 8025 };
+/**
+ * The main worker's metrics port, unless HOOKFLOW_WORKER_METRICS_PORT names
+ * another (0: none); the bulk worker's is the next one. 9464 is the default
+ * of OpenTelemetry's Prometheus exporters, clear of the stack's other ports.
+ */
+const DEV_WORKER_METRICS_PORT = 9464;
+
+/** The workers' metrics ports, checked free, or none. */
+async function workerMetricsPorts(): Promise<{ main: number; bulk: number } | undefined> {
+  const main = externalServices().workerMetricsPort ?? DEV_WORKER_METRICS_PORT;
+  if (main === 0) return undefined;
+  const ports = { main, bulk: main + 1 };
+  const hint = 'set HOOKFLOW_WORKER_METRICS_PORT to use another pair, or 0 for none';
+  await assertPortFree(ports.main, `the worker's metrics; ${hint}`);
+  await assertPortFree(ports.bulk, `the bulk worker's metrics; ${hint}`);
+  return ports;
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
   await assertPortFree(config.port, 'the API; set PORT to use another');
+  const metricsPorts = await workerMetricsPorts();
   const stack = await startStack({ ports: DEV_PORTS, dataDir: join(DEVSTACK_DIR, 'data'), logPrefix: '' });
   const adminKey = config.adminKey ?? devAdminKey();
   const env = {
@@ -24,7 +42,7 @@ async function main(): Promise<void> {
     // Local receivers are the point of a dev stack; production keeps the guard on.
     HOOKFLOW_ALLOW_PRIVATE_TARGETS: externalServices().allowPrivateTargets === false ? '0' : '1',
   };
-  const workers = startWorkerProcesses('worker', env, { echo: true });
+  const workers = startWorkerProcesses('worker', env, { echo: true, metricsPorts });
   const api = startEntryPoint('api', 'api/main.ts', env, { echo: true });
   const children = [workers.main, workers.bulk, api];
   const stopAll = async () => {
@@ -63,7 +81,10 @@ async function main(): Promise<void> {
     [
       '',
       'Hookflow dev stack is up:',
-      `  API           ${apiUrl}`,
+      `  API           ${apiUrl}  (metrics: ${apiUrl}/metrics, with the admin key)`,
+      metricsPorts
+        ? `  Worker        metrics: http://127.0.0.1:${metricsPorts.main}/metrics  (bulk worker: http://127.0.0.1:${metricsPorts.bulk}/metrics)`
+        : '  Worker        metrics: off (HOOKFLOW_WORKER_METRICS_PORT=0)',
       ...stack.services.map((line) => `  ${line}`),
       `  Logs          ${LOG_DIR}`,
       '',

@@ -107,7 +107,8 @@ export async function acceptEvent(
  * Many events of one dispatch: all are checked first, then stored by one
  * insert and delivered by one workflow. An event whose id holds other content
  * refuses the batch (409) once the others are stored and started, so that a
- * retry with that event fixed completes it.
+ * retry with that event fixed completes it. Answers the batch as the API
+ * shows it, and how many of its events were new (not posted before).
  */
 export async function acceptEventBatch(
   deps: EventDependencies,
@@ -138,13 +139,15 @@ export async function acceptEventBatch(
     }),
   );
   const accepted = [];
+  let created = 0;
   for (const event of prepared) {
     const outcome = byEvent.get(event);
     if (!outcome) throw new Error('A dispatch answered fewer outcomes than it had events');
     if ('refused' in outcome) throw outcome.refused;
     accepted.push(eventView(outcome.accepted.event));
+    if (outcome.accepted.created) created += 1;
   }
-  return { messageId: input.messageId, events: accepted };
+  return { answer: { messageId: input.messageId, events: accepted }, created };
 }
 
 /**

@@ -76,6 +76,17 @@ describe('config', () => {
     assert.throws(() => loadConfig({ HOOKFLOW_WORKER_QUEUES: 'fast' }), /HOOKFLOW_WORKER_QUEUES/);
   });
 
+  it("reads the worker's metrics port: unset or 0 serves none", () => {
+    assert.equal(loadConfig({}).workerMetricsPort, undefined);
+    assert.equal(loadConfig({ HOOKFLOW_WORKER_METRICS_PORT: '0' }).workerMetricsPort, undefined);
+    assert.equal(loadConfig({ HOOKFLOW_WORKER_METRICS_PORT: '9464' }).workerMetricsPort, 9464);
+    assert.throws(() => loadConfig({ HOOKFLOW_WORKER_METRICS_PORT: '70000' }), /HOOKFLOW_WORKER_METRICS_PORT/);
+    // The dev stack picks its own ports unless told, and tells "none" from "unset".
+    assert.equal(externalServices({}).workerMetricsPort, undefined);
+    assert.equal(externalServices({ HOOKFLOW_WORKER_METRICS_PORT: '0' }).workerMetricsPort, 0);
+    assert.equal(externalServices({ HOOKFLOW_WORKER_METRICS_PORT: '9500' }).workerMetricsPort, 9500);
+  });
+
   it('stops on a bad value with a message naming the variable and the value', () => {
     assert.throws(
       () => loadConfig({ PORT: 'eighty', MONGODB_URI: 'postgres://x', HOOKFLOW_ADMIN_KEY: 'short' }),
@@ -100,6 +111,7 @@ describe('config', () => {
       smtpUrl: undefined,
       adminKey: undefined,
       allowPrivateTargets: undefined,
+      workerMetricsPort: undefined,
     });
   });
 

@@ -2,9 +2,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { Registry } from 'prom-client';
 import { parse } from 'yaml';
 import { CONFIG_VARIABLES, loadConfig, type Config } from '../infra/config';
+import { createApiMetrics } from '../infra/metrics/api-metrics';
+import { createWorkerMetrics } from '../infra/metrics/worker-metrics';
 import { WORKER_NODE_ARGS } from '../scripts/devstack/app-processes';
+import { dashboardSeries, readDashboard } from './support/dashboard';
 
 /**
  * No Docker engine runs here, so this reads docker-compose.yml the way Compose
@@ -36,10 +40,13 @@ interface Service {
   expose?: (string | number)[];
   depends_on?: string[] | Record<string, unknown>;
   healthcheck?: { test?: string | string[] };
+  volumes?: (string | { type?: string; source?: string; target?: string })[];
+  configs?: (string | { source: string; target?: string })[];
 }
 
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services?: Record<string, Service>;
+  configs?: Record<string, { content?: string; file?: string }>;
 };
 const services = compose.services ?? {};
 
@@ -147,12 +154,38 @@ function assertServiceAt(address: string, expected: { port: number; image: RegEx
   );
 }
 
+/** A bind mount's host path (relative to the repository) for the container path `target`, checked to exist. */
+function mountedFrom(name: string, target: string): string {
+  const mounts = (service(name).volumes ?? []).map((volume) => {
+    if (typeof volume === 'object') return { source: volume.source ?? '', target: volume.target ?? '' };
+    const [source = '', mountTarget = ''] = volume.split(':');
+    return { source, target: mountTarget };
+  });
+  const mount = mounts.find((m) => m.target === target);
+  assert.ok(mount, `${name} mounts nothing at ${target}`);
+  assert.match(mount.source, /^\.\//, `${name}: ${target} should come from a file of the repository`);
+  assert.ok(existsSync(join(root, mount.source)), `${name}: ${mount.source} does not exist`);
+  return join(root, mount.source);
+}
+
+function readYaml(path: string): any {
+  return parse(readFileSync(path, 'utf8'));
+}
+
+/** The series a registry exports: a histogram's as its _bucket, _sum and _count. */
+async function exportedSeries(registry: Registry): Promise<string[]> {
+  const metrics = await registry.getMetricsAsJSON();
+  return metrics.flatMap(({ name, type }) =>
+    String(type) === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name],
+  );
+}
+
 const APPS = ['api', 'worker', 'worker-bulk'] as const;
 const WORKERS = ['worker', 'worker-bulk'] as const;
 
 describe('docker-compose.yml', () => {
   describe('services', () => {
-    it('runs Temporal with its UI, MongoDB 7, an SMTP catcher, the API and the workers', () => {
+    it('runs Temporal with its UI, MongoDB 7, an SMTP catcher, the API, the workers, Prometheus and Grafana', () => {
       assert.match(service('temporal').image ?? '', /^temporalio\/(auto-setup|server):/);
       assert.match(service('temporal-ui').image ?? '', /^temporalio\/ui:/);
       assert.match(service('mongodb').image ?? '', /^mongo:7(\.|$)/);
@@ -161,6 +194,8 @@ describe('docker-compose.yml', () => {
       );
       assert.ok(catchers.length > 0, 'no SMTP catcher (Mailpit, MailHog, ...) among the services');
       for (const name of APPS) service(name);
+      assert.match(service('prometheus').image ?? '', /^prom\/prometheus:/);
+      assert.match(service('grafana').image ?? '', /^grafana\/grafana(-oss)?:/);
     });
 
     it('pins every image to a concrete tag', () => {
@@ -305,6 +340,91 @@ describe('docker-compose.yml', () => {
         assert.match(rawEnvironment(service(name)).HOOKFLOW_MASTER_KEY ?? '', /^\$\{HOOKFLOW_MASTER_KEY:\?/, name);
         assert.equal(configOf(name).masterKey?.length, 32, name);
       }
+    });
+  });
+
+  describe('metrics: Prometheus and Grafana', () => {
+    it('the workers serve their metrics on all interfaces, on a port their containers declare', () => {
+      for (const name of WORKERS) {
+        const config = configOf(name);
+        assert.equal(config.host, '0.0.0.0', `${name}: Prometheus scrapes it from another container`);
+        assert.ok(config.workerMetricsPort, `${name} sets no HOOKFLOW_WORKER_METRICS_PORT`);
+        assert.ok(containerPorts(service(name)).includes(config.workerMetricsPort), `${name} does not expose it`);
+      }
+    });
+
+    it("Prometheus scrapes the API's /metrics with the admin key, and each worker's metrics port", () => {
+      const prometheus = readYaml(mountedFrom('prometheus', '/etc/prometheus/prometheus.yml'));
+      const jobs = (prometheus.scrape_configs ?? []) as any[];
+      const targetsOf = (job: any): string[] => (job.static_configs ?? []).flatMap((c: any) => c.targets ?? []);
+      const apiJob = jobs.find((job) => targetsOf(job).includes(`api:${configOf('api').port}`));
+      assert.ok(apiJob, `no scrape job targets api:${configOf('api').port}`);
+      assert.equal(apiJob.metrics_path ?? '/metrics', '/metrics');
+      assert.equal(apiJob.authorization?.type ?? 'Bearer', 'Bearer');
+      const keyFile = apiJob.authorization?.credentials_file as string;
+      const mounted = (service('prometheus').configs ?? []).find(
+        (config) => typeof config === 'object' && config.target === keyFile,
+      );
+      assert.ok(mounted && typeof mounted === 'object', `nothing of configs: is mounted at ${keyFile}`);
+      assert.equal(
+        compose.configs?.[mounted.source]?.content,
+        rawEnvironment(service('api')).HOOKFLOW_ADMIN_KEY,
+        "the key Prometheus sends is the API's admin key",
+      );
+      const scraped = jobs.flatMap(targetsOf);
+      for (const name of WORKERS) {
+        const target = `${name}:${configOf(name).workerMetricsPort}`;
+        assert.ok(scraped.includes(target), `no scrape job targets ${target}`);
+      }
+    });
+
+    it('Grafana gets the Prometheus datasource and the committed dashboard', () => {
+      const provisioning = mountedFrom('grafana', '/etc/grafana/provisioning');
+      const datasources = readYaml(join(provisioning, 'datasources', 'prometheus.yml')).datasources as any[];
+      const prometheus = datasources.find((source) => source.type === 'prometheus');
+      assert.ok(prometheus, 'no Prometheus datasource is provisioned');
+      const url = new URL(prometheus.url as string);
+      assertServiceAt(`${url.hostname}:${url.port}`, {
+        port: 9090,
+        image: /^prom\/prometheus:/,
+        what: 'the Grafana datasource',
+      });
+      const providers = readYaml(join(provisioning, 'dashboards', 'hookflow.yml')).providers as any[];
+      const dashboards = mountedFrom('grafana', providers[0]?.options?.path as string);
+      assert.ok(existsSync(join(dashboards, 'hookflow.json')), 'the dashboard is not in the provisioned folder');
+      for (const panel of readDashboard().panels) {
+        for (const source of [panel.datasource, ...(panel.targets ?? []).map((t) => t.datasource)]) {
+          assert.equal(source?.uid, prometheus.uid, `${panel.title}: its datasource is not the provisioned one`);
+        }
+      }
+    });
+
+    it('the dashboard shows deliveries by outcome, p95 attempt latency, retries waiting and disabled hooks, from metrics the code exports', async () => {
+      const expressions = readDashboard().panels.flatMap((panel) => (panel.targets ?? []).map((t) => t.expr ?? ''));
+      const asked = [
+        /sum by \(outcome\) \(rate\(hookflow_deliveries_total\b/,
+        /histogram_quantile\(0\.95, .*hookflow_attempt_duration_seconds_bucket\b/,
+        /\bhookflow_retries_waiting\b/,
+        /\bhookflow_hooks_disabled_total\b/,
+      ];
+      for (const pattern of asked)
+        assert.ok(
+          expressions.some((e) => pattern.test(e)),
+          `no query matches ${pattern}`,
+        );
+      const exported = new Set([
+        ...(await exportedSeries(createApiMetrics().registry)),
+        ...(await exportedSeries(
+          createWorkerMetrics({ countRetriesWaiting: () => Promise.resolve(0), onCountFailed: () => {} }).registry,
+        )),
+      ]);
+      // The Temporal SDK's are checked against a real scrape in test/metrics.test.ts.
+      const ours = dashboardSeries().filter((series) => series.startsWith('hookflow_'));
+      assert.deepEqual(
+        ours.filter((series) => !exported.has(series)),
+        [],
+        'the dashboard reads series the code does not export',
+      );
     });
   });
 

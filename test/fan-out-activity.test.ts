@@ -18,6 +18,7 @@ import { seedEventCatalogue } from '../services/event-types';
 import { createHook } from '../services/hooks';
 import { deliveryId, eventKey, idOf, type EventKey, type HookId, type OwnerId } from '../core/ids';
 import { createModels, type Models } from '../infra/models';
+import { createWorkerMetrics } from '../infra/metrics/worker-metrics';
 import { connectMongo, syncIndexes } from '../infra/mongo';
 import { createOwner } from '../services/owners';
 import { createSecretBox } from '../infra/secret-box';
@@ -246,6 +247,8 @@ describe('fan-out and replay page activities', () => {
       models,
       attemptAndRecord: firstAttempts(4),
       replayRate: 10,
+      // Counted, never scraped here (test/metrics.test.ts scrapes them).
+      metrics: createWorkerMetrics({ countRetriesWaiting: () => Promise.resolve(0), onCountFailed: () => {} }),
     });
     const sentBefore = receiver.requests.length;
     const page = { replayId: idOf('replay', 'rpl_page'), limit: 10 };

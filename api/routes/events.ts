@@ -22,7 +22,7 @@ import { deliverySummarySchema, eventSchema, pageOf } from './schemas';
 const EVENT_REFUSED =
   'An event type that is not in the catalogue, a resource type the type does not allow, `data` that does not match its schema (`schema_mismatch`), or no `ownerId` with the admin key (`unprocessable`)';
 
-export function eventRoutes({ models, dispatcher }: AppDependencies): RouteDefinition[] {
+export function eventRoutes({ models, dispatcher, metrics }: AppDependencies): RouteDefinition[] {
   const deps = { models, dispatcher, eventTypes: new EventTypeCache() };
   return [
     defineRoute({
@@ -48,6 +48,7 @@ export function eventRoutes({ models, dispatcher }: AppDependencies): RouteDefin
       },
       handle: async ({ body, caller, req }) => {
         const { event, created } = await acceptEvent(deps, caller, body, idempotencyKey(req));
+        if (created) metrics.eventsAccepted.inc();
         return created ? event : new Reply(200, event);
       },
     }),
@@ -68,7 +69,11 @@ export function eventRoutes({ models, dispatcher }: AppDependencies): RouteDefin
         409: 'An `id` names an event with other content',
         422: `${EVENT_REFUSED}, an \`ownerId\` that names no owner, or two events with one \`id\`; the message names the event (\`events.N\`)`,
       },
-      handle: ({ body, caller }) => acceptEventBatch(deps, caller, body),
+      handle: async ({ body, caller }) => {
+        const { answer, created } = await acceptEventBatch(deps, caller, body);
+        metrics.eventsAccepted.inc(created);
+        return answer;
+      },
     }),
     defineRoute({
       method: 'get',

@@ -4,6 +4,7 @@ import { deliveryRoutes } from './deliveries';
 import { eventTypeRoutes } from './event-types';
 import { eventRoutes } from './events';
 import { hookRoutes } from './hooks';
+import { metricsRoutes } from './metrics';
 import { ownerRoutes } from './owners';
 import { replayScheduleRoutes } from './replay-schedules';
 import { replayRoutes } from './replays';
@@ -18,5 +19,6 @@ export function apiRoutes(deps: AppDependencies): RouteDefinition[] {
     ...deliveryRoutes(deps.models),
     ...replayRoutes(deps),
     ...replayScheduleRoutes(deps),
+    ...metricsRoutes(deps.metrics),
   ];
 }

@@ -44,17 +44,27 @@ export function startWorkerEntryPoint(
 /**
  * The worker as the dev stack runs it: one process for the main task queue
  * and one for the bulk queue (HOOKFLOW_WORKER_QUEUES), named `<name>` and
- * `<name>-bulk`; `nodeArgs` may depend on which.
+ * `<name>-bulk`; `nodeArgs` may depend on which. Each serves its metrics on
+ * its port of `metricsPorts`, or none (even when our own environment names
+ * a port: two processes cannot share it).
  */
 export function startWorkerProcesses(
   name: string,
   env: ConfigEnv,
-  options: { echo?: boolean; nodeArgs?: (queues: 'main' | 'bulk') => string[] } = {},
+  options: {
+    echo?: boolean;
+    nodeArgs?: (queues: 'main' | 'bulk') => string[];
+    metricsPorts?: Record<'main' | 'bulk', number>;
+  } = {},
 ): { main: Managed; bulk: Managed } {
   const start = (queues: 'main' | 'bulk', processName: string) =>
     startWorkerEntryPoint(
       processName,
-      { ...env, HOOKFLOW_WORKER_QUEUES: queues },
+      {
+        ...env,
+        HOOKFLOW_WORKER_QUEUES: queues,
+        HOOKFLOW_WORKER_METRICS_PORT: String(options.metricsPorts?.[queues] ?? 0),
+      },
       {
         echo: options.echo,
         nodeArgs: options.nodeArgs?.(queues),

@@ -14,4 +14,6 @@ export const VERSIONS = {
   ferretdb: '1.24.0',
   /** The API fuzzer `npm test` runs (PyPI). */
   schemathesis: '4.32.5',
+  /** Prometheus' Python client, whose text-format parser reads the metrics in tests (PyPI). */
+  prometheusClient: '0.26.0',
 } as const;

@@ -13,10 +13,12 @@ export async function ensurePypiTool(tool: {
   title: string;
   pypiPackage: string;
   version: string;
-  /** The command the package installs. */
+  /** The command the package installs; for a library, `python` (the venv's own). */
   command: string;
+  /** The venv's folder under .devstack/: `<command>-<version>` unless named. */
+  folder?: string;
 }): Promise<string> {
-  const venv = join(DEVSTACK_DIR, `${tool.command}-${tool.version}`);
+  const venv = join(DEVSTACK_DIR, tool.folder ?? `${tool.command}-${tool.version}`);
   const binary = join(venv, 'bin', tool.command);
   const installed = join(venv, '.installed');
   if (existsSync(installed)) return binary;

@@ -1,16 +1,17 @@
-import type { Config } from '../../infra/config';
+import type { Config, ConfigEnv } from '../../infra/config';
 import { startWorkerEntryPoint } from '../../scripts/devstack/app-processes';
 import type { Managed } from '../../scripts/devstack/processes';
 
 /**
  * `worker.ts` in a process of its own, on a test Hookflow's database and task
  * queue (and its address guard setting), so that a test can kill it the way a
- * crash or an OOM killer would. `nodeArgs` go to Node itself.
+ * crash or an OOM killer would. `nodeArgs` go to Node itself; `env` sets
+ * more of its configuration.
  */
 export async function startWorkerProcess(
   config: Config,
   name: string,
-  options: { nodeArgs?: string[] } = {},
+  options: { nodeArgs?: string[]; env?: ConfigEnv } = {},
 ): Promise<Managed> {
   const worker = startWorkerEntryPoint(
     name,
@@ -20,6 +21,7 @@ export async function startWorkerProcess(
       TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
       HOOKFLOW_ALLOW_PRIVATE_TARGETS: config.allowPrivateTargets ? '1' : '0',
       LOG_LEVEL: 'info',
+      ...options.env,
     },
     { nodeArgs: options.nodeArgs },
   );

@@ -6,6 +6,7 @@ import type { Models } from '../infra/models';
 import type { SecretBox } from '../infra/secret-box';
 import { tellWatchers, type AttemptWatcher } from './attempt-watchers';
 import { finalFailureLog } from './final-failure-log';
+import { createHookStatsWatcher } from './hook-stats';
 import { createFanOutActivities } from './fan-out';
 import { createFirstAttempts } from './first-attempts';
 import { createHookDisablingActivities } from './hook-disabling';
@@ -72,7 +73,8 @@ export async function createActivities({
   const sender = createHookSender({ senders, secrets, deliveryDefaults });
   const handToLanes = createLaneHandOff({ temporal, taskQueue });
   // Called inside activities only, where the SDK's activity logger carries the workflow and activity ids.
-  const tell = tellWatchers([finalFailureLog, ...watchers], (watcher, error) => {
+  // The hook stats are always kept: the API's /stats routes read them.
+  const tell = tellWatchers([finalFailureLog, createHookStatsWatcher(models), ...watchers], (watcher, error) => {
     log.warn('A watcher of delivery steps failed; the steps are on record', { watcher, err: error });
   });
   const attemptAndRecord = createFirstAttempts({

@@ -16,7 +16,8 @@ export interface NextStep {
   failureReason?: string;
 }
 
-function describe(result: AttemptResult): string {
+/** An attempt's failure in a few words: `HTTP 500`, `timeout: ...`. */
+export function describeAttempt(result: AttemptResult): string {
   const { attempt } = result;
   return attempt.statusCode !== undefined && attempt.statusCode !== null
     ? `HTTP ${attempt.statusCode}`
@@ -46,11 +47,11 @@ export function nextStep(
 ): NextStep {
   if (result.outcome === 'succeeded') return { status: 'succeeded' };
   if (!worthRetrying(result, settings.retryOn)) {
-    return { status: 'failed', failureReason: `Not retried: ${describe(result)}` };
+    return { status: 'failed', failureReason: `Not retried: ${describeAttempt(result)}` };
   }
   const planned = settings.retrySchedule[attemptsMade - 1];
   if (planned === undefined) {
-    return { status: 'failed', failureReason: `Gave up after ${attemptsMade} attempts; last: ${describe(result)}` };
+    return { status: 'failed', failureReason: `Gave up after ${attemptsMade} attempts; last: ${describeAttempt(result)}` };
   }
   const jittered = durationMs(planned) * (1 - JITTER + Math.random() * 2 * JITTER);
   return { status: 'retrying', delayMs: Math.round(result.retryAfterMs ?? jittered) };

@@ -31,9 +31,9 @@ export const HOOK_STATS_KEPT_MS = 8 * 24 * 3_600_000;
  * The rollup is the document itself: a 7-day window reads 169 of them per
  * hook (the first with its minutes, the rest without), never 10,080 minute
  * documents, and nothing has to roll minutes up later. Expired by MongoDB's
- * TTL monitor at `expiresAt` (HOOK_STATS_KEPT_MS after the hour); FerretDB
- * 1.24 keeps the index but expires nothing, so a development store keeps
- * them (the windows never read past 7 days).
+ * TTL monitor at `expiresAt` (HOOK_STATS_KEPT_MS after the hour), in
+ * production. FerretDB 1.24 has no TTL indexes: a development store keeps
+ * them (the windows never read past 7 days, but a hook's reads there grow with its age).
  */
 const hookStatsSchema = new Schema(
   {
@@ -57,6 +57,7 @@ const hookStatsSchema = new Schema(
 // Serve one hook's hours from a window's first (GET /v1/hooks/:id/stats), and an owner's (GET /v1/stats).
 hookStatsSchema.index({ hookId: 1, hour: 1 });
 hookStatsSchema.index({ ownerId: 1, hour: 1 });
+// Last: FerretDB 1.24 refuses TTL indexes, after making the ones before (infra/mongo.ts syncIndexes).
 hookStatsSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
 export type HookStats = WithIds<

@@ -8,6 +8,7 @@ import { tellWatchers, type AttemptWatcher } from './attempt-watchers';
 import { finalFailureLog } from './final-failure-log';
 import { deliveryMetrics } from './delivery-metrics';
 import type { WorkerMetrics } from '../infra/metrics/worker-metrics';
+import { createHookStatsWatcher } from './hook-stats';
 import { createFanOutActivities } from './fan-out';
 import { createFirstAttempts } from './first-attempts';
 import { createHookDisablingActivities } from './hook-disabling';
@@ -77,9 +78,14 @@ export async function createActivities({
   const sender = createHookSender({ senders, secrets, deliveryDefaults });
   const handToLanes = createLaneHandOff({ temporal, taskQueue });
   // Called inside activities only, where the SDK's activity logger carries the workflow and activity ids.
-  const tell = tellWatchers([finalFailureLog, deliveryMetrics(metrics), ...watchers], (watcher, error) => {
-    log.warn('A watcher of delivery steps failed; the steps are on record', { watcher, err: error });
-  });
+  // The hook stats are always kept: the API's /stats routes read them.
+  const statsWatcher = createHookStatsWatcher(models);
+  const tell = tellWatchers(
+    [finalFailureLog, deliveryMetrics(metrics), statsWatcher, ...watchers],
+    (watcher, error) => {
+      log.warn('A watcher of delivery steps failed; the steps are on record', { watcher, err: error });
+    },
+  );
   const attemptAndRecord = createFirstAttempts({
     models,
     sender,

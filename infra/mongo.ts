@@ -32,8 +32,27 @@ export async function connectMongo(uri: string, hangDetection?: typeof QUICK_HAN
   return connection;
 }
 
+/** What FerretDB 1.24 answers an index option it lacks: `expireAfterSeconds` (TTL indexes). */
+const NOT_IMPLEMENTED = 238;
+
+/**
+ * Creates every model's indexes. A TTL index is MongoDB's alone: FerretDB
+ * 1.24 refuses the option, and what the index would expire stays (see
+ * infra/models/hook-stats.ts). A model declares its TTL index last, so that
+ * its other indexes are made before the refusal; only a model with one may
+ * be refused so.
+ */
 export async function syncIndexes(connection: Connection): Promise<void> {
-  for (const model of Object.values(connection.models)) await model.createIndexes();
+  for (const model of Object.values(connection.models)) {
+    const hasTtlIndex = model.schema.indexes().some(([, options]) => options?.expireAfterSeconds !== undefined);
+    try {
+      await model.createIndexes();
+    } catch (error) {
+      const refusedTtl =
+        hasTtlIndex && error instanceof mongoose.mongo.MongoServerError && error.code === NOT_IMPLEMENTED;
+      if (!refusedTtl) throw error;
+    }
+  }
 }
 
 /** Resolves once the store answers a ping; `signal` abandons the wait. */

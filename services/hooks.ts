@@ -253,7 +253,8 @@ export function hookView(hook: StoredHook, deliveryDefaults: DeliverySettings, h
   };
 }
 
-async function findHook(models: Models, caller: Caller, id: HookId): Promise<StoredHook> {
+/** The caller's hook: another owner's is not found, exactly as a missing one. */
+export async function findHook(models: Models, caller: Caller, id: HookId): Promise<StoredHook> {
   const hook = await models.Hook.findOne({ _id: id, ...ownerScope(caller) }).lean();
   if (!hook) throw new NotFoundError('hook', id);
   return hook;

@@ -8,6 +8,7 @@ import { metricsRoutes } from './metrics';
 import { ownerRoutes } from './owners';
 import { replayScheduleRoutes } from './replay-schedules';
 import { replayRoutes } from './replays';
+import { statsRoutes } from './stats';
 
 /** Every documented route, in the order the OpenAPI document lists them. */
 export function apiRoutes(deps: AppDependencies): RouteDefinition[] {
@@ -15,6 +16,7 @@ export function apiRoutes(deps: AppDependencies): RouteDefinition[] {
     ...ownerRoutes(deps),
     ...eventTypeRoutes(deps.models),
     ...hookRoutes(deps),
+    ...statsRoutes(deps.models),
     ...eventRoutes(deps),
     ...deliveryRoutes(deps.models),
     ...replayRoutes(deps),

@@ -5,6 +5,7 @@ import { eventModel } from './event';
 import { eventTypeModel } from './event-type';
 import { fanOutPendingModel } from './fan-out-pending';
 import { hookModel } from './hook';
+import { hookStatsModel } from './hook-stats';
 import { hostFailuresModel } from './host-failures';
 import { hostPauseModel } from './host-pause';
 import { ownerModel } from './owner';
@@ -29,6 +30,7 @@ export function createModels(connection: Connection) {
     FanOutPending: fanOutPendingModel(connection),
     HostFailures: hostFailuresModel(connection),
     HostPause: hostPauseModel(connection),
+    HookStats: hookStatsModel(connection),
   };
 }
 

@@ -5,6 +5,7 @@ import type { HookId, OwnerId } from '../core/ids';
 import type { Models } from '../infra/models';
 import { hookStatsId } from '../infra/models/hook-stats';
 import { findHook } from './hooks';
+import { pageCursor } from './pagination';
 import { assertOwnerExists } from './owners';
 import { ratesOf, spanOf, STATS_WINDOWS, totalsWithin, type HourRead, type Span, type Totals } from './stats-window';
 
@@ -19,11 +20,7 @@ export const ownerStatsQuery = z.object({
   window,
   ownerId: z.string().brand<'owner'>().optional().describe('Required with the admin key'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z
-    .string()
-    .regex(/^[\w-]{1,512}$/, 'must be a nextCursor this API returned')
-    .optional()
-    .describe('The `nextCursor` of the previous page'),
+  cursor: pageCursor,
 });
 
 /** The figures every view shares, as the API answers them. */

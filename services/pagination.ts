@@ -6,13 +6,16 @@ import { UnprocessableError } from '../core/errors';
  * Newest first, by (createdAt, _id). The cursor names the last item seen, so
  * a page never shifts when new items arrive while someone pages through.
  */
+/** A page's `cursor`: the `nextCursor` this API answered with the page before. */
+export const pageCursor = z
+  .string()
+  .regex(/^[\w-]{1,512}$/, 'must be a nextCursor this API returned')
+  .optional()
+  .describe('The `nextCursor` of the previous page');
+
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z
-    .string()
-    .regex(/^[\w-]{1,512}$/, 'must be a nextCursor this API returned')
-    .optional()
-    .describe('The `nextCursor` of the previous page'),
+  cursor: pageCursor,
 });
 
 export type PageQuery = z.infer<typeof pageQuery>;

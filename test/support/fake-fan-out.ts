@@ -75,6 +75,15 @@ export function fakeFanOut(options: {
     return { isLocal: info.isLocal, taskQueue: info.taskQueue, runId: info.workflowExecution?.runId ?? '' };
   }
 
+  /** A failed delivery as the fan-out hands it on to its workflow. */
+  const handOffOf = ({ deliveryId, hookId }: FakeDelivery) => ({
+    deliveryId,
+    hookId,
+    ownerId: idOf('owner', 'owner'),
+    eventType: 'fake',
+    summary: 'fake',
+  });
+
   /** Records the deliveries, and answers `tally` with them added. */
   function deliver(deliveries: FakeDelivery[], tally: FanOutTally): FanOutTally {
     delivered.push(...deliveries);
@@ -95,27 +104,13 @@ export function fakeFanOut(options: {
         ...tally.retries,
         ...failures
           .filter((failure) => failure.outcome === 'retrying')
-          .map(({ deliveryId, hookId }) => ({
-            deliveryId,
-            hookId,
-            ownerId: idOf('owner', 'owner'),
-            eventType: 'fake',
-            summary: 'fake',
-            delayMs: 5_000,
-          })),
+          .map((failure) => ({ ...handOffOf(failure), delayMs: 5_000 })),
       ],
       failures: [
         ...tally.failures,
         ...failures
           .filter((failure) => failure.outcome === 'failing')
-          .map(({ deliveryId, hookId }) => ({
-            deliveryId,
-            hookId,
-            ownerId: idOf('owner', 'owner'),
-            eventType: 'fake',
-            summary: 'fake',
-            failureReason: 'Not retried: HTTP 400',
-          })),
+          .map((failure) => ({ ...handOffOf(failure), failureReason: 'Not retried: HTTP 400' })),
       ],
       hooksToDisable: [
         ...tally.hooksToDisable,

@@ -17,17 +17,24 @@ const { EventType } = temporal.api.enums.v1;
 
 type ReplayActivities = Pick<Activities, 'replayPage' | 'handOnFailures' | 'finishReplay'>;
 
-/** A page of `sent` deliveries, `failing` of them handed back for retry, carrying on at `next`. */
-function page(sent: number, failing: number, next?: string): ReplayPageOutcome {
-  const retries = Array.from({ length: failing }, (_, i) => ({
+/**
+ * A page of `sent` deliveries, `failing` of them handed back for retry and
+ * `failedForGood` to be put on record as failed, carrying on at `next`.
+ */
+function page(sent: number, failing: number, next?: string, failedForGood = 0): ReplayPageOutcome {
+  const handOff = (i: number) => ({
     deliveryId: idOf('delivery', `${next ?? 'last'}-${i}`),
     hookId: idOf('hook', 'hook'),
     ownerId: idOf('owner', 'owner'),
     eventType: 'fake',
     summary: 'fake',
-    delayMs: 5_000,
+  });
+  const retries = Array.from({ length: failing }, (_, i) => ({ ...handOff(i), delayMs: 5_000 }));
+  const failures = Array.from({ length: failedForGood }, (_, i) => ({
+    ...handOff(failing + i),
+    failureReason: 'Not retried: HTTP 400',
   }));
-  return { sent, retries, failures: [], hooksToDisable: [], next };
+  return { sent, retries, failures, hooksToDisable: [], next };
 }
 
 /**
@@ -87,7 +94,7 @@ describe('replayDeliveries workflow', () => {
   it("asks for its pages in turn, a second's worth a second apart, hands each page's failures on and completes the replay", async (t) => {
     const pages = new Map([
       [undefined, page(7, 2, 'c1')],
-      ['c1', page(7, 0, 'c2')],
+      ['c1', page(7, 0, 'c2', 1)],
       ['c2', page(3, 1)],
     ]);
     const mocks = replayMocks(pages);
@@ -110,9 +117,9 @@ describe('replayDeliveries workflow', () => {
     assert.deepEqual(
       mocks.handedOn,
       [...pages.values()]
-        .filter((p) => p.retries.length > 0)
-        .map(({ retries, hooksToDisable }) => ({ retries, hooksToDisable })),
-      'the failures of each page that had some',
+        .filter((p) => p.retries.length + p.failures.length > 0)
+        .map(({ retries, failures, hooksToDisable }) => ({ retries, failures, hooksToDisable })),
+      'the failures of each page that had some, a page whose only failure is for good too',
     );
     assert.deepEqual(mocks.finished, [{ replayId, status: 'completed' }]);
   });

@@ -262,7 +262,7 @@ export function createReplayActivities({
       const finished = await models.Replay.findOneAndUpdate(
         { _id: input.replayId, status: 'running' },
         { $set: { status: input.status, finishedAt: new Date() } },
-        { new: true },
+        { returnDocument: 'after' },
       ).lean();
       if (finished) {
         metrics.replaysFinished.inc({ kind: finished.kind, status: input.status });

@@ -1,12 +1,12 @@
 import { setPriority } from 'node:os';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { createActivities } from './activities';
 import { createHttpClient, type HttpClient } from './activities/http/client';
 import { createHostBreaker } from './activities/host-breaker';
 import { loadConfig, requireMasterKey, type Config } from './infra/config';
-import { createLogger, type Logger } from './infra/logger';
+import { createLogger } from './infra/logger';
 import { freeLoopbackAddress, serveWorkerMetrics } from './infra/metrics/worker-endpoint';
 import { createWorkerMetrics } from './infra/metrics/worker-metrics';
 import { createModels, type Models } from './infra/models';
@@ -14,27 +14,9 @@ import { ensureRetentionSchedule } from './infra/retention';
 import { connectMongo, syncIndexes } from './infra/mongo';
 import { createSecretBox, type SecretBox } from './infra/secret-box';
 import { connectTemporalClient } from './infra/temporal-client';
+import { installTemporalRuntime } from './infra/temporal-runtime';
 import { countRetriesWaiting } from './records/delivery-backlog';
 import { bulkTaskQueue } from './shared/temporal-names';
-
-const TEMPORAL_LOG_LEVELS: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
-
-/**
- * Sends the SDK's own logs through our logger, at our level, and, given an
- * address, has it serve its Prometheus metrics there (names as the SDK's
- * defaults make them, which Temporal's published dashboards expect). Once per process.
- */
-export function installTemporalLogging(logger: Logger, prometheusAddress?: string): void {
-  const level = TEMPORAL_LOG_LEVELS[logger.level] ?? 'ERROR';
-  Runtime.install({
-    ...(prometheusAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: prometheusAddress } } } } : {}),
-    logger: new DefaultLogger(level, ({ level: entryLevel, message, meta }) => {
-      const method =
-        entryLevel === 'TRACE' ? 'trace' : (entryLevel.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
-      logger[method]({ ...meta, source: 'temporal' }, message);
-    }),
-  });
-}
 
 /**
  * How many calls from the bulk task queue (a large fan-out's remaining hooks)
@@ -153,7 +135,7 @@ async function main(): Promise<void> {
   if (config.workerQueues === 'bulk') setPriority(BULK_WORKER_NICENESS);
   const logger = createLogger(config.logLevel, 'worker', config.logFormat);
   const temporalMetricsAddress = config.workerMetricsPort ? await freeLoopbackAddress() : undefined;
-  installTemporalLogging(logger, temporalMetricsAddress);
+  installTemporalRuntime(logger, temporalMetricsAddress);
   const mongo = await connectMongo(config.mongodbUri);
   const models = createModels(mongo);
   await syncIndexes(mongo);

@@ -6,12 +6,19 @@ export type { Logger };
 export const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
+/**
+ * Errors under `error` too, not only pino's `err`: the Temporal SDK puts a
+ * failed workflow's error there, and a plain object copy of an Error is `{}`.
+ */
+const serializers = { err: pino.stdSerializers.err, error: pino.stdSerializers.err };
+
 export function createLogger(level: string, name: string, format: LogFormat = 'json'): Logger {
-  if (format === 'json') return pino({ level, name });
+  if (format === 'json') return pino({ level, name, serializers });
   // pino-pretty runs in a worker thread of pino's transport, off the event loop that serves requests.
   return pino({
     level,
     name,
+    serializers,
     transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } },
   });
 }

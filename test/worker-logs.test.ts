@@ -117,6 +117,24 @@ describe('the worker logs what an operator needs', () => {
     assert.equal(finished?.total, 1);
     // The replayed delivery failed for good too, and says so under its own id.
     await eventually(() => assert.equal(logged('Delivery failed for good').length, 3));
+    // Said once: the SDK's own line for the workflow that failed on purpose (long done by now) is not a warning.
+    assert.deepEqual(
+      lines.filter((line) => line.msg === 'Workflow failed' && line.level >= WARN),
+      [],
+    );
+  });
+
+  it("logs an error under `error` with its type and message, as the SDK passes a failed workflow's", () => {
+    const script = [
+      "const { createLogger } = require('./infra/logger');",
+      "createLogger('info', 'error-check').warn({ error: new TypeError('boom') }, 'Workflow failed');",
+    ].join('\n');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const line = JSON.parse(run.stdout) as LogLine & { error: Record<string, unknown> };
+    assert.equal(line.error.type, 'TypeError');
+    assert.equal(line.error.message, 'boom');
+    assert.match(String(line.error.stack), /TypeError: boom/);
   });
 
   it('prints readable lines, not JSON, with LOG_FORMAT=pretty', () => {

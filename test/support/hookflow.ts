@@ -9,7 +9,8 @@ import { createModels } from '../../infra/models';
 import { connectMongo } from '../../infra/mongo';
 import { createSecretBox } from '../../infra/secret-box';
 import { connectTemporalClient } from '../../infra/temporal-client';
-import { createWorker, installTemporalLogging } from '../../worker';
+import { installTemporalRuntime } from '../../infra/temporal-runtime';
+import { createWorker } from '../../worker';
 
 /**
  * A whole Hookflow (worker and API) on the stack `npm test` started, with a
@@ -52,7 +53,7 @@ export async function startHookflow(
     hostBreaker: options.hostBreaker ?? base.hostBreaker,
   };
   const logger = createLogger(config.logLevel, 'test');
-  installTemporalLogging(logger);
+  installTemporalRuntime(logger);
 
   const mongo = await connectMongo(config.mongodbUri);
   const http = createHttpClient({ allowPrivateTargets: config.allowPrivateTargets });

@@ -9,7 +9,8 @@ import { addSearchAttributes } from '../../infra/temporal-client';
 import { bulkTaskQueue, SEARCH_ATTRIBUTES } from '../../shared/temporal-names';
 import { ensureTemporalCli } from '../../scripts/devstack/temporal';
 import { ensureTemporalTestServer } from '../../scripts/devstack/temporal-test-server';
-import { installTemporalLogging, workerGroup } from '../../worker';
+import { installTemporalRuntime } from '../../infra/temporal-runtime';
+import { workerGroup } from '../../worker';
 
 /**
  * Workflow tests: the real workflows on a Temporal server of the test file's
@@ -23,7 +24,7 @@ let logging = false;
 /** The SDK's logs at LOG_LEVEL (warn under `npm test`), not its INFO lines for every worker state. Once per process. */
 function quietTemporalLogs(): void {
   if (logging) return;
-  installTemporalLogging(createLogger(loadConfig().logLevel, 'workflow-test'));
+  installTemporalRuntime(createLogger(loadConfig().logLevel, 'workflow-test'));
   logging = true;
 }
 

@@ -5,6 +5,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import type * as workflows from '../workflows';
+import { shorten } from '../core/shorten';
 import type { DeliverDispatchInput } from '../shared/dispatch';
 import {
   newId,
@@ -85,6 +86,20 @@ function dispatchWorkflowIdOf({ dispatchId, input }: DispatchStart): string {
   return eventWorkflowId(first.eventKey);
 }
 
+/** A summary is one line of the Web UI's workflow page. */
+const SUMMARY_CHARS = 200;
+
+/** The page's summary in the Web UI: the event's type and id, or how many events and of which types. */
+export function dispatchSummary({ input, eventType }: DispatchStart): string {
+  const [first, ...others] = input.events;
+  if (first && others.length === 0) {
+    return `Event ${first.content?.type ?? eventType ?? ''} ${first.content?.id ?? first.eventKey}`;
+  }
+  // An event too large to travel inline (content) names its type only when all the dispatch's share it.
+  const types = new Set(input.events.flatMap((event) => event.content?.type ?? eventType ?? []));
+  return shorten(`${input.events.length} events: ${[...types].join(', ')}`, SUMMARY_CHARS);
+}
+
 /** The workflow that delivers a dispatch; one that started before is left alone. */
 export async function startDispatchWorkflow({ temporal, taskQueue }: StartDependencies, dispatch: DispatchStart) {
   const { input, eventType } = dispatch;
@@ -95,6 +110,7 @@ export async function startDispatchWorkflow({ temporal, taskQueue }: StartDepend
       // A closed workflow for this dispatch means it was handled; never run it twice.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       args: [input],
+      staticSummary: dispatchSummary(dispatch),
       typedSearchAttributes: [
         { key: SEARCH_ATTRIBUTES.ownerId, value: input.ownerId },
         { key: SEARCH_ATTRIBUTES.eventIds, value: input.events.map((event) => event.eventKey) },

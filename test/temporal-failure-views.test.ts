@@ -152,10 +152,18 @@ describe('the Temporal failure views tell the truth', () => {
     assert.match((await rendered.staticDetails()) ?? '', /^Not retried: render: The URL rendered to something/);
 
     // The event's workflow is found by any hook it delivered to.
+    const eventWorkflows = new Set<string>();
     for (const hookId of hookIds.values()) {
       const found = await workflowList(`HookIds = '${hookId}'`);
       assert.equal(found.length, 1, hookId);
       assert.ok(found[0]?.startsWith('event:'), found[0]);
+      eventWorkflows.add(found[0]);
     }
+    // Its page names the event, and what came of its first attempts: the flaky and the down hooks went on retrying.
+    assert.equal(eventWorkflows.size, 1);
+    const event = hookflow.temporal.workflow.getHandle([...eventWorkflows][0] as string);
+    assert.equal(await (await event.describe()).staticSummary(), `Event reaction ${posted.body.id}`);
+    const metadata = await event.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    assert.equal(metadata.currentDetails, '6 deliveries: 1 succeeded, 2 retrying, 3 failed');
   });
 });

@@ -2,6 +2,7 @@ import {
   continueAsNew,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -114,6 +115,15 @@ interface Progress {
   hookIds: HookId[] | undefined;
 }
 
+/** The tally as the Web UI's workflow page shows it while the fan-out goes on, and once it is done. */
+function detailsOf(total: DeliverDispatchResult): string {
+  const counts = (['succeeded', 'retrying', 'failed', 'paced', 'parked', 'alreadyAttempted'] as const).flatMap(
+    (outcome) =>
+      total[outcome] > 0 ? [`${total[outcome]} ${outcome === 'alreadyAttempted' ? 'sent before' : outcome}`] : [],
+  );
+  return `${total.deliveries} deliveries${counts.length > 0 ? `: ${counts.join(', ')}` : ''}`;
+}
+
 /** Adds a call's tally to the dispatch's, and hands its failures on to their own workflows. */
 async function settle(outcome: FanOutTally, progress: Progress): Promise<void> {
   const { total } = progress;
@@ -125,6 +135,7 @@ async function settle(outcome: FanOutTally, progress: Progress): Promise<void> {
   total.parked += outcome.parked;
   total.paced += outcome.paced;
   total.retrying += outcome.retries.length;
+  setCurrentDetails(detailsOf(total));
   if (hasHandOffs(outcome)) {
     const { retries, failures, hooksToDisable } = outcome;
     await handOnFailures({ retries, failures, hooksToDisable });

@@ -42,6 +42,7 @@ export function createOwnerRemovalActivities({ models, temporal }: { models: Mod
           (r) => cancelRetryWorkflow(temporal, idOf('delivery', r._id)),
         ),
     },
+    hookStats: { model: models.HookStats },
     events: { model: models.Event },
     pendingDispatches: { model: models.PendingDispatch },
     fanOutsPending: { model: models.FanOutPending },

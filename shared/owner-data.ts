@@ -7,6 +7,8 @@ export const OWNER_DATA_PARTS = [
   'replaySchedules',
   'replays',
   'deliveries',
+  // After the deliveries, whose part stops the retries: no attempt is counted once it is gone.
+  'hookStats',
   'events',
   'pendingDispatches',
   'fanOutsPending',

@@ -91,6 +91,12 @@ describe('owners, for the admin', () => {
     });
     const schedule = await leaving('POST', '/v1/replay-schedules', { hookId: failingHook, every: '1h', window: '1h' });
     assert.equal(schedule.status, 201, JSON.stringify(schedule.body));
+    // Each hook's attempts are counted into its hour's stats (two hours' worth if the test crosses one).
+    const statsKept = await eventually(async () => {
+      const kept = await hookflow.mongo.collection('hook_stats').countDocuments({ ownerId: owner.id });
+      assert.ok(kept >= 2, `${kept} hours of stats`);
+      return kept;
+    });
     const secondKey = await hookflow.request('POST', `/v1/owners/${owner.id}/keys`);
     assert.equal(secondKey.status, 201);
 
@@ -111,7 +117,14 @@ describe('owners, for the admin', () => {
 
     const removed = await hookflow.temporal.workflow.getHandle(deleteOwnerWorkflowId(owner.id)).result();
     // A kind it found none of (replays, pending dispatches) is not named.
-    assert.deepEqual(removed, { hooks: 2, replaySchedules: 1, deliveries: 6, events: 3, apiKeys: 2 });
+    assert.deepEqual(removed, {
+      hooks: 2,
+      replaySchedules: 1,
+      deliveries: 6,
+      hookStats: statsKept,
+      events: 3,
+      apiKeys: 2,
+    });
     assert.equal((await hookflow.request('GET', `/v1/owners/${owner.id}`)).status, 404);
     for (const id of retrying) {
       const retry = await hookflow.temporal.workflow.getHandle(deliveryWorkflowId(id)).describe();
@@ -123,7 +136,7 @@ describe('owners, for the admin', () => {
     );
     const left = async (collection: string, ownerId: OwnerId) =>
       hookflow.mongo.collection(collection).countDocuments({ ownerId });
-    for (const collection of ['hooks', 'events', 'deliveries', 'api_keys', 'replay_schedules']) {
+    for (const collection of ['hooks', 'events', 'deliveries', 'hook_stats', 'api_keys', 'replay_schedules']) {
       assert.equal(await left(collection, owner.id), 0, `nothing of the owner is left in ${collection}`);
     }
     assert.equal(await left('hooks', other.id), 1, "another owner's data stays");

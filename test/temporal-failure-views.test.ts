@@ -155,9 +155,10 @@ describe('the Temporal failure views tell the truth', () => {
     const eventWorkflows = new Set<string>();
     for (const hookId of hookIds.values()) {
       const found = await workflowList(`HookIds = '${hookId}'`);
+      const [workflowId] = found;
       assert.equal(found.length, 1, hookId);
-      assert.ok(found[0]?.startsWith('event:'), found[0]);
-      eventWorkflows.add(found[0]);
+      assert.ok(workflowId && workflowId.startsWith('event:'), workflowId);
+      eventWorkflows.add(workflowId);
     }
     // Its page names the event, and what came of its first attempts: the flaky and the down hooks went on retrying.
     assert.equal(eventWorkflows.size, 1);

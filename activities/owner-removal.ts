@@ -46,6 +46,7 @@ export function createOwnerRemovalActivities({ models, temporal }: { models: Mod
     events: { model: models.Event },
     pendingDispatches: { model: models.PendingDispatch },
     fanOutsPending: { model: models.FanOutPending },
+    portalSessions: { model: models.PortalSession },
     apiKeys: { model: models.ApiKey },
   } satisfies Record<OwnerDataPart, Part>;
 

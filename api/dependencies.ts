@@ -18,6 +18,7 @@ export interface AppDependencies {
     | 'replayRate'
     | 'hookTestWait'
     | 'checkResponses'
+    | 'publicUrl'
   > & {
     adminKey: string;
   };

@@ -4,12 +4,22 @@
  * a Caller and scopes itself with ownerScope().
  */
 import { NotFoundError, UnauthorizedError, UnprocessableError } from './errors';
-import type { ApiKeyId, OwnerId } from './ids';
+import type { ApiKeyId, OwnerId, PortalSessionId } from './ids';
 
 export type Caller =
   | { kind: 'admin' }
-  /** `acceptanceVersion`: the owner's, when authenticating read it (ApiKeyAuthenticator). */
-  | { kind: 'owner'; ownerId: OwnerId; keyId: ApiKeyId; acceptanceVersion?: number }
+  /**
+   * One owner, by one of its keys or a portal session the producer minted for
+   * it (a read-only session may only read). `acceptanceVersion`: the owner's,
+   * when authenticating read it (ApiKeyAuthenticator, PortalSessionAuthenticator).
+   */
+  | {
+      kind: 'owner';
+      ownerId: OwnerId;
+      keyId?: ApiKeyId;
+      portalSession?: { id: PortalSessionId; readOnly: boolean };
+      acceptanceVersion?: number;
+    }
   /** Someone on a public route (docs, probes): may read nothing of any tenant. */
   | { kind: 'anonymous' };
 

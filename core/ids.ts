@@ -14,6 +14,7 @@ export const ID_PREFIX = {
   delivery: 'dlv',
   replay: 'rpl',
   replaySchedule: 'rps',
+  portalSession: 'ps',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;
@@ -38,6 +39,7 @@ export type DispatchId = IdOf<'dispatch'>;
 export type DeliveryId = IdOf<'delivery'>;
 export type ReplayId = IdOf<'replay'>;
 export type ReplayScheduleId = IdOf<'replaySchedule'>;
+export type PortalSessionId = IdOf<'portalSession'>;
 
 /**
  * Takes a string from outside (a request's path, a test's literal) as an id

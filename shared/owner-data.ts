@@ -12,6 +12,7 @@ export const OWNER_DATA_PARTS = [
   'events',
   'pendingDispatches',
   'fanOutsPending',
+  'portalSessions',
   'apiKeys',
 ] as const;
 

@@ -6,6 +6,7 @@ import { eventRoutes } from './events';
 import { hookRoutes } from './hooks';
 import { metricsRoutes } from './metrics';
 import { ownerRoutes } from './owners';
+import { portalSessionRoutes } from './portal-sessions';
 import { replayScheduleRoutes } from './replay-schedules';
 import { replayRoutes } from './replays';
 import { statsRoutes } from './stats';
@@ -14,6 +15,7 @@ import { statsRoutes } from './stats';
 export function apiRoutes(deps: AppDependencies): RouteDefinition[] {
   return [
     ...ownerRoutes(deps),
+    ...portalSessionRoutes(deps),
     ...eventTypeRoutes(deps.models),
     ...hookRoutes(deps),
     ...statsRoutes(deps.models),

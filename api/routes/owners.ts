@@ -68,9 +68,10 @@ export function ownerRoutes({ models, temporal, config }: AppDependencies): Rout
       summary: 'Delete an owner and all its data',
       description:
         'Its API keys stop working at once. A `deleteOwner` workflow (`delete-owner:<id>`) then removes its hooks, ' +
-        'replay schedules, replays, deliveries, events and keys in batches, stopping the schedules, replays and ' +
-        'retries Temporal runs for them; `GET /v1/owners/:id` shows `deletion.removed` as it goes, and answers 404 ' +
-        'once the owner itself is gone. Asked again meanwhile, it answers the same deletion.',
+        'replay schedules, replays, deliveries, hook stats, events, portal sessions and keys in batches, stopping ' +
+        'the schedules, replays and retries Temporal runs for them; `GET /v1/owners/:id` shows `deletion.removed` ' +
+        'as it goes, and answers 404 once the owner itself is gone. Asked again meanwhile, it answers the same ' +
+        'deletion.',
       access: 'admin',
       success: { status: 202, description: 'The deletion has started', schema: ownerSchema },
       handle: ({ params }) => deleteOwner({ models, temporal, taskQueue: config.temporal.taskQueue }, id(params)),

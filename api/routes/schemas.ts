@@ -16,6 +16,15 @@ export const apiKeySchema = z.object({
   revokedAt: z.iso.datetime().optional(),
 });
 
+export const portalSessionSchema = z.object({
+  id: z.string(),
+  ownerId: z.string(),
+  readOnly: z.boolean(),
+  expiresAt: z.iso.datetime(),
+  revokedAt: z.iso.datetime().optional(),
+  createdAt: z.iso.datetime(),
+});
+
 export const ownerSummarySchema = z.object({
   id: z.string(),
   name: z.string(),

@@ -10,6 +10,7 @@ import { hostFailuresModel } from './host-failures';
 import { hostPauseModel } from './host-pause';
 import { ownerModel } from './owner';
 import { pendingDispatchModel } from './pending-dispatch';
+import { portalSessionModel } from './portal-session';
 import { replayModel } from './replay';
 import { replayScheduleModel } from './replay-schedule';
 import { retentionStateModel } from './retention-state';
@@ -19,6 +20,7 @@ export function createModels(connection: Connection) {
   return {
     Owner: ownerModel(connection),
     ApiKey: apiKeyModel(connection),
+    PortalSession: portalSessionModel(connection),
     Hook: hookModel(connection),
     Event: eventModel(connection),
     Delivery: deliveryModel(connection),

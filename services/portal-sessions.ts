@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { duration, durationMs } from '../core/durations';
+import { NotFoundError } from '../core/errors';
+import { newId, type OwnerId, type PortalSessionId } from '../core/ids';
+import type { Models } from '../infra/models';
+import type { PortalSession } from '../infra/models/portal-session';
+import { hashApiKey } from './api-keys';
+import { assertOwnerExists } from './owners';
+
+/** Tokens read `hfp_...`, apart from owner keys (`hfk_...`), so that the authenticator knows where to look. */
+export const PORTAL_TOKEN_PREFIX = 'hfp_';
+
+export const mintPortalSessionInput = z
+  .object({
+    expiresIn: duration({ min: '1m', max: '7d' })
+      .default('1h')
+      .describe('How long the session works: from 1m to 7d, 1h unless said'),
+    readOnly: z
+      .boolean()
+      .default(false)
+      .describe('A read-only session may read what the owner can, and change nothing'),
+  })
+  .strict();
+
+type Stored = PortalSession & { _id: PortalSessionId; createdAt: Date };
+
+export function portalSessionView(session: Stored) {
+  return {
+    id: session._id,
+    ownerId: session.ownerId,
+    readOnly: session.readOnly,
+    expiresAt: session.expiresAt,
+    revokedAt: session.revokedAt ?? undefined,
+    createdAt: session.createdAt,
+  };
+}
+
+/**
+ * Mints a session for one owner: its token (32 random bytes, shown here and
+ * never again; a digest is kept, as for API keys) and the portal URL that
+ * carries it. The token travels in the URL's fragment, which browsers send
+ * to no server: it stays out of access logs and Referer headers.
+ */
+export async function mintPortalSession(
+  models: Models,
+  publicUrl: string,
+  ownerId: OwnerId,
+  input: z.infer<typeof mintPortalSessionInput>,
+) {
+  await assertOwnerExists(models, ownerId);
+  const token = `${PORTAL_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const stored = await models.PortalSession.create({
+    _id: newId('portalSession'),
+    ownerId,
+    hash: hashApiKey(token),
+    readOnly: input.readOnly,
+    expiresAt: new Date(Date.now() + durationMs(input.expiresIn)),
+  });
+  return { ...portalSessionView(stored.toObject()), token, url: `${publicUrl}/portal/#token=${token}` };
+}
+
+/** The owner's sessions that still work, the newest first. */
+export async function listPortalSessions(models: Models, ownerId: OwnerId) {
+  await assertOwnerExists(models, ownerId);
+  const sessions = await models.PortalSession.find({ ownerId, expiresAt: { $gt: new Date() }, revokedAt: null })
+    .sort({ expiresAt: -1 })
+    .lean();
+  return { data: sessions.map(portalSessionView) };
+}
+
+/** Revoking is immediate: the next request with its token is refused. Revoking again answers the same. */
+export async function revokePortalSession(models: Models, ownerId: OwnerId, id: PortalSessionId) {
+  await models.PortalSession.updateOne({ _id: id, ownerId, revokedAt: null }, { $set: { revokedAt: new Date() } });
+  const session = await models.PortalSession.findOne({ _id: id, ownerId }).lean();
+  if (!session) throw new NotFoundError('portal session', id);
+  return portalSessionView(session);
+}
+
+/** An authenticated portal session: whose, whether it may change anything, and the owner's acceptanceVersion. */
+export interface SessionOwner {
+  ownerId: OwnerId;
+  portalSession: { id: PortalSessionId; readOnly: boolean };
+  acceptanceVersion: number;
+}
+
+/**
+ * Authenticates portal tokens: the session by its digest (a unique index),
+ * while it has not expired nor been revoked, then its owner, while it is not
+ * being deleted. Two reads a request: a portal serves a person, not a stream.
+ */
+export class PortalSessionAuthenticator {
+  constructor(private readonly models: Models) {}
+
+  async ownerOf(token: string): Promise<SessionOwner | undefined> {
+    const session = await this.models.PortalSession.findOne(
+      { hash: hashApiKey(token), revokedAt: null, expiresAt: { $gt: new Date() } },
+      { ownerId: 1, readOnly: 1 },
+    ).lean();
+    if (!session) return undefined;
+    const owner = await this.models.Owner.findOne(
+      { _id: session.ownerId, deletion: null },
+      { acceptanceVersion: 1 },
+    ).lean();
+    if (!owner) return undefined;
+    return {
+      ownerId: session.ownerId,
+      portalSession: { id: session._id, readOnly: session.readOnly },
+      acceptanceVersion: owner.acceptanceVersion ?? 0,
+    };
+  }
+}

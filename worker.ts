@@ -5,6 +5,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { createActivities } from './activities';
 import { createHttpClient, type HttpClient } from './activities/http/client';
 import { createHostBreaker } from './activities/host-breaker';
+import { createHookStatsWatcher } from './activities/hook-stats';
 import { loadConfig, requireMasterKey, type Config } from './infra/config';
 import { createLogger } from './infra/logger';
 import { freeLoopbackAddress, serveWorkerMetrics } from './infra/metrics/worker-endpoint';
@@ -90,10 +91,15 @@ export async function createWorker(
     countRetriesWaiting: () => countRetriesWaiting(deps.models),
     onCountFailed: (error) => metricsLog.warn({ err: error }, 'could not count the retries waiting'),
   });
+  const statsLog = createLogger(config.logLevel, 'hook-stats', config.logFormat);
+  const hookStats = createHookStatsWatcher(deps.models, (error) =>
+    statsLog.warn({ err: error }, 'could not write the hook stats gathered; those attempts are on record, not counted'),
+  );
   const activities = await createActivities({
     ...deps,
     metrics,
     hostBreaker,
+    hookStats,
     emailFrom: config.emailFrom,
     publicUrl: config.publicUrl,
     deliveryDefaults: config.deliveryDefaults,
@@ -127,7 +133,10 @@ export async function createWorker(
       }),
     );
   }
-  return { worker: workerGroup(workers, () => hostBreaker.close()), connection, metrics };
+  const afterStop = async () => {
+    await Promise.all([hostBreaker.close(), hookStats.close()]);
+  };
+  return { worker: workerGroup(workers, afterStop), connection, metrics };
 }
 
 async function main(): Promise<void> {

@@ -8,7 +8,7 @@ import { tellWatchers, type AttemptWatcher } from './attempt-watchers';
 import { finalFailureLog } from './final-failure-log';
 import { deliveryMetrics } from './delivery-metrics';
 import type { WorkerMetrics } from '../infra/metrics/worker-metrics';
-import { createHookStatsWatcher } from './hook-stats';
+import type { HookStatsWatcher } from './hook-stats';
 import { createFanOutActivities } from './fan-out';
 import { createFirstAttempts } from './first-attempts';
 import { createHookDisablingActivities } from './hook-disabling';
@@ -47,6 +47,8 @@ export interface ActivityDependencies {
   hostBreaker: HostBreaker;
   /** Hear of every delivery step on record: metrics, stats, logs (activities/attempt-watchers.ts). */
   watchers?: readonly AttemptWatcher[];
+  /** Always there: the API's /stats routes read what it counts. Closed by the worker once its activities are done. */
+  hookStats: HookStatsWatcher;
   /** The worker's Prometheus metrics (infra/metrics/worker-metrics.ts). */
   metrics: WorkerMetrics;
 }
@@ -72,20 +74,16 @@ export async function createActivities({
   allowPrivateTargets,
   hostBreaker,
   watchers = [],
+  hookStats,
   metrics,
 }: ActivityDependencies) {
   const senders = await createSenders({ http, mailer, emailFrom, publicUrl, allowPrivateTargets });
   const sender = createHookSender({ senders, secrets, deliveryDefaults });
   const handToLanes = createLaneHandOff({ temporal, taskQueue });
   // Called inside activities only, where the SDK's activity logger carries the workflow and activity ids.
-  // The hook stats are always kept: the API's /stats routes read them.
-  const statsWatcher = createHookStatsWatcher(models);
-  const tell = tellWatchers(
-    [finalFailureLog, deliveryMetrics(metrics), statsWatcher, ...watchers],
-    (watcher, error) => {
-      log.warn('A watcher of delivery steps failed; the steps are on record', { watcher, err: error });
-    },
-  );
+  const tell = tellWatchers([finalFailureLog, deliveryMetrics(metrics), hookStats, ...watchers], (watcher, error) => {
+    log.warn('A watcher of delivery steps failed; the steps are on record', { watcher, err: error });
+  });
   const attemptAndRecord = createFirstAttempts({
     models,
     sender,

@@ -7,7 +7,8 @@ export const OWNER_DATA_PARTS = [
   'replaySchedules',
   'replays',
   'deliveries',
-  // After the deliveries, whose part stops the retries: no attempt is counted once it is gone.
+  // After the deliveries, whose part stops the retries. A worker may still write the second of counts it had
+  // gathered (activities/hook-stats.ts) after this part: a few counters left, which MongoDB's TTL drops.
   'hookStats',
   'events',
   'pendingDispatches',

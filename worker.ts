@@ -4,9 +4,11 @@ import type { Client } from '@temporalio/client';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { createActivities } from './activities';
 import { createHttpClient, type HttpClient } from './activities/http/client';
+import { traceSends } from './activities/http/traced-client';
 import { createHostBreaker } from './activities/host-breaker';
 import { loadConfig, requireMasterKey, type Config } from './infra/config';
 import { createLogger, type Logger } from './infra/logger';
+import { startTracing, type Tracing } from './infra/tracing';
 import { freeLoopbackAddress, serveWorkerMetrics } from './infra/metrics/worker-endpoint';
 import { createWorkerMetrics } from './infra/metrics/worker-metrics';
 import { createModels, type Models } from './infra/models';
@@ -93,6 +95,7 @@ const BULK_WORKER_NICENESS = 10;
 export async function createWorker(
   config: Config,
   deps: { models: Models; http: HttpClient; secrets: SecretBox; temporal: Client; mailer: Transporter },
+  tracing?: Tracing,
 ) {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const breakerLog = createLogger(config.logLevel, 'host-breaker', config.logFormat);
@@ -120,6 +123,14 @@ export async function createWorker(
     allowPrivateTargets: config.allowPrivateTargets,
   });
   const { namespace, taskQueue } = config.temporal;
+  const tracedWorkflows = tracing && {
+    interceptors: {
+      ...tracing.workerInterceptors,
+      // The prebuilt bundle has them built in (scripts/bundle-workflows.ts).
+      workflowModules: config.workflowBundle ? [] : [require.resolve('./workflows/tracing-interceptors')],
+    },
+    sinks: tracing.workflowSinks,
+  };
   const workers: Worker[] = [];
   if (config.workerQueues !== 'bulk') {
     workers.push(
@@ -131,6 +142,7 @@ export async function createWorker(
           ? { workflowBundle: { codePath: config.workflowBundle } }
           : { workflowsPath: require.resolve('./workflows') }),
         activities,
+        ...tracedWorkflows,
       }),
     );
   }
@@ -141,6 +153,7 @@ export async function createWorker(
         namespace,
         taskQueue: bulkTaskQueue(taskQueue),
         activities,
+        ...(tracing && { interceptors: tracing.workerInterceptors }),
         maxConcurrentActivityTaskExecutions: BULK_CALLS_AT_ONCE,
       }),
     );
@@ -157,11 +170,14 @@ async function main(): Promise<void> {
   const mongo = await connectMongo(config.mongodbUri);
   const models = createModels(mongo);
   await syncIndexes(mongo);
-  const http = createHttpClient({ allowPrivateTargets: config.allowPrivateTargets });
+  const tracing = config.tracing && startTracing(config.tracing, 'hookflow-worker');
+  const untracedHttp = createHttpClient({ allowPrivateTargets: config.allowPrivateTargets });
+  const http = tracing ? traceSends(untracedHttp) : untracedHttp;
   const secrets = createSecretBox(requireMasterKey(config));
-  const temporal = await connectTemporalClient(config.temporal);
+  const temporal = await connectTemporalClient(config.temporal, tracing?.clientInterceptors);
   const mailer = nodemailer.createTransport(config.smtpUrl);
-  const { worker, connection, metrics } = await createWorker(config, { models, http, secrets, temporal, mailer });
+  const deps = { models, http, secrets, temporal, mailer };
+  const { worker, connection, metrics } = await createWorker(config, deps, tracing);
   const metricsEndpoint =
     config.workerMetricsPort && temporalMetricsAddress
       ? await serveWorkerMetrics({
@@ -189,6 +205,7 @@ async function main(): Promise<void> {
   await metricsEndpoint?.close();
   mailer.close();
   await Promise.all([connection.close(), temporal.connection.close(), http.close(), mongo.close()]);
+  await tracing?.shutdown();
   logger.info('worker stopped');
 }
 

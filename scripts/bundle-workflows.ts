@@ -9,7 +9,11 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { REPO_ROOT } from './devstack/paths';
 
 export async function writeWorkflowBundle(file: string): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: join(REPO_ROOT, 'workflows') });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: join(REPO_ROOT, 'workflows'),
+    // Inert in a worker that does not trace (see the module): one bundle serves both.
+    workflowInterceptorModules: [join(REPO_ROOT, 'workflows', 'tracing-interceptors')],
+  });
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, code);
 }

@@ -36,6 +36,8 @@ export const interceptors = (): WorkflowInterceptors => {
           traced ? traced.startChildWorkflowExecution(input, next) : next(input),
         continueAsNew: (input, next) => (traced ? traced.continueAsNew(input, next) : next(input)),
         signalWorkflow: (input, next) => (traced ? traced.signalWorkflow(input, next) : next(input)),
+        // The workflow's log lines (through the SDK's logger) name its trace_id and span_id.
+        getLogAttributes: (input, next) => (traced ? traced.getLogAttributes(input, next) : next(input)),
       },
     ],
     internals: [new OpenTelemetryInternalsInterceptor()],

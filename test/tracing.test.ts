@@ -17,6 +17,16 @@ import { startWorkerProcess } from './support/worker-process';
 const SERVER = 2;
 const CLIENT = 3;
 
+/** A first attempt's send and its ancestors: the first hooks' local activity, its workflow, the post. */
+const FIRST_ATTEMPT = [
+  'POST',
+  'RunActivity:deliverFirstSlices',
+  'StartActivity:deliverFirstSlices',
+  'RunWorkflow:deliverDispatch',
+  'StartWorkflow:deliverDispatch',
+  'POST /v1/events',
+];
+
 /** The names from `span` up to its trace's root, `span` first. */
 function ancestry(spans: ReceivedSpan[], span: ReceivedSpan): string[] {
   const names = [span.name];
@@ -81,6 +91,8 @@ describe('OpenTelemetry tracing', () => {
       TEMPORAL_ADDRESS: hookflow.config.temporal.address,
       TEMPORAL_TASK_QUEUE: traced.temporal.taskQueue,
       LOG_LEVEL: 'warn',
+      // Long enough that two posts right after a first share a dispatch, however loaded the machine.
+      HOOKFLOW_DISPATCH_INTERVAL: '1s',
     });
     await waitForReadyApi(tracedApiUrl, api);
   });
@@ -134,14 +146,6 @@ describe('OpenTelemetry tracing', () => {
       return found;
     }, 30_000);
 
-    const firstAttempt = [
-      'POST',
-      'RunActivity:deliverFirstSlices',
-      'StartActivity:deliverFirstSlices',
-      'RunWorkflow:deliverDispatch',
-      'StartWorkflow:deliverDispatch',
-      'POST /v1/events',
-    ];
     const retry = [
       'POST',
       'RunActivity:attemptDelivery',
@@ -150,14 +154,14 @@ describe('OpenTelemetry tracing', () => {
       'StartWorkflow:retryDelivery',
       'RunActivity:handOnFailures',
       'StartActivity:handOnFailures',
-      'RunWorkflow:deliverDispatch',
-      'StartWorkflow:deliverDispatch',
-      'POST /v1/events',
+      ...FIRST_ATTEMPT.slice(3),
     ];
-    const spans = inTrace();
-    assert.deepEqual(
-      sends.map((send) => ancestry(spans, send)).sort((a, b) => a.length - b.length),
-      [firstAttempt, firstAttempt, retry],
+    // A workflow's spans come when its activation completes, StartActivity's once the activity has: after the send's.
+    await eventually(() =>
+      assert.deepEqual(
+        sends.map((send) => ancestry(inTrace(), send)).sort((a, b) => a.length - b.length),
+        [FIRST_ATTEMPT, FIRST_ATTEMPT, retry],
+      ),
     );
     for (const send of sends) {
       assert.equal(send.service, 'hookflow-worker');
@@ -172,6 +176,51 @@ describe('OpenTelemetry tracing', () => {
       received.map((request) => request.headers.traceparent),
       [undefined, undefined, undefined],
     );
+  });
+
+  it("puts an owner's stream in the traces of the posts whose writes start its workflows", async () => {
+    const streamReceiver = await startReceiver();
+    try {
+      const owner = await hookflow.createOwner(`Traced stream ${Date.now()}`);
+      const created = await hookflow.request(
+        'POST',
+        '/v1/hooks',
+        { name: 'stream', events: ['resource.created'], target: { type: 'http', url: `${streamReceiver.url}/s` } },
+        { key: owner.apiKey },
+      );
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const post = (id: string) =>
+        hookflow.request(
+          'POST',
+          '/v1/events',
+          { id, type: 'resource.created', resourceType: 'project', resourceId: id, data: {} },
+          { key: owner.apiKey, baseUrl: tracedApiUrl },
+        );
+      // The first is committed alone (its owner at rest); the next two, within the interval, share a dispatch.
+      assert.equal((await post('stream-1')).status, 202);
+      const answers = await Promise.all([post('stream-2'), post('stream-3')]);
+      assert.deepEqual(
+        answers.map((answer) => answer.status),
+        [202, 202],
+      );
+      await streamReceiver.waitForRequests(3, 30_000);
+
+      const port = Number(new URL(streamReceiver.url).port);
+      const sends = await eventually(() => {
+        const found = otlp.spans.filter((span) => span.kind === CLIENT && span.attributes['server.port'] === port);
+        assert.equal(found.length, 3);
+        return found;
+      }, 30_000);
+      await eventually(() => {
+        for (const send of sends) assert.deepEqual(ancestry(otlp.spans, send), FIRST_ATTEMPT);
+      });
+      // Two workflows, each below one post: the first post's (one send) and the dispatch's (two).
+      const perTrace = new Map<string, number>();
+      for (const send of sends) perTrace.set(send.traceId, (perTrace.get(send.traceId) ?? 0) + 1);
+      assert.deepEqual([...perTrace.values()].sort(), [1, 2]);
+    } finally {
+      await streamReceiver.close();
+    }
   });
 
   it('starts no tracer and passes no trace context without a collector', async () => {

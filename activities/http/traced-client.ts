@@ -1,15 +1,7 @@
 import { SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
 import type { HttpClient } from './client';
 
-/**
- * Each send as an OpenTelemetry client span, a child of the activity's span
- * (RunActivity), for a traced worker (infra/tracing.ts). The span names the
- * target's scheme, host and port, never its path or query: many target URLs
- * hold their credentials there (Slack and Discord webhook URLs, Telegram's
- * bot token). Only sends inside a trace get one. No trace context goes to the receiver (no `traceparent`): it is
- * a third party, whose tracing has no business joining ours.
- */
-/** Where a send goes, as OpenTelemetry's HTTP conventions name it; nothing for a URL that does not parse (the send fails). */
+/** Where a send goes, as OpenTelemetry's HTTP conventions name it; nothing for a URL that does not parse (its send fails). */
 function targetAttributes(target: string): Attributes {
   if (!URL.canParse(target)) return {};
   const url = new URL(target);
@@ -20,6 +12,15 @@ function targetAttributes(target: string): Attributes {
   };
 }
 
+/**
+ * Each send as an OpenTelemetry client span, a child of the activity's span
+ * (RunActivity), for a traced worker (infra/tracing.ts); only sends inside a
+ * trace get one. The span names the target's scheme, host and port, never its
+ * path or query: many target URLs hold their credentials there (Slack and
+ * Discord webhook URLs, Telegram's bot token). No trace context goes to the
+ * receiver (no `traceparent`): it is a third party, whose tracing has no
+ * business joining ours.
+ */
 export function traceSends(client: HttpClient): HttpClient {
   const tracer = trace.getTracer('hookflow-http');
   return {

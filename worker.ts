@@ -6,7 +6,7 @@ import { createActivities } from './activities';
 import { createHttpClient, type HttpClient } from './activities/http/client';
 import { traceSends } from './activities/http/traced-client';
 import { createHostBreaker } from './activities/host-breaker';
-import { loadConfig, requireMasterKey, type Config } from './infra/config';
+import { loadConfig, requireMasterKey, tracedWorkflowBundle, type Config } from './infra/config';
 import { createLogger, type Logger } from './infra/logger';
 import { startTracing, type Tracing } from './infra/tracing';
 import { freeLoopbackAddress, serveWorkerMetrics } from './infra/metrics/worker-endpoint';
@@ -126,7 +126,7 @@ export async function createWorker(
   const tracedWorkflows = tracing && {
     interceptors: {
       ...tracing.workerInterceptors,
-      // The prebuilt bundle has them built in (scripts/bundle-workflows.ts).
+      // A prebuilt bundle's traced twin has them built in (scripts/bundle-workflows.ts).
       workflowModules: config.workflowBundle ? [] : [require.resolve('./workflows/tracing-interceptors')],
     },
     sinks: tracing.workflowSinks,
@@ -139,7 +139,11 @@ export async function createWorker(
         namespace,
         taskQueue,
         ...(config.workflowBundle
-          ? { workflowBundle: { codePath: config.workflowBundle } }
+          ? {
+              workflowBundle: {
+                codePath: tracing ? tracedWorkflowBundle(config.workflowBundle) : config.workflowBundle,
+              },
+            }
           : { workflowsPath: require.resolve('./workflows') }),
         activities,
         ...tracedWorkflows,

@@ -1,11 +1,12 @@
 /**
  * Not a workflow: the workflow interceptors of OpenTelemetry tracing
- * (infra/tracing.ts), loaded in the sandbox by a traced worker, and always
- * part of the prebuilt bundle (scripts/bundle-workflows.ts), which cannot know
- * whether the worker that loads it traces. So they trace only a workflow whose
- * start carried a trace context (a traced API's or worker's start): its run
- * (RunWorkflow), the activities it schedules (StartActivity) and what it
- * starts, signals or continues as; any other workflow runs as if they were not there.
+ * (infra/tracing.ts), loaded in the sandbox by a traced worker only (from
+ * workflowModules, or built into the prebuilt bundle's traced twin, see
+ * scripts/bundle-workflows.ts). They trace a workflow whose start carried a
+ * trace context (a traced API's or worker's start): its run (RunWorkflow),
+ * the activities it schedules (StartActivity) and what it starts, signals or
+ * continues as. A workflow started without one (a Temporal Schedule's) runs
+ * as if they were not there, as its activities do (infra/tracing.ts).
  */
 import {
   OpenTelemetryInboundInterceptor,

@@ -224,29 +224,50 @@ describe('OpenTelemetry tracing', () => {
   });
 
   it('starts no tracer and passes no trace context without a collector', async () => {
-    assert.equal(loadConfig({ ...process.env, OTEL_SERVICE_NAME: 'hookflow' }).tracing, undefined);
+    assert.equal(
+      loadConfig({ OTEL_SERVICE_NAME: 'hookflow', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).tracing,
+      undefined,
+    );
     // This process never started tracing: OpenTelemetry's global tracer is still its no-op, which records nothing.
     const probe = trace.getTracer('probe').startSpan('probe');
     assert.equal(probe.isRecording(), false);
     probe.end();
 
-    const owner = await hookflow.createOwner(`Untraced ${Date.now()}`);
-    const created = await hookflow.request(
-      'POST',
-      '/v1/hooks',
-      { name: 'quiet', events: ['resource.created'], target: { type: 'http', url: `${receiver.url}/quiet` } },
-      { key: owner.apiKey },
-    );
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    const posted = await hookflow.request(
-      'POST',
-      '/v1/events',
-      { id: 'untraced-1', type: 'resource.created', resourceType: 'project', resourceId: 'prj_2', data: {} },
-      { key: owner.apiKey },
-    );
-    assert.equal(posted.status, 202, JSON.stringify(posted.body));
-    await eventually(() => assert.ok(receiver.requests.some((request) => request.path === '/quiet')), 30_000);
-    assert.equal(await startedWithTraceContext(hookflow, `event:${owner.id}/untraced-1`), false);
-    assert.equal(receiver.requests.find((request) => request.path === '/quiet')?.headers.traceparent, undefined);
+    // An API process with every OTEL_* setting but an endpoint, beside the test's own (untraced) worker.
+    const port = await freePort();
+    const untracedApi = startEntryPoint('untraced-api', 'api/main.ts', {
+      OTEL_SERVICE_NAME: 'hookflow-untraced',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      PORT: String(port),
+      MONGODB_URI: hookflow.config.mongodbUri,
+      TEMPORAL_ADDRESS: hookflow.config.temporal.address,
+      TEMPORAL_TASK_QUEUE: hookflow.config.temporal.taskQueue,
+      LOG_LEVEL: 'warn',
+    });
+    try {
+      const untracedApiUrl = `http://127.0.0.1:${port}`;
+      await waitForReadyApi(untracedApiUrl, untracedApi);
+      const owner = await hookflow.createOwner(`Untraced ${Date.now()}`);
+      const created = await hookflow.request(
+        'POST',
+        '/v1/hooks',
+        { name: 'quiet', events: ['resource.created'], target: { type: 'http', url: `${receiver.url}/quiet` } },
+        { key: owner.apiKey },
+      );
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const posted = await hookflow.request(
+        'POST',
+        '/v1/events',
+        { id: 'untraced-1', type: 'resource.created', resourceType: 'project', resourceId: 'prj_2', data: {} },
+        { key: owner.apiKey, baseUrl: untracedApiUrl },
+      );
+      assert.equal(posted.status, 202, JSON.stringify(posted.body));
+      await eventually(() => assert.ok(receiver.requests.some((request) => request.path === '/quiet')), 30_000);
+      assert.equal(await startedWithTraceContext(hookflow, `event:${owner.id}/untraced-1`), false);
+      assert.equal(receiver.requests.find((request) => request.path === '/quiet')?.headers.traceparent, undefined);
+    } finally {
+      await untracedApi.stop();
+    }
   });
 });

@@ -22,7 +22,8 @@ RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund
 # --- runtime: production dependencies + dist, as the unprivileged `node` user ---
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
-# The worker loads the workflows bundled at build time instead of bundling them at every start.
+# The worker loads the workflows bundled at build time instead of bundling them at every start
+# (a worker that traces, the traced twin beside it: dist/workflow-bundle.traced.js).
 ENV HOOKFLOW_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js
 WORKDIR /app
 COPY package.json ./

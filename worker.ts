@@ -4,10 +4,12 @@ import type { Client } from '@temporalio/client';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { createActivities } from './activities';
 import { createHttpClient, type HttpClient } from './activities/http/client';
+import { traceSends } from './activities/http/traced-client';
 import { createHostBreaker } from './activities/host-breaker';
 import { createHookStatsWatcher } from './activities/hook-stats';
-import { loadConfig, requireMasterKey, type Config } from './infra/config';
+import { loadConfig, requireMasterKey, tracedWorkflowBundle, type Config } from './infra/config';
 import { createLogger } from './infra/logger';
+import { startTracing, type Tracing } from './infra/tracing';
 import { freeLoopbackAddress, serveWorkerMetrics } from './infra/metrics/worker-endpoint';
 import { createWorkerMetrics } from './infra/metrics/worker-metrics';
 import { createModels, type Models } from './infra/models';
@@ -76,6 +78,7 @@ const BULK_WORKER_NICENESS = 10;
 export async function createWorker(
   config: Config,
   deps: { models: Models; http: HttpClient; secrets: SecretBox; temporal: Client; mailer: Transporter },
+  tracing?: Tracing,
 ) {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const breakerLog = createLogger(config.logLevel, 'host-breaker', config.logFormat);
@@ -108,6 +111,14 @@ export async function createWorker(
     allowPrivateTargets: config.allowPrivateTargets,
   });
   const { namespace, taskQueue } = config.temporal;
+  const tracedWorkflows = tracing && {
+    interceptors: {
+      ...tracing.workerInterceptors,
+      // A prebuilt bundle's traced twin has them built in (scripts/bundle-workflows.ts).
+      workflowModules: config.workflowBundle ? [] : [require.resolve('./workflows/tracing-interceptors')],
+    },
+    sinks: tracing.workflowSinks,
+  };
   const workers: Worker[] = [];
   if (config.workerQueues !== 'bulk') {
     workers.push(
@@ -116,9 +127,14 @@ export async function createWorker(
         namespace,
         taskQueue,
         ...(config.workflowBundle
-          ? { workflowBundle: { codePath: config.workflowBundle } }
+          ? {
+              workflowBundle: {
+                codePath: tracing ? tracedWorkflowBundle(config.workflowBundle) : config.workflowBundle,
+              },
+            }
           : { workflowsPath: require.resolve('./workflows') }),
         activities,
+        ...tracedWorkflows,
       }),
     );
   }
@@ -129,6 +145,7 @@ export async function createWorker(
         namespace,
         taskQueue: bulkTaskQueue(taskQueue),
         activities,
+        ...(tracing && { interceptors: tracing.workerInterceptors }),
         maxConcurrentActivityTaskExecutions: BULK_CALLS_AT_ONCE,
       }),
     );
@@ -148,11 +165,14 @@ async function main(): Promise<void> {
   const mongo = await connectMongo(config.mongodbUri);
   const models = createModels(mongo);
   await syncIndexes(mongo);
-  const http = createHttpClient({ allowPrivateTargets: config.allowPrivateTargets });
+  const tracing = config.tracing && startTracing(config.tracing, 'hookflow-worker');
+  const untracedHttp = createHttpClient({ allowPrivateTargets: config.allowPrivateTargets });
+  const http = tracing ? traceSends(untracedHttp) : untracedHttp;
   const secrets = createSecretBox(requireMasterKey(config));
-  const temporal = await connectTemporalClient(config.temporal);
+  const temporal = await connectTemporalClient(config.temporal, tracing?.clientInterceptors);
   const mailer = nodemailer.createTransport(config.smtpUrl);
-  const { worker, connection, metrics } = await createWorker(config, { models, http, secrets, temporal, mailer });
+  const deps = { models, http, secrets, temporal, mailer };
+  const { worker, connection, metrics } = await createWorker(config, deps, tracing);
   const metricsEndpoint =
     config.workerMetricsPort && temporalMetricsAddress
       ? await serveWorkerMetrics({
@@ -180,6 +200,7 @@ async function main(): Promise<void> {
   await metricsEndpoint?.close();
   mailer.close();
   await Promise.all([connection.close(), temporal.connection.close(), http.close(), mongo.close()]);
+  await tracing?.shutdown();
   logger.info('worker stopped');
 }
 

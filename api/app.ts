@@ -11,6 +11,7 @@ import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { apiRoutes } from './routes';
 import { refuseNulCharacters } from './nul-guard';
+import { traceRequests } from './request-spans';
 
 /** A caller's own request id is kept if it is sane, so that logs on both sides line up. */
 function requestId(header: string | string[] | undefined): string {
@@ -22,6 +23,7 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  if (deps.traced) app.use(traceRequests());
   app.use(
     pinoHttp({
       logger,

@@ -31,4 +31,6 @@ export interface AppDependencies {
   dispatcher: EventDispatcher;
   /** This process's Prometheus metrics, served at `GET /metrics`. */
   metrics: ApiMetrics;
+  /** Each request gets a span (api/request-spans.ts): tracing is on (infra/tracing.ts). */
+  traced?: boolean;
 }

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { loadConfig, requireMasterKey, type Config } from '../infra/config';
 import { durationMs } from '../core/durations';
 import { createLogger, type Logger } from '../infra/logger';
+import { startTracing, type Tracing } from '../infra/tracing';
 import { createApiMetrics } from '../infra/metrics/api-metrics';
 import { seedEventCatalogue } from '../services/event-types';
 import { createModels } from '../infra/models';
@@ -18,8 +19,11 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-/** Connects to MongoDB and Temporal, then listens; `close()` stops accepting, drains and disconnects. */
-export async function startApi(config: Config, logger: Logger): Promise<RunningApi> {
+/**
+ * Connects to MongoDB and Temporal, then listens; `close()` stops accepting, drains and disconnects.
+ * Given `tracing` (started by the caller, once per process), requests and workflow starts are traced.
+ */
+export async function startApi(config: Config, logger: Logger, tracing?: Tracing): Promise<RunningApi> {
   const adminKey = config.adminKey;
   if (!adminKey) throw new Error('HOOKFLOW_ADMIN_KEY is not set: the API refuses to start without an admin key');
   const secrets = createSecretBox(requireMasterKey(config));
@@ -27,7 +31,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
   const models = createModels(mongo);
   await syncIndexes(mongo);
   await seedEventCatalogue(models);
-  const temporal = await connectTemporalClient(config.temporal);
+  const temporal = await connectTemporalClient(config.temporal, tracing?.clientInterceptors);
   await ensureSearchAttributes(temporal);
   const dispatching = startDispatcher({
     models,
@@ -45,6 +49,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     logger,
     dispatcher: dispatching.dispatcher,
     metrics: createApiMetrics(),
+    traced: tracing !== undefined,
     readinessChecks: {
       mongodb: (signal) => pingMongo(mongo, signal),
       temporal: (signal) => pingTemporal(temporal, signal),
@@ -67,7 +72,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
         server.closeIdleConnections();
       });
       await dispatching.stop();
-      await Promise.all([temporal.connection.close(), mongo.close()]);
+      await Promise.all([temporal.connection.close(), mongo.close(), tracing?.shutdown()]);
     },
   };
 }
@@ -75,7 +80,8 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'api', config.logFormat);
-  const api = await startApi(config, logger);
+  const tracing = config.tracing && startTracing(config.tracing, 'hookflow-api');
+  const api = await startApi(config, logger, tracing);
   logger.info({ url: api.url }, 'API listening');
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'API shutting down');

@@ -1,19 +1,10 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { ApiMetrics } from '../infra/metrics/api-metrics';
 import { answeredErrorCode } from './errors';
+import { routeTemplate } from './route-template';
 
 /** The routes that take events: their refusals are counted by reason. */
 const EVENT_POSTS = new Set(['/v1/events', '/v1/events/batch']);
-
-/**
- * The route template a request matched (`/v1/hooks/:id`, never the path it
- * named, which holds ids), or `unmatched`. Express sets `req.route` once a
- * route takes the request, and it stays set through the error handler.
- */
-function routeTemplate(req: Request): string {
-  const route = req.route as { path?: unknown } | undefined;
-  return typeof route?.path === 'string' ? `${req.baseUrl}${route.path}` : 'unmatched';
-}
 
 /** Times every answer by method, route template and status class, and counts refused event posts by error code. */
 export function measureRequests(metrics: ApiMetrics): RequestHandler {

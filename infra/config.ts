@@ -128,6 +128,19 @@ const envSchema = z.object({
   HOOKFLOW_DISABLE_AFTER_WINDOW: deliverySetting.disableAfterWindow.default(
     BUILT_IN_DELIVERY_SETTINGS.disableAfter.window,
   ),
+  /**
+   * OpenTelemetry tracing (infra/tracing.ts), off unless one of these names a
+   * collector: the standard variables, the second for traces alone (used as is,
+   * where the first gets `/v1/traces` appended).
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** OTLP over HTTP, protobuf (the standard's default) or JSON; gRPC is not supported. */
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
+  /** The traces' `service.name`; unset: `hookflow-api` or `hookflow-worker`. */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  /** How long finished spans wait to be sent together, in ms (the standard's default, 5000). */
+  OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(0).max(60_000).default(5_000),
 });
 
 export interface Config {
@@ -165,12 +178,26 @@ export interface Config {
   hostBreaker: HostBreakerSettings;
   /** At most one workflow per owner and API process per this interval (HOOKFLOW_DISPATCH_INTERVAL). */
   dispatchInterval: string;
-  /** A prebuilt workflow bundle for the worker; absent, it bundles workflows/ at start. */
+  /**
+   * A prebuilt workflow bundle for the worker; absent, it bundles workflows/ at start. With tracing on,
+   * the worker loads its traced twin instead (tracedWorkflowBundle).
+   */
   workflowBundle: string | undefined;
   /** The task queues a worker process serves (HOOKFLOW_WORKER_QUEUES). */
   workerQueues: 'all' | 'main' | 'bulk';
   /** Where the worker serves its metrics (HOOKFLOW_WORKER_METRICS_PORT); absent: it serves none. */
   workerMetricsPort: number | undefined;
+  /** Where and how traces go (OTEL_*); absent: tracing is off. */
+  tracing: TracingSettings | undefined;
+}
+
+export interface TracingSettings {
+  /** The OTLP/HTTP traces URL, `/v1/traces` included. */
+  tracesUrl: string;
+  protocol: 'http/protobuf' | 'http/json';
+  /** Unset: the process names itself. */
+  serviceName: string | undefined;
+  scheduleDelayMs: number;
 }
 
 export class ConfigError extends Error {
@@ -240,6 +267,20 @@ export function loadConfig(env: Env = process.env): Config {
     workflowBundle: e.HOOKFLOW_WORKFLOW_BUNDLE,
     workerQueues: e.HOOKFLOW_WORKER_QUEUES,
     workerMetricsPort: e.HOOKFLOW_WORKER_METRICS_PORT || undefined,
+    tracing: tracingSettings(e),
+  };
+}
+
+function tracingSettings(e: z.infer<typeof envSchema>): TracingSettings | undefined {
+  const tracesUrl =
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+    (e.OTEL_EXPORTER_OTLP_ENDPOINT && `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces`);
+  if (!tracesUrl) return undefined;
+  return {
+    tracesUrl,
+    protocol: e.OTEL_EXPORTER_OTLP_PROTOCOL,
+    serviceName: e.OTEL_SERVICE_NAME,
+    scheduleDelayMs: e.OTEL_BSP_SCHEDULE_DELAY,
   };
 }
 
@@ -272,6 +313,16 @@ export function externalServices(env: Env = process.env): {
     allowPrivateTargets: set.HOOKFLOW_ALLOW_PRIVATE_TARGETS === undefined ? undefined : config.allowPrivateTargets,
     workerMetricsPort: set.HOOKFLOW_WORKER_METRICS_PORT === undefined ? undefined : (config.workerMetricsPort ?? 0),
   };
+}
+
+/**
+ * The twin of a prebuilt workflow bundle that holds tracing's workflow interceptors, written beside it
+ * (scripts/bundle-workflows.ts): `dist/workflow-bundle.js` has `dist/workflow-bundle.traced.js`. A worker
+ * that does not trace loads the plain one: the interceptors, inert there, cost it 0.17 ms of CPU per delivery
+ * (README, Tracing).
+ */
+export function tracedWorkflowBundle(bundle: string): string {
+  return bundle.replace(/(\.js)?$/, '.traced.js');
 }
 
 export function requireMasterKey(config: Pick<Config, 'masterKey'>): Buffer {

@@ -1,6 +1,7 @@
 import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
 import {
   Client,
+  type ClientInterceptors,
   Connection,
   defaultGrpcRetryOptions,
   isGrpcServiceError,
@@ -31,14 +32,18 @@ const defaultDeadline: Interceptor = (options, nextCall) =>
     ),
   );
 
-export async function connectTemporalClient(config: Config['temporal']): Promise<Client> {
+/** `interceptors`: tracing's (infra/tracing.ts), when it is on. */
+export async function connectTemporalClient(
+  config: Config['temporal'],
+  interceptors?: ClientInterceptors,
+): Promise<Client> {
   const connection = await Connection.connect({
     address: config.address,
     connectTimeout: '5s',
     // The deadline comes first, so that it bounds the retries as a whole.
     interceptors: [defaultDeadline, makeGrpcRetryInterceptor(defaultGrpcRetryOptions())],
   });
-  return new Client({ connection, namespace: config.namespace });
+  return new Client({ connection, namespace: config.namespace, ...(interceptors ? { interceptors } : {}) });
 }
 
 /** The gRPC status Temporal answered a call with (in the SDK's errors, the cause); undefined for other errors. */

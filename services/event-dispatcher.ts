@@ -1,3 +1,4 @@
+import { context as traceContext, type Context } from '@opentelemetry/api';
 import { newId, type DispatchId, type OwnerId } from '../core/ids';
 import { DISPATCH_INTERVAL_MS, MAX_EVENTS_PER_DISPATCH } from '../shared/dispatch';
 import { dispatchSize, type Accepted, type Outcome } from './dispatches';
@@ -28,6 +29,12 @@ interface Waiting {
   event: NewEvent;
   resolve(accepted: Accepted): void;
   reject(error: unknown): void;
+  /**
+   * The trace context of its post (infra/tracing.ts; OpenTelemetry's empty one when tracing is off). A
+   * group's write runs in its first post's, and so do the start it makes and the dispatch it opens, whichever
+   * call or timer gets to them: that post's span is the workflow start's parent.
+   */
+  trace: Context;
 }
 
 /** A dispatch that takes an owner's events until it closes, then starts. */
@@ -44,6 +51,8 @@ interface OpenDispatch {
   /** Set when a store failed: which events went in is then for the store to say. */
   uncertain: boolean;
   closer: NodeJS.Timeout;
+  /** The trace context of its first post: its workflow start is that post's child. */
+  trace: Context;
 }
 
 interface OwnerQueue {
@@ -92,7 +101,7 @@ export class EventDispatcher {
   accept(event: NewEvent): Promise<Accepted> {
     return new Promise((resolve, reject) => {
       const queue = this.queueOf(event.ownerId);
-      queue.waiting.push({ event, resolve, reject });
+      queue.waiting.push({ event, resolve, reject, trace: traceContext.active() });
       const full = dispatchSize(queue.waiting.map((w) => w.event)) < queue.waiting.length;
       if (queue.inFlight === 0 || full || queue.waiting.length >= MAX_EVENTS_PER_DISPATCH) {
         this.flush(queue);
@@ -137,10 +146,9 @@ export class EventDispatcher {
     const group = queue.waiting.splice(0, dispatchSize(queue.waiting.map((waiting) => waiting.event)));
     if (group.length === 0) return;
     queue.inFlight += 1;
-    this.write(
-      queue,
-      group.map((waiting) => waiting.event),
-    )
+    const events = group.map((waiting) => waiting.event);
+    traceContext
+      .with((group[0] as Waiting).trace, () => this.write(queue, events))
       .then(
         (outcomes) => group.forEach((waiting, index) => settle(waiting, outcomes[index])),
         (error: unknown) => group.forEach((waiting) => waiting.reject(error)),
@@ -175,6 +183,7 @@ export class EventDispatcher {
       recorded: false,
       uncertain: false,
       closer: setTimeout(() => this.close(queue), closesIn),
+      trace: traceContext.active(),
     };
     queue.open = open;
     return open;
@@ -207,7 +216,9 @@ export class EventDispatcher {
     queue.open = undefined;
     queue.lastStartAt = Date.now();
     this.forgetWhenIdle(queue);
-    const starting = Promise.allSettled(open.stores).then(() => this.start(open, 0));
+    const starting = Promise.allSettled(open.stores).then(() =>
+      traceContext.with(open.trace, () => this.start(open, 0)),
+    );
     this.starting.add(starting);
     void starting.finally(() => this.starting.delete(starting));
   }

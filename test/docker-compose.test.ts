@@ -343,6 +343,16 @@ describe('docker-compose.yml', () => {
     });
   });
 
+  describe('traces: Jaeger', () => {
+    it('the API and the workers send their traces to the Jaeger service over OTLP/HTTP', () => {
+      for (const name of APPS) {
+        const url = new URL(configOf(name).tracing?.tracesUrl ?? 'http://tracing-is-off:0');
+        assertServiceAt(url.host, { port: 4318, image: /^jaegertracing\/all-in-one:/, what: `${name}'s traces` });
+        assert.equal(url.pathname, '/v1/traces', name);
+      }
+    });
+  });
+
   describe('metrics: Prometheus and Grafana', () => {
     it('the workers serve their metrics on all interfaces, on a port their containers declare', () => {
       for (const name of WORKERS) {

@@ -12,6 +12,8 @@ import { createHookStatsWatcher } from './hook-stats';
 import { createFanOutActivities } from './fan-out';
 import { createFirstAttempts } from './first-attempts';
 import { createHookDisablingActivities } from './hook-disabling';
+import { createOperationalEvents } from './operational-events';
+import type { OwnerId } from '../core/ids';
 import { createHookTestActivities } from './hook-test';
 import type { HostBreaker } from './host-breaker';
 import { createHostPauseActivities } from './host-pauses';
@@ -49,6 +51,8 @@ export interface ActivityDependencies {
   watchers?: readonly AttemptWatcher[];
   /** The worker's Prometheus metrics (infra/metrics/worker-metrics.ts). */
   metrics: WorkerMetrics;
+  /** HOOKFLOW_OPERATOR_OWNER: receives every owner's operational events too. */
+  operatorOwnerId: OwnerId | undefined;
 }
 
 /**
@@ -73,6 +77,7 @@ export async function createActivities({
   hostBreaker,
   watchers = [],
   metrics,
+  operatorOwnerId,
 }: ActivityDependencies) {
   const senders = await createSenders({ http, mailer, emailFrom, publicUrl, allowPrivateTargets });
   const sender = createHookSender({ senders, secrets, deliveryDefaults });
@@ -86,6 +91,8 @@ export async function createActivities({
       log.warn('A watcher of delivery steps failed; the steps are on record', { watcher, err: error });
     },
   );
+  const operational = createOperationalEvents({ models, temporal, taskQueue, operatorOwnerId });
+  const { announceFailing } = operational;
   const attemptAndRecord = createFirstAttempts({
     models,
     sender,
@@ -93,8 +100,17 @@ export async function createActivities({
     concurrency: SEND_CONCURRENCY,
     handToLanes,
     tellWatchers: tell,
+    announceFailing,
   });
-  const laterAttempts = createLaterAttempt({ models, sender, hostBreaker, temporal, handToLanes, tellWatchers: tell });
+  const laterAttempts = createLaterAttempt({
+    models,
+    sender,
+    hostBreaker,
+    temporal,
+    handToLanes,
+    tellWatchers: tell,
+    announceFailing,
+  });
   const { attemptLater } = laterAttempts;
   return {
     ...createFanOutActivities({ models, attemptAndRecord }),
@@ -107,6 +123,7 @@ export async function createActivities({
     ...createRetentionActivities({ models }),
     ...createHostPauseActivities({ models }),
     ...createOwnerRemovalActivities({ models, temporal }),
+    ...operational.activities,
   };
 }
 

@@ -8,6 +8,7 @@ import { recordStreaks } from '../activities/failure-streak';
 import { createReplayActivities } from '../activities/replays';
 import { createFirstAttempts } from '../activities/first-attempts';
 import { NO_WATCHERS } from '../activities/attempt-watchers';
+import { NO_ANNOUNCEMENTS } from '../activities/operational-events';
 import { createHttpClient } from '../activities/http/client';
 import { createHookSender } from '../activities/hook-sender';
 import { createSender as createHttpSender } from '../targets/http/sender';
@@ -56,6 +57,7 @@ describe('fan-out and replay page activities', () => {
       concurrency,
       handToLanes: noLanes,
       tellWatchers: NO_WATCHERS,
+      announceFailing: NO_ANNOUNCEMENTS,
     });
 
   before(async () => {
@@ -280,10 +282,11 @@ describe('fan-out and replay page activities', () => {
       disableAfter: { failures: 1, window: '0s' },
       failureCountBefore: 0,
       succeeded: false,
+      operational: false,
     };
     const raced = async () =>
       (await Promise.all(Array.from({ length: 8 }, () => recordStreaks(models, [failure]))))
-        .flat()
+        .flatMap((verdicts) => verdicts.toDisable)
         .map((toDisable) => disableHookWorkflowId(toDisable.hookId, toDisable.spell));
     const first = await raced();
     assert.equal(first.length, 8, 'every racer sees the threshold crossed');
@@ -523,8 +526,14 @@ describe('fan-out and replay page activities', () => {
   it('counts each failure of a hook that fails more than once in one call (several events of a dispatch)', async () => {
     const { hooks } = await insertHooks('Twice', 'reaction', 1);
     const hookId = hooks[0]?._id as HookId;
-    const failure = { hookId, disableAfter: { failures: 2, window: '0s' }, failureCountBefore: 0, succeeded: false };
-    const toDisable = await recordStreaks(models, [failure, failure]);
+    const failure = {
+      hookId,
+      disableAfter: { failures: 2, window: '0s' },
+      failureCountBefore: 0,
+      succeeded: false,
+      operational: false,
+    };
+    const { toDisable } = await recordStreaks(models, [failure, failure]);
     const hook = await models.Hook.findById(hookId).lean();
     assert.equal(hook?.failureCount, 2);
     assert.deepEqual(

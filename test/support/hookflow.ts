@@ -20,7 +20,8 @@ import { createWorker, installTemporalLogging } from '../../worker';
  * `temporalAddress` and `mongodbUri` point it at a Temporal server or a store
  * the test runs itself.
  * `allowPrivateTargets: false` turns the address guard on, as in production;
- * `hookTestWait` stands for HOOKFLOW_HOOK_TEST_WAIT, `hostBreaker` for HOOKFLOW_HOST_BREAKER_*.
+ * `hookTestWait` stands for HOOKFLOW_HOOK_TEST_WAIT, `hostBreaker` for HOOKFLOW_HOST_BREAKER_*,
+ * `operatorOwnerId` for HOOKFLOW_OPERATOR_OWNER.
  */
 export async function startHookflow(
   options: {
@@ -31,6 +32,7 @@ export async function startHookflow(
     hookTestWait?: string;
     mongodbUri?: string;
     hostBreaker?: Config['hostBreaker'];
+    operatorOwnerId?: Config['operatorOwnerId'];
   } = {},
 ) {
   const base = loadConfig();
@@ -50,6 +52,7 @@ export async function startHookflow(
     allowPrivateTargets: options.allowPrivateTargets ?? base.allowPrivateTargets,
     hookTestWait: options.hookTestWait ?? base.hookTestWait,
     hostBreaker: options.hostBreaker ?? base.hostBreaker,
+    operatorOwnerId: options.operatorOwnerId ?? base.operatorOwnerId,
   };
   const logger = createLogger(config.logLevel, 'test');
   installTemporalLogging(logger);

@@ -51,18 +51,34 @@ export function createOperationalEvents({
 
   const hookErrors = async (hookId: HookId) => lastErrorsOf(await latestAttempts(models, hookId));
 
+  async function announceOneFailing(failing: FailingHook): Promise<void> {
+    const hook = await models.Hook.findById(failing.hookId).lean();
+    if (!hook) return;
+    await emit(hookFailingEvent(hook, failing, await hookErrors(hook._id)));
+    // Marked only while it is the same streak, so that one that ended meanwhile leaves the next unmarked. A
+    // mark lost to a crash costs a second try, which the event's id makes a no-op.
+    await models.Hook.updateOne(
+      { _id: hook._id, failingSince: failing.since },
+      { $set: { failingAnnouncedFor: failing.since } },
+      { timestamps: false },
+    );
+  }
+
+  /**
+   * Never fails the attempts that found the streaks: their deliveries are on record, and a retried call would
+   * count their failures again. An announcement that could not go is left unmarked, so the streak's next
+   * failure tries it again.
+   */
   const announceFailing: AnnounceFailing = async (hooks) => {
     for (const failing of hooks) {
-      const hook = await models.Hook.findById(failing.hookId).lean();
-      if (!hook) continue;
-      await emit(hookFailingEvent(hook, failing, await hookErrors(hook._id)));
-      // Marked only while it is the same streak, so that one that ended meanwhile leaves the next unmarked. A
-      // mark lost to a crash costs a second try, which the event's id makes a no-op.
-      await models.Hook.updateOne(
-        { _id: hook._id, failingSince: failing.since },
-        { $set: { failingAnnouncedFor: failing.since } },
-        { timestamps: false },
-      );
+      try {
+        await announceOneFailing(failing);
+      } catch (error) {
+        log.warn('A failing hook could not be announced; its next failure tries again', {
+          hookId: failing.hookId,
+          err: error,
+        });
+      }
     }
   };
 

@@ -47,7 +47,8 @@ export function hookTakes(
   event: FilterSubject,
   takes: FilterMatcher,
 ): boolean {
-  if (hook._id === hookLeftOut(event)) return false;
+  const leftOut = hookLeftOut(event);
+  if (leftOut !== undefined && hook._id === leftOut) return false;
   const keys = new Set(subscriptionKeysFor(event.type));
   if (!hook.events.some((subscription) => keys.has(subscription))) return false;
   if (hook.resourceTypes?.length && !hook.resourceTypes.includes(event.resourceType ?? '')) return false;

@@ -523,6 +523,36 @@ describe('fan-out and replay page activities', () => {
     );
   });
 
+  it('names a hook failing once its streak reaches half its threshold, once per streak, never for operational events', async () => {
+    const { hooks } = await insertHooks('Halfway', 'reaction', 2);
+    const [ownId, opsId] = hooks.map((hook) => hook._id) as [HookId, HookId];
+    const outcome = (hookId: HookId, succeeded: boolean, operational = false) => ({
+      hookId,
+      disableAfter: { failures: 4, window: '24h' },
+      failureCountBefore: succeeded ? 1 : 0,
+      succeeded,
+      operational,
+    });
+    const failingAfter = async (outcomes: ReturnType<typeof outcome>[]) =>
+      (await recordStreaks(models, outcomes)).failing.map((hook) => [hook.hookId, hook.failures]);
+
+    assert.deepEqual(await failingAfter([outcome(ownId, false)]), [], 'one failure of four is not half');
+    assert.deepEqual(await failingAfter([outcome(ownId, false)]), [[ownId, 2]], 'two are');
+    const streak = await models.Hook.findById(ownId).lean();
+    // As announceFailing marks a streak it announced.
+    await models.Hook.updateOne({ _id: ownId }, { $set: { failingAnnouncedFor: streak?.failingSince } });
+    assert.deepEqual(await failingAfter([outcome(ownId, false)]), [], 'a streak announced is not named again');
+    await recordStreaks(models, [outcome(ownId, true)]);
+    const ended = await models.Hook.findById(ownId).lean();
+    assert.equal(ended?.failingAnnouncedFor, undefined, 'the mark goes with the streak');
+    await failingAfter([outcome(ownId, false)]);
+    assert.deepEqual(await failingAfter([outcome(ownId, false)]), [[ownId, 2]], 'a new streak is named again');
+
+    await failingAfter([outcome(opsId, false, true), outcome(opsId, false, true)]);
+    assert.equal((await models.Hook.findById(opsId).lean())?.failureCount, 2, "operational events' failures count");
+    assert.deepEqual(await failingAfter([outcome(opsId, false, true)]), [], 'but never name the hook failing');
+  });
+
   it('counts each failure of a hook that fails more than once in one call (several events of a dispatch)', async () => {
     const { hooks } = await insertHooks('Twice', 'reaction', 1);
     const hookId = hooks[0]?._id as HookId;

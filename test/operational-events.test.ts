@@ -190,6 +190,12 @@ describe('operational events on the real stack', () => {
     assert.equal(receiver.requests.filter((request) => request.path === '/quiet').length, 0);
   });
 
+  it('are in the served OpenAPI document as webhooks', async () => {
+    const served = await hookflow.request('GET', '/openapi.json', undefined, { key: null });
+    assert.equal(served.status, 200);
+    assert.deepEqual(Object.keys(served.body.webhooks).sort(), Object.values(OPERATIONAL_EVENT_TYPES).sort());
+  });
+
   it('refuses the hookflow. prefix to producers', async () => {
     const owner = await hookflow.createOwner('Producer');
     const posted = await hookflow.request(

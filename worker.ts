@@ -109,6 +109,7 @@ export async function createWorker(
     taskQueue: config.temporal.taskQueue,
     replayRate: config.replayRate,
     allowPrivateTargets: config.allowPrivateTargets,
+    operatorOwnerId: config.operatorOwnerId,
   });
   const { namespace, taskQueue } = config.temporal;
   const tracedWorkflows = tracing && {

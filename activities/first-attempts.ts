@@ -9,6 +9,8 @@ import { firstAttemptRecord, heldStep, LANE_STEP, parkedStep } from './delivery-
 import type { HostBreaker } from './host-breaker';
 import { keepHeartbeating } from './heartbeat';
 import { recordStreaks, type HookToDisable } from './failure-streak';
+import { isOperational } from '../core/operational-events';
+import type { AnnounceFailing } from './operational-events';
 import type { HookSender } from './hook-sender';
 import { laneOf, type HandToLanes } from './lane-hand-off';
 import { throttleHooksAsked } from './throttling';
@@ -215,6 +217,7 @@ export function createFirstAttempts({
   concurrency,
   handToLanes,
   tellWatchers,
+  announceFailing,
 }: {
   models: Models;
   sender: HookSender;
@@ -222,6 +225,8 @@ export function createFirstAttempts({
   /** How many deliveries run at once. */
   concurrency: number;
   handToLanes: HandToLanes;
+  /** Tells of hooks whose streak passed half their threshold (activities/operational-events.ts). */
+  announceFailing: AnnounceFailing;
   /** Hears of each slice once it is on record (activities/attempt-watchers.ts). */
   tellWatchers: TellWatchers;
 }) {
@@ -284,7 +289,7 @@ export function createFirstAttempts({
       sent ? [{ hookId: item.hook._id, result: sent.result }] : [],
     );
     await throttleHooksAsked(models, sentResults, recordedAt);
-    const hooksToDisable = await recordStreaks(
+    const { toDisable: hooksToDisable, failing } = await recordStreaks(
       models,
       results.flatMap(({ item, step, sent }) =>
         sent
@@ -295,11 +300,13 @@ export function createFirstAttempts({
                 failureCountBefore: item.hook.failureCount,
                 succeeded: step.status === 'succeeded',
                 disableHook: sent.result.disableHook,
+                operational: isOperational(item.event.type),
               },
             ]
           : [],
       ),
     );
+    await announceFailing(failing);
     await tellWatchers(results.map((result) => recordedStep(result, recordedAt)));
     const outcome: FirstAttemptsOutcome = { ...NO_OUTCOME, retries: [], failures: [], hooksToDisable };
     for (const { item, step } of results) {

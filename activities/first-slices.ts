@@ -3,7 +3,7 @@ import type { DispatchedEvent } from '../shared/dispatch';
 import { filterMatcher, type FilterMatcher } from '../core/hook-filter';
 import { deliveryId, type DeliveryId, type DispatchId, type EventId, type HookId } from '../core/ids';
 import type { Models } from '../infra/models';
-import { subscribedHooksFilter, type SubscriptionKey } from '../records/subscriptions';
+import { hookLeftOut, subscribedHooksFilter, type SubscriptionKey } from '../records/subscriptions';
 import { deliveryEventsOf } from './dispatched-events';
 import { markFannedOut } from './fanned-out';
 import { listHookIds } from '../shared/temporal-names';
@@ -28,9 +28,9 @@ export interface FirstSlicesOutcome extends FanOutTally {
 
 type SubscribedHook = FirstAttempt['hook'];
 
-/** Events of one owner, type and resource type have the same subscribers. */
-function subscriptionOf({ ownerId, type, resourceType }: SubscriptionKey): string {
-  return JSON.stringify([ownerId, type, resourceType ?? null]);
+/** Events of one owner, type and resource type have the same subscribers (but for the hook an operational one leaves out). */
+function subscriptionOf(event: SubscriptionKey): string {
+  return JSON.stringify([event.ownerId, event.type, event.resourceType ?? null, hookLeftOut(event) ?? null]);
 }
 
 /**

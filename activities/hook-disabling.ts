@@ -6,6 +6,7 @@ import type { Models } from '../infra/models';
 import type { WorkerMetrics } from '../infra/metrics/worker-metrics';
 import { describeTarget } from '../targets/catalogue';
 import { describeAttempt } from './retry-plan';
+import { latestAttempts } from './recent-failures';
 
 export interface HookDisablingDependencies {
   models: Models;
@@ -54,14 +55,9 @@ export function createHookDisablingActivities({
       if (!hook) return;
       const owner = await models.Owner.findById(hook.ownerId).lean();
       if (!owner) return;
-      const recent = await models.Delivery.find({ hookId: hook._id, 'attempts.0': { $exists: true } })
-        .sort({ updatedAt: -1 })
-        .limit(RECENT_FAILURES)
-        .lean();
-      const errors = recent
-        .map((delivery) => delivery.attempts.at(-1))
-        .filter((attempt) => attempt !== undefined)
-        .map((attempt) => `  - ${attempt.startedAt.toISOString()}  ${describeAttempt(attempt)}`);
+      const errors = (await latestAttempts(models, hook._id, RECENT_FAILURES)).map(
+        (attempt) => `  - ${attempt.startedAt.toISOString()}  ${describeAttempt(attempt)}`,
+      );
       const sent = await mailer.sendMail({
         from: emailFrom,
         to: owner.email,

@@ -12,6 +12,8 @@ import type { HookStatsWatcher } from './hook-stats';
 import { createFanOutActivities } from './fan-out';
 import { createFirstAttempts } from './first-attempts';
 import { createHookDisablingActivities } from './hook-disabling';
+import { createOperationalEvents } from './operational-events';
+import type { OwnerId } from '../core/ids';
 import { createHookTestActivities } from './hook-test';
 import type { HostBreaker } from './host-breaker';
 import { createHostPauseActivities } from './host-pauses';
@@ -51,6 +53,8 @@ export interface ActivityDependencies {
   hookStats: HookStatsWatcher;
   /** The worker's Prometheus metrics (infra/metrics/worker-metrics.ts). */
   metrics: WorkerMetrics;
+  /** HOOKFLOW_OPERATOR_OWNER: receives every owner's operational events too. */
+  operatorOwnerId: OwnerId | undefined;
 }
 
 /**
@@ -76,6 +80,7 @@ export async function createActivities({
   watchers = [],
   hookStats,
   metrics,
+  operatorOwnerId,
 }: ActivityDependencies) {
   const senders = await createSenders({ http, mailer, emailFrom, publicUrl, allowPrivateTargets });
   const sender = createHookSender({ senders, secrets, deliveryDefaults });
@@ -84,6 +89,8 @@ export async function createActivities({
   const tell = tellWatchers([finalFailureLog, deliveryMetrics(metrics), hookStats, ...watchers], (watcher, error) => {
     log.warn('A watcher of delivery steps failed; the steps are on record', { watcher, err: error });
   });
+  const operational = createOperationalEvents({ models, temporal, taskQueue, operatorOwnerId });
+  const { announceFailing } = operational;
   const attemptAndRecord = createFirstAttempts({
     models,
     sender,
@@ -91,8 +98,17 @@ export async function createActivities({
     concurrency: SEND_CONCURRENCY,
     handToLanes,
     tellWatchers: tell,
+    announceFailing,
   });
-  const laterAttempts = createLaterAttempt({ models, sender, hostBreaker, temporal, handToLanes, tellWatchers: tell });
+  const laterAttempts = createLaterAttempt({
+    models,
+    sender,
+    hostBreaker,
+    temporal,
+    handToLanes,
+    tellWatchers: tell,
+    announceFailing,
+  });
   const { attemptLater } = laterAttempts;
   return {
     ...createFanOutActivities({ models, attemptAndRecord }),
@@ -105,6 +121,7 @@ export async function createActivities({
     ...createRetentionActivities({ models }),
     ...createHostPauseActivities({ models }),
     ...createOwnerRemovalActivities({ models, temporal }),
+    ...operational.activities,
   };
 }
 

@@ -11,6 +11,8 @@ import type { AttemptResult } from '../targets/contract';
 import { heldStep, laterAttemptUpdate, parkedStep } from './delivery-records';
 import type { HostBreaker } from './host-breaker';
 import { recordStreaks, type HookToDisable } from './failure-streak';
+import { isOperational } from '../core/operational-events';
+import type { AnnounceFailing } from './operational-events';
 import type { HookSender } from './hook-sender';
 import { laneOf, type HandToLanes } from './lane-hand-off';
 import { nextStep, type NextStep } from './retry-plan';
@@ -25,6 +27,8 @@ export interface LaterAttemptDependencies {
   handToLanes: HandToLanes;
   /** Hears of each attempt once it is on record (activities/attempt-watchers.ts). */
   tellWatchers: TellWatchers;
+  /** Tells of hooks whose streak passed half their threshold (activities/operational-events.ts). */
+  announceFailing: AnnounceFailing;
 }
 
 /** Starts the workflows that switch these hooks off and tell their owners. */
@@ -67,6 +71,7 @@ export function createLaterAttempt({
   temporal,
   handToLanes,
   tellWatchers,
+  announceFailing,
 }: LaterAttemptDependencies) {
   /** The delivery's event, as stored; null once retention (or its owner's deletion) took it. */
   function eventOf(delivery: Pick<Delivery, 'ownerId' | 'eventId'>) {
@@ -109,16 +114,18 @@ export function createLaterAttempt({
     const now = Date.now();
     await models.Delivery.updateOne({ _id: delivery._id }, laterAttemptUpdate(step, result.attempt, now));
     await throttleHooksAsked(models, [{ hookId: hook._id, result }], now);
-    const toDisable = await recordStreaks(models, [
+    const { toDisable, failing } = await recordStreaks(models, [
       {
         hookId: hook._id,
         disableAfter: settings.disableAfter,
         failureCountBefore: hook.failureCount,
         succeeded: step.status === 'succeeded',
         disableHook: result.disableHook,
+        operational: isOperational(event.type),
       },
     ]);
     await startDisabling(temporal, toDisable, taskQueue);
+    await announceFailing(failing);
     if (step.status === 'failed' && !inRetryWorkflow) {
       const delivered = {
         deliveryId: delivery._id,

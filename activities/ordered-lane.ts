@@ -8,7 +8,7 @@ import { eventView } from '../core/stored-events';
 import type { Models } from '../infra/models';
 import type { Hook } from '../infra/models/hook';
 import { parkedDeliveriesOf, resumedFields } from '../records/hook-switch';
-import { headOfKey, type KeyDelivery } from '../records/lane-deliveries';
+import { headOfKey, isOpenInKey, type KeyDelivery } from '../records/lane-deliveries';
 import { hookTakes } from '../records/subscriptions';
 import { keepHeartbeating } from './heartbeat';
 import { closeLane } from './lane-closing';
@@ -37,7 +37,8 @@ export function createOrderedLane({ models, laterAttempts }: { models: Models; l
    * Whether an event of the key accepted before the head may still get a
    * delivery for this hook: its dispatch has not gone through every hook yet
    * (models/fan-out-pending.ts), the hook takes it, and its delivery is not
-   * on record. Without this, a later event's dispatch that ran first would
+   * on record, or went on record, open, after the head was read (the head is
+   * then that one). Without this, a later event's dispatch that ran first would
    * send its delivery ahead. A read of the owner's dispatches under way (a
    * few at a time), and of each one's events of the key.
    */
@@ -52,7 +53,12 @@ export function createOrderedLane({ models, laterAttempts }: { models: Models; l
       for (const stored of events) {
         if (orderingKeyOf(stored) !== orderingKey || sequenceOf(stored) >= head.sequence) continue;
         if (!hookTakes(hook, eventView(stored), takes)) continue;
-        if (!(await models.Delivery.exists({ _id: deliveryId(stored.id, hook._id) }))) return true;
+        const recorded = await models.Delivery.findOne(
+          { _id: deliveryId(stored.id, hook._id) },
+          { status: 1, supersededBy: 1 },
+        ).lean();
+        // Recorded and open, it went on record after the caller read the head: it is the head now, read again.
+        if (!recorded || isOpenInKey(recorded)) return true;
       }
     }
     return false;

@@ -6,6 +6,7 @@ import type { AppDependencies } from './dependencies';
 import { errorHandler, notFoundRoute } from './errors';
 import { measureRequests } from './metrics';
 import { buildOpenApiDocument } from './openapi';
+import { operationalWebhooks } from './operational-webhooks';
 import { mountRoutes } from './route';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
@@ -41,13 +42,17 @@ export function createApp(deps: AppDependencies): Express {
   app.use(express.json({ limit: config.maxBodyBytes }));
   app.use(refuseNulCharacters);
   const routes = apiRoutes(deps);
-  const document = buildOpenApiDocument(routes, {
-    title: 'Hookflow API',
-    version: '1',
-    description:
-      'Webhook and integration delivery on Temporal: owners, hooks, event types, events and deliveries. ' +
-      'No string in a path, query or body may contain a NUL character (U+0000): such a request is a 400.',
-  });
+  const document = buildOpenApiDocument(
+    routes,
+    {
+      title: 'Hookflow API',
+      version: '1',
+      description:
+        'Webhook and integration delivery on Temporal: owners, hooks, event types, events and deliveries. ' +
+        'No string in a path, query or body may contain a NUL character (U+0000): such a request is a 400.',
+    },
+    operationalWebhooks(),
+  );
   mountRoutes(app, [...routes, ...docsRoutes(() => document)], createAuthenticator(config.adminKey, models), {
     checkResponses: config.checkResponses,
   });

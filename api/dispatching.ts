@@ -5,7 +5,7 @@ import {
   startPendingDispatch,
   storeInOpenDispatch,
 } from '../services/dispatches';
-import type { DispatchDependencies } from '../services/dispatch-start';
+import type { DispatchDependencies } from '../records/dispatch-start';
 import { EventDispatcher } from '../services/event-dispatcher';
 import type { Logger } from '../infra/logger';
 import type { Models } from '../infra/models';

@@ -4,6 +4,7 @@ import type { Access, RouteDefinition } from './route';
 import { errorSchema } from './routes/schemas';
 import { HOOK_FILTER_COMPONENTS } from '../core/hook-filter';
 import { STORABLE_VALUE_COMPONENT } from '../core/storable-json';
+import type { Webhooks } from './operational-webhooks';
 
 /** A JSON Schema (draft 2020-12), as OpenAPI 3.1 embeds it. */
 export type JsonSchema = Record<string, unknown>;
@@ -54,6 +55,8 @@ export interface OpenApiDocument {
   info: OpenApiInfo;
   tags: { name: string }[];
   paths: Record<string, OpenApiPathItem>;
+  /** What the server itself sends (Hookflow's operational events: api/operational-webhooks.ts). */
+  webhooks?: Webhooks['webhooks'];
   components: {
     schemas: Record<string, JsonSchema>;
     securitySchemes: Record<string, { type: 'http'; scheme: 'bearer'; description: string }>;
@@ -425,9 +428,13 @@ function withHandWritten(schemas: Record<string, JsonSchema>, paths: unknown): R
 /**
  * The OpenAPI 3.1 document of the given routes: the same zod schemas that
  * validate requests describe them (input side, so fields with defaults are
- * optional) and their answers (output side).
+ * optional) and their answers (output side); `webhooks`, what the server sends.
  */
-export function buildOpenApiDocument(routes: RouteDefinition[], info: OpenApiInfo): OpenApiDocument {
+export function buildOpenApiDocument(
+  routes: RouteDefinition[],
+  info: OpenApiInfo,
+  webhooks?: Webhooks,
+): OpenApiDocument {
   const schemas: Record<string, JsonSchema> = {};
   const converter = new SchemaConverter(schemas);
   schemas.Error = converter.convert(errorSchema, 'output', 'Error');
@@ -453,8 +460,9 @@ export function buildOpenApiDocument(routes: RouteDefinition[], info: OpenApiInf
     info,
     tags: tags.map((name) => ({ name })),
     paths,
+    ...(webhooks ? { webhooks: webhooks.webhooks } : {}),
     components: {
-      schemas: withHandWritten(schemas, paths),
+      schemas: { ...withHandWritten(schemas, paths), ...webhooks?.components },
       securitySchemes: { [SECURITY_SCHEME]: { type: 'http', scheme: 'bearer', description: SECURITY_DESCRIPTION } },
     },
   };

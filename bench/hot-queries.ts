@@ -106,6 +106,7 @@ export function hotQueries(models: Models, probe: ProbeTenant, deliveryDefaults:
             disableAfter: { failures: 1_000_000, window: '1h' },
             failureCountBefore: 1,
             succeeded: false,
+            operational: false,
           },
         ]),
     },

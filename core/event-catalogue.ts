@@ -7,6 +7,8 @@
  * producers' payloads vary too much to pin down.
  */
 
+import { OPERATIONAL_CATALOGUE } from './operational-events';
+
 /** A JSON Schema (draft 2020-12), as an object. */
 export type JsonSchema = Record<string, unknown>;
 
@@ -113,4 +115,11 @@ const dataPortal: CatalogueEventType[] = [
   { name: 'visualization-published', description: 'A visualization was published to a catalogue.' },
 ];
 
-export const EVENT_CATALOGUE: readonly CatalogueEventType[] = [...creads, ...misskey, ...push, ...dataPortal];
+export const EVENT_CATALOGUE: readonly CatalogueEventType[] = [
+  ...creads,
+  ...misskey,
+  ...push,
+  ...dataPortal,
+  // Hookflow's own (core/operational-events.ts): producers cannot post them.
+  ...OPERATIONAL_CATALOGUE,
+];

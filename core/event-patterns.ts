@@ -7,6 +7,8 @@
  * event, we list the few subscription keys that would match the event's type
  * and let the database find the hooks holding any of them.
  */
+import { isOperational } from './operational-events';
+
 export const WILDCARD = '*';
 
 /** Where a prefix pattern may end, just before its `*`. */
@@ -16,10 +18,14 @@ export function isPattern(subscription: string): boolean {
   return subscription === WILDCARD || (subscription.endsWith('*') && SEPARATORS.has(subscription.at(-2) ?? ''));
 }
 
-/** `a.b-c` → `*`, `a.*`, `a.b-*`, `a.b-c`: the type's prefixes up to each separator, then the type. */
+/**
+ * `a.b-c` → `*`, `a.*`, `a.b-*`, `a.b-c`: the type's prefixes up to each separator, then the type. Hookflow's own
+ * events (`hookflow.*`) are not under `*`: a hook takes them only by naming them or their prefix, so that no
+ * existing subscriber starts receiving them unasked.
+ */
 export function subscriptionKeysFor(eventType: string): string[] {
   const prefixes = [...eventType.slice(0, -1)].flatMap((char, i) =>
     SEPARATORS.has(char) ? [`${eventType.slice(0, i + 1)}*`] : [],
   );
-  return [WILDCARD, ...prefixes, eventType];
+  return [...(isOperational(eventType) ? [] : [WILDCARD]), ...prefixes, eventType];
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BUILT_IN_DELIVERY_SETTINGS, deliverySetting, type DeliverySettings } from '../core/delivery-settings';
 import { duration } from '../core/durations';
+import type { OwnerId } from '../core/ids';
 import { DISPATCH_INTERVAL_MS } from '../shared/dispatch';
 import { LOG_FORMATS, type LogFormat } from './logger';
 
@@ -113,6 +114,16 @@ const envSchema = z.object({
   HOOKFLOW_HOST_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000_000).default(3_000),
   HOOKFLOW_HOST_BREAKER_WINDOW: duration({ min: '1s', max: '1h' }).default('1m'),
   HOOKFLOW_HOST_BREAKER_PAUSE: duration({ min: '1s', max: '1h' }).default('1m'),
+  /**
+   * An owner (its id, `own_...`) that receives every owner's operational events
+   * (hookflow.*, core/operational-events.ts) as events of its own too, for the
+   * producer's own systems; unset: each owner receives only its own.
+   */
+  HOOKFLOW_OPERATOR_OWNER: z
+    .string()
+    .regex(/^own_[0-9a-hjkmnp-tv-z]{26}$/, 'must be an owner id (own_ and 26 base32 characters)')
+    .brand<'owner'>()
+    .optional(),
   /** Delivery defaults for every hook that does not set its own; see delivery-settings.ts for the bounds. */
   HOOKFLOW_DELIVERY_TIMEOUT: deliverySetting.defaultTimeout.default(BUILT_IN_DELIVERY_SETTINGS.timeout),
   /** Comma-separated waits, for example `5s,5m,30m`; `none` retries nothing. */
@@ -185,6 +196,8 @@ export interface Config {
   workflowBundle: string | undefined;
   /** The task queues a worker process serves (HOOKFLOW_WORKER_QUEUES). */
   workerQueues: 'all' | 'main' | 'bulk';
+  /** The owner that receives every owner's operational events too (HOOKFLOW_OPERATOR_OWNER). */
+  operatorOwnerId: OwnerId | undefined;
   /** Where the worker serves its metrics (HOOKFLOW_WORKER_METRICS_PORT); absent: it serves none. */
   workerMetricsPort: number | undefined;
   /** Where and how traces go (OTEL_*); absent: tracing is off. */
@@ -267,6 +280,7 @@ export function loadConfig(env: Env = process.env): Config {
     workflowBundle: e.HOOKFLOW_WORKFLOW_BUNDLE,
     workerQueues: e.HOOKFLOW_WORKER_QUEUES,
     workerMetricsPort: e.HOOKFLOW_WORKER_METRICS_PORT || undefined,
+    operatorOwnerId: e.HOOKFLOW_OPERATOR_OWNER,
     tracing: tracingSettings(e),
   };
 }

@@ -28,7 +28,9 @@ import {
   FAILED_DELIVERY_WORKFLOW,
   failedDeliveryWorkflowId,
   HOOK_LANE_WORKFLOW,
+  HOOK_SWITCH_ANNOUNCEMENT_WORKFLOW,
   HOOK_TEST_WORKFLOW,
+  hookSwitchAnnouncementId,
   hostPauseWorkflowId,
   PAUSE_HOST_WORKFLOW,
   hookLaneWorkflowId,
@@ -200,9 +202,31 @@ export async function startHookDisablingWorkflow(
       workflowId: disableHookWorkflowId(hookId, spell),
       taskQueue,
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: [{ hookId, reason }],
+      args: [{ hookId, reason, spell }],
       typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.hookId, value: hookId }],
     }),
+  );
+}
+
+/**
+ * Announces a switch of a hook through the API (workflows/announce-hook-switch.ts): one run per switch, so that a
+ * request retried after a 503 starts what its first try may not have.
+ */
+export async function startHookSwitchAnnouncement(
+  { temporal, taskQueue }: StartDependencies,
+  input: Parameters<WorkflowNamed<typeof HOOK_SWITCH_ANNOUNCEMENT_WORKFLOW>>[0],
+) {
+  await startUnlessStarted(
+    temporal.workflow.start<WorkflowNamed<typeof HOOK_SWITCH_ANNOUNCEMENT_WORKFLOW>>(
+      HOOK_SWITCH_ANNOUNCEMENT_WORKFLOW,
+      {
+        workflowId: hookSwitchAnnouncementId(input.hookId, input.switchedTo, input.spell),
+        taskQueue,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [input],
+        typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.hookId, value: input.hookId }],
+      },
+    ),
   );
 }
 

@@ -58,6 +58,12 @@ export async function nextInLane(models: Models, hookId: HookId, limit: number):
     .slice(0, limit);
 }
 
+/** Whether a delivery of the key is one headOfKey would find: waiting its turn or its next attempt, or parked. */
+export function isOpenInKey(delivery: { status: string; supersededBy?: string | null }): boolean {
+  if (delivery.status === 'paused') return !delivery.supersededBy;
+  return (OPEN_IN_LANE as readonly string[]).includes(delivery.status);
+}
+
 /**
  * An ordered hook's deliveries of one key and status (core/ordering.ts):
  * equalities only, as laneDeliveriesOf. Parked ones are those a resume would

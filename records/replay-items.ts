@@ -51,7 +51,8 @@ export async function eventReplayHooksFilter(models: Models, replay: ReplayScope
   const base = replay.includeNewHooks
     ? subscribedHooksFilter(event)
     : { ownerId: event.ownerId, status: { $in: [...RECEIVING_STATES] } };
-  return { ...base, ...(ids ? { _id: { $in: ids } } : {}) };
+  // The loop guard's `$ne` (subscribedHooksFilter) stays beside the ids.
+  return { ...base, ...(ids ? { _id: { ...('_id' in base ? base._id : {}), $in: ids } } : {}) };
 }
 
 /** The hooks among these whose filter (as it is now) takes the event, as the replay's pages and its count see them. */

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { mongo } from 'mongoose';
 import { MAX_EVENTS_PER_DISPATCH } from '../shared/dispatch';
 import { KEYWORD_LIST_BUDGET_BYTES } from '../shared/temporal-names';
-import { eventsOfDispatch, startDispatch, type DispatchDependencies } from './dispatch-start';
+import { eventsOfDispatch, startDispatch, type DispatchDependencies } from '../records/dispatch-start';
 import { ConflictError } from '../core/errors';
 import { createdHourOf } from '../core/created-hour';
 import { eventKey, newId, type DispatchId } from '../core/ids';

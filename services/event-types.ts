@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError, ConflictError, UnprocessableError } from '../core/errors';
 import { EVENT_CATALOGUE, type JsonSchema } from '../core/event-catalogue';
 import { isPattern } from '../core/event-patterns';
+import { isOperational, OPERATIONAL_PREFIX } from '../core/operational-events';
 import { compileEventSchema, UnusableSchemaError } from '../core/event-schema';
 import { RegExpBudgetError, withRegExpBudget } from '../core/linear-regexp';
 import { bulkWriteInCommands } from '../infra/bulk-writes';
@@ -108,7 +109,15 @@ function onlyDuplicateKeys(error: unknown): boolean {
   return code === DUPLICATE_KEY;
 }
 
+/** Refuses Hookflow's own prefix (core/operational-events.ts) in a producer's event or event type, at `path`. */
+function assertNotReserved(name: string, path: string): void {
+  if (!isOperational(name)) return;
+  const message = `the ${JSON.stringify(OPERATIONAL_PREFIX)} prefix is reserved for Hookflow's operational events`;
+  throw new UnprocessableError(`${path}: ${message}`, [{ path, message }]);
+}
+
 export async function createEventType(models: Models, input: z.infer<typeof createEventTypeInput>) {
+  assertNotReserved(input.name, 'name');
   if (input.schema) assertCompiles(input.schema);
   try {
     const created = await models.EventType.create({
@@ -292,6 +301,7 @@ export async function assertEventAccepted(
   event: { type: string; data: unknown; resourceType?: string },
   readType: ReadEventType = (name) => models.EventType.findById(name).lean<StoredEventType>(),
 ): Promise<void> {
+  assertNotReserved(event.type, 'type');
   const eventType = await readType(event.type);
   if (!eventType) {
     const message = `type: unknown event type ${JSON.stringify(event.type)}; register it with POST /v1/event-types`;

@@ -5,7 +5,7 @@ import type { DeliverySettings } from '../core/delivery-settings';
 import { NotFoundError } from '../core/errors';
 import type { HookId } from '../core/ids';
 import type { Models } from '../infra/models';
-import { startResumePausedWorkflow } from '../infra/workflow-starters';
+import { startHookSwitchAnnouncement, startResumePausedWorkflow } from '../infra/workflow-starters';
 import { parkedDeliveriesOf } from '../records/hook-switch';
 import { label } from '../core/schema-rules';
 import { hookView } from './hooks';
@@ -28,11 +28,16 @@ export const enableHookInput = z.strictObject({
 interface SwitchDependencies {
   models: Models;
   deliveryDefaults: DeliverySettings;
+  temporal: Client;
+  taskQueue: string;
 }
 
 /**
  * Switches the hook off. Parking (the default) keeps each event that arrives
  * meanwhile as a paused delivery; without it, those events pass the hook by.
+ * The hooks that listen hear of it (hookflow.hook.disabled), once per enabled
+ * spell: a request retried after a 503 starts the announcement its first try
+ * may have missed.
  */
 export async function disableHookByOwner(
   deps: SwitchDependencies,
@@ -51,6 +56,7 @@ export async function disableHookByOwner(
     returnDocument: 'after',
   }).lean();
   if (!updated) throw new NotFoundError('hook', id);
+  await startHookSwitchAnnouncement(deps, { hookId: id, spell: updated.enabledCount ?? 0, switchedTo: 'disabled' });
   return hookView(updated, deps.deliveryDefaults);
 }
 
@@ -58,10 +64,13 @@ export async function disableHookByOwner(
  * Turns the hook back on with a clean failure streak. What it kept while off
  * is resumed by a workflow (oldest first, one at a time, at a bounded rate),
  * or, with `resume: false`, cancelled with its reason on record. The answer
- * says how many deliveries go, or how many were cancelled.
+ * says how many deliveries go, or how many were cancelled. The hooks that
+ * listen hear of it (hookflow.hook.enabled), announced before the resume
+ * starts; each enable is a spell of its own, so a request retried after a 503
+ * announces its own enable (a receiver may then hear of two).
  */
 export async function enableHook(
-  deps: SwitchDependencies & { temporal: Client; taskQueue: string },
+  deps: SwitchDependencies,
   caller: Caller,
   id: HookId,
   input: z.infer<typeof enableHookInput> = { resume: true },
@@ -71,12 +80,19 @@ export async function enableHook(
     {
       $set: { status: 'enabled', failureCount: 0 },
       $inc: { enabledCount: 1 },
-      $unset: { disabledReason: 1, disabledAt: 1, failingSince: 1 },
+      $unset: { disabledReason: 1, disabledAt: 1, failingSince: 1, failingAnnouncedFor: 1 },
     },
     { returnDocument: 'after' },
   ).lean();
   if (!updated) throw new NotFoundError('hook', id);
   const view = hookView(updated, deps.deliveryDefaults);
+  await startHookSwitchAnnouncement(deps, {
+    hookId: id,
+    spell: updated.enabledCount ?? 0,
+    switchedTo: 'enabled',
+    enabledAt: (updated.updatedAt ?? new Date()).toISOString(),
+    resume: input.resume,
+  });
   if (!input.resume) {
     const cancelled = await deps.models.Delivery.updateMany(parkedDeliveriesOf(id), {
       $set: { status: 'cancelled', failureReason: 'Not resumed: the hook was enabled with resume: false' },

@@ -23,6 +23,7 @@ export const HOOK_TEST_WORKFLOW = 'testHook';
 export const DELETE_OWNER_WORKFLOW = 'deleteOwner';
 export const PAUSE_HOST_WORKFLOW = 'pauseHost';
 export const HOOK_LANE_WORKFLOW = 'hookLane';
+export const HOOK_SWITCH_ANNOUNCEMENT_WORKFLOW = 'announceHookSwitch';
 
 /**
  * The failure type of a delivery workflow whose delivery failed for good (a
@@ -111,6 +112,14 @@ export function failedDeliveryWorkflowId(deliveryId: DeliveryId): string {
 /** One per enabled spell of a hook (Hook.enabledCount): however many failures notice, it is disabled and its owner mailed once. */
 export function disableHookWorkflowId(hookId: HookId, spell: number): string {
   return `disable-hook:${hookId}:${spell}`;
+}
+
+/**
+ * One per switch of a hook through the API: `spell` is its enabledCount after
+ * the switch, so that a retried request announces a switch once.
+ */
+export function hookSwitchAnnouncementId(hookId: HookId, switchedTo: 'enabled' | 'disabled', spell: number): string {
+  return `hook-${switchedTo}:${hookId}:${spell}`;
 }
 
 /** One per owner: asking twice for its deletion finds the first one at work. */

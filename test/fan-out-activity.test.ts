@@ -8,6 +8,7 @@ import { recordStreaks } from '../activities/failure-streak';
 import { createReplayActivities } from '../activities/replays';
 import { createFirstAttempts } from '../activities/first-attempts';
 import { NO_WATCHERS } from '../activities/attempt-watchers';
+import { NO_ANNOUNCEMENTS } from '../activities/operational-events';
 import { createHttpClient } from '../activities/http/client';
 import { createHookSender } from '../activities/hook-sender';
 import { createSender as createHttpSender } from '../targets/http/sender';
@@ -56,6 +57,7 @@ describe('fan-out and replay page activities', () => {
       concurrency,
       handToLanes: noLanes,
       tellWatchers: NO_WATCHERS,
+      announceFailing: NO_ANNOUNCEMENTS,
     });
 
   before(async () => {
@@ -280,10 +282,11 @@ describe('fan-out and replay page activities', () => {
       disableAfter: { failures: 1, window: '0s' },
       failureCountBefore: 0,
       succeeded: false,
+      operational: false,
     };
     const raced = async () =>
       (await Promise.all(Array.from({ length: 8 }, () => recordStreaks(models, [failure]))))
-        .flat()
+        .flatMap((verdicts) => verdicts.toDisable)
         .map((toDisable) => disableHookWorkflowId(toDisable.hookId, toDisable.spell));
     const first = await raced();
     assert.equal(first.length, 8, 'every racer sees the threshold crossed');
@@ -520,11 +523,47 @@ describe('fan-out and replay page activities', () => {
     );
   });
 
+  it('names a hook failing once its streak reaches half its threshold, once per streak, never for operational events', async () => {
+    const { hooks } = await insertHooks('Halfway', 'reaction', 2);
+    const [ownId, opsId] = hooks.map((hook) => hook._id) as [HookId, HookId];
+    const outcome = (hookId: HookId, succeeded: boolean, operational = false) => ({
+      hookId,
+      disableAfter: { failures: 4, window: '24h' },
+      failureCountBefore: succeeded ? 1 : 0,
+      succeeded,
+      operational,
+    });
+    const failingAfter = async (outcomes: ReturnType<typeof outcome>[]) =>
+      (await recordStreaks(models, outcomes)).failing.map((hook) => [hook.hookId, hook.failures]);
+
+    assert.deepEqual(await failingAfter([outcome(ownId, false)]), [], 'one failure of four is not half');
+    assert.deepEqual(await failingAfter([outcome(ownId, false)]), [[ownId, 2]], 'two are');
+    const streak = await models.Hook.findById(ownId).lean();
+    // As announceFailing marks a streak it announced.
+    await models.Hook.updateOne({ _id: ownId }, { $set: { failingAnnouncedFor: streak?.failingSince } });
+    assert.deepEqual(await failingAfter([outcome(ownId, false)]), [], 'a streak announced is not named again');
+    await recordStreaks(models, [outcome(ownId, true)]);
+    const ended = await models.Hook.findById(ownId).lean();
+    assert.equal(ended?.failingAnnouncedFor, undefined, 'the mark goes with the streak');
+    await failingAfter([outcome(ownId, false)]);
+    assert.deepEqual(await failingAfter([outcome(ownId, false)]), [[ownId, 2]], 'a new streak is named again');
+
+    await failingAfter([outcome(opsId, false, true), outcome(opsId, false, true)]);
+    assert.equal((await models.Hook.findById(opsId).lean())?.failureCount, 2, "operational events' failures count");
+    assert.deepEqual(await failingAfter([outcome(opsId, false, true)]), [], 'but never name the hook failing');
+  });
+
   it('counts each failure of a hook that fails more than once in one call (several events of a dispatch)', async () => {
     const { hooks } = await insertHooks('Twice', 'reaction', 1);
     const hookId = hooks[0]?._id as HookId;
-    const failure = { hookId, disableAfter: { failures: 2, window: '0s' }, failureCountBefore: 0, succeeded: false };
-    const toDisable = await recordStreaks(models, [failure, failure]);
+    const failure = {
+      hookId,
+      disableAfter: { failures: 2, window: '0s' },
+      failureCountBefore: 0,
+      succeeded: false,
+      operational: false,
+    };
+    const { toDisable } = await recordStreaks(models, [failure, failure]);
     const hook = await models.Hook.findById(hookId).lean();
     assert.equal(hook?.failureCount, 2);
     assert.deepEqual(

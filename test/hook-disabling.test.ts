@@ -7,6 +7,7 @@ import { createHookSender } from '../activities/hook-sender';
 import { createLaneHandOff } from '../activities/lane-hand-off';
 import { createLaterAttempt } from '../activities/later-attempts';
 import { NO_WATCHERS } from '../activities/attempt-watchers';
+import { NO_ANNOUNCEMENTS } from '../activities/operational-events';
 import { createResumeActivities } from '../activities/resume';
 import { createSender as createHttpSender } from '../targets/http/sender';
 import { loadConfig } from '../infra/config';
@@ -180,6 +181,7 @@ describe('a failing hook is disabled and its owner emailed once', () => {
       temporal,
       handToLanes,
       tellWatchers: NO_WATCHERS,
+      announceFailing: NO_ANNOUNCEMENTS,
     });
     const activities = createResumeActivities({ models, temporal, attemptLater, handToLanes });
     const retried = new MockActivityEnvironment({ attempt: 2, taskQueue: hookflow.config.temporal.taskQueue });

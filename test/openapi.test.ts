@@ -14,6 +14,8 @@ import { docsRoutes } from '../api/routes/docs';
 import { apiRoutes } from '../api/routes';
 import { errorSchema } from '../api/routes/schemas';
 import { isBeyondSchema, withRules } from '../core/schema-rules';
+import { OPERATIONAL_CATALOGUE, OPERATIONAL_EVENT_TYPES } from '../core/operational-events';
+import { operationalWebhooks } from '../api/operational-webhooks';
 
 const info = { title: 'Widgets API', version: '1.2.3', description: 'A **test** API.' };
 const none = () => Promise.resolve(undefined);
@@ -556,7 +558,11 @@ describe("Hookflow's own routes", () => {
 
 describe("Hookflow's own document", () => {
   const routes = apiRoutes(DOCUMENT_ONLY_DEPS);
-  const doc: any = buildOpenApiDocument([...routes, ...docsRoutes(() => ({}))], { title: 'Hookflow', version: '1' });
+  const doc: any = buildOpenApiDocument(
+    [...routes, ...docsRoutes(() => ({}))],
+    { title: 'Hookflow', version: '1' },
+    operationalWebhooks(),
+  );
   const route = (method: string, path: string) => routes.find((r) => r.method === method && r.path === path)!;
 
   it('documents on every operation the refusals every route can give', () => {
@@ -575,6 +581,16 @@ describe("Hookflow's own document", () => {
     assert.ok(doc.paths['/v1/events'].post.responses['422']);
     assert.ok(doc.paths['/v1/events'].post.responses['200'], 'an event posted again answers 200');
     assert.equal(doc.paths['/v1/events'].post.parameters.find((p: any) => p.name === 'Idempotency-Key')?.in, 'header');
+  });
+
+  it("lists Hookflow's operational events as webhooks, each one's data the catalogue's schema", () => {
+    assertValidOpenApi(doc);
+    for (const entry of OPERATIONAL_CATALOGUE) {
+      const body = doc.webhooks[entry.name]?.post?.requestBody?.content['application/json']?.schema;
+      assert.equal(body?.properties.type.const, entry.name);
+      assert.deepEqual(resolvePointer(doc, body.properties.data.$ref), entry.schema, entry.name);
+    }
+    assert.deepEqual(Object.keys(doc.webhooks).sort(), Object.values(OPERATIONAL_EVENT_TYPES).sort());
   });
 
   it('types the hook target by `type`, one named schema per target type', () => {

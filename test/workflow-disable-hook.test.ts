@@ -8,7 +8,7 @@ import { DISABLE_HOOK_WORKFLOW, disableHookWorkflowId } from '../shared/temporal
 import type { disableFailingHook } from '../workflows';
 import { useTimeSkippingEnvironment, withMockWorkers } from './support/workflow-environment';
 
-type DisablingActivities = Pick<Activities, 'disableHook' | 'emailHookDisabled'>;
+type DisablingActivities = Pick<Activities, 'disableHook' | 'emailHookDisabled' | 'announceHookDisabled'>;
 
 /**
  * disableFailingHook on the time-skipping test server (an activity's retry
@@ -24,6 +24,7 @@ describe('disableFailingHook workflow', () => {
     const asked: (
       | { activity: 'disableHook'; input: Parameters<DisablingActivities['disableHook']>[0] }
       | { activity: 'emailHookDisabled'; input: Parameters<DisablingActivities['emailHookDisabled']>[0] }
+      | { activity: 'announceHookDisabled'; input: Parameters<DisablingActivities['announceHookDisabled']>[0] }
     )[] = [];
     let mailsToFail = mailFailures;
     const activities: DisablingActivities = {
@@ -36,6 +37,10 @@ describe('disableFailingHook workflow', () => {
       emailHookDisabled(input) {
         asked.push({ activity: 'emailHookDisabled', input });
         if (mailsToFail-- > 0) throw ApplicationFailure.retryable('SMTP server unavailable', 'MailUnavailable');
+        return Promise.resolve();
+      },
+      announceHookDisabled(input) {
+        asked.push({ activity: 'announceHookDisabled', input });
         return Promise.resolve();
       },
     };
@@ -55,7 +60,7 @@ describe('disableFailingHook workflow', () => {
           await environment().client.workflow.execute<typeof disableFailingHook>(DISABLE_HOOK_WORKFLOW, {
             taskQueue,
             workflowId: disableHookWorkflowId(hookId, spell),
-            args: [{ hookId, reason }],
+            args: [{ hookId, reason, spell }],
           }),
         );
       }
@@ -65,7 +70,7 @@ describe('disableFailingHook workflow', () => {
 
   const newHookId = () => idOf('hook', `hook-${randomBytes(4).toString('hex')}`);
 
-  it('switches the hook off, then mails its owner', async (t) => {
+  it('switches the hook off, then mails its owner and announces it for the spell that ended', async (t) => {
     const { activities, asked } = disablingMocks();
     const hookId = newHookId();
     const reason = '100 failures in a row over 24h';
@@ -73,10 +78,11 @@ describe('disableFailingHook workflow', () => {
     assert.deepEqual(asked, [
       { activity: 'disableHook', input: { hookId, reason } },
       { activity: 'emailHookDisabled', input: { hookId } },
+      { activity: 'announceHookDisabled', input: { hookId, spell: 1 } },
     ]);
   });
 
-  it('run again for the same hook, finds it off and mails no one: one mail however often it runs', async (t) => {
+  it('run again for the same hook, finds it off and mails no one: one mail and one event however often it runs', async (t) => {
     const { activities, asked } = disablingMocks();
     const hookId = newHookId();
     assert.deepEqual(await disable(activities, { hookId, reason: 'gone (410)', spells: [1, 1, 1] }, t.signal), [
@@ -86,7 +92,7 @@ describe('disableFailingHook workflow', () => {
     ]);
     assert.deepEqual(
       asked.map((call) => call.activity),
-      ['disableHook', 'emailHookDisabled', 'disableHook', 'disableHook'],
+      ['disableHook', 'emailHookDisabled', 'announceHookDisabled', 'disableHook', 'disableHook'],
     );
   });
 
@@ -96,7 +102,7 @@ describe('disableFailingHook workflow', () => {
     assert.deepEqual(await disable(activities, { hookId, reason: 'gone (410)', spells: [1] }, t.signal), [true]);
     assert.deepEqual(
       asked.map((call) => call.activity),
-      ['disableHook', 'emailHookDisabled', 'emailHookDisabled', 'emailHookDisabled'],
+      ['disableHook', 'emailHookDisabled', 'emailHookDisabled', 'emailHookDisabled', 'announceHookDisabled'],
     );
   });
 });

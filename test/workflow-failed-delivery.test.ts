@@ -12,20 +12,25 @@ import { useTimeSkippingEnvironment, withMockWorkers } from './support/workflow-
 /**
  * failedDelivery puts a delivery that failed for good on its first attempt on
  * record in the Web UI: it must fail (not complete) with the typed reason, so
- * the UI's failure views list it, and call no activity.
+ * the UI's failure views list it, having announced the give-up
+ * (hookflow.delivery.exhausted) and called nothing else.
  */
 describe('failedDelivery workflow', () => {
   const environment = useTimeSkippingEnvironment();
 
-  it('fails at once with DeliveryFailed and the reason, and does nothing else', async (t) => {
+  it('announces the give-up, then fails with DeliveryFailed and the reason, and does nothing else', async (t) => {
     const deliveryId = idOf('delivery', `delivery-${randomBytes(4).toString('hex')}`);
     const failureReason = 'Not retried: HTTP 410';
     const called: string[] = [];
-    // The workers need an activity to serve: this one fails any call, and says it was made.
-    const mocks: Pick<Activities, 'attemptDelivery'> = {
+    // Any other activity fails the call, and says it was made.
+    const mocks: Pick<Activities, 'attemptDelivery' | 'announceDeliveryExhausted'> = {
       attemptDelivery() {
         called.push('attemptDelivery');
         throw ApplicationFailure.nonRetryable('failedDelivery called an activity', 'UnexpectedAttempt');
+      },
+      announceDeliveryExhausted(input) {
+        called.push(`announceDeliveryExhausted ${input.deliveryId}`);
+        return Promise.resolve();
       },
     };
     await withMockWorkers(environment(), mocks, t.signal, async (taskQueue) => {
@@ -45,6 +50,6 @@ describe('failedDelivery workflow', () => {
       assert.equal(error.cause.nonRetryable, true);
       assert.equal((await handle.describe()).status.name, 'FAILED');
     });
-    assert.deepEqual(called, []);
+    assert.deepEqual(called, [`announceDeliveryExhausted ${deliveryId}`]);
   });
 });

@@ -36,7 +36,12 @@ describe('retryDelivery workflow', () => {
     const left = [...steps];
     const attemptsAt: number[] = [];
     const attemptedIds: string[] = [];
-    const mocks: Pick<Activities, 'attemptDelivery'> = {
+    const announced: string[] = [];
+    const mocks: Pick<Activities, 'attemptDelivery' | 'announceDeliveryExhausted'> = {
+      announceDeliveryExhausted(input) {
+        announced.push(input.deliveryId);
+        return Promise.resolve();
+      },
       attemptDelivery(input) {
         attemptedIds.push(input.deliveryId);
         attemptsAt.push(Context.current().info.currentAttemptScheduledTimestampMs);
@@ -62,6 +67,8 @@ describe('retryDelivery workflow', () => {
       // The SDK's built-in query answers the details setCurrentDetails last set.
       const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
       assert.deepEqual(new Set(attemptedIds), new Set([deliveryId]), 'every attempt is of the delivery given');
+      const gaveUp = described.status.name === 'FAILED';
+      assert.deepEqual(announced, gaveUp ? [deliveryId] : [], 'a give-up, and only a give-up, is announced once');
       return {
         result,
         workflowStatus: described.status.name,

@@ -1,3 +1,4 @@
+export { announceHookSwitch } from './announce-hook-switch';
 export { deleteOwner } from './delete-owner';
 export { deliverDispatch } from './deliver-dispatch';
 export { disableFailingHook } from './disable-hook';

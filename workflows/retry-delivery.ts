@@ -1,13 +1,8 @@
-import {
-  ApplicationFailure,
-  proxyActivities,
-  setCurrentDetails,
-  sleep,
-  upsertSearchAttributes,
-} from '@temporalio/workflow';
+import { proxyActivities, setCurrentDetails, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { NextStep } from '../activities/retry-plan';
-import { DELIVERY_FAILED, SEARCH_ATTRIBUTES } from '../shared/temporal-names';
+import { SEARCH_ATTRIBUTES } from '../shared/temporal-names';
+import { failForGood } from './exhausted';
 import type { DeliveryId } from '../core/ids';
 import { ATTEMPT_BOOKKEEPING_MS, MAX_HOOK_TIMEOUT_MS } from '../shared/delivery-limits';
 
@@ -32,7 +27,7 @@ function detailsOf(next: NextStep): string {
  * Temporal timers, so the schedule survives worker and server restarts; the
  * activity decides each next step from the hook's settings at that moment.
  * A delivery that gives up fails the workflow (DELIVERY_FAILED, its reason as
- * the message); any other end completes it with the delivery's status.
+ * the message) once it is announced (workflows/exhausted.ts); any other end completes it with the delivery's status.
  * DeliveryStatus says where the delivery stands for as long as this run
  * carries it: a run that hands it on (to its hook's lane, or paused until a
  * resume, which starts a run of its own) clears it, since a closed run
@@ -46,13 +41,8 @@ export async function retryDelivery(input: { deliveryId: DeliveryId; delayMs: nu
     setCurrentDetails(detailsOf(next));
     const handedOn = next.status === 'paused' || (next.status === 'retrying' && next.delayMs === undefined);
     upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.deliveryStatus, value: handedOn ? null : next.status }]);
-    if (next.status === 'failed') {
-      throw ApplicationFailure.create({
-        type: DELIVERY_FAILED,
-        message: next.failureReason ?? 'The delivery failed for good',
-        nonRetryable: true,
-      });
-    }
+    if (next.status === 'failed')
+      return failForGood(input.deliveryId, next.failureReason ?? 'The delivery failed for good');
     if (next.status !== 'retrying' || next.delayMs === undefined) return next.status;
     delayMs = next.delayMs;
   }

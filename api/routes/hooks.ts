@@ -120,7 +120,7 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
       access: 'tenant',
       body: disableHookInput,
       success: { status: 200, description: 'The hook', schema: hookSchema },
-      handle: ({ params, body, caller }) => disableHookByOwner(deps, caller, id(params), body),
+      handle: ({ params, body, caller }) => disableHookByOwner(runDeps, caller, id(params), body),
     }),
     defineRoute({
       method: 'post',

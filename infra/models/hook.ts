@@ -97,6 +97,11 @@ const hookSchema = new Schema(
     /** Failed attempts in a row, and since when; a success resets both. */
     failureCount: { type: Number, default: 0 },
     failingSince: Date,
+    /**
+     * The streak (its failingSince) whose passing half the threshold was announced
+     * (hookflow.hook.failing), so that a streak is announced once; cleared with the streak.
+     */
+    failingAnnouncedFor: Date,
     /** A receiver's 429 or 503 asked, with Retry-After, to hear nothing until then: the hook is paced meanwhile. */
     throttledUntil: Date,
     /**

@@ -21,7 +21,8 @@ import { createWorker } from '../../worker';
  * `temporalAddress` and `mongodbUri` point it at a Temporal server or a store
  * the test runs itself.
  * `allowPrivateTargets: false` turns the address guard on, as in production;
- * `hookTestWait` stands for HOOKFLOW_HOOK_TEST_WAIT, `hostBreaker` for HOOKFLOW_HOST_BREAKER_*.
+ * `hookTestWait` stands for HOOKFLOW_HOOK_TEST_WAIT, `hostBreaker` for HOOKFLOW_HOST_BREAKER_*,
+ * `operatorOwnerId` for HOOKFLOW_OPERATOR_OWNER.
  */
 export async function startHookflow(
   options: {
@@ -32,6 +33,7 @@ export async function startHookflow(
     hookTestWait?: string;
     mongodbUri?: string;
     hostBreaker?: Config['hostBreaker'];
+    operatorOwnerId?: Config['operatorOwnerId'];
   } = {},
 ) {
   const base = loadConfig();
@@ -51,6 +53,7 @@ export async function startHookflow(
     allowPrivateTargets: options.allowPrivateTargets ?? base.allowPrivateTargets,
     hookTestWait: options.hookTestWait ?? base.hookTestWait,
     hostBreaker: options.hostBreaker ?? base.hostBreaker,
+    operatorOwnerId: options.operatorOwnerId ?? base.operatorOwnerId,
   };
   const logger = createLogger(config.logLevel, 'test');
   installTemporalRuntime(logger);

@@ -9,7 +9,7 @@ import { startDispatchWorkflow } from '../infra/workflow-starters';
 /**
  * Starting a dispatch's workflow from its stored events: what committing a
  * dispatch, closing an open one, recovering an orphan and a producer's retry
- * all end with. Idempotent: the starter keeps each dispatch one workflow.
+ * all end with, as the worker's operational events do (records/operational-events.ts). Idempotent: the starter keeps each dispatch one workflow.
  */
 
 /** The event as it travels in the workflow input; inline only when small, so that the input stays bounded. */

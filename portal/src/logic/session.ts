@@ -17,7 +17,12 @@ export function tokenFromHash(hash: string): string | undefined {
   return token !== null && isPortalKey(token) ? token : undefined;
 }
 
-type KeyStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+/** sessionStorage, or any store like it (the tests give a Map's). */
+export interface KeyStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
 
 /** The key from the fragment (kept, replacing any older one), else the one kept earlier in this tab. */
 export function takeToken(hash: string, store: KeyStore): string | undefined {

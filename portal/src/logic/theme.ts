@@ -1,3 +1,5 @@
+import type { KeyStore } from './session';
+
 /**
  * The producer's branding, from the portal URL's query: `name` (the title), `logo` (an image URL, HTTPS or this
  * server's), `color` (the accent: `#rgb`, `#rrggbb` or a CSS colour name). Kept for the tab, so pages reached
@@ -56,7 +58,7 @@ export function readableOn(color: string): string {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.179 ? '#000000' : '#ffffff';
 }
 
-type ThemeStore = Pick<Storage, 'getItem' | 'setItem'>;
+type ThemeStore = Pick<KeyStore, 'getItem' | 'setItem'>;
 
 /** The theme of this URL's query over the one kept for the tab, kept in turn. */
 export function takeTheme(search: string, store: ThemeStore): Theme {

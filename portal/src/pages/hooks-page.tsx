@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { answer, type CreatedHook, type Hook, type HookStats } from '../client/api';
 import { ConfirmButton } from '../components/confirm-button';
 import { usePortal } from '../components/context';
@@ -20,6 +20,7 @@ export function HooksPage() {
   const [rows, setRows] = useState<Row[]>();
   const [failure, setFailure] = useState<unknown>();
   const [created, setCreated] = useState<CreatedHook>();
+  const createForm = useRef<HTMLDetailsElement>(null);
 
   const load = useCallback(async () => {
     try {
@@ -57,10 +58,11 @@ export function HooksPage() {
           onDone={() => setCreated(undefined)}
         />
       )}
-      <details class="create">
+      <details class="create" ref={createForm}>
         <summary>New hook</summary>
         <CreateHookForm
           onCreated={(hook) => {
+            if (createForm.current) createForm.current.open = false;
             setCreated(hook);
             void load();
           }}

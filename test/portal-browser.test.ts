@@ -199,6 +199,11 @@ describe('the owner portal in Chromium', () => {
     await page.getByRole('button', { name: 'Disable', exact: true }).waitFor();
     assert.equal((await hookflow.request('GET', `/v1/hooks/${hookId}`)).body.status, 'enabled');
     await page.locator('.facts').getByText('enabled').waitFor();
+    // A reload opens the hook's own address, and the chart counts the attempts so far: the delivery, its replay.
+    await page.reload();
+    const chart = page.getByRole('img', { name: /^Attempts per hour over 24 hours: \d+ in all/ });
+    const label = (await chart.getAttribute('aria-label')) ?? '';
+    assert.ok(Number(/(\d+) in all/.exec(label)?.[1]) >= 2, label);
     await atBothWidths(page, 'hook');
     assert.deepEqual(await axeViolations(page), []);
   });

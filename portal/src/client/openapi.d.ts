@@ -3610,6 +3610,16 @@ export interface operations {
                         /** @description Failed attempts in a row, now (a success resets it) */
                         failureStreak: number;
                         failingSince: string | null;
+                        /** @description Each hour of the window that had attempts, oldest first (the first counted from `from`): for charts */
+                        hours: {
+                            /** Format: date-time */
+                            hour: string;
+                            attempts: number;
+                            successes: number;
+                            failures: number;
+                            /** @description As `durationMs.p95`, over this hour */
+                            p95Ms: number | null;
+                        }[];
                     };
                 };
             };

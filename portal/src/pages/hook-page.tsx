@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { answer, ApiError, type Hook, type TestOutcome } from '../client/api';
+import { AttemptsChart } from '../components/attempts-chart';
 import { ConfirmButton } from '../components/confirm-button';
 import { usePortal } from '../components/context';
 import { Deliveries } from '../components/deliveries';
@@ -117,6 +118,7 @@ export function HookPage({ hookId }: { hookId: string }) {
       <ErrorNote error={failure} />
       {tested && <TestResult outcome={tested} />}
       {secret && <SecretOnce title="New signing secret" secret={secret} onDone={() => setSecret(undefined)} />}
+      <AttemptsChart hookId={hook.id} />
       <RecoverForm hookId={hook.id} />
       <Deliveries hookId={hook.id} />
     </>

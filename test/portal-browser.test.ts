@@ -40,12 +40,19 @@ async function axeViolations(page: Page): Promise<string[]> {
     );
 }
 
+/** The innermost elements that reach past the window's right edge, for a failure's message. */
+const WIDER_THAN_THE_WINDOW = `[...document.querySelectorAll('body *')]
+  .filter((e) => e.getBoundingClientRect().right > window.innerWidth && ![...e.children].some((c) => c.getBoundingClientRect().right > window.innerWidth))
+  .map((e) => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' ' + JSON.stringify((e.textContent || '').slice(0, 40)))
+  .slice(0, 5).join('; ')`;
+
 /** Both widths: a screenshot of each, and the page must not scroll sideways at either. */
 async function atBothWidths(page: Page, name: string): Promise<void> {
   for (const [label, width] of Object.entries(WIDTHS)) {
     await page.setViewportSize({ width, height: 900 });
     const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
-    assert.ok(overflow <= 0, `${name} at ${width} px scrolls sideways by ${overflow} px`);
+    const wider = overflow <= 0 ? '' : String(await page.evaluate(WIDER_THAN_THE_WINDOW));
+    assert.ok(overflow <= 0, `${name} at ${width} px scrolls sideways by ${overflow} px: ${wider}`);
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${label}.png`), fullPage: true });
   }
   await page.setViewportSize({ width: WIDTHS.wide, height: 900 });
@@ -113,6 +120,10 @@ describe('the owner portal in Chromium', () => {
     assert.match(policy, /script-src 'self'(;|$)/);
     assert.match(policy, /frame-ancestors 'self'(;|$)/);
     assert.doesNotMatch(await answer.text(), /<script(?![^>]*\bsrc=)/, 'no inline script');
+    const bare = await fetch(`${hookflow.url}/portal?name=Acme`, { redirect: 'manual' });
+    assert.equal(bare.status, 301);
+    assert.equal(bare.headers.get('location'), '/portal/?name=Acme');
+    assert.equal((await fetch(`${hookflow.url}/portal/assets/missing.js`)).status, 404);
   });
 
   let firstSecret: string;
@@ -235,6 +246,26 @@ describe('the owner portal in Chromium', () => {
     await card.getByRole('button', { name: 'Delete', exact: true }).click();
     await card.getByRole('button', { name: 'Yes, delete' }).click();
     await page.getByText('No hooks yet').waitFor();
+  });
+
+  it('with a read-only session, shows everything and says why a change is refused', async () => {
+    const created = await hookflow.request(
+      'POST',
+      '/v1/hooks',
+      { name: 'Watched', events: ['resource.created'], target: { type: 'http', url: `${receiver.url}/watched` } },
+      { key: owner.apiKey },
+    );
+    const minted = await hookflow.request('POST', `/v1/owners/${owner.id}/portal-sessions`, { readOnly: true });
+    expectedRefusals.push(new RegExp(`/v1/hooks/${created.body.id}/disable$`));
+    // A tab of its own: sessionStorage is per tab, so the full session of the other tab is not there.
+    const readOnly = await context.newPage();
+    watch(readOnly);
+    await readOnly.goto(`${hookflow.url}/portal/${new URL(minted.body.url).hash}`);
+    const card = readOnly.locator('li.card', { hasText: 'Watched' });
+    await card.getByRole('button', { name: 'Disable', exact: true }).click();
+    await readOnly.getByText('This portal link may only look, not change anything.').waitFor();
+    assert.equal((await hookflow.request('GET', `/v1/hooks/${created.body.id}`)).body.status, 'enabled');
+    await readOnly.close();
     assert.deepEqual(problems, [], 'no JavaScript error in the whole flow');
   });
 });

@@ -9,6 +9,13 @@
 module.exports = {
   forbidden: [
     {
+      name: 'portal-not-to-server',
+      severity: 'error',
+      comment: 'The portal runs in the browser: it reaches the server through the API only.',
+      from: { path: '^portal/' },
+      to: { path: '^(shared|core|infra|records|services|api|activities|targets|workflows|scripts)/|^worker\\.ts$' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       comment: 'Modules that import each other, directly or around a loop: split out what both need.',

@@ -19,6 +19,7 @@ export interface AppDependencies {
     | 'hookTestWait'
     | 'checkResponses'
     | 'publicUrl'
+    | 'portalFrameAncestors'
   > & {
     adminKey: string;
   };

@@ -67,6 +67,18 @@ const envSchema = z.object({
   HOOKFLOW_EMAIL_FROM: z.string().min(3).default('Hookflow <no-reply@hookflow.invalid>'),
   /** The API's public address, for links in those mails. */
   HOOKFLOW_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * Who may embed the owner portal in a frame: the sources of its Content-Security-Policy's `frame-ancestors`,
+   * space-separated (`'self'`, `'none'`, origins such as `https://app.example.com` or `https://*.example.com`).
+   */
+  HOOKFLOW_PORTAL_FRAME_ANCESTORS: z
+    .string()
+    .trim()
+    .regex(
+      /^(?:'none'|(?:'self'|https?:\/\/(?:\*\.)?[a-z0-9.-]+(?::\d{1,5})?)(?: +(?:'self'|https?:\/\/(?:\*\.)?[a-z0-9.-]+(?::\d{1,5})?))*)$/i,
+      "must be 'none', or 'self' and origins such as https://app.example.com, space-separated",
+    )
+    .default("'self'"),
   /** Where the dev stack's SMTP catcher lists the mails it caught; unset with a real SMTP server. */
   HOOKFLOW_MAILBOX_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -174,6 +186,8 @@ export interface Config {
   emailFrom: string;
   /** Defaults to http://HOST:PORT. */
   publicUrl: string;
+  /** The portal's `frame-ancestors` sources (HOOKFLOW_PORTAL_FRAME_ANCESTORS). */
+  portalFrameAncestors: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** `json` lines for log shippers, or `pretty` for a terminal (infra/logger.ts). */
   logFormat: LogFormat;
@@ -259,6 +273,7 @@ export function loadConfig(env: Env = process.env): Config {
       /\/$/,
       '',
     ),
+    portalFrameAncestors: e.HOOKFLOW_PORTAL_FRAME_ANCESTORS,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     deliveryDefaults: {

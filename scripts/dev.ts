@@ -9,6 +9,7 @@ import { startEntryPoint, startWorkerProcesses, waitForReadyApi } from './devsta
 import { DEVSTACK_DIR, LOG_DIR } from './devstack/paths';
 import { assertPortFree } from './devstack/ports';
 import { startStack } from './devstack/stack';
+import { ensurePortalBuilt } from './portal/build';
 
 const DEV_PORTS = { temporal: 7233, temporalUi: 8233, mongo: 27017, smtp: 1025, mailbox: 8025 };
 /**
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   await assertPortFree(config.port, 'the API; set PORT to use another');
   const metricsPorts = await workerMetricsPorts();
+  // Built beside the stack's start-up (a few seconds of a minute); the API serves it once it is there.
+  const portalBuilt = ensurePortalBuilt((line) => console.log(`[dev] ${line}`));
   const stack = await startStack({ ports: DEV_PORTS, dataDir: join(DEVSTACK_DIR, 'data'), logPrefix: '' });
   const adminKey = config.adminKey ?? devAdminKey();
   const env = {
@@ -72,7 +75,7 @@ async function main(): Promise<void> {
 
   const apiUrl = `http://127.0.0.1:${config.port}`;
   try {
-    await waitForReadyApi(apiUrl, api);
+    await Promise.all([waitForReadyApi(apiUrl, api), portalBuilt]);
   } catch (error) {
     await stopAll();
     throw error;
@@ -89,6 +92,9 @@ async function main(): Promise<void> {
       `  Logs          ${LOG_DIR}`,
       '',
       `  Admin key     ${adminKey}`,
+      '',
+      `  Portal        ${apiUrl}/portal/  (for an owner: mint its link, then open the "url" of the answer)`,
+      `                curl -s -X POST ${apiUrl}/v1/owners/<ownerId>/portal-sessions -H 'authorization: Bearer ${adminKey}'`,
       '',
       'Ctrl-C stops everything started here.',
       '',

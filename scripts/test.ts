@@ -12,6 +12,8 @@ import { DEVSTACK_DIR, REPO_ROOT } from './devstack/paths';
 import { run } from './devstack/processes';
 import { freeStackPorts, startStack } from './devstack/stack';
 import { ensureTemporalTestServer } from './devstack/temporal-test-server';
+import { ensurePortalBuilt } from './portal/build';
+import { ensureChromium } from './devstack/chromium';
 
 const bin = (name: string) => join(REPO_ROOT, 'node_modules', '.bin', name);
 
@@ -30,11 +32,13 @@ const SOURCE_FOLDERS = [
   'scripts',
   'bench',
   'test',
+  'portal',
 ];
 
 async function staticChecks(): Promise<void> {
   console.log('[test] type-checking...');
   await run(bin('tsc'), ['--noEmit'], { cwd: REPO_ROOT });
+  await run(bin('tsc'), ['--noEmit', '-p', 'portal'], { cwd: REPO_ROOT });
   console.log('[test] linting...');
   await run(bin('eslint'), ['.'], { cwd: REPO_ROOT });
   await run(bin('prettier'), ['--check', '--log-level', 'warn', '.'], { cwd: REPO_ROOT });
@@ -85,6 +89,12 @@ async function main(): Promise<number> {
   // Installed before any test file runs: with more cores than here they run side by side, and two workflow
   // test files must not install it at once.
   await ensureTemporalTestServer();
+  const files = requested.length > 0 ? requested : testFiles();
+  if (files.some((file) => file.includes('portal-browser'))) {
+    // The browser tests open the portal the API serves, in Debian's Chromium.
+    const log = (line: string) => console.log(`[test] ${line}`);
+    await Promise.all([ensurePortalBuilt(log), ensureChromium(log)]);
+  }
   const dataDir = join(DEVSTACK_DIR, `test-run-${process.pid}`);
   const ports = await freeStackPorts();
   console.log('[test] starting the test stack...');
@@ -100,7 +110,6 @@ async function main(): Promise<number> {
       HOOKFLOW_CHECK_RESPONSES: '1',
       LOG_LEVEL: 'warn',
     });
-    const files = requested.length > 0 ? requested : testFiles();
     // A hung test file fails after the timeout instead of holding CI until its own limit.
     const runFiles = (group: string[], concurrency = 1) =>
       group.length === 0

@@ -56,7 +56,8 @@ export async function hookStats(models: Models, caller: Caller, id: HookId, quer
       ? null
       : models.HookStats.findById(hookStatsId(hook._id, span.firstHour), { hour: 1, minutes: 1 }).lean(),
   ]);
-  const totals = totalsWithin(span, withMinutesOf(hours, first));
+  const read = withMinutesOf(hours, first);
+  const totals = totalsWithin(span, read);
   return {
     hookId: hook._id,
     ...spanView(query.window, span),
@@ -64,7 +65,23 @@ export async function hookStats(models: Models, caller: Caller, id: HookId, quer
     ...lastsOf(totals),
     failureStreak: hook.failureCount,
     failingSince: hook.failingSince ?? null,
+    hours: hourlyFigures(span, read),
   };
+}
+
+/** Each hour of the span that had attempts, oldest first, for charts: the first hour counted from the span's start. */
+function hourlyFigures(span: Span, hours: readonly HourRead[]) {
+  return [...hours]
+    .sort((a, b) => a.hour.getTime() - b.hour.getTime())
+    .map((hour) => ({ hour: hour.hour, totals: totalsWithin(span, [hour]) }))
+    .filter(({ totals }) => totals.attempts > 0)
+    .map(({ hour, totals }) => ({
+      hour,
+      attempts: totals.attempts,
+      successes: totals.successes,
+      failures: totals.failures,
+      p95Ms: ratesOf(totals).durationMs.p95,
+    }));
 }
 
 /** The hours, the first hour with its minutes (read apart: the others are read without theirs). */

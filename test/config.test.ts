@@ -87,6 +87,27 @@ describe('config', () => {
     assert.equal(externalServices({ HOOKFLOW_WORKER_METRICS_PORT: '9500' }).workerMetricsPort, 9500);
   });
 
+  it("reads who may frame the portal: 'self' unless told, 'none', or 'self' and origins", () => {
+    assert.equal(loadConfig({}).portalFrameAncestors, "'self'");
+    const origins = "'self' https://app.acme.example https://*.acme.example:8443";
+    assert.equal(loadConfig({ HOOKFLOW_PORTAL_FRAME_ANCESTORS: origins }).portalFrameAncestors, origins);
+    assert.equal(loadConfig({ HOOKFLOW_PORTAL_FRAME_ANCESTORS: "'none'" }).portalFrameAncestors, "'none'");
+    // Anything else could break out of the CSP header or mean something else in it.
+    for (const bad of [
+      "'none' https://a.example",
+      '*',
+      'https://a.example; script-src *',
+      "'unsafe-inline'",
+      'a.example',
+    ]) {
+      assert.throws(
+        () => loadConfig({ HOOKFLOW_PORTAL_FRAME_ANCESTORS: bad }),
+        /HOOKFLOW_PORTAL_FRAME_ANCESTORS: must be 'none', or 'self' and origins/,
+        bad,
+      );
+    }
+  });
+
   it('stops on a bad value with a message naming the variable and the value', () => {
     assert.throws(
       () => loadConfig({ PORT: 'eighty', MONGODB_URI: 'postgres://x', HOOKFLOW_ADMIN_KEY: 'short' }),

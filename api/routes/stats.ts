@@ -41,6 +41,17 @@ const hookStatsSchema = z.object({
   ...lasts,
   failureStreak: z.number().int().describe('Failed attempts in a row, now (a success resets it)'),
   failingSince: z.iso.datetime().nullable(),
+  hours: z
+    .array(
+      z.object({
+        hour: z.iso.datetime(),
+        attempts: z.number().int(),
+        successes: z.number().int(),
+        failures: z.number().int(),
+        p95Ms: z.number().nullable().describe('As `durationMs.p95`, over this hour'),
+      }),
+    )
+    .describe('Each hour of the window that had attempts, oldest first (the first counted from `from`): for charts'),
 });
 
 const ownerStatsSchema = z.object({

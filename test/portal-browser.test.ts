@@ -1,0 +1,271 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { CHROMIUM } from '../scripts/devstack/chromium';
+import { DEVSTACK_DIR } from '../scripts/devstack/paths';
+import { startHookflow, type Hookflow } from './support/hookflow';
+import { startReceiver } from './support/receiver';
+
+/** Written by every run for a person to look at (git-ignored with .devstack/). */
+const SCREENSHOTS = join(DEVSTACK_DIR, 'screenshots');
+const WIDTHS = { wide: 1280, narrow: 390 } as const;
+/** Waits on page state: generous, since the machine may be loaded; nothing here sleeps. */
+const STATE_WAIT_MS = 20_000;
+
+/** The API refusals the flow provokes on purpose: Chromium logs each answer of 4xx as a console error. */
+const expectedRefusals: RegExp[] = [];
+const problems: string[] = [];
+
+function watch(page: Page): void {
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message: ConsoleMessage) => {
+    if (message.type() !== 'error') return;
+    const at = message.location().url;
+    const refused = /Failed to load resource: the server responded with a status of 4\d\d/.test(message.text());
+    if (refused && expectedRefusals.some((pattern) => pattern.test(at))) return;
+    problems.push(`console error: ${message.text()} (${at})`);
+  });
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  // Evaluated over the protocol, which the page's CSP (no inline scripts) does not stop, unlike a script tag.
+  await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
+  const results: { violations: any[] } = await page.evaluate('axe.run()');
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) => `${violation.id} (${violation.impact}): ${violation.nodes.map((n: any) => n.target).join(', ')}`,
+    );
+}
+
+/** The innermost elements that reach past the window's right edge, for a failure's message. */
+const WIDER_THAN_THE_WINDOW = `[...document.querySelectorAll('body *')]
+  .filter((e) => e.getBoundingClientRect().right > window.innerWidth && ![...e.children].some((c) => c.getBoundingClientRect().right > window.innerWidth))
+  .map((e) => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' ' + JSON.stringify((e.textContent || '').slice(0, 40)))
+  .slice(0, 5).join('; ')`;
+
+/** Both widths: a screenshot of each, and the page must not scroll sideways at either. */
+async function atBothWidths(page: Page, name: string): Promise<void> {
+  for (const [label, width] of Object.entries(WIDTHS)) {
+    await page.setViewportSize({ width, height: 900 });
+    const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
+    const wider = overflow <= 0 ? '' : String(await page.evaluate(WIDER_THAN_THE_WINDOW));
+    assert.ok(overflow <= 0, `${name} at ${width} px scrolls sideways by ${overflow} px: ${wider}`);
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${label}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: WIDTHS.wide, height: 900 });
+}
+
+describe('the owner portal in Chromium', () => {
+  let hookflow: Hookflow;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let owner: { id: string; apiKey: string };
+  let otherHookId: string;
+
+  before(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    [hookflow, receiver, browser] = await Promise.all([
+      startHookflow(),
+      startReceiver(),
+      // As root, Chromium runs only without its sandbox; the page it opens is ours, on loopback.
+      chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] }),
+    ]);
+    owner = await hookflow.createOwner('Acme');
+    const other = await hookflow.createOwner('Other');
+    const othersHook = await hookflow.request(
+      'POST',
+      '/v1/hooks',
+      { name: 'theirs', events: ['resource.created'], target: { type: 'http', url: `${receiver.url}/theirs` } },
+      { key: other.apiKey },
+    );
+    assert.equal(othersHook.status, 201);
+    otherHookId = othersHook.body.id;
+    expectedRefusals.push(new RegExp(`/v1/hooks/${otherHookId}$`), /\/v1\/hooks$/);
+    context = await browser.newContext({ viewport: { width: WIDTHS.wide, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: hookflow.url });
+    page = await context.newPage();
+    page.setDefaultTimeout(STATE_WAIT_MS);
+    watch(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await receiver?.close();
+    await hookflow?.stop();
+  });
+
+  it('opens from a minted session link, keeps the token and takes it out of the address', async () => {
+    const minted = await hookflow.request('POST', `/v1/owners/${owner.id}/portal-sessions`, { expiresIn: '1h' });
+    assert.equal(minted.status, 201);
+    const link = new URL(minted.body.url);
+    assert.equal(link.pathname, '/portal/');
+    // The API under test listens on a port of its own; the link names the configured public address.
+    await page.goto(`${hookflow.url}/portal/?name=Acme%20Hooks&color=%237c3aed${link.hash}`);
+    await page.getByRole('heading', { name: 'Hooks', exact: true }).waitFor();
+    assert.equal(new URL(page.url()).hash, '');
+    assert.equal(await page.evaluate("sessionStorage.getItem('hookflow.portal.token')"), minted.body.token);
+    assert.equal(await page.locator('.brand').textContent(), 'Acme Hooks');
+    assert.equal(await page.title(), 'Acme Hooks');
+  });
+
+  it('serves the page with a strict CSP that only the configured ancestors may frame', async () => {
+    const answer = await fetch(`${hookflow.url}/portal/hooks/any`);
+    assert.equal(answer.status, 200);
+    const policy = answer.headers.get('content-security-policy') ?? '';
+    assert.match(policy, /script-src 'self'(;|$)/);
+    assert.match(policy, /frame-ancestors 'self'(;|$)/);
+    assert.doesNotMatch(await answer.text(), /<script(?![^>]*\bsrc=)/, 'no inline script');
+    const bare = await fetch(`${hookflow.url}/portal?name=Acme`, { redirect: 'manual' });
+    assert.equal(bare.status, 301);
+    assert.equal(bare.headers.get('location'), '/portal/?name=Acme');
+    assert.equal((await fetch(`${hookflow.url}/portal/assets/missing.js`)).status, 404);
+  });
+
+  let firstSecret: string;
+  it('shows the API refusals next to the fields, then creates a hook and shows its secret once', async () => {
+    await page.getByText('New hook').click();
+    await page.getByRole('button', { name: 'Create hook', exact: true }).click();
+    await page.locator('#hook-name-error').waitFor();
+    assert.equal(await page.getByLabel('Name').getAttribute('aria-invalid'), 'true');
+    await page.locator('#hook-events-error').waitFor();
+    await atBothWidths(page, 'new-hook');
+    assert.deepEqual(await axeViolations(page), [], 'the form, with its errors shown');
+
+    await page.getByLabel('Name').fill('Orders');
+    await page.getByLabel('Target URL').fill(`${receiver.url}/orders`);
+    await page.getByRole('checkbox', { name: /^resource\.created\b/ }).check();
+    await page.getByRole('button', { name: 'Create hook', exact: true }).click();
+    firstSecret = (await page.getByTestId('secret').textContent()) ?? '';
+    assert.match(firstSecret, /^whsec_/);
+    await page.getByRole('button', { name: 'Copy secret' }).click();
+    await page.getByText('Copied.').waitFor();
+    assert.equal(await page.evaluate('navigator.clipboard.readText()'), firstSecret);
+    await page.getByRole('button', { name: 'Done' }).click();
+    assert.equal(await page.getByTestId('secret').count(), 0, 'the secret is gone once dismissed');
+
+    const card = page.locator('li.card', { hasText: 'Orders' });
+    await card.getByText('enabled').waitFor();
+    await card.getByText('resource.created').waitFor();
+    await card.getByText('no attempts').waitFor();
+  });
+
+  it("shows a posted event's delivery, its attempts, and a replay that reaches the receiver", async () => {
+    const posted = await hookflow.request(
+      'POST',
+      '/v1/events',
+      { type: 'resource.created', resourceType: 'project', resourceId: 'prj_1', data: { title: 'Logo' } },
+      { key: owner.apiKey },
+    );
+    assert.equal(posted.status, 202, JSON.stringify(posted.body));
+    await page.getByRole('link', { name: 'Orders' }).click();
+    await page.getByRole('heading', { name: 'Orders' }).waitFor();
+    const delivery = page.locator('li.delivery[data-status="succeeded"]');
+    await delivery.first().waitFor();
+    assert.equal((await receiver.waitForRequests(1))[0]?.path, '/orders');
+
+    await delivery.first().locator('summary').click();
+    await delivery
+      .first()
+      .getByText(/Attempt 1.*HTTP 200/)
+      .waitFor();
+
+    await delivery.first().getByRole('button', { name: 'Replay' }).click();
+    await receiver.waitForRequests(2, STATE_WAIT_MS);
+    await page.getByText('(replay)').waitFor();
+  });
+
+  it('sends a test event and rotates the secret, shown once', async () => {
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    await page.getByText(/Test event succeeded: HTTP 200/).waitFor();
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    const rotated = (await page.getByTestId('secret').textContent()) ?? '';
+    assert.match(rotated, /^whsec_/);
+    assert.notEqual(rotated, firstSecret);
+    await page.getByRole('button', { name: 'Done' }).click();
+  });
+
+  it('recovers since a time, with a bar that follows the replay', async () => {
+    const since = new Date(Date.now() - 3_600_000);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    // datetime-local takes the browser's local time, which is this machine's.
+    const local = `${since.getFullYear()}-${pad(since.getMonth() + 1)}-${pad(since.getDate())}T${pad(since.getHours())}:${pad(since.getMinutes())}`;
+    await page.getByLabel('Recover since').fill(local);
+    await page.getByRole('button', { name: 'Recover', exact: true }).click();
+    // Nothing failed, so it has nothing to send: it ends at once, and the bar says so.
+    await page.getByText(/Recovery completed: 0 of 0/).waitFor();
+    assert.equal(await page.locator('progress').count(), 1);
+  });
+
+  it('disables and enables the hook', async () => {
+    const hookId = new URL(page.url()).pathname.split('/').pop() as string;
+    await page.getByRole('button', { name: 'Disable', exact: true }).click();
+    await page.getByRole('button', { name: 'Enable', exact: true }).waitFor();
+    assert.equal((await hookflow.request('GET', `/v1/hooks/${hookId}`)).body.status, 'disabled');
+    await page.getByRole('button', { name: 'Enable', exact: true }).click();
+    await page.getByRole('button', { name: 'Disable', exact: true }).waitFor();
+    assert.equal((await hookflow.request('GET', `/v1/hooks/${hookId}`)).body.status, 'enabled');
+    await page.locator('.facts').getByText('enabled').waitFor();
+    // A reload opens the hook's own address, and the chart counts the attempts so far: the delivery, its replay.
+    await page.reload();
+    const chart = page.getByRole('img', { name: /^Attempts per hour over 24 hours: \d+ in all/ });
+    const label = (await chart.getAttribute('aria-label')) ?? '';
+    assert.ok(Number(/(\d+) in all/.exec(label)?.[1]) >= 2, label);
+    await atBothWidths(page, 'hook');
+    assert.deepEqual(await axeViolations(page), []);
+  });
+
+  it('lists the events, each opening to its deliveries', async () => {
+    await page.getByRole('link', { name: 'Events' }).click();
+    await page.getByRole('heading', { name: 'Events' }).waitFor();
+    await page.locator('li.card summary', { hasText: 'resource.created' }).first().click();
+    await page.getByText('succeeded to').first().waitFor();
+    await atBothWidths(page, 'events');
+    assert.deepEqual(await axeViolations(page), []);
+  });
+
+  it("says not found for another owner's hook", async () => {
+    await page.goto(`${hookflow.url}/portal/hooks/${otherHookId}`);
+    await page.getByRole('heading', { name: 'Hook not found' }).waitFor();
+    await atBothWidths(page, 'not-found');
+  });
+
+  it('deletes a hook after asking', async () => {
+    await page.getByRole('link', { name: 'Back to the hooks' }).click();
+    const card = page.locator('li.card', { hasText: 'Orders' });
+    // The first delivery, its replay and the test: all succeeded.
+    await card.getByText('100.0%').waitFor();
+    await atBothWidths(page, 'hooks');
+    assert.deepEqual(await axeViolations(page), []);
+    await card.getByRole('button', { name: 'Delete', exact: true }).click();
+    await card.getByRole('button', { name: 'Cancel' }).click();
+    await card.getByRole('button', { name: 'Delete', exact: true }).click();
+    await card.getByRole('button', { name: 'Yes, delete' }).click();
+    await page.getByText('No hooks yet').waitFor();
+  });
+
+  it('with a read-only session, shows everything and says why a change is refused', async () => {
+    const created = await hookflow.request(
+      'POST',
+      '/v1/hooks',
+      { name: 'Watched', events: ['resource.created'], target: { type: 'http', url: `${receiver.url}/watched` } },
+      { key: owner.apiKey },
+    );
+    const minted = await hookflow.request('POST', `/v1/owners/${owner.id}/portal-sessions`, { readOnly: true });
+    expectedRefusals.push(new RegExp(`/v1/hooks/${created.body.id}/disable$`));
+    // A tab of its own: sessionStorage is per tab, so the full session of the other tab is not there.
+    const readOnly = await context.newPage();
+    watch(readOnly);
+    await readOnly.goto(`${hookflow.url}/portal/${new URL(minted.body.url).hash}`);
+    const card = readOnly.locator('li.card', { hasText: 'Watched' });
+    await card.getByRole('button', { name: 'Disable', exact: true }).click();
+    await readOnly.getByText('This portal link may only look, not change anything.').waitFor();
+    assert.equal((await hookflow.request('GET', `/v1/hooks/${created.body.id}`)).body.status, 'enabled');
+    await readOnly.close();
+    assert.deepEqual(problems, [], 'no JavaScript error in the whole flow');
+  });
+});

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { CHROMIUM } from '../scripts/devstack/chromium';
 import { DEVSTACK_DIR } from '../scripts/devstack/paths';
+import { slackTargetFor, startFakeSlack } from './support/fakes/slack';
 import { startHookflow, type Hookflow } from './support/hookflow';
 import { startReceiver } from './support/receiver';
 
@@ -61,6 +62,7 @@ async function atBothWidths(page: Page, name: string): Promise<void> {
 describe('the owner portal in Chromium', () => {
   let hookflow: Hookflow;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -69,9 +71,10 @@ describe('the owner portal in Chromium', () => {
 
   before(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    [hookflow, receiver, browser] = await Promise.all([
+    [hookflow, receiver, slack, browser] = await Promise.all([
       startHookflow(),
       startReceiver(),
+      startFakeSlack(),
       // As root, Chromium runs only without its sandbox; the page it opens is ours, on loopback.
       chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] }),
     ]);
@@ -96,6 +99,7 @@ describe('the owner portal in Chromium', () => {
   after(async () => {
     await browser?.close();
     await receiver?.close();
+    await slack?.close();
     await hookflow?.stop();
   });
 
@@ -128,8 +132,8 @@ describe('the owner portal in Chromium', () => {
 
   let firstSecret: string;
   it('shows the API refusals next to the fields, then creates a hook and shows its secret once', async () => {
-    await page.getByText('New hook').click();
-    await page.getByRole('button', { name: 'Create hook', exact: true }).click();
+    await page.locator('summary', { hasText: 'Create hook' }).click();
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
     await page.locator('#hook-name-error').waitFor();
     assert.equal(await page.getByLabel('Name').getAttribute('aria-invalid'), 'true');
     await page.locator('#hook-events-error').waitFor();
@@ -139,7 +143,7 @@ describe('the owner portal in Chromium', () => {
     await page.getByLabel('Name').fill('Orders');
     await page.getByLabel('Target URL').fill(`${receiver.url}/orders`);
     await page.getByRole('checkbox', { name: /^resource\.created\b/ }).check();
-    await page.getByRole('button', { name: 'Create hook', exact: true }).click();
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
     firstSecret = (await page.getByTestId('secret').textContent()) ?? '';
     assert.match(firstSecret, /^whsec_/);
     await page.getByRole('button', { name: 'Copy secret' }).click();
@@ -152,6 +156,41 @@ describe('the owner portal in Chromium', () => {
     await card.getByText('enabled').waitFor();
     await card.getByText('resource.created').waitFor();
     await card.getByText('no attempts').waitFor();
+  });
+
+  it('opens the form from the keyboard and creates a Slack hook with its own fields and delivery settings', async () => {
+    await page.evaluate('document.activeElement?.blur()');
+    const focused = () => page.evaluate('document.activeElement?.textContent?.trim()');
+    for (let presses = 0; presses < 40 && (await focused()) !== 'Create hook'; presses += 1)
+      await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'Create hook', 'Tab reaches "Create hook"');
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Name').waitFor();
+
+    await page.getByLabel('Target type').selectOption('slack');
+    assert.equal(await page.getByLabel('Payload format').count(), 0, 'the API takes a format for HTTP targets only');
+    const { url } = slackTargetFor(slack);
+    await page.getByLabel('Target URL').fill(url);
+    await page.getByLabel('Target text').fill('{{ event.type }} happened');
+    await page.getByLabel('Name').fill('Team chat');
+    await page.getByRole('checkbox', { name: /^resource\.created\b/ }).check();
+    await page.getByLabel('Retry schedule').fill('10s, 1m');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByTestId('secret').waitFor();
+    await page.getByRole('button', { name: 'Done' }).click();
+    const card = page.locator('li.card', { hasText: 'Team chat' });
+    await card.getByText('slack', { exact: true }).waitFor();
+
+    const hookId = (await card.getAttribute('data-hook-id')) as string;
+    const saved = (await hookflow.request('GET', `/v1/hooks/${hookId}`)).body;
+    assert.equal(saved.target.type, 'slack');
+    assert.equal(saved.target.text, '{{ event.type }} happened');
+    assert.deepEqual(saved.delivery.retrySchedule, ['10s', '1m']);
+    // The rest of the flow follows the one HTTP hook.
+    assert.equal((await hookflow.request('DELETE', `/v1/hooks/${hookId}`)).status, 204);
+    await page.reload();
+    await page.locator('li.card', { hasText: 'Orders' }).waitFor();
+    assert.equal(await page.locator('li.card', { hasText: 'Team chat' }).count(), 0);
   });
 
   it("shows a posted event's delivery, its attempts, and a replay that reaches the receiver", async () => {
@@ -187,6 +226,30 @@ describe('the owner portal in Chromium', () => {
     assert.match(rotated, /^whsec_/);
     assert.notEqual(rotated, firstSecret);
     await page.getByRole('button', { name: 'Done' }).click();
+  });
+
+  it("edits the hook's name and delivery settings, with the API's refusal next to the field", async () => {
+    const hookId = new URL(page.url()).pathname.split('/').pop() as string;
+    expectedRefusals.push(new RegExp(`/v1/hooks/${hookId}$`));
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const form = page.getByRole('form', { name: 'Edit hook' });
+    assert.equal(await form.getByLabel('Name').inputValue(), 'Orders');
+    assert.equal(await form.getByLabel('Target URL').inputValue(), `${receiver.url}/orders`);
+    await form.getByLabel('Target URL').fill('ftp://example.com/orders');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#edit-target-url-error').waitFor();
+    assert.equal(await form.getByLabel('Target URL').getAttribute('aria-invalid'), 'true');
+
+    await form.getByLabel('Target URL').fill(`${receiver.url}/orders`);
+    await form.getByLabel('Name').fill('Orders (edited)');
+    await form.getByLabel('Timeout').fill('15s');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name: 'Orders (edited)' }).waitFor();
+    assert.equal(await page.getByRole('form', { name: 'Edit hook' }).count(), 0, 'the form closes once saved');
+    const saved = (await hookflow.request('GET', `/v1/hooks/${hookId}`)).body;
+    assert.equal(saved.name, 'Orders (edited)');
+    assert.equal(saved.delivery.timeout, '15s');
+    assert.equal(saved.target.url, `${receiver.url}/orders`);
   });
 
   it('recovers since a time, with a bar that follows the replay', async () => {

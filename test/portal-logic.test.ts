@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Hook } from '../portal/src/client/api';
 import { fieldErrors } from '../portal/src/logic/field-errors';
 import { firstChars, percent } from '../portal/src/logic/format';
+import {
+  createBody,
+  EMPTY_FORM,
+  fieldLabel,
+  patchBody,
+  TARGET_FIELDS,
+  valuesOf,
+} from '../portal/src/logic/hook-form-values';
 import { pathOf, routeOf } from '../portal/src/logic/routes';
 import { forgetToken, takeToken, tokenFromHash, type KeyStore } from '../portal/src/logic/session';
 import { readableOn, takeTheme, themeFromQuery } from '../portal/src/logic/theme';
@@ -116,5 +125,47 @@ describe("the portal's figures", () => {
     assert.equal(percent(null), 'no attempts');
     assert.equal(firstChars('abcdef', 3), 'abc…');
     assert.equal(firstChars('abc', 3), 'abc');
+  });
+});
+
+describe("the hook form's bodies", () => {
+  const hook = {
+    id: 'hk_1',
+    name: 'Chat',
+    events: ['resource.created'],
+    target: { type: 'slack', url: { secret: true }, text: 'hi' },
+    delivery: { timeout: '10s', retrySchedule: ['10s', '1m'] },
+  } as unknown as Hook;
+
+  it('names every target field of the API in words', () => {
+    assert.deepEqual(TARGET_FIELDS.slack, ['url', 'text', 'blocks']);
+    assert.equal(fieldLabel('smtpUrl'), 'Target SMTP URL');
+    assert.equal(fieldLabel('chatId'), 'Target chat ID');
+  });
+
+  it('creates with only what was filled in, the API defaults for the rest', () => {
+    const values = { ...EMPTY_FORM, name: ' Orders ', events: ['a'], target: { url: 'https://x.test/h', method: '' } };
+    assert.deepEqual(createBody(values), {
+      name: 'Orders',
+      events: ['a'],
+      target: { type: 'http', method: 'POST', headers: {}, url: 'https://x.test/h' },
+    });
+    assert.deepEqual(createBody({ ...values, targetType: 'slack', format: 'chat', retrySchedule: '5s, 1m' }), {
+      name: 'Orders',
+      events: ['a'],
+      target: { type: 'slack', url: 'https://x.test/h' },
+      delivery: { retrySchedule: ['5s', '1m'] },
+    });
+  });
+
+  it('patches only what changed, and leaves a secret left blank as it is', () => {
+    const values = valuesOf(hook);
+    assert.deepEqual(values.secretFields, ['url']);
+    assert.deepEqual(patchBody(hook, values), {});
+    assert.deepEqual(patchBody(hook, { ...values, name: 'Team chat' }), { name: 'Team chat' });
+    assert.deepEqual(patchBody(hook, { ...values, target: { text: 'bye' }, timeout: '' }), {
+      target: { type: 'slack', text: 'bye' },
+      delivery: { timeout: null },
+    });
   });
 });

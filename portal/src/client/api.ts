@@ -12,6 +12,7 @@ type Ok<Path extends keyof paths, Method extends keyof paths[Path]> = paths[Path
 export type Hook = Ok<'/v1/hooks', 'get'>['data'][number];
 export type CreatedHook = Ok<'/v1/hooks', 'post'>;
 export type CreateHookBody = NonNullable<paths['/v1/hooks']['post']['requestBody']>['content']['application/json'];
+export type PatchHookBody = NonNullable<paths['/v1/hooks/{id}']['patch']['requestBody']>['content']['application/json'];
 export type HookStats = Ok<'/v1/hooks/{id}/stats', 'get'>;
 export type EventType = Ok<'/v1/event-types', 'get'>['data'][number];
 export type DeliverySummary = Ok<'/v1/deliveries', 'get'>['data'][number];

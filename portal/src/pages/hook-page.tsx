@@ -5,6 +5,7 @@ import { ConfirmButton } from '../components/confirm-button';
 import { usePortal } from '../components/context';
 import { Deliveries } from '../components/deliveries';
 import { ErrorNote } from '../components/error-note';
+import { HookForm } from '../components/hook-form';
 import { HookSwitch } from '../components/hook-switch';
 import { Link } from '../components/link';
 import { RecoverForm } from '../components/recover-form';
@@ -31,6 +32,7 @@ export function HookPage({ hookId }: { hookId: string }) {
   const [secret, setSecret] = useState<string>();
   const [tested, setTested] = useState<TestOutcome>();
   const [testing, setTesting] = useState(false);
+  const [editing, setEditing] = useState(false);
   const path = { params: { path: { id: hookId } } };
 
   const load = useCallback(
@@ -102,6 +104,9 @@ export function HookPage({ hookId }: { hookId: string }) {
           hook={hook}
           onDone={(result) => (result instanceof Error ? setFailure(result) : setHook(result as Hook))}
         />
+        <button type="button" aria-expanded={editing} onClick={() => setEditing(!editing)}>
+          Edit
+        </button>
         <button type="button" disabled={testing} onClick={sendTest}>
           Send test event
         </button>
@@ -115,6 +120,15 @@ export function HookPage({ hookId }: { hookId: string }) {
           onConfirm={() => void remove()}
         />
       </div>
+      {editing && (
+        <HookForm
+          hook={hook}
+          onSaved={(saved) => {
+            setHook(saved);
+            setEditing(false);
+          }}
+        />
+      )}
       <ErrorNote error={failure} />
       {tested && <TestResult outcome={tested} />}
       {secret && <SecretOnce title="New signing secret" secret={secret} onDone={() => setSecret(undefined)} />}

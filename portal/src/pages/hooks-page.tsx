@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { answer, type CreatedHook, type Hook, type HookStats } from '../client/api';
 import { ConfirmButton } from '../components/confirm-button';
 import { usePortal } from '../components/context';
-import { CreateHookForm } from '../components/create-hook-form';
+import { HookForm } from '../components/hook-form';
 import { ErrorNote } from '../components/error-note';
 import { HookSwitch } from '../components/hook-switch';
 import { Link } from '../components/link';
@@ -59,11 +59,11 @@ export function HooksPage() {
         />
       )}
       <details class="create" ref={createForm}>
-        <summary>New hook</summary>
-        <CreateHookForm
-          onCreated={(hook) => {
+        <summary>Create hook</summary>
+        <HookForm
+          onSaved={(hook) => {
             if (createForm.current) createForm.current.open = false;
-            setCreated(hook);
+            setCreated(hook as CreatedHook);
             void load();
           }}
         />
@@ -84,6 +84,8 @@ export function HooksPage() {
                 <dd>
                   <span class={`status status-${hook.status}`}>{hook.status}</span>
                 </dd>
+                <dt>Target</dt>
+                <dd>{hook.target.type}</dd>
                 <dt>Events</dt>
                 <dd>{hook.events.join(', ')}</dd>
                 <dt>Success rate (24 h)</dt>

@@ -64,8 +64,8 @@ function ownerView(owner: StoredOwner, apiKeys: Awaited<ReturnType<typeof listAp
   return { ...ownerSummaryView(owner), apiKeys };
 }
 
-/** An owner that is there and not being deleted: the only kind hooks and events may be made for. */
-const liveOwner = (id: OwnerId) => ({ _id: id, deletion: null });
+/** An owner that is there and not being deleted: the only kind hooks and events may be made for, and portal sessions act for. */
+export const liveOwner = (id: OwnerId) => ({ _id: id, deletion: null });
 
 /** Creates the owner with its first API key, which is shown here and never again. */
 export async function createOwner(models: Models, input: z.infer<typeof createOwnerInput>) {

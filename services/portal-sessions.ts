@@ -6,7 +6,7 @@ import { newId, type OwnerId, type PortalSessionId } from '../core/ids';
 import type { Models } from '../infra/models';
 import type { PortalSession } from '../infra/models/portal-session';
 import { hashApiKey } from './api-keys';
-import { assertOwnerExists } from './owners';
+import { assertOwnerExists, liveOwner } from './owners';
 
 /** Tokens read `hfp_...`, apart from owner keys (`hfk_...`), so that the authenticator knows where to look. */
 export const PORTAL_TOKEN_PREFIX = 'hfp_';
@@ -98,10 +98,7 @@ export class PortalSessionAuthenticator {
       { ownerId: 1, readOnly: 1 },
     ).lean();
     if (!session) return undefined;
-    const owner = await this.models.Owner.findOne(
-      { _id: session.ownerId, deletion: null },
-      { acceptanceVersion: 1 },
-    ).lean();
+    const owner = await this.models.Owner.findOne(liveOwner(session.ownerId), { acceptanceVersion: 1 }).lean();
     if (!owner) return undefined;
     return {
       ownerId: session.ownerId,

@@ -197,6 +197,22 @@ class SchemaConverter {
     }
   }
 
+  /**
+   * The schema as a named component, and a reference to it: generated clients name their types after the
+   * components, and an inline body or answer would come out as `InlineObject12`. A schema named with
+   * `.meta({ id })` keeps its own name; any other takes `name`.
+   */
+  component(schema: z.ZodType, io: 'input' | 'output', name: string): JsonSchema {
+    const converted = this.convert(schema, io, name);
+    if (typeof converted.$ref === 'string') return converted;
+    const existing = this.components[name];
+    if (existing !== undefined && !isDeepStrictEqual(existing, converted)) {
+      throw new Error(`Two different schemas are both named ${name}`);
+    }
+    this.components[name] = converted;
+    return { $ref: `#/components/schemas/${name}` };
+  }
+
   /** Follows a `#/components/schemas/...` reference, for the few places that need the schema itself. */
   resolve(schema: JsonSchema): JsonSchema {
     const seen = new Set<string>();
@@ -270,13 +286,15 @@ export function pathParameterNames(path: string): string[] {
   return [...path.matchAll(PARAM)].map((match) => match[1] as string);
 }
 
-/** `post /v1/hooks/:id/enable` → `post_v1_hooks_id_enable`. */
-export function operationIdOf(method: string, path: string): string {
-  const words = path
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .join('_');
-  return `${method}_${words || 'root'}`;
+/** `hooks.rotateSecret`: a resource and an action, each a camelCase word (see RouteDefinition.operationId). */
+const OPERATION_ID = /^[a-z][A-Za-z0-9]*\.[a-z][A-Za-z0-9]*$/;
+
+/** `hooks.rotateSecret` → `HooksRotateSecret`: the stem of the operation's schema names. */
+export function schemaStemOf(operationId: string): string {
+  return operationId
+    .split('.')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
 }
 
 function errorResponse(description: string): OpenApiResponse {
@@ -341,9 +359,9 @@ function bodyRequired(schema: z.ZodType): boolean {
   }
 }
 
-function queryParameters(route: RouteDefinition, converter: SchemaConverter, operationId: string): OpenApiParameter[] {
+function queryParameters(route: RouteDefinition, converter: SchemaConverter): OpenApiParameter[] {
   if (!route.query) return [];
-  const schema = converter.resolve(converter.convert(route.query, 'input', `${operationId}_query`));
+  const schema = converter.resolve(converter.convert(route.query, 'input', `${schemaStemOf(route.operationId)}Query`));
   if (!isRecord(schema.properties)) {
     throw new Error(`${route.method.toUpperCase()} ${route.path}: the query schema must be a z.object()`);
   }
@@ -360,11 +378,13 @@ function queryParameters(route: RouteDefinition, converter: SchemaConverter, ope
   });
 }
 
-function operation(route: RouteDefinition, operationId: string, converter: SchemaConverter): OpenApiOperation {
+function operation(route: RouteDefinition, converter: SchemaConverter): OpenApiOperation {
+  const { operationId } = route;
+  const stem = schemaStemOf(operationId);
   const pathParams = pathParameterNames(route.path);
   const parameters: OpenApiParameter[] = [
     ...pathParams.map((name): OpenApiParameter => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
-    ...queryParameters(route, converter, operationId),
+    ...queryParameters(route, converter),
     ...(route.idempotencyKey
       ? [
           {
@@ -372,7 +392,7 @@ function operation(route: RouteDefinition, operationId: string, converter: Schem
             in: 'header' as const,
             required: false,
             description: route.idempotencyKey.description,
-            schema: converter.convert(route.idempotencyKey.schema, 'input', `${operationId}_idempotency_key`),
+            schema: converter.convert(route.idempotencyKey.schema, 'input', `${stem}IdempotencyKey`),
           },
         ]
       : []),
@@ -381,7 +401,7 @@ function operation(route: RouteDefinition, operationId: string, converter: Schem
   const content = (): Pick<OpenApiResponse, 'content'> =>
     status === 204 || !schema
       ? {}
-      : { content: { 'application/json': { schema: converter.convert(schema, 'output', `${operationId}_response`) } } };
+      : { content: { 'application/json': { schema: converter.component(schema, 'output', `${stem}Response`) } } };
   const successes: Record<string, OpenApiResponse> = { [String(status)]: { description, ...content() } };
   for (const other of also ?? []) successes[String(other.status)] = { description: other.description, ...content() };
   return {
@@ -394,7 +414,7 @@ function operation(route: RouteDefinition, operationId: string, converter: Schem
       ? {
           requestBody: {
             required: bodyRequired(route.body),
-            content: { 'application/json': { schema: converter.convert(route.body, 'input', `${operationId}_body`) } },
+            content: { 'application/json': { schema: converter.component(route.body, 'input', `${stem}Request`) } },
           },
         }
       : {}),
@@ -446,10 +466,13 @@ export function buildOpenApiDocument(
     const path = openApiPath(route.path);
     const item = (paths[path] ??= {});
     if (item[route.method]) throw new Error(`${route.method.toUpperCase()} ${route.path} is declared twice`);
-    let operationId = operationIdOf(route.method, route.path);
-    for (let n = 2; operationIds.has(operationId); n++) operationId = `${operationIdOf(route.method, route.path)}_${n}`;
-    operationIds.add(operationId);
-    item[route.method] = operation(route, operationId, converter);
+    if (!OPERATION_ID.test(route.operationId) || operationIds.has(route.operationId)) {
+      throw new Error(
+        `${route.method.toUpperCase()} ${route.path}: operationId '${route.operationId}' must be a unique resource.action`,
+      );
+    }
+    operationIds.add(route.operationId);
+    item[route.method] = operation(route, converter);
     if (!tags.includes(route.tag)) tags.push(route.tag);
   }
 

@@ -22,6 +22,11 @@ export interface RouteDefinition<
   method: 'get' | 'post' | 'patch' | 'delete';
   /** Express-style path, e.g. `/v1/hooks/:id`. */
   path: string;
+  /**
+   * `resource.action` in camelCase (`hooks.rotateSecret`): the SDKs' `client.hooks.rotateSecret(...)`, and the
+   * names of the operation's body and answer schemas (`HooksRotateSecretRequest`, `...Response`) when they have none.
+   */
+  operationId: string;
   tag: string;
   summary: string;
   description?: string;

@@ -18,6 +18,7 @@ const routes = [
   defineRoute({
     method: 'get',
     path: '/v1/things',
+    operationId: 'things.list',
     tag: 'Things',
     summary: 'List',
     access: 'public',
@@ -28,6 +29,7 @@ const routes = [
   defineRoute({
     method: 'post',
     path: '/v1/things',
+    operationId: 'things.create',
     tag: 'Things',
     summary: 'Create',
     access: 'public',
@@ -38,6 +40,7 @@ const routes = [
   defineRoute({
     method: 'get',
     path: '/v1/things/:id',
+    operationId: 'things.get',
     tag: 'Things',
     summary: 'Read',
     access: 'public',
@@ -47,6 +50,7 @@ const routes = [
   defineRoute({
     method: 'delete',
     path: '/v1/things/:id',
+    operationId: 'things.delete',
     tag: 'Things',
     summary: 'Delete',
     access: 'public',

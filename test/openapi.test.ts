@@ -55,6 +55,7 @@ function fakeRoutes(summary = 'Read the service status'): RouteDefinition[] {
     defineRoute({
       method: 'get',
       path: '/v1/status',
+      operationId: 'status.get',
       tag: 'Status',
       summary,
       access: 'public',
@@ -64,6 +65,7 @@ function fakeRoutes(summary = 'Read the service status'): RouteDefinition[] {
     defineRoute({
       method: 'post',
       path: '/v1/widgets',
+      operationId: 'widgets.create',
       tag: 'Widgets',
       summary: 'Create a widget',
       description: 'The `name` must be unique.',
@@ -82,6 +84,7 @@ function fakeRoutes(summary = 'Read the service status'): RouteDefinition[] {
     defineRoute({
       method: 'get',
       path: '/v1/widgets',
+      operationId: 'widgets.list',
       tag: 'Widgets',
       summary: 'List widgets',
       access: 'tenant',
@@ -93,6 +96,7 @@ function fakeRoutes(summary = 'Read the service status'): RouteDefinition[] {
     defineRoute({
       method: 'get',
       path: '/v1/widgets/:id',
+      operationId: 'widgets.get',
       tag: 'Widgets',
       summary: 'Read a widget',
       access: 'tenant',
@@ -102,6 +106,7 @@ function fakeRoutes(summary = 'Read the service status'): RouteDefinition[] {
     defineRoute({
       method: 'patch',
       path: '/v1/widgets/:id',
+      operationId: 'widgets.update',
       tag: 'Widgets',
       summary: 'Change a widget',
       access: 'tenant',
@@ -112,6 +117,7 @@ function fakeRoutes(summary = 'Read the service status'): RouteDefinition[] {
     defineRoute({
       method: 'post',
       path: '/v1/widgets/:id/enable',
+      operationId: 'widgets.enable',
       tag: 'Widgets',
       summary: 'Enable a widget',
       access: 'tenant',
@@ -121,6 +127,7 @@ function fakeRoutes(summary = 'Read the service status'): RouteDefinition[] {
     defineRoute({
       method: 'delete',
       path: '/v1/widgets/:id/parts/:partId',
+      operationId: 'parts.remove',
       tag: 'Parts',
       summary: 'Remove a part',
       access: 'tenant',
@@ -159,6 +166,12 @@ function resolvePointer(doc: unknown, ref: string): unknown {
  * Without a dialect of our own, the anchor is `$defs/schema` (`{type: ["object", "boolean"]}`): point
  * there directly. The embedded schemas are checked against JSON Schema 2020-12 separately.
  */
+/** The schema of an operation's request body or answer: a named component, followed. */
+function namedSchema(doc: any, media: any, name: string): any {
+  assert.deepEqual(media.content['application/json'].schema, { $ref: `#/components/schemas/${name}` });
+  return doc.components.schemas[name];
+}
+
 const officialSchema: object = JSON.parse(
   JSON.stringify(openApiSchema).replaceAll('"$dynamicRef":"#meta"', '"$ref":"#/$defs/schema"'),
 );
@@ -208,13 +221,13 @@ describe('OpenAPI document', () => {
     ]);
     const ids = operations(doc).map(({ op }) => op.operationId);
     assert.deepEqual(ids, [
-      'get_v1_status',
-      'post_v1_widgets',
-      'get_v1_widgets',
-      'get_v1_widgets_id',
-      'patch_v1_widgets_id',
-      'post_v1_widgets_id_enable',
-      'delete_v1_widgets_id_parts_partId',
+      'status.get',
+      'widgets.create',
+      'widgets.list',
+      'widgets.get',
+      'widgets.update',
+      'widgets.enable',
+      'parts.remove',
     ]);
     assert.deepEqual(buildOpenApiDocument(fakeRoutes(), info), doc, 'the same routes give the same document');
   });
@@ -222,6 +235,20 @@ describe('OpenAPI document', () => {
   it('refuses a route declared twice', () => {
     const routes = fakeRoutes();
     assert.throws(() => buildOpenApiDocument([...routes, routes[1] as RouteDefinition], info), /declared twice/);
+  });
+
+  it('refuses an operation id that is not a unique resource.action, which the SDKs could not name a method after', () => {
+    const [status, create] = fakeRoutes() as [RouteDefinition, RouteDefinition];
+    for (const operationId of ['get_v1_status', 'status', 'status.get.now', 'Status.get', 'status.get-now']) {
+      assert.throws(
+        () => buildOpenApiDocument([{ ...status, operationId }], info),
+        /must be a unique resource\.action/,
+      );
+    }
+    assert.throws(
+      () => buildOpenApiDocument([status, { ...create, operationId: status.operationId }], info),
+      /operationId 'status.get' must be a unique resource\.action/,
+    );
   });
 
   it('declares path parameters as required strings', () => {
@@ -259,7 +286,7 @@ describe('OpenAPI document', () => {
   it('describes request bodies, input side: defaults make fields optional', () => {
     const body = op('post', '/v1/widgets').requestBody;
     assert.equal(body.required, true);
-    const schema = body.content['application/json'].schema;
+    const schema = namedSchema(doc, body, 'WidgetsCreateRequest');
     assert.deepEqual(schema.required, ['name', 'shape']);
     assert.equal(schema.additionalProperties, false);
     assert.equal(schema.properties.size.default, 3);
@@ -272,8 +299,9 @@ describe('OpenAPI document', () => {
   it('describes the success answer, output side, and 204 without content', () => {
     const created = op('post', '/v1/widgets').responses['201'];
     assert.equal(created.description, 'The widget');
-    assert.deepEqual(created.content['application/json'].schema.required, ['id', 'name', 'createdAt']);
-    assert.equal(created.content['application/json'].schema.properties.createdAt.format, 'date-time');
+    const schema = namedSchema(doc, created, 'WidgetsCreateResponse');
+    assert.deepEqual(schema.required, ['id', 'name', 'createdAt']);
+    assert.equal(schema.properties.createdAt.format, 'date-time');
     assert.deepEqual(op('delete', '/v1/widgets/{id}/parts/{partId}').responses['204'], { description: 'Removed' });
   });
 
@@ -371,13 +399,16 @@ describe('OpenAPI document', () => {
     const withShape = (shape: z.ZodType) => [defineRoute({ ...fakeRoutes()[1]!, body: z.strictObject({ shape }) })];
     const named = z.discriminatedUnion('kind', [round.meta({ id: 'Round' }), square.meta({ id: 'Square' })]);
     const doc: any = buildOpenApiDocument(withShape(named), info);
-    assert.deepEqual(doc.paths['/v1/widgets'].post.requestBody.content['application/json'].schema.properties.shape, {
-      oneOf: [{ $ref: '#/components/schemas/Round' }, { $ref: '#/components/schemas/Square' }],
-      discriminator: {
-        propertyName: 'kind',
-        mapping: { round: '#/components/schemas/Round', square: '#/components/schemas/Square' },
+    assert.deepEqual(
+      namedSchema(doc, doc.paths['/v1/widgets'].post.requestBody, 'WidgetsCreateRequest').properties.shape,
+      {
+        oneOf: [{ $ref: '#/components/schemas/Round' }, { $ref: '#/components/schemas/Square' }],
+        discriminator: {
+          propertyName: 'kind',
+          mapping: { round: '#/components/schemas/Round', square: '#/components/schemas/Square' },
+        },
       },
-    });
+    );
     assertValidOpenApi(doc);
     // A branch without a name could not be mapped: the document is not built rather than built without it.
     assert.throws(
@@ -392,7 +423,7 @@ describe('OpenAPI document', () => {
     ];
     const body = withRules(z.strictObject({ size: z.number().optional(), corners: z.number().optional() }), rules);
     const doc: any = buildOpenApiDocument([defineRoute({ ...fakeRoutes()[1]!, body })], info);
-    const schema = doc.paths['/v1/widgets'].post.requestBody.content['application/json'].schema;
+    const schema = namedSchema(doc, doc.paths['/v1/widgets'].post.requestBody, 'WidgetsCreateRequest');
     assert.deepEqual(schema.allOf, [{ dependentRequired: { corners: ['size'] } }]);
     assert.deepEqual(body.safeParse({ corners: 4 }).error?.issues, [
       { code: 'custom', message: 'corners need a size', path: ['corners'] },
@@ -401,20 +432,36 @@ describe('OpenAPI document', () => {
   });
 
   it('moves shared and recursive schemas to the components, once', () => {
-    // The two sides of Colour differ (`additionalProperties: false` on output); each is shared by the routes using it.
+    // The two sides of Colour differ (`additionalProperties: false` on output); each is shared by the routes using
+    // it. Each body and answer is a component named after its operation, for generated clients' type names.
     assert.deepEqual(Object.keys(doc.components.schemas).sort(), [
       'Colour',
       'Colour_input',
       'Error',
-      'get_v1_widgets_id_response_schema0',
+      'StatusGetResponse',
+      'WidgetsCreateRequest',
+      'WidgetsCreateResponse',
+      'WidgetsEnableResponse',
+      'WidgetsGetResponse',
+      'WidgetsGetResponse_schema0',
+      'WidgetsListResponse',
+      'WidgetsUpdateRequest',
+      'WidgetsUpdateResponse',
     ]);
-    const colour = (path: string, method: string) =>
-      doc.paths[path][method].responses['200'].content['application/json'].schema.properties.colour;
-    assert.deepEqual(colour('/v1/widgets/{id}', 'patch'), { $ref: '#/components/schemas/Colour' });
-    assert.deepEqual(colour('/v1/widgets/{id}/enable', 'post'), { $ref: '#/components/schemas/Colour' });
-    assert.deepEqual(op('patch', '/v1/widgets/{id}').requestBody.content['application/json'].schema.properties.colour, {
-      $ref: '#/components/schemas/Colour_input',
+    const colour = (path: string, method: string, name: string) =>
+      namedSchema(doc, doc.paths[path][method].responses['200'], name).properties.colour;
+    assert.deepEqual(colour('/v1/widgets/{id}', 'patch', 'WidgetsUpdateResponse'), {
+      $ref: '#/components/schemas/Colour',
     });
+    assert.deepEqual(colour('/v1/widgets/{id}/enable', 'post', 'WidgetsEnableResponse'), {
+      $ref: '#/components/schemas/Colour',
+    });
+    assert.deepEqual(
+      namedSchema(doc, op('patch', '/v1/widgets/{id}').requestBody, 'WidgetsUpdateRequest').properties.colour,
+      {
+        $ref: '#/components/schemas/Colour_input',
+      },
+    );
     assert.equal(doc.components.schemas.Colour_input.additionalProperties, undefined);
     assert.deepEqual(doc.components.schemas.Colour, {
       type: 'object',
@@ -423,9 +470,9 @@ describe('OpenAPI document', () => {
       required: ['hex'],
       additionalProperties: false,
     });
-    const tree = op('get', '/v1/widgets/{id}').responses['200'].content['application/json'].schema.properties.tree;
-    assert.deepEqual(tree, { $ref: '#/components/schemas/get_v1_widgets_id_response_schema0' });
-    const part = doc.components.schemas.get_v1_widgets_id_response_schema0;
+    const tree = namedSchema(doc, op('get', '/v1/widgets/{id}').responses['200'], 'WidgetsGetResponse').properties.tree;
+    assert.deepEqual(tree, { $ref: '#/components/schemas/WidgetsGetResponse_schema0' });
+    const part = doc.components.schemas.WidgetsGetResponse_schema0;
     assert.deepEqual(part.properties.parts.items, tree);
     // A root that refers to itself is moved as a whole.
     const root = buildOpenApiDocument(
@@ -433,7 +480,7 @@ describe('OpenAPI document', () => {
       info,
     ) as any;
     assert.deepEqual(root.paths['/v1/status'].get.responses['200'].content['application/json'].schema, {
-      $ref: '#/components/schemas/get_v1_status_response',
+      $ref: '#/components/schemas/StatusGetResponse',
     });
     assertValidOpenApi(root);
   });
@@ -483,7 +530,7 @@ describe('API reference page', () => {
     assert.match(html, /Admin key or owner API key/);
     assert.match(html, /<span class="status error">413<\/span>/);
     // A recursive schema is shown down to where it repeats.
-    assert.match(html, /<code>tree\.parts<\/code><\/td><td>get_v1_widgets_id_response_schema0\[\]<\/td>/);
+    assert.match(html, /<code>tree\.parts<\/code><\/td><td>WidgetsGetResponse_schema0\[\]<\/td>/);
     assert.doesNotMatch(html, /tree\.parts\[\]/);
   });
 
@@ -535,7 +582,7 @@ describe("Hookflow's own routes", () => {
     assertValidOpenApi(doc);
     assert.equal(operations(doc).length, routes.length);
     assert.equal(new Set(operations(doc).map(({ op }) => op.operationId)).size, routes.length);
-    assert.equal(doc.paths['/v1/hooks/{id}/enable'].post.operationId, 'post_v1_hooks_id_enable');
+    assert.equal(doc.paths['/v1/hooks/{id}/enable'].post.operationId, 'hooks.enable');
     assert.equal(doc.paths['/v1/owners'].post['x-hookflow-access'], 'admin');
     assert.deepEqual(doc.paths['/docs'].get.responses['200'], { description: 'An HTML page' });
 
@@ -588,7 +635,8 @@ describe("Hookflow's own document", () => {
       ['/v1/hooks', 'post', ''],
       ['/v1/hooks/{id}', 'patch', 'Patch'],
     ] as const) {
-      const target = doc.paths[path][method].requestBody.content['application/json'].schema.properties.target;
+      const body = doc.paths[path][method].requestBody.content['application/json'].schema;
+      const target = (resolvePointer(doc, body.$ref) as any).properties.target;
       assert.equal(target.discriminator.propertyName, 'type');
       const mapping = target.discriminator.mapping;
       assert.deepEqual(Object.keys(mapping), [

@@ -10,6 +10,7 @@ export function deliveryRoutes(models: Models): RouteDefinition[] {
     defineRoute({
       method: 'get',
       path: '/v1/deliveries',
+      operationId: 'deliveries.list',
       tag: 'Deliveries',
       summary: 'List deliveries, newest first',
       access: 'tenant',
@@ -21,6 +22,7 @@ export function deliveryRoutes(models: Models): RouteDefinition[] {
     defineRoute({
       method: 'get',
       path: '/v1/deliveries/:id',
+      operationId: 'deliveries.get',
       tag: 'Deliveries',
       summary: 'Read a delivery with every attempt',
       access: 'tenant',

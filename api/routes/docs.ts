@@ -29,6 +29,7 @@ export function docsRoutes(getDocument: () => object): RouteDefinition[] {
     {
       method: 'get',
       path: '/openapi.json',
+      operationId: 'documentation.openapi',
       tag: 'Documentation',
       summary: 'The OpenAPI 3.1 document of this API',
       access: 'public',
@@ -38,6 +39,7 @@ export function docsRoutes(getDocument: () => object): RouteDefinition[] {
     {
       method: 'get',
       path: '/docs',
+      operationId: 'documentation.page',
       tag: 'Documentation',
       summary: 'This API reference, as a web page',
       access: 'public',

@@ -8,6 +8,7 @@ export function eventTypeRoutes(models: Models): RouteDefinition[] {
     defineRoute({
       method: 'get',
       path: '/v1/event-types',
+      operationId: 'eventTypes.list',
       tag: 'Event types',
       summary: 'List the event types hooks may subscribe to',
       description: 'Sorted by name. A hook subscribes to these names, or to `prefix.*` and `prefix-*` patterns or `*`.',
@@ -18,6 +19,7 @@ export function eventTypeRoutes(models: Models): RouteDefinition[] {
     defineRoute({
       method: 'post',
       path: '/v1/event-types',
+      operationId: 'eventTypes.create',
       tag: 'Event types',
       summary: 'Register an event type',
       description:

@@ -28,6 +28,7 @@ export function eventRoutes({ models, dispatcher, metrics }: AppDependencies): R
     defineRoute({
       method: 'post',
       path: '/v1/events',
+      operationId: 'events.create',
       tag: 'Events',
       summary: 'Post an event for delivery to every subscribed hook',
       description:
@@ -55,6 +56,7 @@ export function eventRoutes({ models, dispatcher, metrics }: AppDependencies): R
     defineRoute({
       method: 'post',
       path: '/v1/events/batch',
+      operationId: 'events.createBatch',
       tag: 'Events',
       summary: 'Post the events of one dispatch, sharing a messageId',
       description: 'Every event is checked before any is stored: one bad event refuses the batch.',
@@ -78,6 +80,7 @@ export function eventRoutes({ models, dispatcher, metrics }: AppDependencies): R
     defineRoute({
       method: 'get',
       path: '/v1/events',
+      operationId: 'events.list',
       tag: 'Events',
       summary: 'List events, newest first',
       access: 'tenant',
@@ -89,6 +92,7 @@ export function eventRoutes({ models, dispatcher, metrics }: AppDependencies): R
     defineRoute({
       method: 'get',
       path: '/v1/events/:id',
+      operationId: 'events.get',
       tag: 'Events',
       summary: 'Read an event and how its newest deliveries went',
       description: `The id is the producer's, within the owner. With the admin key, \`ownerId\` names the owner; it is required (400) when more than one owner sent the id. \`deliveries\` holds the event's ${EVENT_DELIVERIES_PAGE} newest delivery summaries (newest first, as \`GET /v1/deliveries\` orders them); when it has more, \`deliveriesNextCursor\` is the \`cursor\` of \`GET /v1/deliveries?eventId=<id>\` (with the admin key, also \`&ownerId=<owner>\`) for the next page.`,

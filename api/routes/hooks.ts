@@ -34,6 +34,7 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
     defineRoute({
       method: 'post',
       path: '/v1/hooks',
+      operationId: 'hooks.create',
       tag: 'Hooks',
       summary: 'Subscribe a hook to events',
       description:
@@ -51,6 +52,7 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
     defineRoute({
       method: 'get',
       path: '/v1/hooks',
+      operationId: 'hooks.list',
       tag: 'Hooks',
       summary: 'List hooks, newest first',
       access: 'tenant',
@@ -62,6 +64,7 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
     defineRoute({
       method: 'get',
       path: '/v1/hooks/:id',
+      operationId: 'hooks.get',
       tag: 'Hooks',
       summary: 'Read a hook',
       access: 'tenant',
@@ -71,6 +74,7 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
     defineRoute({
       method: 'patch',
       path: '/v1/hooks/:id',
+      operationId: 'hooks.update',
       tag: 'Hooks',
       summary: 'Change a hook',
       description:
@@ -86,6 +90,7 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
     defineRoute({
       method: 'delete',
       path: '/v1/hooks/:id',
+      operationId: 'hooks.delete',
       tag: 'Hooks',
       summary: 'Delete a hook; its past deliveries stay on record',
       access: 'tenant',
@@ -95,6 +100,7 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
     defineRoute({
       method: 'post',
       path: '/v1/hooks/:id/enable',
+      operationId: 'hooks.enable',
       tag: 'Hooks',
       summary: 'Enable a hook; what it kept while off resumes, oldest first',
       description:
@@ -112,6 +118,7 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
     defineRoute({
       method: 'post',
       path: '/v1/hooks/:id/disable',
+      operationId: 'hooks.disable',
       tag: 'Hooks',
       summary: 'Disable a hook',
       description:
@@ -125,6 +132,7 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
     defineRoute({
       method: 'post',
       path: '/v1/hooks/:id/rotate-secret',
+      operationId: 'hooks.rotateSecret',
       tag: 'Hooks',
       summary: 'Issue a new signing secret',
       description: 'The previous secret keeps signing for 24 hours; both signatures are sent meanwhile.',
@@ -139,6 +147,7 @@ export function hookRoutes({ models, secrets, temporal, config }: AppDependencie
     defineRoute({
       method: 'post',
       path: '/v1/hooks/:id/test',
+      operationId: 'hooks.test',
       tag: 'Hooks',
       summary: 'Send one test event now, without retries, and return what happened',
       description:

@@ -8,6 +8,7 @@ export function metricsRoutes(metrics: ApiMetrics): RouteDefinition[] {
     defineRoute({
       method: 'get',
       path: '/metrics',
+      operationId: 'operations.metrics',
       tag: 'Operations',
       summary: "This API process's Prometheus metrics",
       description:

@@ -26,6 +26,7 @@ export function ownerRoutes({ models, temporal, config }: AppDependencies): Rout
     defineRoute({
       method: 'post',
       path: '/v1/owners',
+      operationId: 'owners.create',
       tag: 'Owners',
       summary: 'Create an owner and its first API key',
       description: 'The `apiKey` in the answer is shown once: only a digest of it is stored.',
@@ -42,6 +43,7 @@ export function ownerRoutes({ models, temporal, config }: AppDependencies): Rout
     defineRoute({
       method: 'get',
       path: '/v1/owners',
+      operationId: 'owners.list',
       tag: 'Owners',
       summary: 'List owners, newest first',
       access: 'admin',
@@ -53,6 +55,7 @@ export function ownerRoutes({ models, temporal, config }: AppDependencies): Rout
     defineRoute({
       method: 'patch',
       path: '/v1/owners/:id',
+      operationId: 'owners.update',
       tag: 'Owners',
       summary: "Change an owner's name or the email its alerts go to",
       access: 'admin',
@@ -64,6 +67,7 @@ export function ownerRoutes({ models, temporal, config }: AppDependencies): Rout
     defineRoute({
       method: 'delete',
       path: '/v1/owners/:id',
+      operationId: 'owners.delete',
       tag: 'Owners',
       summary: 'Delete an owner and all its data',
       description:
@@ -79,6 +83,7 @@ export function ownerRoutes({ models, temporal, config }: AppDependencies): Rout
     defineRoute({
       method: 'get',
       path: '/v1/owners/:id',
+      operationId: 'owners.get',
       tag: 'Owners',
       summary: 'Read an owner and its API keys (hints only)',
       access: 'admin',
@@ -88,6 +93,7 @@ export function ownerRoutes({ models, temporal, config }: AppDependencies): Rout
     defineRoute({
       method: 'post',
       path: '/v1/owners/:id/keys',
+      operationId: 'owners.createKey',
       tag: 'Owners',
       summary: 'Issue another API key for an owner',
       description: 'The `apiKey` in the answer is shown once.',
@@ -101,6 +107,7 @@ export function ownerRoutes({ models, temporal, config }: AppDependencies): Rout
     defineRoute({
       method: 'delete',
       path: '/v1/owners/:id/keys/:keyId',
+      operationId: 'owners.revokeKey',
       tag: 'Owners',
       summary: 'Revoke an API key, at once and for good',
       access: 'admin',

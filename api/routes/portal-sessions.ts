@@ -16,6 +16,7 @@ export function portalSessionRoutes({ models, config }: AppDependencies): RouteD
     defineRoute({
       method: 'post',
       path: '/v1/owners/:id/portal-sessions',
+      operationId: 'portalSessions.create',
       tag: 'Portal sessions',
       summary: 'Mint a short-lived portal session for one owner',
       description:
@@ -34,6 +35,7 @@ export function portalSessionRoutes({ models, config }: AppDependencies): RouteD
     defineRoute({
       method: 'get',
       path: '/v1/owners/:id/portal-sessions',
+      operationId: 'portalSessions.list',
       tag: 'Portal sessions',
       summary: "List an owner's portal sessions that still work, the last to end first",
       access: 'admin',
@@ -43,6 +45,7 @@ export function portalSessionRoutes({ models, config }: AppDependencies): RouteD
     defineRoute({
       method: 'delete',
       path: '/v1/owners/:id/portal-sessions/:sessionId',
+      operationId: 'portalSessions.revoke',
       tag: 'Portal sessions',
       summary: 'Revoke a portal session, at once',
       access: 'admin',

@@ -21,6 +21,7 @@ export function replayScheduleRoutes({ models, temporal, config }: AppDependenci
     defineRoute({
       method: 'post',
       path: '/v1/replay-schedules',
+      operationId: 'replaySchedules.create',
       tag: 'Replay schedules',
       summary: 'Recover missed deliveries on a schedule (a Temporal Schedule, overlap SKIP)',
       description:
@@ -37,6 +38,7 @@ export function replayScheduleRoutes({ models, temporal, config }: AppDependenci
     defineRoute({
       method: 'get',
       path: '/v1/replay-schedules',
+      operationId: 'replaySchedules.list',
       tag: 'Replay schedules',
       summary: 'List replay schedules, newest first',
       access: 'tenant',
@@ -50,6 +52,7 @@ export function replayScheduleRoutes({ models, temporal, config }: AppDependenci
     defineRoute({
       method: 'patch',
       path: '/v1/replay-schedules/:id',
+      operationId: 'replaySchedules.update',
       tag: 'Replay schedules',
       summary: 'Pause or resume a replay schedule',
       access: 'tenant',
@@ -60,6 +63,7 @@ export function replayScheduleRoutes({ models, temporal, config }: AppDependenci
     defineRoute({
       method: 'delete',
       path: '/v1/replay-schedules/:id',
+      operationId: 'replaySchedules.delete',
       tag: 'Replay schedules',
       summary: 'Delete a replay schedule; the recoveries it made stay on record',
       access: 'tenant',
@@ -69,6 +73,7 @@ export function replayScheduleRoutes({ models, temporal, config }: AppDependenci
     defineRoute({
       method: 'post',
       path: '/v1/replay-schedules/:id/backfill',
+      operationId: 'replaySchedules.backfill',
       tag: 'Replay schedules',
       summary: "Run the schedule's ticks in a past window now, each over its own window",
       access: 'tenant',

@@ -42,6 +42,7 @@ export function replayRoutes({ models, temporal, config }: AppDependencies): Rou
     defineRoute({
       method: 'post',
       path: '/v1/deliveries/:id/replay',
+      operationId: 'replays.delivery',
       tag: 'Replays',
       summary: 'Deliver one delivery again, as a new delivery linked by replayOf',
       description: IDEMPOTENT,
@@ -56,6 +57,7 @@ export function replayRoutes({ models, temporal, config }: AppDependencies): Rou
     defineRoute({
       method: 'post',
       path: '/v1/events/:id/replay',
+      operationId: 'replays.event',
       tag: 'Replays',
       summary: 'Deliver one event again to all or some of its hooks, and to new ones if asked',
       description: `${IDEMPOTENT} With the admin key, \`ownerId\` names the event's owner; it is required (400) when more than one owner sent the id.`,
@@ -79,6 +81,7 @@ export function replayRoutes({ models, temporal, config }: AppDependencies): Rou
     defineRoute({
       method: 'post',
       path: '/v1/hooks/:id/recover',
+      operationId: 'replays.recover',
       tag: 'Replays',
       summary: 'Deliver again everything a hook did not receive in a window, oldest first',
       description: `Statuses default to failed and paused; no cap on the window but retention. ${IDEMPOTENT}`,
@@ -93,6 +96,7 @@ export function replayRoutes({ models, temporal, config }: AppDependencies): Rou
     defineRoute({
       method: 'get',
       path: '/v1/replays/:id',
+      operationId: 'replays.get',
       tag: 'Replays',
       summary: 'Read the progress of a replay or recovery',
       access: 'tenant',
@@ -102,6 +106,7 @@ export function replayRoutes({ models, temporal, config }: AppDependencies): Rou
     defineRoute({
       method: 'post',
       path: '/v1/replays/:id/cancel',
+      operationId: 'replays.cancel',
       tag: 'Replays',
       summary: 'Stop a replay: no more pages, and no more retries of what it sent',
       access: 'tenant',

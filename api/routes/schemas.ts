@@ -218,9 +218,11 @@ export const testOutcomeSchema = z.object({
   messages: z.array(z.string()).optional().describe("What the provider's validation endpoint said (GA4)"),
 });
 
-/** A page of a list: pass `nextCursor` back as `cursor` for the next one. */
+/** A page of a list: pass `nextCursor` back as `cursor` for the next one. A page of `Hook`s is a `HookPage`. */
 export function pageOf<T extends z.ZodType>(item: T) {
-  return z.object({ data: z.array(item), nextCursor: z.string().optional() });
+  const page = z.object({ data: z.array(item), nextCursor: z.string().optional() });
+  const itemName = z.globalRegistry.get(item)?.id;
+  return itemName ? page.meta({ id: `${itemName}Page` }) : page;
 }
 
 export const eventTypeSchema = z.object({
@@ -241,3 +243,26 @@ export const eventTypeSchema = z.object({
 });
 
 export const eventTypeListSchema = z.object({ data: z.array(eventTypeSchema) });
+
+/**
+ * The names of the shapes answers share, as the OpenAPI document's components: generated clients name their
+ * types after them (`Hook`, `DeliverySummary`, ...). A shape extended for one answer is that answer's own.
+ */
+for (const [schema, id] of [
+  [apiKeySchema, 'ApiKey'],
+  [portalSessionSchema, 'PortalSession'],
+  [ownerSummarySchema, 'OwnerSummary'],
+  [ownerSchema, 'Owner'],
+  [hookSchema, 'Hook'],
+  [attemptSchema, 'Attempt'],
+  [attemptDetailSchema, 'AttemptDetail'],
+  [deliverySummarySchema, 'DeliverySummary'],
+  [deliverySchema, 'Delivery'],
+  [replaySchema, 'Replay'],
+  [replayScheduleSchema, 'ReplaySchedule'],
+  [eventSchema, 'Event'],
+  [testOutcomeSchema, 'TestOutcome'],
+  [eventTypeSchema, 'EventType'],
+] as const) {
+  z.globalRegistry.add(schema, { id });
+}

@@ -78,6 +78,7 @@ export function statsRoutes(models: Models): RouteDefinition[] {
     defineRoute({
       method: 'get',
       path: '/v1/hooks/:id/stats',
+      operationId: 'hooks.stats',
       tag: 'Hooks',
       summary: "Read a hook's health over a window",
       description:
@@ -90,6 +91,7 @@ export function statsRoutes(models: Models): RouteDefinition[] {
     defineRoute({
       method: 'get',
       path: '/v1/stats',
+      operationId: 'stats.get',
       tag: 'Hooks',
       summary: "Read an owner's health over a window, worst hooks first",
       description:

@@ -11,7 +11,7 @@ export interface paths {
          * List owners, newest first
          * @description Access: admin key only. An owner API key is refused with 403.
          */
-        get: operations["get_v1_owners"];
+        get: operations["owners.list"];
         put?: never;
         /**
          * Create an owner and its first API key
@@ -19,7 +19,7 @@ export interface paths {
          *
          *     Access: admin key only. An owner API key is refused with 403.
          */
-        post: operations["post_v1_owners"];
+        post: operations["owners.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -37,7 +37,7 @@ export interface paths {
          * Read an owner and its API keys (hints only)
          * @description Access: admin key only. An owner API key is refused with 403.
          */
-        get: operations["get_v1_owners_id"];
+        get: operations["owners.get"];
         put?: never;
         post?: never;
         /**
@@ -46,14 +46,14 @@ export interface paths {
          *
          *     Access: admin key only. An owner API key is refused with 403.
          */
-        delete: operations["delete_v1_owners_id"];
+        delete: operations["owners.delete"];
         options?: never;
         head?: never;
         /**
          * Change an owner's name or the email its alerts go to
          * @description Access: admin key only. An owner API key is refused with 403.
          */
-        patch: operations["patch_v1_owners_id"];
+        patch: operations["owners.update"];
         trace?: never;
     };
     "/v1/owners/{id}/keys": {
@@ -71,7 +71,7 @@ export interface paths {
          *
          *     Access: admin key only. An owner API key is refused with 403.
          */
-        post: operations["post_v1_owners_id_keys"];
+        post: operations["owners.createKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -92,7 +92,7 @@ export interface paths {
          * Revoke an API key, at once and for good
          * @description Access: admin key only. An owner API key is refused with 403.
          */
-        delete: operations["delete_v1_owners_id_keys_keyId"];
+        delete: operations["owners.revokeKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -109,7 +109,7 @@ export interface paths {
          * List an owner's portal sessions that still work, the last to end first
          * @description Access: admin key only. An owner API key is refused with 403.
          */
-        get: operations["get_v1_owners_id_portal_sessions"];
+        get: operations["portalSessions.list"];
         put?: never;
         /**
          * Mint a short-lived portal session for one owner
@@ -117,7 +117,7 @@ export interface paths {
          *
          *     Access: admin key only. An owner API key is refused with 403.
          */
-        post: operations["post_v1_owners_id_portal_sessions"];
+        post: operations["portalSessions.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -138,7 +138,7 @@ export interface paths {
          * Revoke a portal session, at once
          * @description Access: admin key only. An owner API key is refused with 403.
          */
-        delete: operations["delete_v1_owners_id_portal_sessions_sessionId"];
+        delete: operations["portalSessions.revoke"];
         options?: never;
         head?: never;
         patch?: never;
@@ -157,7 +157,7 @@ export interface paths {
          *
          *     Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        get: operations["get_v1_event_types"];
+        get: operations["eventTypes.list"];
         put?: never;
         /**
          * Register an event type
@@ -165,7 +165,7 @@ export interface paths {
          *
          *     Access: admin key only. An owner API key is refused with 403.
          */
-        post: operations["post_v1_event_types"];
+        post: operations["eventTypes.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -183,7 +183,7 @@ export interface paths {
          * List hooks, newest first
          * @description Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        get: operations["get_v1_hooks"];
+        get: operations["hooks.list"];
         put?: never;
         /**
          * Subscribe a hook to events
@@ -191,7 +191,7 @@ export interface paths {
          *
          *     Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        post: operations["post_v1_hooks"];
+        post: operations["hooks.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -209,14 +209,14 @@ export interface paths {
          * Read a hook
          * @description Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        get: operations["get_v1_hooks_id"];
+        get: operations["hooks.get"];
         put?: never;
         post?: never;
         /**
          * Delete a hook; its past deliveries stay on record
          * @description Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        delete: operations["delete_v1_hooks_id"];
+        delete: operations["hooks.delete"];
         options?: never;
         head?: never;
         /**
@@ -225,7 +225,7 @@ export interface paths {
          *
          *     Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        patch: operations["patch_v1_hooks_id"];
+        patch: operations["hooks.update"];
         trace?: never;
     };
     "/v1/hooks/{id}/enable": {
@@ -243,7 +243,7 @@ export interface paths {
          *
          *     Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        post: operations["post_v1_hooks_id_enable"];
+        post: operations["hooks.enable"];
         delete?: never;
         options?: never;
         head?: never;
@@ -265,7 +265,7 @@ export interface paths {
          *
          *     Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        post: operations["post_v1_hooks_id_disable"];
+        post: operations["hooks.disable"];
         delete?: never;
         options?: never;
         head?: never;
@@ -287,7 +287,7 @@ export interface paths {
          *
          *     Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        post: operations["post_v1_hooks_id_rotate_secret"];
+        post: operations["hooks.rotateSecret"];
         delete?: never;
         options?: never;
         head?: never;
@@ -309,7 +309,7 @@ export interface paths {
          *
          *     Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        post: operations["post_v1_hooks_id_test"];
+        post: operations["hooks.test"];
         delete?: never;
         options?: never;
         head?: never;
@@ -329,7 +329,7 @@ export interface paths {
          *
          *     Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        get: operations["get_v1_hooks_id_stats"];
+        get: operations["hooks.stats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -351,7 +351,7 @@ export interface paths {
          *
          *     Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        get: operations["get_v1_stats"];
+        get: operations["stats.get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -371,7 +371,7 @@ export interface paths {
          * List events, newest first
          * @description Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        get: operations["get_v1_events"];
+        get: operations["events.list"];
         put?: never;
         /**
          * Post an event for delivery to every subscribed hook
@@ -379,7 +379,7 @@ export interface paths {
          *
          *     Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        post: operations["post_v1_events"];
+        post: operations["events.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -401,7 +401,7 @@ export interface paths {
          *
          *     Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        post: operations["post_v1_events_batch"];
+        post: operations["events.createBatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -421,7 +421,7 @@ export interface paths {
          *
          *     Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        get: operations["get_v1_events_id"];
+        get: operations["events.get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -441,7 +441,7 @@ export interface paths {
          * List deliveries, newest first
          * @description Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        get: operations["get_v1_deliveries"];
+        get: operations["deliveries.list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -461,7 +461,7 @@ export interface paths {
          * Read a delivery with every attempt
          * @description Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        get: operations["get_v1_deliveries_id"];
+        get: operations["deliveries.get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -485,7 +485,7 @@ export interface paths {
          *
          *     Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        post: operations["post_v1_deliveries_id_replay"];
+        post: operations["replays.delivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -507,7 +507,7 @@ export interface paths {
          *
          *     Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        post: operations["post_v1_events_id_replay"];
+        post: operations["replays.event"];
         delete?: never;
         options?: never;
         head?: never;
@@ -529,7 +529,7 @@ export interface paths {
          *
          *     Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        post: operations["post_v1_hooks_id_recover"];
+        post: operations["replays.recover"];
         delete?: never;
         options?: never;
         head?: never;
@@ -547,7 +547,7 @@ export interface paths {
          * Read the progress of a replay or recovery
          * @description Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        get: operations["get_v1_replays_id"];
+        get: operations["replays.get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -569,7 +569,7 @@ export interface paths {
          * Stop a replay: no more pages, and no more retries of what it sent
          * @description Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        post: operations["post_v1_replays_id_cancel"];
+        post: operations["replays.cancel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -587,7 +587,7 @@ export interface paths {
          * List replay schedules, newest first
          * @description Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        get: operations["get_v1_replay_schedules"];
+        get: operations["replaySchedules.list"];
         put?: never;
         /**
          * Recover missed deliveries on a schedule (a Temporal Schedule, overlap SKIP)
@@ -595,7 +595,7 @@ export interface paths {
          *
          *     Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        post: operations["post_v1_replay_schedules"];
+        post: operations["replaySchedules.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -616,14 +616,14 @@ export interface paths {
          * Delete a replay schedule; the recoveries it made stay on record
          * @description Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        delete: operations["delete_v1_replay_schedules_id"];
+        delete: operations["replaySchedules.delete"];
         options?: never;
         head?: never;
         /**
          * Pause or resume a replay schedule
          * @description Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        patch: operations["patch_v1_replay_schedules_id"];
+        patch: operations["replaySchedules.update"];
         trace?: never;
     };
     "/v1/replay-schedules/{id}/backfill": {
@@ -639,7 +639,7 @@ export interface paths {
          * Run the schedule's ticks in a past window now, each over its own window
          * @description Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
          */
-        post: operations["post_v1_replay_schedules_id_backfill"];
+        post: operations["replaySchedules.backfill"];
         delete?: never;
         options?: never;
         head?: never;
@@ -659,7 +659,7 @@ export interface paths {
          *
          *     Access: admin key only. An owner API key is refused with 403.
          */
-        get: operations["get_metrics"];
+        get: operations["operations.metrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -679,7 +679,7 @@ export interface paths {
          * The OpenAPI 3.1 document of this API
          * @description Access: public; no key needed.
          */
-        get: operations["get_openapi_json"];
+        get: operations["documentation.openapi"];
         put?: never;
         post?: never;
         delete?: never;
@@ -699,7 +699,7 @@ export interface paths {
          * This API reference, as a web page
          * @description Access: public; no key needed.
          */
-        get: operations["get_docs"];
+        get: operations["documentation.page"];
         put?: never;
         post?: never;
         delete?: never;
@@ -803,6 +803,238 @@ export interface components {
                 requestId?: string;
             };
         };
+        ApiKey: {
+            id: string;
+            /** @description The last characters of the key */
+            hint: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            revokedAt?: string;
+        };
+        OwnersCreateResponse: {
+            id: string;
+            name: string;
+            email: string;
+            /** @description Present once the owner is being deleted */
+            deletion?: {
+                /** Format: date-time */
+                requestedAt: string;
+                /** @description Records removed so far, per kind: hooks first, keys last */
+                removed: {
+                    [key: string]: number;
+                };
+            };
+            /** Format: date-time */
+            createdAt: string;
+            apiKeys: components["schemas"]["ApiKey"][];
+            apiKey: string;
+        };
+        OwnersCreateRequest: {
+            name: string;
+            email: string;
+        };
+        OwnerSummaryPage: {
+            data: components["schemas"]["OwnerSummary"][];
+            nextCursor?: string;
+        };
+        OwnerSummary: {
+            id: string;
+            name: string;
+            email: string;
+            /** @description Present once the owner is being deleted */
+            deletion?: {
+                /** Format: date-time */
+                requestedAt: string;
+                /** @description Records removed so far, per kind: hooks first, keys last */
+                removed: {
+                    [key: string]: number;
+                };
+            };
+            /** Format: date-time */
+            createdAt: string;
+        };
+        Owner: {
+            id: string;
+            name: string;
+            email: string;
+            /** @description Present once the owner is being deleted */
+            deletion?: {
+                /** Format: date-time */
+                requestedAt: string;
+                /** @description Records removed so far, per kind: hooks first, keys last */
+                removed: {
+                    [key: string]: number;
+                };
+            };
+            /** Format: date-time */
+            createdAt: string;
+            apiKeys: components["schemas"]["ApiKey"][];
+        };
+        OwnersUpdateRequest: {
+            name?: string;
+            email?: string;
+        } & unknown;
+        OwnersCreateKeyResponse: {
+            id: string;
+            /** @description The last characters of the key */
+            hint: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            revokedAt?: string;
+            apiKey: string;
+        };
+        PortalSessionsCreateResponse: {
+            id: string;
+            ownerId: string;
+            readOnly: boolean;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            revokedAt?: string;
+            /** Format: date-time */
+            createdAt: string;
+            token: string;
+            /** Format: uri */
+            url: string;
+        };
+        PortalSessionsCreateRequest: {
+            /**
+             * @description How long the session works: from 1m to 7d, 1h unless said
+             * @default 1h
+             */
+            expiresIn?: string;
+            /**
+             * @description A read-only session may read what the owner can, and change nothing
+             * @default false
+             */
+            readOnly?: boolean;
+        };
+        PortalSession: {
+            id: string;
+            ownerId: string;
+            readOnly: boolean;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            revokedAt?: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        PortalSessionsListResponse: {
+            data: components["schemas"]["PortalSession"][];
+        };
+        EventType: {
+            name: string;
+            description: string;
+            /** @description The JSON Schema (draft 2020-12) that the `data` of events must match; absent means any data */
+            schema?: {
+                [key: string]: unknown;
+            };
+            /** @description The resource types events of this type may be about; absent means any */
+            resourceTypes?: string[];
+            /**
+             * @description `catalogue`: shipped with Hookflow; `custom`: registered by the API
+             * @enum {string}
+             */
+            source: "catalogue" | "custom";
+            /** Format: date-time */
+            createdAt: string;
+        };
+        EventTypesListResponse: {
+            data: components["schemas"]["EventType"][];
+        };
+        EventTypesCreateRequest: {
+            name: string;
+            description?: string;
+            /** @description A JSON Schema (draft 2020-12) that the `data` of events of this type must match */
+            schema?: {
+                [key: string]: unknown;
+            };
+            /** @description The resource types events of this type may be about; absent means any */
+            resourceTypes?: string[];
+        };
+        HooksCreateResponse: {
+            id: string;
+            ownerId: string;
+            name: string;
+            events: string[];
+            resourceTypes?: string[];
+            /** @description Only the events this MongoDB-style query matches (see HookFilter) */
+            filter?: {
+                [key: string]: unknown;
+            };
+            target: {
+                /** @constant */
+                type: "http";
+                url: string;
+                method: string;
+                headers: {
+                    [key: string]: string | {
+                        /** @constant */
+                        secret: true;
+                    };
+                };
+            } | ({
+                /** @enum {string} */
+                type: "http" | "ga4" | "ua" | "email" | "twilio-sms" | "slack" | "discord" | "telegram";
+            } & {
+                [key: string]: unknown;
+            });
+            /** @description HTTP targets only */
+            format?: string;
+            /** @description With format `template`: how the body is rendered */
+            template?: {
+                contentType: string;
+                body?: string;
+                fields?: {
+                    [key: string]: string;
+                };
+            };
+            /** @description Things to fix about this hook that do not stop it */
+            warnings?: string[];
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+            /** @description While disabled: whether the events that arrive are kept, paused, for the hook */
+            parking: boolean;
+            disabledReason?: string;
+            /** Format: date-time */
+            disabledAt?: string;
+            /**
+             * Format: date-time
+             * @description Set while the breaker holds sends to the target's host, after too many failures there from all hooks
+             */
+            hostPausedUntil?: string;
+            delivery: {
+                timeout: string;
+                retrySchedule: string[];
+                /** @enum {string} */
+                retryOn: "transient" | "any-error";
+                disableAfter: {
+                    failures: number;
+                    window: string;
+                };
+                /** @description At most this many requests a second to the hook's receiver; null: no limit */
+                rateLimit: {
+                    perSecond: number;
+                } | null;
+                /** @description At most this many requests open at once; null: no bound */
+                maxInFlight: number | null;
+                /** @description `fifo`: each orderingKey's deliveries one at a time, in the order their events were accepted */
+                ordering: "fifo" | null;
+            };
+            /**
+             * Format: date-time
+             * @description The receiver's 429 or 503 asked, with Retry-After, to hear nothing until then: deliveries wait
+             */
+            throttledUntil?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            secret: string;
+        };
         HttpTarget: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -814,9 +1046,9 @@ export interface components {
              * @default POST
              * @enum {string}
              */
-            method: "POST" | "PUT" | "PATCH" | "GET" | "DELETE";
+            method?: "POST" | "PUT" | "PATCH" | "GET" | "DELETE";
             /** @default {} */
-            headers: {
+            headers?: {
                 [key: string]: string | {
                     value: string;
                     secret: boolean;
@@ -904,6 +1136,121 @@ export interface components {
             text?: string;
             baseUrl?: string;
         };
+        HooksCreateRequest: {
+            ownerId?: string;
+            name: string;
+            events: string[];
+            resourceTypes?: string[];
+            filter?: components["schemas"]["HookFilter"];
+            target: components["schemas"]["HttpTarget"] | components["schemas"]["Ga4Target"] | components["schemas"]["UaTarget"] | components["schemas"]["EmailTarget"] | components["schemas"]["TwilioSmsTarget"] | components["schemas"]["SlackTarget"] | components["schemas"]["DiscordTarget"] | components["schemas"]["TelegramTarget"];
+            /** @enum {string} */
+            format?: "standard" | "creads" | "misskey" | "ibm" | "chat" | "template";
+            template?: {
+                contentType: string;
+                body?: string;
+                fields?: {
+                    [key: string]: string;
+                };
+            } & ((unknown | unknown) & unknown);
+            delivery?: {
+                timeout?: string | null;
+                retrySchedule?: string[] | null;
+                retryOn?: ("transient" | "any-error") | null;
+                disableAfter?: {
+                    failures?: number | null;
+                    window?: string | null;
+                };
+                rateLimit?: {
+                    perSecond: number;
+                } | null;
+                maxInFlight?: number | null;
+                ordering?: "fifo" | null;
+            } & unknown;
+            secret?: string;
+        } & (unknown & unknown & unknown);
+        HookPage: {
+            data: components["schemas"]["Hook"][];
+            nextCursor?: string;
+        };
+        Hook: {
+            id: string;
+            ownerId: string;
+            name: string;
+            events: string[];
+            resourceTypes?: string[];
+            /** @description Only the events this MongoDB-style query matches (see HookFilter) */
+            filter?: {
+                [key: string]: unknown;
+            };
+            target: {
+                /** @constant */
+                type: "http";
+                url: string;
+                method: string;
+                headers: {
+                    [key: string]: string | {
+                        /** @constant */
+                        secret: true;
+                    };
+                };
+            } | ({
+                /** @enum {string} */
+                type: "http" | "ga4" | "ua" | "email" | "twilio-sms" | "slack" | "discord" | "telegram";
+            } & {
+                [key: string]: unknown;
+            });
+            /** @description HTTP targets only */
+            format?: string;
+            /** @description With format `template`: how the body is rendered */
+            template?: {
+                contentType: string;
+                body?: string;
+                fields?: {
+                    [key: string]: string;
+                };
+            };
+            /** @description Things to fix about this hook that do not stop it */
+            warnings?: string[];
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+            /** @description While disabled: whether the events that arrive are kept, paused, for the hook */
+            parking: boolean;
+            disabledReason?: string;
+            /** Format: date-time */
+            disabledAt?: string;
+            /**
+             * Format: date-time
+             * @description Set while the breaker holds sends to the target's host, after too many failures there from all hooks
+             */
+            hostPausedUntil?: string;
+            delivery: {
+                timeout: string;
+                retrySchedule: string[];
+                /** @enum {string} */
+                retryOn: "transient" | "any-error";
+                disableAfter: {
+                    failures: number;
+                    window: string;
+                };
+                /** @description At most this many requests a second to the hook's receiver; null: no limit */
+                rateLimit: {
+                    perSecond: number;
+                } | null;
+                /** @description At most this many requests open at once; null: no bound */
+                maxInFlight: number | null;
+                /** @description `fifo`: each orderingKey's deliveries one at a time, in the order their events were accepted */
+                ordering: "fifo" | null;
+            };
+            /**
+             * Format: date-time
+             * @description The receiver's 429 or 503 asked, with Retry-After, to hear nothing until then: deliveries wait
+             */
+            throttledUntil?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         HttpTargetPatch: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -915,9 +1262,9 @@ export interface components {
              * @default POST
              * @enum {string}
              */
-            method: "POST" | "PUT" | "PATCH" | "GET" | "DELETE";
+            method?: "POST" | "PUT" | "PATCH" | "GET" | "DELETE";
             /** @default {} */
-            headers: {
+            headers?: {
                 [key: string]: string | {
                     value?: string;
                     secret: boolean;
@@ -992,6 +1339,519 @@ export interface components {
             chatId: string | number;
             text?: string;
             baseUrl?: string;
+        };
+        HooksUpdateRequest: {
+            name?: string;
+            events?: string[];
+            resourceTypes?: string[] | null;
+            filter?: components["schemas"]["HookFilter"] | null;
+            target?: components["schemas"]["HttpTargetPatch"] | components["schemas"]["Ga4TargetPatch"] | components["schemas"]["UaTarget"] | components["schemas"]["EmailTargetPatch"] | components["schemas"]["TwilioSmsTargetPatch"] | components["schemas"]["SlackTargetPatch"] | components["schemas"]["DiscordTargetPatch"] | components["schemas"]["TelegramTargetPatch"];
+            /** @enum {string} */
+            format?: "standard" | "creads" | "misskey" | "ibm" | "chat" | "template";
+            template?: {
+                contentType: string;
+                body?: string;
+                fields?: {
+                    [key: string]: string;
+                };
+            } & ((unknown | unknown) & unknown);
+            delivery?: {
+                timeout?: string | null;
+                retrySchedule?: string[] | null;
+                retryOn?: ("transient" | "any-error") | null;
+                disableAfter?: {
+                    failures?: number | null;
+                    window?: string | null;
+                };
+                rateLimit?: {
+                    perSecond: number;
+                } | null;
+                maxInFlight?: number | null;
+                ordering?: "fifo" | null;
+            } & unknown;
+            secret?: string | null;
+        } & (unknown & unknown & unknown & unknown);
+        HooksEnableResponse: {
+            id: string;
+            ownerId: string;
+            name: string;
+            events: string[];
+            resourceTypes?: string[];
+            /** @description Only the events this MongoDB-style query matches (see HookFilter) */
+            filter?: {
+                [key: string]: unknown;
+            };
+            target: {
+                /** @constant */
+                type: "http";
+                url: string;
+                method: string;
+                headers: {
+                    [key: string]: string | {
+                        /** @constant */
+                        secret: true;
+                    };
+                };
+            } | ({
+                /** @enum {string} */
+                type: "http" | "ga4" | "ua" | "email" | "twilio-sms" | "slack" | "discord" | "telegram";
+            } & {
+                [key: string]: unknown;
+            });
+            /** @description HTTP targets only */
+            format?: string;
+            /** @description With format `template`: how the body is rendered */
+            template?: {
+                contentType: string;
+                body?: string;
+                fields?: {
+                    [key: string]: string;
+                };
+            };
+            /** @description Things to fix about this hook that do not stop it */
+            warnings?: string[];
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+            /** @description While disabled: whether the events that arrive are kept, paused, for the hook */
+            parking: boolean;
+            disabledReason?: string;
+            /** Format: date-time */
+            disabledAt?: string;
+            /**
+             * Format: date-time
+             * @description Set while the breaker holds sends to the target's host, after too many failures there from all hooks
+             */
+            hostPausedUntil?: string;
+            delivery: {
+                timeout: string;
+                retrySchedule: string[];
+                /** @enum {string} */
+                retryOn: "transient" | "any-error";
+                disableAfter: {
+                    failures: number;
+                    window: string;
+                };
+                /** @description At most this many requests a second to the hook's receiver; null: no limit */
+                rateLimit: {
+                    perSecond: number;
+                } | null;
+                /** @description At most this many requests open at once; null: no bound */
+                maxInFlight: number | null;
+                /** @description `fifo`: each orderingKey's deliveries one at a time, in the order their events were accepted */
+                ordering: "fifo" | null;
+            };
+            /**
+             * Format: date-time
+             * @description The receiver's 429 or 503 asked, with Retry-After, to hear nothing until then: deliveries wait
+             */
+            throttledUntil?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description What became of the deliveries the hook kept while it was off */
+            parked: {
+                /** @description Deliveries kept while the hook was off that now go, oldest first */
+                resuming: number;
+                /** @description Deliveries kept while the hook was off, cancelled (`resume: false`) */
+                cancelled: number;
+            };
+        };
+        HooksEnableRequest: {
+            /**
+             * @description Send what was kept while the hook was off, oldest first; false cancels it, on record
+             * @default true
+             */
+            resume?: boolean;
+        };
+        HooksDisableRequest: {
+            reason?: string;
+            /**
+             * @description Keep the events that arrive while the hook is off, as paused deliveries, for when it is enabled again
+             * @default true
+             */
+            park?: boolean;
+        };
+        HooksRotateSecretResponse: {
+            id: string;
+            secret: string;
+            /** Format: date-time */
+            previousSecretsExpireAt: string;
+        };
+        TestOutcome: {
+            /** @enum {string} */
+            outcome: "succeeded" | "retryable" | "permanent";
+            attempt: components["schemas"]["AttemptDetail"];
+            /** @description What the provider's validation endpoint said (GA4) */
+            messages?: string[];
+        };
+        AttemptDetail: {
+            /** Format: date-time */
+            startedAt: string;
+            durationMs: number;
+            statusCode?: number;
+            errorKind?: string;
+            errorMessage?: string;
+            /** @description The answer's headers: at most 50, each value cut at 1 KiB */
+            responseHeaders?: {
+                [key: string]: string;
+            };
+            /** @description At most 4 KiB */
+            responseBody?: string;
+        };
+        HooksTestRequest: {
+            /** @default hookflow.test */
+            type?: string;
+            /** @description Any JSON object, at most 32 levels deep; no key may start with "$", contain "." or a NUL, or be "__proto__"; numbers within the range of a double; strings of valid Unicode */
+            data?: {
+                [key: string]: components["schemas"]["StorableJsonValue"];
+            };
+        };
+        HooksStatsResponse: {
+            hookId: string;
+            /** @enum {string} */
+            window: "1h" | "24h" | "7d";
+            /**
+             * Format: date-time
+             * @description The start of the window's first minute
+             */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            attempts: number;
+            successes: number;
+            failures: number;
+            failuresByKind: {
+                [key: string]: number;
+            };
+            /** @description successes / attempts; null without attempts */
+            successRate: number | null;
+            /** @description Attempt-duration percentiles from fixed buckets (10, 25, 50, 100, 250, 500 ms, 1, 2.5, 5, 10, 30 s), interpolated within the bucket that holds them: off by at most that bucket's width. Null without attempts */
+            durationMs: {
+                p50: number | null;
+                p95: number | null;
+            };
+            /** @description Within the window */
+            lastSuccessAt: string | null;
+            /** @description Within the window */
+            lastFailure: {
+                /** Format: date-time */
+                at: string;
+                /** @description `HTTP 500`, `timeout: ...` */
+                reason: string;
+            } | null;
+            /** @description Failed attempts in a row, now (a success resets it) */
+            failureStreak: number;
+            failingSince: string | null;
+            /** @description Each hour of the window that had attempts, oldest first (the first counted from `from`): for charts */
+            hours: {
+                /** Format: date-time */
+                hour: string;
+                attempts: number;
+                successes: number;
+                failures: number;
+                /** @description As `durationMs.p95`, over this hour */
+                p95Ms: number | null;
+            }[];
+        };
+        StatsGetResponse: {
+            ownerId: string;
+            /** @enum {string} */
+            window: "1h" | "24h" | "7d";
+            /**
+             * Format: date-time
+             * @description The start of the window's first minute
+             */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            attempts: number;
+            successes: number;
+            failures: number;
+            failuresByKind: {
+                [key: string]: number;
+            };
+            /** @description successes / attempts; null without attempts */
+            successRate: number | null;
+            /** @description Attempt-duration percentiles from fixed buckets (10, 25, 50, 100, 250, 500 ms, 1, 2.5, 5, 10, 30 s), interpolated within the bucket that holds them: off by at most that bucket's width. Null without attempts */
+            durationMs: {
+                p50: number | null;
+                p95: number | null;
+            };
+            hooks: {
+                data: {
+                    hookId: string;
+                    name: string;
+                    /** @enum {string} */
+                    status: "enabled" | "disabled";
+                    attempts: number;
+                    successes: number;
+                    failures: number;
+                    failuresByKind: {
+                        [key: string]: number;
+                    };
+                    /** @description successes / attempts; null without attempts */
+                    successRate: number | null;
+                    /** @description Attempt-duration percentiles from fixed buckets (10, 25, 50, 100, 250, 500 ms, 1, 2.5, 5, 10, 30 s), interpolated within the bucket that holds them: off by at most that bucket's width. Null without attempts */
+                    durationMs: {
+                        p50: number | null;
+                        p95: number | null;
+                    };
+                    /** @description Within the window */
+                    lastSuccessAt: string | null;
+                    /** @description Within the window */
+                    lastFailure: {
+                        /** Format: date-time */
+                        at: string;
+                        /** @description `HTTP 500`, `timeout: ...` */
+                        reason: string;
+                    } | null;
+                    failureStreak: number;
+                }[];
+                nextCursor?: string;
+            };
+        };
+        Event: {
+            id: string;
+            type: string;
+            ownerId: string;
+            resourceType?: string;
+            resourceId?: string;
+            orderingKey?: string;
+            messageId?: string;
+            data: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            createdAt: string;
+        };
+        EventsCreateRequest: {
+            id?: string;
+            type: string;
+            ownerId?: string;
+            resourceType?: string;
+            resourceId?: string;
+            orderingKey?: string;
+            /** @description Any JSON object, at most 32 levels deep; no key may start with "$", contain "." or a NUL, or be "__proto__"; numbers within the range of a double; strings of valid Unicode */
+            data: {
+                [key: string]: components["schemas"]["StorableJsonValue"];
+            };
+            messageId?: string;
+        };
+        EventsCreateBatchResponse: {
+            messageId: string;
+            events: components["schemas"]["Event"][];
+        };
+        EventsCreateBatchRequest: {
+            messageId: string;
+            events: {
+                id?: string;
+                type: string;
+                ownerId?: string;
+                resourceType?: string;
+                resourceId?: string;
+                orderingKey?: string;
+                /** @description Any JSON object, at most 32 levels deep; no key may start with "$", contain "." or a NUL, or be "__proto__"; numbers within the range of a double; strings of valid Unicode */
+                data: {
+                    [key: string]: components["schemas"]["StorableJsonValue"];
+                };
+            }[];
+        };
+        EventPage: {
+            data: components["schemas"]["Event"][];
+            nextCursor?: string;
+        };
+        DeliverySummary: {
+            id: string;
+            eventId: string;
+            hookId: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "retrying" | "failed" | "paused" | "cancelled";
+            /** @description The replay that made this delivery */
+            replayId?: string;
+            /** @description The delivery this one does again */
+            replayOf?: string;
+            /** @description A replay's delivery that does this one again */
+            supersededBy?: string;
+            /** Format: date-time */
+            nextAttemptAt?: string;
+            failureReason?: string;
+            attempts: number;
+            lastAttempt?: components["schemas"]["Attempt"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        Attempt: {
+            /** Format: date-time */
+            startedAt: string;
+            durationMs: number;
+            statusCode?: number;
+            errorKind?: string;
+            errorMessage?: string;
+        };
+        EventsGetResponse: {
+            id: string;
+            type: string;
+            ownerId: string;
+            resourceType?: string;
+            resourceId?: string;
+            orderingKey?: string;
+            messageId?: string;
+            data: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            deliveries: components["schemas"]["DeliverySummary"][];
+            /** @description The `cursor` of `GET /v1/deliveries?eventId=` for the next page; absent when this is all */
+            deliveriesNextCursor?: string;
+        };
+        DeliverySummaryPage: {
+            data: components["schemas"]["DeliverySummary"][];
+            nextCursor?: string;
+        };
+        Delivery: {
+            id: string;
+            eventId: string;
+            hookId: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "retrying" | "failed" | "paused" | "cancelled";
+            /** @description The replay that made this delivery */
+            replayId?: string;
+            /** @description The delivery this one does again */
+            replayOf?: string;
+            /** @description A replay's delivery that does this one again */
+            supersededBy?: string;
+            /** Format: date-time */
+            nextAttemptAt?: string;
+            failureReason?: string;
+            attempts: components["schemas"]["AttemptDetail"][];
+            lastAttempt?: components["schemas"]["Attempt"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            ownerId: string;
+        };
+        Replay: {
+            id: string;
+            /** @enum {string} */
+            kind: "delivery" | "event" | "recovery";
+            /** @enum {string} */
+            status: "running" | "completed" | "cancelled";
+            deliveryId?: string;
+            eventId?: string;
+            hookId?: string;
+            hookIds?: string[];
+            /** Format: date-time */
+            since?: string;
+            /** Format: date-time */
+            until?: string;
+            statuses?: string[];
+            ratePerSecond: number;
+            /** @description Deliveries it set out to make */
+            total: number;
+            /** @description Deliveries made so far (new records, linked by replayId) */
+            done: number;
+            succeeded: number;
+            failed: number;
+            retrying: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            finishedAt?: string;
+        };
+        ReplaysDeliveryRequest: {
+            /** @default false */
+            enableHook?: boolean;
+        };
+        ReplaysEventRequest: {
+            hookIds?: string[];
+            /** @default false */
+            includeNewHooks?: boolean;
+            /** @default false */
+            enableHooks?: boolean;
+            ratePerSecond?: number;
+        };
+        ReplaysRecoverRequest: {
+            /** Format: date-time */
+            since: string;
+            /** Format: date-time */
+            until?: string;
+            /**
+             * @default [
+             *       "failed",
+             *       "paused"
+             *     ]
+             */
+            statuses?: ("succeeded" | "failed" | "paused" | "cancelled")[];
+            /** @default false */
+            enableHook?: boolean;
+            ratePerSecond?: number;
+        };
+        ReplaySchedule: {
+            id: string;
+            ownerId: string;
+            hookId?: string;
+            cron?: string;
+            every?: string;
+            window: string;
+            statuses: string[];
+            ratePerSecond: number;
+            paused: boolean;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ReplaySchedulesCreateRequest: {
+            ownerId?: string;
+            hookId?: string;
+            cron?: string;
+            every?: string;
+            window: string;
+            /**
+             * @default [
+             *       "failed",
+             *       "paused"
+             *     ]
+             */
+            statuses?: ("succeeded" | "failed" | "paused" | "cancelled")[];
+            ratePerSecond?: number;
+        } & (unknown | unknown);
+        ReplaySchedulesListResponse: {
+            data: components["schemas"]["ReplaySchedule"][];
+        };
+        ReplaySchedulesUpdateRequest: {
+            paused: boolean;
+        };
+        ReplaySchedulesBackfillResponse: {
+            id: string;
+            ownerId: string;
+            hookId?: string;
+            cron?: string;
+            every?: string;
+            window: string;
+            statuses: string[];
+            ratePerSecond: number;
+            paused: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            backfill: {
+                /** Format: date-time */
+                start: string;
+                /** Format: date-time */
+                end: string;
+            };
+        };
+        ReplaySchedulesBackfillRequest: {
+            /** Format: date-time */
+            start: string;
+            /** Format: date-time */
+            end: string;
+        };
+        DocumentationOpenapiResponse: {
+            [key: string]: unknown;
         };
         StorableJsonValue: (string | number | boolean | null) | components["schemas"]["StorableJsonValue"][] | {
             [key: string]: components["schemas"]["StorableJsonValue"];
@@ -1136,7 +1996,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    get_v1_owners: {
+    "owners.list": {
         parameters: {
             query?: {
                 limit?: number;
@@ -1155,25 +2015,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: {
-                            id: string;
-                            name: string;
-                            email: string;
-                            /** @description Present once the owner is being deleted */
-                            deletion?: {
-                                /** Format: date-time */
-                                requestedAt: string;
-                                /** @description Records removed so far, per kind: hooks first, keys last */
-                                removed: {
-                                    [key: string]: number;
-                                };
-                            };
-                            /** Format: date-time */
-                            createdAt: string;
-                        }[];
-                        nextCursor?: string;
-                    };
+                    "application/json": components["schemas"]["OwnerSummaryPage"];
                 };
             };
             /** @description The query string does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
@@ -1234,7 +2076,7 @@ export interface operations {
             };
         };
     };
-    post_v1_owners: {
+    "owners.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -1243,10 +2085,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    name: string;
-                    email: string;
-                };
+                "application/json": components["schemas"]["OwnersCreateRequest"];
             };
         };
         responses: {
@@ -1256,32 +2095,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        name: string;
-                        email: string;
-                        /** @description Present once the owner is being deleted */
-                        deletion?: {
-                            /** Format: date-time */
-                            requestedAt: string;
-                            /** @description Records removed so far, per kind: hooks first, keys last */
-                            removed: {
-                                [key: string]: number;
-                            };
-                        };
-                        /** Format: date-time */
-                        createdAt: string;
-                        apiKeys: {
-                            id: string;
-                            /** @description The last characters of the key */
-                            hint: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            revokedAt?: string;
-                        }[];
-                        apiKey: string;
-                    };
+                    "application/json": components["schemas"]["OwnersCreateResponse"];
                 };
             };
             /** @description The request body, query string does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem; `invalid_json` when the body is not JSON) */
@@ -1360,7 +2174,7 @@ export interface operations {
             };
         };
     };
-    get_v1_owners_id: {
+    "owners.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -1377,31 +2191,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        name: string;
-                        email: string;
-                        /** @description Present once the owner is being deleted */
-                        deletion?: {
-                            /** Format: date-time */
-                            requestedAt: string;
-                            /** @description Records removed so far, per kind: hooks first, keys last */
-                            removed: {
-                                [key: string]: number;
-                            };
-                        };
-                        /** Format: date-time */
-                        createdAt: string;
-                        apiKeys: {
-                            id: string;
-                            /** @description The last characters of the key */
-                            hint: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            revokedAt?: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["Owner"];
                 };
             };
             /** @description The query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
@@ -1462,7 +2252,7 @@ export interface operations {
             };
         };
     };
-    delete_v1_owners_id: {
+    "owners.delete": {
         parameters: {
             query?: never;
             header?: never;
@@ -1479,31 +2269,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        name: string;
-                        email: string;
-                        /** @description Present once the owner is being deleted */
-                        deletion?: {
-                            /** Format: date-time */
-                            requestedAt: string;
-                            /** @description Records removed so far, per kind: hooks first, keys last */
-                            removed: {
-                                [key: string]: number;
-                            };
-                        };
-                        /** Format: date-time */
-                        createdAt: string;
-                        apiKeys: {
-                            id: string;
-                            /** @description The last characters of the key */
-                            hint: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            revokedAt?: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["Owner"];
                 };
             };
             /** @description The query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
@@ -1564,7 +2330,7 @@ export interface operations {
             };
         };
     };
-    patch_v1_owners_id: {
+    "owners.update": {
         parameters: {
             query?: never;
             header?: never;
@@ -1575,10 +2341,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    name?: string;
-                    email?: string;
-                } & unknown;
+                "application/json": components["schemas"]["OwnersUpdateRequest"];
             };
         };
         responses: {
@@ -1588,31 +2351,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        name: string;
-                        email: string;
-                        /** @description Present once the owner is being deleted */
-                        deletion?: {
-                            /** Format: date-time */
-                            requestedAt: string;
-                            /** @description Records removed so far, per kind: hooks first, keys last */
-                            removed: {
-                                [key: string]: number;
-                            };
-                        };
-                        /** Format: date-time */
-                        createdAt: string;
-                        apiKeys: {
-                            id: string;
-                            /** @description The last characters of the key */
-                            hint: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            revokedAt?: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["Owner"];
                 };
             };
             /** @description The request body, query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem; `invalid_json` when the body is not JSON) */
@@ -1709,7 +2448,7 @@ export interface operations {
             };
         };
     };
-    post_v1_owners_id_keys: {
+    "owners.createKey": {
         parameters: {
             query?: never;
             header?: never;
@@ -1726,16 +2465,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @description The last characters of the key */
-                        hint: string;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        revokedAt?: string;
-                        apiKey: string;
-                    };
+                    "application/json": components["schemas"]["OwnersCreateKeyResponse"];
                 };
             };
             /** @description The query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
@@ -1796,7 +2526,7 @@ export interface operations {
             };
         };
     };
-    delete_v1_owners_id_keys_keyId: {
+    "owners.revokeKey": {
         parameters: {
             query?: never;
             header?: never;
@@ -1814,15 +2544,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @description The last characters of the key */
-                        hint: string;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        revokedAt?: string;
-                    };
+                    "application/json": components["schemas"]["ApiKey"];
                 };
             };
             /** @description The query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
@@ -1883,7 +2605,7 @@ export interface operations {
             };
         };
     };
-    get_v1_owners_id_portal_sessions: {
+    "portalSessions.list": {
         parameters: {
             query?: never;
             header?: never;
@@ -1900,19 +2622,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: {
-                            id: string;
-                            ownerId: string;
-                            readOnly: boolean;
-                            /** Format: date-time */
-                            expiresAt: string;
-                            /** Format: date-time */
-                            revokedAt?: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["PortalSessionsListResponse"];
                 };
             };
             /** @description The query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
@@ -1973,7 +2683,7 @@ export interface operations {
             };
         };
     };
-    post_v1_owners_id_portal_sessions: {
+    "portalSessions.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -1984,18 +2694,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": {
-                    /**
-                     * @description How long the session works: from 1m to 7d, 1h unless said
-                     * @default 1h
-                     */
-                    expiresIn?: string;
-                    /**
-                     * @description A read-only session may read what the owner can, and change nothing
-                     * @default false
-                     */
-                    readOnly?: boolean;
-                };
+                "application/json": components["schemas"]["PortalSessionsCreateRequest"];
             };
         };
         responses: {
@@ -2005,20 +2704,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        ownerId: string;
-                        readOnly: boolean;
-                        /** Format: date-time */
-                        expiresAt: string;
-                        /** Format: date-time */
-                        revokedAt?: string;
-                        /** Format: date-time */
-                        createdAt: string;
-                        token: string;
-                        /** Format: uri */
-                        url: string;
-                    };
+                    "application/json": components["schemas"]["PortalSessionsCreateResponse"];
                 };
             };
             /** @description The request body, query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem; `invalid_json` when the body is not JSON) */
@@ -2097,7 +2783,7 @@ export interface operations {
             };
         };
     };
-    delete_v1_owners_id_portal_sessions_sessionId: {
+    "portalSessions.revoke": {
         parameters: {
             query?: never;
             header?: never;
@@ -2115,17 +2801,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        ownerId: string;
-                        readOnly: boolean;
-                        /** Format: date-time */
-                        expiresAt: string;
-                        /** Format: date-time */
-                        revokedAt?: string;
-                        /** Format: date-time */
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["PortalSession"];
                 };
             };
             /** @description The query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
@@ -2186,7 +2862,7 @@ export interface operations {
             };
         };
     };
-    get_v1_event_types: {
+    "eventTypes.list": {
         parameters: {
             query?: never;
             header?: never;
@@ -2201,25 +2877,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: {
-                            name: string;
-                            description: string;
-                            /** @description The JSON Schema (draft 2020-12) that the `data` of events must match; absent means any data */
-                            schema?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description The resource types events of this type may be about; absent means any */
-                            resourceTypes?: string[];
-                            /**
-                             * @description `catalogue`: shipped with Hookflow; `custom`: registered by the API
-                             * @enum {string}
-                             */
-                            source: "catalogue" | "custom";
-                            /** Format: date-time */
-                            createdAt: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["EventTypesListResponse"];
                 };
             };
             /** @description The query string does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
@@ -2262,7 +2920,7 @@ export interface operations {
             };
         };
     };
-    post_v1_event_types: {
+    "eventTypes.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -2271,16 +2929,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    name: string;
-                    description?: string;
-                    /** @description A JSON Schema (draft 2020-12) that the `data` of events of this type must match */
-                    schema?: {
-                        [key: string]: unknown;
-                    };
-                    /** @description The resource types events of this type may be about; absent means any */
-                    resourceTypes?: string[];
-                };
+                "application/json": components["schemas"]["EventTypesCreateRequest"];
             };
         };
         responses: {
@@ -2290,23 +2939,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        name: string;
-                        description: string;
-                        /** @description The JSON Schema (draft 2020-12) that the `data` of events must match; absent means any data */
-                        schema?: {
-                            [key: string]: unknown;
-                        };
-                        /** @description The resource types events of this type may be about; absent means any */
-                        resourceTypes?: string[];
-                        /**
-                         * @description `catalogue`: shipped with Hookflow; `custom`: registered by the API
-                         * @enum {string}
-                         */
-                        source: "catalogue" | "custom";
-                        /** Format: date-time */
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["EventType"];
                 };
             };
             /** @description The request body, query string does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem; `invalid_json` when the body is not JSON) */
@@ -2394,7 +3027,7 @@ export interface operations {
             };
         };
     };
-    get_v1_hooks: {
+    "hooks.list": {
         parameters: {
             query?: {
                 limit?: number;
@@ -2415,88 +3048,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: {
-                            id: string;
-                            ownerId: string;
-                            name: string;
-                            events: string[];
-                            resourceTypes?: string[];
-                            /** @description Only the events this MongoDB-style query matches (see HookFilter) */
-                            filter?: {
-                                [key: string]: unknown;
-                            };
-                            target: {
-                                /** @constant */
-                                type: "http";
-                                url: string;
-                                method: string;
-                                headers: {
-                                    [key: string]: string | {
-                                        /** @constant */
-                                        secret: true;
-                                    };
-                                };
-                            } | ({
-                                /** @enum {string} */
-                                type: "http" | "ga4" | "ua" | "email" | "twilio-sms" | "slack" | "discord" | "telegram";
-                            } & {
-                                [key: string]: unknown;
-                            });
-                            /** @description HTTP targets only */
-                            format?: string;
-                            /** @description With format `template`: how the body is rendered */
-                            template?: {
-                                contentType: string;
-                                body?: string;
-                                fields?: {
-                                    [key: string]: string;
-                                };
-                            };
-                            /** @description Things to fix about this hook that do not stop it */
-                            warnings?: string[];
-                            /** @enum {string} */
-                            status: "enabled" | "disabled";
-                            /** @description While disabled: whether the events that arrive are kept, paused, for the hook */
-                            parking: boolean;
-                            disabledReason?: string;
-                            /** Format: date-time */
-                            disabledAt?: string;
-                            /**
-                             * Format: date-time
-                             * @description Set while the breaker holds sends to the target's host, after too many failures there from all hooks
-                             */
-                            hostPausedUntil?: string;
-                            delivery: {
-                                timeout: string;
-                                retrySchedule: string[];
-                                /** @enum {string} */
-                                retryOn: "transient" | "any-error";
-                                disableAfter: {
-                                    failures: number;
-                                    window: string;
-                                };
-                                /** @description At most this many requests a second to the hook's receiver; null: no limit */
-                                rateLimit: {
-                                    perSecond: number;
-                                } | null;
-                                /** @description At most this many requests open at once; null: no bound */
-                                maxInFlight: number | null;
-                                /** @description `fifo`: each orderingKey's deliveries one at a time, in the order their events were accepted */
-                                ordering: "fifo" | null;
-                            };
-                            /**
-                             * Format: date-time
-                             * @description The receiver's 429 or 503 asked, with Retry-After, to hear nothing until then: deliveries wait
-                             */
-                            throttledUntil?: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                        }[];
-                        nextCursor?: string;
-                    };
+                    "application/json": components["schemas"]["HookPage"];
                 };
             };
             /** @description The query string does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
@@ -2548,7 +3100,7 @@ export interface operations {
             };
         };
     };
-    post_v1_hooks: {
+    "hooks.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -2557,38 +3109,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    ownerId?: string;
-                    name: string;
-                    events: string[];
-                    resourceTypes?: string[];
-                    filter?: components["schemas"]["HookFilter"];
-                    target: components["schemas"]["HttpTarget"] | components["schemas"]["Ga4Target"] | components["schemas"]["UaTarget"] | components["schemas"]["EmailTarget"] | components["schemas"]["TwilioSmsTarget"] | components["schemas"]["SlackTarget"] | components["schemas"]["DiscordTarget"] | components["schemas"]["TelegramTarget"];
-                    /** @enum {string} */
-                    format?: "standard" | "creads" | "misskey" | "ibm" | "chat" | "template";
-                    template?: {
-                        contentType: string;
-                        body?: string;
-                        fields?: {
-                            [key: string]: string;
-                        };
-                    } & ((unknown | unknown) & unknown);
-                    delivery?: {
-                        timeout?: string | null;
-                        retrySchedule?: string[] | null;
-                        retryOn?: ("transient" | "any-error") | null;
-                        disableAfter?: {
-                            failures?: number | null;
-                            window?: string | null;
-                        };
-                        rateLimit?: {
-                            perSecond: number;
-                        } | null;
-                        maxInFlight?: number | null;
-                        ordering?: "fifo" | null;
-                    } & unknown;
-                    secret?: string;
-                } & (unknown & unknown & unknown);
+                "application/json": components["schemas"]["HooksCreateRequest"];
             };
         };
         responses: {
@@ -2598,86 +3119,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        ownerId: string;
-                        name: string;
-                        events: string[];
-                        resourceTypes?: string[];
-                        /** @description Only the events this MongoDB-style query matches (see HookFilter) */
-                        filter?: {
-                            [key: string]: unknown;
-                        };
-                        target: {
-                            /** @constant */
-                            type: "http";
-                            url: string;
-                            method: string;
-                            headers: {
-                                [key: string]: string | {
-                                    /** @constant */
-                                    secret: true;
-                                };
-                            };
-                        } | ({
-                            /** @enum {string} */
-                            type: "http" | "ga4" | "ua" | "email" | "twilio-sms" | "slack" | "discord" | "telegram";
-                        } & {
-                            [key: string]: unknown;
-                        });
-                        /** @description HTTP targets only */
-                        format?: string;
-                        /** @description With format `template`: how the body is rendered */
-                        template?: {
-                            contentType: string;
-                            body?: string;
-                            fields?: {
-                                [key: string]: string;
-                            };
-                        };
-                        /** @description Things to fix about this hook that do not stop it */
-                        warnings?: string[];
-                        /** @enum {string} */
-                        status: "enabled" | "disabled";
-                        /** @description While disabled: whether the events that arrive are kept, paused, for the hook */
-                        parking: boolean;
-                        disabledReason?: string;
-                        /** Format: date-time */
-                        disabledAt?: string;
-                        /**
-                         * Format: date-time
-                         * @description Set while the breaker holds sends to the target's host, after too many failures there from all hooks
-                         */
-                        hostPausedUntil?: string;
-                        delivery: {
-                            timeout: string;
-                            retrySchedule: string[];
-                            /** @enum {string} */
-                            retryOn: "transient" | "any-error";
-                            disableAfter: {
-                                failures: number;
-                                window: string;
-                            };
-                            /** @description At most this many requests a second to the hook's receiver; null: no limit */
-                            rateLimit: {
-                                perSecond: number;
-                            } | null;
-                            /** @description At most this many requests open at once; null: no bound */
-                            maxInFlight: number | null;
-                            /** @description `fifo`: each orderingKey's deliveries one at a time, in the order their events were accepted */
-                            ordering: "fifo" | null;
-                        };
-                        /**
-                         * Format: date-time
-                         * @description The receiver's 429 or 503 asked, with Retry-After, to hear nothing until then: deliveries wait
-                         */
-                        throttledUntil?: string;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        secret: string;
-                    };
+                    "application/json": components["schemas"]["HooksCreateResponse"];
                 };
             };
             /** @description The request body, query string does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem; `invalid_json` when the body is not JSON) */
@@ -2756,7 +3198,7 @@ export interface operations {
             };
         };
     };
-    get_v1_hooks_id: {
+    "hooks.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -2773,85 +3215,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        ownerId: string;
-                        name: string;
-                        events: string[];
-                        resourceTypes?: string[];
-                        /** @description Only the events this MongoDB-style query matches (see HookFilter) */
-                        filter?: {
-                            [key: string]: unknown;
-                        };
-                        target: {
-                            /** @constant */
-                            type: "http";
-                            url: string;
-                            method: string;
-                            headers: {
-                                [key: string]: string | {
-                                    /** @constant */
-                                    secret: true;
-                                };
-                            };
-                        } | ({
-                            /** @enum {string} */
-                            type: "http" | "ga4" | "ua" | "email" | "twilio-sms" | "slack" | "discord" | "telegram";
-                        } & {
-                            [key: string]: unknown;
-                        });
-                        /** @description HTTP targets only */
-                        format?: string;
-                        /** @description With format `template`: how the body is rendered */
-                        template?: {
-                            contentType: string;
-                            body?: string;
-                            fields?: {
-                                [key: string]: string;
-                            };
-                        };
-                        /** @description Things to fix about this hook that do not stop it */
-                        warnings?: string[];
-                        /** @enum {string} */
-                        status: "enabled" | "disabled";
-                        /** @description While disabled: whether the events that arrive are kept, paused, for the hook */
-                        parking: boolean;
-                        disabledReason?: string;
-                        /** Format: date-time */
-                        disabledAt?: string;
-                        /**
-                         * Format: date-time
-                         * @description Set while the breaker holds sends to the target's host, after too many failures there from all hooks
-                         */
-                        hostPausedUntil?: string;
-                        delivery: {
-                            timeout: string;
-                            retrySchedule: string[];
-                            /** @enum {string} */
-                            retryOn: "transient" | "any-error";
-                            disableAfter: {
-                                failures: number;
-                                window: string;
-                            };
-                            /** @description At most this many requests a second to the hook's receiver; null: no limit */
-                            rateLimit: {
-                                perSecond: number;
-                            } | null;
-                            /** @description At most this many requests open at once; null: no bound */
-                            maxInFlight: number | null;
-                            /** @description `fifo`: each orderingKey's deliveries one at a time, in the order their events were accepted */
-                            ordering: "fifo" | null;
-                        };
-                        /**
-                         * Format: date-time
-                         * @description The receiver's 429 or 503 asked, with Retry-After, to hear nothing until then: deliveries wait
-                         */
-                        throttledUntil?: string;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Hook"];
                 };
             };
             /** @description The query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
@@ -2903,7 +3267,7 @@ export interface operations {
             };
         };
     };
-    delete_v1_hooks_id: {
+    "hooks.delete": {
         parameters: {
             query?: never;
             header?: never;
@@ -2970,7 +3334,7 @@ export interface operations {
             };
         };
     };
-    patch_v1_hooks_id: {
+    "hooks.update": {
         parameters: {
             query?: never;
             header?: never;
@@ -2981,37 +3345,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    name?: string;
-                    events?: string[];
-                    resourceTypes?: string[] | null;
-                    filter?: components["schemas"]["HookFilter"] | null;
-                    target?: components["schemas"]["HttpTargetPatch"] | components["schemas"]["Ga4TargetPatch"] | components["schemas"]["UaTarget"] | components["schemas"]["EmailTargetPatch"] | components["schemas"]["TwilioSmsTargetPatch"] | components["schemas"]["SlackTargetPatch"] | components["schemas"]["DiscordTargetPatch"] | components["schemas"]["TelegramTargetPatch"];
-                    /** @enum {string} */
-                    format?: "standard" | "creads" | "misskey" | "ibm" | "chat" | "template";
-                    template?: {
-                        contentType: string;
-                        body?: string;
-                        fields?: {
-                            [key: string]: string;
-                        };
-                    } & ((unknown | unknown) & unknown);
-                    delivery?: {
-                        timeout?: string | null;
-                        retrySchedule?: string[] | null;
-                        retryOn?: ("transient" | "any-error") | null;
-                        disableAfter?: {
-                            failures?: number | null;
-                            window?: string | null;
-                        };
-                        rateLimit?: {
-                            perSecond: number;
-                        } | null;
-                        maxInFlight?: number | null;
-                        ordering?: "fifo" | null;
-                    } & unknown;
-                    secret?: string | null;
-                } & (unknown & unknown & unknown & unknown);
+                "application/json": components["schemas"]["HooksUpdateRequest"];
             };
         };
         responses: {
@@ -3021,85 +3355,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        ownerId: string;
-                        name: string;
-                        events: string[];
-                        resourceTypes?: string[];
-                        /** @description Only the events this MongoDB-style query matches (see HookFilter) */
-                        filter?: {
-                            [key: string]: unknown;
-                        };
-                        target: {
-                            /** @constant */
-                            type: "http";
-                            url: string;
-                            method: string;
-                            headers: {
-                                [key: string]: string | {
-                                    /** @constant */
-                                    secret: true;
-                                };
-                            };
-                        } | ({
-                            /** @enum {string} */
-                            type: "http" | "ga4" | "ua" | "email" | "twilio-sms" | "slack" | "discord" | "telegram";
-                        } & {
-                            [key: string]: unknown;
-                        });
-                        /** @description HTTP targets only */
-                        format?: string;
-                        /** @description With format `template`: how the body is rendered */
-                        template?: {
-                            contentType: string;
-                            body?: string;
-                            fields?: {
-                                [key: string]: string;
-                            };
-                        };
-                        /** @description Things to fix about this hook that do not stop it */
-                        warnings?: string[];
-                        /** @enum {string} */
-                        status: "enabled" | "disabled";
-                        /** @description While disabled: whether the events that arrive are kept, paused, for the hook */
-                        parking: boolean;
-                        disabledReason?: string;
-                        /** Format: date-time */
-                        disabledAt?: string;
-                        /**
-                         * Format: date-time
-                         * @description Set while the breaker holds sends to the target's host, after too many failures there from all hooks
-                         */
-                        hostPausedUntil?: string;
-                        delivery: {
-                            timeout: string;
-                            retrySchedule: string[];
-                            /** @enum {string} */
-                            retryOn: "transient" | "any-error";
-                            disableAfter: {
-                                failures: number;
-                                window: string;
-                            };
-                            /** @description At most this many requests a second to the hook's receiver; null: no limit */
-                            rateLimit: {
-                                perSecond: number;
-                            } | null;
-                            /** @description At most this many requests open at once; null: no bound */
-                            maxInFlight: number | null;
-                            /** @description `fifo`: each orderingKey's deliveries one at a time, in the order their events were accepted */
-                            ordering: "fifo" | null;
-                        };
-                        /**
-                         * Format: date-time
-                         * @description The receiver's 429 or 503 asked, with Retry-After, to hear nothing until then: deliveries wait
-                         */
-                        throttledUntil?: string;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Hook"];
                 };
             };
             /** @description The request body, query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem; `invalid_json` when the body is not JSON) */
@@ -3178,7 +3434,7 @@ export interface operations {
             };
         };
     };
-    post_v1_hooks_id_enable: {
+    "hooks.enable": {
         parameters: {
             query?: never;
             header?: never;
@@ -3189,13 +3445,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": {
-                    /**
-                     * @description Send what was kept while the hook was off, oldest first; false cancels it, on record
-                     * @default true
-                     */
-                    resume?: boolean;
-                };
+                "application/json": components["schemas"]["HooksEnableRequest"];
             };
         };
         responses: {
@@ -3205,92 +3455,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        ownerId: string;
-                        name: string;
-                        events: string[];
-                        resourceTypes?: string[];
-                        /** @description Only the events this MongoDB-style query matches (see HookFilter) */
-                        filter?: {
-                            [key: string]: unknown;
-                        };
-                        target: {
-                            /** @constant */
-                            type: "http";
-                            url: string;
-                            method: string;
-                            headers: {
-                                [key: string]: string | {
-                                    /** @constant */
-                                    secret: true;
-                                };
-                            };
-                        } | ({
-                            /** @enum {string} */
-                            type: "http" | "ga4" | "ua" | "email" | "twilio-sms" | "slack" | "discord" | "telegram";
-                        } & {
-                            [key: string]: unknown;
-                        });
-                        /** @description HTTP targets only */
-                        format?: string;
-                        /** @description With format `template`: how the body is rendered */
-                        template?: {
-                            contentType: string;
-                            body?: string;
-                            fields?: {
-                                [key: string]: string;
-                            };
-                        };
-                        /** @description Things to fix about this hook that do not stop it */
-                        warnings?: string[];
-                        /** @enum {string} */
-                        status: "enabled" | "disabled";
-                        /** @description While disabled: whether the events that arrive are kept, paused, for the hook */
-                        parking: boolean;
-                        disabledReason?: string;
-                        /** Format: date-time */
-                        disabledAt?: string;
-                        /**
-                         * Format: date-time
-                         * @description Set while the breaker holds sends to the target's host, after too many failures there from all hooks
-                         */
-                        hostPausedUntil?: string;
-                        delivery: {
-                            timeout: string;
-                            retrySchedule: string[];
-                            /** @enum {string} */
-                            retryOn: "transient" | "any-error";
-                            disableAfter: {
-                                failures: number;
-                                window: string;
-                            };
-                            /** @description At most this many requests a second to the hook's receiver; null: no limit */
-                            rateLimit: {
-                                perSecond: number;
-                            } | null;
-                            /** @description At most this many requests open at once; null: no bound */
-                            maxInFlight: number | null;
-                            /** @description `fifo`: each orderingKey's deliveries one at a time, in the order their events were accepted */
-                            ordering: "fifo" | null;
-                        };
-                        /**
-                         * Format: date-time
-                         * @description The receiver's 429 or 503 asked, with Retry-After, to hear nothing until then: deliveries wait
-                         */
-                        throttledUntil?: string;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        /** @description What became of the deliveries the hook kept while it was off */
-                        parked: {
-                            /** @description Deliveries kept while the hook was off that now go, oldest first */
-                            resuming: number;
-                            /** @description Deliveries kept while the hook was off, cancelled (`resume: false`) */
-                            cancelled: number;
-                        };
-                    };
+                    "application/json": components["schemas"]["HooksEnableResponse"];
                 };
             };
             /** @description The request body, query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem; `invalid_json` when the body is not JSON) */
@@ -3360,7 +3525,7 @@ export interface operations {
             };
         };
     };
-    post_v1_hooks_id_disable: {
+    "hooks.disable": {
         parameters: {
             query?: never;
             header?: never;
@@ -3371,14 +3536,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": {
-                    reason?: string;
-                    /**
-                     * @description Keep the events that arrive while the hook is off, as paused deliveries, for when it is enabled again
-                     * @default true
-                     */
-                    park?: boolean;
-                };
+                "application/json": components["schemas"]["HooksDisableRequest"];
             };
         };
         responses: {
@@ -3388,85 +3546,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        ownerId: string;
-                        name: string;
-                        events: string[];
-                        resourceTypes?: string[];
-                        /** @description Only the events this MongoDB-style query matches (see HookFilter) */
-                        filter?: {
-                            [key: string]: unknown;
-                        };
-                        target: {
-                            /** @constant */
-                            type: "http";
-                            url: string;
-                            method: string;
-                            headers: {
-                                [key: string]: string | {
-                                    /** @constant */
-                                    secret: true;
-                                };
-                            };
-                        } | ({
-                            /** @enum {string} */
-                            type: "http" | "ga4" | "ua" | "email" | "twilio-sms" | "slack" | "discord" | "telegram";
-                        } & {
-                            [key: string]: unknown;
-                        });
-                        /** @description HTTP targets only */
-                        format?: string;
-                        /** @description With format `template`: how the body is rendered */
-                        template?: {
-                            contentType: string;
-                            body?: string;
-                            fields?: {
-                                [key: string]: string;
-                            };
-                        };
-                        /** @description Things to fix about this hook that do not stop it */
-                        warnings?: string[];
-                        /** @enum {string} */
-                        status: "enabled" | "disabled";
-                        /** @description While disabled: whether the events that arrive are kept, paused, for the hook */
-                        parking: boolean;
-                        disabledReason?: string;
-                        /** Format: date-time */
-                        disabledAt?: string;
-                        /**
-                         * Format: date-time
-                         * @description Set while the breaker holds sends to the target's host, after too many failures there from all hooks
-                         */
-                        hostPausedUntil?: string;
-                        delivery: {
-                            timeout: string;
-                            retrySchedule: string[];
-                            /** @enum {string} */
-                            retryOn: "transient" | "any-error";
-                            disableAfter: {
-                                failures: number;
-                                window: string;
-                            };
-                            /** @description At most this many requests a second to the hook's receiver; null: no limit */
-                            rateLimit: {
-                                perSecond: number;
-                            } | null;
-                            /** @description At most this many requests open at once; null: no bound */
-                            maxInFlight: number | null;
-                            /** @description `fifo`: each orderingKey's deliveries one at a time, in the order their events were accepted */
-                            ordering: "fifo" | null;
-                        };
-                        /**
-                         * Format: date-time
-                         * @description The receiver's 429 or 503 asked, with Retry-After, to hear nothing until then: deliveries wait
-                         */
-                        throttledUntil?: string;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Hook"];
                 };
             };
             /** @description The request body, query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem; `invalid_json` when the body is not JSON) */
@@ -3536,7 +3616,7 @@ export interface operations {
             };
         };
     };
-    post_v1_hooks_id_rotate_secret: {
+    "hooks.rotateSecret": {
         parameters: {
             query?: never;
             header?: never;
@@ -3553,12 +3633,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        secret: string;
-                        /** Format: date-time */
-                        previousSecretsExpireAt: string;
-                    };
+                    "application/json": components["schemas"]["HooksRotateSecretResponse"];
                 };
             };
             /** @description The query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
@@ -3610,7 +3685,7 @@ export interface operations {
             };
         };
     };
-    post_v1_hooks_id_test: {
+    "hooks.test": {
         parameters: {
             query?: never;
             header?: never;
@@ -3621,14 +3696,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": {
-                    /** @default hookflow.test */
-                    type?: string;
-                    /** @description Any JSON object, at most 32 levels deep; no key may start with "$", contain "." or a NUL, or be "__proto__"; numbers within the range of a double; strings of valid Unicode */
-                    data?: {
-                        [key: string]: components["schemas"]["StorableJsonValue"];
-                    };
-                };
+                "application/json": components["schemas"]["HooksTestRequest"];
             };
         };
         responses: {
@@ -3638,26 +3706,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        outcome: "succeeded" | "retryable" | "permanent";
-                        attempt: {
-                            /** Format: date-time */
-                            startedAt: string;
-                            durationMs: number;
-                            statusCode?: number;
-                            errorKind?: string;
-                            errorMessage?: string;
-                            /** @description The answer's headers: at most 50, each value cut at 1 KiB */
-                            responseHeaders?: {
-                                [key: string]: string;
-                            };
-                            /** @description At most 4 KiB */
-                            responseBody?: string;
-                        };
-                        /** @description What the provider's validation endpoint said (GA4) */
-                        messages?: string[];
-                    };
+                    "application/json": components["schemas"]["TestOutcome"];
                 };
             };
             /** @description The request body, query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem; `invalid_json` when the body is not JSON) */
@@ -3736,7 +3785,7 @@ export interface operations {
             };
         };
     };
-    get_v1_hooks_id_stats: {
+    "hooks.stats": {
         parameters: {
             query?: {
                 /** @description The last hour, day or week, in whole minutes up to now (the current minute included) */
@@ -3756,53 +3805,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        hookId: string;
-                        /** @enum {string} */
-                        window: "1h" | "24h" | "7d";
-                        /**
-                         * Format: date-time
-                         * @description The start of the window's first minute
-                         */
-                        from: string;
-                        /** Format: date-time */
-                        to: string;
-                        attempts: number;
-                        successes: number;
-                        failures: number;
-                        failuresByKind: {
-                            [key: string]: number;
-                        };
-                        /** @description successes / attempts; null without attempts */
-                        successRate: number | null;
-                        /** @description Attempt-duration percentiles from fixed buckets (10, 25, 50, 100, 250, 500 ms, 1, 2.5, 5, 10, 30 s), interpolated within the bucket that holds them: off by at most that bucket's width. Null without attempts */
-                        durationMs: {
-                            p50: number | null;
-                            p95: number | null;
-                        };
-                        /** @description Within the window */
-                        lastSuccessAt: string | null;
-                        /** @description Within the window */
-                        lastFailure: {
-                            /** Format: date-time */
-                            at: string;
-                            /** @description `HTTP 500`, `timeout: ...` */
-                            reason: string;
-                        } | null;
-                        /** @description Failed attempts in a row, now (a success resets it) */
-                        failureStreak: number;
-                        failingSince: string | null;
-                        /** @description Each hour of the window that had attempts, oldest first (the first counted from `from`): for charts */
-                        hours: {
-                            /** Format: date-time */
-                            hour: string;
-                            attempts: number;
-                            successes: number;
-                            failures: number;
-                            /** @description As `durationMs.p95`, over this hour */
-                            p95Ms: number | null;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["HooksStatsResponse"];
                 };
             };
             /** @description The query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
@@ -3854,7 +3857,7 @@ export interface operations {
             };
         };
     };
-    get_v1_stats: {
+    "stats.get": {
         parameters: {
             query?: {
                 /** @description The last hour, day or week, in whole minutes up to now (the current minute included) */
@@ -3877,63 +3880,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        ownerId: string;
-                        /** @enum {string} */
-                        window: "1h" | "24h" | "7d";
-                        /**
-                         * Format: date-time
-                         * @description The start of the window's first minute
-                         */
-                        from: string;
-                        /** Format: date-time */
-                        to: string;
-                        attempts: number;
-                        successes: number;
-                        failures: number;
-                        failuresByKind: {
-                            [key: string]: number;
-                        };
-                        /** @description successes / attempts; null without attempts */
-                        successRate: number | null;
-                        /** @description Attempt-duration percentiles from fixed buckets (10, 25, 50, 100, 250, 500 ms, 1, 2.5, 5, 10, 30 s), interpolated within the bucket that holds them: off by at most that bucket's width. Null without attempts */
-                        durationMs: {
-                            p50: number | null;
-                            p95: number | null;
-                        };
-                        hooks: {
-                            data: {
-                                hookId: string;
-                                name: string;
-                                /** @enum {string} */
-                                status: "enabled" | "disabled";
-                                attempts: number;
-                                successes: number;
-                                failures: number;
-                                failuresByKind: {
-                                    [key: string]: number;
-                                };
-                                /** @description successes / attempts; null without attempts */
-                                successRate: number | null;
-                                /** @description Attempt-duration percentiles from fixed buckets (10, 25, 50, 100, 250, 500 ms, 1, 2.5, 5, 10, 30 s), interpolated within the bucket that holds them: off by at most that bucket's width. Null without attempts */
-                                durationMs: {
-                                    p50: number | null;
-                                    p95: number | null;
-                                };
-                                /** @description Within the window */
-                                lastSuccessAt: string | null;
-                                /** @description Within the window */
-                                lastFailure: {
-                                    /** Format: date-time */
-                                    at: string;
-                                    /** @description `HTTP 500`, `timeout: ...` */
-                                    reason: string;
-                                } | null;
-                                failureStreak: number;
-                            }[];
-                            nextCursor?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["StatsGetResponse"];
                 };
             };
             /** @description The query string does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
@@ -3994,7 +3941,7 @@ export interface operations {
             };
         };
     };
-    get_v1_events: {
+    "events.list": {
         parameters: {
             query?: {
                 limit?: number;
@@ -4018,23 +3965,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: {
-                            id: string;
-                            type: string;
-                            ownerId: string;
-                            resourceType?: string;
-                            resourceId?: string;
-                            orderingKey?: string;
-                            messageId?: string;
-                            data: {
-                                [key: string]: unknown;
-                            };
-                            /** Format: date-time */
-                            createdAt: string;
-                        }[];
-                        nextCursor?: string;
-                    };
+                    "application/json": components["schemas"]["EventPage"];
                 };
             };
             /** @description The query string does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
@@ -4086,7 +4017,7 @@ export interface operations {
             };
         };
     };
-    post_v1_events: {
+    "events.create": {
         parameters: {
             query?: never;
             header?: {
@@ -4098,19 +4029,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    id?: string;
-                    type: string;
-                    ownerId?: string;
-                    resourceType?: string;
-                    resourceId?: string;
-                    orderingKey?: string;
-                    /** @description Any JSON object, at most 32 levels deep; no key may start with "$", contain "." or a NUL, or be "__proto__"; numbers within the range of a double; strings of valid Unicode */
-                    data: {
-                        [key: string]: components["schemas"]["StorableJsonValue"];
-                    };
-                    messageId?: string;
-                };
+                "application/json": components["schemas"]["EventsCreateRequest"];
             };
         };
         responses: {
@@ -4120,20 +4039,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        type: string;
-                        ownerId: string;
-                        resourceType?: string;
-                        resourceId?: string;
-                        orderingKey?: string;
-                        messageId?: string;
-                        data: {
-                            [key: string]: unknown;
-                        };
-                        /** Format: date-time */
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["Event"];
                 };
             };
             /** @description Accepted for delivery */
@@ -4142,20 +4048,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        type: string;
-                        ownerId: string;
-                        resourceType?: string;
-                        resourceId?: string;
-                        orderingKey?: string;
-                        messageId?: string;
-                        data: {
-                            [key: string]: unknown;
-                        };
-                        /** Format: date-time */
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["Event"];
                 };
             };
             /** @description The request body, query string does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem; `invalid_json` when the body is not JSON) */
@@ -4243,7 +4136,7 @@ export interface operations {
             };
         };
     };
-    post_v1_events_batch: {
+    "events.createBatch": {
         parameters: {
             query?: never;
             header?: never;
@@ -4252,21 +4145,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    messageId: string;
-                    events: {
-                        id?: string;
-                        type: string;
-                        ownerId?: string;
-                        resourceType?: string;
-                        resourceId?: string;
-                        orderingKey?: string;
-                        /** @description Any JSON object, at most 32 levels deep; no key may start with "$", contain "." or a NUL, or be "__proto__"; numbers within the range of a double; strings of valid Unicode */
-                        data: {
-                            [key: string]: components["schemas"]["StorableJsonValue"];
-                        };
-                    }[];
-                };
+                "application/json": components["schemas"]["EventsCreateBatchRequest"];
             };
         };
         responses: {
@@ -4276,23 +4155,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        messageId: string;
-                        events: {
-                            id: string;
-                            type: string;
-                            ownerId: string;
-                            resourceType?: string;
-                            resourceId?: string;
-                            orderingKey?: string;
-                            messageId?: string;
-                            data: {
-                                [key: string]: unknown;
-                            };
-                            /** Format: date-time */
-                            createdAt: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["EventsCreateBatchResponse"];
                 };
             };
             /** @description The request body, query string does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem; `invalid_json` when the body is not JSON) */
@@ -4371,7 +4234,7 @@ export interface operations {
             };
         };
     };
-    get_v1_events_id: {
+    "events.get": {
         parameters: {
             query?: {
                 ownerId?: string;
@@ -4390,51 +4253,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        type: string;
-                        ownerId: string;
-                        resourceType?: string;
-                        resourceId?: string;
-                        orderingKey?: string;
-                        messageId?: string;
-                        data: {
-                            [key: string]: unknown;
-                        };
-                        /** Format: date-time */
-                        createdAt: string;
-                        deliveries: {
-                            id: string;
-                            eventId: string;
-                            hookId: string;
-                            /** @enum {string} */
-                            status: "pending" | "succeeded" | "retrying" | "failed" | "paused" | "cancelled";
-                            /** @description The replay that made this delivery */
-                            replayId?: string;
-                            /** @description The delivery this one does again */
-                            replayOf?: string;
-                            /** @description A replay's delivery that does this one again */
-                            supersededBy?: string;
-                            /** Format: date-time */
-                            nextAttemptAt?: string;
-                            failureReason?: string;
-                            attempts: number;
-                            lastAttempt?: {
-                                /** Format: date-time */
-                                startedAt: string;
-                                durationMs: number;
-                                statusCode?: number;
-                                errorKind?: string;
-                                errorMessage?: string;
-                            };
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                        }[];
-                        /** @description The `cursor` of `GET /v1/deliveries?eventId=` for the next page; absent when this is all */
-                        deliveriesNextCursor?: string;
-                    };
+                    "application/json": components["schemas"]["EventsGetResponse"];
                 };
             };
             /** @description The query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
@@ -4486,7 +4305,7 @@ export interface operations {
             };
         };
     };
-    get_v1_deliveries: {
+    "deliveries.list": {
         parameters: {
             query?: {
                 limit?: number;
@@ -4510,38 +4329,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: {
-                            id: string;
-                            eventId: string;
-                            hookId: string;
-                            /** @enum {string} */
-                            status: "pending" | "succeeded" | "retrying" | "failed" | "paused" | "cancelled";
-                            /** @description The replay that made this delivery */
-                            replayId?: string;
-                            /** @description The delivery this one does again */
-                            replayOf?: string;
-                            /** @description A replay's delivery that does this one again */
-                            supersededBy?: string;
-                            /** Format: date-time */
-                            nextAttemptAt?: string;
-                            failureReason?: string;
-                            attempts: number;
-                            lastAttempt?: {
-                                /** Format: date-time */
-                                startedAt: string;
-                                durationMs: number;
-                                statusCode?: number;
-                                errorKind?: string;
-                                errorMessage?: string;
-                            };
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                        }[];
-                        nextCursor?: string;
-                    };
+                    "application/json": components["schemas"]["DeliverySummaryPage"];
                 };
             };
             /** @description The query string does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
@@ -4593,7 +4381,7 @@ export interface operations {
             };
         };
     };
-    get_v1_deliveries_id: {
+    "deliveries.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -4610,49 +4398,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        eventId: string;
-                        hookId: string;
-                        /** @enum {string} */
-                        status: "pending" | "succeeded" | "retrying" | "failed" | "paused" | "cancelled";
-                        /** @description The replay that made this delivery */
-                        replayId?: string;
-                        /** @description The delivery this one does again */
-                        replayOf?: string;
-                        /** @description A replay's delivery that does this one again */
-                        supersededBy?: string;
-                        /** Format: date-time */
-                        nextAttemptAt?: string;
-                        failureReason?: string;
-                        attempts: {
-                            /** Format: date-time */
-                            startedAt: string;
-                            durationMs: number;
-                            statusCode?: number;
-                            errorKind?: string;
-                            errorMessage?: string;
-                            /** @description The answer's headers: at most 50, each value cut at 1 KiB */
-                            responseHeaders?: {
-                                [key: string]: string;
-                            };
-                            /** @description At most 4 KiB */
-                            responseBody?: string;
-                        }[];
-                        lastAttempt?: {
-                            /** Format: date-time */
-                            startedAt: string;
-                            durationMs: number;
-                            statusCode?: number;
-                            errorKind?: string;
-                            errorMessage?: string;
-                        };
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        ownerId: string;
-                    };
+                    "application/json": components["schemas"]["Delivery"];
                 };
             };
             /** @description The query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
@@ -4704,7 +4450,7 @@ export interface operations {
             };
         };
     };
-    post_v1_deliveries_id_replay: {
+    "replays.delivery": {
         parameters: {
             query?: never;
             header?: {
@@ -4718,10 +4464,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": {
-                    /** @default false */
-                    enableHook?: boolean;
-                };
+                "application/json": components["schemas"]["ReplaysDeliveryRequest"];
             };
         };
         responses: {
@@ -4731,34 +4474,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        kind: "delivery" | "event" | "recovery";
-                        /** @enum {string} */
-                        status: "running" | "completed" | "cancelled";
-                        deliveryId?: string;
-                        eventId?: string;
-                        hookId?: string;
-                        hookIds?: string[];
-                        /** Format: date-time */
-                        since?: string;
-                        /** Format: date-time */
-                        until?: string;
-                        statuses?: string[];
-                        ratePerSecond: number;
-                        /** @description Deliveries it set out to make */
-                        total: number;
-                        /** @description Deliveries made so far (new records, linked by replayId) */
-                        done: number;
-                        succeeded: number;
-                        failed: number;
-                        retrying: number;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        finishedAt?: string;
-                    };
+                    "application/json": components["schemas"]["Replay"];
                 };
             };
             /** @description The replay, started */
@@ -4767,34 +4483,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        kind: "delivery" | "event" | "recovery";
-                        /** @enum {string} */
-                        status: "running" | "completed" | "cancelled";
-                        deliveryId?: string;
-                        eventId?: string;
-                        hookId?: string;
-                        hookIds?: string[];
-                        /** Format: date-time */
-                        since?: string;
-                        /** Format: date-time */
-                        until?: string;
-                        statuses?: string[];
-                        ratePerSecond: number;
-                        /** @description Deliveries it set out to make */
-                        total: number;
-                        /** @description Deliveries made so far (new records, linked by replayId) */
-                        done: number;
-                        succeeded: number;
-                        failed: number;
-                        retrying: number;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        finishedAt?: string;
-                    };
+                    "application/json": components["schemas"]["Replay"];
                 };
             };
             /** @description The request body, query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem; `invalid_json` when the body is not JSON) */
@@ -4873,7 +4562,7 @@ export interface operations {
             };
         };
     };
-    post_v1_events_id_replay: {
+    "replays.event": {
         parameters: {
             query?: {
                 ownerId?: string;
@@ -4889,14 +4578,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": {
-                    hookIds?: string[];
-                    /** @default false */
-                    includeNewHooks?: boolean;
-                    /** @default false */
-                    enableHooks?: boolean;
-                    ratePerSecond?: number;
-                };
+                "application/json": components["schemas"]["ReplaysEventRequest"];
             };
         };
         responses: {
@@ -4906,34 +4588,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        kind: "delivery" | "event" | "recovery";
-                        /** @enum {string} */
-                        status: "running" | "completed" | "cancelled";
-                        deliveryId?: string;
-                        eventId?: string;
-                        hookId?: string;
-                        hookIds?: string[];
-                        /** Format: date-time */
-                        since?: string;
-                        /** Format: date-time */
-                        until?: string;
-                        statuses?: string[];
-                        ratePerSecond: number;
-                        /** @description Deliveries it set out to make */
-                        total: number;
-                        /** @description Deliveries made so far (new records, linked by replayId) */
-                        done: number;
-                        succeeded: number;
-                        failed: number;
-                        retrying: number;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        finishedAt?: string;
-                    };
+                    "application/json": components["schemas"]["Replay"];
                 };
             };
             /** @description The replay, started */
@@ -4942,34 +4597,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        kind: "delivery" | "event" | "recovery";
-                        /** @enum {string} */
-                        status: "running" | "completed" | "cancelled";
-                        deliveryId?: string;
-                        eventId?: string;
-                        hookId?: string;
-                        hookIds?: string[];
-                        /** Format: date-time */
-                        since?: string;
-                        /** Format: date-time */
-                        until?: string;
-                        statuses?: string[];
-                        ratePerSecond: number;
-                        /** @description Deliveries it set out to make */
-                        total: number;
-                        /** @description Deliveries made so far (new records, linked by replayId) */
-                        done: number;
-                        succeeded: number;
-                        failed: number;
-                        retrying: number;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        finishedAt?: string;
-                    };
+                    "application/json": components["schemas"]["Replay"];
                 };
             };
             /** @description The request body, query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem; `invalid_json` when the body is not JSON) */
@@ -5048,7 +4676,7 @@ export interface operations {
             };
         };
     };
-    post_v1_hooks_id_recover: {
+    "replays.recover": {
         parameters: {
             query?: never;
             header?: {
@@ -5062,22 +4690,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** Format: date-time */
-                    since: string;
-                    /** Format: date-time */
-                    until?: string;
-                    /**
-                     * @default [
-                     *       "failed",
-                     *       "paused"
-                     *     ]
-                     */
-                    statuses?: ("succeeded" | "failed" | "paused" | "cancelled")[];
-                    /** @default false */
-                    enableHook?: boolean;
-                    ratePerSecond?: number;
-                };
+                "application/json": components["schemas"]["ReplaysRecoverRequest"];
             };
         };
         responses: {
@@ -5087,34 +4700,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        kind: "delivery" | "event" | "recovery";
-                        /** @enum {string} */
-                        status: "running" | "completed" | "cancelled";
-                        deliveryId?: string;
-                        eventId?: string;
-                        hookId?: string;
-                        hookIds?: string[];
-                        /** Format: date-time */
-                        since?: string;
-                        /** Format: date-time */
-                        until?: string;
-                        statuses?: string[];
-                        ratePerSecond: number;
-                        /** @description Deliveries it set out to make */
-                        total: number;
-                        /** @description Deliveries made so far (new records, linked by replayId) */
-                        done: number;
-                        succeeded: number;
-                        failed: number;
-                        retrying: number;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        finishedAt?: string;
-                    };
+                    "application/json": components["schemas"]["Replay"];
                 };
             };
             /** @description The replay, started */
@@ -5123,34 +4709,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        kind: "delivery" | "event" | "recovery";
-                        /** @enum {string} */
-                        status: "running" | "completed" | "cancelled";
-                        deliveryId?: string;
-                        eventId?: string;
-                        hookId?: string;
-                        hookIds?: string[];
-                        /** Format: date-time */
-                        since?: string;
-                        /** Format: date-time */
-                        until?: string;
-                        statuses?: string[];
-                        ratePerSecond: number;
-                        /** @description Deliveries it set out to make */
-                        total: number;
-                        /** @description Deliveries made so far (new records, linked by replayId) */
-                        done: number;
-                        succeeded: number;
-                        failed: number;
-                        retrying: number;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        finishedAt?: string;
-                    };
+                    "application/json": components["schemas"]["Replay"];
                 };
             };
             /** @description The request body, query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem; `invalid_json` when the body is not JSON) */
@@ -5238,7 +4797,7 @@ export interface operations {
             };
         };
     };
-    get_v1_replays_id: {
+    "replays.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -5255,34 +4814,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        kind: "delivery" | "event" | "recovery";
-                        /** @enum {string} */
-                        status: "running" | "completed" | "cancelled";
-                        deliveryId?: string;
-                        eventId?: string;
-                        hookId?: string;
-                        hookIds?: string[];
-                        /** Format: date-time */
-                        since?: string;
-                        /** Format: date-time */
-                        until?: string;
-                        statuses?: string[];
-                        ratePerSecond: number;
-                        /** @description Deliveries it set out to make */
-                        total: number;
-                        /** @description Deliveries made so far (new records, linked by replayId) */
-                        done: number;
-                        succeeded: number;
-                        failed: number;
-                        retrying: number;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        finishedAt?: string;
-                    };
+                    "application/json": components["schemas"]["Replay"];
                 };
             };
             /** @description The query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
@@ -5334,7 +4866,7 @@ export interface operations {
             };
         };
     };
-    post_v1_replays_id_cancel: {
+    "replays.cancel": {
         parameters: {
             query?: never;
             header?: never;
@@ -5351,34 +4883,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        kind: "delivery" | "event" | "recovery";
-                        /** @enum {string} */
-                        status: "running" | "completed" | "cancelled";
-                        deliveryId?: string;
-                        eventId?: string;
-                        hookId?: string;
-                        hookIds?: string[];
-                        /** Format: date-time */
-                        since?: string;
-                        /** Format: date-time */
-                        until?: string;
-                        statuses?: string[];
-                        ratePerSecond: number;
-                        /** @description Deliveries it set out to make */
-                        total: number;
-                        /** @description Deliveries made so far (new records, linked by replayId) */
-                        done: number;
-                        succeeded: number;
-                        failed: number;
-                        retrying: number;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        finishedAt?: string;
-                    };
+                    "application/json": components["schemas"]["Replay"];
                 };
             };
             /** @description The query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
@@ -5430,7 +4935,7 @@ export interface operations {
             };
         };
     };
-    get_v1_replay_schedules: {
+    "replaySchedules.list": {
         parameters: {
             query?: never;
             header?: never;
@@ -5445,21 +4950,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: {
-                            id: string;
-                            ownerId: string;
-                            hookId?: string;
-                            cron?: string;
-                            every?: string;
-                            window: string;
-                            statuses: string[];
-                            ratePerSecond: number;
-                            paused: boolean;
-                            /** Format: date-time */
-                            createdAt: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["ReplaySchedulesListResponse"];
                 };
             };
             /** @description The query string does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
@@ -5502,7 +4993,7 @@ export interface operations {
             };
         };
     };
-    post_v1_replay_schedules: {
+    "replaySchedules.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -5511,21 +5002,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    ownerId?: string;
-                    hookId?: string;
-                    cron?: string;
-                    every?: string;
-                    window: string;
-                    /**
-                     * @default [
-                     *       "failed",
-                     *       "paused"
-                     *     ]
-                     */
-                    statuses?: ("succeeded" | "failed" | "paused" | "cancelled")[];
-                    ratePerSecond?: number;
-                } & (unknown | unknown);
+                "application/json": components["schemas"]["ReplaySchedulesCreateRequest"];
             };
         };
         responses: {
@@ -5535,19 +5012,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        ownerId: string;
-                        hookId?: string;
-                        cron?: string;
-                        every?: string;
-                        window: string;
-                        statuses: string[];
-                        ratePerSecond: number;
-                        paused: boolean;
-                        /** Format: date-time */
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["ReplaySchedule"];
                 };
             };
             /** @description The request body, query string does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem; `invalid_json` when the body is not JSON) */
@@ -5626,7 +5091,7 @@ export interface operations {
             };
         };
     };
-    delete_v1_replay_schedules_id: {
+    "replaySchedules.delete": {
         parameters: {
             query?: never;
             header?: never;
@@ -5693,7 +5158,7 @@ export interface operations {
             };
         };
     };
-    patch_v1_replay_schedules_id: {
+    "replaySchedules.update": {
         parameters: {
             query?: never;
             header?: never;
@@ -5704,9 +5169,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    paused: boolean;
-                };
+                "application/json": components["schemas"]["ReplaySchedulesUpdateRequest"];
             };
         };
         responses: {
@@ -5716,19 +5179,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        ownerId: string;
-                        hookId?: string;
-                        cron?: string;
-                        every?: string;
-                        window: string;
-                        statuses: string[];
-                        ratePerSecond: number;
-                        paused: boolean;
-                        /** Format: date-time */
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["ReplaySchedule"];
                 };
             };
             /** @description The request body, query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem; `invalid_json` when the body is not JSON) */
@@ -5798,7 +5249,7 @@ export interface operations {
             };
         };
     };
-    post_v1_replay_schedules_id_backfill: {
+    "replaySchedules.backfill": {
         parameters: {
             query?: never;
             header?: never;
@@ -5809,12 +5260,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** Format: date-time */
-                    start: string;
-                    /** Format: date-time */
-                    end: string;
-                };
+                "application/json": components["schemas"]["ReplaySchedulesBackfillRequest"];
             };
         };
         responses: {
@@ -5824,25 +5270,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        ownerId: string;
-                        hookId?: string;
-                        cron?: string;
-                        every?: string;
-                        window: string;
-                        statuses: string[];
-                        ratePerSecond: number;
-                        paused: boolean;
-                        /** Format: date-time */
-                        createdAt: string;
-                        backfill: {
-                            /** Format: date-time */
-                            start: string;
-                            /** Format: date-time */
-                            end: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ReplaySchedulesBackfillResponse"];
                 };
             };
             /** @description The request body, query string, path does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem; `invalid_json` when the body is not JSON) */
@@ -5921,7 +5349,7 @@ export interface operations {
             };
         };
     };
-    get_metrics: {
+    "operations.metrics": {
         parameters: {
             query?: never;
             header?: never;
@@ -5986,7 +5414,7 @@ export interface operations {
             };
         };
     };
-    get_openapi_json: {
+    "documentation.openapi": {
         parameters: {
             query?: never;
             header?: never;
@@ -6001,9 +5429,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DocumentationOpenapiResponse"];
                 };
             };
             /** @description The query string does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
@@ -6026,7 +5452,7 @@ export interface operations {
             };
         };
     };
-    get_docs: {
+    "documentation.page": {
         parameters: {
             query?: never;
             header?: never;

@@ -66,8 +66,9 @@ export async function disableHookByOwner(
  * or, with `resume: false`, cancelled with its reason on record. The answer
  * says how many deliveries go, or how many were cancelled. The hooks that
  * listen hear of it (hookflow.hook.enabled), announced before the resume
- * starts; each enable is a spell of its own, so a request retried after a 503
- * announces its own enable (a receiver may then hear of two).
+ * starts, once per switch on: only a hook that was off starts a new enabled
+ * spell, so a request retried after a 503 (the hook already on) finishes the
+ * first try's announcement and resume rather than announcing again.
  */
 export async function enableHook(
   deps: SwitchDependencies,
@@ -75,24 +76,30 @@ export async function enableHook(
   id: HookId,
   input: z.infer<typeof enableHookInput> = { resume: true },
 ) {
-  const updated = await deps.models.Hook.findOneAndUpdate(
-    { _id: id, ...ownerScope(caller) },
-    {
-      $set: { status: 'enabled', failureCount: 0 },
-      $inc: { enabledCount: 1 },
-      $unset: { disabledReason: 1, disabledAt: 1, failingSince: 1, failingAnnouncedFor: 1 },
-    },
-    { returnDocument: 'after' },
-  ).lean();
+  const switchOn = {
+    $set: { status: 'enabled', failureCount: 0 },
+    $unset: { disabledReason: 1, disabledAt: 1, failingSince: 1, failingAnnouncedFor: 1 },
+  };
+  const hook = { _id: id, ...ownerScope(caller) };
+  const updated =
+    (await deps.models.Hook.findOneAndUpdate(
+      { ...hook, status: { $ne: 'enabled' } },
+      { ...switchOn, $inc: { enabledCount: 1 } },
+      { returnDocument: 'after' },
+    ).lean()) ?? (await deps.models.Hook.findOneAndUpdate(hook, switchOn, { returnDocument: 'after' }).lean());
   if (!updated) throw new NotFoundError('hook', id);
   const view = hookView(updated, deps.deliveryDefaults);
-  await startHookSwitchAnnouncement(deps, {
-    hookId: id,
-    spell: updated.enabledCount ?? 0,
-    switchedTo: 'enabled',
-    enabledAt: (updated.updatedAt ?? new Date()).toISOString(),
-    resume: input.resume,
-  });
+  const spell = updated.enabledCount ?? 0;
+  // Spell 0 is the hook's first, from its creation: it was never switched on, so there is nothing to announce.
+  if (spell > 0) {
+    await startHookSwitchAnnouncement(deps, {
+      hookId: id,
+      spell,
+      switchedTo: 'enabled',
+      enabledAt: (updated.updatedAt ?? new Date()).toISOString(),
+      resume: input.resume,
+    });
+  }
   if (!input.resume) {
     const cancelled = await deps.models.Delivery.updateMany(parkedDeliveriesOf(id), {
       $set: { status: 'cancelled', failureReason: 'Not resumed: the hook was enabled with resume: false' },

@@ -95,6 +95,10 @@ describe('operational events on the real stack', () => {
     failingStatus = 200;
     const enabling = await as('POST', `/v1/hooks/${flakyId}/enable`);
     assert.equal(enabling.status, 200, JSON.stringify(enabling.body));
+    // Sent again, as after a 503 whose switch had happened: the hook is on once, and announced once.
+    const again = await as('POST', `/v1/hooks/${flakyId}/enable`);
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    assert.equal(again.body.status, 'enabled');
     await eventually(() => {
       assert.equal(ofType(ownerFeed(), enabled).length, 1);
       assert.equal(ofType(operatorSeen(), enabled).length, 1);

@@ -6,6 +6,7 @@ import { firstChars, percent } from '../portal/src/logic/format';
 import {
   createBody,
   EMPTY_FORM,
+  errorFields,
   fieldLabel,
   patchBody,
   TARGET_FIELDS,
@@ -129,12 +130,35 @@ describe("the portal's figures", () => {
 });
 
 describe("the hook form's bodies", () => {
+  const delivery = {
+    timeout: '10s',
+    retrySchedule: ['10s', '1m'],
+    retryOn: 'transient',
+    disableAfter: { failures: 100, window: '24h' },
+    rateLimit: null,
+    maxInFlight: null,
+    ordering: null,
+  };
   const hook = {
     id: 'hk_1',
     name: 'Chat',
     events: ['resource.created'],
     target: { type: 'slack', url: { secret: true }, text: 'hi' },
-    delivery: { timeout: '10s', retrySchedule: ['10s', '1m'] },
+    delivery,
+  } as unknown as Hook;
+  const httpHook = {
+    id: 'hk_2',
+    name: 'Orders',
+    events: ['resource.created'],
+    target: {
+      type: 'http',
+      url: 'https://x.test/h',
+      method: 'PUT',
+      headers: { 'X-Team': 'ops', Authorization: { secret: true } },
+    },
+    format: 'template',
+    template: { contentType: 'application/json', body: '{"id": "{{ event.id }}"}' },
+    delivery: { ...delivery, rateLimit: { perSecond: 5 } },
   } as unknown as Hook;
 
   it('names every target field of the API in words', () => {
@@ -148,7 +172,7 @@ describe("the hook form's bodies", () => {
     assert.deepEqual(createBody(values), {
       name: 'Orders',
       events: ['a'],
-      target: { type: 'http', method: 'POST', headers: {}, url: 'https://x.test/h' },
+      target: { type: 'http', url: 'https://x.test/h', method: 'POST' },
     });
     assert.deepEqual(createBody({ ...values, targetType: 'slack', format: 'chat', retrySchedule: '5s, 1m' }), {
       name: 'Orders',
@@ -156,6 +180,53 @@ describe("the hook form's bodies", () => {
       target: { type: 'slack', url: 'https://x.test/h' },
       delivery: { retrySchedule: ['5s', '1m'] },
     });
+  });
+
+  it('creates with headers, a method, a template and every delivery setting', () => {
+    const values = {
+      ...EMPTY_FORM,
+      name: 'Orders',
+      events: ['a'],
+      target: { url: 'https://x.test/h', method: 'PATCH' },
+      entries: {
+        headers: [
+          { key: ' X-Team ', value: '{{ event.type }}', secret: false },
+          { key: '', value: '', secret: false },
+          { key: 'Authorization', value: 'Bearer t', secret: true },
+        ],
+      },
+      format: 'template',
+      templateBody: '{"id": "{{ event.id }}"}',
+      retryOn: 'any-error',
+      disableAfterFailures: '5',
+      disableAfterWindow: '1h',
+      rateLimitPerSecond: '10',
+      maxInFlight: 'many',
+    };
+    assert.deepEqual(createBody(values), {
+      name: 'Orders',
+      events: ['a'],
+      target: {
+        type: 'http',
+        url: 'https://x.test/h',
+        method: 'PATCH',
+        headers: { 'X-Team': '{{ event.type }}', Authorization: { value: 'Bearer t', secret: true } },
+      },
+      format: 'template',
+      template: { contentType: 'application/json', body: '{"id": "{{ event.id }}"}' },
+      // Not a number: sent as typed, for the API to refuse next to the field.
+      delivery: {
+        retryOn: 'any-error',
+        disableAfter: { failures: 5, window: '1h' },
+        rateLimit: { perSecond: 10 },
+        maxInFlight: 'many',
+      },
+    });
+    assert.deepEqual(
+      createBody({ ...EMPTY_FORM, targetType: 'ga4', entries: { params: [{ key: 'v', value: '1', secret: false }] } })
+        .target,
+      { type: 'ga4', params: { v: '1' } },
+    );
   });
 
   it('patches only what changed, and leaves a secret left blank as it is', () => {
@@ -166,6 +237,55 @@ describe("the hook form's bodies", () => {
     assert.deepEqual(patchBody(hook, { ...values, target: { text: 'bye' }, timeout: '' }), {
       target: { type: 'slack', text: 'bye' },
       delivery: { timeout: null },
+    });
+  });
+
+  it('shows headers, method, template and settings as the API has them, and sends a target whole on change', () => {
+    const values = valuesOf(httpHook);
+    assert.equal(values.target.method, 'PUT');
+    assert.deepEqual(values.entries.headers, [
+      { key: 'X-Team', value: 'ops', secret: false },
+      { key: 'Authorization', value: '', secret: true },
+    ]);
+    assert.equal(values.templateBody, '{"id": "{{ event.id }}"}');
+    assert.equal(values.rateLimitPerSecond, '5');
+    assert.deepEqual(patchBody(httpHook, values), {}, 'an untouched form changes nothing');
+
+    const headers = [...(values.entries.headers ?? []), { key: 'X-New', value: '1', secret: false }];
+    assert.deepEqual(patchBody(httpHook, { ...values, entries: { headers } }).target, {
+      type: 'http',
+      url: 'https://x.test/h',
+      method: 'PUT',
+      headers: { 'X-Team': 'ops', Authorization: { secret: true }, 'X-New': '1' },
+    });
+    assert.deepEqual(patchBody(httpHook, { ...values, templateBody: '{}' }), {
+      template: { contentType: 'application/json', body: '{}' },
+    });
+    assert.deepEqual(patchBody(httpHook, { ...values, format: 'standard' }), { format: 'standard' });
+    assert.deepEqual(
+      patchBody(httpHook, { ...values, rateLimitPerSecond: '', ordering: 'fifo', disableAfterFailures: '7' }),
+      {
+        delivery: { rateLimit: null, ordering: 'fifo', disableAfter: { failures: 7 } },
+      },
+    );
+  });
+
+  it('puts a refusal of a header or a setting next to its input', () => {
+    const errors = fieldErrors(
+      {
+        message: 'invalid',
+        details: [
+          { path: 'target.headers.X Bad', message: 'must be a valid HTTP header name' },
+          { path: 'delivery.rateLimit.perSecond', message: 'Too big' },
+          { path: 'template.body', message: 'unknown tag' },
+        ],
+      },
+      errorFields('http'),
+    );
+    assert.deepEqual(errors.byField, {
+      'target.headers': 'must be a valid HTTP header name',
+      'delivery.rateLimit.perSecond': 'Too big',
+      'template.body': 'unknown tag',
     });
   });
 });

@@ -148,6 +148,7 @@ const attemptDetailSchema = attemptSchema.extend({
 export const deliverySummarySchema = z.object({
   id: z.string(),
   eventId: z.string(),
+  eventType: z.string().optional().describe("The event's type; deliveries recorded before it was kept have none"),
   hookId: z.string(),
   status: z.enum(['pending', 'succeeded', 'retrying', 'failed', 'paused', 'cancelled']),
   replayId: z.string().optional().describe('The replay that made this delivery'),

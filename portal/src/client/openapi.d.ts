@@ -4406,6 +4406,8 @@ export interface operations {
                         deliveries: {
                             id: string;
                             eventId: string;
+                            /** @description The event's type; deliveries recorded before it was kept have none */
+                            eventType?: string;
                             hookId: string;
                             /** @enum {string} */
                             status: "pending" | "succeeded" | "retrying" | "failed" | "paused" | "cancelled";
@@ -4496,7 +4498,9 @@ export interface operations {
                 eventId?: string;
                 ownerId?: string;
                 status?: "pending" | "succeeded" | "retrying" | "failed" | "paused" | "cancelled";
+                eventType?: string;
                 since?: string;
+                until?: string;
             };
             header?: never;
             path?: never;
@@ -4514,6 +4518,8 @@ export interface operations {
                         data: {
                             id: string;
                             eventId: string;
+                            /** @description The event's type; deliveries recorded before it was kept have none */
+                            eventType?: string;
                             hookId: string;
                             /** @enum {string} */
                             status: "pending" | "succeeded" | "retrying" | "failed" | "paused" | "cancelled";
@@ -4562,7 +4568,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The `cursor` is not a `nextCursor` this API returned (`unprocessable`) */
+            /** @description The `cursor` is not a `nextCursor` this API returned (`unprocessable`), or `until` is not later than `since` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4613,6 +4619,8 @@ export interface operations {
                     "application/json": {
                         id: string;
                         eventId: string;
+                        /** @description The event's type; deliveries recorded before it was kept have none */
+                        eventType?: string;
                         hookId: string;
                         /** @enum {string} */
                         status: "pending" | "succeeded" | "retrying" | "failed" | "paused" | "cancelled";

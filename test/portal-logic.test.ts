@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Hook } from '../portal/src/client/api';
+import {
+  filtersOf,
+  instantOfLocal,
+  listQuery,
+  localInputOf,
+  searchWith,
+  searchWithout,
+} from '../portal/src/logic/delivery-filters';
 import { fieldErrors } from '../portal/src/logic/field-errors';
 import { firstChars, percent } from '../portal/src/logic/format';
 import {
@@ -116,6 +124,42 @@ describe("the API's refusals, put next to the form's fields", () => {
     const errors = fieldErrors({ message: 'events.0: not in the catalogue; a private target' }, fields);
     assert.deepEqual(errors.byField, { events: 'not in the catalogue' });
     assert.deepEqual(errors.general, ['a private target']);
+  });
+});
+
+describe("a hook page's delivery filters", () => {
+  it('are read from the address, what is not a status or a time left out', () => {
+    assert.deepEqual(filtersOf('?name=Acme&status=failed&eventType=order.created&since=2026-12-01T10%3A00%3A00Z'), {
+      status: 'failed',
+      eventType: 'order.created',
+      since: '2026-12-01T10:00:00.000Z',
+      until: '',
+    });
+    assert.deepEqual(filtersOf('?status=lost&since=yesterday&until=2026-13-45'), {
+      status: '',
+      eventType: '',
+      since: '',
+      until: '',
+    });
+  });
+
+  it('are written into the address beside the theme, and left behind for another page', () => {
+    const filters = { status: '', eventType: 'a.b', since: '', until: '2026-12-02T00:00:00.000Z' } as const;
+    const search = searchWith('?name=Acme&status=failed', filters);
+    assert.equal(search, '?name=Acme&eventType=a.b&until=2026-12-02T00%3A00%3A00.000Z');
+    assert.deepEqual(filtersOf(search), filters);
+    assert.equal(searchWithout(search), '?name=Acme');
+    assert.equal(searchWithout('?status=failed'), '');
+    assert.deepEqual(listQuery(filters), { eventType: 'a.b', until: '2026-12-02T00:00:00.000Z' });
+  });
+
+  it("go between the API's instants and the inputs' local time", () => {
+    const local = localInputOf('2026-12-02T15:04:59.000Z');
+    assert.match(local, /^2026-12-0[23]T\d\d:\d\d$/);
+    // To the minute, as the input shows it, in the machine's time zone.
+    assert.equal(instantOfLocal(local), new Date(local).toISOString());
+    assert.equal(new Date(instantOfLocal(local)).getUTCMinutes(), 4);
+    assert.equal(instantOfLocal(''), '');
   });
 });
 

@@ -8,6 +8,7 @@ import { HooksPage } from './pages/hooks-page';
 import { SignIn } from './pages/sign-in';
 import { forgetToken, keepToken } from './logic/session';
 import { pathOf, routeOf, type Route } from './logic/routes';
+import { searchWithout } from './logic/delivery-filters';
 import type { Theme } from './logic/theme';
 
 export function App({ initialKey, theme }: { initialKey: string | undefined; theme: Theme }) {
@@ -25,7 +26,8 @@ export function App({ initialKey, theme }: { initialKey: string | undefined; the
         : {
             api: createApi(key),
             navigate(to) {
-              history.pushState(null, '', pathOf(to) + location.search);
+              // The theme's query goes along; a hook page's delivery filters stay with that page.
+              history.pushState(null, '', pathOf(to) + searchWithout(location.search));
               setRoute(to);
               scrollTo(0, 0);
             },

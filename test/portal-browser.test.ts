@@ -103,18 +103,24 @@ describe('the owner portal in Chromium', () => {
     await hookflow?.stop();
   });
 
-  it('opens from a minted session link, keeps the token and takes it out of the address', async () => {
-    const minted = await hookflow.request('POST', `/v1/owners/${owner.id}/portal-sessions`, { expiresIn: '1h' });
+  it("opens from a minted session link, keeps the token, takes it out of the address and wears the session's theme", async () => {
+    const minted = await hookflow.request('POST', `/v1/owners/${owner.id}/portal-sessions`, {
+      expiresIn: '1h',
+      theme: { name: 'Acme Hooks', color: '#7c3aed' },
+    });
     assert.equal(minted.status, 201);
     const link = new URL(minted.body.url);
     assert.equal(link.pathname, '/portal/');
-    // The API under test listens on a port of its own; the link names the configured public address.
-    await page.goto(`${hookflow.url}/portal/?name=Acme%20Hooks&color=%237c3aed${link.hash}`);
+    // The API under test listens on a port of its own; the link names the configured public address. The
+    // session's theme wins over the query's.
+    await page.goto(`${hookflow.url}/portal/?name=From%20the%20query&color=%23b91c1c${link.hash}`);
     await page.getByRole('heading', { name: 'Hooks', exact: true }).waitFor();
     assert.equal(new URL(page.url()).hash, '');
     assert.equal(await page.evaluate("sessionStorage.getItem('hookflow.portal.token')"), minted.body.token);
-    assert.equal(await page.locator('.brand').textContent(), 'Acme Hooks');
+    await page.locator('.brand', { hasText: 'Acme Hooks' }).waitFor();
     assert.equal(await page.title(), 'Acme Hooks');
+    const bar = await page.evaluate("getComputedStyle(document.querySelector('header.bar')).backgroundColor");
+    assert.equal(bar, 'rgb(124, 58, 237)', "the session's colour, not the query's");
   });
 
   it('serves the page with a strict CSP that only the configured ancestors may frame', async () => {
@@ -323,8 +329,10 @@ describe('the owner portal in Chromium', () => {
     // A tab of its own: sessionStorage is per tab, so the full session of the other tab is not there.
     const readOnly = await context.newPage();
     watch(readOnly);
-    await readOnly.goto(`${hookflow.url}/portal/${new URL(minted.body.url).hash}`);
+    // A session without a theme: the query's applies.
+    await readOnly.goto(`${hookflow.url}/portal/?name=Read-only%20view${new URL(minted.body.url).hash}`);
     const card = readOnly.locator('li.card', { hasText: 'Watched' });
+    assert.equal(await readOnly.locator('.brand').textContent(), 'Read-only view');
     await card.getByRole('button', { name: 'Disable', exact: true }).click();
     await readOnly.getByText('This portal link may only look, not change anything.').waitFor();
     assert.equal((await hookflow.request('GET', `/v1/hooks/${created.body.id}`)).body.status, 'enabled');

@@ -22,7 +22,7 @@ import {
 } from '../portal/src/logic/hook-form-values';
 import { pathOf, routeOf } from '../portal/src/logic/routes';
 import { forgetToken, takeToken, tokenFromHash, type KeyStore } from '../portal/src/logic/session';
-import { readableOn, takeTheme, themeFromQuery } from '../portal/src/logic/theme';
+import { readableOn, takeTheme, themeFromQuery, themeFromSession } from '../portal/src/logic/theme';
 
 /** sessionStorage's contract over a Map. */
 function memoryStore(): KeyStore & { items: Map<string, string> } {
@@ -79,6 +79,18 @@ describe("the producer's theme", () => {
     assert.equal(themeFromQuery('?logo=//evil.test/x.png').logo, undefined);
     assert.equal(themeFromQuery('?logo=http://plain.test/x.png').logo, undefined);
     assert.equal(themeFromQuery(`?name=${'n'.repeat(100)}`).name.length, 60);
+  });
+
+  it("takes the session's theme over the query's, each value only when it passes", () => {
+    const fromQuery = themeFromQuery('?name=Query&color=%23123456&logo=https%3A%2F%2Fq.test%2Fq.png');
+    assert.deepEqual(themeFromSession({ name: 'Session', color: '#fde047' }, fromQuery), {
+      name: 'Session',
+      color: '#fde047',
+      onColor: '#000000',
+      logo: 'https://q.test/q.png',
+    });
+    assert.deepEqual(themeFromSession({ logoUrl: 'javascript:alert(1)', color: 'red;x' }, fromQuery), fromQuery);
+    assert.deepEqual(themeFromSession(undefined, fromQuery), fromQuery);
   });
 
   it('is kept for the tab, and a later query changes only what it names', () => {

@@ -22,6 +22,10 @@ export const portalSessionSchema = z.object({
   readOnly: z.boolean(),
   expiresAt: z.iso.datetime(),
   revokedAt: z.iso.datetime().optional(),
+  theme: z
+    .object({ name: z.string().optional(), color: z.string().optional(), logoUrl: z.string().optional() })
+    .optional()
+    .describe('The branding the producer gave the session'),
   createdAt: z.iso.datetime(),
 });
 

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createApi } from './client/api';
 import { PortalContext, type Portal } from './components/context';
 import { Link } from './components/link';
+import { useTheme } from './components/theme';
 import { EventsPage } from './pages/events-page';
 import { HookPage } from './pages/hook-page';
 import { HooksPage } from './pages/hooks-page';
@@ -11,7 +12,7 @@ import { pathOf, routeOf, type Route } from './logic/routes';
 import { searchWithout } from './logic/delivery-filters';
 import type { Theme } from './logic/theme';
 
-export function App({ initialKey, theme }: { initialKey: string | undefined; theme: Theme }) {
+export function App({ initialKey, theme: initialTheme }: { initialKey: string | undefined; theme: Theme }) {
   const [key, setKey] = useState(initialKey);
   const [route, setRoute] = useState<Route>(() => routeOf(location.pathname));
   useEffect(() => {
@@ -34,6 +35,7 @@ export function App({ initialKey, theme }: { initialKey: string | undefined; the
           },
     [key],
   );
+  const theme = useTheme(initialTheme, portal?.api, key);
 
   return (
     <>

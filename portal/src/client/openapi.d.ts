@@ -98,6 +98,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/portal-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the portal session whose token calls
+         * @description For the portal page: its theme, whether it may change anything, when it ends.
+         *
+         *     Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
+         */
+        get: operations["get_v1_portal_session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/owners/{id}/portal-sessions": {
         parameters: {
             query?: never;
@@ -1883,6 +1905,89 @@ export interface operations {
             };
         };
     };
+    get_v1_portal_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        ownerId: string;
+                        readOnly: boolean;
+                        /** Format: date-time */
+                        expiresAt: string;
+                        /** Format: date-time */
+                        revokedAt?: string;
+                        /** @description The branding the producer gave the session */
+                        theme?: {
+                            name?: string;
+                            color?: string;
+                            logoUrl?: string;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description The query string does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key is not a portal session's token (`not_found`) (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; it has been logged (`internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store or Temporal is unreachable; nothing was written; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     get_v1_owners_id_portal_sessions: {
         parameters: {
             query?: never;
@@ -1909,6 +2014,12 @@ export interface operations {
                             expiresAt: string;
                             /** Format: date-time */
                             revokedAt?: string;
+                            /** @description The branding the producer gave the session */
+                            theme?: {
+                                name?: string;
+                                color?: string;
+                                logoUrl?: string;
+                            };
                             /** Format: date-time */
                             createdAt: string;
                         }[];
@@ -1995,6 +2106,15 @@ export interface operations {
                      * @default false
                      */
                     readOnly?: boolean;
+                    /** @description Shown by the portal over the URL's query parameters */
+                    theme?: {
+                        /** @description The title in the portal's bar and tab */
+                        name?: string;
+                        /** @description The accent; the text on it is black or white, whichever reads better */
+                        color?: string;
+                        /** @description An image shown before the name */
+                        logoUrl?: string;
+                    };
                 };
             };
         };
@@ -2013,6 +2133,12 @@ export interface operations {
                         expiresAt: string;
                         /** Format: date-time */
                         revokedAt?: string;
+                        /** @description The branding the producer gave the session */
+                        theme?: {
+                            name?: string;
+                            color?: string;
+                            logoUrl?: string;
+                        };
                         /** Format: date-time */
                         createdAt: string;
                         token: string;
@@ -2123,6 +2249,12 @@ export interface operations {
                         expiresAt: string;
                         /** Format: date-time */
                         revokedAt?: string;
+                        /** @description The branding the producer gave the session */
+                        theme?: {
+                            name?: string;
+                            color?: string;
+                            logoUrl?: string;
+                        };
                         /** Format: date-time */
                         createdAt: string;
                     };

@@ -439,8 +439,12 @@ describe('the owner portal in Chromium', () => {
     await form.getByLabel('Target URL').fill(`${receiver.url}/templated`);
     await form.getByRole('button', { name: 'Add header' }).click();
     await form.getByRole('button', { name: 'Add header' }).click();
-    await form.getByLabel('Header 1 name').fill('X-Kind');
+    await form.getByLabel('Header 1 name').fill('X Kind');
     await form.getByLabel('Header 1 value').fill('{{ event.type }}');
+    await form.getByRole('button', { name: 'Create', exact: true }).click();
+    // The API's refusal of one header shows beside the headers.
+    await form.locator('#hook-target-headers-error', { hasText: 'valid HTTP header name' }).waitFor();
+    await form.getByLabel('Header 1 name').fill('X-Kind');
     await form.getByLabel('Header 2 name').fill('Authorization');
     await form.getByLabel('Header 2 value').fill('Bearer s3cret');
     await form.getByLabel('Header 2 secret').check();

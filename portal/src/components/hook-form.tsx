@@ -151,7 +151,8 @@ export function HookForm({ hook, onSaved }: { hook?: Hook; onSaved: (hook: Hook 
           />
         )}
         {FORMAT_TARGETS.includes(values.targetType) && values.format === 'template' && (
-          <div class="field" aria-describedby={byField.template ? `${prefix}-template-error` : undefined}>
+          <fieldset class="field" aria-describedby={byField.template ? `${prefix}-template-error` : undefined}>
+            <legend>Template</legend>
             <FieldError id={`${prefix}-template-error`} text={byField.template} />
             <TextField
               id={`${prefix}-template-content-type`}
@@ -169,7 +170,7 @@ export function HookForm({ hook, onSaved }: { hook?: Hook; onSaved: (hook: Hook 
               error={byField['template.body']}
               onInput={(templateBody) => set({ templateBody })}
             />
-          </div>
+          </fieldset>
         )}
       </fieldset>
       <fieldset class="field" aria-describedby={byField.events ? `${prefix}-events-error` : undefined}>

@@ -53,6 +53,8 @@ export function firstAttemptRecord(
   ids: {
     deliveryId: DeliveryId;
     eventId: EventId;
+    /** The event's type, for filtering a hook's deliveries by it (GET /v1/deliveries?eventType=). */
+    eventType: string;
     hookId: HookId;
     ownerId: OwnerId;
     replayId?: ReplayId;

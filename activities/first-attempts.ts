@@ -263,6 +263,7 @@ export function createFirstAttempts({
           {
             deliveryId: item.deliveryId,
             eventId: item.event.id,
+            eventType: item.event.type,
             hookId: item.hook._id,
             ownerId: item.event.ownerId,
             ...item.replay,

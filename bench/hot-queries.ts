@@ -14,7 +14,7 @@ import { eventKey, idOf } from '../core/ids';
 import type { Models } from '../infra/models';
 import { createSecretBox } from '../infra/secret-box';
 import { nextInLane } from '../records/lane-deliveries';
-import type { ProbeTenant } from './preload';
+import { PRELOAD_EVENT_TYPE, type ProbeTenant } from './preload';
 
 export interface HotQuery {
   name: string;
@@ -122,7 +122,41 @@ export function hotQueries(models: Models, probe: ProbeTenant, deliveryDefaults:
       name: "hook's deliveries ?status=failed",
       run: () => listDeliveries(models, caller, { hookId: probe.hookId, status: 'failed', limit: 50 }),
     },
+    {
+      // The portal's filters on a hook's page: an event type, a status, a time window.
+      name: "hook's deliveries ?eventType=",
+      run: () => listDeliveries(models, caller, { hookId: probe.hookId, eventType: PRELOAD_EVENT_TYPE, limit: 50 }),
+    },
+    {
+      name: "hook's deliveries ?eventType=&status=failed",
+      run: () =>
+        listDeliveries(models, caller, {
+          hookId: probe.hookId,
+          eventType: PRELOAD_EVENT_TYPE,
+          status: 'failed',
+          limit: 50,
+        }),
+    },
+    {
+      name: "hook's deliveries ?eventType=&since=&until=",
+      run: () =>
+        listDeliveries(models, caller, {
+          hookId: probe.hookId,
+          eventType: PRELOAD_EVENT_TYPE,
+          since: new Date(Date.now() - 3_600_000).toISOString(),
+          until: new Date().toISOString(),
+          limit: 50,
+        }),
+    },
     { name: "owner's deliveries", run: () => listDeliveries(models, caller, { limit: 50 }) },
+    {
+      name: "owner's deliveries ?eventType=",
+      run: () => listDeliveries(models, caller, { eventType: PRELOAD_EVENT_TYPE, limit: 50 }),
+    },
+    {
+      name: "owner's deliveries ?eventType=&status=failed",
+      run: () => listDeliveries(models, caller, { eventType: PRELOAD_EVENT_TYPE, status: 'failed', limit: 50 }),
+    },
     {
       name: "owner's deliveries ?status=failed",
       run: () => listDeliveries(models, caller, { status: 'failed', limit: 50 }),

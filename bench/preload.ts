@@ -57,6 +57,7 @@ function delivery(eventId: EventId, hookId: HookId, ownerId: OwnerId, createdAt:
   return {
     _id: deliveryId(eventId, hookId),
     eventId,
+    eventType: PRELOAD_EVENT_TYPE,
     hookId,
     ownerId,
     status,

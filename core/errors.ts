@@ -43,6 +43,13 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** GET /v1/portal-session with a key that is not a portal session's token (an owner key, the admin key). */
+export class NotPortalSessionError extends AppError {
+  constructor() {
+    super(404, 'not_found', 'This key is not a portal session: only a portal token (hfp_...) has one');
+  }
+}
+
 export class ConflictError extends AppError {
   constructor(message: string) {
     super(409, 'conflict', message);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ownerScope, type Caller } from '../core/caller';
-import { NotFoundError } from '../core/errors';
+import { NotFoundError, UnprocessableError } from '../core/errors';
 import type { DeliveryId, EventId, OwnerId } from '../core/ids';
 import type { Models } from '../infra/models';
 import { DELIVERY_STATUSES, type Attempt, type Delivery } from '../infra/models/delivery';
@@ -12,7 +12,11 @@ export const listDeliveriesQuery = pageQuery.extend({
   eventId: z.string().brand<'event'>().optional(),
   ownerId: z.string().brand<'owner'>().optional(),
   status: z.enum(DELIVERY_STATUSES).optional(),
+  /** Deliveries recorded before deliveries kept their event's type have none: no eventType matches them. */
+  eventType: z.string().min(1).max(200).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
+  /** Created before this time (exclusive), as `since` is inclusive: consecutive windows do not overlap. */
+  until: z.iso.datetime({ offset: true }).optional(),
 });
 
 type Stored = Delivery & { _id: string; createdAt: Date; updatedAt: Date };
@@ -44,6 +48,7 @@ export function deliverySummaryView(delivery: Stored) {
   return {
     id: delivery._id,
     eventId: delivery.eventId,
+    eventType: delivery.eventType ?? undefined,
     hookId: delivery.hookId,
     status: delivery.status,
     replayId: delivery.replayId ?? undefined,
@@ -68,7 +73,7 @@ function deliveryView(delivery: Stored) {
 }
 
 /**
- * What a page of deliveries matches: equalities only (and `since`), which stay
+ * What a page of deliveries matches: equalities only (and `since`, `until`), which stay
  * at the top level beside a cursor's `$or` (pageFilter), so that FerretDB
  * hands them to its store; MongoDB serves each combination with an index of
  * the delivery model.
@@ -80,11 +85,22 @@ export function deliveryListFilter(caller: Caller, query: z.infer<typeof listDel
     ...(query.hookId ? { hookId: query.hookId } : {}),
     ...(query.eventId ? { eventId: query.eventId } : {}),
     ...(query.status ? { status: query.status } : {}),
-    ...(query.since ? { createdAt: { $gte: new Date(query.since) } } : {}),
+    ...(query.eventType ? { eventType: query.eventType } : {}),
+    ...createdBetween(query),
+  };
+}
+
+function createdBetween({ since, until }: { since?: string; until?: string }) {
+  if (!since && !until) return {};
+  return {
+    createdAt: { ...(since ? { $gte: new Date(since) } : {}), ...(until ? { $lt: new Date(until) } : {}) },
   };
 }
 
 export async function listDeliveries(models: Models, caller: Caller, query: z.infer<typeof listDeliveriesQuery>) {
+  // A window that holds no time: a 422, since the document cannot say that one date comes after another.
+  if (query.since && query.until && Date.parse(query.until) <= Date.parse(query.since))
+    throw new UnprocessableError('until: must be later than since');
   const page = await paginate<Stored>(models.Delivery, deliveryListFilter(caller, query), query);
   return { data: page.items.map(deliverySummaryView), nextCursor: page.nextCursor };
 }

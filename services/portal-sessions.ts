@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { duration, durationMs } from '../core/durations';
-import { NotFoundError } from '../core/errors';
+import { NotFoundError, NotPortalSessionError } from '../core/errors';
+import type { Caller } from '../core/caller';
 import { newId, type OwnerId, type PortalSessionId } from '../core/ids';
 import type { Models } from '../infra/models';
 import type { PortalSession } from '../infra/models/portal-session';
@@ -10,6 +11,29 @@ import { assertOwnerExists, liveOwner } from './owners';
 
 /** Tokens read `hfp_...`, apart from owner keys (`hfk_...`), so that the authenticator knows where to look. */
 export const PORTAL_TOKEN_PREFIX = 'hfp_';
+
+/**
+ * The producer's branding for the session's portal, held to the rules the portal applies to its query parameters
+ * (portal/src/logic/theme.ts, which imports nothing of the server's), but refused here rather than ignored: a
+ * name of at most 60 characters, a hex colour, a logo at an `https:` URL or a path on this server (the page's
+ * CSP loads images from nowhere else).
+ */
+export const portalThemeInput = z
+  .strictObject({
+    name: z.string().trim().min(1).max(60).optional().describe("The title in the portal's bar and tab"),
+    color: z
+      .string()
+      .regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'must be a hex colour: #rgb or #rrggbb')
+      .optional()
+      .describe('The accent; the text on it is black or white, whichever reads better'),
+    logoUrl: z
+      .string()
+      .max(2048)
+      .regex(/^(?:https:\/\/[^\s/?#]+\S*|\/(?!\/)\S*)$/, 'must be an https: URL or a path on this server')
+      .optional()
+      .describe('An image shown before the name'),
+  })
+  .describe("Shown by the portal over the URL's query parameters");
 
 export const mintPortalSessionInput = z
   .object({
@@ -20,10 +44,20 @@ export const mintPortalSessionInput = z
       .boolean()
       .default(false)
       .describe('A read-only session may read what the owner can, and change nothing'),
+    theme: portalThemeInput.optional(),
   })
   .strict();
 
 type Stored = PortalSession & { _id: PortalSessionId; createdAt: Date };
+
+/** The fields the producer gave: the driver reads the ones it left out as null. */
+function themeView(theme: NonNullable<PortalSession['theme']>) {
+  return {
+    name: theme.name ?? undefined,
+    color: theme.color ?? undefined,
+    logoUrl: theme.logoUrl ?? undefined,
+  };
+}
 
 export function portalSessionView(session: Stored) {
   return {
@@ -32,6 +66,7 @@ export function portalSessionView(session: Stored) {
     readOnly: session.readOnly,
     expiresAt: session.expiresAt,
     revokedAt: session.revokedAt ?? undefined,
+    theme: session.theme ? themeView(session.theme) : undefined,
     createdAt: session.createdAt,
   };
 }
@@ -56,6 +91,7 @@ export async function mintPortalSession(
     hash: hashApiKey(token),
     readOnly: input.readOnly,
     expiresAt: new Date(Date.now() + durationMs(input.expiresIn)),
+    theme: input.theme,
   });
   return { ...portalSessionView(stored.toObject()), token, url: `${publicUrl}/portal/#token=${token}` };
 }
@@ -74,6 +110,19 @@ export async function revokePortalSession(models: Models, ownerId: OwnerId, id: 
   await models.PortalSession.updateOne({ _id: id, ownerId, revokedAt: null }, { $set: { revokedAt: new Date() } });
   const session = await models.PortalSession.findOne({ _id: id, ownerId }).lean();
   if (!session) throw new NotFoundError('portal session', id);
+  return portalSessionView(session);
+}
+
+/**
+ * The session the caller's token is, for the portal to learn its theme and whether it may change anything. Read
+ * by the id authentication found, so a session revoked or expired since never gets this far.
+ */
+export async function currentPortalSession(models: Models, caller: Caller) {
+  const session =
+    caller.kind === 'owner' && caller.portalSession
+      ? await models.PortalSession.findOne({ _id: caller.portalSession.id, ownerId: caller.ownerId }).lean()
+      : null;
+  if (!session) throw new NotPortalSessionError();
   return portalSessionView(session);
 }
 

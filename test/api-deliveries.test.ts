@@ -93,6 +93,7 @@ describe('deliveries API', () => {
         {
           deliveryId: idOf('delivery', `dlv_page_${i}`),
           eventId: id,
+          eventType: 'dataset-published',
           hookId: idOf('hook', `hook_page_${i}`),
           ownerId: fanOut.id,
         },
@@ -105,6 +106,7 @@ describe('deliveries API', () => {
     const foreign = {
       deliveryId: idOf('delivery', 'dlv_page_foreign'),
       eventId: id,
+      eventType: 'dataset-published',
       hookId: idOf('hook', 'hook_foreign'),
       ownerId: owner.id,
     };
@@ -131,5 +133,56 @@ describe('deliveries API', () => {
     const small = await get(`/v1/events/${eventId}`);
     assert.equal(small.body.deliveries.length, 2);
     assert.equal(small.body.deliveriesNextCursor, undefined);
+  });
+
+  it('filters by event type and a time window, which deliveries recorded before they kept a type fall out of', async () => {
+    const between = new Date();
+    const posted = await hookflow.request(
+      'POST',
+      '/v1/events',
+      { type: 'dataset-created', data: { id: 'ds3' } },
+      { key: owner.apiKey },
+    );
+    assert.equal(posted.status, 202, JSON.stringify(posted.body));
+    await eventually(async () => {
+      const event = await get(`/v1/events/${posted.body.id}`);
+      assert.equal(event.body.deliveries.length, 1, 'only the hook of every event takes dataset-created');
+    });
+    // A delivery recorded before deliveries kept their event's type: no eventType, on record as it was.
+    const old = firstAttemptRecord(
+      {
+        deliveryId: idOf('delivery', 'dlv_untyped'),
+        eventId: idOf('event', eventId),
+        eventType: 'dataset-published',
+        hookId: idOf('hook', failingHook),
+        ownerId: owner.id,
+      },
+      { status: 'failed' },
+      undefined,
+      between.getTime() - 1,
+    );
+    const untyped: Partial<typeof old> = { ...old };
+    delete untyped.eventType;
+    await hookflow.mongo.collection('deliveries').insertOne(untyped as never);
+    const of = async (query: string) => {
+      const answer = await get(`/v1/deliveries?hookId=${failingHook}&${query}`);
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      return answer.body.data.map((d: { eventId: string; eventType?: string; id: string }) =>
+        d.id === untyped._id ? 'untyped' : `${d.eventId}:${d.eventType}`,
+      );
+    };
+
+    assert.deepEqual(await of('eventType=dataset-published'), [`${eventId}:dataset-published`]);
+    assert.deepEqual(await of('eventType=dataset-created'), [`${posted.body.id}:dataset-created`]);
+    assert.deepEqual(await of('eventType=dataset-error'), []);
+    assert.deepEqual(await of(`until=${between.toISOString()}`), ['untyped', `${eventId}:dataset-published`]);
+    assert.deepEqual(await of(`since=${between.toISOString()}`), [`${posted.body.id}:dataset-created`]);
+    assert.deepEqual(await of(`eventType=dataset-published&status=retrying&until=${between.toISOString()}`), [
+      `${eventId}:dataset-published`,
+    ]);
+    const empty = await get(`/v1/deliveries?since=${between.toISOString()}&until=${between.toISOString()}`);
+    assert.equal(empty.status, 422);
+    assert.match(empty.body.error.message, /until: must be later than since/);
+    assert.equal((await get('/v1/deliveries?until=yesterday')).status, 400);
   });
 });

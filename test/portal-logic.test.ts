@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Hook } from '../portal/src/client/api';
+import {
+  filtersOf,
+  instantOfLocal,
+  listQuery,
+  localInputOf,
+  searchWith,
+  searchWithout,
+} from '../portal/src/logic/delivery-filters';
 import { fieldErrors } from '../portal/src/logic/field-errors';
 import { firstChars, percent } from '../portal/src/logic/format';
 import {
   createBody,
   EMPTY_FORM,
+  errorFields,
   fieldLabel,
   patchBody,
   TARGET_FIELDS,
@@ -13,7 +22,7 @@ import {
 } from '../portal/src/logic/hook-form-values';
 import { pathOf, routeOf } from '../portal/src/logic/routes';
 import { forgetToken, takeToken, tokenFromHash, type KeyStore } from '../portal/src/logic/session';
-import { readableOn, takeTheme, themeFromQuery } from '../portal/src/logic/theme';
+import { readableOn, takeTheme, themeFromQuery, themeFromSession } from '../portal/src/logic/theme';
 
 /** sessionStorage's contract over a Map. */
 function memoryStore(): KeyStore & { items: Map<string, string> } {
@@ -72,6 +81,18 @@ describe("the producer's theme", () => {
     assert.equal(themeFromQuery(`?name=${'n'.repeat(100)}`).name.length, 60);
   });
 
+  it("takes the session's theme over the query's, each value only when it passes", () => {
+    const fromQuery = themeFromQuery('?name=Query&color=%23123456&logo=https%3A%2F%2Fq.test%2Fq.png');
+    assert.deepEqual(themeFromSession({ name: 'Session', color: '#fde047' }, fromQuery), {
+      name: 'Session',
+      color: '#fde047',
+      onColor: '#000000',
+      logo: 'https://q.test/q.png',
+    });
+    assert.deepEqual(themeFromSession({ logoUrl: 'javascript:alert(1)', color: 'red;x' }, fromQuery), fromQuery);
+    assert.deepEqual(themeFromSession(undefined, fromQuery), fromQuery);
+  });
+
   it('is kept for the tab, and a later query changes only what it names', () => {
     const store = memoryStore();
     takeTheme('?name=Acme&color=%23123456', store);
@@ -118,6 +139,42 @@ describe("the API's refusals, put next to the form's fields", () => {
   });
 });
 
+describe("a hook page's delivery filters", () => {
+  it('are read from the address, what is not a status or a time left out', () => {
+    assert.deepEqual(filtersOf('?name=Acme&status=failed&eventType=order.created&since=2026-12-01T10%3A00%3A00Z'), {
+      status: 'failed',
+      eventType: 'order.created',
+      since: '2026-12-01T10:00:00.000Z',
+      until: '',
+    });
+    assert.deepEqual(filtersOf('?status=lost&since=yesterday&until=2026-13-45'), {
+      status: '',
+      eventType: '',
+      since: '',
+      until: '',
+    });
+  });
+
+  it('are written into the address beside the theme, and left behind for another page', () => {
+    const filters = { status: '', eventType: 'a.b', since: '', until: '2026-12-02T00:00:00.000Z' } as const;
+    const search = searchWith('?name=Acme&status=failed', filters);
+    assert.equal(search, '?name=Acme&eventType=a.b&until=2026-12-02T00%3A00%3A00.000Z');
+    assert.deepEqual(filtersOf(search), filters);
+    assert.equal(searchWithout(search), '?name=Acme');
+    assert.equal(searchWithout('?status=failed'), '');
+    assert.deepEqual(listQuery(filters), { eventType: 'a.b', until: '2026-12-02T00:00:00.000Z' });
+  });
+
+  it("go between the API's instants and the inputs' local time", () => {
+    const local = localInputOf('2026-12-02T15:04:59.000Z');
+    assert.match(local, /^2026-12-0[23]T\d\d:\d\d$/);
+    // To the minute, as the input shows it, in the machine's time zone.
+    assert.equal(instantOfLocal(local), new Date(local).toISOString());
+    assert.equal(new Date(instantOfLocal(local)).getUTCMinutes(), 4);
+    assert.equal(instantOfLocal(''), '');
+  });
+});
+
 describe("the portal's figures", () => {
   it('never round a failure away, and cut long bodies', () => {
     assert.equal(percent(0.99999), '99.9%');
@@ -129,12 +186,35 @@ describe("the portal's figures", () => {
 });
 
 describe("the hook form's bodies", () => {
+  const delivery = {
+    timeout: '10s',
+    retrySchedule: ['10s', '1m'],
+    retryOn: 'transient',
+    disableAfter: { failures: 100, window: '24h' },
+    rateLimit: null,
+    maxInFlight: null,
+    ordering: null,
+  };
   const hook = {
     id: 'hk_1',
     name: 'Chat',
     events: ['resource.created'],
     target: { type: 'slack', url: { secret: true }, text: 'hi' },
-    delivery: { timeout: '10s', retrySchedule: ['10s', '1m'] },
+    delivery,
+  } as unknown as Hook;
+  const httpHook = {
+    id: 'hk_2',
+    name: 'Orders',
+    events: ['resource.created'],
+    target: {
+      type: 'http',
+      url: 'https://x.test/h',
+      method: 'PUT',
+      headers: { 'X-Team': 'ops', Authorization: { secret: true } },
+    },
+    format: 'template',
+    template: { contentType: 'application/json', body: '{"id": "{{ event.id }}"}' },
+    delivery: { ...delivery, rateLimit: { perSecond: 5 } },
   } as unknown as Hook;
 
   it('names every target field of the API in words', () => {
@@ -148,7 +228,7 @@ describe("the hook form's bodies", () => {
     assert.deepEqual(createBody(values), {
       name: 'Orders',
       events: ['a'],
-      target: { type: 'http', method: 'POST', headers: {}, url: 'https://x.test/h' },
+      target: { type: 'http', url: 'https://x.test/h', method: 'POST' },
     });
     assert.deepEqual(createBody({ ...values, targetType: 'slack', format: 'chat', retrySchedule: '5s, 1m' }), {
       name: 'Orders',
@@ -156,6 +236,53 @@ describe("the hook form's bodies", () => {
       target: { type: 'slack', url: 'https://x.test/h' },
       delivery: { retrySchedule: ['5s', '1m'] },
     });
+  });
+
+  it('creates with headers, a method, a template and every delivery setting', () => {
+    const values = {
+      ...EMPTY_FORM,
+      name: 'Orders',
+      events: ['a'],
+      target: { url: 'https://x.test/h', method: 'PATCH' },
+      entries: {
+        headers: [
+          { key: ' X-Team ', value: '{{ event.type }}', secret: false },
+          { key: '', value: '', secret: false },
+          { key: 'Authorization', value: 'Bearer t', secret: true },
+        ],
+      },
+      format: 'template',
+      templateBody: '{"id": "{{ event.id }}"}',
+      retryOn: 'any-error',
+      disableAfterFailures: '5',
+      disableAfterWindow: '1h',
+      rateLimitPerSecond: '10',
+      maxInFlight: 'many',
+    };
+    assert.deepEqual(createBody(values), {
+      name: 'Orders',
+      events: ['a'],
+      target: {
+        type: 'http',
+        url: 'https://x.test/h',
+        method: 'PATCH',
+        headers: { 'X-Team': '{{ event.type }}', Authorization: { value: 'Bearer t', secret: true } },
+      },
+      format: 'template',
+      template: { contentType: 'application/json', body: '{"id": "{{ event.id }}"}' },
+      // Not a number: sent as typed, for the API to refuse next to the field.
+      delivery: {
+        retryOn: 'any-error',
+        disableAfter: { failures: 5, window: '1h' },
+        rateLimit: { perSecond: 10 },
+        maxInFlight: 'many',
+      },
+    });
+    assert.deepEqual(
+      createBody({ ...EMPTY_FORM, targetType: 'ga4', entries: { params: [{ key: 'v', value: '1', secret: false }] } })
+        .target,
+      { type: 'ga4', params: { v: '1' } },
+    );
   });
 
   it('patches only what changed, and leaves a secret left blank as it is', () => {
@@ -166,6 +293,55 @@ describe("the hook form's bodies", () => {
     assert.deepEqual(patchBody(hook, { ...values, target: { text: 'bye' }, timeout: '' }), {
       target: { type: 'slack', text: 'bye' },
       delivery: { timeout: null },
+    });
+  });
+
+  it('shows headers, method, template and settings as the API has them, and sends a target whole on change', () => {
+    const values = valuesOf(httpHook);
+    assert.equal(values.target.method, 'PUT');
+    assert.deepEqual(values.entries.headers, [
+      { key: 'X-Team', value: 'ops', secret: false },
+      { key: 'Authorization', value: '', secret: true },
+    ]);
+    assert.equal(values.templateBody, '{"id": "{{ event.id }}"}');
+    assert.equal(values.rateLimitPerSecond, '5');
+    assert.deepEqual(patchBody(httpHook, values), {}, 'an untouched form changes nothing');
+
+    const headers = [...(values.entries.headers ?? []), { key: 'X-New', value: '1', secret: false }];
+    assert.deepEqual(patchBody(httpHook, { ...values, entries: { headers } }).target, {
+      type: 'http',
+      url: 'https://x.test/h',
+      method: 'PUT',
+      headers: { 'X-Team': 'ops', Authorization: { secret: true }, 'X-New': '1' },
+    });
+    assert.deepEqual(patchBody(httpHook, { ...values, templateBody: '{}' }), {
+      template: { contentType: 'application/json', body: '{}' },
+    });
+    assert.deepEqual(patchBody(httpHook, { ...values, format: 'standard' }), { format: 'standard' });
+    assert.deepEqual(
+      patchBody(httpHook, { ...values, rateLimitPerSecond: '', ordering: 'fifo', disableAfterFailures: '7' }),
+      {
+        delivery: { rateLimit: null, ordering: 'fifo', disableAfter: { failures: 7 } },
+      },
+    );
+  });
+
+  it('puts a refusal of a header or a setting next to its input', () => {
+    const errors = fieldErrors(
+      {
+        message: 'invalid',
+        details: [
+          { path: 'target.headers.X Bad', message: 'must be a valid HTTP header name' },
+          { path: 'delivery.rateLimit.perSecond', message: 'Too big' },
+          { path: 'template.body', message: 'unknown tag' },
+        ],
+      },
+      errorFields('http'),
+    );
+    assert.deepEqual(errors.byField, {
+      'target.headers': 'must be a valid HTTP header name',
+      'delivery.rateLimit.perSecond': 'Too big',
+      'template.body': 'unknown tag',
     });
   });
 });

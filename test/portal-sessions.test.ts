@@ -144,4 +144,41 @@ describe('portal sessions', () => {
     assert.match(JSON.stringify(unknown.body.error), /admin/);
     assert.equal((await hookflow.request('DELETE', `/v1/owners/${owner.id}/portal-sessions/ps_nope`)).status, 404);
   });
+
+  it('carries the theme the producer gave, which its token reads back, and refuses one the page would not apply', async () => {
+    const owner = await hookflow.createOwner('Themed');
+    const theme = { name: '  Acme Hooks ', color: '#7C3AED', logoUrl: 'https://cdn.acme.test/logo.svg' };
+    const minted = await mint(owner.id, { theme });
+    assert.equal(minted.status, 201, JSON.stringify(minted.body));
+    const expected = { name: 'Acme Hooks', color: '#7C3AED', logoUrl: 'https://cdn.acme.test/logo.svg' };
+    assert.deepEqual(minted.body.theme, expected);
+
+    const current = await as(minted.body.token)('GET', '/v1/portal-session');
+    assert.equal(current.status, 200, JSON.stringify(current.body));
+    assert.equal(current.body.id, minted.body.id);
+    assert.equal(current.body.readOnly, false);
+    assert.deepEqual(current.body.theme, expected);
+    assert.ok(!('token' in current.body), 'the token is shown at minting only');
+
+    const plain = await mint(owner.id, { readOnly: true, theme: { logoUrl: '/static/logo.png' } });
+    const plainCurrent = await as(plain.body.token)('GET', '/v1/portal-session');
+    assert.deepEqual(plainCurrent.body.theme, { logoUrl: '/static/logo.png' });
+    assert.equal(plainCurrent.body.readOnly, true);
+    assert.equal((await as(owner.apiKey)('GET', '/v1/portal-session')).status, 404, 'an owner key is no session');
+
+    for (const [field, value] of [
+      ['color', 'red;background:url(x)'],
+      ['color', '#12345'],
+      ['logoUrl', 'javascript:alert(1)'],
+      ['logoUrl', 'http://plain.test/x.png'],
+      ['logoUrl', '//evil.test/x.png'],
+      ['name', 'n'.repeat(61)],
+      ['name', '   '],
+      ['font', 'Comic Sans'],
+    ] as const) {
+      const refused = await mint(owner.id, { theme: { [field]: value } });
+      assert.equal(refused.status, 400, `${field}: ${value}`);
+      assert.match(JSON.stringify(refused.body.error), new RegExp(`theme\\.${field}|${field}`), `${field}: ${value}`);
+    }
+  });
 });

@@ -162,7 +162,13 @@ describe('retention', () => {
       total: 0,
     });
     const delivery = firstAttemptRecord(
-      { deliveryId: idOf('delivery', 'dlv_new'), eventId, hookId: idOf('hook', 'hook_x'), ownerId },
+      {
+        deliveryId: idOf('delivery', 'dlv_new'),
+        eventId,
+        eventType: 'test.event',
+        hookId: idOf('hook', 'hook_x'),
+        ownerId,
+      },
       { status: 'succeeded' },
       { startedAt: new Date(), durationMs: 1 },
       Date.now(),

@@ -16,7 +16,7 @@ export function deliveryRoutes(models: Models): RouteDefinition[] {
       access: 'tenant',
       query: listDeliveriesQuery,
       success: { status: 200, description: 'A page of deliveries', schema: pageOf(deliverySummarySchema) },
-      errors: { 422: CURSOR_REFUSED },
+      errors: { 422: `${CURSOR_REFUSED}, or \`until\` is not later than \`since\`` },
       handle: ({ query, caller }) => listDeliveries(models, caller, query),
     }),
     defineRoute({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idOf } from '../../core/ids';
 import {
+  currentPortalSession,
   listPortalSessions,
   mintPortalSession,
   mintPortalSessionInput,
@@ -13,6 +14,18 @@ import { portalSessionSchema } from './schemas';
 export function portalSessionRoutes({ models, config }: AppDependencies): RouteDefinition[] {
   const ownerId = (params: Record<string, string>) => idOf('owner', params.id as string);
   return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/portal-session',
+      operationId: 'portalSessions.current',
+      tag: 'Portal sessions',
+      summary: 'Read the portal session whose token calls',
+      description: 'For the portal page: its theme, whether it may change anything, when it ends.',
+      access: 'tenant',
+      success: { status: 200, description: 'The session', schema: portalSessionSchema },
+      errors: { 404: "The key is not a portal session's token (`not_found`)" },
+      handle: ({ caller }) => currentPortalSession(models, caller),
+    }),
     defineRoute({
       method: 'post',
       path: '/v1/owners/:id/portal-sessions',

@@ -22,6 +22,10 @@ export const portalSessionSchema = z.object({
   readOnly: z.boolean(),
   expiresAt: z.iso.datetime(),
   revokedAt: z.iso.datetime().optional(),
+  theme: z
+    .object({ name: z.string().optional(), color: z.string().optional(), logoUrl: z.string().optional() })
+    .optional()
+    .describe('The branding the producer gave the session'),
   createdAt: z.iso.datetime(),
 });
 
@@ -148,6 +152,7 @@ const attemptDetailSchema = attemptSchema.extend({
 export const deliverySummarySchema = z.object({
   id: z.string(),
   eventId: z.string(),
+  eventType: z.string().optional().describe("The event's type; deliveries recorded before it was kept have none"),
   hookId: z.string(),
   status: z.enum(['pending', 'succeeded', 'retrying', 'failed', 'paused', 'cancelled']),
   replayId: z.string().optional().describe('The replay that made this delivery'),

@@ -39,6 +39,8 @@ const deliverySchema = new Schema(
   {
     _id: { type: String, required: true },
     eventId: { type: String, required: true },
+    /** The event's type, kept on the delivery to filter by it; deliveries recorded before it was have none. */
+    eventType: String,
     hookId: { type: String, required: true },
     ownerId: { type: String, required: true },
     status: { type: String, enum: DELIVERY_STATUSES, required: true },
@@ -78,7 +80,10 @@ const deliverySchema = new Schema(
  * - deliveryListFilter + PAGE_SORT (GET /v1/deliveries): `{}` by {createdAt, _id}; `{status}` by
  *   {status, createdAt, _id}; `{ownerId[, status]}` by {ownerId[, status], createdAt, _id};
  *   `{[ownerId,] hookId[, status]}` by {hookId[, status], createdAt, _id}; `{[ownerId,] eventId}` (and
- *   eventDeliveriesFilter, GET /v1/events/:id's first page) by {eventId, createdAt, _id}.
+ *   eventDeliveriesFilter, GET /v1/events/:id's first page) by {eventId, createdAt, _id}; with `eventType` (the
+ *   portal's filter), `{[ownerId,] hookId, eventType[, status]}` by {hookId, eventType[, status], createdAt, _id}
+ *   and `{ownerId, eventType[, status]}` by {ownerId, eventType[, status], createdAt, _id}. `since` and `until`
+ *   bound createdAt, the key the page sorts on, so each of these serves them too.
  * - recordedDeliveriesFilter (what a retried fan-out or replay page recorded): the _id index.
  * - laneDeliveriesOf + nextInLane's sort (a lane's next deliveries, due first, then oldest):
  *   {hookId, status, inLane, nextAttemptAt, createdAt, _id}.
@@ -92,6 +97,10 @@ deliverySchema.index({ ownerId: 1, status: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ hookId: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ hookId: 1, status: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ eventId: 1, createdAt: -1, _id: -1 });
+deliverySchema.index({ hookId: 1, eventType: 1, createdAt: -1, _id: -1 });
+deliverySchema.index({ hookId: 1, eventType: 1, status: 1, createdAt: -1, _id: -1 });
+deliverySchema.index({ ownerId: 1, eventType: 1, createdAt: -1, _id: -1 });
+deliverySchema.index({ ownerId: 1, eventType: 1, status: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ hookId: 1, status: 1, inLane: 1, nextAttemptAt: 1, createdAt: 1, _id: 1 });
 deliverySchema.index({ hookId: 1, orderingKey: 1, status: 1, sequence: 1 });
 deliverySchema.index({ eventId: 1, hookId: 1 });

@@ -14,6 +14,8 @@ const portalSessionSchema = new Schema(
     readOnly: { type: Boolean, required: true },
     expiresAt: { type: Date, required: true },
     revokedAt: Date,
+    /** The producer's branding for the portal (services/portal-sessions.ts portalThemeInput). */
+    theme: { type: new Schema({ name: String, color: String, logoUrl: String }, { _id: false }), default: undefined },
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );

@@ -2,15 +2,17 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createApi } from './client/api';
 import { PortalContext, type Portal } from './components/context';
 import { Link } from './components/link';
+import { useTheme } from './components/theme';
 import { EventsPage } from './pages/events-page';
 import { HookPage } from './pages/hook-page';
 import { HooksPage } from './pages/hooks-page';
 import { SignIn } from './pages/sign-in';
 import { forgetToken, keepToken } from './logic/session';
 import { pathOf, routeOf, type Route } from './logic/routes';
+import { searchWithout } from './logic/delivery-filters';
 import type { Theme } from './logic/theme';
 
-export function App({ initialKey, theme }: { initialKey: string | undefined; theme: Theme }) {
+export function App({ initialKey, theme: initialTheme }: { initialKey: string | undefined; theme: Theme }) {
   const [key, setKey] = useState(initialKey);
   const [route, setRoute] = useState<Route>(() => routeOf(location.pathname));
   useEffect(() => {
@@ -25,13 +27,15 @@ export function App({ initialKey, theme }: { initialKey: string | undefined; the
         : {
             api: createApi(key),
             navigate(to) {
-              history.pushState(null, '', pathOf(to) + location.search);
+              // The theme's query goes along; a hook page's delivery filters stay with that page.
+              history.pushState(null, '', pathOf(to) + searchWithout(location.search));
               setRoute(to);
               scrollTo(0, 0);
             },
           },
     [key],
   );
+  const theme = useTheme(initialTheme, portal?.api, key);
 
   return (
     <>

@@ -98,6 +98,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/portal-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the portal session whose token calls
+         * @description For the portal page: its theme, whether it may change anything, when it ends.
+         *
+         *     Access: the admin key or an owner API key. With an owner key, the call sees and acts on that owner's resources only.
+         */
+        get: operations["portalSessions.current"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/owners/{id}/portal-sessions": {
         parameters: {
             query?: never;
@@ -885,6 +907,23 @@ export interface components {
             revokedAt?: string;
             apiKey: string;
         };
+        PortalSession: {
+            id: string;
+            ownerId: string;
+            readOnly: boolean;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            revokedAt?: string;
+            /** @description The branding the producer gave the session */
+            theme?: {
+                name?: string;
+                color?: string;
+                logoUrl?: string;
+            };
+            /** Format: date-time */
+            createdAt: string;
+        };
         PortalSessionsCreateResponse: {
             id: string;
             ownerId: string;
@@ -893,6 +932,12 @@ export interface components {
             expiresAt: string;
             /** Format: date-time */
             revokedAt?: string;
+            /** @description The branding the producer gave the session */
+            theme?: {
+                name?: string;
+                color?: string;
+                logoUrl?: string;
+            };
             /** Format: date-time */
             createdAt: string;
             token: string;
@@ -910,17 +955,15 @@ export interface components {
              * @default false
              */
             readOnly?: boolean;
-        };
-        PortalSession: {
-            id: string;
-            ownerId: string;
-            readOnly: boolean;
-            /** Format: date-time */
-            expiresAt: string;
-            /** Format: date-time */
-            revokedAt?: string;
-            /** Format: date-time */
-            createdAt: string;
+            /** @description Shown by the portal over the URL's query parameters */
+            theme?: {
+                /** @description The title in the portal's bar and tab */
+                name?: string;
+                /** @description The accent; the text on it is black or white, whichever reads better */
+                color?: string;
+                /** @description An image shown before the name */
+                logoUrl?: string;
+            };
         };
         PortalSessionsListResponse: {
             data: components["schemas"]["PortalSession"][];
@@ -1664,6 +1707,8 @@ export interface components {
         DeliverySummary: {
             id: string;
             eventId: string;
+            /** @description The event's type; deliveries recorded before it was kept have none */
+            eventType?: string;
             hookId: string;
             /** @enum {string} */
             status: "pending" | "succeeded" | "retrying" | "failed" | "paused" | "cancelled";
@@ -1715,6 +1760,8 @@ export interface components {
         Delivery: {
             id: string;
             eventId: string;
+            /** @description The event's type; deliveries recorded before it was kept have none */
+            eventType?: string;
             hookId: string;
             /** @enum {string} */
             status: "pending" | "succeeded" | "retrying" | "failed" | "paused" | "cancelled";
@@ -2575,6 +2622,73 @@ export interface operations {
                 };
             };
             /** @description Nothing with that id (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; it has been logged (`internal`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store or Temporal is unreachable; nothing was written; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "portalSessions.current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalSession"];
+                };
+            };
+            /** @description The query string does not match this document: a field or parameter that is missing, malformed or unknown (`validation_failed`, naming each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key is not a portal session's token (`not_found`) (`not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4315,7 +4429,9 @@ export interface operations {
                 eventId?: string;
                 ownerId?: string;
                 status?: "pending" | "succeeded" | "retrying" | "failed" | "paused" | "cancelled";
+                eventType?: string;
                 since?: string;
+                until?: string;
             };
             header?: never;
             path?: never;
@@ -4350,7 +4466,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The `cursor` is not a `nextCursor` this API returned (`unprocessable`) */
+            /** @description The `cursor` is not a `nextCursor` this API returned (`unprocessable`), or `until` is not later than `since` */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { answer, type DeliveryStatus, type DeliverySummary } from '../client/api';
+import { answer, type DeliverySummary } from '../client/api';
+import { anyFilter, filtersOf, listQuery, searchWith, type DeliveryFilters } from '../logic/delivery-filters';
 import { when } from '../logic/format';
 import { Attempts } from './attempts';
 import { usePortal } from './context';
 import { ErrorNote } from './error-note';
+import { DeliveryFilterBar } from './delivery-filter-bar';
 
-const STATUSES: DeliveryStatus[] = ['pending', 'succeeded', 'retrying', 'failed', 'paused', 'cancelled'];
 const PAGE_SIZE = 20;
 /** The first page is read again this often, so that new deliveries and their outcomes show up by themselves. */
 const REFRESH_MS = 3000;
@@ -23,7 +24,8 @@ function DeliveryItem({ delivery, onReplayed }: { delivery: DeliverySummary; onR
       <details onToggle={(event) => setOpen(event.currentTarget.open)}>
         <summary>
           <span class={`status status-${delivery.status}`}>{delivery.status}</span> <code>{delivery.eventId}</code>{' '}
-          {when(delivery.createdAt)}, {delivery.attempts} {delivery.attempts === 1 ? 'attempt' : 'attempts'}
+          {delivery.eventType && <code class="event-type">{delivery.eventType}</code>} {when(delivery.createdAt)},{' '}
+          {delivery.attempts} {delivery.attempts === 1 ? 'attempt' : 'attempts'}
           {delivery.replayOf ? ' (replay)' : ''}
         </summary>
         {open && <Attempts deliveryId={delivery.id} />}
@@ -35,10 +37,17 @@ function DeliveryItem({ delivery, onReplayed }: { delivery: DeliverySummary; onR
   );
 }
 
-/** A hook's deliveries, newest first: filtered by status, a page at a time, each opening to its attempts. */
+/**
+ * A hook's deliveries, newest first: filtered by status, event type and time (the filters kept in the address),
+ * a page at a time, each opening to its attempts.
+ */
 export function Deliveries({ hookId }: { hookId: string }) {
   const { api } = usePortal();
-  const [status, setStatus] = useState<DeliveryStatus | ''>('');
+  const [filters, setFilters] = useState<DeliveryFilters>(() => filtersOf(location.search));
+  const filter = (next: DeliveryFilters) => {
+    history.replaceState(history.state, '', location.pathname + searchWith(location.search, next));
+    setFilters(next);
+  };
   const [pages, setPages] = useState<{ items: DeliverySummary[]; nextCursor?: string }>();
   const [failure, setFailure] = useState<unknown>();
   const [note, setNote] = useState<string>();
@@ -47,10 +56,10 @@ export function Deliveries({ hookId }: { hookId: string }) {
     (cursor?: string) =>
       answer(
         api.GET('/v1/deliveries', {
-          params: { query: { hookId, limit: PAGE_SIZE, ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) } },
+          params: { query: { hookId, limit: PAGE_SIZE, ...listQuery(filters), ...(cursor ? { cursor } : {}) } },
         }),
       ),
-    [api, hookId, status],
+    [api, hookId, filters],
   );
   const readFirst = useCallback(
     () =>
@@ -77,27 +86,13 @@ export function Deliveries({ hookId }: { hookId: string }) {
   return (
     <section aria-labelledby="deliveries-title">
       <h2 id="deliveries-title">Deliveries</h2>
-      <div class="field inline">
-        <label for="delivery-status">Status</label>
-        <select
-          id="delivery-status"
-          value={status}
-          onChange={(e) => setStatus(e.currentTarget.value as DeliveryStatus)}
-        >
-          <option value="">all</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </div>
+      <DeliveryFilterBar filters={filters} onChange={filter} />
       <ErrorNote error={failure} />
       <p role="status">{note}</p>
       {pages === undefined ? (
         <p>Loading...</p>
       ) : pages.items.length === 0 ? (
-        <p>No deliveries{status ? ` with status ${status}` : ''} yet.</p>
+        <p>{anyFilter(filters) ? 'No deliveries match these filters.' : 'No deliveries yet.'}</p>
       ) : (
         <ul class="deliveries" aria-label="Deliveries">
           {pages.items.map((delivery) => (

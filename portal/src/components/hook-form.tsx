@@ -5,10 +5,12 @@ import {
   createBody,
   EMPTY_FORM,
   errorFields,
+  FIELD_CHOICES,
   fieldLabel,
   FORMAT_TARGETS,
   FORMATS,
   patchBody,
+  RECORD_FIELDS,
   TARGET_FIELDS,
   TARGET_TYPES,
   valuesOf,
@@ -16,43 +18,10 @@ import {
   type TargetType,
 } from '../logic/hook-form-values';
 import { usePortal } from './context';
+import { DeliveryFields } from './delivery-fields';
+import { EntriesEditor } from './entries-editor';
 import { ErrorNote } from './error-note';
-
-/** A field's message, tied to its input for screen readers. */
-function FieldError({ id, text }: { id: string; text: string | undefined }) {
-  return text ? (
-    <p id={id} class="field-error">
-      {text}
-    </p>
-  ) : null;
-}
-
-const invalid = (text: string | undefined, id: string) =>
-  text ? { 'aria-invalid': true, 'aria-describedby': id } : {};
-
-/** One text input of the form, its label, and the API's word on it. */
-function TextField(props: {
-  id: string;
-  label: string;
-  value: string;
-  error: string | undefined;
-  placeholder?: string;
-  onInput: (value: string) => void;
-}) {
-  return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      <input
-        id={props.id}
-        value={props.value}
-        placeholder={props.placeholder}
-        onInput={(e) => props.onInput(e.currentTarget.value)}
-        {...invalid(props.error, `${props.id}-error`)}
-      />
-      <FieldError id={`${props.id}-error`} text={props.error} />
-    </div>
-  );
-}
+import { FieldError, SelectField, TextField } from './form-fields';
 
 /**
  * A hook's name, the catalogue's events it takes, its target (any type the API has, with that type's fields),
@@ -123,7 +92,9 @@ export function HookForm({ hook, onSaved }: { hook?: Hook; onSaved: (hook: Hook 
           <select
             id={`${prefix}-target-type`}
             value={values.targetType}
-            onChange={(e) => set({ targetType: e.currentTarget.value as TargetType, target: {}, secretFields: [] })}
+            onChange={(e) =>
+              set({ targetType: e.currentTarget.value as TargetType, target: {}, secretFields: [], entries: {} })
+            }
           >
             {TARGET_TYPES.map((type) => (
               <option key={type} value={type}>
@@ -132,35 +103,74 @@ export function HookForm({ hook, onSaved }: { hook?: Hook; onSaved: (hook: Hook 
             ))}
           </select>
         </div>
-        {fields.map((field) => (
-          <TextField
+        {fields.map((field) => {
+          const common = {
+            key: `${values.targetType}.${field}`,
+            id: `${prefix}-target-${field}`,
+            label: fieldLabel(field),
+            error: byField[`target.${field}`],
+          };
+          const choices = FIELD_CHOICES[values.targetType]?.[field];
+          const onChange = (value: string) => set({ target: { ...values.target, [field]: value } });
+          return choices ? (
+            <SelectField
+              {...common}
+              value={values.target[field] || choices[0]!}
+              choices={choices}
+              onChange={onChange}
+            />
+          ) : (
+            <TextField
+              {...common}
+              value={values.target[field] ?? ''}
+              placeholder={values.secretFields.includes(field) ? 'kept secret: leave blank to keep it' : undefined}
+              onInput={onChange}
+            />
+          );
+        })}
+        {Object.entries(RECORD_FIELDS[values.targetType] ?? {}).map(([field, spec]) => (
+          <EntriesEditor
             key={`${values.targetType}.${field}`}
             id={`${prefix}-target-${field}`}
-            label={fieldLabel(field)}
-            value={values.target[field] ?? ''}
+            legend={fieldLabel(field)}
+            spec={spec}
+            entries={values.entries[field] ?? []}
             error={byField[`target.${field}`]}
-            placeholder={values.secretFields.includes(field) ? 'kept secret: leave blank to keep it' : undefined}
-            onInput={(value) => set({ target: { ...values.target, [field]: value } })}
+            onChange={(entries) => set({ entries: { ...values.entries, [field]: entries } })}
           />
         ))}
         {FORMAT_TARGETS.includes(values.targetType) && (
-          <div class="field">
-            <label for={`${prefix}-format`}>Payload format</label>
-            <select
-              id={`${prefix}-format`}
-              value={values.format}
-              onChange={(e) => set({ format: e.currentTarget.value })}
-              {...invalid(byField.format, `${prefix}-format-error`)}
-            >
-              <option value="">the API's default</option>
-              {FORMATS.map((format) => (
-                <option key={format} value={format}>
-                  {format}
-                </option>
-              ))}
-            </select>
-            <FieldError id={`${prefix}-format-error`} text={byField.format} />
-          </div>
+          <SelectField
+            id={`${prefix}-format`}
+            label="Payload format"
+            value={values.format}
+            choices={FORMATS}
+            none="the API's default"
+            error={byField.format}
+            onChange={(format) => set({ format })}
+          />
+        )}
+        {FORMAT_TARGETS.includes(values.targetType) && values.format === 'template' && (
+          <fieldset class="field" aria-describedby={byField.template ? `${prefix}-template-error` : undefined}>
+            <legend>Template</legend>
+            <FieldError id={`${prefix}-template-error`} text={byField.template} />
+            <TextField
+              id={`${prefix}-template-content-type`}
+              label="Template content type"
+              value={values.templateContentType}
+              error={byField['template.contentType']}
+              onInput={(templateContentType) => set({ templateContentType })}
+            />
+            <TextField
+              id={`${prefix}-template-body`}
+              label="Template (Liquid)"
+              multiline
+              placeholder={'{"id": "{{ event.id }}", "type": "{{ event.type }}"}'}
+              value={values.templateBody}
+              error={byField['template.body']}
+              onInput={(templateBody) => set({ templateBody })}
+            />
+          </fieldset>
         )}
       </fieldset>
       <fieldset class="field" aria-describedby={byField.events ? `${prefix}-events-error` : undefined}>
@@ -195,22 +205,7 @@ export function HookForm({ hook, onSaved }: { hook?: Hook; onSaved: (hook: Hook 
       <fieldset class="field" aria-describedby={byField.delivery ? `${prefix}-delivery-error` : undefined}>
         <legend>Delivery (optional)</legend>
         <FieldError id={`${prefix}-delivery-error`} text={byField.delivery} />
-        <TextField
-          id={`${prefix}-timeout`}
-          label="Timeout"
-          placeholder="e.g. 10s"
-          value={values.timeout}
-          error={byField['delivery.timeout']}
-          onInput={(timeout) => set({ timeout })}
-        />
-        <TextField
-          id={`${prefix}-retry-schedule`}
-          label="Retry schedule"
-          placeholder="e.g. 10s, 1m, 10m, 1h"
-          value={values.retrySchedule}
-          error={byField['delivery.retrySchedule']}
-          onInput={(retrySchedule) => set({ retrySchedule })}
-        />
+        <DeliveryFields prefix={prefix} values={values} errors={byField} onChange={set} />
       </fieldset>
       {errors.general.map((text) => (
         <p class="error" role="alert" key={text}>

@@ -1,15 +1,20 @@
 import type { CreateHookBody, Hook, PatchHookBody } from '../client/api';
+import { DELIVERY_SETTINGS, deliveryBody, deliveryPatch, deliveryValues, type DeliveryValues } from './delivery-values';
+import { allOf } from './all-of';
+import { entriesOf, recordOf, sameEntries, type Entry } from './entries';
 
 /**
  * What the hook form holds, and the API bodies made from it. The target types and their fields come from the
- * OpenAPI document's named schemas (one per type, a union on `type`): the table below is checked against the
- * generated types, so a field renamed or a type added in the API fails the portal's type check until it is here.
+ * OpenAPI document's named schemas (one per type, a union on `type`): the tables below are checked against the
+ * generated types, so a field renamed or a type or choice added in the API fails the portal's type check until
+ * it is here.
  */
 type Target = CreateHookBody['target'];
 export type TargetType = Target['type'];
 type FieldOf<T extends TargetType> = Exclude<keyof Extract<Target, { type: T }>, 'type'> & string;
+type HttpTarget = Extract<Target, { type: 'http' }>;
 
-/** The fields a text input can hold; the object-valued ones (HTTP headers, GA4 params) are left to the API. */
+/** The fields a text input (or, for those in FIELD_CHOICES, a select) holds. */
 export const TARGET_FIELDS: { [T in TargetType]: readonly FieldOf<T>[] } = {
   http: ['url', 'method'],
   ga4: ['measurementId', 'apiSecret', 'baseUrl'],
@@ -22,10 +27,33 @@ export const TARGET_FIELDS: { [T in TargetType]: readonly FieldOf<T>[] } = {
 };
 export const TARGET_TYPES = Object.keys(TARGET_FIELDS) as TargetType[];
 
-/** The payload formats a form can choose; `template` needs a template body, which this form does not edit. */
-export const FORMATS = ['standard', 'creads', 'misskey', 'ibm', 'chat'] as const satisfies readonly NonNullable<
-  CreateHookBody['format']
->[];
+/** Fields with a fixed set of values, the first being the API's default. */
+export const FIELD_CHOICES: Partial<Record<TargetType, Record<string, readonly string[]>>> = {
+  http: { method: allOf<NonNullable<HttpTarget['method']>>()(['POST', 'PUT', 'PATCH', 'GET', 'DELETE']) },
+};
+
+/** An object-valued target field, edited as rows of name and value. */
+export interface RecordField {
+  /** One row's name in words, e.g. "Header". */
+  noun: string;
+  /** Whether a row may be kept secret (stored encrypted, shown as `{secret: true}`). */
+  secrets: boolean;
+}
+const RECORDS = {
+  http: { headers: { noun: 'Header', secrets: true } },
+  ga4: { params: { noun: 'Param', secrets: false } },
+} satisfies { [T in TargetType]?: Partial<Record<FieldOf<T>, RecordField>> };
+export const RECORD_FIELDS: Partial<Record<TargetType, Record<string, RecordField>>> = RECORDS;
+const recordFieldsOf = (type: TargetType) => Object.keys(RECORD_FIELDS[type] ?? {});
+
+export const FORMATS = allOf<NonNullable<CreateHookBody['format']>>()([
+  'standard',
+  'creads',
+  'misskey',
+  'ibm',
+  'chat',
+  'template',
+]);
 /** The API documents `format` for HTTP targets only. */
 export const FORMAT_TARGETS: readonly TargetType[] = ['http'];
 
@@ -37,7 +65,7 @@ export function fieldLabel(field: string): string {
   return `Target ${words.map((word) => WORDS[word] ?? word).join(' ')}`;
 }
 
-export interface HookFormValues {
+export interface HookFormValues extends DeliveryValues {
   name: string;
   events: string[];
   targetType: TargetType;
@@ -45,11 +73,15 @@ export interface HookFormValues {
   target: Record<string, string>;
   /** Fields the API shows only as `{secret: true}`. */
   secretFields: string[];
+  /** The object-valued target fields (RECORD_FIELDS), as rows. */
+  entries: Record<string, Entry[]>;
   format: string;
-  timeout: string;
-  /** Durations, comma-separated, e.g. "10s, 1m, 10m". */
-  retrySchedule: string;
+  /** With format `template`: the media type and the Liquid body. */
+  templateContentType: string;
+  templateBody: string;
 }
+
+const DEFAULT_CONTENT_TYPE = 'application/json';
 
 export const EMPTY_FORM: HookFormValues = {
   name: '',
@@ -57,18 +89,23 @@ export const EMPTY_FORM: HookFormValues = {
   targetType: 'http',
   target: {},
   secretFields: [],
+  entries: {},
   format: '',
-  timeout: '',
-  retrySchedule: '',
+  templateContentType: DEFAULT_CONTENT_TYPE,
+  templateBody: '',
+  ...deliveryValues(undefined),
 };
 
 /** An existing hook, as the form shows it. */
 export function valuesOf(hook: Hook): HookFormValues {
   const target: Record<string, string> = {};
   const secretFields: string[] = [];
+  const entries: Record<string, Entry[]> = {};
+  const records = recordFieldsOf(hook.target.type);
   for (const [field, value] of Object.entries(hook.target)) {
     if (field === 'type') continue;
-    if (typeof value === 'string' || typeof value === 'number') target[field] = String(value);
+    if (records.includes(field)) entries[field] = entriesOf(value);
+    else if (typeof value === 'string' || typeof value === 'number') target[field] = String(value);
     else if (typeof value === 'object' && value !== null && 'secret' in value) secretFields.push(field);
   }
   return {
@@ -77,52 +114,56 @@ export function valuesOf(hook: Hook): HookFormValues {
     targetType: hook.target.type,
     target,
     secretFields,
+    entries,
     format: hook.format ?? '',
-    timeout: hook.delivery.timeout,
-    retrySchedule: hook.delivery.retrySchedule.join(', '),
+    templateContentType: hook.template?.contentType ?? DEFAULT_CONTENT_TYPE,
+    templateBody: hook.template?.body ?? '',
+    ...deliveryValues(hook.delivery),
   };
 }
 
-function targetOf(values: HookFormValues, extra: Record<string, unknown>): Record<string, unknown> {
-  const fields: Record<string, unknown> = { type: values.targetType, ...extra };
+/** The target as the API takes it: filled fields (a choice left alone is its first), rows that have a name. */
+function targetOf(values: HookFormValues): Record<string, unknown> {
+  const fields: Record<string, unknown> = { type: values.targetType };
+  const choices = FIELD_CHOICES[values.targetType] ?? {};
   for (const field of TARGET_FIELDS[values.targetType] as readonly string[]) {
-    const value = values.target[field]?.trim();
+    const value = values.target[field]?.trim() || choices[field]?.[0];
     if (value) fields[field] = value;
+  }
+  for (const field of recordFieldsOf(values.targetType)) {
+    const record = recordOf(values.entries[field] ?? []);
+    if (Object.keys(record).length > 0) fields[field] = record;
   }
   return fields;
 }
 
-const scheduleOf = (text: string) =>
-  text
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean);
+const formatOf = (values: HookFormValues) =>
+  FORMAT_TARGETS.includes(values.targetType) && values.format ? values.format : undefined;
 
-function deliveryOf(values: HookFormValues): CreateHookBody['delivery'] {
-  const delivery: NonNullable<CreateHookBody['delivery']> = {};
-  if (values.timeout.trim()) delivery.timeout = values.timeout.trim();
-  if (values.retrySchedule.trim()) delivery.retrySchedule = scheduleOf(values.retrySchedule);
-  return Object.keys(delivery).length > 0 ? delivery : undefined;
-}
+const templateOf = (values: HookFormValues): CreateHookBody['template'] => ({
+  contentType: values.templateContentType.trim(),
+  body: values.templateBody,
+});
 
 /** POST /v1/hooks's body: empty optional fields are left for the API's defaults. */
 export function createBody(values: HookFormValues): CreateHookBody {
-  const http = values.targetType === 'http' ? { method: 'POST', headers: {} } : {};
-  const format = FORMAT_TARGETS.includes(values.targetType) && values.format ? values.format : undefined;
+  const format = formatOf(values);
+  const delivery = deliveryBody(values);
   return {
     name: values.name.trim(),
     events: values.events,
     // The API checks each type's fields and names the one at fault; the form only gathers them.
-    target: targetOf(values, http) as Target,
+    target: targetOf(values) as Target,
     ...(format && { format: format as CreateHookBody['format'] }),
-    ...(deliveryOf(values) && { delivery: deliveryOf(values) }),
+    ...(format === 'template' && { template: templateOf(values) }),
+    ...(delivery && { delivery }),
   };
 }
 
 /**
  * PATCH /v1/hooks/:id's body: only what changed from `before`. A target is sent whole when any of its fields
- * changed; its secrets left blank stay as they are, and an HTTP target's headers are sent back as the API showed
- * them (`{secret: true}` keeps a secret header).
+ * changed; its secrets left blank stay as they are (a secret header left blank is sent as `{secret: true}`,
+ * which keeps it). A template goes with the format it belongs to.
  */
 export function patchBody(before: Hook, values: HookFormValues): PatchHookBody {
   const was = valuesOf(before);
@@ -133,19 +174,18 @@ export function patchBody(before: Hook, values: HookFormValues): PatchHookBody {
     values.targetType !== was.targetType ||
     (TARGET_FIELDS[values.targetType] as readonly string[]).some(
       (field) => (values.target[field]?.trim() ?? '') !== (was.target[field] ?? ''),
+    ) ||
+    recordFieldsOf(values.targetType).some(
+      (field) => !sameEntries(values.entries[field] ?? [], was.entries[field] ?? []),
     );
-  if (targetChanged) {
-    const headers =
-      values.targetType === 'http' && 'headers' in before.target ? { headers: before.target.headers } : {};
-    patch.target = targetOf(values, headers) as PatchHookBody['target'];
-  }
-  if (FORMAT_TARGETS.includes(values.targetType) && values.format !== was.format && values.format)
-    patch.format = values.format as CreateHookBody['format'];
-  const delivery: NonNullable<CreateHookBody['delivery']> = {};
-  if (values.timeout.trim() !== was.timeout) delivery.timeout = values.timeout.trim() || null;
-  if (scheduleOf(values.retrySchedule).join() !== scheduleOf(was.retrySchedule).join())
-    delivery.retrySchedule = values.retrySchedule.trim() ? scheduleOf(values.retrySchedule) : null;
-  if (Object.keys(delivery).length > 0) patch.delivery = delivery;
+  if (targetChanged) patch.target = targetOf(values) as PatchHookBody['target'];
+  const format = formatOf(values);
+  if (format && format !== was.format) patch.format = format as CreateHookBody['format'];
+  const templateChanged =
+    values.templateContentType.trim() !== was.templateContentType || values.templateBody !== was.templateBody;
+  if (format === 'template' && (patch.format || templateChanged)) patch.template = templateOf(values);
+  const delivery = deliveryPatch(was, values);
+  if (delivery) patch.delivery = delivery;
   return patch;
 }
 
@@ -156,9 +196,12 @@ export function errorFields(targetType: TargetType): string[] {
     'events',
     'target',
     ...TARGET_FIELDS[targetType].map((field) => `target.${field}`),
+    ...recordFieldsOf(targetType).map((field) => `target.${field}`),
     'format',
+    'template',
+    'template.contentType',
+    'template.body',
     'delivery',
-    'delivery.timeout',
-    'delivery.retrySchedule',
+    ...DELIVERY_SETTINGS.map((setting) => setting.errorPath),
   ];
 }

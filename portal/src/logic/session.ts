@@ -11,6 +11,9 @@ export function isPortalKey(text: string): boolean {
   return KEY_PATTERN.test(text);
 }
 
+/** A portal session's token, which has a session (and maybe a theme) to read; an owner key has none. */
+export const isSessionToken = (key: string) => key.startsWith('hfp_') && isPortalKey(key);
+
 /** `#token=hfp_...` → the token; anything else → undefined. */
 export function tokenFromHash(hash: string): string | undefined {
   const token = new URLSearchParams(hash.replace(/^#/, '')).get('token');

@@ -2,8 +2,9 @@ import type { KeyStore } from './session';
 
 /**
  * The producer's branding, from the portal URL's query: `name` (the title), `logo` (an image URL, HTTPS or this
- * server's), `color` (the accent: `#rgb`, `#rrggbb` or a CSS colour name). Kept for the tab, so pages reached
- * from the first keep it; values that do not pass are left out, never applied.
+ * server's), `color` (the accent: `#rgb`, `#rrggbb` or a CSS colour name); and from the portal session's `theme`
+ * (the same, the logo as `logoUrl`), which wins over the query where it says something. Kept for the tab, so
+ * pages reached from the first keep it; values that do not pass are left out, never applied.
  */
 export interface Theme {
   name: string;
@@ -19,19 +20,31 @@ const THEME_ITEM = 'hookflow.portal.theme';
 const HEX_COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
 const NAMED_COLOR = /^[a-z]{3,20}$/i;
 
-export function themeFromQuery(search: string, base: Theme = { name: DEFAULT_NAME }): Theme {
-  const query = new URLSearchParams(search);
+/** What a query or a session names, each value applied over `base` only when it passes. */
+function themed(base: Theme, given: { name?: string | null; logo?: string | null; color?: string | null }): Theme {
   const theme: Theme = { ...base };
-  const name = query.get('name')?.trim();
+  const name = given.name?.trim();
   if (name) theme.name = name.slice(0, 60);
-  const logo = query.get('logo');
-  if (logo !== null && isLogoUrl(logo)) theme.logo = logo;
-  const color = query.get('color')?.trim();
+  if (typeof given.logo === 'string' && isLogoUrl(given.logo)) theme.logo = given.logo;
+  const color = given.color?.trim();
   if (color && (HEX_COLOR.test(color) || NAMED_COLOR.test(color))) {
     theme.color = color;
     theme.onColor = readableOn(color);
   }
   return theme;
+}
+
+export function themeFromQuery(search: string, base: Theme = { name: DEFAULT_NAME }): Theme {
+  const query = new URLSearchParams(search);
+  return themed(base, { name: query.get('name'), logo: query.get('logo'), color: query.get('color') });
+}
+
+/** The theme the producer minted the session with (GET /v1/portal-session), over `base`: the session wins. */
+export function themeFromSession(
+  session: { name?: string; color?: string; logoUrl?: string } | undefined,
+  base: Theme,
+): Theme {
+  return session ? themed(base, { name: session.name, logo: session.logoUrl, color: session.color }) : base;
 }
 
 /** HTTPS anywhere, or a path on this server: the page's CSP loads images from nowhere else. */
@@ -58,7 +71,7 @@ export function readableOn(color: string): string {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.179 ? '#000000' : '#ffffff';
 }
 
-type ThemeStore = Pick<KeyStore, 'getItem' | 'setItem'>;
+export type ThemeStore = Pick<KeyStore, 'getItem' | 'setItem'>;
 
 /** The theme of this URL's query over the one kept for the tab, kept in turn. */
 export function takeTheme(search: string, store: ThemeStore): Theme {
@@ -69,7 +82,10 @@ export function takeTheme(search: string, store: ThemeStore): Theme {
   } catch {
     // A kept theme that does not parse is dropped.
   }
-  const theme = themeFromQuery(search, kept);
+  return keepTheme(themeFromQuery(search, kept), store);
+}
+
+export function keepTheme(theme: Theme, store: ThemeStore): Theme {
   store.setItem(THEME_ITEM, JSON.stringify(theme));
   return theme;
 }

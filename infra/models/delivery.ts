@@ -81,9 +81,11 @@ const deliverySchema = new Schema(
  *   {status, createdAt, _id}; `{ownerId[, status]}` by {ownerId[, status], createdAt, _id};
  *   `{[ownerId,] hookId[, status]}` by {hookId[, status], createdAt, _id}; `{[ownerId,] eventId}` (and
  *   eventDeliveriesFilter, GET /v1/events/:id's first page) by {eventId, createdAt, _id}; with `eventType` (the
- *   portal's filter), `{[ownerId,] hookId, eventType[, status]}` by {hookId, eventType[, status], createdAt, _id}
- *   and `{ownerId, eventType[, status]}` by {ownerId, eventType[, status], createdAt, _id}. `since` and `until`
- *   bound createdAt, the key the page sorts on, so each of these serves them too.
+ *   portal's filter), `{[ownerId,] hookId, eventType[, status]}` by {hookId, eventType, createdAt, _id} and
+ *   `{ownerId, eventType[, status]}` by {ownerId, eventType, createdAt, _id}, the status checked on the entries
+ *   read (an index with status too would be rewritten at every change of a delivery's status, for a filter
+ *   people use in the portal). `since` and `until` bound createdAt, the key the page sorts on, so each of these
+ *   serves them too.
  * - recordedDeliveriesFilter (what a retried fan-out or replay page recorded): the _id index.
  * - laneDeliveriesOf + nextInLane's sort (a lane's next deliveries, due first, then oldest):
  *   {hookId, status, inLane, nextAttemptAt, createdAt, _id}.
@@ -98,9 +100,7 @@ deliverySchema.index({ hookId: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ hookId: 1, status: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ eventId: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ hookId: 1, eventType: 1, createdAt: -1, _id: -1 });
-deliverySchema.index({ hookId: 1, eventType: 1, status: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ ownerId: 1, eventType: 1, createdAt: -1, _id: -1 });
-deliverySchema.index({ ownerId: 1, eventType: 1, status: 1, createdAt: -1, _id: -1 });
 deliverySchema.index({ hookId: 1, status: 1, inLane: 1, nextAttemptAt: 1, createdAt: 1, _id: 1 });
 deliverySchema.index({ hookId: 1, orderingKey: 1, status: 1, sequence: 1 });
 deliverySchema.index({ eventId: 1, hookId: 1 });

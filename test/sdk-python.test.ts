@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startHookflow, type Hookflow } from './support/hookflow';
 import { PYTHON_SDK_FOLDER, ensurePythonSdkVenv } from './support/python-sdk';
@@ -21,13 +22,14 @@ async function serveReceived(receiver: Receiver) {
   };
 }
 
-/** Runs pytest to its end and resolves with its exit code and output (for the failure message). */
-function pytest(python: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+/** Runs the venv's python with `args` in sdk/python to its end; resolves with its exit code and output. */
+function python(
+  binary: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], {
-      cwd: PYTHON_SDK_FOLDER,
-      env: { ...process.env, ...env },
-    });
+    const child = spawn(binary, args, { cwd: PYTHON_SDK_FOLDER, env: { ...process.env, ...env } });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -37,13 +39,13 @@ function pytest(python: string, env: Record<string, string>): Promise<{ code: nu
 }
 
 describe('The Python SDK (sdk/python), by its pytest suite against a real Hookflow', () => {
-  let python: string;
+  let venvPython: string;
   let hookflow: Hookflow;
   let receiver: Receiver;
   let received: Awaited<ReturnType<typeof serveReceived>>;
 
   before(async () => {
-    python = await ensurePythonSdkVenv();
+    venvPython = await ensurePythonSdkVenv();
     hookflow = await startHookflow();
     receiver = await startReceiver();
     received = await serveReceived(receiver);
@@ -56,13 +58,19 @@ describe('The Python SDK (sdk/python), by its pytest suite against a real Hookfl
   });
 
   it('passes: sync and async clients, pagination, typed errors, retries, idempotency, webhook verification', async () => {
-    const { code, output } = await pytest(python, {
+    const { code, output } = await python(venvPython, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], {
       HOOKFLOW_URL: hookflow.url,
       HOOKFLOW_ADMIN_KEY: hookflow.config.adminKey as string,
       HOOKFLOW_RECEIVER_URL: receiver.url,
       HOOKFLOW_RECEIVED_URL: received.url,
     });
-    console.log(`[sdk-python] ${output.trim().split('\n').at(-1)}`);
+    console.log(`[sdk-python] pytest: ${output.trim().split('\n').at(-1)}`);
     assert.equal(code, 0, `pytest failed:\n${output}`);
+  });
+
+  it('type-checks, generated part and tests included (mypy --strict)', async () => {
+    const cache = join(dirname(venvPython), '..', 'mypy-cache');
+    const { code, output } = await python(venvPython, ['-m', 'mypy', `--cache-dir=${cache}`]);
+    assert.equal(code, 0, `mypy found problems:\n${output}`);
   });
 });

@@ -66,7 +66,9 @@ function describe(document: OpenApiDocument, path: string, method: string, opera
   const where = `${operation.operationId} (${method.toUpperCase()} ${path})`;
   const schemas = document.components.schemas;
   const parameters = operation.parameters ?? [];
-  const answer = refName(success(operation)?.content?.['application/json']?.schema);
+  const answerSchema = success(operation)?.content?.['application/json']?.schema;
+  const answer = refName(answerSchema);
+  if (answerSchema && !answer) throw new Error(`${where}: the answer is not a named component`);
   const bodySchema = operation.requestBody?.content['application/json']?.schema;
   const bodyComponent = refName(bodySchema);
   if (bodySchema && !bodyComponent) throw new Error(`${where}: the request body is not a named component`);

@@ -22,7 +22,9 @@ function filesUnder(folder: string): string[] {
   } catch {
     return [];
   }
+  // Python writes its bytecode beside the modules it imports: a cache, not a file a generator no longer makes.
   return names.flatMap((name) => {
+    if (name === '__pycache__') return [];
     const path = join(absolute, name);
     return statSync(path).isDirectory() ? filesUnder(relative(REPO_ROOT, path)) : [relative(REPO_ROOT, path)];
   });

@@ -6,24 +6,22 @@ following `nextCursor`; `.page()` is the first page alone and `.pages()` every p
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
 
 from ._call import Call
 from ._transport import AsyncTransport, SyncTransport
 
-
-class Page(Protocol):
-    """What the API's page answers share: `{data: [...], nextCursor?}`."""
-
-    @property
-    def data(self) -> Any: ...
-
-    @property
-    def next_cursor(self) -> str | None: ...
-
-
-PageT = TypeVar("PageT", bound=Page)
+# A page model: `data` and `next_cursor`, which the generator checked the document's page answers have (typing has
+# no way to say "a model with these fields").
+PageT = TypeVar("PageT", bound=BaseModel)
 Item = TypeVar("Item")
+
+
+def _next_call(call: Call, page: BaseModel) -> Call | None:
+    cursor = getattr(page, "next_cursor")
+    return call.with_query(cursor=cursor) if cursor else None
 
 
 class SyncPaginator(Generic[PageT, Item]):
@@ -34,21 +32,18 @@ class SyncPaginator(Generic[PageT, Item]):
 
     def page(self) -> PageT:
         """The first page only (from the `cursor` given, if any)."""
-        page: PageT = self._transport.request(self._call, self._page)  # type: ignore[arg-type]
-        return page
+        return self._transport.request(self._call, self._page)
 
     def pages(self) -> Iterator[PageT]:
-        call = self._call
-        while True:
-            page: PageT = self._transport.request(call, self._page)  # type: ignore[arg-type]
+        call: Call | None = self._call
+        while call is not None:
+            page = self._transport.request(call, self._page)
             yield page
-            if not page.next_cursor:
-                return
-            call = call.with_query(cursor=page.next_cursor)
+            call = _next_call(call, page)
 
     def __iter__(self) -> Iterator[Item]:
         for page in self.pages():
-            yield from page.data
+            yield from getattr(page, "data")
 
 
 class AsyncPaginator(Generic[PageT, Item]):
@@ -59,19 +54,16 @@ class AsyncPaginator(Generic[PageT, Item]):
 
     async def page(self) -> PageT:
         """The first page only (from the `cursor` given, if any)."""
-        page: PageT = await self._transport.request(self._call, self._page)  # type: ignore[arg-type]
-        return page
+        return await self._transport.request(self._call, self._page)
 
     async def pages(self) -> AsyncIterator[PageT]:
-        call = self._call
-        while True:
-            page: PageT = await self._transport.request(call, self._page)  # type: ignore[arg-type]
+        call: Call | None = self._call
+        while call is not None:
+            page = await self._transport.request(call, self._page)
             yield page
-            if not page.next_cursor:
-                return
-            call = call.with_query(cursor=page.next_cursor)
+            call = _next_call(call, page)
 
     async def __aiter__(self) -> AsyncIterator[Item]:
         async for page in self.pages():
-            for item in page.data:
+            for item in getattr(page, "data"):
                 yield item

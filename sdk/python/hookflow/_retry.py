@@ -37,7 +37,7 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
 
 def backoff_seconds(attempt: int) -> float:
     """Exponential from FIRST_BACKOFF_SECONDS, capped, with jitter so that many clients do not come back at once."""
-    ceiling = min(FIRST_BACKOFF_SECONDS * 2**attempt, MAX_BACKOFF_SECONDS)
+    ceiling = min(FIRST_BACKOFF_SECONDS * 2.0**attempt, MAX_BACKOFF_SECONDS)
     return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 

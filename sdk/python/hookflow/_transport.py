@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, TypeVar
+from typing import TypeVar, overload
 
 import httpx
 from pydantic import BaseModel
@@ -15,12 +15,9 @@ from ._retry import delay_before_retry
 Answer = TypeVar("Answer", bound=BaseModel)
 
 
-def parse(response: httpx.Response, answer: type[Answer] | None) -> Any:
-    """The answer as its model; None for a 204."""
-    if response.status_code == 204 or not response.content:
-        return None
-    body = response.json()
-    return body if answer is None else answer.model_validate(body)
+def parse(response: httpx.Response, answer: type[Answer] | None) -> Answer | None:
+    """The answer as its model; None for the operations that answer 204 (the generator gives them no model)."""
+    return None if answer is None else answer.model_validate(response.json())
 
 
 class SyncTransport:
@@ -46,7 +43,13 @@ class SyncTransport:
             time.sleep(delay)
             attempt += 1
 
-    def request(self, call: Call, answer: type[Answer] | None) -> Any:
+    @overload
+    def request(self, call: Call, answer: type[Answer]) -> Answer: ...
+
+    @overload
+    def request(self, call: Call, answer: None) -> None: ...
+
+    def request(self, call: Call, answer: type[Answer] | None) -> Answer | None:
         return parse(self.send(call), answer)
 
 
@@ -73,5 +76,11 @@ class AsyncTransport:
             await asyncio.sleep(delay)
             attempt += 1
 
-    async def request(self, call: Call, answer: type[Answer] | None) -> Any:
+    @overload
+    async def request(self, call: Call, answer: type[Answer]) -> Answer: ...
+
+    @overload
+    async def request(self, call: Call, answer: None) -> None: ...
+
+    async def request(self, call: Call, answer: type[Answer] | None) -> Answer | None:
         return parse(await self.send(call), answer)

@@ -69,6 +69,11 @@ class Call:
     def with_query(self, **changes: Any) -> Call:
         return replace(self, query={**self.query, **changes})
 
+    @property
+    def replayable(self) -> bool:
+        """Whether sending it twice does no more than once: reads, PATCHes and DELETEs, and calls with a key."""
+        return self.method in ("GET", "PATCH", "DELETE") or self.takes_idempotency_key
+
     def key(self) -> str | None:
         """
         The Idempotency-Key to send: the caller's; else an `id` in the body (the API refuses a key that differs from

@@ -41,22 +41,37 @@ def backoff_seconds(attempt: int) -> float:
     return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
+# A 429 refuses a request before it does anything; a 503 or a lost answer may come after the API did part of it.
+# So a request that could do its work twice (a POST without an Idempotency-Key, such as hooks.create) is retried
+# only after a 429 or a connection that never opened.
+NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout)
+
+
+def _retried(replayable: bool, response: httpx.Response | None, failure: httpx.TransportError | None) -> bool:
+    if response is not None:
+        return response.status_code == 429 or (replayable and response.status_code in RETRIED_STATUSES)
+    return replayable or isinstance(failure, NEVER_SENT)
+
+
 def delay_before_retry(
-    attempt: int, max_retries: int, response: httpx.Response | None, failure: httpx.TransportError | None
+    attempt: int,
+    max_retries: int,
+    replayable: bool,
+    response: httpx.Response | None,
+    failure: httpx.TransportError | None,
 ) -> float:
     """
     The seconds to wait before retry number `attempt + 1` of a request that got `response` (or, with none, failed
-    with `failure`); raises the typed error when it is not to be retried.
+    with `failure`); raises the typed error when it is not to be retried. `replayable`: sending the request twice
+    does no more than once (see Call.replayable).
     """
-    if response is None:
-        if attempt >= max_retries:
+    if not _retried(replayable, response, failure) or attempt >= max_retries:
+        if response is None:
             raise HookflowConnectionError(f"no answer from the API: {failure!r}") from failure
-        return backoff_seconds(attempt)
-    if response.status_code not in RETRIED_STATUSES or attempt >= max_retries:
         raise error_from_response(response)
-    asked = retry_after_seconds(response)
+    asked = None if response is None else retry_after_seconds(response)
     if asked is None:
         return backoff_seconds(attempt)
-    if asked > MAX_RETRY_AFTER_SECONDS:
+    if asked > MAX_RETRY_AFTER_SECONDS and response is not None:
         raise error_from_response(response)
     return asked

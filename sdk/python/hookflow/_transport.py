@@ -37,7 +37,7 @@ class SyncTransport:
                 failure = error
             if response is not None and response.is_success:
                 return response
-            delay = delay_before_retry(attempt, self.max_retries, response, failure)
+            delay = delay_before_retry(attempt, self.max_retries, call.replayable, response, failure)
             if response is not None:
                 response.close()
             time.sleep(delay)
@@ -70,7 +70,7 @@ class AsyncTransport:
                 failure = error
             if response is not None and response.is_success:
                 return response
-            delay = delay_before_retry(attempt, self.max_retries, response, failure)
+            delay = delay_before_retry(attempt, self.max_retries, call.replayable, response, failure)
             if response is not None:
                 await response.aclose()
             await asyncio.sleep(delay)

@@ -77,3 +77,14 @@ def test_retries_stop_at_max_retries(owner_key: str) -> None:
                 through_proxy.hooks.list().page()
     assert unavailable.value.status == 503
     assert len(proxy.seen) == 2, "the first try and one retry"
+
+
+def test_a_post_without_a_key_is_retried_after_a_429_only(owner_key: str) -> None:
+    target = {"type": "http", "url": f"{RECEIVER_URL}/never"}
+    with misbehaving_proxy(API_URL, [BUSY, UNAVAILABLE]) as (url, proxy):
+        with Hookflow(base_url=url, api_key=owner_key) as through_proxy:
+            with pytest.raises(hookflow.ServiceUnavailableError):
+                through_proxy.hooks.create(name="Not twice", events=["project.created"], target=target)
+            hooks = through_proxy.hooks.list().page().data
+    assert [seen.method for seen in proxy.seen] == ["POST", "POST", "GET"], "the 429 was retried, the 503 not"
+    assert hooks == [], "no hook was made behind the 503"

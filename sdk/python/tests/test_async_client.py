@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TypeVar
 
 import pytest
 
@@ -14,6 +15,8 @@ from hookflow import AsyncHookflow, models
 from conftest import API_URL, RECEIVER_URL, received
 from proxy import UNAVAILABLE, misbehaving_proxy
 
+T = TypeVar("T")
+
 
 @pytest.fixture
 async def async_client(owner_key: str) -> AsyncIterator[AsyncHookflow]:
@@ -21,7 +24,8 @@ async def async_client(owner_key: str) -> AsyncIterator[AsyncHookflow]:
         yield client
 
 
-async def until(check, what: str, timeout: float = 20.0):  # type: ignore[no-untyped-def]
+async def until(check: Callable[[], Awaitable[T]], what: str, timeout: float = 20.0) -> T:
+    """Awaits `check` until it returns something truthy."""
     deadline = time.monotonic() + timeout
     while not (result := await check()):
         if time.monotonic() > deadline:

@@ -71,8 +71,9 @@ const OPTIONS = [
   // Python names (delivery.hook_id) for the API's (hookId), either accepted when building a model.
   '--snake-case-field',
   '--allow-population-by-field-name',
-  // Fields a newer API adds are kept, not refused.
+  // Fields and enum values a newer API adds are kept, not refused (a status is `Literal[...] | str`).
   '--extra-fields=allow',
+  '--open-enums=all',
   '--use-standard-collections',
   '--use-union-operator',
   '--enum-field-as-literal=all',

@@ -224,7 +224,7 @@ class EventType(BaseModel):
         alias="resourceTypes",
         description="The resource types events of this type may be about; absent means any",
     )
-    source: Literal["catalogue", "custom"] = Field(
+    source: Literal["catalogue", "custom"] | str = Field(
         ...,
         description="`catalogue`: shipped with Hookflow; `custom`: registered by the API",
     )
@@ -285,9 +285,12 @@ class HooksCreateResponseTargetOption2(BaseModel):
     __annotations__ = {
         "__pydantic_extra__": Dict[str, Any],
     }
-    type: Literal[
-        "http", "ga4", "ua", "email", "twilio-sms", "slack", "discord", "telegram"
-    ]
+    type: (
+        Literal[
+            "http", "ga4", "ua", "email", "twilio-sms", "slack", "discord", "telegram"
+        ]
+        | str
+    )
 
 
 class HooksCreateResponseTemplate(BaseModel):
@@ -324,7 +327,7 @@ class HooksCreateResponseDelivery(BaseModel):
     )
     timeout: str
     retry_schedule: list[str] = Field(..., alias="retrySchedule")
-    retry_on: Literal["transient", "any-error"] = Field(..., alias="retryOn")
+    retry_on: Literal["transient", "any-error"] | str = Field(..., alias="retryOn")
     disable_after: HooksCreateResponseDeliveryDisableAfter = Field(
         ..., alias="disableAfter", title="HooksCreateResponseDeliveryDisableAfter"
     )
@@ -368,7 +371,7 @@ class HooksCreateResponse(BaseModel):
     warnings: list[str] | None = Field(
         None, description="Things to fix about this hook that do not stop it"
     )
-    status: Literal["enabled", "disabled"]
+    status: Literal["enabled", "disabled"] | str
     parking: bool = Field(
         ...,
         description="While disabled: whether the events that arrive are kept, paused, for the hook",
@@ -409,7 +412,7 @@ class HttpTarget(BaseModel):
     )
     type: Literal["http"]
     url: str
-    method: Literal["POST", "PUT", "PATCH", "GET", "DELETE"] | None = "POST"
+    method: Literal["POST", "PUT", "PATCH", "GET", "DELETE"] | str | None = "POST"
     headers: dict[str, str | HttpTargetHeadersValueOption2] | None = Field(
         {}, validate_default=True
     )
@@ -532,7 +535,9 @@ class HooksCreateRequestDelivery(BaseModel):
     )
     timeout: str | None = None
     retry_schedule: list[str] | None = Field(None, alias="retrySchedule")
-    retry_on: Literal["transient", "any-error"] | None = Field(None, alias="retryOn")
+    retry_on: Literal["transient", "any-error"] | str | None = Field(
+        None, alias="retryOn"
+    )
     disable_after: HooksCreateRequestDeliveryDisableAfter | None = Field(
         None, alias="disableAfter", title="HooksCreateRequestDeliveryDisableAfter"
     )
@@ -570,9 +575,12 @@ class HookTargetOption2(BaseModel):
     __annotations__ = {
         "__pydantic_extra__": Dict[str, Any],
     }
-    type: Literal[
-        "http", "ga4", "ua", "email", "twilio-sms", "slack", "discord", "telegram"
-    ]
+    type: (
+        Literal[
+            "http", "ga4", "ua", "email", "twilio-sms", "slack", "discord", "telegram"
+        ]
+        | str
+    )
 
 
 class HookTemplate(BaseModel):
@@ -609,7 +617,7 @@ class HookDelivery(BaseModel):
     )
     timeout: str
     retry_schedule: list[str] = Field(..., alias="retrySchedule")
-    retry_on: Literal["transient", "any-error"] = Field(..., alias="retryOn")
+    retry_on: Literal["transient", "any-error"] | str = Field(..., alias="retryOn")
     disable_after: HookDeliveryDisableAfter = Field(
         ..., alias="disableAfter", title="HookDeliveryDisableAfter"
     )
@@ -653,7 +661,7 @@ class Hook(BaseModel):
     warnings: list[str] | None = Field(
         None, description="Things to fix about this hook that do not stop it"
     )
-    status: Literal["enabled", "disabled"]
+    status: Literal["enabled", "disabled"] | str
     parking: bool = Field(
         ...,
         description="While disabled: whether the events that arrive are kept, paused, for the hook",
@@ -691,7 +699,7 @@ class HttpTargetPatch(BaseModel):
     )
     type: Literal["http"]
     url: str
-    method: Literal["POST", "PUT", "PATCH", "GET", "DELETE"] | None = "POST"
+    method: Literal["POST", "PUT", "PATCH", "GET", "DELETE"] | str | None = "POST"
     headers: dict[str, str | HttpTargetPatchHeadersValueOption2] | None = Field(
         {}, validate_default=True
     )
@@ -804,7 +812,9 @@ class HooksUpdateRequestDelivery(BaseModel):
     )
     timeout: str | None = None
     retry_schedule: list[str] | None = Field(None, alias="retrySchedule")
-    retry_on: Literal["transient", "any-error"] | None = Field(None, alias="retryOn")
+    retry_on: Literal["transient", "any-error"] | str | None = Field(
+        None, alias="retryOn"
+    )
     disable_after: HooksUpdateRequestDeliveryDisableAfter | None = Field(
         None, alias="disableAfter", title="HooksUpdateRequestDeliveryDisableAfter"
     )
@@ -842,9 +852,12 @@ class HooksEnableResponseTargetOption2(BaseModel):
     __annotations__ = {
         "__pydantic_extra__": Dict[str, Any],
     }
-    type: Literal[
-        "http", "ga4", "ua", "email", "twilio-sms", "slack", "discord", "telegram"
-    ]
+    type: (
+        Literal[
+            "http", "ga4", "ua", "email", "twilio-sms", "slack", "discord", "telegram"
+        ]
+        | str
+    )
 
 
 class HooksEnableResponseTemplate(BaseModel):
@@ -881,7 +894,7 @@ class HooksEnableResponseDelivery(BaseModel):
     )
     timeout: str
     retry_schedule: list[str] = Field(..., alias="retrySchedule")
-    retry_on: Literal["transient", "any-error"] = Field(..., alias="retryOn")
+    retry_on: Literal["transient", "any-error"] | str = Field(..., alias="retryOn")
     disable_after: HooksEnableResponseDeliveryDisableAfter = Field(
         ..., alias="disableAfter", title="HooksEnableResponseDeliveryDisableAfter"
     )
@@ -940,7 +953,7 @@ class HooksEnableResponse(BaseModel):
     warnings: list[str] | None = Field(
         None, description="Things to fix about this hook that do not stop it"
     )
-    status: Literal["enabled", "disabled"]
+    status: Literal["enabled", "disabled"] | str
     parking: bool = Field(
         ...,
         description="While disabled: whether the events that arrive are kept, paused, for the hook",
@@ -1062,7 +1075,7 @@ class HooksStatsResponse(BaseModel):
         populate_by_name=True,
     )
     hook_id: str = Field(..., alias="hookId")
-    window: Literal["1h", "24h", "7d"]
+    window: Literal["1h", "24h", "7d"] | str
     from_: AwareDatetime = Field(
         ..., alias="from", description="The start of the window's first minute"
     )
@@ -1134,7 +1147,7 @@ class StatsGetResponseHooksDataItem(BaseModel):
     )
     hook_id: str = Field(..., alias="hookId")
     name: str
-    status: Literal["enabled", "disabled"]
+    status: Literal["enabled", "disabled"] | str
     attempts: int
     successes: int
     failures: int
@@ -1174,7 +1187,7 @@ class StatsGetResponse(BaseModel):
         populate_by_name=True,
     )
     owner_id: str = Field(..., alias="ownerId")
-    window: Literal["1h", "24h", "7d"]
+    window: Literal["1h", "24h", "7d"] | str
     from_: AwareDatetime = Field(
         ..., alias="from", description="The start of the window's first minute"
     )
@@ -1251,7 +1264,10 @@ class Delivery(BaseModel):
     id: str
     event_id: str = Field(..., alias="eventId")
     hook_id: str = Field(..., alias="hookId")
-    status: Literal["pending", "succeeded", "retrying", "failed", "paused", "cancelled"]
+    status: (
+        Literal["pending", "succeeded", "retrying", "failed", "paused", "cancelled"]
+        | str
+    )
     replay_id: str | None = Field(
         None, alias="replayId", description="The replay that made this delivery"
     )
@@ -1278,8 +1294,8 @@ class Replay(BaseModel):
         populate_by_name=True,
     )
     id: str
-    kind: Literal["delivery", "event", "recovery"]
-    status: Literal["running", "completed", "cancelled"]
+    kind: Literal["delivery", "event", "recovery"] | str
+    status: Literal["running", "completed", "cancelled"] | str
     delivery_id: str | None = Field(None, alias="deliveryId")
     event_id: str | None = Field(None, alias="eventId")
     hook_id: str | None = Field(None, alias="hookId")
@@ -1325,10 +1341,9 @@ class ReplaysRecoverRequest(BaseModel):
     )
     since: AwareDatetime
     until: AwareDatetime | None = None
-    statuses: list[Literal["succeeded", "failed", "paused", "cancelled"]] | None = [
-        "failed",
-        "paused",
-    ]
+    statuses: (
+        list[Literal["succeeded", "failed", "paused", "cancelled"] | str] | None
+    ) = ["failed", "paused"]
     enable_hook: bool | None = Field(False, alias="enableHook")
     rate_per_second: int | None = Field(None, alias="ratePerSecond")
 
@@ -1360,10 +1375,9 @@ class ReplaySchedulesCreateRequest(BaseModel):
     cron: str | None = None
     every: str | None = None
     window: str
-    statuses: list[Literal["succeeded", "failed", "paused", "cancelled"]] | None = [
-        "failed",
-        "paused",
-    ]
+    statuses: (
+        list[Literal["succeeded", "failed", "paused", "cancelled"] | str] | None
+    ) = ["failed", "paused"]
     rate_per_second: int | None = Field(None, alias="ratePerSecond")
 
 
@@ -1687,7 +1701,7 @@ class TestOutcome(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    outcome: Literal["succeeded", "retryable", "permanent"]
+    outcome: Literal["succeeded", "retryable", "permanent"] | str
     attempt: AttemptDetail
     messages: list[str] | None = Field(
         None, description="What the provider's validation endpoint said (GA4)"
@@ -1758,7 +1772,10 @@ class DeliverySummary(BaseModel):
     id: str
     event_id: str = Field(..., alias="eventId")
     hook_id: str = Field(..., alias="hookId")
-    status: Literal["pending", "succeeded", "retrying", "failed", "paused", "cancelled"]
+    status: (
+        Literal["pending", "succeeded", "retrying", "failed", "paused", "cancelled"]
+        | str
+    )
     replay_id: str | None = Field(
         None, alias="replayId", description="The replay that made this delivery"
     )
@@ -1830,7 +1847,7 @@ class HooksCreateRequest(BaseModel):
         | TelegramTarget
     ) = Field(..., discriminator="type")
     format: (
-        Literal["standard", "creads", "misskey", "ibm", "chat", "template"] | None
+        Literal["standard", "creads", "misskey", "ibm", "chat", "template"] | str | None
     ) = None
     template: HooksCreateRequestTemplate | None = Field(
         None, title="HooksCreateRequestTemplate"
@@ -1862,7 +1879,7 @@ class HooksUpdateRequest(BaseModel):
         | None
     ) = Field(None, discriminator="type")
     format: (
-        Literal["standard", "creads", "misskey", "ibm", "chat", "template"] | None
+        Literal["standard", "creads", "misskey", "ibm", "chat", "template"] | str | None
     ) = None
     template: HooksUpdateRequestTemplate | None = Field(
         None, title="HooksUpdateRequestTemplate"

@@ -16,4 +16,6 @@ export const VERSIONS = {
   schemathesis: '4.32.5',
   /** Prometheus' Python client, whose text-format parser reads the metrics in tests (PyPI). */
   prometheusClient: '0.26.0',
+  /** Writes the Python SDK's pydantic models from the OpenAPI document (PyPI datamodel-code-generator). */
+  datamodelCodegen: '0.97.0',
 } as const;

@@ -4,9 +4,10 @@ import { REPO_ROOT } from '../devstack/paths';
 import { hookflowOpenApiDocument } from '../openapi-document';
 import type { GeneratedFiles, SdkGenerator } from './generator';
 import { openApiFile } from './openapi-file';
+import { pythonSdk } from './python';
 
 /** Every generated part of the SDKs, in the order `npm run sdk:generate` writes them. */
-export const SDK_GENERATORS: readonly SdkGenerator[] = [openApiFile];
+export const SDK_GENERATORS: readonly SdkGenerator[] = [openApiFile, pythonSdk];
 
 /** What a generator makes from the document the API serves now. */
 export function generate(generator: SdkGenerator): Promise<GeneratedFiles> {
@@ -21,7 +22,9 @@ function filesUnder(folder: string): string[] {
   } catch {
     return [];
   }
+  // Python writes its bytecode beside the modules it imports: a cache, not a file a generator no longer makes.
   return names.flatMap((name) => {
+    if (name === '__pycache__') return [];
     const path = join(absolute, name);
     return statSync(path).isDirectory() ? filesUnder(relative(REPO_ROOT, path)) : [relative(REPO_ROOT, path)];
   });

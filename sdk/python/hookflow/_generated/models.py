@@ -154,6 +154,44 @@ class OwnersCreateKeyResponse(BaseModel):
     api_key: str = Field(..., alias="apiKey")
 
 
+class PortalSessionTheme(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    name: str | None = None
+    color: str | None = None
+    logo_url: str | None = Field(None, alias="logoUrl")
+
+
+class PortalSession(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: str
+    owner_id: str = Field(..., alias="ownerId")
+    read_only: bool = Field(..., alias="readOnly")
+    expires_at: AwareDatetime = Field(..., alias="expiresAt")
+    revoked_at: AwareDatetime | None = Field(None, alias="revokedAt")
+    theme: PortalSessionTheme | None = Field(
+        None,
+        description="The branding the producer gave the session",
+        title="PortalSessionTheme",
+    )
+    created_at: AwareDatetime = Field(..., alias="createdAt")
+
+
+class PortalSessionsCreateResponseTheme(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    name: str | None = None
+    color: str | None = None
+    logo_url: str | None = Field(None, alias="logoUrl")
+
+
 class PortalSessionsCreateResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -164,9 +202,29 @@ class PortalSessionsCreateResponse(BaseModel):
     read_only: bool = Field(..., alias="readOnly")
     expires_at: AwareDatetime = Field(..., alias="expiresAt")
     revoked_at: AwareDatetime | None = Field(None, alias="revokedAt")
+    theme: PortalSessionsCreateResponseTheme | None = Field(
+        None,
+        description="The branding the producer gave the session",
+        title="PortalSessionsCreateResponseTheme",
+    )
     created_at: AwareDatetime = Field(..., alias="createdAt")
     token: str
     url: str
+
+
+class PortalSessionsCreateRequestTheme(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    name: str | None = Field(None, description="The title in the portal's bar and tab")
+    color: str | None = Field(
+        None,
+        description="The accent; the text on it is black or white, whichever reads better",
+    )
+    logo_url: str | None = Field(
+        None, alias="logoUrl", description="An image shown before the name"
+    )
 
 
 class PortalSessionsCreateRequest(BaseModel):
@@ -184,19 +242,11 @@ class PortalSessionsCreateRequest(BaseModel):
         alias="readOnly",
         description="A read-only session may read what the owner can, and change nothing",
     )
-
-
-class PortalSession(BaseModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
+    theme: PortalSessionsCreateRequestTheme | None = Field(
+        None,
+        description="Shown by the portal over the URL's query parameters",
+        title="PortalSessionsCreateRequestTheme",
     )
-    id: str
-    owner_id: str = Field(..., alias="ownerId")
-    read_only: bool = Field(..., alias="readOnly")
-    expires_at: AwareDatetime = Field(..., alias="expiresAt")
-    revoked_at: AwareDatetime | None = Field(None, alias="revokedAt")
-    created_at: AwareDatetime = Field(..., alias="createdAt")
 
 
 class PortalSessionsListResponse(BaseModel):
@@ -1263,6 +1313,11 @@ class Delivery(BaseModel):
     )
     id: str
     event_id: str = Field(..., alias="eventId")
+    event_type: str | None = Field(
+        None,
+        alias="eventType",
+        description="The event's type; deliveries recorded before it was kept have none",
+    )
     hook_id: str = Field(..., alias="hookId")
     status: (
         Literal["pending", "succeeded", "retrying", "failed", "paused", "cancelled"]
@@ -1771,6 +1826,11 @@ class DeliverySummary(BaseModel):
     )
     id: str
     event_id: str = Field(..., alias="eventId")
+    event_type: str | None = Field(
+        None,
+        alias="eventType",
+        description="The event's type; deliveries recorded before it was kept have none",
+    )
     hook_id: str = Field(..., alias="hookId")
     status: (
         Literal["pending", "succeeded", "retrying", "failed", "paused", "cancelled"]

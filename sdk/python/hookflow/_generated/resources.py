@@ -100,16 +100,26 @@ class Owners(SyncResource):
 class PortalSessions(SyncResource):
     """`client.portal_sessions`."""
 
+    def current(
+        self,
+    ) -> models.PortalSession:
+        """Read the portal session whose token calls (GET /v1/portal-session)."""
+        return self._transport.request(
+            Call("GET", "/v1/portal-session"),
+            models.PortalSession,
+        )
+
     def create(
         self,
         id: str,
         *,
         expires_in: str | NotGiven = NOT_GIVEN,
         read_only: bool | NotGiven = NOT_GIVEN,
+        theme: Mapping[str, Any] | NotGiven = NOT_GIVEN,
     ) -> models.PortalSessionsCreateResponse:
         """Mint a short-lived portal session for one owner (POST /v1/owners/{id}/portal-sessions)."""
         return self._transport.request(
-            Call("POST", f"/v1/owners/{path_segment(id)}/portal-sessions", body={"expiresIn": expires_in, "readOnly": read_only}),
+            Call("POST", f"/v1/owners/{path_segment(id)}/portal-sessions", body={"expiresIn": expires_in, "readOnly": read_only, "theme": theme}),
             models.PortalSessionsCreateResponse,
         )
 
@@ -396,12 +406,14 @@ class Deliveries(SyncResource):
         event_id: str | NotGiven = NOT_GIVEN,
         owner_id: str | NotGiven = NOT_GIVEN,
         status: Literal["pending", "succeeded", "retrying", "failed", "paused", "cancelled"] | NotGiven = NOT_GIVEN,
+        event_type: str | NotGiven = NOT_GIVEN,
         since: str | datetime | NotGiven = NOT_GIVEN,
+        until: str | datetime | NotGiven = NOT_GIVEN,
     ) -> SyncPaginator[models.DeliverySummaryPage, models.DeliverySummary]:
         """List deliveries, newest first (GET /v1/deliveries)."""
         return SyncPaginator(
             self._transport,
-            Call("GET", "/v1/deliveries", query={"limit": limit, "cursor": cursor, "hookId": hook_id, "eventId": event_id, "ownerId": owner_id, "status": status, "since": since}),
+            Call("GET", "/v1/deliveries", query={"limit": limit, "cursor": cursor, "hookId": hook_id, "eventId": event_id, "ownerId": owner_id, "status": status, "eventType": event_type, "since": since, "until": until}),
             models.DeliverySummaryPage,
         )
 
@@ -667,16 +679,26 @@ class AsyncOwners(AsyncResource):
 class AsyncPortalSessions(AsyncResource):
     """`client.portal_sessions`."""
 
+    async def current(
+        self,
+    ) -> models.PortalSession:
+        """Read the portal session whose token calls (GET /v1/portal-session)."""
+        return await self._transport.request(
+            Call("GET", "/v1/portal-session"),
+            models.PortalSession,
+        )
+
     async def create(
         self,
         id: str,
         *,
         expires_in: str | NotGiven = NOT_GIVEN,
         read_only: bool | NotGiven = NOT_GIVEN,
+        theme: Mapping[str, Any] | NotGiven = NOT_GIVEN,
     ) -> models.PortalSessionsCreateResponse:
         """Mint a short-lived portal session for one owner (POST /v1/owners/{id}/portal-sessions)."""
         return await self._transport.request(
-            Call("POST", f"/v1/owners/{path_segment(id)}/portal-sessions", body={"expiresIn": expires_in, "readOnly": read_only}),
+            Call("POST", f"/v1/owners/{path_segment(id)}/portal-sessions", body={"expiresIn": expires_in, "readOnly": read_only, "theme": theme}),
             models.PortalSessionsCreateResponse,
         )
 
@@ -963,12 +985,14 @@ class AsyncDeliveries(AsyncResource):
         event_id: str | NotGiven = NOT_GIVEN,
         owner_id: str | NotGiven = NOT_GIVEN,
         status: Literal["pending", "succeeded", "retrying", "failed", "paused", "cancelled"] | NotGiven = NOT_GIVEN,
+        event_type: str | NotGiven = NOT_GIVEN,
         since: str | datetime | NotGiven = NOT_GIVEN,
+        until: str | datetime | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[models.DeliverySummaryPage, models.DeliverySummary]:
         """List deliveries, newest first (GET /v1/deliveries)."""
         return AsyncPaginator(
             self._transport,
-            Call("GET", "/v1/deliveries", query={"limit": limit, "cursor": cursor, "hookId": hook_id, "eventId": event_id, "ownerId": owner_id, "status": status, "since": since}),
+            Call("GET", "/v1/deliveries", query={"limit": limit, "cursor": cursor, "hookId": hook_id, "eventId": event_id, "ownerId": owner_id, "status": status, "eventType": event_type, "since": since, "until": until}),
             models.DeliverySummaryPage,
         )
 

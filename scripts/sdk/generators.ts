@@ -4,9 +4,10 @@ import { REPO_ROOT } from '../devstack/paths';
 import { hookflowOpenApiDocument } from '../openapi-document';
 import type { GeneratedFiles, SdkGenerator } from './generator';
 import { openApiFile } from './openapi-file';
+import { typescriptSdk } from './typescript';
 
 /** Every generated part of the SDKs, in the order `npm run sdk:generate` writes them. */
-export const SDK_GENERATORS: readonly SdkGenerator[] = [openApiFile];
+export const SDK_GENERATORS: readonly SdkGenerator[] = [openApiFile, typescriptSdk];
 
 /** What a generator makes from the document the API serves now. */
 export function generate(generator: SdkGenerator): Promise<GeneratedFiles> {

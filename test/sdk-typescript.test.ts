@@ -182,6 +182,33 @@ describe('The TypeScript SDK, built and loaded as a package', () => {
     }
   });
 
+  it('honours a Retry-After given as an HTTP date', async () => {
+    const proxy = await startFlakyProxy(hookflow.url, [
+      { status: 503, headers: { 'retry-after': new Date(Date.now() + 2_000).toUTCString() } },
+    ]);
+    try {
+      const viaProxy = new sdk.Hookflow({ baseUrl: proxy.url, apiKey: ownerKey });
+      const started = Date.now();
+      assert.equal((await viaProxy.hooks.get(hook.id)).id, hook.id);
+      // The date has whole seconds: at least one of the two is left when the answer comes.
+      assert.ok(Date.now() - started >= 900, 'waited until the date');
+      assert.equal(proxy.requests.length, 2);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("uses an event's own id, or the caller's key, as the Idempotency-Key: a repeat answers the original", async () => {
+    const named = { id: 'order-7', type: 'order.created', data: { orderId: 7 } };
+    const first = await client.events.create(named);
+    assert.equal(first.id, (await client.events.create(named)).id);
+    const keyed = { type: 'order.created', data: { orderId: 8 } };
+    const once = await client.events.create(keyed, { idempotencyKey: 'order-8-post' });
+    const again = await client.events.create(keyed, { idempotencyKey: 'order-8-post' });
+    assert.equal(again.id, once.id);
+    assert.notEqual(once.id, first.id);
+  });
+
   it('sends a request again after a cut connection, and gives up once its retries are spent', async () => {
     const proxy = await startFlakyProxy(hookflow.url, [
       'drop',
@@ -203,6 +230,21 @@ describe('The TypeScript SDK, built and loaded as a package', () => {
       assert.equal(proxy.requests.length, 5);
     } finally {
       await proxy.close();
+    }
+  });
+
+  it('abandons an attempt after timeoutMs, as a TimeoutError', async () => {
+    const slow = await startReceiver(() => ({ status: 200, delayMs: 5_000 }));
+    try {
+      const impatient = new sdk.Hookflow({ baseUrl: slow.url, apiKey: ownerKey, timeoutMs: 200, maxRetries: 1 });
+      await assert.rejects(impatient.hooks.get(hook.id), (error: unknown) => {
+        assert.ok(error instanceof sdk.TimeoutError);
+        assert.ok(error instanceof sdk.ConnectionError);
+        return true;
+      });
+      assert.equal(slow.requests.length, 2, 'the timed-out attempt was tried again');
+    } finally {
+      await slow.close();
     }
   });
 

@@ -15,7 +15,6 @@ export interface ProxiedRequest {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
-  receivedAt: number;
 }
 
 /**
@@ -30,7 +29,7 @@ export async function startFlakyProxy(target: string, script: ProxyAction[] = []
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, receivedAt: Date.now() });
+      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers });
       const action = actions.shift() ?? 'forward';
       if (action === 'drop') {
         req.socket.destroy();

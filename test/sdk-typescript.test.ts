@@ -233,6 +233,20 @@ describe('The TypeScript SDK, built and loaded as a package', () => {
     }
   });
 
+  it("stops at the caller's abort signal, even while waiting to retry", async () => {
+    const proxy = await startFlakyProxy(hookflow.url, [{ status: 503, headers: { 'retry-after': '30' } }]);
+    try {
+      const viaProxy = new sdk.Hookflow({ baseUrl: proxy.url, apiKey: ownerKey });
+      const controller = new AbortController();
+      const call = viaProxy.hooks.get(hook.id, { signal: controller.signal });
+      await eventually(() => assert.equal(proxy.requests.length, 1));
+      controller.abort();
+      await assert.rejects(call, (error: unknown) => error instanceof Error && error.name === 'AbortError');
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('abandons an attempt after timeoutMs, as a TimeoutError', async () => {
     const slow = await startReceiver(() => ({ status: 200, delayMs: 5_000 }));
     try {

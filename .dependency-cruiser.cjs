@@ -16,6 +16,15 @@ module.exports = {
       to: { path: '^(shared|core|infra|records|services|api|activities|targets|workflows|scripts)/|^worker\\.ts$' },
     },
     {
+      name: 'sdk-not-to-server',
+      severity: 'error',
+      comment: 'The SDKs are packages of their own: they reach the server through the API only.',
+      from: { path: '^sdk/' },
+      to: {
+        path: '^(shared|core|infra|records|services|api|activities|targets|workflows|scripts|test|portal)/|^worker\\.ts$',
+      },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       comment: 'Modules that import each other, directly or around a loop: split out what both need.',
@@ -27,6 +36,6 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    exclude: { path: ['^node_modules', '^dist', '^\\.devstack'] },
+    exclude: { path: ['^node_modules', '^dist', '^\\.devstack', '^sdk/typescript/dist'] },
   },
 };

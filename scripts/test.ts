@@ -33,12 +33,14 @@ const SOURCE_FOLDERS = [
   'bench',
   'test',
   'portal',
+  'sdk',
 ];
 
 async function staticChecks(): Promise<void> {
   console.log('[test] type-checking...');
   await run(bin('tsc'), ['--noEmit'], { cwd: REPO_ROOT });
   await run(bin('tsc'), ['--noEmit', '-p', 'portal'], { cwd: REPO_ROOT });
+  await run(bin('tsc'), ['--noEmit', '-p', join('sdk', 'typescript')], { cwd: REPO_ROOT });
   console.log('[test] linting...');
   await run(bin('eslint'), ['.'], { cwd: REPO_ROOT });
   await run(bin('prettier'), ['--check', '--log-level', 'warn', '.'], { cwd: REPO_ROOT });

@@ -5,9 +5,10 @@ import { hookflowOpenApiDocument } from '../openapi-document';
 import type { GeneratedFiles, SdkGenerator } from './generator';
 import { openApiFile } from './openapi-file';
 import { pythonSdk } from './python';
+import { typescriptSdk } from './typescript';
 
 /** Every generated part of the SDKs, in the order `npm run sdk:generate` writes them. */
-export const SDK_GENERATORS: readonly SdkGenerator[] = [openApiFile, pythonSdk];
+export const SDK_GENERATORS: readonly SdkGenerator[] = [openApiFile, typescriptSdk, pythonSdk];
 
 /** What a generator makes from the document the API serves now. */
 export function generate(generator: SdkGenerator): Promise<GeneratedFiles> {

@@ -1,5 +1,5 @@
 import type { JsonSchema, OpenApiDocument } from '../../api/openapi';
-import { refName, sdkOperations, type NamedInput, type SdkOperation } from './document-operations';
+import { refName, sdkOperations, type NamedInput, type SdkOperation } from './operations';
 
 // prettier-ignore
 const PYTHON_KEYWORDS = new Set([
@@ -104,7 +104,7 @@ function signature(operation: SdkOperation, query: Argument[], body: Argument[])
   const keywords = ordered.map(({ python, type, required }) =>
     required ? `${python}: ${type}` : `${python}: ${type} | NotGiven = NOT_GIVEN`,
   );
-  if (operation.takesIdempotencyKey) keywords.push('idempotency_key: str | NotGiven = NOT_GIVEN');
+  if (operation.idempotent) keywords.push('idempotency_key: str | NotGiven = NOT_GIVEN');
   return [
     'self',
     ...operation.pathParameters.map((name) => `${snakeCase(name)}: str`),
@@ -120,7 +120,7 @@ function callExpression(operation: SdkOperation, query: Argument[], body: Argume
   const parts = [JSON.stringify(operation.method), `${path === operation.path ? '' : 'f'}${JSON.stringify(path)}`];
   if (query.length > 0) parts.push(`query=${dictOf(query)}`);
   if (operation.body) parts.push(`body=${dictOf(body)}`);
-  if (operation.takesIdempotencyKey) parts.push('takes_idempotency_key=True', 'idempotency_key=idempotency_key');
+  if (operation.idempotent) parts.push('takes_idempotency_key=True', 'idempotency_key=idempotency_key');
   return `Call(${parts.join(', ')})`;
 }
 
@@ -134,16 +134,16 @@ function docstring(operation: SdkOperation): string {
 
 function method(operation: SdkOperation, document: OpenApiDocument, flavour: 'sync' | 'async'): string {
   const query = argumentsOf(operation.query, document);
-  const body = argumentsOf(operation.body?.fields ?? [], document);
+  const body = argumentsOf(operation.bodyFields, document);
   const answer = operation.answer ? `models.${operation.answer}` : undefined;
   const call = callExpression(operation, query, body);
   const name = snakeCase(operation.action);
   const parameters = signature(operation, query, body)
     .map((parameter) => `        ${parameter},`)
     .join('\n');
-  if (operation.page) {
+  if (operation.paginated) {
     const paginator = flavour === 'sync' ? 'SyncPaginator' : 'AsyncPaginator';
-    const item = operation.page.item ? `models.${operation.page.item}` : 'Any';
+    const item = operation.pageItem ? `models.${operation.pageItem}` : 'Any';
     return [
       `    def ${name}(\n${parameters}\n    ) -> ${paginator}[${answer}, ${item}]:`,
       `        ${docstring(operation)}`,

@@ -21,9 +21,12 @@ export function table<T>(items: readonly T[], columns: readonly Column<T>[]): st
   return view.toString();
 }
 
+/** No rule between rows: a record's fields read as one block. */
+const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
 /** One item as a two-column table, a row per field. */
 export function record<T>(item: T, fields: readonly Column<T>[]): string {
-  const view = new Table(PLAIN);
+  const view = new Table({ ...PLAIN, chars: COMPACT });
   for (const [name, cell] of fields) view.push({ [name]: cellText(cell(item)) });
   return view.toString();
 }

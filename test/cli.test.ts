@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli, startCli, type CliRun } from './support/cli-process';
+import { runCli, runCliOnTerminal, startCli, type CliRun } from './support/cli-process';
 import { eventually } from './support/eventually';
 import { startHookflow, type Hookflow } from './support/hookflow';
 import { startReceiver } from './support/receiver';
@@ -93,6 +93,7 @@ describe('the hookflow CLI', () => {
     const list = await ok(['hooks', 'list'], owner);
     assert.match(list, /ID\s*│\s*Name\s*│\s*Status\s*│\s*Events\s*│\s*Target/);
     assert.ok(list.includes(hookId), list);
+    assert.match(await ok(['hooks', 'update', hookId, '--name', 'Orders v2'], owner), /Name\s*│\s*Orders v2/);
   });
 
   it('sends events from an argument, a file and stdin', async () => {
@@ -119,6 +120,9 @@ describe('the hookflow CLI', () => {
     const table = await ok(['deliveries', 'list', '--limit', '2'], owner);
     assert.match(table, /ID\s*│\s*Status\s*│\s*Hook\s*│\s*Event/);
     assert.equal(table.match(/dlv_/g)?.length, 2, table);
+    const events = await ok(['events', 'list'], owner);
+    assert.match(events, /ID\s*│\s*Type\s*│\s*Owner\s*│\s*Created/);
+    for (const id of eventIds) assert.ok(events.includes(id), events);
     const shown = await ok(['deliveries', 'get', deliveries[0].id], owner);
     assert.match(shown, /Attempts:/);
     assert.match(shown, /HTTP 200/);
@@ -138,13 +142,22 @@ describe('the hookflow CLI', () => {
   it('replays a delivery and waits until the replay is done', async () => {
     const [delivery] = await json(['deliveries', 'list', '--hook', hookId, '--limit', '1'], owner);
     const before = receiver.requests.length;
-    const done = await ok(['replay', 'delivery', delivery.id], owner);
+    const piped = await runCli(['replay', 'delivery', delivery.id], owner);
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.equal(piped.stderr, '', 'no progress bar in a pipe');
+    const done = piped.stdout;
     assert.match(done, /Status\s*│\s*completed/);
     assert.match(done, /Done\s*│\s*1 of 1/);
     assert.match(done, /Succeeded\s*│\s*1/);
     assert.equal(receiver.requests.length, before + 1);
     const event = await json(['events', 'get', delivery.eventId], owner);
     assert.deepEqual(JSON.parse(receiver.requests.at(-1)?.body ?? '{}').data, event.data);
+
+    // On a terminal, a progress bar (on stderr) until the replay is done. Another event: each keeps one
+    // delivery that no replay superseded.
+    const onTerminal = await runCliOnTerminal(['replay', 'event', eventIds[0] as string], owner);
+    assert.equal(onTerminal.code, 0, onTerminal.stdout);
+    assert.match(onTerminal.stdout, /Replay rpl_\w+ \[[█░]+\] 1\/1 deliveries \| completed/);
   });
 
   it('disables and enables a hook, and rotates its secret', async () => {
@@ -153,6 +166,16 @@ describe('the hookflow CLI', () => {
     const rotated = await json(['hooks', 'rotate-secret', hookId], owner);
     assert.match(rotated.secret, /^whsec_/);
     assert.notEqual(rotated.secret, secret);
+  });
+
+  it('tests a hook, and recovers an hour of its deliveries', async () => {
+    const tested = await ok(['hooks', 'test', hookId], owner);
+    assert.match(tested, /Outcome: succeeded/);
+    assert.match(tested, /HTTP 200/);
+    const recovered = await json(['replay', 'recover', hookId, '--since', '1h', '--status', 'succeeded'], owner);
+    assert.equal(recovered.kind, 'recovery');
+    assert.equal(recovered.status, 'completed');
+    assert.ok(recovered.total > 0 && recovered.done === recovered.total, JSON.stringify(recovered));
   });
 
   it('verifies a saved request signed with the secret, and refuses a tampered one', async () => {
@@ -171,6 +194,12 @@ describe('the hookflow CLI', () => {
     const refused = await runCli(['verify', '--secret', secret, `@${tampered}`], {});
     assert.equal(refused.code, 5);
     assert.match(refused.stderr, /Signature does not verify/);
+  });
+
+  it('deletes a hook, which is then not found', async () => {
+    assert.equal((await ok(['hooks', 'delete', hookId], owner)).trim(), `Deleted hook ${hookId}`);
+    const gone = await runCli(['hooks', 'get', hookId], owner);
+    assert.equal(gone.code, 4, gone.stderr);
   });
 
   it('exits 4 with the API message for an unknown hook', async () => {

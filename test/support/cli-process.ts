@@ -49,3 +49,24 @@ export function runCli(args: string[], env: Record<string, string>, input?: stri
   const running = startCli(args, env, input);
   return new Promise((resolve) => running.child.on('close', () => resolve(running.output())));
 }
+
+/**
+ * Runs `hookflow args...` on a terminal of its own (util-linux `script` gives it a pseudo-terminal), for what it
+ * draws only there; stdout and stderr come back mixed, as a terminal shows them. Arguments are plain words.
+ */
+export function runCliOnTerminal(args: string[], env: Record<string, string>): Promise<CliRun> {
+  for (const arg of args) if (!/^[\w.:@/-]+$/.test(arg)) throw new Error(`Not a plain word: ${arg}`);
+  const child = spawn('script', ['-qfec', [process.execPath, BIN, ...args].join(' '), '/dev/null'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const run: CliRun = { code: null, stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (run.stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (run.stderr += chunk));
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      run.code = code;
+      resolve(run);
+    }),
+  );
+}

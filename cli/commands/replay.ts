@@ -2,7 +2,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import { collect, pointInTime, positiveInteger } from '../arguments.js';
 import { record } from '../output.js';
 import { waitForReplay } from '../replay-progress.js';
-import type { Replay, Schemas } from '../sdk.js';
+import type { Hookflow, Replay } from '../sdk.js';
 import type { Session } from '../session.js';
 import { REPLAY_FIELDS } from '../views.js';
 
@@ -37,7 +37,7 @@ export function replayCommand(session: Session) {
     .option('--enable-hooks', 'switch the hooks on first if they are off')
     .option('--owner <id>', 'the owner that sent it, when several sent this id (admin key)')
     .action((id, options) => {
-      const body: Schemas['ReplaysEventRequest'] & { ownerId?: string } = {
+      const body: Parameters<Hookflow['replays']['event']>[1] = {
         hookIds: options.hook,
         includeNewHooks: options.includeNewHooks,
         enableHooks: options.enableHooks,

@@ -11,6 +11,10 @@ export function verifyCommand(session: Session) {
     .description("Check a saved webhook request's signature (Standard Webhooks) against a hook's secret")
     .argument('<request>', 'the request as JSON {"headers": {...}, "body": "..."}: @file.json, - for stdin, or inline')
     .option('--secret <secret>', "the hook's signing secret (whsec_...); HOOKFLOW_WEBHOOK_SECRET if not given")
+    .addHelpText(
+      'after',
+      '\nThe timestamp is checked too: a request sent more than five minutes ago is refused as too old.',
+    )
     .action(async (argument, options) => {
       const secret = options.secret ?? process.env.HOOKFLOW_WEBHOOK_SECRET;
       if (!secret) throw new CliError('No secret: pass --secret or set HOOKFLOW_WEBHOOK_SECRET');

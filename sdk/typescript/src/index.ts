@@ -19,4 +19,5 @@ export {
   type HookflowErrorFields,
 } from './errors.js';
 export * from './generated/resources.js';
-export type { components, operations, paths } from './generated/openapi.js';
+// openapi-typescript's types: `webhooks` are the operational events Hookflow itself sends.
+export type { components, operations, paths, webhooks } from './generated/openapi.js';

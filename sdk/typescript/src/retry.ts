@@ -11,7 +11,11 @@ const LONGEST_BACKOFF_MS = 8_000;
  * with jitter (half to all of 0.5 s, 1 s, 2 s, ... up to 8 s) so that many clients do not come back at once.
  * Undefined when the server asked for longer than `maxDelayMs`: better to fail now than to hang.
  */
-export function retryDelayMs(retry: number, retryAfterSeconds: number | undefined, maxDelayMs: number) {
+export function retryDelayMs(
+  retry: number,
+  retryAfterSeconds: number | undefined,
+  maxDelayMs: number,
+): number | undefined {
   if (retryAfterSeconds !== undefined) {
     const asked = retryAfterSeconds * 1000;
     return asked > maxDelayMs ? undefined : asked;

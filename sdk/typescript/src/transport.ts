@@ -53,7 +53,8 @@ export class Transport {
 
   constructor(private readonly options: HookflowOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.fetch = options.fetch ?? globalThis.fetch;
+    // Bound: a fetch called as another object's method may refuse its `this` (browsers' does).
+    this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxRetries = options.maxRetries ?? 2;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 60_000;
@@ -65,34 +66,41 @@ export class Transport {
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     for (let retry = 0; ; retry++) {
       const outcome = await this.attempt(request.method, url, headers, body, options.signal);
-      if (outcome instanceof Response) return (await readJson(outcome)) as T;
-      const retryable = outcome instanceof ConnectionError || RETRIED_STATUSES.has(outcome.status ?? 0);
-      const delay = retryable && retry < this.maxRetries ? this.delay(retry, outcome) : undefined;
-      if (delay === undefined) throw outcome;
+      if ('text' in outcome) return (outcome.text === '' ? undefined : JSON.parse(outcome.text)) as T;
+      const { error } = outcome;
+      const retryable = error instanceof ConnectionError || RETRIED_STATUSES.has(error.status ?? 0);
+      const delay = retryable && retry < this.maxRetries ? this.delay(retry, error) : undefined;
+      if (delay === undefined) throw error;
       await sleep(delay, undefined, { signal: options.signal });
     }
   }
 
-  /** One try: the answer if it was a success, the error it makes otherwise (thrown only if the caller aborted). */
+  /**
+   * One try: the answer's text if it was a success, the error it makes otherwise (thrown only if the caller
+   * aborted). The body is read within the timeout too: a connection cut halfway is a failed connection.
+   */
   private async attempt(
     method: HttpMethod,
     url: string,
     headers: Record<string, string>,
     body: string | undefined,
     callerSignal: AbortSignal | undefined,
-  ): Promise<Response | HookflowError> {
+  ): Promise<{ text: string } | { error: HookflowError }> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
     let response: Response;
+    let text: string;
     try {
       response = await this.fetch(url, { method, headers, body, signal });
+      text = await response.text();
     } catch (cause) {
       if (callerSignal?.aborted) throw cause;
-      return timeout.aborted
+      const error = timeout.aborted
         ? new TimeoutError(`${method} ${url}: no answer within ${this.timeoutMs} ms`, { code: 'timeout', cause })
-        : new ConnectionError(`${method} ${url}: ${describe(cause)}`, { code: 'connection_failed', cause });
+        : new ConnectionError(`${method} ${url}: ${reason(cause)}`, { code: 'connection_failed', cause });
+      return { error };
     }
-    return response.ok ? response : errorFrom(response);
+    return response.ok ? { text } : { error: errorFrom(response, text) };
   }
 
   private delay(retry: number, error: HookflowError): number | undefined {
@@ -126,21 +134,15 @@ function ownId(body: object | undefined): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
-  return text === '' ? undefined : JSON.parse(text);
-}
-
 interface ErrorBody {
   error?: { code?: string; message?: string; details?: unknown; requestId?: string };
 }
 
 /** The typed error for an error answer, from its `{"error": {...}}` body when it has one. */
-async function errorFrom(response: Response): Promise<HookflowError> {
-  const text = await response.text().catch(() => '');
+function errorFrom(response: Response, text: string): HookflowError {
   let parsed: ErrorBody = {};
   try {
-    parsed = JSON.parse(text) as ErrorBody;
+    parsed = (JSON.parse(text) ?? {}) as ErrorBody;
   } catch {
     // Not JSON (a proxy's page): the status says what happened.
   }
@@ -155,7 +157,8 @@ async function errorFrom(response: Response): Promise<HookflowError> {
   });
 }
 
-function describe(cause: unknown): string {
+/** What went wrong with a failed fetch: undici puts the socket's error in `cause`. */
+function reason(cause: unknown): string {
   const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause.message : undefined;
   return inner ?? (cause instanceof Error ? cause.message : String(cause));
 }

@@ -93,7 +93,11 @@ describe('the hookflow CLI', () => {
     const list = await ok(['hooks', 'list'], owner);
     assert.match(list, /ID\s*│\s*Name\s*│\s*Status\s*│\s*Events\s*│\s*Target/);
     assert.ok(list.includes(hookId), list);
-    assert.match(await ok(['hooks', 'update', hookId, '--name', 'Orders v2'], owner), /Name\s*│\s*Orders v2/);
+    // --data gives any body; an option beside it wins.
+    const data = '{"name":"Ignored","events":["order.created","order.paid","order.shipped"]}';
+    const updated = await ok(['hooks', 'update', hookId, '--data', data, '--name', 'Orders v2'], owner);
+    assert.match(updated, /Name\s*│\s*Orders v2/);
+    assert.match(updated, /Events\s*│\s*order\.created, order\.paid, order\.shipped/);
   });
 
   it('sends events from an argument, a file and stdin', async () => {

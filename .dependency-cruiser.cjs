@@ -18,8 +18,9 @@ module.exports = {
     {
       name: 'sdk-not-to-server',
       severity: 'error',
-      comment: 'The SDKs are packages of their own: they reach the server through the API only.',
-      from: { path: '^sdk/' },
+      comment:
+        'The SDKs are packages of their own, and the CLI is built on the TypeScript one: they reach the server through the API only.',
+      from: { path: '^(sdk|cli)/' },
       to: {
         path: '^(shared|core|infra|records|services|api|activities|targets|workflows|scripts|test|portal)/|^worker\\.ts$',
       },

@@ -34,6 +34,7 @@ const SOURCE_FOLDERS = [
   'test',
   'portal',
   'sdk',
+  'cli',
 ];
 
 async function staticChecks(): Promise<void> {

@@ -151,6 +151,8 @@ export function createReplayActivities({
    * Marks what the replay does again, so that no recovery sends it once more.
    * A recovery claims: it passes over a delivery another replay claimed, or
    * one whose status changed since (the hook's resume took a paused one).
+   * A replay of a delivery or an event supersedes every delivery of that
+   * event to that hook still standing (the {eventId, hookId} index).
    */
   async function claimOriginals(replay: StoredReplay, items: ReplayItem[]): Promise<ReplayItem[]> {
     const claimed: ReplayItem[] = [];
@@ -167,11 +169,19 @@ export function createReplayActivities({
               $or: [{ supersededBy: null }, { supersededByReplay: replay._id }],
             }
           : {};
-      const marked = await Delivery.updateOne(
-        { _id: item.replayOf, ...onlyIfStill },
-        { $set: { supersededBy, supersededByReplay: replay._id } },
-        { timestamps: false },
-      );
+      const superseded = { $set: { supersededBy, supersededByReplay: replay._id } };
+      const marked = await Delivery.updateOne({ _id: item.replayOf, ...onlyIfStill }, superseded, {
+        timestamps: false,
+      });
+      if (replay.kind !== 'recovery') {
+        // What an earlier replay made for the same event and hook stands no more either: one delivery of an event
+        // to a hook is left for a recovery to find, which would otherwise make two deliveries under one id.
+        await Delivery.updateMany(
+          { eventId: item.eventId, hookId: item.hook._id, supersededBy: null, _id: { $ne: supersededBy } },
+          superseded,
+          { timestamps: false },
+        );
+      }
       if (marked.matchedCount === 1 || replay.kind !== 'recovery') claimed.push(item);
     }
     return claimed;

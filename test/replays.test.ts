@@ -124,6 +124,26 @@ describe('replays and recovery', () => {
     assert.equal(delivered.body.data[0].replayOf, undefined, 'nothing to link to: the hook is new to the event');
   });
 
+  it('recovers an event replayed twice once: each replay supersedes what still stood for the event and hook', async () => {
+    const { as, hookId } = await ownerWithHook('/twice');
+    const since = new Date(Date.now() - 1_000).toISOString();
+    const { eventId, deliveryId } = await deliverEvent(as, 3, 'succeeded');
+    const byDelivery = await as('POST', `/v1/deliveries/${deliveryId}/replay`, {});
+    assert.equal((await finished(as, byDelivery.body.id)).succeeded, 1);
+    const byEvent = await as('POST', `/v1/events/${eventId}/replay`, {});
+    assert.equal((await finished(as, byEvent.body.id)).succeeded, 1);
+    const standing = (await as('GET', `/v1/deliveries?hookId=${hookId}`)).body.data.filter(
+      (delivery: { supersededBy?: string }) => delivery.supersededBy === undefined,
+    );
+    assert.equal(standing.length, 1, "only the event replay's delivery still stands");
+
+    const recovery = await as('POST', `/v1/hooks/${hookId}/recover`, { since, statuses: ['succeeded'] });
+    assert.equal(recovery.status, 202, JSON.stringify(recovery.body));
+    const done = await finished(as, recovery.body.id);
+    assert.deepEqual([done.status, done.total, done.done, done.succeeded], ['completed', 1, 1, 1]);
+    assert.deepEqual(numbersReceivedOn('/twice'), [3, 3, 3, 3], 'sent, replayed twice, recovered once');
+  });
+
   it('answers a repeated request with the same Idempotency-Key with the first replay', async () => {
     const { as } = await ownerWithHook('/idempotent');
     const { deliveryId } = await deliverEvent(as, 8, 'succeeded');

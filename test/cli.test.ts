@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Webhook } from 'standardwebhooks';
 import { runCli, runCliOnTerminal, startCli, type CliRun } from './support/cli-process';
 import { eventually } from './support/eventually';
 import { startHookflow, type Hookflow } from './support/hookflow';
@@ -198,6 +199,26 @@ describe('the hookflow CLI', () => {
     const refused = await runCli(['verify', '--secret', secret, `@${tampered}`], {});
     assert.equal(refused.code, 5);
     assert.match(refused.stderr, /Signature does not verify/);
+  });
+
+  it('verifies a request saved an hour ago by its signature, and refuses it as too old with --fresh', async () => {
+    const received = receiver.requests[0];
+    assert.ok(received);
+    // The same request as Hookflow signed it an hour ago, with the hook's secret.
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    const id = String(received.headers['webhook-id']);
+    const headers = {
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(anHourAgo.getTime() / 1000)),
+      'webhook-signature': new Webhook(secret).sign(id, anHourAgo, received.body),
+    };
+    const saved = join(configHome, 'old-request.json');
+    writeFileSync(saved, JSON.stringify({ headers, body: received.body }));
+    const verified = await ok(['verify', '--secret', secret, `@${saved}`], {});
+    assert.match(verified, new RegExp(`signed at ${anHourAgo.toISOString().slice(0, 16)}`));
+    const fresh = await runCli(['verify', '--fresh', '--secret', secret, `@${saved}`], {});
+    assert.equal(fresh.code, 5);
+    assert.match(fresh.stderr, /too old/);
   });
 
   it('deletes a hook, which is then not found', async () => {

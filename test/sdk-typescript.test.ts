@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { Webhook } from 'standardwebhooks';
 import { REPO_ROOT } from '../scripts/devstack/paths';
 import { hookflowOpenApiDocument } from '../scripts/openapi-document';
 import { eventually } from './support/eventually';
@@ -86,6 +87,23 @@ describe('The TypeScript SDK, built and loaded as a package', () => {
       () => sdk.verifyWebhook(otherSecret, request!.headers, request!.body),
       (error: unknown) => error instanceof sdk.WebhookVerificationError && error.code === 'webhook_not_verified',
     );
+  });
+
+  it('checks an old request by its signature alone when asked, as for one saved earlier', () => {
+    const body = JSON.stringify({ type: 'order.created', data: { orderId: 99 } });
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    const headers = {
+      'webhook-id': 'msg_saved',
+      'webhook-timestamp': String(Math.floor(anHourAgo.getTime() / 1000)),
+      'webhook-signature': new Webhook(hook.secret).sign('msg_saved', anHourAgo, body),
+    };
+    assert.throws(() => sdk.verifyWebhook(hook.secret, headers, body), /too old/);
+    const options = { checkTimestamp: false };
+    assert.deepEqual(sdk.verifyWebhook(hook.secret, headers, body, options), JSON.parse(body));
+    const tampered = body.replace('99', '98');
+    assert.throws(() => sdk.verifyWebhook(hook.secret, headers, tampered, options), sdk.WebhookVerificationError);
+    const relabelled = { ...headers, 'webhook-id': 'msg_other' };
+    assert.throws(() => sdk.verifyWebhook(hook.secret, relabelled, body, options), sdk.WebhookVerificationError);
   });
 
   it('lists deliveries with a filter across pages, lazily, and reads one page and one delivery', async () => {

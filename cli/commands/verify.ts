@@ -11,9 +11,10 @@ export function verifyCommand(session: Session) {
     .description("Check a saved webhook request's signature (Standard Webhooks) against a hook's secret")
     .argument('<request>', 'the request as JSON {"headers": {...}, "body": "..."}: @file.json, - for stdin, or inline')
     .option('--secret <secret>', "the hook's signing secret (whsec_...); HOOKFLOW_WEBHOOK_SECRET if not given")
+    .option('--fresh', 'also refuse a request signed more than five minutes ago, as a receiver does')
     .addHelpText(
       'after',
-      '\nThe timestamp is checked too: a request sent more than five minutes ago is refused as too old.',
+      '\nA saved request is checked by its signature alone, at the time it says it was signed, unless --fresh.',
     )
     .action(async (argument, options) => {
       const secret = options.secret ?? process.env.HOOKFLOW_WEBHOOK_SECRET;
@@ -21,8 +22,11 @@ export function verifyCommand(session: Session) {
       // Loaded here, not at start: it brings zod, which other commands' start need not wait for.
       const { parseSavedRequest } = await import('../saved-request.js');
       const { headers, body } = parseSavedRequest(await readJson(argument, 'The request'));
-      const payload = verifyWebhook(secret, headers, body);
+      const payload = verifyWebhook(secret, headers, body, { checkTimestamp: options.fresh === true });
       if (session.json) print(json(payload));
-      else print(`Signature verified: webhook-id ${cellText(headers['webhook-id'])}`);
+      else {
+        const signedAt = new Date(Number(headers['webhook-timestamp']) * 1000).toISOString();
+        print(`Signature verified: webhook-id ${cellText(headers['webhook-id'])}, signed at ${signedAt}`);
+      }
     });
 }

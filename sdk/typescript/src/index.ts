@@ -1,7 +1,7 @@
 export { Hookflow } from './client.js';
 export type { HookflowOptions, RequestOptions } from './transport.js';
 export { Paginated, type Page, type ItemOf } from './pagination.js';
-export { verifyWebhook, type WebhookHeaders } from './webhooks.js';
+export { verifyWebhook, type VerifyWebhookOptions, type WebhookHeaders } from './webhooks.js';
 export {
   HookflowError,
   ValidationError,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from standardwebhooks.webhooks import Webhook
 
 import hookflow
 from hookflow import Hookflow, models
@@ -68,6 +70,24 @@ def test_the_received_webhooks_verify_and_a_tampered_one_is_refused(client: Hook
     assert rotated.secret != hook.secret
     with pytest.raises(hookflow.WebhookVerificationError):
         hookflow.verify_webhook(rotated.secret, request["headers"], request["body"])
+
+
+def test_a_saved_request_is_verified_by_its_signature_alone_when_asked() -> None:
+    secret = "whsec_" + base64.b64encode(b"k" * 32).decode()
+    body = json.dumps({"type": "project.created", "data": {"name": "Saved"}})
+    an_hour_ago = datetime.now(timezone.utc) - timedelta(hours=1)
+    headers = {
+        "webhook-id": "msg_saved",
+        "webhook-timestamp": str(int(an_hour_ago.timestamp())),
+        "webhook-signature": Webhook(secret).sign("msg_saved", an_hour_ago, body),
+    }
+    with pytest.raises(hookflow.WebhookVerificationError, match="too old"):
+        hookflow.verify_webhook(secret, headers, body)
+    assert hookflow.verify_webhook(secret, headers, body, check_timestamp=False)["data"] == {"name": "Saved"}
+    with pytest.raises(hookflow.WebhookVerificationError):
+        hookflow.verify_webhook(secret, headers, body.replace("Saved", "Forged"), check_timestamp=False)
+    with pytest.raises(hookflow.WebhookVerificationError):
+        hookflow.verify_webhook(secret, {**headers, "webhook-id": "msg_other"}, body, check_timestamp=False)
 
 
 def test_a_delivery_is_replayed_and_a_hook_recovered(client: Hookflow, receiver_path: str) -> None:

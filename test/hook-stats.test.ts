@@ -61,6 +61,13 @@ describe('per-hook stats', () => {
         data: { id: `p${index}` },
       });
       assert.equal(posted.status, 202, JSON.stringify(posted.body));
+      // One event at a time as far as `bad`'s streak goes: FerretDB 1.24 loses concurrent $inc of one document
+      // (README, "What we avoid"), which MongoDB does not, and two events' failures counted at once left the
+      // streak at 1 of 3 in a loaded full run.
+      await eventually(async () => {
+        const stats = await as('GET', `/v1/hooks/${hooks.bad}/stats?window=1h`);
+        assert.equal(stats.body.failureStreak, index + 1);
+      });
     }
     assert.equal((await as('POST', '/v1/events', { type: 'dataset-published', data: { id: 'ds1' } })).status, 202);
     // Every delivery done: the flaky ones after their retry.

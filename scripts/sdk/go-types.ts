@@ -162,8 +162,32 @@ export class GoTypes {
       if (this.component(variant).nilable) throw new Error(`Go SDK: ${variant} of ${name} is not an object`);
       return `func (${variant}) ${marker}() {}`;
     });
+    for (const variant of variants) this.fillDiscriminator(variant, propertyName);
     const doc = `${name} is one of ${variants.join(', ')}, told apart by their ${goName(propertyName)} field.`;
     this.declare(name, [`// ${doc}`, `type ${name} interface {\n\t${marker}()\n}`, ...methods].join('\n'));
+  }
+
+  /**
+   * A MarshalJSON that sends the variant's constant discriminator when the field is left empty, so that
+   * `HttpTarget{URL: url}` is enough. Declared once per variant, whichever unions it is in.
+   */
+  private fillDiscriminator(variant: string, propertyName: string): void {
+    const property = (this.document.components.schemas[variant]!.properties as Record<string, JsonSchema>)[
+      propertyName
+    ];
+    if (typeof property?.const !== 'string') throw new Error(`Go SDK: ${variant}'s ${propertyName} is no constant`);
+    const field = goName(propertyName);
+    this.declare(
+      `${variant}.MarshalJSON`,
+      [
+        `// MarshalJSON sends ${field} as ${JSON.stringify(property.const)} when it is left empty.`,
+        `func (v ${variant}) MarshalJSON() ([]byte, error) {`,
+        `\ttype plain ${variant}`,
+        `\tif v.${field} == "" {\n\t\tv.${field} = ${JSON.stringify(property.const)}\n\t}`,
+        '\treturn json.Marshal(plain(v))',
+        '}',
+      ].join('\n'),
+    );
   }
 
   private struct(name: string, schema: JsonSchema, doc: string): void {

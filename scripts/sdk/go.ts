@@ -172,7 +172,7 @@ function resourcesDeclaration(resources: string[]): string {
 
 /** The standard library packages a file's code uses, as an import block. */
 function imports(code: string): string {
-  const used = ['context', 'iter', 'net/url', 'strconv', 'time'].filter((path) =>
+  const used = ['context', 'encoding/json', 'iter', 'net/url', 'strconv', 'time'].filter((path) =>
     new RegExp(`\\b${path.split('/').at(-1)!}\\.`).test(code),
   );
   return used.length > 0 ? `\nimport (\n${used.map((path) => `\t"${path}"`).join('\n')}\n)\n` : '';

@@ -17,7 +17,8 @@ func TestEventDeliveredVerifiedAndListedAcrossPages(t *testing.T) {
 	hook, err := client.Hooks.Create(ctx, hookflow.HooksCreateRequest{
 		Name:   "Go SDK receiver",
 		Events: []string{eventType},
-		Target: hookflow.HttpTarget{Type: "http", URL: environment(t, "HOOKFLOW_RECEIVER_URL") + path},
+		// Type left empty: the variant sends its own ("http").
+		Target: hookflow.HttpTarget{URL: environment(t, "HOOKFLOW_RECEIVER_URL") + path},
 	})
 	if err != nil {
 		t.Fatalf("hooks.create: %v", err)
@@ -133,5 +134,25 @@ func TestTypedErrors(t *testing.T) {
 	}
 	if hookflow.IsNotFound(err) || hookflow.IsConnection(err) {
 		t.Fatalf("a 400 reads as another error: %v", err)
+	}
+}
+
+func TestCallersIdempotencyKeyAnswersTheFirstEvent(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	client, _ := ownerClient(t, ctx)
+	key := hookflow.WithIdempotencyKey(unique("order"))
+	body := hookflow.EventsCreateRequest{Type: eventType, Data: map[string]any{"order": 7}}
+	first, err := client.Events.Create(ctx, body, key)
+	if err != nil {
+		t.Fatalf("events.create: %v", err)
+	}
+	again, err := client.Events.Create(ctx, body, key)
+	if err != nil || again.ID != first.ID {
+		t.Fatalf("the same key again answered %v, %+v; the first was %s", err, again, first.ID)
+	}
+	page, err := client.Events.ListPage(ctx, &hookflow.EventsListParams{Type: eventType})
+	if err != nil || len(page.Data) != 1 {
+		t.Fatalf("two posts with one key stored %v, %+v", err, page)
 	}
 }

@@ -2,6 +2,7 @@ package hookflow_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -139,5 +140,37 @@ func TestNoListenerIsAConnectionError(t *testing.T) {
 	_, err := client.Hooks.Create(context.Background(), hookflow.HooksCreateRequest{Name: "x", Events: []string{eventType}})
 	if !hookflow.IsConnection(err) || hookflow.IsTimeout(err) {
 		t.Fatalf("a call to a closed port: %v", err)
+	}
+}
+
+func TestSlowAnswerIsATimeout(t *testing.T) {
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	}))
+	defer slow.Close()
+	client := hookflow.New(slow.URL, "key", hookflow.WithTimeout(100*time.Millisecond), hookflow.WithMaxRetries(0))
+	_, err := client.Hooks.Get(context.Background(), "hook_x")
+	if !hookflow.IsTimeout(err) || !hookflow.IsConnection(err) {
+		t.Fatalf("an answer slower than the timeout: %v", err)
+	}
+}
+
+func TestCallersContextEndsTheWaitForRetryAfter(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, ownerKey := ownerClient(t, ctx)
+	proxy := startFlakyProxy(t, map[string][]int{"GET /v1/hooks": {503}})
+	client := hookflow.New(proxy.server.URL, ownerKey)
+	waiting, stop := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer stop()
+	_, err := client.Hooks.ListPage(waiting, nil)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a context ended during Retry-After: 1: %v", err)
+	}
+	if sent := len(proxy.keys("GET /v1/hooks")); sent != 1 {
+		t.Fatalf("hooks.list was sent %d times after its context ended", sent)
 	}
 }

@@ -3,6 +3,7 @@
 package hookflow
 
 import (
+	"encoding/json"
 	"time"
 )
 
@@ -98,12 +99,30 @@ type DiscordTarget struct {
 	Content *string `json:"content,omitempty"`
 }
 
+// MarshalJSON sends Type as "discord" when it is left empty.
+func (v DiscordTarget) MarshalJSON() ([]byte, error) {
+	type plain DiscordTarget
+	if v.Type == "" {
+		v.Type = "discord"
+	}
+	return json.Marshal(plain(v))
+}
+
 // DiscordTargetPatch is the document's component DiscordTargetPatch.
 type DiscordTargetPatch struct {
 	// Always "discord".
 	Type    string  `json:"type"`
 	URL     *string `json:"url,omitempty"`
 	Content *string `json:"content,omitempty"`
+}
+
+// MarshalJSON sends Type as "discord" when it is left empty.
+func (v DiscordTargetPatch) MarshalJSON() ([]byte, error) {
+	type plain DiscordTargetPatch
+	if v.Type == "" {
+		v.Type = "discord"
+	}
+	return json.Marshal(plain(v))
 }
 
 // DocumentationOpenapiResponse is the document's component DocumentationOpenapiResponse.
@@ -121,6 +140,15 @@ type EmailTarget struct {
 	SmtpURL *string `json:"smtpUrl,omitempty"`
 }
 
+// MarshalJSON sends Type as "email" when it is left empty.
+func (v EmailTarget) MarshalJSON() ([]byte, error) {
+	type plain EmailTarget
+	if v.Type == "" {
+		v.Type = "email"
+	}
+	return json.Marshal(plain(v))
+}
+
 // EmailTargetPatch is the document's component EmailTargetPatch.
 type EmailTargetPatch struct {
 	// Always "email".
@@ -131,6 +159,15 @@ type EmailTargetPatch struct {
 	HTML    *string `json:"html,omitempty"`
 	From    *string `json:"from,omitempty"`
 	SmtpURL *string `json:"smtpUrl,omitempty"`
+}
+
+// MarshalJSON sends Type as "email" when it is left empty.
+func (v EmailTargetPatch) MarshalJSON() ([]byte, error) {
+	type plain EmailTargetPatch
+	if v.Type == "" {
+		v.Type = "email"
+	}
+	return json.Marshal(plain(v))
 }
 
 // Event is the document's component Event.
@@ -244,6 +281,15 @@ type Ga4Target struct {
 	Params        map[string]string `json:"params,omitempty"`
 }
 
+// MarshalJSON sends Type as "ga4" when it is left empty.
+func (v Ga4Target) MarshalJSON() ([]byte, error) {
+	type plain Ga4Target
+	if v.Type == "" {
+		v.Type = "ga4"
+	}
+	return json.Marshal(plain(v))
+}
+
 // Ga4TargetPatch is the document's component Ga4TargetPatch.
 type Ga4TargetPatch struct {
 	// Always "ga4".
@@ -252,6 +298,15 @@ type Ga4TargetPatch struct {
 	APISecret     *string           `json:"apiSecret,omitempty"`
 	BaseURL       *string           `json:"baseUrl,omitempty"`
 	Params        map[string]string `json:"params,omitempty"`
+}
+
+// MarshalJSON sends Type as "ga4" when it is left empty.
+func (v Ga4TargetPatch) MarshalJSON() ([]byte, error) {
+	type plain Ga4TargetPatch
+	if v.Type == "" {
+		v.Type = "ga4"
+	}
+	return json.Marshal(plain(v))
 }
 
 // Hook is the document's component Hook.
@@ -668,6 +723,15 @@ type HttpTarget struct {
 	Headers map[string]any `json:"headers,omitempty"`
 }
 
+// MarshalJSON sends Type as "http" when it is left empty.
+func (v HttpTarget) MarshalJSON() ([]byte, error) {
+	type plain HttpTarget
+	if v.Type == "" {
+		v.Type = "http"
+	}
+	return json.Marshal(plain(v))
+}
+
 // HttpTargetPatch is the document's component HttpTargetPatch.
 type HttpTargetPatch struct {
 	// Always "http".
@@ -676,6 +740,15 @@ type HttpTargetPatch struct {
 	// One of "POST", "PUT", "PATCH", "GET", "DELETE".
 	Method  *string        `json:"method,omitempty"`
 	Headers map[string]any `json:"headers,omitempty"`
+}
+
+// MarshalJSON sends Type as "http" when it is left empty.
+func (v HttpTargetPatch) MarshalJSON() ([]byte, error) {
+	type plain HttpTargetPatch
+	if v.Type == "" {
+		v.Type = "http"
+	}
+	return json.Marshal(plain(v))
 }
 
 // Owner is the document's component Owner.
@@ -944,6 +1017,15 @@ type SlackTarget struct {
 	Blocks *string `json:"blocks,omitempty"`
 }
 
+// MarshalJSON sends Type as "slack" when it is left empty.
+func (v SlackTarget) MarshalJSON() ([]byte, error) {
+	type plain SlackTarget
+	if v.Type == "" {
+		v.Type = "slack"
+	}
+	return json.Marshal(plain(v))
+}
+
 // SlackTargetPatch is the document's component SlackTargetPatch.
 type SlackTargetPatch struct {
 	// Always "slack".
@@ -951,6 +1033,15 @@ type SlackTargetPatch struct {
 	URL    *string `json:"url,omitempty"`
 	Text   *string `json:"text,omitempty"`
 	Blocks *string `json:"blocks,omitempty"`
+}
+
+// MarshalJSON sends Type as "slack" when it is left empty.
+func (v SlackTargetPatch) MarshalJSON() ([]byte, error) {
+	type plain SlackTargetPatch
+	if v.Type == "" {
+		v.Type = "slack"
+	}
+	return json.Marshal(plain(v))
 }
 
 // StatsGetResponse is the document's component StatsGetResponse.
@@ -1031,6 +1122,15 @@ type TelegramTarget struct {
 	BaseURL  *string `json:"baseUrl,omitempty"`
 }
 
+// MarshalJSON sends Type as "telegram" when it is left empty.
+func (v TelegramTarget) MarshalJSON() ([]byte, error) {
+	type plain TelegramTarget
+	if v.Type == "" {
+		v.Type = "telegram"
+	}
+	return json.Marshal(plain(v))
+}
+
 // TelegramTargetPatch is the document's component TelegramTargetPatch.
 type TelegramTargetPatch struct {
 	// Always "telegram".
@@ -1039,6 +1139,15 @@ type TelegramTargetPatch struct {
 	ChatID   any     `json:"chatId"`
 	Text     *string `json:"text,omitempty"`
 	BaseURL  *string `json:"baseUrl,omitempty"`
+}
+
+// MarshalJSON sends Type as "telegram" when it is left empty.
+func (v TelegramTargetPatch) MarshalJSON() ([]byte, error) {
+	type plain TelegramTargetPatch
+	if v.Type == "" {
+		v.Type = "telegram"
+	}
+	return json.Marshal(plain(v))
 }
 
 // TestOutcome is the document's component TestOutcome.
@@ -1062,6 +1171,15 @@ type TwilioSmsTarget struct {
 	BaseURL    *string `json:"baseUrl,omitempty"`
 }
 
+// MarshalJSON sends Type as "twilio-sms" when it is left empty.
+func (v TwilioSmsTarget) MarshalJSON() ([]byte, error) {
+	type plain TwilioSmsTarget
+	if v.Type == "" {
+		v.Type = "twilio-sms"
+	}
+	return json.Marshal(plain(v))
+}
+
 // TwilioSmsTargetPatch is the document's component TwilioSmsTargetPatch.
 type TwilioSmsTargetPatch struct {
 	// Always "twilio-sms".
@@ -1074,10 +1192,28 @@ type TwilioSmsTargetPatch struct {
 	BaseURL    *string `json:"baseUrl,omitempty"`
 }
 
+// MarshalJSON sends Type as "twilio-sms" when it is left empty.
+func (v TwilioSmsTargetPatch) MarshalJSON() ([]byte, error) {
+	type plain TwilioSmsTargetPatch
+	if v.Type == "" {
+		v.Type = "twilio-sms"
+	}
+	return json.Marshal(plain(v))
+}
+
 // UaTarget is the document's component UaTarget.
 type UaTarget struct {
 	// Always "ua".
 	Type       string  `json:"type"`
 	TrackingID string  `json:"trackingId"`
 	BaseURL    *string `json:"baseUrl,omitempty"`
+}
+
+// MarshalJSON sends Type as "ua" when it is left empty.
+func (v UaTarget) MarshalJSON() ([]byte, error) {
+	type plain UaTarget
+	if v.Type == "" {
+		v.Type = "ua"
+	}
+	return json.Marshal(plain(v))
 }

@@ -107,10 +107,20 @@ function plainMethod(operation: SdkOperation, call: Signature, types: GoTypes): 
   if (!operation.answer) {
     return `${head} error {\n\treturn r.transport.do(ctx, ${call.request}, nil, opts)\n}`;
   }
-  const answer = types.component(operation.answer).expr;
+  const answer = types.component(operation.answer);
+  if (answer.nilable) {
+    // A map or free JSON (the document itself): returned as it is, not behind a pointer.
+    return [
+      `${head} (${answer.expr}, error) {`,
+      `\tvar answer ${answer.expr}`,
+      `\tif err := r.transport.do(ctx, ${call.request}, &answer, opts); err != nil {\n\t\treturn nil, err\n\t}`,
+      '\treturn answer, nil',
+      '}',
+    ].join('\n');
+  }
   return [
-    `${head} (*${answer}, error) {`,
-    `\tanswer := new(${answer})`,
+    `${head} (*${answer.expr}, error) {`,
+    `\tanswer := new(${answer.expr})`,
     `\tif err := r.transport.do(ctx, ${call.request}, answer, opts); err != nil {\n\t\treturn nil, err\n\t}`,
     '\treturn answer, nil',
     '}',

@@ -652,9 +652,9 @@ type DocumentationResource struct {
 // Openapi sends GET /openapi.json: The OpenAPI 3.1 document of this API
 //
 // Access: public; no key needed.
-func (r *DocumentationResource) Openapi(ctx context.Context, opts ...RequestOption) (*DocumentationOpenapiResponse, error) {
-	answer := new(DocumentationOpenapiResponse)
-	if err := r.transport.do(ctx, request{method: "GET", path: "/openapi.json"}, answer, opts); err != nil {
+func (r *DocumentationResource) Openapi(ctx context.Context, opts ...RequestOption) (DocumentationOpenapiResponse, error) {
+	var answer DocumentationOpenapiResponse
+	if err := r.transport.do(ctx, request{method: "GET", path: "/openapi.json"}, &answer, opts); err != nil {
 		return nil, err
 	}
 	return answer, nil

@@ -47,6 +47,11 @@ const JSON_TYPE = 'application/json';
 const COMPONENT_REF = /^#\/components\/schemas\/([A-Za-z0-9_]+)$/;
 const IDEMPOTENCY_KEY = 'idempotency-key';
 
+/** `replaySchedules` → `ReplaySchedules`: a resource's or an action's name as the generators' class names start. */
+export function pascalCase(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
 /** The component a `$ref` names, or undefined for an inline schema. */
 export function refName(schema: JsonSchema | undefined): string | undefined {
   return typeof schema?.$ref === 'string' ? COMPONENT_REF.exec(schema.$ref)?.[1] : undefined;

@@ -1,5 +1,5 @@
 import type { JsonSchema, OpenApiDocument } from '../../api/openapi';
-import { refName, sdkOperations, type NamedInput, type SdkOperation } from './operations';
+import { pascalCase, refName, sdkOperations, type NamedInput, type SdkOperation } from './operations';
 
 // prettier-ignore
 const PYTHON_KEYWORDS = new Set([
@@ -16,8 +16,6 @@ export function snakeCase(name: string): string {
     .toLowerCase();
   return PYTHON_KEYWORDS.has(snake) ? `${snake}_` : snake;
 }
-
-const pascalCase = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
 function pythonLiteral(value: unknown): string {
   if (value === true) return 'True';

@@ -177,7 +177,13 @@ export function createReplayActivities({
         // What an earlier replay made for the same event and hook stands no more either: one delivery of an event
         // to a hook is left for a recovery to find, which would otherwise make two deliveries under one id.
         await Delivery.updateMany(
-          { eventId: item.eventId, hookId: item.hook._id, supersededBy: null, _id: { $ne: supersededBy } },
+          // The original was just marked; this replay's own delivery may stand from a retried page.
+          {
+            eventId: item.eventId,
+            hookId: item.hook._id,
+            supersededBy: null,
+            _id: { $nin: [item.replayOf, supersededBy] },
+          },
           superseded,
           { timestamps: false },
         );
